@@ -1,0 +1,47 @@
+/* sh-channel.h — a Facebook Page or an X account and the tokens that link it.
+ *
+ * The channel's state is derived from its tokens every time one changes; it is
+ * never stored (DESIGN.md, "Model").
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "sh-enums.h"
+#include "sh-token.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_CHANNEL (sh_channel_get_type ())
+G_DECLARE_FINAL_TYPE (ShChannel, sh_channel, SH, CHANNEL, GObject)
+
+ShChannel      *sh_channel_new              (const char  *id,
+                                             ShNetwork    network,
+                                             const char  *external_id);
+char           *sh_channel_generate_id      (void);
+
+const char     *sh_channel_get_id           (ShChannel   *self);
+ShNetwork       sh_channel_get_network      (ShChannel   *self);
+const char     *sh_channel_get_external_id  (ShChannel   *self);
+const char     *sh_channel_get_name         (ShChannel   *self);
+void            sh_channel_set_name         (ShChannel   *self,
+                                             const char  *name);
+const char     *sh_channel_get_picture_url  (ShChannel   *self);
+void            sh_channel_set_picture_url  (ShChannel   *self,
+                                             const char  *picture_url);
+GListModel     *sh_channel_get_tokens       (ShChannel   *self);
+guint           sh_channel_get_n_tokens     (ShChannel   *self);
+guint           sh_channel_get_n_valid      (ShChannel   *self);
+ShChannelState  sh_channel_get_state        (ShChannel   *self);
+char           *sh_channel_dup_summary      (ShChannel   *self);
+
+void            sh_channel_add_token        (ShChannel   *self,
+                                             ShToken     *token);
+gboolean        sh_channel_remove_token     (ShChannel   *self,
+                                             ShToken     *token);
+ShToken        *sh_channel_lookup_token     (ShChannel   *self,
+                                             const char  *token_id);
+
+ShChannelState  sh_channel_state_derive     (const ShTokenState *effective_states,
+                                             guint               n_states);
+
+G_END_DECLS

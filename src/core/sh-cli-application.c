@@ -1,0 +1,137 @@
+/* sh-cli-application.c — runs one command-line request without a window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-cli-application.h"
+#include "sh-command-line.h"
+#include "sh-manager.h"
+
+struct _ShCliApplication
+{
+  GApplication  parent_instance;
+
+  gboolean      sandbox;
+  ShManager    *manager;
+  int           local_exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (ShCliApplication, sh_cli_application, G_TYPE_APPLICATION)
+
+static gint
+sh_cli_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  ShCliApplication *self = SH_CLI_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("socialhub %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* Refuse a wrong argument here, in the process the user started, before
+   * anything is forwarded to a running instance. */
+  sh_command_line_parse (options, &error);
+  if (error != NULL)
+    {
+      g_printerr ("socialhub: %s\n", error->message);
+      return SH_EXIT_USAGE;
+    }
+
+  self->sandbox = sh_command_line_get_sandbox (options);
+  return -1;
+}
+
+static void
+sh_cli_application_startup (GApplication *app)
+{
+  ShCliApplication *self = SH_CLI_APPLICATION (app);
+  g_autofree char *data_dir = sh_manager_default_data_dir (self->sandbox);
+
+  G_APPLICATION_CLASS (sh_cli_application_parent_class)->startup (app);
+
+  self->manager = sh_manager_new (data_dir, self->sandbox);
+}
+
+static void
+on_command_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GApplicationCommandLine) cmdline = user_data;
+  ShCliApplication *self = g_object_get_data (G_OBJECT (cmdline), "sh-application");
+
+  sh_command_line_run_finish (SH_MANAGER (source), result);
+  /* GApplication reports 0 for a local command that kept the main loop
+   * running, whatever the command line's status: remember it for main(). */
+  if (!g_application_command_line_get_is_remote (cmdline))
+    self->local_exit_status = g_application_command_line_get_exit_status (cmdline);
+  g_application_release (G_APPLICATION (self));
+}
+
+static int
+sh_cli_application_command_line (GApplication            *app,
+                                 GApplicationCommandLine *cmdline)
+{
+  ShCliApplication *self = SH_CLI_APPLICATION (app);
+
+  g_application_hold (app);
+  g_object_set_data (G_OBJECT (cmdline), "sh-application", self);
+  sh_command_line_run_async (self->manager, cmdline, NULL, on_command_done,
+                             g_object_ref (cmdline));
+  return 0;
+}
+
+static void
+sh_cli_application_activate (GApplication *app)
+{
+  /* Someone opened the window while this headless instance owns the name;
+   * it cannot show one, and says so rather than ignore the request. */
+  g_message ("%s", _("SocialHub is busy with a command-line request; open the window again "
+                     "when it has finished."));
+}
+
+static void
+sh_cli_application_dispose (GObject *object)
+{
+  ShCliApplication *self = SH_CLI_APPLICATION (object);
+
+  g_clear_object (&self->manager);
+  G_OBJECT_CLASS (sh_cli_application_parent_class)->dispose (object);
+}
+
+static void
+sh_cli_application_class_init (ShCliApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = sh_cli_application_dispose;
+  app_class->handle_local_options = sh_cli_application_handle_local_options;
+  app_class->startup = sh_cli_application_startup;
+  app_class->command_line = sh_cli_application_command_line;
+  app_class->activate = sh_cli_application_activate;
+}
+
+static void
+sh_cli_application_init (ShCliApplication *self)
+{
+  sh_command_line_add_options (G_APPLICATION (self));
+}
+
+int
+sh_cli_application_get_local_exit_status (ShCliApplication *self)
+{
+  g_return_val_if_fail (SH_IS_CLI_APPLICATION (self), 0);
+  return self->local_exit_status;
+}
+
+ShCliApplication *
+sh_cli_application_new (void)
+{
+  return g_object_new (SH_TYPE_CLI_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       NULL);
+}

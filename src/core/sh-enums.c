@@ -1,0 +1,251 @@
+/* sh-enums.c — stable names and plain-language labels of states and reasons. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-enums.h"
+
+/* The tables are indexed by the enum value, so their order must follow
+ * sh-enums.h; the static asserts below catch a missed entry. */
+static const char * const network_names[] = { "facebook", "x" };
+
+static const char * const token_state_names[] = {
+  "unknown", "valid", "expiring", "expired", "invalid",
+};
+
+static const char * const token_reason_names[] = {
+  "",
+  "expired", "password-changed", "app-removed", "checkpoint",
+  "unconfirmed-user", "invalid-token", "role-lost", "permission-missing",
+  "revoked", "account-locked", "account-suspended",
+  "offline", "network-error", "server-error", "rate-limited", "keyring-locked",
+};
+
+static const char * const channel_state_names[] = {
+  "unknown", "connected", "degraded", "disconnected",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (network_names) == SH_NETWORK_X + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (token_state_names) == SH_TOKEN_STATE_INVALID + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (token_reason_names) == SH_TOKEN_REASON_KEYRING_LOCKED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (channel_state_names) == SH_CHANNEL_STATE_DISCONNECTED + 1);
+
+static gboolean
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *str,
+             guint              *out_index)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (g_str_equal (names[i], str))
+        {
+          *out_index = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+const char *
+sh_network_to_string (ShNetwork network)
+{
+  g_return_val_if_fail (network <= SH_NETWORK_X, NULL);
+  return network_names[network];
+}
+
+gboolean
+sh_network_from_string (const char *str,
+                        ShNetwork  *out_network)
+{
+  guint index;
+
+  if (!lookup_name (network_names, G_N_ELEMENTS (network_names), str, &index))
+    return FALSE;
+  *out_network = (ShNetwork) index;
+  return TRUE;
+}
+
+const char *
+sh_network_get_display_name (ShNetwork network)
+{
+  switch (network)
+    {
+    case SH_NETWORK_FACEBOOK:
+      return _("Facebook Page");
+    case SH_NETWORK_X:
+      return _("X Account");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+sh_token_state_to_string (ShTokenState state)
+{
+  g_return_val_if_fail (state <= SH_TOKEN_STATE_INVALID, NULL);
+  return token_state_names[state];
+}
+
+gboolean
+sh_token_state_from_string (const char   *str,
+                            ShTokenState *out_state)
+{
+  guint index;
+
+  if (!lookup_name (token_state_names, G_N_ELEMENTS (token_state_names), str, &index))
+    return FALSE;
+  *out_state = (ShTokenState) index;
+  return TRUE;
+}
+
+const char *
+sh_token_state_get_label (ShTokenState state)
+{
+  switch (state)
+    {
+    case SH_TOKEN_STATE_UNKNOWN:
+      return C_("token state", "Not checked");
+    case SH_TOKEN_STATE_VALID:
+      return C_("token state", "Valid");
+    case SH_TOKEN_STATE_EXPIRING:
+      return C_("token state", "Expiring soon");
+    case SH_TOKEN_STATE_EXPIRED:
+      return C_("token state", "Expired");
+    case SH_TOKEN_STATE_INVALID:
+      return C_("token state", "Invalid");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* A verdict is what only a network's answer can give; unknown is none. */
+gboolean
+sh_token_state_is_verdict (ShTokenState state)
+{
+  return state != SH_TOKEN_STATE_UNKNOWN;
+}
+
+/* Whether a token in this state still links its channel. */
+gboolean
+sh_token_state_is_usable (ShTokenState state)
+{
+  return state == SH_TOKEN_STATE_VALID || state == SH_TOKEN_STATE_EXPIRING;
+}
+
+const char *
+sh_token_reason_to_string (ShTokenReason reason)
+{
+  g_return_val_if_fail (reason <= SH_TOKEN_REASON_KEYRING_LOCKED, NULL);
+  return token_reason_names[reason];
+}
+
+gboolean
+sh_token_reason_from_string (const char    *str,
+                             ShTokenReason *out_reason)
+{
+  guint index;
+
+  if (str == NULL || *str == '\0')
+    {
+      *out_reason = SH_TOKEN_REASON_NONE;
+      return TRUE;
+    }
+  if (!lookup_name (token_reason_names, G_N_ELEMENTS (token_reason_names), str, &index))
+    return FALSE;
+  *out_reason = (ShTokenReason) index;
+  return TRUE;
+}
+
+/* What happened and, where there is one, what to do about it, in words a
+ * community manager understands. */
+const char *
+sh_token_reason_get_explanation (ShTokenReason reason)
+{
+  switch (reason)
+    {
+    case SH_TOKEN_REASON_NONE:
+      return "";
+    case SH_TOKEN_REASON_EXPIRED:
+      return _("The token reached the end of its lifetime. Add a new access token.");
+    case SH_TOKEN_REASON_PASSWORD_CHANGED:
+      return _("Its owner changed their password or the session was reset for security. They need to add a new access token.");
+    case SH_TOKEN_REASON_APP_REMOVED:
+      return _("Its owner removed SocialHub in their Facebook settings. They need to grant access again.");
+    case SH_TOKEN_REASON_CHECKPOINT:
+      return _("Facebook locked the owner's account for a security check, for example after a login from another country. They need to log in on facebook.com and clear it.");
+    case SH_TOKEN_REASON_UNCONFIRMED_USER:
+      return _("The owner's account is not confirmed yet. They need to confirm it on facebook.com.");
+    case SH_TOKEN_REASON_INVALID_TOKEN:
+      return _("The network no longer accepts this token, for example after its owner logged out. Add a new access token.");
+    case SH_TOKEN_REASON_ROLE_LOST:
+      return _("Its owner no longer has a role on this Page. A Page admin must give the role back; a new token from the same person will fail too.");
+    case SH_TOKEN_REASON_PERMISSION_MISSING:
+      return _("A permission SocialHub needs was removed. Its owner needs to grant it again.");
+    case SH_TOKEN_REASON_REVOKED:
+      return _("Access was revoked. Its owner needs to sign in again.");
+    case SH_TOKEN_REASON_ACCOUNT_LOCKED:
+      return _("The owner's account is locked. They need to unlock it on the web.");
+    case SH_TOKEN_REASON_ACCOUNT_SUSPENDED:
+      return _("The account is suspended.");
+    case SH_TOKEN_REASON_OFFLINE:
+      return _("Not checked: this computer is offline.");
+    case SH_TOKEN_REASON_NETWORK_ERROR:
+      return _("Not checked: the network could not be reached.");
+    case SH_TOKEN_REASON_SERVER_ERROR:
+      return _("Not checked: the network's servers had a problem. SocialHub will try again.");
+    case SH_TOKEN_REASON_RATE_LIMITED:
+      return _("Not checked: the network asked SocialHub to slow down. It will try again later.");
+    case SH_TOKEN_REASON_KEYRING_LOCKED:
+      return _("Not checked: the keyring is locked or not available.");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+sh_token_reason_is_for_unknown (ShTokenReason reason)
+{
+  return reason >= SH_TOKEN_REASON_OFFLINE;
+}
+
+const char *
+sh_channel_state_to_string (ShChannelState state)
+{
+  g_return_val_if_fail (state <= SH_CHANNEL_STATE_DISCONNECTED, NULL);
+  return channel_state_names[state];
+}
+
+gboolean
+sh_channel_state_from_string (const char     *str,
+                              ShChannelState *out_state)
+{
+  guint index;
+
+  if (!lookup_name (channel_state_names, G_N_ELEMENTS (channel_state_names), str, &index))
+    return FALSE;
+  *out_state = (ShChannelState) index;
+  return TRUE;
+}
+
+const char *
+sh_channel_state_get_label (ShChannelState state)
+{
+  switch (state)
+    {
+    case SH_CHANNEL_STATE_UNKNOWN:
+      return C_("channel state", "Not checked");
+    case SH_CHANNEL_STATE_CONNECTED:
+      return C_("channel state", "Connected");
+    case SH_CHANNEL_STATE_DEGRADED:
+      return C_("channel state", "Degraded");
+    case SH_CHANNEL_STATE_DISCONNECTED:
+      return C_("channel state", "Disconnected");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}

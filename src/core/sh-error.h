@@ -1,0 +1,31 @@
+/* sh-error.h — one error domain for the whole application.
+ *
+ * Callers branch on the code; the message is for a person and never holds a
+ * secret.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SH_ERROR (sh_error_quark ())
+
+typedef enum {
+  SH_ERROR_FAILED,
+  SH_ERROR_INVALID_ARGUMENT,
+  SH_ERROR_NOT_AVAILABLE,
+  SH_ERROR_NOT_FOUND,
+  SH_ERROR_STORE_IO,
+  SH_ERROR_STORE_DAMAGED,
+  SH_ERROR_STORE_TOO_NEW,
+  SH_ERROR_KEYRING_UNAVAILABLE,
+  SH_ERROR_KEYRING_LOCKED,
+  SH_ERROR_KEYRING_TIMEOUT,
+  SH_ERROR_KEYRING_FAILED,
+  SH_ERROR_SECRET_MISSING,
+} ShError;
+
+GQuark sh_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,147 @@
+/* sh-json-output.c — the command line's view of the channels. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "sh-channel.h"
+#include "sh-json-output.h"
+
+static void
+build_token (JsonBuilder *builder,
+             ShToken     *token)
+{
+  ShTokenReason reason = sh_token_get_reason (token);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, sh_token_get_id (token));
+  json_builder_set_member_name (builder, "owner");
+  if (sh_token_get_owner_name (token) != NULL)
+    json_builder_add_string_value (builder, sh_token_get_owner_name (token));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, sh_token_state_to_string (sh_token_get_state (token)));
+  json_builder_set_member_name (builder, "reason");
+  if (reason != SH_TOKEN_REASON_NONE)
+    json_builder_add_string_value (builder, sh_token_reason_to_string (reason));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_int_value (builder, sh_token_get_expires_at (token));
+  json_builder_set_member_name (builder, "checked_at");
+  json_builder_add_int_value (builder, sh_token_get_checked_at (token));
+  json_builder_end_object (builder);
+}
+
+char *
+sh_output_channels_json (GListModel *channels)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n = g_list_model_get_n_items (channels);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "channels");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, sh_channel_get_id (channel));
+      json_builder_set_member_name (builder, "network");
+      json_builder_add_string_value (builder, sh_network_to_string (sh_channel_get_network (channel)));
+      json_builder_set_member_name (builder, "external_id");
+      json_builder_add_string_value (builder, sh_channel_get_external_id (channel));
+      json_builder_set_member_name (builder, "name");
+      if (sh_channel_get_name (channel) != NULL)
+        json_builder_add_string_value (builder, sh_channel_get_name (channel));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, sh_channel_state_to_string (sh_channel_get_state (channel)));
+      json_builder_set_member_name (builder, "tokens");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          build_token (builder, token);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static char *
+describe_expiry (ShToken *token,
+                 gint64   now)
+{
+  gint64 expires_at = sh_token_get_expires_at (token);
+  gint64 days;
+
+  if (expires_at == 0)
+    return g_strdup (_("never expires"));
+  if (expires_at <= now)
+    return g_strdup (_("expiry date passed"));
+  days = (expires_at - now) / (24 * 60 * 60);
+  if (days == 0)
+    return g_strdup (_("expires today"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %u day",
+                                       "expires in %u days", (gulong) days), (guint) days);
+}
+
+char *
+sh_output_channels_text (GListModel *channels,
+                         gint64      now)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (channels);
+
+  if (n == 0)
+    {
+      g_string_append (out, _("No channels yet. Add one with “socialhub --login facebook” or "
+                              "in the window."));
+      g_string_append_c (out, '\n');
+      return g_string_free (out, FALSE);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+      g_autofree char *summary = sh_channel_dup_summary (channel);
+
+      /* Translators: channel name, kind, state and summary, e.g.
+       * "Acme Coffee (Facebook Page): Degraded, 1 of 2 tokens valid" */
+      g_string_append_printf (out, _("%s (%s): %s, %s\n"),
+                              sh_channel_get_name (channel) ?: sh_channel_get_external_id (channel),
+                              sh_network_get_display_name (sh_channel_get_network (channel)),
+                              sh_channel_state_get_label (sh_channel_get_state (channel)),
+                              summary);
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          g_autofree char *expiry = describe_expiry (token, now);
+          ShTokenReason reason = sh_token_get_reason (token);
+
+          g_string_append_printf (out, "  %s  %s: %s, %s",
+                                  sh_token_get_id (token),
+                                  sh_token_get_owner_name (token) ?: _("unknown owner"),
+                                  sh_token_state_get_label (sh_token_get_state (token)),
+                                  expiry);
+          if (reason != SH_TOKEN_REASON_NONE)
+            g_string_append_printf (out, "\n      %s", sh_token_reason_get_explanation (reason));
+          g_string_append_c (out, '\n');
+        }
+    }
+  return g_string_free (out, FALSE);
+}

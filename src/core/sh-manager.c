@@ -1,0 +1,764 @@
+/* sh-manager.c — keeps the channel list, the data file and the keyring in step.
+ *
+ * Ordering is what keeps tokens and secrets in agreement without a
+ * transaction across two stores:
+ *   add:    secret first, then the data file (undo the secret if that fails);
+ *   remove: the data file first, then the secret.
+ * An interruption between the two steps can only leave a secret without a
+ * token, which reconciliation deletes at the next start.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-error.h"
+#include "sh-manager.h"
+
+struct _ShManager
+{
+  GObject         parent_instance;
+
+  char           *data_dir;
+  gboolean        sandbox;
+  ShChannelList  *channels;
+  ShStore        *store;
+  ShSecretStore  *secrets;
+  gboolean        loaded;
+  gboolean        clean_load;
+  GPtrArray      *load_waiters;   /* GTask, while a load runs */
+  char           *notice;
+};
+
+G_DEFINE_FINAL_TYPE (ShManager, sh_manager, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_SANDBOX,
+  PROP_CHANNELS,
+  PROP_LOADED,
+  PROP_NOTICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sh_manager_constructed (GObject *object)
+{
+  ShManager *self = SH_MANAGER (object);
+
+  G_OBJECT_CLASS (sh_manager_parent_class)->constructed (object);
+
+  self->store = sh_store_new (self->data_dir);
+  /* The sandbox's secrets go to the session collection: they are made-up
+   * tokens and should vanish with the session. */
+  self->secrets = sh_secret_store_new (self->data_dir, self->sandbox);
+}
+
+static void
+sh_manager_finalize (GObject *object)
+{
+  ShManager *self = SH_MANAGER (object);
+
+  g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
+  g_clear_object (&self->channels);
+  g_clear_object (&self->store);
+  g_clear_object (&self->secrets);
+  g_free (self->data_dir);
+  g_free (self->notice);
+
+  G_OBJECT_CLASS (sh_manager_parent_class)->finalize (object);
+}
+
+static void
+sh_manager_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ShManager *self = SH_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR: g_value_set_string (value, self->data_dir); break;
+    case PROP_SANDBOX: g_value_set_boolean (value, self->sandbox); break;
+    case PROP_CHANNELS: g_value_set_object (value, self->channels); break;
+    case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
+    case PROP_NOTICE: g_value_set_string (value, self->notice); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_manager_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  ShManager *self = SH_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR: self->data_dir = g_value_dup_string (value); break;
+    case PROP_SANDBOX: self->sandbox = g_value_get_boolean (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_manager_class_init (ShManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = sh_manager_constructed;
+  object_class->finalize = sh_manager_finalize;
+  object_class->get_property = sh_manager_get_property;
+  object_class->set_property = sh_manager_set_property;
+
+  properties[PROP_DATA_DIR] = g_param_spec_string ("data-dir", NULL, NULL, NULL, co);
+  properties[PROP_SANDBOX] = g_param_spec_boolean ("sandbox", NULL, NULL, FALSE, co);
+  properties[PROP_CHANNELS] =
+    g_param_spec_object ("channels", NULL, NULL, SH_TYPE_CHANNEL_LIST, ro);
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sh_manager_init (ShManager *self)
+{
+  self->channels = sh_channel_list_new ();
+}
+
+ShManager *
+sh_manager_new (const char *data_dir,
+                gboolean    sandbox)
+{
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  return g_object_new (SH_TYPE_MANAGER, "data-dir", data_dir, "sandbox", sandbox, NULL);
+}
+
+/* The sandbox keeps its made-up channels apart from the real ones. */
+char *
+sh_manager_default_data_dir (gboolean sandbox)
+{
+  return g_build_filename (g_get_user_data_dir (),
+                           sandbox ? "socialhub-sandbox" : "socialhub", NULL);
+}
+
+ShChannelList *
+sh_manager_get_channels (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
+  return self->channels;
+}
+
+ShStore *
+sh_manager_get_store (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
+  return self->store;
+}
+
+ShSecretStore *
+sh_manager_get_secret_store (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
+  return self->secrets;
+}
+
+gboolean
+sh_manager_get_loaded (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), FALSE);
+  return self->loaded;
+}
+
+gboolean
+sh_manager_get_sandbox (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), FALSE);
+  return self->sandbox;
+}
+
+const char *
+sh_manager_get_notice (ShManager *self)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
+  return self->notice;
+}
+
+static void
+append_notice (ShManager  *self,
+               const char *text)
+{
+  char *joined;
+
+  if (text == NULL || *text == '\0')
+    return;
+  joined = self->notice ? g_strconcat (self->notice, "\n", text, NULL) : g_strdup (text);
+  g_free (self->notice);
+  self->notice = joined;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
+}
+
+/* ---- load ------------------------------------------------------------ */
+
+static void
+on_store_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autofree char *notice = NULL;
+  GError *error = NULL;
+
+  channels = sh_store_load_finish (SH_STORE (source), result, &notice, &error);
+  if (channels == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->clean_load = (notice == NULL);
+  sh_channel_list_replace_all (self->channels, channels);
+  append_notice (self, notice);
+  self->loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+sh_manager_load_async (ShManager           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_load_async);
+  sh_store_load_async (self->store, cancellable, on_store_loaded, task);
+}
+
+gboolean
+sh_manager_load_finish (ShManager     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_ensure_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ShManager *self = SH_MANAGER (source);
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->load_waiters);
+  g_autoptr(GError) error = NULL;
+
+  sh_manager_load_finish (self, result, &error);
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
+void
+sh_manager_ensure_loaded_async (ShManager           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_ensure_loaded_async);
+
+  if (self->loaded)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->load_waiters != NULL)
+    {
+      g_ptr_array_add (self->load_waiters, g_steal_pointer (&task));
+      return;
+    }
+  self->load_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->load_waiters, g_steal_pointer (&task));
+  /* Not cancellable: other waiters may still want the result. */
+  sh_manager_load_async (self, NULL, on_ensure_loaded, NULL);
+}
+
+gboolean
+sh_manager_ensure_loaded_finish (ShManager     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- reconcile --------------------------------------------------------- */
+
+typedef struct {
+  guint n_pending;
+  guint n_repaired;
+} Reconcile;
+
+static void
+on_orphan_deleted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Reconcile *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sh_secret_store_delete_finish (SH_SECRET_STORE (source), result, &error))
+    state->n_repaired++;
+  else
+    g_debug ("Could not delete an orphan keyring item: %s", error->message);
+
+  if (--state->n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_reconcile_saved (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Reconcile *state = g_task_get_task_data (task);
+
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (--state->n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_ids_listed (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  Reconcile *state = g_task_get_task_data (task);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GPtrArray) lost = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) lost_names = g_string_new (NULL);
+  GHashTableIter iter;
+  const char *token_id;
+  GError *error = NULL;
+  guint n_channels;
+
+  ids = sh_secret_store_list_ids_finish (SH_SECRET_STORE (source), result, &error);
+  if (ids == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Tokens whose secret is gone can never be checked or used. */
+  n_channels = g_list_model_get_n_items (G_LIST_MODEL (self->channels));
+  for (guint i = 0; i < n_channels; i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (G_LIST_MODEL (self->channels), i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+          if (!g_hash_table_remove (ids, sh_token_get_id (token)))
+            g_ptr_array_add (lost, g_object_ref (token));
+        }
+    }
+
+  /* One pending unit for the whole pass, so that the task returns once. */
+  state->n_pending = 1;
+
+  /* What is left in @ids belongs to no token. */
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &token_id, NULL))
+    {
+      state->n_pending++;
+      sh_secret_store_delete_async (self->secrets, token_id, g_task_get_cancellable (task),
+                                    on_orphan_deleted, g_object_ref (task));
+    }
+
+  for (guint i = 0; i < lost->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (lost, i);
+      ShChannel *channel = sh_channel_list_lookup (self->channels, sh_token_get_channel_id (token));
+
+      if (lost_names->len > 0)
+        g_string_append (lost_names, ", ");
+      g_string_append_printf (lost_names, _("%s on %s"),
+                              sh_token_get_owner_name (token) ?: _("unknown owner"),
+                              channel ? sh_channel_get_name (channel) : "?");
+      if (channel != NULL)
+        {
+          sh_channel_remove_token (channel, token);
+          if (sh_channel_get_n_tokens (channel) == 0)
+            sh_channel_list_remove (self->channels, channel);
+        }
+      state->n_repaired++;
+    }
+
+  if (lost->len > 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u access token had no secret in the keyring any more and was removed: %s. Add it again to use it.",
+                                      "%u access tokens had no secret in the keyring any more and were removed: %s. Add them again to use them.",
+                                      lost->len),
+                         lost->len, lost_names->str);
+      append_notice (self, message);
+      state->n_pending++;
+      sh_store_save_async (self->store, G_LIST_MODEL (self->channels),
+                           g_task_get_cancellable (task), on_reconcile_saved, g_object_ref (task));
+    }
+
+  if (--state->n_pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+sh_manager_reconcile_async (ShManager           *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_reconcile_async);
+  g_task_set_task_data (task, g_new0 (Reconcile, 1), g_free);
+
+  if (!self->loaded || !self->clean_load || sh_store_get_read_only (self->store))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  sh_secret_store_list_ids_async (self->secrets, cancellable, on_ids_listed,
+                                  g_steal_pointer (&task));
+}
+
+gboolean
+sh_manager_reconcile_finish (ShManager     *self,
+                             GAsyncResult  *result,
+                             guint         *out_n_repaired,
+                             GError       **error)
+{
+  Reconcile *state;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  state = g_task_get_task_data (G_TASK (result));
+  if (out_n_repaired != NULL)
+    *out_n_repaired = state->n_repaired;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- add ------------------------------------------------------------- */
+
+typedef struct {
+  ShChannel *channel;
+  ShToken   *token;
+  gboolean   channel_is_new;
+  GError    *save_error;
+} AddData;
+
+static void
+add_data_free (AddData *data)
+{
+  g_clear_object (&data->channel);
+  g_clear_object (&data->token);
+  g_clear_error (&data->save_error);
+  g_free (data);
+}
+
+static void
+on_add_rollback_deleted (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AddData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* If even this fails, the orphan is deleted at the next start. */
+  if (!sh_secret_store_delete_finish (SH_SECRET_STORE (source), result, &error))
+    g_debug ("Could not undo a stored secret: %s", error->message);
+  g_task_return_error (task, g_steal_pointer (&data->save_error));
+}
+
+static void
+on_add_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+
+  if (sh_store_save_finish (SH_STORE (source), result, &data->save_error))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  sh_channel_remove_token (data->channel, data->token);
+  if (data->channel_is_new)
+    sh_channel_list_remove (self->channels, data->channel);
+  sh_secret_store_delete_async (self->secrets, sh_token_get_id (data->token), NULL,
+                                on_add_rollback_deleted, g_steal_pointer (&task));
+}
+
+static void
+on_add_secret_stored (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The channel may have been added meanwhile by another add. */
+  if (data->channel_is_new &&
+      sh_channel_list_lookup (self->channels, sh_channel_get_id (data->channel)) != NULL)
+    data->channel_is_new = FALSE;
+  if (data->channel_is_new)
+    sh_channel_list_add (self->channels, data->channel);
+  sh_channel_add_token (data->channel, data->token);
+
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL,
+                       on_add_saved, g_steal_pointer (&task));
+}
+
+void
+sh_manager_add_token_async (ShManager           *self,
+                            ShChannel           *channel,
+                            ShToken             *token,
+                            const ShSecret      *secret,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AddData *data;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_return_if_fail (SH_IS_CHANNEL (channel));
+  g_return_if_fail (SH_IS_TOKEN (token));
+  g_return_if_fail (secret != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_add_token_async);
+
+  if (!self->loaded)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_AVAILABLE,
+                               _("Your channels are still being loaded."));
+      return;
+    }
+  if (sh_store_get_read_only (self->store))
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_STORE_IO,
+                               _("The token was not added: the data file could not be loaded "
+                                 "safely, so SocialHub does not change it."));
+      return;
+    }
+  if (sh_channel_list_lookup_token (self->channels, sh_token_get_id (token), NULL) != NULL)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                               "Token %s is already stored", sh_token_get_id (token));
+      return;
+    }
+
+  data = g_new0 (AddData, 1);
+  data->channel = g_object_ref (channel);
+  data->token = g_object_ref (token);
+  data->channel_is_new = sh_channel_list_lookup (self->channels, sh_channel_get_id (channel)) == NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+
+  /* The keyring item records the channel: set it before storing. */
+  sh_token_set_channel_id (token, sh_channel_get_id (channel));
+  sh_secret_store_store_async (self->secrets, token, secret, cancellable,
+                               on_add_secret_stored, g_steal_pointer (&task));
+}
+
+gboolean
+sh_manager_add_token_finish (ShManager     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- remove ------------------------------------------------------------ */
+
+static void
+on_remove_secret_deleted (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The token is already forgotten; a secret left behind is an orphan that
+   * the next start deletes. */
+  if (!sh_secret_store_delete_finish (SH_SECRET_STORE (source), result, &error))
+    g_debug ("Keyring item of a removed token stays until the next start: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_remove_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    {
+      /* Put it back: the data file still has it. */
+      if (data->channel_is_new)
+        sh_channel_list_add (self->channels, data->channel);
+      sh_channel_add_token (data->channel, data->token);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sh_secret_store_delete_async (self->secrets, sh_token_get_id (data->token), NULL,
+                                on_remove_secret_deleted, g_steal_pointer (&task));
+}
+
+void
+sh_manager_remove_token_async (ShManager           *self,
+                               ShToken             *token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ShChannel *channel = NULL;
+  AddData *data;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_return_if_fail (SH_IS_TOKEN (token));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_remove_token_async);
+
+  if (sh_channel_list_lookup_token (self->channels, sh_token_get_id (token), &channel) == NULL)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_FOUND,
+                               _("There is no access token with the id %s."),
+                               sh_token_get_id (token));
+      return;
+    }
+
+  data = g_new0 (AddData, 1);
+  data->channel = g_object_ref (channel);
+  data->token = g_object_ref (token);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+
+  sh_channel_remove_token (channel, token);
+  /* channel_is_new here means "the channel went away with its last token". */
+  if (sh_channel_get_n_tokens (channel) == 0)
+    {
+      data->channel_is_new = TRUE;
+      sh_channel_list_remove (self->channels, channel);
+    }
+
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL,
+                       on_remove_saved, g_steal_pointer (&task));
+}
+
+gboolean
+sh_manager_remove_token_finish (ShManager     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- save ---------------------------------------------------------------- */
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+sh_manager_save_async (ShManager           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_save_async);
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), cancellable, on_saved, task);
+}
+
+gboolean
+sh_manager_save_finish (ShManager     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

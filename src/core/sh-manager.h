@@ -1,0 +1,94 @@
+/* sh-manager.h — the channels, the data file and the keyring kept in step.
+ *
+ * The one object the window, the command line and the monitor share. Adding a
+ * token stores its secret first and the data second (undoing the secret if the
+ * data cannot be saved); removing does the reverse order. A crash between the
+ * two leaves at most an orphan secret, which the next load cleans up.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "sh-channel-list.h"
+#include "sh-secret-store.h"
+#include "sh-store.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_MANAGER (sh_manager_get_type ())
+G_DECLARE_FINAL_TYPE (ShManager, sh_manager, SH, MANAGER, GObject)
+
+ShManager      *sh_manager_new                 (const char          *data_dir,
+                                                gboolean             sandbox);
+char           *sh_manager_default_data_dir    (gboolean             sandbox);
+ShChannelList  *sh_manager_get_channels        (ShManager           *self);
+ShStore        *sh_manager_get_store           (ShManager           *self);
+ShSecretStore  *sh_manager_get_secret_store    (ShManager           *self);
+gboolean        sh_manager_get_loaded          (ShManager           *self);
+gboolean        sh_manager_get_sandbox         (ShManager           *self);
+const char     *sh_manager_get_notice          (ShManager           *self);
+
+/* Loads the data file. No keyring access: listing works without one. */
+void            sh_manager_load_async          (ShManager           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_load_finish         (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Loads the data file unless it is loaded already or being loaded, in which
+ * case it waits for that load. */
+void            sh_manager_ensure_loaded_async (ShManager           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_ensure_loaded_finish (ShManager          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Brings the keyring and the data file into agreement after a clean load:
+ * deletes secrets that belong to no token and forgets tokens whose secret is
+ * gone. Does nothing after a load that needed recovery (the secrets of
+ * entries set aside must survive until the user has looked at them). Returns
+ * the number of repairs made. */
+void            sh_manager_reconcile_async     (ShManager           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_reconcile_finish    (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                guint               *out_n_repaired,
+                                                GError             **error);
+
+/* @channel may be new (not yet in the list) or existing. */
+void            sh_manager_add_token_async     (ShManager           *self,
+                                                ShChannel           *channel,
+                                                ShToken             *token,
+                                                const ShSecret      *secret,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_add_token_finish    (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Forgets the token locally (network revocation is the provider's job). A
+ * channel left without tokens is removed too. */
+void            sh_manager_remove_token_async  (ShManager           *self,
+                                                ShToken             *token,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_remove_token_finish (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+void            sh_manager_save_async          (ShManager           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_save_finish         (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,530 @@
+/* sh-secret-store.c — token secrets in the Secret Service, bounded in time.
+ *
+ * Every operation is a GTask whose libsecret call gets an inner cancellable,
+ * cancelled by the caller's cancellable or by a timeout; a timeout becomes
+ * SH_ERROR_KEYRING_TIMEOUT. We never ask libsecret to unlock: an unlock
+ * prompt nobody can see (no display, a test under Xvfb) would wait forever,
+ * so a locked keyring is reported as SH_ERROR_KEYRING_LOCKED and the user
+ * unlocks it in their desktop's own way.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "sh-error.h"
+#include "sh-secret-store.h"
+
+#define DEFAULT_TIMEOUT_MS 20000
+#define ATTR_TOKEN_ID      "token-id"
+#define ATTR_CHANNEL_ID    "channel-id"
+#define ATTR_NETWORK       "network"
+#define ATTR_VERSION       "format-version"
+#define ATTR_SCOPE         "store"
+
+struct _ShSecretStore
+{
+  GObject   parent_instance;
+
+  char     *scope;
+  gboolean  session_collection;
+  guint     timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (ShSecretStore, sh_secret_store, G_TYPE_OBJECT)
+
+static const SecretSchema token_schema = {
+  SH_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+  {
+    { ATTR_TOKEN_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTR_CHANNEL_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTR_NETWORK, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTR_VERSION, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { ATTR_SCOPE, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+typedef enum {
+  OP_STORE,
+  OP_LOAD,
+  OP_LIST_IDS,
+  OP_DELETE,
+} OpKind;
+
+/* One keyring operation in flight. */
+typedef struct {
+  OpKind        kind;
+  GCancellable *inner;
+  GCancellable *outer;
+  gulong        outer_handler;
+  guint         timeout_id;
+  gboolean      timed_out;
+  GHashTable   *attributes;
+  char         *label;
+  char         *secret_json;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_clear_handle_id (&op->timeout_id, g_source_remove);
+  if (op->outer != NULL && op->outer_handler != 0)
+    g_cancellable_disconnect (op->outer, op->outer_handler);
+  g_clear_object (&op->outer);
+  g_clear_object (&op->inner);
+  g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_free (op->label);
+  if (op->secret_json != NULL)
+    {
+      memset (op->secret_json, 0, strlen (op->secret_json));
+      g_free (op->secret_json);
+    }
+  g_free (op);
+}
+
+static void
+sh_secret_store_finalize (GObject *object)
+{
+  ShSecretStore *self = SH_SECRET_STORE (object);
+
+  g_free (self->scope);
+  G_OBJECT_CLASS (sh_secret_store_parent_class)->finalize (object);
+}
+
+static void
+sh_secret_store_class_init (ShSecretStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sh_secret_store_finalize;
+}
+
+static void
+sh_secret_store_init (ShSecretStore *self)
+{
+  self->timeout_ms = DEFAULT_TIMEOUT_MS;
+}
+
+ShSecretStore *
+sh_secret_store_new (const char *scope,
+                     gboolean    session_collection)
+{
+  ShSecretStore *self;
+
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  self = g_object_new (SH_TYPE_SECRET_STORE, NULL);
+  self->scope = g_strdup (scope);
+  self->session_collection = session_collection;
+  return self;
+}
+
+void
+sh_secret_store_set_timeout (ShSecretStore *self,
+                             guint          timeout_ms)
+{
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+  self->timeout_ms = timeout_ms;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+static GError *
+keyring_unavailable (const char *detail)
+{
+  return g_error_new (SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE,
+                      _("No keyring is available (%s). SocialHub keeps access tokens only in "
+                        "the system keyring: start GNOME Keyring or another Secret Service."),
+                      detail);
+}
+
+static GError *
+keyring_locked (void)
+{
+  return g_error_new_literal (SH_ERROR, SH_ERROR_KEYRING_LOCKED,
+                              _("The keyring is locked. Unlock it (for example by logging in "
+                                "again) so that SocialHub can read its access tokens."));
+}
+
+/* Turns what libsecret or D-Bus said into an SH_ERROR_KEYRING_* error. */
+static GError *
+map_error (const GError *error,
+           const Op     *op,
+           guint         timeout_ms)
+{
+  if (op->timed_out)
+    return g_error_new (SH_ERROR, SH_ERROR_KEYRING_TIMEOUT,
+                        _("The keyring did not answer within %u seconds. It may be waiting "
+                          "for a password prompt that cannot be shown."),
+                        timeout_ms / 1000);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return keyring_locked ();
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+    return keyring_unavailable (_("it has no default keyring"));
+  if (error->domain == G_DBUS_ERROR)
+    {
+      switch (error->code)
+        {
+        case G_DBUS_ERROR_SERVICE_UNKNOWN:
+        case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+        case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+        case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+        case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+        case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+        case G_DBUS_ERROR_SPAWN_FAILED:
+        case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+        case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+        case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+        case G_DBUS_ERROR_NO_SERVER:
+        case G_DBUS_ERROR_DISCONNECTED:
+          return keyring_unavailable (_("no Secret Service is running"));
+        default:
+          break;
+        }
+    }
+  return g_error_new (SH_ERROR, SH_ERROR_KEYRING_FAILED,
+                      _("The keyring reported an error: %s"), error->message);
+}
+
+/* ---- the operation skeleton ------------------------------------------- */
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Op *op = user_data;
+
+  op->timeout_id = 0;
+  op->timed_out = TRUE;
+  g_cancellable_cancel (op->inner);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_outer_cancelled (GCancellable *outer,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static GTask *
+op_start (ShSecretStore       *self,
+          OpKind               kind,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  /* The caller's cancellation is reported by the GTask itself. */
+  g_task_set_check_cancellable (task, TRUE);
+
+  op->kind = kind;
+  op->inner = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      op->outer = g_object_ref (cancellable);
+      op->outer_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled),
+                                                 g_object_ref (op->inner), g_object_unref);
+    }
+  op->timeout_id = g_timeout_add (self->timeout_ms, on_timeout, op);
+  op->attributes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_SCOPE), g_strdup (self->scope));
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  return task;
+}
+
+static void
+op_return_error (GTask        *task,
+                 const GError *error)
+{
+  ShSecretStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  g_task_return_error (task, map_error (error, op, self->timeout_ms));
+}
+
+static void on_service (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+op_connect (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->inner, on_service, task);
+}
+
+/* ---- completions -------------------------------------------------------- */
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+    op_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* FALSE without an error means there was nothing to delete: fine. */
+  if (!secret_service_clear_finish (SECRET_SERVICE (source), result, &error) && error != NULL)
+    op_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_searched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) table = NULL;
+  Op *op = g_task_get_task_data (task);
+  GList *items;
+
+  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL)
+    {
+      op_return_error (task, error);
+      return;
+    }
+
+  if (op->kind == OP_LOAD)
+    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) sh_secret_free);
+  else
+    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      SecretItem *item = l->data;
+      g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+      const char *token_id = g_hash_table_lookup (attributes, ATTR_TOKEN_ID);
+      g_autoptr(SecretValue) value = NULL;
+      g_autoptr(GError) parse_error = NULL;
+      ShSecret *secret;
+
+      if (token_id == NULL)
+        continue;
+      if (op->kind == OP_LIST_IDS)
+        {
+          g_hash_table_add (table, g_strdup (token_id));
+          continue;
+        }
+      if (secret_item_get_locked (item))
+        {
+          g_list_free_full (items, g_object_unref);
+          g_task_return_error (task, keyring_locked ());
+          return;
+        }
+      value = secret_item_get_secret (item);
+      if (value == NULL)
+        continue;
+      secret = sh_secret_from_json (secret_value_get_text (value), &parse_error);
+      if (secret == NULL)
+        {
+          g_warning ("Keyring item of token %s is unreadable: %s", token_id, parse_error->message);
+          continue;
+        }
+      g_hash_table_replace (table, g_strdup (token_id), secret);
+    }
+  g_list_free_full (items, g_object_unref);
+  g_task_return_pointer (task, g_steal_pointer (&table), (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+on_service (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_finish (result, &error);
+  ShSecretStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  if (service == NULL)
+    {
+      Op *data = op;
+
+      /* Whatever failed here, there is no usable Secret Service. */
+      if (data->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        op_return_error (task, error);
+      else
+        g_task_return_error (task, keyring_unavailable (error->message));
+      return;
+    }
+
+  switch (op->kind)
+    {
+    case OP_STORE:
+      {
+        g_autoptr(SecretValue) value = secret_value_new (op->secret_json, -1, "application/json");
+        const char *collection = self->session_collection ? SECRET_COLLECTION_SESSION
+                                                          : SECRET_COLLECTION_DEFAULT;
+
+        secret_service_store (service, &token_schema, op->attributes, collection, op->label,
+                              value, op->inner, on_stored, g_steal_pointer (&task));
+      }
+      break;
+
+    case OP_LOAD:
+      secret_service_search (service, &token_schema, op->attributes,
+                             SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                             op->inner, on_searched, g_steal_pointer (&task));
+      break;
+
+    case OP_LIST_IDS:
+      secret_service_search (service, &token_schema, op->attributes, SECRET_SEARCH_ALL,
+                             op->inner, on_searched, g_steal_pointer (&task));
+      break;
+
+    case OP_DELETE:
+      secret_service_clear (service, &token_schema, op->attributes, op->inner,
+                            on_cleared, g_steal_pointer (&task));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+void
+sh_secret_store_store_async (ShSecretStore       *self,
+                             ShToken             *token,
+                             const ShSecret      *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+  g_return_if_fail (SH_IS_TOKEN (token));
+  g_return_if_fail (secret != NULL);
+
+  task = op_start (self, OP_STORE, sh_secret_store_store_async, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_TOKEN_ID), g_strdup (sh_token_get_id (token)));
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_CHANNEL_ID),
+                       g_strdup (sh_token_get_channel_id (token)));
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK),
+                       g_strdup (sh_network_to_string (sh_token_get_network (token))));
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_VERSION),
+                       g_strdup_printf ("%d", SH_SECRET_FORMAT_VERSION));
+  /* The label is what a person sees in Seahorse: no secret in it. */
+  op->label = g_strdup_printf (_("SocialHub access token of %s (%s)"),
+                               sh_token_get_owner_name (token) ?: _("unknown owner"),
+                               sh_network_get_display_name (sh_token_get_network (token)));
+  op->secret_json = sh_secret_to_json (secret);
+  op_connect (task);
+}
+
+gboolean
+sh_secret_store_store_finish (ShSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sh_secret_store_load_async (ShSecretStore       *self,
+                            const char          *network,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+
+  task = op_start (self, OP_LOAD, sh_secret_store_load_async, cancellable, callback, user_data);
+  if (network != NULL)
+    {
+      Op *op = g_task_get_task_data (task);
+      g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK), g_strdup (network));
+    }
+  op_connect (task);
+}
+
+GHashTable *
+sh_secret_store_load_finish (ShSecretStore  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sh_secret_store_list_ids_async (ShSecretStore       *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+
+  op_connect (op_start (self, OP_LIST_IDS, sh_secret_store_list_ids_async,
+                        cancellable, callback, user_data));
+}
+
+GHashTable *
+sh_secret_store_list_ids_finish (ShSecretStore  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sh_secret_store_delete_async (ShSecretStore       *self,
+                              const char          *token_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+  g_return_if_fail (token_id != NULL);
+
+  task = op_start (self, OP_DELETE, sh_secret_store_delete_async, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+  g_hash_table_insert (op->attributes, g_strdup (ATTR_TOKEN_ID), g_strdup (token_id));
+  op_connect (task);
+}
+
+gboolean
+sh_secret_store_delete_finish (ShSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

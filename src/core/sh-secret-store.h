@@ -1,0 +1,66 @@
+/* sh-secret-store.h — token secrets in the Secret Service (libsecret).
+ *
+ * Schema io.socialhub.SocialHub.Token, one item per token. Every call is
+ * bounded in time and never prompts unless asked to: a missing, locked or
+ * silent keyring is an SH_ERROR_KEYRING_* error, never a hang.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "sh-secret.h"
+#include "sh-token.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_SECRET_STORE (sh_secret_store_get_type ())
+G_DECLARE_FINAL_TYPE (ShSecretStore, sh_secret_store, SH, SECRET_STORE, GObject)
+
+#define SH_SECRET_SCHEMA_NAME "io.socialhub.SocialHub.Token"
+
+/* @scope: the data folder the items belong to. Items of another scope (the
+ * sandbox, a test, another data folder) are never read, listed or deleted. */
+ShSecretStore *sh_secret_store_new            (const char          *scope,
+                                               gboolean             session_collection);
+void           sh_secret_store_set_timeout    (ShSecretStore       *self,
+                                               guint                timeout_ms);
+
+void           sh_secret_store_store_async    (ShSecretStore       *self,
+                                               ShToken             *token,
+                                               const ShSecret      *secret,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       sh_secret_store_store_finish   (ShSecretStore       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* One Secret Service search for every token of @network (NULL: all networks).
+ * Returns token id → ShSecret. */
+void           sh_secret_store_load_async     (ShSecretStore       *self,
+                                               const char          *network,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GHashTable    *sh_secret_store_load_finish    (ShSecretStore       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* The token ids that have an item, without reading any secret. */
+void           sh_secret_store_list_ids_async (ShSecretStore       *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GHashTable    *sh_secret_store_list_ids_finish (ShSecretStore      *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+void           sh_secret_store_delete_async   (ShSecretStore       *self,
+                                               const char          *token_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       sh_secret_store_delete_finish  (ShSecretStore       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+G_END_DECLS

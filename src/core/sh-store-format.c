@@ -1,0 +1,377 @@
+/* sh-store-format.c — the data file's JSON (format version 1).
+ *
+ * {"format":"io.socialhub.SocialHub/channels","version":1,"channels":[
+ *   {"id","network","external_id","name","picture_url","tokens":[
+ *     {"id","owner":{"id","name"},"scopes":[…],"granted_at","expires_at",
+ *      "data_access_expires_at","state","reason","last_verdict",
+ *      "last_verdict_reason","checked_at","notified_state"}]}]}
+ *
+ * No secret is ever part of it: ShToken does not hold one.
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sh-channel.h"
+#include "sh-error.h"
+#include "sh-store-format.h"
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+build_token (JsonBuilder *builder,
+             ShToken     *token)
+{
+  const char * const *scopes = sh_token_get_scopes (token);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", sh_token_get_id (token));
+
+  json_builder_set_member_name (builder, "owner");
+  json_builder_begin_object (builder);
+  add_string (builder, "id", sh_token_get_owner_id (token));
+  add_string (builder, "name", sh_token_get_owner_name (token));
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "scopes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; scopes != NULL && scopes[i] != NULL; i++)
+    json_builder_add_string_value (builder, scopes[i]);
+  json_builder_end_array (builder);
+
+  add_int (builder, "granted_at", sh_token_get_granted_at (token));
+  add_int (builder, "expires_at", sh_token_get_expires_at (token));
+  add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
+  add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
+  add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
+  add_string (builder, "last_verdict", sh_token_state_to_string (sh_token_get_last_verdict (token)));
+  add_string (builder, "last_verdict_reason",
+              sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)));
+  add_int (builder, "checked_at", sh_token_get_checked_at (token));
+  add_string (builder, "notified_state",
+              sh_token_state_to_string (sh_token_get_notified_state (token)));
+  json_builder_end_object (builder);
+}
+
+static void
+build_channel (JsonBuilder *builder,
+               ShChannel   *channel)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+  guint n = g_list_model_get_n_items (tokens);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", sh_channel_get_id (channel));
+  add_string (builder, "network", sh_network_to_string (sh_channel_get_network (channel)));
+  add_string (builder, "external_id", sh_channel_get_external_id (channel));
+  add_string (builder, "name", sh_channel_get_name (channel));
+  add_string (builder, "picture_url", sh_channel_get_picture_url (channel));
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+      build_token (builder, token);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+char *
+sh_store_format_serialize (GListModel *channels,
+                           gsize      *out_length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (channels), NULL);
+
+  n = g_list_model_get_n_items (channels);
+  json_builder_begin_object (builder);
+  add_string (builder, "format", SH_STORE_FORMAT_NAME);
+  add_int (builder, "version", SH_STORE_FORMAT_VERSION);
+  json_builder_set_member_name (builder, "channels");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      build_channel (builder, channel);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, out_length);
+}
+
+/* Reading: every accessor checks the member's type, since the file may have
+ * been damaged or edited by hand; json_object_get_*_member would warn. */
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_time (JsonObject *object,
+          const char *name,
+          gint64     *out_value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out_value = 0;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out_value = json_node_get_int (node);
+  return *out_value >= 0;
+}
+
+static ShToken *
+parse_token (JsonNode   *node,
+             ShNetwork   network,
+             const char *channel_id)
+{
+  g_autoptr(ShToken) token = NULL;
+  g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
+  g_auto(GStrv) scopes_strv = NULL;
+  JsonObject *object, *owner = NULL;
+  JsonNode *member;
+  const char *id;
+  gint64 granted_at, expires_at, data_access_expires_at, checked_at;
+  ShTokenState state, last_verdict, notified_state;
+  ShTokenReason reason, last_verdict_reason;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+
+  id = get_string (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  member = json_object_get_member (object, "owner");
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    owner = json_node_get_object (member);
+
+  member = json_object_get_member (object, "scopes");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *scope = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (scope) && json_node_get_value_type (scope) == G_TYPE_STRING)
+            g_strv_builder_add (scopes, json_node_get_string (scope));
+        }
+    }
+
+  if (!get_time (object, "granted_at", &granted_at) ||
+      !get_time (object, "expires_at", &expires_at) ||
+      !get_time (object, "data_access_expires_at", &data_access_expires_at) ||
+      !get_time (object, "checked_at", &checked_at))
+    return NULL;
+
+  /* A state or reason this version does not know is a damaged entry, not a
+   * verdict to guess at. Missing ones mean "never checked". */
+  if (!sh_token_state_from_string (get_string (object, "state") ?: "unknown", &state) ||
+      !sh_token_reason_from_string (get_string (object, "reason"), &reason) ||
+      !sh_token_state_from_string (get_string (object, "last_verdict") ?: "unknown", &last_verdict) ||
+      !sh_token_reason_from_string (get_string (object, "last_verdict_reason"), &last_verdict_reason) ||
+      !sh_token_state_from_string (get_string (object, "notified_state") ?: "unknown", &notified_state))
+    return NULL;
+
+  token = sh_token_new (id, network, channel_id);
+  if (owner != NULL)
+    {
+      sh_token_set_owner_id (token, get_string (owner, "id"));
+      sh_token_set_owner_name (token, get_string (owner, "name"));
+    }
+  scopes_strv = g_strv_builder_end (scopes);
+  sh_token_set_scopes (token, (const char * const *) scopes_strv);
+  sh_token_set_granted_at (token, granted_at);
+  sh_token_set_expires_at (token, expires_at);
+  sh_token_set_data_access_expires_at (token, data_access_expires_at);
+  sh_token_restore (token, state, reason, last_verdict, last_verdict_reason, checked_at);
+  sh_token_set_notified_state (token, notified_state);
+
+  return g_steal_pointer (&token);
+}
+
+static ShChannel *
+parse_channel (JsonNode   *node,
+               GHashTable *seen_ids,
+               guint      *n_skipped)
+{
+  g_autoptr(ShChannel) channel = NULL;
+  JsonObject *object;
+  JsonNode *tokens;
+  const char *id, *external_id;
+  ShNetwork network;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+
+  id = get_string (object, "id");
+  external_id = get_string (object, "external_id");
+  if (id == NULL || *id == '\0' || external_id == NULL || *external_id == '\0' ||
+      !sh_network_from_string (get_string (object, "network"), &network))
+    return NULL;
+
+  channel = sh_channel_new (id, network, external_id);
+  sh_channel_set_name (channel, get_string (object, "name"));
+  sh_channel_set_picture_url (channel, get_string (object, "picture_url"));
+
+  tokens = json_object_get_member (object, "tokens");
+  if (tokens != NULL && JSON_NODE_HOLDS_ARRAY (tokens))
+    {
+      JsonArray *array = json_node_get_array (tokens);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(ShToken) token = parse_token (json_array_get_element (array, i), network, id);
+
+          if (token == NULL || g_hash_table_contains (seen_ids, sh_token_get_id (token)))
+            {
+              (*n_skipped)++;
+              continue;
+            }
+          g_hash_table_add (seen_ids, g_strdup (sh_token_get_id (token)));
+          sh_channel_add_token (channel, token);
+        }
+    }
+  else if (tokens != NULL)
+    (*n_skipped)++;
+
+  return g_steal_pointer (&channel);
+}
+
+GPtrArray *
+sh_store_format_parse (const char  *data,
+                       gssize       length,
+                       guint       *out_n_skipped,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen_external = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonNode *version, *array_node;
+  JsonArray *array;
+  guint n_skipped = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+  /* json-glib accepts an empty document as an empty root; for us it is a
+   * file cut short. */
+  if (length == 0 || !json_parser_load_from_data (parser, data, length, &local_error) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                   "The data file is not valid JSON%s%s",
+                   local_error ? ": " : "", local_error ? local_error->message : "");
+      return NULL;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (get_string (root, "format"), SH_STORE_FORMAT_NAME) != 0)
+    {
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                   "The data file is not a SocialHub channel list");
+      return NULL;
+    }
+
+  version = json_object_get_member (root, "version");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64 || json_node_get_int (version) < 1)
+    {
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                   "The data file has no valid format version");
+      return NULL;
+    }
+  if (json_node_get_int (version) > SH_STORE_FORMAT_VERSION)
+    {
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_TOO_NEW,
+                   "The data file was written by a newer SocialHub (format version %" G_GINT64_FORMAT ")",
+                   json_node_get_int (version));
+      return NULL;
+    }
+
+  array_node = json_object_get_member (root, "channels");
+  if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
+    {
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                   "The data file has no channel list");
+      return NULL;
+    }
+
+  array = json_node_get_array (array_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(ShChannel) channel = parse_channel (json_array_get_element (array, i),
+                                                    seen_ids, &n_skipped);
+      g_autofree char *key = NULL;
+
+      if (channel == NULL)
+        {
+          n_skipped++;
+          continue;
+        }
+      key = g_strconcat (sh_network_to_string (sh_channel_get_network (channel)), ":",
+                         sh_channel_get_external_id (channel), NULL);
+      if (g_hash_table_contains (seen_ids, sh_channel_get_id (channel)) ||
+          g_hash_table_contains (seen_external, key))
+        {
+          n_skipped++;
+          continue;
+        }
+      g_hash_table_add (seen_ids, g_strdup (sh_channel_get_id (channel)));
+      g_hash_table_add (seen_external, g_steal_pointer (&key));
+      g_ptr_array_add (channels, g_steal_pointer (&channel));
+    }
+
+  if (out_n_skipped != NULL)
+    *out_n_skipped = n_skipped;
+  return g_steal_pointer (&channels);
+}

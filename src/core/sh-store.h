@@ -1,0 +1,43 @@
+/* sh-store.h — the non-secret data file, $XDG_DATA_HOME/socialhub/channels.json.
+ *
+ * Loads and saves run in a worker thread; saves are serialised and coalesced,
+ * each one atomic (temp file, fsync, rename) and keeping the previous version
+ * as channels.json.prev. A file that cannot be parsed is set aside, never
+ * overwritten; a file that cannot be read or is too new makes the store
+ * read-only for the session.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "sh-channel-list.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_STORE (sh_store_get_type ())
+G_DECLARE_FINAL_TYPE (ShStore, sh_store, SH, STORE, GObject)
+
+#define SH_STORE_FILE_NAME "channels.json"
+
+ShStore     *sh_store_new              (const char          *directory);
+const char  *sh_store_get_path         (ShStore             *self);
+gboolean     sh_store_get_read_only    (ShStore             *self);
+
+void         sh_store_load_async       (ShStore             *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GPtrArray   *sh_store_load_finish      (ShStore             *self,
+                                        GAsyncResult        *result,
+                                        char               **out_notice,
+                                        GError             **error);
+
+void         sh_store_save_async       (ShStore             *self,
+                                        GListModel          *channels,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean     sh_store_save_finish      (ShStore             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+
+G_END_DECLS

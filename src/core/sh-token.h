@@ -1,0 +1,71 @@
+/* sh-token.h — one access token granted by one person, without its secret.
+ *
+ * The secret lives only in the keyring (ShSecretStore); this object holds what
+ * may be shown and stored in the data file.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include "sh-enums.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_TOKEN (sh_token_get_type ())
+G_DECLARE_FINAL_TYPE (ShToken, sh_token, SH, TOKEN, GObject)
+
+/* Default warning window before an expiry, DESIGN.md: 7 days. */
+#define SH_TOKEN_DEFAULT_WARNING_WINDOW (7 * 24 * 60 * 60)
+
+ShToken        *sh_token_new                   (const char    *id,
+                                                ShNetwork      network,
+                                                const char    *channel_id);
+char           *sh_token_generate_id           (void);
+
+const char     *sh_token_get_id                (ShToken       *self);
+ShNetwork       sh_token_get_network           (ShToken       *self);
+const char     *sh_token_get_channel_id        (ShToken       *self);
+void            sh_token_set_channel_id        (ShToken       *self,
+                                                const char    *channel_id);
+const char     *sh_token_get_owner_name        (ShToken       *self);
+void            sh_token_set_owner_name        (ShToken       *self,
+                                                const char    *owner_name);
+const char     *sh_token_get_owner_id          (ShToken       *self);
+void            sh_token_set_owner_id          (ShToken       *self,
+                                                const char    *owner_id);
+const char * const *sh_token_get_scopes        (ShToken       *self);
+void            sh_token_set_scopes            (ShToken       *self,
+                                                const char * const *scopes);
+gint64          sh_token_get_granted_at        (ShToken       *self);
+void            sh_token_set_granted_at        (ShToken       *self,
+                                                gint64         granted_at);
+gint64          sh_token_get_expires_at        (ShToken       *self);
+void            sh_token_set_expires_at        (ShToken       *self,
+                                                gint64         expires_at);
+gint64          sh_token_get_data_access_expires_at (ShToken  *self);
+void            sh_token_set_data_access_expires_at (ShToken  *self,
+                                                gint64         when);
+ShTokenState    sh_token_get_state             (ShToken       *self);
+ShTokenReason   sh_token_get_reason            (ShToken       *self);
+ShTokenState    sh_token_get_last_verdict      (ShToken       *self);
+ShTokenReason   sh_token_get_last_verdict_reason (ShToken     *self);
+gint64          sh_token_get_checked_at        (ShToken       *self);
+ShTokenState    sh_token_get_notified_state    (ShToken       *self);
+void            sh_token_set_notified_state    (ShToken       *self,
+                                                ShTokenState   state);
+ShTokenState    sh_token_get_effective_state   (ShToken       *self);
+
+void            sh_token_apply_verdict         (ShToken       *self,
+                                                ShTokenState   state,
+                                                ShTokenReason  reason,
+                                                gint64         checked_at,
+                                                gint64         warning_window);
+void            sh_token_mark_unknown          (ShToken       *self,
+                                                ShTokenReason  reason);
+void            sh_token_restore               (ShToken       *self,
+                                                ShTokenState   state,
+                                                ShTokenReason  reason,
+                                                ShTokenState   last_verdict,
+                                                ShTokenReason  last_verdict_reason,
+                                                gint64         checked_at);
+
+G_END_DECLS

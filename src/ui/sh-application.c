@@ -1,0 +1,222 @@
+/* sh-application.c — the GUI application.
+ *
+ * It owns the ShManager, opens the window, and also answers command-line
+ * requests forwarded from a `socialhub --list` started while it runs, so that
+ * both see the same channels.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-application.h"
+#include "sh-command-line.h"
+#include "sh-manager.h"
+#include "sh-window.h"
+
+struct _ShApplication
+{
+  AdwApplication  parent_instance;
+
+  gboolean        sandbox;
+  ShManager      *manager;
+  GCancellable   *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (ShApplication, sh_application, ADW_TYPE_APPLICATION)
+
+static gint
+sh_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  ShApplication *self = SH_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  sh_command_line_parse (options, &error);
+  if (error != NULL)
+    {
+      g_printerr ("socialhub: %s\n", error->message);
+      return SH_EXIT_USAGE;
+    }
+
+  /* Only used if this process becomes the primary instance. */
+  self->sandbox = sh_command_line_get_sandbox (options);
+  return -1;
+}
+
+static void
+on_reconciled (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_repaired = 0;
+
+  /* A keyring problem here is not fatal: the channels are shown anyway, and
+   * the checks report the keyring state on each token. */
+  if (!sh_manager_reconcile_finish (SH_MANAGER (source), result, &n_repaired, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Keyring not reconciled: %s", error->message);
+  else if (n_repaired > 0)
+    g_debug ("Reconciliation repaired %u entries", n_repaired);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ShApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
+    {
+      g_message ("Could not load the channels: %s", error->message);
+      return;
+    }
+  sh_manager_reconcile_async (self->manager, self->cancellable, on_reconciled, NULL);
+}
+
+static void
+sh_application_startup (GApplication *app)
+{
+  ShApplication *self = SH_APPLICATION (app);
+  g_autofree char *data_dir = sh_manager_default_data_dir (self->sandbox);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (sh_application_parent_class)->startup (app);
+
+  self->manager = sh_manager_new (data_dir, self->sandbox);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  /* Loaded once, early: the window shows the channels as soon as they are read. */
+  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded,
+                                  g_object_ref (self));
+}
+
+static void
+sh_application_activate (GApplication *app)
+{
+  ShApplication *self = SH_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (sh_window_new (GTK_APPLICATION (app), self->manager));
+  gtk_window_present (window);
+}
+
+static void
+on_command_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  sh_command_line_run_finish (SH_MANAGER (source), result);
+  g_application_release (G_APPLICATION (user_data));
+}
+
+static int
+sh_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *cmdline)
+{
+  ShApplication *self = SH_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+
+  if (sh_command_line_parse (options, NULL) == SH_COMMAND_WINDOW)
+    {
+      if (sh_command_line_get_sandbox (options) != self->sandbox)
+        g_application_command_line_printerr (cmdline, "socialhub: %s\n",
+          self->sandbox ? _("SocialHub is already running with the sandbox.")
+                        : _("SocialHub is already running with the real networks; quit it "
+                            "to use the sandbox."));
+      g_application_activate (app);
+      return 0;
+    }
+
+  g_application_hold (app);
+  sh_command_line_run_async (self->manager, cmdline, self->cancellable, on_command_done, app);
+  return 0;
+}
+
+static void
+sh_application_shutdown (GApplication *app)
+{
+  ShApplication *self = SH_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
+}
+
+static void
+sh_application_dispose (GObject *object)
+{
+  ShApplication *self = SH_APPLICATION (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (sh_application_parent_class)->dispose (object);
+}
+
+static void
+sh_application_class_init (ShApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = sh_application_dispose;
+  app_class->handle_local_options = sh_application_handle_local_options;
+  app_class->startup = sh_application_startup;
+  app_class->activate = sh_application_activate;
+  app_class->command_line = sh_application_command_line;
+  app_class->shutdown = sh_application_shutdown;
+}
+
+static void
+show_about (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "SocialHub developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("SocialHub"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("SocialHub developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Keeps the access tokens of your Facebook Pages and X "
+                                       "accounts working, and tells you first when one stops."),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_app (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = show_about },
+  { .name = "quit", .activate = quit_app },
+};
+
+static void
+sh_application_init (ShApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+  sh_command_line_add_options (G_APPLICATION (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+}
+
+ShApplication *
+sh_application_new (void)
+{
+  return g_object_new (SH_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/socialhub/SocialHub",
+                       NULL);
+}

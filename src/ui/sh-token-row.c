@@ -1,0 +1,284 @@
+/* sh-token-row.c — one access token inside its channel's expander row.
+ *
+ * The title is bound to the owner's name; the subtitle, the state icon and
+ * the accessible label depend on several properties at once (state, reason,
+ * last verdict, expiry), so they are recomputed on any change of the token
+ * rather than copied once.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-token-row.h"
+
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
+struct _ShTokenRow
+{
+  AdwActionRow  parent_instance;
+
+  ShToken      *token;
+
+  GtkImage     *state_icon;
+};
+
+G_DEFINE_FINAL_TYPE (ShTokenRow, sh_token_row, ADW_TYPE_ACTION_ROW)
+
+enum {
+  PROP_0,
+  PROP_TOKEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char * const state_classes[] = { "success", "warning", "error", "dim-label" };
+
+static char *
+format_expiry (gint64 expires_at,
+               gint64 now)
+{
+  gint64 days;
+
+  if (expires_at == 0)
+    return g_strdup (_("Never expires"));
+  if (expires_at <= now)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (expires_at);
+      g_autofree char *date = g_date_time_format (when, "%x");
+
+      /* Translators: %s is a date in the user's format */
+      return g_strdup_printf (_("Expired on %s"), date);
+    }
+
+  days = (expires_at - now) / SECONDS_PER_DAY;
+  if (days == 0)
+    return g_strdup (_("Expires in less than a day"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Expires in %d day",
+                                       "Expires in %d days", (gulong) days),
+                          (int) days);
+}
+
+/* "Invalid — Its owner changed their password…", the reason of the state the
+ * token is believed to be in. An unknown check result never hides the last
+ * verdict (DESIGN.md), so that stays the headline. */
+static char *
+format_verdict (ShToken *token)
+{
+  ShTokenState effective = sh_token_get_effective_state (token);
+  ShTokenReason reason;
+
+  if (effective == SH_TOKEN_STATE_UNKNOWN)
+    return g_strdup (_("Not checked yet"));
+
+  reason = sh_token_state_is_verdict (sh_token_get_state (token))
+           ? sh_token_get_reason (token)
+           : sh_token_get_last_verdict_reason (token);
+  if (reason == SH_TOKEN_REASON_NONE)
+    return g_strdup (sh_token_state_get_label (effective));
+
+  /* Translators: a token's state, then why, e.g. "Invalid — Its owner changed…" */
+  return g_strdup_printf (_("%s — %s"),
+                          sh_token_state_get_label (effective),
+                          sh_token_reason_get_explanation (reason));
+}
+
+static const char *
+icon_for_state (ShTokenState state,
+                const char **out_class)
+{
+  switch (state)
+    {
+    case SH_TOKEN_STATE_VALID:
+      *out_class = "success";
+      return "emblem-ok-symbolic";
+    case SH_TOKEN_STATE_EXPIRING:
+      *out_class = "warning";
+      return "alarm-symbolic";
+    case SH_TOKEN_STATE_EXPIRED:
+    case SH_TOKEN_STATE_INVALID:
+      *out_class = "error";
+      return "dialog-error-symbolic";
+    case SH_TOKEN_STATE_UNKNOWN:
+    default:
+      *out_class = "dim-label";
+      return "dialog-question-symbolic";
+    }
+}
+
+static void
+sh_token_row_refresh (ShTokenRow *self)
+{
+  g_autofree char *verdict = format_verdict (self->token);
+  g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token),
+                                           g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+  ShTokenReason pending = SH_TOKEN_REASON_NONE;
+  const char *owner = sh_token_get_owner_name (self->token);
+  const char *css_class = NULL;
+  const char *icon;
+
+  /* Why the last check gave no verdict (offline, rate-limited…), if it did not. */
+  if (!sh_token_state_is_verdict (sh_token_get_state (self->token)))
+    pending = sh_token_get_reason (self->token);
+
+  if (pending != SH_TOKEN_REASON_NONE)
+    subtitle = g_strjoin ("\n", verdict, sh_token_reason_get_explanation (pending), expiry, NULL);
+  else
+    subtitle = g_strjoin ("\n", verdict, expiry, NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+
+  icon = icon_for_state (sh_token_get_effective_state (self->token), &css_class);
+  gtk_image_set_from_icon_name (self->state_icon, icon);
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), state_classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), css_class);
+
+  if (owner == NULL || *owner == '\0')
+    owner = _("Unknown person");
+  /* Translators: accessible name of a token row, e.g.
+   * "Token of Alice Example: Invalid — Its owner changed their password…" */
+  label = g_strdup_printf (_("Token of %s: %s"), owner, verdict);
+  if (pending != SH_TOKEN_REASON_NONE)
+    description = g_strjoin (" ", sh_token_reason_get_explanation (pending), expiry, NULL);
+  else
+    description = g_strdup (expiry);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
+static void
+on_token_notify (ShToken    *token,
+                 GParamSpec *pspec,
+                 ShTokenRow *self)
+{
+  sh_token_row_refresh (self);
+}
+
+/* A token granted by someone whose name the network did not give still needs
+ * a title a person can read. */
+static gboolean
+owner_to_title (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  const char *owner = g_value_get_string (from);
+
+  g_value_set_string (to, owner != NULL && *owner != '\0' ? owner : _("Unknown person"));
+  return TRUE;
+}
+
+static void
+sh_token_row_constructed (GObject *object)
+{
+  ShTokenRow *self = SH_TOKEN_ROW (object);
+
+  G_OBJECT_CLASS (sh_token_row_parent_class)->constructed (object);
+
+  g_assert (SH_IS_TOKEN (self->token));
+
+  g_object_bind_property_full (self->token, "owner-name", self, "title",
+                               G_BINDING_SYNC_CREATE,
+                               owner_to_title, NULL, NULL, NULL);
+  g_signal_connect_object (self->token, "notify",
+                           G_CALLBACK (on_token_notify), self, 0);
+  sh_token_row_refresh (self);
+}
+
+static void
+sh_token_row_dispose (GObject *object)
+{
+  ShTokenRow *self = SH_TOKEN_ROW (object);
+
+  if (self->token != NULL)
+    g_signal_handlers_disconnect_by_data (self->token, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_TOKEN_ROW);
+  g_clear_object (&self->token);
+
+  G_OBJECT_CLASS (sh_token_row_parent_class)->dispose (object);
+}
+
+static void
+sh_token_row_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  ShTokenRow *self = SH_TOKEN_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOKEN:
+      g_value_set_object (value, self->token);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_token_row_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  ShTokenRow *self = SH_TOKEN_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOKEN:
+      self->token = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_token_row_class_init (ShTokenRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sh_token_row_constructed;
+  object_class->dispose = sh_token_row_dispose;
+  object_class->get_property = sh_token_row_get_property;
+  object_class->set_property = sh_token_row_set_property;
+
+  properties[PROP_TOKEN] =
+    g_param_spec_object ("token", NULL, NULL, SH_TYPE_TOKEN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/socialhub/SocialHub/sh-token-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShTokenRow, state_icon);
+}
+
+static void
+sh_token_row_init (ShTokenRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+sh_token_row_new (ShToken *token)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (token), NULL);
+
+  return g_object_new (SH_TYPE_TOKEN_ROW, "token", token, NULL);
+}
+
+ShToken *
+sh_token_row_get_token (ShTokenRow *self)
+{
+  g_return_val_if_fail (SH_IS_TOKEN_ROW (self), NULL);
+
+  return self->token;
+}

@@ -1,0 +1,17 @@
+/* sh-window.h — the main window: every channel and its tokens, by health. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sh-manager.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_WINDOW (sh_window_get_type ())
+G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
+
+ShWindow  *sh_window_new         (GtkApplication *app,
+                                  ShManager      *manager);
+ShManager *sh_window_get_manager (ShWindow       *self);
+
+G_END_DECLS
