@@ -1,0 +1,86 @@
+/* store-writer.c — a process for test-store to kill while it saves.
+ *
+ *   store-writer DIR stop-before-rename   saves "v1", then stops itself
+ *                                         (SIGSTOP) inside the save of "v2",
+ *                                         after the write and before the rename
+ *   store-writer DIR loop N               saves "v1" … "vN", printing
+ *                                         "saved K" after each completed save
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "sh-channel-list.h"
+#include "sh-store-private.h"
+#include "test-util.h"
+
+static void
+stop_self (gpointer user_data)
+{
+  raise (SIGSTOP);
+}
+
+static void
+save_version (ShStore       *store,
+              ShChannelList *list,
+              ShChannel     *marker,
+              guint          version)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("v%u", version);
+
+  sh_channel_set_name (marker, name);
+  sh_store_save_async (store, G_LIST_MODEL (list), NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 60000);
+  if (!sh_store_save_finish (store, result, &error))
+    g_error ("save failed: %s", error->message);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(ShStore) store = NULL;
+  g_autoptr(ShChannelList) list = sh_channel_list_new ();
+  g_autoptr(ShChannel) marker = NULL;
+
+  if (argc < 3)
+    g_error ("usage: store-writer DIR stop-before-rename|loop N");
+
+  store = sh_store_new (argv[1]);
+  marker = sh_test_make_channel ("v0", SH_NETWORK_FACEBOOK, 2);
+  sh_channel_list_add (list, marker);
+  /* Enough content that a write takes a moment and can be cut short. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Page %u", i);
+      g_autoptr(ShChannel) channel = sh_test_make_channel (name, SH_NETWORK_FACEBOOK, 3);
+
+      sh_channel_list_add (list, channel);
+    }
+
+  if (g_str_equal (argv[2], "stop-before-rename"))
+    {
+      save_version (store, list, marker, 1);
+      _sh_store_set_before_rename_hook (store, stop_self, NULL);
+      save_version (store, list, marker, 2);
+      return 0;
+    }
+
+  if (g_str_equal (argv[2], "loop") && argc == 4)
+    {
+      guint n = atoi (argv[3]);
+
+      for (guint i = 1; i <= n; i++)
+        {
+          save_version (store, list, marker, i);
+          printf ("saved %u\n", i);
+          fflush (stdout);
+        }
+      return 0;
+    }
+
+  g_error ("unknown mode %s", argv[2]);
+}

@@ -1,0 +1,445 @@
+/* test-keyring.c — secrets in a real gnome-keyring (run under
+ * build-aux/with-session.sh): one item per token, one search for all of them,
+ * tokens and secrets never disagree, and a locked keyring is said so. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+
+#include "sh-error.h"
+#include "sh-manager.h"
+#include "sh-secret-store.h"
+#include "test-util.h"
+
+/* Made-up but recognisable, so that a leak would be found by grep. */
+#define SECRET_A "EAAtestSECRETaaaaaaaaaaaaaaaaaaaaaaa1"
+#define SECRET_B "EAAtestSECRETbbbbbbbbbbbbbbbbbbbbbbb2"
+
+static gboolean
+store_secret (ShSecretStore *store,
+              ShToken       *token,
+              const char    *access_token,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ShSecret) secret = sh_secret_new (access_token, NULL, 0);
+
+  sh_secret_store_store_async (store, token, secret, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_secret_store_store_finish (store, result, error);
+}
+
+static GHashTable *
+load_secrets (ShSecretStore *store,
+              const char    *network,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_secret_store_load_async (store, network, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_secret_store_load_finish (store, result, error);
+}
+
+static GHashTable *
+list_ids (ShSecretStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *ids;
+
+  sh_secret_store_list_ids_async (store, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  ids = sh_secret_store_list_ids_finish (store, result, &error);
+  g_assert_no_error (error);
+  return ids;
+}
+
+static ShToken *
+make_token (ShNetwork network)
+{
+  g_autofree char *id = sh_token_generate_id ();
+  ShToken *token = sh_token_new (id, network, "channel-1");
+
+  sh_token_set_owner_name (token, "Alice Example");
+  return token;
+}
+
+static void
+test_store_load_delete (void)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
+  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) b = make_token (SH_NETWORK_X);
+  g_autoptr(GHashTable) all = NULL;
+  g_autoptr(GHashTable) facebook = NULL;
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShSecret) with_refresh = sh_secret_new (SECRET_B, "refresh-" SECRET_B, 1764007200);
+  ShSecret *got;
+
+  g_assert_true (store_secret (store, a, SECRET_A, &error));
+  g_assert_no_error (error);
+  sh_secret_store_store_async (store, b, with_refresh, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_secret_store_store_finish (store, result, &error));
+  g_assert_no_error (error);
+
+  all = load_secrets (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 2);
+  got = g_hash_table_lookup (all, sh_token_get_id (a));
+  g_assert_cmpstr (got->access_token, ==, SECRET_A);
+  g_assert_null (got->refresh_token);
+  got = g_hash_table_lookup (all, sh_token_get_id (b));
+  g_assert_cmpstr (got->access_token, ==, SECRET_B);
+  g_assert_cmpstr (got->refresh_token, ==, "refresh-" SECRET_B);
+  g_assert_cmpint (got->expires_at, ==, 1764007200);
+
+  facebook = load_secrets (store, "facebook", &error);
+  g_assert_cmpuint (g_hash_table_size (facebook), ==, 1);
+  g_assert_true (g_hash_table_contains (facebook, sh_token_get_id (a)));
+
+  /* Storing again replaces, it does not duplicate. */
+  g_assert_true (store_secret (store, a, SECRET_B, &error));
+  g_clear_pointer (&all, g_hash_table_unref);
+  all = load_secrets (store, NULL, &error);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 2);
+  got = g_hash_table_lookup (all, sh_token_get_id (a));
+  g_assert_cmpstr (got->access_token, ==, SECRET_B);
+
+  g_clear_object (&result);
+  sh_secret_store_delete_async (store, sh_token_get_id (a), NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_secret_store_delete_finish (store, result, &error));
+  ids = list_ids (store);
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 1);
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (b)));
+}
+
+static void
+test_scopes_are_separate (void)
+{
+  g_autofree char *scope1 = sh_test_make_dir ();
+  g_autofree char *scope2 = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) one = sh_secret_store_new (scope1, FALSE);
+  g_autoptr(ShSecretStore) two = sh_secret_store_new (scope2, FALSE);
+  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (store_secret (one, a, SECRET_A, &error));
+  ids = list_ids (two);
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 0);
+}
+
+/* Counts the Secret Service calls this process makes. */
+typedef struct {
+  guint search_items;
+  guint get_secrets;
+  guint get_secret;
+} CallCount;
+
+static GDBusMessage *
+count_calls (GDBusConnection *connection,
+             GDBusMessage    *message,
+             gboolean         incoming,
+             gpointer         user_data)
+{
+  CallCount *count = user_data;
+  const char *member = g_dbus_message_get_member (message);
+
+  if (!incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      member != NULL)
+    {
+      if (g_str_equal (member, "SearchItems"))
+        g_atomic_int_inc (&count->search_items);
+      else if (g_str_equal (member, "GetSecrets"))
+        g_atomic_int_inc (&count->get_secrets);
+      else if (g_str_equal (member, "GetSecret"))
+        g_atomic_int_inc (&count->get_secret);
+    }
+  return message;
+}
+
+static void
+test_one_search_for_all (void)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GHashTable) all = NULL;
+  g_autoptr(GError) error = NULL;
+  CallCount count = { 0 };
+  guint filter;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+      g_autofree char *secret = g_strdup_printf ("token-%u-" SECRET_A, i);
+
+      g_assert_true (store_secret (store, token, secret, &error));
+    }
+
+  filter = g_dbus_connection_add_filter (bus, count_calls, &count, NULL);
+  all = load_secrets (store, NULL, &error);
+  g_dbus_connection_remove_filter (bus, filter);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 25);
+
+  /* 25 secrets: one search and one batch read, no read per token. */
+  g_assert_cmpuint (count.search_items, ==, 1);
+  g_assert_cmpuint (count.get_secrets, ==, 1);
+  g_assert_cmpuint (count.get_secret, ==, 0);
+}
+
+/* ---- the manager keeps tokens and secrets together ------------------- */
+
+static ShManager *
+load_manager (const char *dir)
+{
+  ShManager *manager = sh_manager_new (dir, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_manager_load_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_manager_load_finish (manager, result, &error));
+  g_assert_no_error (error);
+  return manager;
+}
+
+static gboolean
+add_token (ShManager  *manager,
+           ShChannel  *channel,
+           ShToken    *token,
+           const char *access_token,
+           GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ShSecret) secret = sh_secret_new (access_token, NULL, 0);
+
+  sh_manager_add_token_async (manager, channel, token, secret, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_manager_add_token_finish (manager, result, error);
+}
+
+static guint
+reconcile (ShManager *manager)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  sh_manager_reconcile_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_manager_reconcile_finish (manager, result, &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static char *
+data_file (ShManager *manager)
+{
+  char *contents = NULL;
+
+  g_file_get_contents (sh_store_get_path (sh_manager_get_store (manager)), &contents, NULL, NULL);
+  return contents;
+}
+
+static void
+test_add_and_remove_together (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) reloaded = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
+  g_assert_no_error (error);
+  g_assert_true (sh_channel_list_lookup (sh_manager_get_channels (manager),
+                                         sh_channel_get_id (channel)) == channel);
+
+  /* In the data file, by id, and never the secret itself. */
+  contents = data_file (manager);
+  g_assert_nonnull (strstr (contents, sh_token_get_id (token)));
+  g_assert_null (strstr (contents, SECRET_A));
+  ids = list_ids (sh_manager_get_secret_store (manager));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (token)));
+
+  /* A restart sees the same and has nothing to repair. */
+  reloaded = load_manager (dir);
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (reloaded),
+                                                  sh_token_get_id (token), NULL));
+  g_assert_cmpuint (reconcile (reloaded), ==, 0);
+
+  sh_manager_remove_token_async (manager, token, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_manager_remove_token_finish (manager, result, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&contents, g_free);
+  contents = data_file (manager);
+  g_assert_null (strstr (contents, sh_token_get_id (token)));
+  /* Its last token gone, the channel goes too. */
+  g_assert_null (sh_channel_list_lookup (sh_manager_get_channels (manager),
+                                         sh_channel_get_id (channel)));
+  g_clear_pointer (&ids, g_hash_table_unref);
+  ids = list_ids (sh_manager_get_secret_store (manager));
+  g_assert_false (g_hash_table_contains (ids, sh_token_get_id (token)));
+}
+
+static void
+test_add_rolls_back_when_save_fails (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autofree char *moved = g_strconcat (dir, ".moved", NULL);
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The data folder becomes a plain file: the save after the secret fails. */
+  g_assert_cmpint (g_rename (dir, moved), ==, 0);
+  g_assert_true (g_file_set_contents (dir, "in the way", -1, NULL));
+
+  g_assert_false (add_token (manager, channel, token, SECRET_A, &error));
+  g_assert_error (error, SH_ERROR, SH_ERROR_STORE_IO);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (manager))), ==, 0);
+  g_assert_cmpuint (sh_channel_get_n_tokens (channel), ==, 0);
+  ids = list_ids (sh_manager_get_secret_store (manager));
+  g_assert_false (g_hash_table_contains (ids, sh_token_get_id (token)));
+}
+
+static void
+test_reconcile_orphans (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) kept = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) lost = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) orphan = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShChannelList *channels;
+
+  g_assert_true (add_token (manager, channel, kept, SECRET_A, &error));
+  g_assert_true (add_token (manager, channel, lost, SECRET_B, &error));
+  /* A secret whose token never reached the data file (a crash in between). */
+  g_assert_true (store_secret (sh_manager_get_secret_store (manager), orphan, SECRET_B, &error));
+  /* A secret deleted behind our back (Seahorse, a keyring reset). */
+  sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (lost),
+                                NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
+
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 2);
+
+  channels = sh_manager_get_channels (restarted);
+  g_assert_nonnull (sh_channel_list_lookup_token (channels, sh_token_get_id (kept), NULL));
+  g_assert_null (sh_channel_list_lookup_token (channels, sh_token_get_id (lost), NULL));
+  g_assert_nonnull (strstr (sh_manager_get_notice (restarted), "Alice Example on Acme Coffee"));
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 1);
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (kept)));
+
+  /* The repair was saved: the next start finds nothing to do. */
+  g_clear_object (&restarted);
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+}
+
+static void
+test_no_reconcile_after_recovery (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
+  g_file_set_contents (sh_store_get_path (sh_manager_get_store (manager)), "{\"format\":", -1, NULL);
+
+  /* The damaged file is set aside; the secret of its token must survive
+   * until someone has looked at that file. */
+  restarted = load_manager (dir);
+  g_assert_nonnull (sh_manager_get_notice (restarted));
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (token)));
+}
+
+/* Last: it locks the keyring for the rest of this process's session. */
+static void
+test_locked_keyring (void)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) login = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *objects;
+  gint64 start;
+
+  g_assert_true (store_secret (store, token, SECRET_A, &error));
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  login = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                            SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  objects = g_list_append (NULL, login);
+  secret_service_lock_sync (service, objects, NULL, NULL, &error);
+  g_list_free (objects);
+  g_assert_no_error (error);
+
+  /* Reading: a clear "locked", at once, not a prompt nobody sees. */
+  start = g_get_monotonic_time ();
+  secrets = load_secrets (store, NULL, &error);
+  g_assert_null (secrets);
+  g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* Writing: the same. */
+  start = g_get_monotonic_time ();
+  g_assert_false (store_secret (store, token, SECRET_B, &error));
+  g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  g_assert_null (strstr (error->message, SECRET_B));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/keyring/store-load-delete", test_store_load_delete);
+  g_test_add_func ("/keyring/scopes-are-separate", test_scopes_are_separate);
+  g_test_add_func ("/keyring/one-search-for-all", test_one_search_for_all);
+  g_test_add_func ("/keyring/add-and-remove-together", test_add_and_remove_together);
+  g_test_add_func ("/keyring/add-rolls-back-when-save-fails", test_add_rolls_back_when_save_fails);
+  g_test_add_func ("/keyring/reconcile-orphans", test_reconcile_orphans);
+  g_test_add_func ("/keyring/no-reconcile-after-recovery", test_no_reconcile_after_recovery);
+  g_test_add_func ("/keyring/locked", test_locked_keyring);
+
+  return g_test_run ();
+}

@@ -1,0 +1,482 @@
+/* test-store.c — the data file: what is saved comes back, a crash loses at
+ * most the save in progress, and a damaged file is set aside, not lost. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "sh-channel-list.h"
+#include "sh-error.h"
+#include "sh-store.h"
+#include "sh-store-format.h"
+#include "test-util.h"
+
+#define NOW ((gint64) 1764000000)
+
+static const char *store_writer;
+
+static ShChannelList *
+make_varied_list (void)
+{
+  ShChannelList *list = sh_channel_list_new ();
+  g_autoptr(ShChannel) page = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 3);
+  g_autoptr(ShChannel) account = sh_test_make_channel ("@acme", SH_NETWORK_X, 1);
+  g_autoptr(ShToken) t0 = g_list_model_get_item (sh_channel_get_tokens (page), 0);
+  g_autoptr(ShToken) t1 = g_list_model_get_item (sh_channel_get_tokens (page), 1);
+  g_autoptr(ShToken) t2 = g_list_model_get_item (sh_channel_get_tokens (page), 2);
+  g_autoptr(ShToken) x0 = g_list_model_get_item (sh_channel_get_tokens (account), 0);
+  const char *scopes[] = { "pages_show_list", "pages_read_engagement", NULL };
+
+  sh_channel_set_picture_url (page, "https://example.com/p.png");
+  sh_token_set_scopes (t0, scopes);
+  sh_token_set_granted_at (t0, NOW - 100);
+  sh_token_set_data_access_expires_at (t0, NOW + 90 * 86400);
+  sh_token_apply_verdict (t0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * 86400);
+  sh_token_apply_verdict (t1, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_ROLE_LOST, NOW, 7 * 86400);
+  sh_token_set_notified_state (t1, SH_TOKEN_STATE_INVALID);
+  sh_token_apply_verdict (t2, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW - 50, 7 * 86400);
+  sh_token_mark_unknown (t2, SH_TOKEN_REASON_SERVER_ERROR);
+  sh_token_set_expires_at (x0, NOW + 7200);
+  sh_token_apply_verdict (x0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * 86400);
+
+  sh_channel_list_add (list, page);
+  sh_channel_list_add (list, account);
+  return list;
+}
+
+static void
+save (ShStore       *store,
+      ShChannelList *list,
+      GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_store_save_async (store, G_LIST_MODEL (list), NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  sh_store_save_finish (store, result, error);
+}
+
+static GPtrArray *
+load (ShStore  *store,
+      char    **notice,
+      GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_store_load_async (store, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_store_load_finish (store, result, notice, error);
+}
+
+static char *
+serialize_array (GPtrArray *channels)
+{
+  g_autoptr(ShChannelList) list = sh_channel_list_new ();
+
+  sh_channel_list_replace_all (list, channels);
+  return sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* The one file in @dir whose name starts with "channels.json.damaged-". */
+static char *
+find_aside (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *found = NULL;
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_prefix (name, "channels.json.damaged-"))
+      {
+        g_assert_null (found);
+        found = g_build_filename (dir, name, NULL);
+      }
+  return found;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShStore) again = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  g_autofree char *got = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *tmp = g_build_filename (dir, "channels.json.tmp", NULL);
+  ShChannel *page;
+  ShToken *token;
+  GStatBuf st;
+
+  save (store, list, &error);
+  g_assert_no_error (error);
+
+  loaded = load (again, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_null (notice);
+  got = serialize_array (loaded);
+  g_assert_cmpstr (got, ==, expected);
+
+  /* What the user sees survives, not only the bytes. */
+  page = g_ptr_array_index (loaded, 0);
+  g_assert_cmpstr (sh_channel_get_name (page), ==, "Acme Coffee");
+  g_assert_cmpint (sh_channel_get_state (page), ==, SH_CHANNEL_STATE_DEGRADED);
+  token = g_list_model_get_item (sh_channel_get_tokens (page), 2);
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_SERVER_ERROR);
+  g_assert_cmpint (sh_token_get_last_verdict (token), ==, SH_TOKEN_STATE_VALID);
+  g_object_unref (token);
+
+  /* Private to the user, nothing left behind. */
+  g_assert_cmpint (g_stat (sh_store_get_path (store), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_keeps_previous_version (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prev_path = g_strconcat (sh_store_get_path (store), ".prev", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *prev = NULL;
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+
+  save (store, list, &error);
+  g_assert_no_error (error);
+  first = read_file (sh_store_get_path (store));
+
+  sh_channel_list_add (list, extra);
+  save (store, list, &error);
+  g_assert_no_error (error);
+  prev = read_file (prev_path);
+  g_assert_cmpstr (prev, ==, first);
+}
+
+static void
+test_damaged_restores_previous (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShStore) again = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  g_autofree char *damaged = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *aside_contents = NULL;
+  g_autofree char *got = NULL;
+
+  save (store, list, &error);
+  sh_channel_list_add (list, extra);
+  save (store, list, &error);
+  g_assert_no_error (error);
+
+  /* Cut the current file in half, as a full disk or a bad editor might. */
+  damaged = read_file (sh_store_get_path (store));
+  damaged[strlen (damaged) / 2] = '\0';
+  g_file_set_contents (sh_store_get_path (store), damaged, -1, &error);
+  g_assert_no_error (error);
+
+  loaded = load (again, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "damaged"));
+  g_assert_nonnull (strstr (notice, "previous version"));
+  got = serialize_array (loaded);
+  g_assert_cmpstr (got, ==, v1);
+
+  /* The damaged bytes are kept, named in the notice. */
+  aside = find_aside (dir);
+  g_assert_nonnull (aside);
+  g_assert_nonnull (strstr (notice, aside));
+  aside_contents = read_file (aside);
+  g_assert_cmpstr (aside_contents, ==, damaged);
+  g_assert_false (sh_store_get_read_only (again));
+}
+
+static void
+test_damaged_without_previous (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *aside_contents = NULL;
+  const char *garbage = "<html>502 Bad Gateway</html>";
+
+  g_file_set_contents (sh_store_get_path (store), garbage, -1, &error);
+  g_assert_no_error (error);
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 0);
+  g_assert_nonnull (strstr (notice, "no earlier version"));
+  aside = find_aside (dir);
+  aside_contents = read_file (aside);
+  g_assert_cmpstr (aside_contents, ==, garbage);
+}
+
+static void
+test_partly_readable (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *aside_contents = NULL;
+  const char *contents =
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":1,\"channels\":["
+    "{\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\",\"name\":\"Good\",\"tokens\":["
+    "  {\"id\":\"t1\",\"state\":\"valid\",\"last_verdict\":\"valid\"},"
+    "  {\"id\":\"t2\",\"state\":\"sparkling\"},"
+    "  {\"id\":\"t3\",\"expires_at\":\"tomorrow\"}]},"
+    "{\"id\":\"c2\",\"network\":\"myspace\",\"external_id\":\"2\",\"tokens\":[]},"
+    "42]}";
+  ShChannel *good;
+
+  g_file_set_contents (sh_store_get_path (store), contents, -1, &error);
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  good = g_ptr_array_index (loaded, 0);
+  g_assert_cmpstr (sh_channel_get_name (good), ==, "Good");
+  g_assert_cmpuint (sh_channel_get_n_tokens (good), ==, 1);
+  g_assert_nonnull (strstr (notice, "4 entries"));
+
+  /* The original is copied aside before anything drops those entries. */
+  aside = find_aside (dir);
+  aside_contents = read_file (aside);
+  g_assert_cmpstr (aside_contents, ==, contents);
+}
+
+static void
+test_too_new_is_left_alone (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *after = NULL;
+  const char *contents =
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":7,\"channels\":[],\"shiny\":1}";
+
+  g_file_set_contents (sh_store_get_path (store), contents, -1, &error);
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (notice, "newer version"));
+  g_assert_true (sh_store_get_read_only (store));
+
+  save (store, list, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_STORE_IO);
+  after = read_file (sh_store_get_path (store));
+  g_assert_cmpstr (after, ==, contents);
+  g_assert_null (find_aside (dir));
+}
+
+static void
+test_unreadable_is_left_alone (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  /* A folder where the file should be cannot be read even by root (the
+   * tests may run as root, for whom permissions are no obstacle). */
+  g_assert_cmpint (g_mkdir (sh_store_get_path (store), 0700), ==, 0);
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 0);
+  g_assert_nonnull (strstr (notice, "could not be read"));
+  g_assert_true (sh_store_get_read_only (store));
+  save (store, list, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_STORE_IO);
+  g_assert_true (g_file_test (sh_store_get_path (store), G_FILE_TEST_IS_DIR));
+}
+
+static void
+test_saves_coalesce (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShStore) again = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  GAsyncResult *results[20] = { NULL };
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+
+  /* Twenty saves in a row, each after a change: every caller hears back and
+   * the file ends as the last state. */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Page %u", i);
+      g_autoptr(ShChannel) channel = sh_test_make_channel (name, SH_NETWORK_FACEBOOK, 1);
+
+      sh_channel_list_add (list, channel);
+      sh_store_save_async (store, G_LIST_MODEL (list), NULL, sh_test_store_result, &results[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      sh_test_wait_for_result (&results[i], 10000);
+      g_assert_true (sh_store_save_finish (store, results[i], &error));
+      g_assert_no_error (error);
+      g_object_unref (results[i]);
+    }
+
+  expected = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  loaded = load (again, NULL, &error);
+  got = serialize_array (loaded);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+/* The first channel's name says which save a file comes from ("v3"). */
+static guint
+loaded_version (const char *dir)
+{
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  if (notice != NULL)
+    g_error ("a killed save left a file that needed recovery: %s", notice);
+  g_assert_cmpuint (loaded->len, ==, 301);
+  return atoi (sh_channel_get_name (g_ptr_array_index (loaded, 0)) + 1);
+}
+
+static void
+test_kill_before_rename (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autofree char *tmp = g_build_filename (dir, "channels.json.tmp", NULL);
+  g_autoptr(GSubprocess) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *status_path = NULL;
+  const char *pid;
+  gboolean stopped = FALSE;
+
+  writer = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                             store_writer, dir, "stop-before-rename", NULL);
+  g_assert_no_error (error);
+  pid = g_subprocess_get_identifier (writer);
+  status_path = g_strdup_printf ("/proc/%s/stat", pid);
+
+  /* Wait (bounded) until the writer has stopped itself inside the save. */
+  for (guint i = 0; i < 1000 && !stopped; i++)
+    {
+      g_clear_pointer (&status, g_free);
+      if (g_file_get_contents (status_path, &status, NULL, NULL))
+        {
+          const char *state = strrchr (status, ')');
+          stopped = state != NULL && state[2] == 'T';
+        }
+      if (!stopped)
+        g_usleep (10000);
+    }
+  g_assert_true (stopped);
+
+  /* The new version is fully written beside the old one, not yet in place. */
+  g_assert_true (g_file_test (tmp, G_FILE_TEST_EXISTS));
+  g_subprocess_send_signal (writer, SIGKILL);
+  g_subprocess_wait (writer, NULL, NULL);
+
+  g_assert_cmpuint (loaded_version (dir), ==, 1);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_kill_at_random_moments (void)
+{
+  for (guint round = 0; round < 25; round++)
+    {
+      g_autofree char *dir = sh_test_make_dir ();
+      g_autoptr(GSubprocess) writer = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *output = NULL;
+      guint last_reported = 0, found;
+      char *line;
+
+      writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                 store_writer, dir, "loop", "1000", NULL);
+      g_assert_no_error (error);
+      g_usleep (g_random_int_range (50, 400) * 1000);
+      g_subprocess_send_signal (writer, SIGKILL);
+      g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
+      g_assert_no_error (error);
+
+      for (line = output; line != NULL && (line = strstr (line, "saved ")) != NULL; line++)
+        last_reported = atoi (line + 6);
+
+      if (!g_file_test (dir, G_FILE_TEST_EXISTS) || last_reported == 0)
+        {
+          g_autofree char *path = g_build_filename (dir, "channels.json", NULL);
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            continue; /* killed before the first save finished: nothing to check */
+        }
+
+      /* The file is the last save reported complete, or the one after it
+       * that completed but could not report any more; never anything else. */
+      found = loaded_version (dir);
+      if (found != last_reported && found != last_reported + 1)
+        g_error ("round %u: file holds v%u, last completed save was v%u",
+                 round, found, last_reported);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  store_writer = g_getenv ("SH_STORE_WRITER");
+  if (store_writer == NULL)
+    store_writer = "./tests/store-writer";
+
+  g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
+  g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);
+  g_test_add_func ("/store/damaged-without-previous", test_damaged_without_previous);
+  g_test_add_func ("/store/partly-readable", test_partly_readable);
+  g_test_add_func ("/store/too-new-is-left-alone", test_too_new_is_left_alone);
+  g_test_add_func ("/store/unreadable-is-left-alone", test_unreadable_is_left_alone);
+  g_test_add_func ("/store/saves-coalesce", test_saves_coalesce);
+  g_test_add_func ("/store/kill-before-rename", test_kill_before_rename);
+  g_test_add_func ("/store/kill-at-random-moments", test_kill_at_random_moments);
+
+  return g_test_run ();
+}

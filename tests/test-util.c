@@ -1,0 +1,72 @@
+/* test-util.c — see test-util.h. */
+#include "config.h"
+
+#include "test-util.h"
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+sh_test_wait_for_result (GAsyncResult **result,
+                         guint          timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (*result == NULL)
+    g_error ("no result within %u ms", timeout_ms);
+  g_source_remove (id);
+}
+
+void
+sh_test_store_result (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+char *
+sh_test_make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("socialhub-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+ShChannel *
+sh_test_make_channel (const char *name,
+                      ShNetwork   network,
+                      guint       n_tokens)
+{
+  g_autofree char *id = sh_channel_generate_id ();
+  static guint serial;
+  /* Unique in the process: a list refuses two channels with one external id. */
+  g_autofree char *external_id = g_strdup_printf ("%u%06u", g_random_int_range (1, 1000), ++serial);
+  ShChannel *channel = sh_channel_new (id, network, external_id);
+
+  sh_channel_set_name (channel, name);
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      g_autofree char *token_id = sh_token_generate_id ();
+      g_autofree char *owner = g_strdup_printf ("Owner %u", i + 1);
+      g_autoptr(ShToken) token = sh_token_new (token_id, network, id);
+
+      sh_token_set_owner_name (token, owner);
+      sh_token_set_owner_id (token, "100");
+      sh_channel_add_token (channel, token);
+    }
+  return channel;
+}

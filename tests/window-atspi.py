@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+# window-atspi.py — the real window, driven like a person with a screen reader.
+#
+# Usage: /usr/bin/python3 window-atspi.py PATH/TO/socialhub
+#
+# Writes a data file with two channels into a temporary XDG_DATA_HOME, puts
+# their tokens' secrets into the keyring (the application drops tokens whose
+# secret is missing), starts SocialHub, and checks over AT-SPI that:
+#   - the channel row is announced with its name, network, state and summary;
+#   - each token row is announced with its owner, state and reason;
+#   - the "Add Channel" button works through the action interface and opens
+#     the dialog that says what is not available yet.
+# A screenshot of the screen goes to $SH_TEST_ARTIFACT_DIR (or the temporary
+# folder). Needs a display, a session bus and an unlocked Secret Service: run
+# it under xvfb-run + dbus-run-session + gnome-keyring-daemon --unlock
+# (see TESTING.md). Exits non-zero with a clear message on any failure.
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+TIMEOUT_S = 30
+SCHEMA = 'io.socialhub.SocialHub.Token'
+
+CHANNELS = [
+    {
+        'id': 'c-acme', 'network': 'facebook', 'external_id': '1001',
+        'name': 'Acme Coffee', 'picture_url': None,
+        'tokens': [
+            {'id': 't-alice', 'owner': 'Alice Example', 'state': 'valid', 'reason': ''},
+            {'id': 't-bob', 'owner': 'Bob Example', 'state': 'invalid',
+             'reason': 'password-changed'},
+        ],
+    },
+    {
+        'id': 'c-bakery', 'network': 'x', 'external_id': '2002',
+        'name': 'Bakery & Sons', 'picture_url': None,
+        'tokens': [
+            {'id': 't-carol', 'owner': 'Carol Example', 'state': 'valid', 'reason': ''},
+        ],
+    },
+]
+
+EXPECTED_NAMES = [
+    'Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid',
+    'Bakery & Sons, X Account, Connected, 1 of 1 token valid',
+    'Token of Alice Example: Valid',
+]
+# Bob's row: the state, then the plain-language reason.
+BOB_PREFIX = 'Token of Bob Example: Invalid — Its owner changed their password'
+
+
+class Failure(Exception):
+    pass
+
+
+def log(message):
+    print(f'# {message}', flush=True)
+
+
+def data_file():
+    now = int(time.time())
+    channels = []
+    for channel in CHANNELS:
+        tokens = []
+        for token in channel['tokens']:
+            tokens.append({
+                'id': token['id'],
+                'owner': {'id': token['id'] + '-owner', 'name': token['owner']},
+                'scopes': [],
+                'granted_at': now - 86400,
+                'expires_at': 0,
+                'data_access_expires_at': 0,
+                'state': token['state'],
+                'reason': token['reason'],
+                'last_verdict': token['state'],
+                'last_verdict_reason': token['reason'],
+                'checked_at': now - 60,
+                'notified_state': token['state'],
+            })
+        entry = {k: v for k, v in channel.items() if k != 'tokens'}
+        entry['tokens'] = tokens
+        channels.append(entry)
+    return {'format': 'io.socialhub.SocialHub/channels', 'version': 1, 'channels': channels}
+
+
+def secret_attributes(store, channel, token):
+    # The attributes ShSecretStore uses (src/core/sh-secret-store.c).
+    return ['xdg:schema', SCHEMA,
+            'token-id', token['id'],
+            'channel-id', channel['id'],
+            'network', channel['network'],
+            'format-version', '1',
+            'store', store]
+
+
+def store_secrets(store):
+    for channel in CHANNELS:
+        for token in channel['tokens']:
+            secret = json.dumps({'access_token': 'fake-' + token['id'],
+                                 'refresh_token': None, 'expires_at': 0})
+            result = subprocess.run(
+                ['secret-tool', 'store', '--label', 'SocialHub test token']
+                + secret_attributes(store, channel, token),
+                input=secret.encode(), capture_output=True, timeout=TIMEOUT_S)
+            if result.returncode != 0:
+                raise Failure('could not store a test secret with secret-tool (is an unlocked '
+                              'gnome-keyring running?): ' + result.stderr.decode().strip())
+
+
+def clear_secrets(store):
+    for channel in CHANNELS:
+        for token in channel['tokens']:
+            subprocess.run(['secret-tool', 'clear'] + secret_attributes(store, channel, token),
+                           capture_output=True, timeout=TIMEOUT_S)
+
+
+def wait_for(what, func, timeout=TIMEOUT_S):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = func()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise Failure(f'timed out after {timeout} s waiting for {what}')
+        time.sleep(0.1)
+
+
+def children(node):
+    try:
+        return [node.getChildAtIndex(i) for i in range(node.childCount)]
+    except Exception:
+        return []
+
+
+def walk(node, depth=0, max_depth=60):
+    if node is None or depth > max_depth:
+        return
+    yield node
+    for child in children(node):
+        yield from walk(child, depth + 1, max_depth)
+
+
+def safe_name(node):
+    try:
+        return node.name or ''
+    except Exception:
+        return ''
+
+
+def safe_role(node):
+    try:
+        return node.getRoleName()
+    except Exception:
+        return ''
+
+
+def find_app(pid):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in children(desktop):
+        try:
+            if app.get_process_id() == pid:
+                return app
+        except Exception:
+            continue
+    return None
+
+
+def find_all(root, predicate):
+    return [node for node in walk(root) if predicate(node)]
+
+
+def is_showing(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_SHOWING)
+    except Exception:
+        return False
+
+
+def dump(root, out):
+    for node in walk(root):
+        name = safe_name(node)
+        try:
+            states = ','.join(pyatspi.stateToString(s) for s in node.getState().getStates())
+        except Exception:
+            states = '?'
+        if name:
+            out.write(f'{safe_role(node)}: {name} [{states}]\n')
+
+
+def screenshot(directory, name):
+    path = os.path.join(directory, name)
+    result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
+                            timeout=TIMEOUT_S)
+    if result.returncode != 0 or not os.path.exists(path) or os.path.getsize(path) < 8192:
+        raise Failure('screenshot failed: ' + result.stderr.decode().strip())
+    log(f'Screenshot: {path}')
+
+
+def run(binary, tmp, artifacts):
+    data_home = os.path.join(tmp, 'data')
+    store = os.path.join(data_home, 'socialhub')  # sh_manager_default_data_dir (FALSE)
+    os.makedirs(store)
+    with open(os.path.join(store, 'channels.json'), 'w', encoding='utf-8') as f:
+        json.dump(data_file(), f)
+    store_secrets(store)
+
+    # dogtail and some toolkits look at this key; GTK 4 speaks AT-SPI anyway.
+    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
+                    'toolkit-accessibility', 'true'], capture_output=True)
+
+    env = dict(os.environ)
+    env.update({
+        'XDG_DATA_HOME': data_home,
+        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
+        # Never reach the real networks from a test, whatever the app checks.
+        'SOCIALHUB_GRAPH_URL': 'http://127.0.0.1:9/v24.0',
+        'SOCIALHUB_X_API_URL': 'http://127.0.0.1:9',
+        'SOCIALHUB_X_AUTHORIZE_URL': 'http://127.0.0.1:9/authorize',
+    })
+    env.pop('GTK_A11Y', None)
+    app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
+    process = subprocess.Popen([binary], env=env, stdout=app_log, stderr=subprocess.STDOUT)
+    try:
+        check_window(process, tmp, artifacts)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        app_log.close()
+        clear_secrets(store)
+        with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
+            output = f.read().strip()
+        if output:
+            log('SocialHub said:\n' + output)
+
+
+def check_window(process, tmp, artifacts):
+    def app_ready():
+        if process.poll() is not None:
+            raise Failure(f'socialhub exited early with status {process.returncode}')
+        return find_app(process.pid)
+
+    app = wait_for('SocialHub on the accessibility bus', app_ready)
+    log(f'Found application {safe_name(app)!r}')
+
+    def channel_row():
+        rows = find_all(app, lambda n: safe_name(n) == EXPECTED_NAMES[0])
+        return rows[0] if rows else None
+
+    try:
+        wait_for(f'a row named {EXPECTED_NAMES[0]!r}', channel_row)
+        for name in EXPECTED_NAMES[1:]:
+            if not find_all(app, lambda n, name=name: safe_name(n) == name):
+                raise Failure(f'no accessible named {name!r}')
+        bob = find_all(app, lambda n: safe_name(n).startswith(BOB_PREFIX))
+        if not bob:
+            raise Failure(f'no accessible whose name starts with {BOB_PREFIX!r}')
+        log(f'Token row announced as {safe_name(bob[0])!r}')
+    except Failure:
+        with open(os.path.join(artifacts, 'window-atspi-tree.txt'), 'w') as f:
+            dump(app, f)
+        log('Accessible tree written to window-atspi-tree.txt')
+        screenshot(artifacts, 'window-atspi-failure.png')
+        raise
+
+    screenshot(artifacts, 'window-atspi.png')
+
+    # The header bar's icon button. (The empty state's "Add Channel" button is
+    # in the tree too, on a hidden page; GTK 4.8 sets no "showing" state to
+    # tell them apart, but only the icon button has no label child.)
+    buttons = find_all(app, lambda n: safe_name(n) == 'Add Channel'
+                       and safe_role(n) == 'push button')
+    buttons = [n for n in buttons if is_showing(n)] or [n for n in buttons if n.childCount == 0]
+    if not buttons:
+        raise Failure('no push button named "Add Channel" in the header bar')
+    action = buttons[0].queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    if 'click' not in names:
+        raise Failure(f'"Add Channel" has no click action (has {names})')
+    action.doAction(names.index('click'))
+
+    def dialog():
+        for node in walk(app):
+            if safe_role(node) in ('dialog', 'alert', 'frame', 'window') \
+                    and any('--add-token' in safe_name(n) for n in walk(node)) \
+                    and safe_name(node) != 'SocialHub':
+                return node
+        # The body may be exposed as the window's description or as a label.
+        for node in walk(app):
+            if '--add-token' in safe_name(node):
+                return node
+        return None
+
+    try:
+        found = wait_for('the "Add Channel" dialog', dialog, timeout=10)
+    except Failure:
+        with open(os.path.join(artifacts, 'window-atspi-tree.txt'), 'w') as f:
+            dump(app, f)
+        screenshot(artifacts, 'window-atspi-failure.png')
+        raise
+    log(f'Dialog found: {safe_role(found)} {safe_name(found)[:60]!r}')
+    screenshot(artifacts, 'window-atspi-dialog.png')
+
+
+def main():
+    if len(sys.argv) != 2:
+        print('usage: window-atspi.py PATH/TO/socialhub', file=sys.stderr)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    if not os.access(binary, os.X_OK):
+        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
+        return 1
+    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
+    os.makedirs(artifacts, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix='window-atspi-')
+    try:
+        run(binary, tmp, artifacts)
+    except Failure as error:
+        print(f'FAIL: {error}', file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print('PASS: window-atspi')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
