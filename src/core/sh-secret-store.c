@@ -352,6 +352,41 @@ on_searched (GObject      *source,
 }
 
 static void
+on_collection (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_finish (result, &error);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(SecretValue) value = NULL;
+
+  if (error != NULL)
+    {
+      op_return_error (task, error);
+      return;
+    }
+  if (collection == NULL)
+    {
+      g_task_return_error (task, keyring_unavailable (_("it has no default keyring")));
+      return;
+    }
+  /* Storing into a locked collection would raise an unlock prompt and wait
+   * for it; report the lock instead. */
+  if (secret_collection_get_locked (collection))
+    {
+      g_task_return_error (task, keyring_locked ());
+      return;
+    }
+
+  value = secret_value_new (op->secret_json, -1, "application/json");
+  secret_service_store (secret_collection_get_service (collection), &token_schema,
+                        op->attributes, g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
+                        op->label, value, op->inner, on_stored, g_steal_pointer (&task));
+}
+
+static void
 on_service (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -377,14 +412,11 @@ on_service (GObject      *source,
   switch (op->kind)
     {
     case OP_STORE:
-      {
-        g_autoptr(SecretValue) value = secret_value_new (op->secret_json, -1, "application/json");
-        const char *collection = self->session_collection ? SECRET_COLLECTION_SESSION
-                                                          : SECRET_COLLECTION_DEFAULT;
-
-        secret_service_store (service, &token_schema, op->attributes, collection, op->label,
-                              value, op->inner, on_stored, g_steal_pointer (&task));
-      }
+      secret_collection_for_alias (service,
+                                   self->session_collection ? SECRET_COLLECTION_SESSION
+                                                            : SECRET_COLLECTION_DEFAULT,
+                                   SECRET_COLLECTION_NONE, op->inner, on_collection,
+                                   g_steal_pointer (&task));
       break;
 
     case OP_LOAD:
