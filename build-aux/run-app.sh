@@ -33,7 +33,7 @@ fi
 echo "run-app: no display, running under Xvfb and taking a screenshot" >&2
 rm -f "$screenshot"
 SOCIALHUB_SCREENSHOT="$screenshot" GSK_RENDERER=cairo \
-  xvfb-run -a -s '-screen 0 1024x720x24' "$top/build-aux/with-session.sh" sh -c '
+  xvfb-run -a -s '-screen 0 1024x720x24 -noreset' "$top/build-aux/with-session.sh" sh -c '
     "$0" "$@" &
     app=$!
     # The first frame takes about a second cold (TESTING.md); wait for the

@@ -16,7 +16,9 @@ fi
 ninja -C "$build"
 
 status=0
-xvfb-run -a -s '-screen 0 1280x800x24' \
+# -noreset: Xvfb otherwise resets when its last client leaves, and a test
+# connecting during that reset fails with "cannot open display".
+xvfb-run -a -s '-screen 0 1280x800x24 -noreset' \
   meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
 
 # One closing line any reader understands, counted from meson's own log.

@@ -17,14 +17,19 @@ fi
 
 world=$(mktemp -d "${TMPDIR:-/tmp}/socialhub-test.XXXXXX")
 trap 'rm -rf "$world"' EXIT
-mkdir -p "$world/home" "$world/data" "$world/config" "$world/cache" "$world/runtime" "$world/services"
+mkdir -p "$world/tmp" "$world/home" "$world/data" "$world/config" "$world/cache" "$world/runtime" "$world/services"
 chmod 700 "$world/runtime"
+export TMPDIR="$world/tmp"
 export HOME="$world/home"
 export XDG_DATA_HOME="$world/data"
 export XDG_CONFIG_HOME="$world/config"
 export XDG_CACHE_HOME="$world/cache"
 export XDG_RUNTIME_DIR="$world/runtime"
 export GSETTINGS_BACKEND=memory
+# Every session starts its own accessibility bus but they share one X
+# display, whose root window advertises only one of them: apps that do not
+# need AT-SPI stay off it (GTK 4 reads GTK_A11Y, GTK 3 NO_AT_BRIDGE).
+export GTK_A11Y="${GTK_A11Y:-none}"
 export NO_AT_BRIDGE="${NO_AT_BRIDGE:-1}"
 
 if [ "$keyring" = no ]; then
@@ -42,12 +47,16 @@ if [ "$keyring" = no ]; then
   </policy>
 </busconfig>
 CONF
-  exec dbus-run-session --config-file="$world/bus.conf" -- "$@"
+  status=0
+  dbus-run-session --config-file="$world/bus.conf" -- "$@" || status=$?
+  exit $status
 fi
 
 # The keyring daemon is started by hand and its variables exported, then the
-# command runs in the same bus session.
-exec dbus-run-session -- sh -c '
+# command runs in the same bus session. No exec: the trap removes the world.
+status=0
+dbus-run-session -- sh -c '
   eval "$(printf %s socialhub-test | gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
-  exec "$@"' with-session "$@"
+  exec "$@"' with-session "$@" || status=$?
+exit $status

@@ -371,7 +371,7 @@ test_groups (Fixture       *fixture,
              gconstpointer  data)
 {
   ShChannel *acme, *bakery, *fresh;
-  ShToken *alice, *bob;
+  ShToken *alice, *bob, *carol;
   ShChannelRow *row;
   ShTokenRow *token_row;
   g_autofree char *bob_label = NULL;
@@ -383,7 +383,9 @@ test_groups (Fixture       *fixture,
   alice = add_token (acme, "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
   bob = add_token (acme, "Bob Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
   bakery = add_channel (fixture, SH_NETWORK_X, "Bakery & Sons");
-  add_token (bakery, "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  carol = add_token (bakery, "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  /* 40 days and a bit: rounding must not make it 39 or 41. */
+  sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400 + 3600);
   fresh = add_channel (fixture, SH_NETWORK_FACEBOOK, "Fresh Page");
   add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
 
@@ -410,6 +412,14 @@ test_groups (Fixture       *fixture,
   bob_label = g_strdup_printf ("Token of Bob Example: Invalid — %s",
                                sh_token_reason_get_explanation (SH_TOKEN_REASON_PASSWORD_CHANGED));
   gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_LABEL, bob_label);
+
+  /* A check that could not reach the network keeps the last verdict and
+   * says why there is no newer one. */
+  sh_token_mark_unknown (carol, SH_TOKEN_REASON_OFFLINE);
+  g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
+  token_row = find_token_row (fixture, carol);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==,
+                   "Valid\nNot checked: this computer is offline.\nExpires in 40 days");
 
   save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);

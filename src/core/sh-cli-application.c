@@ -85,15 +85,6 @@ sh_cli_application_command_line (GApplication            *app,
 }
 
 static void
-sh_cli_application_activate (GApplication *app)
-{
-  /* Someone opened the window while this headless instance owns the name;
-   * it cannot show one, and says so rather than ignore the request. */
-  g_message ("%s", _("SocialHub is busy with a command-line request; open the window again "
-                     "when it has finished."));
-}
-
-static void
 sh_cli_application_dispose (GObject *object)
 {
   ShCliApplication *self = SH_CLI_APPLICATION (object);
@@ -111,7 +102,6 @@ sh_cli_application_class_init (ShCliApplicationClass *klass)
   app_class->handle_local_options = sh_cli_application_handle_local_options;
   app_class->startup = sh_cli_application_startup;
   app_class->command_line = sh_cli_application_command_line;
-  app_class->activate = sh_cli_application_activate;
 }
 
 static void

@@ -250,7 +250,17 @@ sh_command_line_run_async (ShManager               *manager,
       g_task_return_boolean (task, FALSE);
       return;
     }
-  g_return_if_fail (data->command != SH_COMMAND_WINDOW);
+  if (data->command == SH_COMMAND_WINDOW)
+    {
+      /* Only the headless instance gets here: someone opened the window
+       * while it owns the application name for a --list or --check. */
+      g_application_command_line_printerr (cmdline, "socialhub: %s\n",
+        _("SocialHub is busy with a command-line request. Open the window again when it "
+          "has finished."));
+      g_application_command_line_set_exit_status (cmdline, SH_EXIT_UNAVAILABLE);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
 
   if (sh_command_line_get_sandbox (options) != sh_manager_get_sandbox (manager))
     {

@@ -246,7 +246,7 @@ load_in_thread (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_IO,
-                   _("The data file %s is damaged and could not be set aside: %s"),
+                   _("The data file %s is damaged and could not be set aside: %s."),
                    path, g_strerror (saved_errno));
       load_result_free (result);
       return NULL;
@@ -277,13 +277,21 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  GError *error = NULL;
+  g_autoptr(GError) error = NULL;
   LoadResult *result = load_in_thread (task_data, &error);
 
+  /* A file that could not even be set aside: start empty and read-only, and
+   * say why, rather than fail the start-up. */
   if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
+    {
+      result = g_new0 (LoadResult, 1);
+      result->channels = g_ptr_array_new_with_free_func (g_object_unref);
+      result->read_only = TRUE;
+      result->notice = g_strdup_printf (_("%s SocialHub starts without your channels and will "
+                                          "not write the data file until this is fixed."),
+                                        error->message);
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
 }
 
 void

@@ -18,6 +18,8 @@ struct _ShChannelRow
 
   ShChannel      *channel;
   GPtrArray      *token_rows;
+  /* AdwExpanderRow's own header row: what takes the keyboard focus. */
+  GtkWidget      *header_row;
 
   GtkImage       *network_icon;
   GtkLabel       *state_badge;
@@ -68,6 +70,25 @@ channel_get_display_name (ShChannel *channel)
   return name != NULL && *name != '\0' ? name : _("Unnamed channel");
 }
 
+/* The header is an internal AdwActionRow of AdwExpanderRow, the first one
+ * in the widget tree (the token rows come after it, in the revealer). */
+static GtkWidget *
+find_header_row (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ACTION_ROW (child))
+        return child;
+      if ((found = find_header_row (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 sh_channel_row_refresh (ShChannelRow *self)
 {
@@ -89,6 +110,12 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  /* The header row is what a screen reader lands on; its own name would be
+   * the title alone, without the state the badge shows. */
+  if (self->header_row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->header_row),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
 }
 
 static void
@@ -124,6 +151,10 @@ on_tokens_changed (GListModel   *tokens,
     }
 }
 
+/* Rows parse their title and subtitle as markup, and names come from the
+ * networks: "Bakery & Sons" must be escaped. (Setting use-markup to FALSE
+ * instead is not enough in libadwaita 1.2: during construction the title can
+ * reach the inner label before use-markup does.) */
 static gboolean
 name_to_title (GBinding     *binding,
                const GValue *from,
@@ -132,7 +163,20 @@ name_to_title (GBinding     *binding,
 {
   const char *name = g_value_get_string (from);
 
-  g_value_set_string (to, name != NULL && *name != '\0' ? name : _("Unnamed channel"));
+  g_value_take_string (to, g_markup_escape_text (name != NULL && *name != '\0'
+                                                 ? name : _("Unnamed channel"), -1));
+  return TRUE;
+}
+
+static gboolean
+text_to_markup (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  g_value_take_string (to, g_markup_escape_text (text != NULL ? text : "", -1));
   return TRUE;
 }
 
@@ -165,8 +209,9 @@ sh_channel_row_constructed (GObject *object)
   g_object_bind_property_full (self->channel, "name", self, "title",
                                G_BINDING_SYNC_CREATE,
                                name_to_title, NULL, NULL, NULL);
-  g_object_bind_property (self->channel, "summary", self, "subtitle",
-                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (self->channel, "summary", self, "subtitle",
+                               G_BINDING_SYNC_CREATE,
+                               text_to_markup, NULL, NULL, NULL);
   g_object_bind_property_full (self->channel, "state", self->state_badge, "label",
                                G_BINDING_SYNC_CREATE,
                                state_to_label, NULL, NULL, NULL);
@@ -267,6 +312,17 @@ sh_channel_row_init (ShChannelRow *self)
   /* The expander row owns the token rows; this array only remembers them. */
   self->token_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Without its labelled-by and described-by relations, GTK 4.8 does not
+   * append the title and subtitle to the label set in refresh(). */
+  self->header_row = find_header_row (GTK_WIDGET (self));
+  if (self->header_row != NULL)
+    {
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->header_row),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->header_row),
+                                     GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+    }
 }
 
 GtkWidget *

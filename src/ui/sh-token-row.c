@@ -114,6 +114,7 @@ sh_token_row_refresh (ShTokenRow *self)
   g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token),
                                            g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *subtitle = NULL;
+  g_autofree char *markup = NULL;
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
   ShTokenReason pending = SH_TOKEN_REASON_NONE;
@@ -129,7 +130,8 @@ sh_token_row_refresh (ShTokenRow *self)
     subtitle = g_strjoin ("\n", verdict, sh_token_reason_get_explanation (pending), expiry, NULL);
   else
     subtitle = g_strjoin ("\n", verdict, expiry, NULL);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  markup = g_markup_escape_text (subtitle, -1);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), markup);
 
   icon = icon_for_state (sh_token_get_effective_state (self->token), &css_class);
   gtk_image_set_from_icon_name (self->state_icon, icon);
@@ -161,7 +163,7 @@ on_token_notify (ShToken    *token,
 }
 
 /* A token granted by someone whose name the network did not give still needs
- * a title a person can read. */
+ * a title a person can read. Rows parse titles as markup: escape the name. */
 static gboolean
 owner_to_title (GBinding     *binding,
                 const GValue *from,
@@ -170,7 +172,8 @@ owner_to_title (GBinding     *binding,
 {
   const char *owner = g_value_get_string (from);
 
-  g_value_set_string (to, owner != NULL && *owner != '\0' ? owner : _("Unknown person"));
+  g_value_take_string (to, g_markup_escape_text (owner != NULL && *owner != '\0'
+                                                 ? owner : _("Unknown person"), -1));
   return TRUE;
 }
 
@@ -265,6 +268,12 @@ static void
 sh_token_row_init (ShTokenRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* AdwActionRow names itself after its title label and describes itself
+   * with its subtitle; GTK 4.8 would append those to our own label and
+   * description, and a screen reader would read everything twice. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
 }
 
 GtkWidget *
