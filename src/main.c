@@ -7,6 +7,53 @@
 #include "sh-application.h"
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
+#include "sh-manager.h"
+#include "sh-providers.h"
+#include "sh-sandbox-server.h"
+
+/* The providers live in src/providers, which the applications do not know:
+ * they are handed to the manager once the primary instance has one. */
+static void
+add_providers (GApplication *app)
+{
+  ShManager *manager = SH_IS_CLI_APPLICATION (app)
+                         ? sh_cli_application_get_manager (SH_CLI_APPLICATION (app))
+                         : sh_application_get_manager (SH_APPLICATION (app));
+  g_autoptr(GPtrArray) providers = sh_providers_new_all ();
+
+  for (guint i = 0; i < providers->len; i++)
+    sh_manager_add_provider (manager, g_ptr_array_index (providers, i));
+}
+
+/* The headless instance lives in src/core, which knows nothing of the
+ * emulator; the sandbox is started here when that instance becomes primary
+ * (the window's application starts its own). */
+static void
+start_sandbox (GApplication *app)
+{
+  g_autoptr(GError) error = NULL;
+  ShSandboxServer *server = sh_sandbox_server_new (NULL, 0, &error);
+
+  g_autofree char *data_dir = sh_manager_default_data_dir (TRUE);
+  g_autofree char *state = g_build_filename (data_dir, "sandbox-world.json", NULL);
+
+  if (server == NULL)
+    g_error ("The sandbox could not start: %s", error->message);
+  sh_sandbox_server_export_environment (server);
+  /* The same world as the window's, so that tokens outlive this process. */
+  sh_sandbox_server_set_state_file (server, state);
+  g_object_set_data_full (G_OBJECT (app), "sh-sandbox-server", server, g_object_unref);
+}
+
+static gboolean
+wants_sandbox (int    argc,
+               char **argv)
+{
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--sandbox"))
+      return TRUE;
+  return FALSE;
+}
 
 int
 main (int    argc,
@@ -25,8 +72,13 @@ main (int    argc,
   if (sh_command_line_wants_gui (argc, argv))
     app = G_APPLICATION (sh_application_new ());
   else
-    app = G_APPLICATION (sh_cli_application_new ());
+    {
+      app = G_APPLICATION (sh_cli_application_new ());
+      if (wants_sandbox (argc, argv))
+        g_signal_connect (app, "startup", G_CALLBACK (start_sandbox), NULL);
+    }
 
+  g_signal_connect (app, "startup", G_CALLBACK (add_providers), NULL);
   status = g_application_run (app, argc, argv);
   if (status == 0 && SH_IS_CLI_APPLICATION (app))
     status = sh_cli_application_get_local_exit_status (SH_CLI_APPLICATION (app));

@@ -85,9 +85,9 @@ for args, words in [(["--list", "--check"], "only one"),
 r = run("--frobnicate", data_home=home)
 check(r.returncode != 0 and "frobnicate" in r.stderr, "an unknown option is refused")
 
-r = run("--check", data_home=home)
+r = run("--login", "x", data_home=home)
 check(r.returncode == 69 and "not available yet" in r.stderr,
-      "--check says plainly that it is not available yet")
+      "--login x says plainly that X is not available yet")
 
 # A damaged data file: the list still prints, the user is told, nothing lost.
 home = fresh_home()

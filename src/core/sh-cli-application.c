@@ -110,6 +110,13 @@ sh_cli_application_init (ShCliApplication *self)
   sh_command_line_add_options (G_APPLICATION (self));
 }
 
+ShManager *
+sh_cli_application_get_manager (ShCliApplication *self)
+{
+  g_return_val_if_fail (SH_IS_CLI_APPLICATION (self), NULL);
+  return self->manager;
+}
+
 int
 sh_cli_application_get_local_exit_status (ShCliApplication *self)
 {

@@ -15,5 +15,7 @@ G_DECLARE_FINAL_TYPE (ShCliApplication, sh_cli_application, SH, CLI_APPLICATION,
 
 ShCliApplication *sh_cli_application_new                   (void);
 int               sh_cli_application_get_local_exit_status (ShCliApplication *self);
+/* NULL before startup. */
+struct _ShManager *sh_cli_application_get_manager         (ShCliApplication *self);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-check.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
@@ -20,6 +21,8 @@ static const GOptionEntry option_entries[] = {
     N_("Sign in from the terminal and add the tokens obtained"), N_("NETWORK") },
   { "remove-token", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Revoke an access token where the network allows it, then forget it"), N_("ID") },
+  { "channel", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the built-in emulator instead of the real networks"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -111,6 +114,12 @@ sh_command_line_parse (GVariantDict  *options,
                              "--remove-token."));
       return SH_COMMAND_WINDOW;
     }
+  if (g_variant_dict_contains (options, "channel") && command != SH_COMMAND_LOGIN)
+    {
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                           _("--channel goes with --login."));
+      return SH_COMMAND_WINDOW;
+    }
   if (g_variant_dict_contains (options, "json") &&
       command != SH_COMMAND_LIST && command != SH_COMMAND_CHECK)
     {
@@ -142,31 +151,299 @@ typedef struct {
   GApplicationCommandLine *cmdline;
   ShCommand                command;
   gboolean                 json;
+  ShNetwork                network;
+  char                    *token_id;
+  char                   **channel_filter;
+  GPtrArray               *granted;      /* ShGrantedChannel still to add */
+  guint                    n_added;
+  GCancellable            *cancellable;
 } RunData;
 
 static void
 run_data_free (RunData *data)
 {
   g_clear_object (&data->cmdline);
+  g_free (data->token_id);
+  g_strfreev (data->channel_filter);
+  g_clear_pointer (&data->granted, g_ptr_array_unref);
+  g_clear_object (&data->cancellable);
   g_free (data);
 }
 
 static void
-print_list (ShManager *manager,
-            RunData   *data)
+print_channels (ShManager *manager,
+                RunData   *data)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   g_autofree char *output = NULL;
 
-  if (sh_manager_get_notice (manager) != NULL)
-    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
-                                         sh_manager_get_notice (manager));
   if (data->json)
     output = sh_output_channels_json (channels);
   else
     output = sh_output_channels_text (channels, g_get_real_time () / G_USEC_PER_SEC);
   g_application_command_line_print (data->cmdline, "%s%s", output, data->json ? "\n" : "");
+}
+
+static void
+fail (GTask        *task,
+      const GError *error,
+      int           status)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
+  g_application_command_line_set_exit_status (data->cmdline, status);
+  g_task_return_boolean (task, FALSE);
+}
+
+static ShProvider *
+provider_or_fail (GTask *task)
+{
+  ShManager *manager = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  ShProvider *provider = sh_manager_get_provider (manager, data->network);
+
+  if (provider == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (SH_ERROR, SH_ERROR_NOT_AVAILABLE,
+                                             _("%s is not available yet in this version of "
+                                               "SocialHub."),
+                                             sh_network_get_display_name (data->network));
+      fail (task, error, SH_EXIT_UNAVAILABLE);
+    }
+  return provider;
+}
+
+/* --check ------------------------------------------------------------------ */
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *manager = SH_MANAGER (source);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Even a failed check (a locked keyring) has something true to show:
+   * every token, with why it was not checked. */
+  if (!sh_check_all_finish (manager, result, NULL, &error))
+    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
+  print_channels (manager, data);
+  g_application_command_line_set_exit_status (
+    data->cmdline, sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* --add-token and --login: filing what was granted ----------------------- */
+
+static void add_next_granted (GTask *task);
+
+static void
+on_granted_added (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  ShChannel *channel;
+
+  if (token == NULL)
+    {
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  channel = sh_channel_list_lookup (sh_manager_get_channels (SH_MANAGER (source)),
+                                    sh_token_get_channel_id (token));
+  data->n_added++;
+  /* Translators: "Added the token of Alice Example to Acme Coffee (Facebook Page), id …" */
+  g_application_command_line_print (data->cmdline, _("Added the token of %s to %s (%s), id %s\n"),
+                                    sh_token_get_owner_name (token) ?: _("an unknown owner"),
+                                    channel ? sh_channel_get_name (channel) : "?",
+                                    sh_network_get_display_name (sh_token_get_network (token)),
+                                    sh_token_get_id (token));
+  add_next_granted (g_steal_pointer (&task));
+}
+
+static gboolean
+wanted (RunData                *data,
+        const ShGrantedChannel *granted)
+{
+  if (data->channel_filter == NULL)
+    return TRUE;
+  for (guint i = 0; data->channel_filter[i] != NULL; i++)
+    if (g_strcmp0 (data->channel_filter[i], granted->name) == 0 ||
+        g_strcmp0 (data->channel_filter[i], granted->external_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_next_granted (GTask *task)
+{
+  ShManager *manager = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  while (data->granted->len > 0)
+    {
+      g_autoptr(ShGrantedChannel) granted = g_ptr_array_steal_index (data->granted, 0);
+
+      if (!wanted (data, granted))
+        continue;
+      sh_check_add_granted_async (manager, granted, data->cancellable, on_granted_added, task);
+      return;
+    }
+
+  if (data->n_added == 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (SH_ERROR, SH_ERROR_NOT_FOUND,
+        data->channel_filter ? _("None of the channels named with --channel came with this "
+                                 "grant; nothing was added.")
+                             : _("The grant gave access to no channel; nothing was added."));
+      fail (task, error, SH_EXIT_FAILURE);
+      g_object_unref (task);
+      return;
+    }
   g_application_command_line_set_exit_status (data->cmdline, 0);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+take_granted (GTask     *task,
+              GPtrArray *granted)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  data->granted = granted;
+  add_next_granted (g_object_ref (task));
+}
+
+static void
+on_identified (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *granted = sh_provider_identify_finish (SH_PROVIDER (source), result, &error);
+
+  if (granted == NULL)
+    fail (task, error, SH_EXIT_FAILURE);
+  else
+    take_granted (task, granted);
+}
+
+static void
+on_stdin_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  g_autofree char *text = NULL;
+  ShProvider *provider;
+
+  if (bytes == NULL)
+    {
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  text = g_strstrip (g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+  if (*text == '\0')
+    {
+      g_autoptr(GError) empty = g_error_new_literal (SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+        _("No access token on standard input. Paste it, then press Ctrl+D, or pipe it in."));
+      fail (task, empty, SH_EXIT_USAGE);
+      return;
+    }
+  if ((provider = provider_or_fail (task)) == NULL)
+    return;
+  sh_provider_identify_async (provider, text, data->cancellable, on_identified,
+                              g_steal_pointer (&task));
+  memset (text, 0, strlen (text));
+}
+
+static void
+on_prompt (const ShSignInPrompt *prompt,
+           gpointer              user_data)
+{
+  RunData *data = user_data;
+  gint64 minutes = (prompt->expires_at - g_get_real_time () / G_USEC_PER_SEC + 59) / 60;
+
+  if (prompt->user_code != NULL)
+    g_application_command_line_print (data->cmdline,
+      _("To add access tokens, open %s and enter the code %s\n"
+        "(or scan %s with a phone). The code is valid for %d minutes.\n"
+        "Waiting for the approval…\n"),
+      prompt->verification_uri, prompt->user_code, prompt->qr_uri, (int) MAX (minutes, 1));
+  else if (prompt->authorize_uri != NULL)
+    g_application_command_line_print (data->cmdline,
+      _("To add access tokens, open this address in a browser:\n%s\nWaiting for the approval…\n"),
+      prompt->authorize_uri);
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *granted = sh_provider_sign_in_finish (SH_PROVIDER (source), result, &error);
+
+  if (granted == NULL)
+    fail (task, error, SH_EXIT_FAILURE);
+  else
+    take_granted (task, granted);
+}
+
+/* --remove-token ----------------------------------------------------------- */
+
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    {
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  g_application_command_line_print (data->cmdline, _("Removed the token %s.\n"), data->token_id);
+  g_application_command_line_set_exit_status (data->cmdline, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_token (GTask *task)
+{
+  ShManager *manager = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  ShToken *token = sh_channel_list_lookup_token (sh_manager_get_channels (manager),
+                                                 data->token_id, NULL);
+
+  if (token == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (SH_ERROR, SH_ERROR_NOT_FOUND,
+                                             _("There is no access token with the id %s."),
+                                             data->token_id);
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  /* Facebook has no revocation of a single Page token (DELETE
+   * /me/permissions would end every token of the person): forgetting it is
+   * the whole removal. X revokes first, with its provider. */
+  sh_manager_remove_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
 }
 
 static void
@@ -174,29 +451,45 @@ run_loaded (GTask *task)
 {
   ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
+  ShProvider *provider;
 
   switch (data->command)
     {
     case SH_COMMAND_LIST:
-      print_list (manager, data);
+      if (sh_manager_get_notice (manager) != NULL)
+        g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+                                             sh_manager_get_notice (manager));
+      print_channels (manager, data);
+      g_application_command_line_set_exit_status (data->cmdline, 0);
+      g_task_return_boolean (task, TRUE);
       break;
 
     case SH_COMMAND_CHECK:
+      sh_check_all_async (manager, data->cancellable, on_checked, g_object_ref (task));
+      break;
+
     case SH_COMMAND_ADD_TOKEN:
+      /* Read the token from standard input, never from the arguments (where
+       * it would land in the shell history and the process list). */
+      g_input_stream_read_bytes_async (g_application_command_line_get_stdin (data->cmdline),
+                                       64 * 1024, G_PRIORITY_DEFAULT, data->cancellable,
+                                       on_stdin_read, g_object_ref (task));
+      break;
+
     case SH_COMMAND_LOGIN:
+      if ((provider = provider_or_fail (task)) != NULL)
+        sh_provider_sign_in_async (provider, on_prompt, data, data->cancellable, on_signed_in,
+                                   g_object_ref (task));
+      break;
+
     case SH_COMMAND_REMOVE_TOKEN:
-      /* The providers arrive with their own issues; until then say so
-       * plainly instead of pretending. */
-      g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
-        _("This command is not available yet in this version of SocialHub."));
-      g_application_command_line_set_exit_status (data->cmdline, SH_EXIT_UNAVAILABLE);
+      remove_token (task);
       break;
 
     case SH_COMMAND_WINDOW:
     default:
       g_assert_not_reached ();
     }
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -241,6 +534,16 @@ sh_command_line_run_async (ShManager               *manager,
   data->cmdline = g_object_ref (cmdline);
   data->command = sh_command_line_parse (options, &error);
   data->json = g_variant_dict_contains (options, "json");
+  data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
+  g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
+  {
+    const char *network = NULL;
+
+    if (g_variant_dict_lookup (options, "add-token", "&s", &network) ||
+        g_variant_dict_lookup (options, "login", "&s", &network))
+      sh_network_from_string (network, &data->network);
+  }
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
   if (error != NULL)

@@ -39,6 +39,22 @@ settings_string (const char *key)
   return g_settings_get_string (settings, key);
 }
 
+gint64
+sh_config_get_warning_window (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)
+                                             : NULL;
+  guint days = 7;
+
+  if (schema != NULL && g_settings_schema_has_key (schema, "warning-window-days"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      days = g_settings_get_uint (settings, "warning-window-days");
+    }
+  return (gint64) days * 24 * 60 * 60;
+}
+
 char *
 sh_config_dup (ShConfigKey key)
 {

@@ -22,5 +22,8 @@ typedef enum {
 /* Never NULL; "" when nothing configures a client id. */
 char     *sh_config_dup              (ShConfigKey key);
 gboolean  sh_config_has_credentials  (void);
+/* Seconds before an expiry in which a valid token reads "expiring"
+ * (GSettings warning-window-days, default 7 days). */
+gint64    sh_config_get_warning_window (void);
 
 G_END_DECLS

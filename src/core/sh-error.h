@@ -24,6 +24,12 @@ typedef enum {
   SH_ERROR_KEYRING_TIMEOUT,
   SH_ERROR_KEYRING_FAILED,
   SH_ERROR_SECRET_MISSING,
+  SH_ERROR_NETWORK,            /* the network could not be reached */
+  SH_ERROR_SERVER,             /* it answered, but not with something usable */
+  SH_ERROR_TOKEN_REFUSED,      /* the network refused the token: nothing stored */
+  SH_ERROR_SIGN_IN_DECLINED,
+  SH_ERROR_SIGN_IN_EXPIRED,
+  SH_ERROR_NOT_CONFIGURED,     /* no client id for this network */
 } ShError;
 
 GQuark sh_error_quark (void);

@@ -13,6 +13,7 @@
 
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-provider.h"
 
 struct _ShManager
 {
@@ -27,6 +28,7 @@ struct _ShManager
   gboolean        clean_load;
   GPtrArray      *load_waiters;   /* GTask, while a load runs */
   char           *notice;
+  ShProvider     *providers[SH_NETWORK_X + 1];
 };
 
 G_DEFINE_FINAL_TYPE (ShManager, sh_manager, G_TYPE_OBJECT)
@@ -62,6 +64,8 @@ sh_manager_finalize (GObject *object)
   ShManager *self = SH_MANAGER (object);
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->providers); i++)
+    g_clear_object (&self->providers[i]);
   g_clear_object (&self->channels);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -190,6 +194,28 @@ sh_manager_get_notice (ShManager *self)
 {
   g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
   return self->notice;
+}
+
+void
+sh_manager_add_provider (ShManager  *self,
+                         ShProvider *provider)
+{
+  ShNetwork network;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_return_if_fail (SH_IS_PROVIDER (provider));
+
+  network = sh_provider_get_network (provider);
+  g_set_object (&self->providers[network], provider);
+}
+
+ShProvider *
+sh_manager_get_provider (ShManager *self,
+                         ShNetwork  network)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
+  g_return_val_if_fail (network <= SH_NETWORK_X, NULL);
+  return self->providers[network];
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 #include "sh-channel-list.h"
+#include "sh-provider.h"
 #include "sh-secret-store.h"
 #include "sh-store.h"
 
@@ -26,6 +27,12 @@ ShSecretStore  *sh_manager_get_secret_store    (ShManager           *self);
 gboolean        sh_manager_get_loaded          (ShManager           *self);
 gboolean        sh_manager_get_sandbox         (ShManager           *self);
 const char     *sh_manager_get_notice          (ShManager           *self);
+
+/* The networks this manager can reach (one provider per network). */
+void            sh_manager_add_provider        (ShManager           *self,
+                                                ShProvider          *provider);
+ShProvider     *sh_manager_get_provider        (ShManager           *self,
+                                                ShNetwork            network);
 
 /* Loads the data file. No keyring access: listing works without one. */
 void            sh_manager_load_async          (ShManager           *self,

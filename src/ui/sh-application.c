@@ -11,14 +11,17 @@
 #include "sh-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-sandbox-menu.h"
+#include "sh-sandbox-server.h"
 #include "sh-window.h"
 
 struct _ShApplication
 {
   AdwApplication  parent_instance;
 
-  gboolean        sandbox;
-  ShManager      *manager;
+  gboolean         sandbox;
+  ShSandboxServer *sandbox_server;
+  ShManager       *manager;
   GCancellable   *cancellable;
 };
 
@@ -84,6 +87,23 @@ sh_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (sh_application_parent_class)->startup (app);
+
+  if (self->sandbox)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Before anything reads the configuration: every provider of this
+       * process talks to the emulator. */
+      self->sandbox_server = sh_sandbox_server_new (NULL, 0, &error);
+      if (self->sandbox_server == NULL)
+        g_error ("The sandbox could not start: %s", error->message);
+      sh_sandbox_server_export_environment (self->sandbox_server);
+      {
+        g_autofree char *state = g_build_filename (data_dir, "sandbox-world.json", NULL);
+        sh_sandbox_server_set_state_file (self->sandbox_server, state);
+      }
+      sh_sandbox_menu_install (app, self->sandbox_server);
+    }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -151,6 +171,7 @@ sh_application_dispose (GObject *object)
   ShApplication *self = SH_APPLICATION (object);
 
   g_clear_object (&self->manager);
+  g_clear_object (&self->sandbox_server);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sh_application_parent_class)->dispose (object);
 }
@@ -209,6 +230,13 @@ sh_application_init (ShApplication *self)
   sh_command_line_add_options (G_APPLICATION (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+}
+
+ShManager *
+sh_application_get_manager (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+  return self->manager;
 }
 
 ShApplication *

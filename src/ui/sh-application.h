@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 #define SH_TYPE_APPLICATION (sh_application_get_type ())
 G_DECLARE_FINAL_TYPE (ShApplication, sh_application, SH, APPLICATION, AdwApplication)
 
-ShApplication *sh_application_new (void);
+ShApplication     *sh_application_new         (void);
+/* NULL before startup. */
+struct _ShManager *sh_application_get_manager (ShApplication *self);
 
 G_END_DECLS

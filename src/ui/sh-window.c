@@ -201,8 +201,17 @@ sh_window_constructed (GObject *object)
 
   if (sh_manager_get_sandbox (self->manager))
     {
+      GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+      GMenuModel *menu = app ? g_object_get_data (G_OBJECT (app), "sh-sandbox-menu") : NULL;
+
       adw_window_title_set_subtitle (self->window_title, _("Sandbox"));
       gtk_widget_set_visible (self->sandbox_badge, TRUE);
+      /* Without the emulator's world (a test window) the badge stays, with
+       * nothing to break. */
+      if (menu != NULL)
+        gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->sandbox_badge), menu);
+      else
+        gtk_widget_set_sensitive (self->sandbox_badge, FALSE);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (group_order); i++)

@@ -1,0 +1,366 @@
+/* sh-check.c — one check of every token, and filing granted tokens. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-check.h"
+#include "sh-config.h"
+#include "sh-error.h"
+
+typedef struct {
+  GHashTable     *secrets;
+  guint           pending;
+  ShCheckSummary  summary;
+  GError         *error;
+} CheckAll;
+
+static void
+check_all_free (CheckAll *data)
+{
+  g_clear_pointer (&data->secrets, g_hash_table_unref);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static GPtrArray *
+tokens_of (ShManager *manager,
+           gboolean   any_network,
+           ShNetwork  network)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *list = sh_channel_get_tokens (channel);
+
+      if (!any_network && sh_channel_get_network (channel) != network)
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
+        g_ptr_array_add (tokens, g_list_model_get_item (list, j));
+    }
+  return tokens;
+}
+
+static void
+finish_check (GTask *task)
+{
+  CheckAll *data = g_task_get_task_data (task);
+
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_pointer (task, g_memdup2 (&data->summary, sizeof data->summary), g_free);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The verdicts stand in memory even if the file could not take them. */
+  if (!sh_manager_save_finish (SH_MANAGER (source), result, &error) && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  finish_check (task);
+}
+
+static void
+one_network_done (GTask *task)
+{
+  CheckAll *data = g_task_get_task_data (task);
+
+  if (--data->pending > 0)
+    return;
+  sh_manager_save_async (g_task_get_source_object (task), NULL, on_saved, g_object_ref (task));
+}
+
+static void
+on_provider_checked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  if (sh_provider_check_finish (SH_PROVIDER (source), result, &summary, &error))
+    {
+      data->summary.n_checked += summary.n_checked;
+      data->summary.n_unknown += summary.n_unknown;
+      data->summary.n_requests += summary.n_requests;
+    }
+  else if (data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  one_network_done (task);
+}
+
+static void
+on_secrets (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *manager = g_task_get_source_object (task);
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, 0);
+  GError *error = NULL;
+
+  data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
+  if (data->secrets == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      /* No secrets, no check: every token reads "not checked: keyring",
+       * keeping its last verdict. The error says what to do. */
+      for (guint i = 0; i < all->len; i++)
+        sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
+      data->summary.n_unknown = all->len;
+      data->error = error;
+      data->pending = 1;
+      one_network_done (task);
+      return;
+    }
+
+  /* One pending unit for the walk itself, so that the save waits for all. */
+  data->pending = 1;
+  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
+    {
+      g_autoptr(GPtrArray) tokens = tokens_of (manager, FALSE, network);
+      ShProvider *provider = sh_manager_get_provider (manager, network);
+
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          ShToken *token = g_ptr_array_index (tokens, i);
+
+          /* A token whose secret is gone cannot be judged here. */
+          if (!g_hash_table_contains (data->secrets, sh_token_get_id (token)))
+            {
+              sh_token_mark_unknown (token, SH_TOKEN_REASON_KEYRING_LOCKED);
+              data->summary.n_unknown++;
+            }
+        }
+      if (tokens->len == 0)
+        continue;
+      if (provider == NULL)
+        {
+          data->summary.n_unknown += tokens->len;
+          continue;
+        }
+      data->pending++;
+      sh_provider_check_async (provider, tokens, data->secrets, sh_config_get_warning_window (),
+                               g_task_get_cancellable (task), on_provider_checked,
+                               g_object_ref (task));
+    }
+  one_network_done (task);
+}
+
+void
+sh_check_all_async (ShManager           *manager,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_MANAGER (manager));
+
+  task = g_task_new (manager, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_check_all_async);
+  g_task_set_task_data (task, g_new0 (CheckAll, 1), (GDestroyNotify) check_all_free);
+  /* Every secret a check needs, in one Secret Service search. */
+  sh_secret_store_load_async (sh_manager_get_secret_store (manager), NULL, cancellable,
+                              on_secrets, task);
+}
+
+gboolean
+sh_check_all_finish (ShManager       *manager,
+                     GAsyncResult    *result,
+                     ShCheckSummary  *out_summary,
+                     GError         **error)
+{
+  ShCheckSummary *summary;
+
+  g_return_val_if_fail (g_task_is_valid (result, manager), FALSE);
+
+  summary = g_task_propagate_pointer (G_TASK (result), error);
+  if (summary == NULL)
+    return FALSE;
+  if (out_summary != NULL)
+    *out_summary = *summary;
+  g_free (summary);
+  return TRUE;
+}
+
+int
+sh_check_exit_status (GListModel *channels)
+{
+  gboolean disconnected = FALSE, some_bad = FALSE, some_unknown = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      switch (sh_channel_get_state (channel))
+        {
+        case SH_CHANNEL_STATE_DISCONNECTED: disconnected = TRUE; break;
+        case SH_CHANNEL_STATE_UNKNOWN: some_unknown = TRUE; break;
+        case SH_CHANNEL_STATE_CONNECTED:
+        case SH_CHANNEL_STATE_DEGRADED:
+        default: break;
+        }
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          ShTokenState state = sh_token_get_state (token);
+
+          if (state == SH_TOKEN_STATE_UNKNOWN)
+            some_unknown = TRUE;
+          else if (state != SH_TOKEN_STATE_VALID)
+            some_bad = TRUE;
+        }
+    }
+
+  if (disconnected)
+    return 2;
+  if (some_bad)
+    return 1;
+  if (some_unknown)
+    return 3;
+  return 0;
+}
+
+/* ---- filing granted tokens -------------------------------------------------- */
+
+typedef struct {
+  ShToken *token;
+  ShToken *replaced;
+} AddGranted;
+
+static void
+add_granted_free (AddGranted *data)
+{
+  g_clear_object (&data->token);
+  g_clear_object (&data->replaced);
+  g_free (data);
+}
+
+static void
+on_replaced_removed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AddGranted *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The new token is in; an old one that stays is untidy, not wrong. */
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    g_debug ("The replaced token stays: %s", error->message);
+  g_task_return_pointer (task, g_object_ref (data->token), g_object_unref);
+}
+
+static void
+on_granted_added (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AddGranted *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!sh_manager_add_token_finish (SH_MANAGER (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->replaced != NULL)
+    {
+      sh_manager_remove_token_async (SH_MANAGER (source), data->replaced, NULL,
+                                     on_replaced_removed, g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (data->token), g_object_unref);
+}
+
+void
+sh_check_add_granted_async (ShManager              *manager,
+                            const ShGrantedChannel *granted,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  GTask *task;
+  AddGranted *data;
+  g_autoptr(ShChannel) channel = NULL;
+  g_autofree char *token_id = sh_token_generate_id ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GListModel *tokens;
+
+  g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (granted != NULL && granted->secret != NULL && granted->external_id != NULL);
+
+  task = g_task_new (manager, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_check_add_granted_async);
+  data = g_new0 (AddGranted, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_granted_free);
+
+  channel = sh_channel_list_lookup_external (sh_manager_get_channels (manager),
+                                             granted->network, granted->external_id);
+  if (channel != NULL)
+    {
+      g_object_ref (channel);
+      if (granted->name != NULL)
+        sh_channel_set_name (channel, granted->name);
+    }
+  else
+    {
+      g_autofree char *channel_id = sh_channel_generate_id ();
+
+      channel = sh_channel_new (channel_id, granted->network, granted->external_id);
+      sh_channel_set_name (channel, granted->name);
+      sh_channel_set_picture_url (channel, granted->picture_url);
+    }
+
+  /* A person granting again replaces their own earlier token. */
+  tokens = sh_channel_get_tokens (channel);
+  for (guint i = 0; granted->owner_id != NULL && i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) existing = g_list_model_get_item (tokens, i);
+
+      if (g_strcmp0 (sh_token_get_owner_id (existing), granted->owner_id) == 0)
+        data->replaced = g_steal_pointer (&existing);
+    }
+
+  data->token = sh_token_new (token_id, granted->network, sh_channel_get_id (channel));
+  sh_token_set_owner_id (data->token, granted->owner_id);
+  sh_token_set_owner_name (data->token, granted->owner_name);
+  sh_token_set_scopes (data->token, (const char * const *) granted->scopes);
+  sh_token_set_granted_at (data->token, now);
+  sh_token_set_expires_at (data->token, granted->expires_at);
+  sh_token_set_data_access_expires_at (data->token, granted->data_access_expires_at);
+  /* The network has just handed this token out or answered with it. */
+  sh_token_apply_verdict (data->token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,
+                          sh_config_get_warning_window ());
+
+  sh_manager_add_token_async (manager, channel, data->token, granted->secret, cancellable,
+                              on_granted_added, task);
+}
+
+ShToken *
+sh_check_add_granted_finish (ShManager     *manager,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,579 @@
+/* sh-facebook-provider.c — the provider class, its HTTP session, and
+ * identifying a pasted token (who it belongs to, which Page). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-config.h"
+#include "sh-error.h"
+#include "sh-facebook-classify.h"
+#include "sh-facebook-private.h"
+
+struct _ShFacebookProvider
+{
+  ShProvider   parent_instance;
+
+  SoupSession *session;
+  guint        usage_percent;     /* the last usage headers' verdict */
+  gint64       throttled_until;   /* no request before this (unix seconds) */
+};
+
+G_DEFINE_FINAL_TYPE (ShFacebookProvider, sh_facebook_provider, SH_TYPE_PROVIDER)
+
+/* ---- HTTP ---------------------------------------------------------------- */
+
+void
+_sh_facebook_reply_free (ShFacebookReply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_free (reply->body);
+  g_free (reply->app_usage);
+  g_free (reply->business_usage);
+  g_clear_error (&reply->error);
+  g_free (reply);
+}
+
+SoupSession *
+_sh_facebook_get_session (ShFacebookProvider *self)
+{
+  return self->session;
+}
+
+char *
+_sh_facebook_client_token (void)
+{
+  g_autofree char *app_id = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
+  g_autofree char *client_token = sh_config_dup (SH_CONFIG_FACEBOOK_CLIENT_TOKEN);
+
+  if (*app_id == '\0' || *client_token == '\0')
+    return NULL;
+  return g_strconcat (app_id, "|", client_token, NULL);
+}
+
+static char *
+graph_url (const char *path)
+{
+  g_autofree char *base = sh_config_dup (SH_CONFIG_GRAPH_URL);
+
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  return g_strconcat (base, path[0] == '/' ? "" : "/", path, NULL);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  ShFacebookReply *reply = g_new0 (ShFacebookReply, 1);
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                               &reply->error);
+
+  if (bytes != NULL)
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+      reply->status = soup_message_get_status (msg);
+      reply->length = g_bytes_get_size (bytes);
+      reply->body = g_strndup (g_bytes_get_data (bytes, NULL), reply->length);
+      reply->app_usage = g_strdup (soup_message_headers_get_one (headers, "X-App-Usage"));
+      reply->business_usage =
+        g_strdup (soup_message_headers_get_one (headers, "X-Business-Use-Case-Usage"));
+      _sh_facebook_note_usage (g_task_get_source_object (task), reply);
+    }
+  g_task_return_pointer (task, reply, (GDestroyNotify) _sh_facebook_reply_free);
+}
+
+static void
+send_message (ShFacebookProvider  *self,
+              SoupMessage         *msg,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, send_message);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sent, task);
+}
+
+void
+_sh_facebook_get_async (ShFacebookProvider  *self,
+                     const char          *path,
+                     const char          *access_token,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autofree char *url = graph_url (path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+  if (msg == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
+                               SH_ERROR_INVALID_ARGUMENT, "Bad Graph address");
+      return;
+    }
+  if (access_token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("OAuth ", access_token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  send_message (self, msg, cancellable, callback, user_data);
+}
+
+void
+_sh_facebook_post_async (ShFacebookProvider  *self,
+                      const char          *path,
+                      GHashTable          *form,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autofree char *url = graph_url (path);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", url,
+                                                                   soup_form_encode_hash (form));
+
+  if (msg == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
+                               SH_ERROR_INVALID_ARGUMENT, "Bad Graph address");
+      return;
+    }
+  send_message (self, msg, cancellable, callback, user_data);
+}
+
+ShFacebookReply *
+_sh_facebook_finish (ShFacebookProvider *self,
+                  GAsyncResult       *result)
+{
+  GError *error = NULL;
+  ShFacebookReply *reply = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (reply == NULL)
+    {
+      reply = g_new0 (ShFacebookReply, 1);
+      reply->error = error;
+    }
+  return reply;
+}
+
+JsonObject *
+_sh_facebook_reply_object (ShFacebookReply *reply)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (reply->status != 200 || reply->body == NULL ||
+      !json_parser_load_from_data (parser, reply->body, reply->length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+GError *
+_sh_facebook_reply_error (ShFacebookReply *reply)
+{
+  ShFacebookVerdict verdict;
+
+  if (reply->status == 0)
+    {
+      if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return g_error_copy (reply->error);
+      return g_error_new (SH_ERROR, SH_ERROR_NETWORK, _("Facebook could not be reached: %s"),
+                          reply->error ? reply->error->message : _("no answer"));
+    }
+
+  sh_facebook_classify_response (reply->status, reply->body, reply->length, &verdict);
+  if (sh_token_state_is_verdict (verdict.state) && verdict.state != SH_TOKEN_STATE_VALID)
+    return g_error_new (SH_ERROR, SH_ERROR_TOKEN_REFUSED, _("Facebook refused the token: %s"),
+                        sh_token_reason_get_explanation (verdict.reason));
+  if (verdict.throttled)
+    return g_error_new_literal (SH_ERROR, SH_ERROR_SERVER,
+                                _("Facebook asked SocialHub to slow down. Try again in a few minutes."));
+  return g_error_new (SH_ERROR, SH_ERROR_SERVER,
+                      _("Facebook gave an answer SocialHub cannot use (HTTP %u)."), reply->status);
+}
+
+void
+_sh_facebook_note_usage (ShFacebookProvider *self,
+                         ShFacebookReply       *reply)
+{
+  guint regain = 0;
+
+  if (reply->app_usage == NULL && reply->business_usage == NULL)
+    return;
+  self->usage_percent = sh_facebook_parse_usage (reply->app_usage, reply->business_usage, &regain);
+  if (regain > 0)
+    self->throttled_until = MAX (self->throttled_until,
+                                 g_get_real_time () / G_USEC_PER_SEC + (gint64) regain * 60);
+}
+
+guint
+_sh_facebook_get_usage (ShFacebookProvider *self)
+{
+  return self->usage_percent;
+}
+
+gint64
+_sh_facebook_get_throttled_until (ShFacebookProvider *self)
+{
+  return self->throttled_until;
+}
+
+void
+_sh_facebook_set_throttled_until (ShFacebookProvider *self,
+                                  gint64              until)
+{
+  self->throttled_until = MAX (self->throttled_until, until);
+}
+
+/* ---- the Pages of a user token ------------------------------------------ */
+
+typedef struct {
+  char      *user_token;
+  gint64     data_access_expires_at;
+  char      *owner_id;
+  char      *owner_name;
+  GPtrArray *channels;   /* ShGrantedChannel */
+  guint      n_pages;    /* pages fetched, against runaway paging */
+} ListPages;
+
+static void
+list_pages_free (ListPages *data)
+{
+  if (data->user_token != NULL)
+    {
+      memset (data->user_token, 0, strlen (data->user_token));
+      g_free (data->user_token);
+    }
+  g_free (data->owner_id);
+  g_free (data->owner_name);
+  g_clear_pointer (&data->channels, g_ptr_array_unref);
+  g_free (data);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The "next" link of a Graph page carries the token in its query; keep the
+ * path and cursor, drop the token (it goes in the header). */
+static char *
+next_path (const char *next)
+{
+  g_autoptr(GUri) uri = g_uri_parse (next, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GHashTable) query = NULL;
+  g_autofree char *encoded = NULL;
+  const char *path, *slash;
+
+  if (uri == NULL || g_uri_get_query (uri) == NULL)
+    return NULL;
+  path = g_uri_get_path (uri);
+  /* Drop the version prefix ("/v24.0/me/accounts" → "/me/accounts"). */
+  if (path[0] == '/' && path[1] == 'v' && (slash = strchr (path + 1, '/')) != NULL)
+    path = slash;
+  query = soup_form_decode (g_uri_get_query (uri));
+  g_hash_table_remove (query, "access_token");
+  encoded = soup_form_encode_hash (query);
+  return g_strconcat (path, "?", encoded, NULL);
+}
+
+static void on_pages (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+fetch_pages (GTask      *task,
+             const char *path)
+{
+  ListPages *data = g_task_get_task_data (task);
+
+  _sh_facebook_get_async (g_task_get_source_object (task), path, data->user_token,
+                       g_task_get_cancellable (task), on_pages, task);
+}
+
+static void
+on_pages (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ListPages *data = g_task_get_task_data (task);
+  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
+  JsonNode *pages, *paging;
+  const char *next = NULL;
+
+  if (object == NULL || (pages = json_object_get_member (object, "data")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (pages))
+    {
+      g_task_return_error (task, _sh_facebook_reply_error (reply));
+      return;
+    }
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (pages)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (pages), i);
+      JsonObject *page = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = member_string (page, "id");
+      const char *token = member_string (page, "access_token");
+      ShGrantedChannel *channel;
+
+      /* A Page listed without a token: the person lacks the task that
+       * gives one; nothing to add for it. */
+      if (id == NULL || token == NULL)
+        continue;
+      channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+      channel->external_id = g_strdup (id);
+      channel->name = g_strdup (member_string (page, "name") ?: id);
+      channel->owner_id = g_strdup (data->owner_id);
+      channel->owner_name = g_strdup (data->owner_name);
+      /* A Page token from a long-lived user token never expires (0). */
+      channel->secret = sh_secret_new (token, NULL, 0);
+      channel->data_access_expires_at = data->data_access_expires_at;
+      g_ptr_array_add (data->channels, channel);
+    }
+
+  paging = json_object_get_member (object, "paging");
+  if (paging != NULL && JSON_NODE_HOLDS_OBJECT (paging))
+    next = member_string (json_node_get_object (paging), "next");
+  if (next != NULL && ++data->n_pages < 100)
+    {
+      g_autofree char *path = next_path (next);
+
+      if (path != NULL)
+        {
+          fetch_pages (g_steal_pointer (&task), path);
+          return;
+        }
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&data->channels), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_owner (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ListPages *data = g_task_get_task_data (task);
+  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
+
+  if (me == NULL || member_string (me, "id") == NULL)
+    {
+      g_task_return_error (task, _sh_facebook_reply_error (reply));
+      return;
+    }
+  data->owner_id = g_strdup (member_string (me, "id"));
+  data->owner_name = g_strdup (member_string (me, "name"));
+  fetch_pages (g_steal_pointer (&task), "/me/accounts?fields=id,name,access_token,tasks&limit=100");
+}
+
+void
+_sh_facebook_list_pages_async (ShFacebookProvider  *self,
+                               const char          *user_token,
+                               gint64               data_access_expires_at,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ListPages *data = g_new0 (ListPages, 1);
+
+  g_task_set_source_tag (task, _sh_facebook_list_pages_async);
+  data->user_token = g_strdup (user_token);
+  data->data_access_expires_at = data_access_expires_at;
+  data->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) list_pages_free);
+  _sh_facebook_get_async (self, "/me?fields=id,name", user_token, cancellable, on_owner, task);
+}
+
+GPtrArray *
+_sh_facebook_list_pages_finish (ShFacebookProvider  *self,
+                                GAsyncResult        *result,
+                                GError             **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- identify a pasted token ---------------------------------------------- */
+
+typedef struct {
+  char *token;
+  char *id;
+  char *name;
+} Identify;
+
+static void
+identify_free (Identify *data)
+{
+  memset (data->token, 0, strlen (data->token));
+  g_free (data->token);
+  g_free (data->id);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+on_identify_pages (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *channels = _sh_facebook_list_pages_finish (SH_FACEBOOK_PROVIDER (source), result, &error);
+
+  if (channels == NULL)
+    g_task_return_error (task, error);
+  else if (channels->len == 0)
+    {
+      g_ptr_array_unref (channels);
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_TOKEN_REFUSED,
+                               _("This token belongs to a person who manages no Facebook Page "
+                                 "SocialHub could add."));
+    }
+  else
+    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Whether /me/accounts works tells a user token from a Page token: a Page
+ * has no "accounts" edge (error 100). */
+static void
+on_identify_accounts (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (source);
+  Identify *data = g_task_get_task_data (task);
+  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (self, result);
+  g_autoptr(GPtrArray) channels = NULL;
+  ShGrantedChannel *channel;
+  int code, subcode;
+
+  if (reply->status == 200)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      _sh_facebook_list_pages_async (self, data->token, 0, cancellable,
+                                     on_identify_pages, g_steal_pointer (&task));
+      return;
+    }
+  if (!sh_facebook_parse_error (reply->body, reply->length, &code, &subcode) || code != 100)
+    {
+      g_task_return_error (task, _sh_facebook_reply_error (reply));
+      return;
+    }
+
+  /* A Page token: the Page is known, the person who granted it is not. */
+  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  channel->external_id = g_strdup (data->id);
+  channel->name = g_strdup (data->name ?: data->id);
+  channel->secret = sh_secret_new (data->token, NULL, 0);
+  g_ptr_array_add (channels, channel);
+  g_task_return_pointer (task, g_steal_pointer (&channels), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_identify_me (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (source);
+  Identify *data = g_task_get_task_data (task);
+  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (self, result);
+  g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
+  GCancellable *cancellable;
+
+  if (me == NULL || member_string (me, "id") == NULL)
+    {
+      g_task_return_error (task, _sh_facebook_reply_error (reply));
+      return;
+    }
+  data->id = g_strdup (member_string (me, "id"));
+  data->name = g_strdup (member_string (me, "name"));
+  cancellable = g_task_get_cancellable (task);
+  _sh_facebook_get_async (self, "/me/accounts?fields=id&limit=1", data->token,
+                          cancellable, on_identify_accounts, g_steal_pointer (&task));
+}
+
+static void
+sh_facebook_provider_identify_async (ShProvider          *provider,
+                                     const char          *access_token,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task = g_task_new (provider, cancellable, callback, user_data);
+  Identify *data = g_new0 (Identify, 1);
+
+  g_task_set_source_tag (task, sh_facebook_provider_identify_async);
+  data->token = g_strstrip (g_strdup (access_token));
+  g_task_set_task_data (task, data, (GDestroyNotify) identify_free);
+  if (*data->token == '\0' || strpbrk (data->token, " \t\r\n") != NULL)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                               _("That does not look like an access token."));
+      g_object_unref (task);
+      return;
+    }
+  _sh_facebook_get_async (SH_FACEBOOK_PROVIDER (provider), "/me?fields=id,name", data->token,
+                       cancellable, on_identify_me, task);
+}
+
+/* ---- class ------------------------------------------------------------------ */
+
+static void
+sh_facebook_provider_dispose (GObject *object)
+{
+  ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (sh_facebook_provider_parent_class)->dispose (object);
+}
+
+static void
+sh_facebook_provider_class_init (ShFacebookProviderClass *klass)
+{
+  ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = sh_facebook_provider_dispose;
+  provider_class->network = SH_NETWORK_FACEBOOK;
+  provider_class->sign_in_async = _sh_facebook_sign_in_async;
+  provider_class->identify_async = sh_facebook_provider_identify_async;
+  provider_class->check_async = _sh_facebook_check_async;
+}
+
+static void
+sh_facebook_provider_init (ShFacebookProvider *self)
+{
+  /* One keep-alive session; enough connections for the parallel batches
+   * plus a sign-in or a picture at the same time. */
+  self->session = soup_session_new_with_options ("max-conns-per-host",
+                                                 SH_FACEBOOK_PARALLEL_BATCHES + 2,
+                                                 "timeout", 30,
+                                                 "user-agent", "SocialHub/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+ShProvider *
+sh_facebook_provider_new (void)
+{
+  return g_object_new (SH_TYPE_FACEBOOK_PROVIDER, NULL);
+}

@@ -1,0 +1,14 @@
+/* sh-providers.c — the list of networks. X joins with its issue. */
+#include "config.h"
+
+#include "sh-facebook-provider.h"
+#include "sh-providers.h"
+
+GPtrArray *
+sh_providers_new_all (void)
+{
+  GPtrArray *providers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (providers, sh_facebook_provider_new ());
+  return providers;
+}

@@ -1,0 +1,157 @@
+/* sh-sandbox-graph-device.c — Facebook Login for Devices (API-FACTS.md,
+ * "Login for Devices"): POST /device/login and POST /device/login_status,
+ * both with the client token APP_ID|CLIENT_TOKEN.
+ *
+ * A code approves itself once the world's clock reaches its approve_at (or
+ * is declined from the start, when the control endpoint asked for it); it
+ * lives SH_SANDBOX_DEVICE_CODE_LIFETIME seconds and hands out one token.
+ */
+#include "config.h"
+
+#include "sh-sandbox-graph-private.h"
+
+#define DEVICE_VERIFICATION_URI "https://www.facebook.com/device"
+
+#define SUBCODE_EXPIRED  1349152
+#define SUBCODE_TOO_FAST 1349172
+#define SUBCODE_DECLINED 1349173
+#define SUBCODE_PENDING  1349174
+
+static ShGraphReply *
+login_error (int subcode)
+{
+  switch (subcode)
+    {
+    case SUBCODE_PENDING:
+      return _sh_graph_error (SOUP_STATUS_BAD_REQUEST, 31, subcode, "OAuthException",
+                              "User has not yet authorized your application",
+                              "Device Login Authorization Pending",
+                              "User has not yet authorized your application. Continue polling.",
+                              FALSE);
+    case SUBCODE_TOO_FAST:
+      return _sh_graph_error (SOUP_STATUS_BAD_REQUEST, 31, subcode, "OAuthException",
+                              "User is polling too frequently",
+                              "Slow Down",
+                              "You are polling too frequently. Wait the interval between polls.",
+                              FALSE);
+    case SUBCODE_DECLINED:
+      return _sh_graph_error (SOUP_STATUS_BAD_REQUEST, 31, subcode, "OAuthException",
+                              "User declined to authorize your application",
+                              "Authorization Declined",
+                              "The person declined to authorize your application.",
+                              FALSE);
+    case SUBCODE_EXPIRED:
+    default:
+      return _sh_graph_error (SOUP_STATUS_BAD_REQUEST, 31, SUBCODE_EXPIRED, "OAuthException",
+                              "The device code has expired",
+                              "Code Expired",
+                              "This code has expired. Request a new code and try again.",
+                              FALSE);
+    }
+}
+
+/* "a, b,,c" → { "a", "b", "c" } */
+static char **
+split_scopes (const char *scope)
+{
+  g_auto(GStrv) parts = g_strsplit (scope != NULL ? scope : "", ",", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+ShGraphReply *
+_sh_graph_device_login (ShGraphRequest *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_auto(GStrv) scopes = NULL;
+  ShSandboxDeviceCode *code;
+
+  if (!_sh_graph_is_client_token (request->token_value))
+    return _sh_graph_token_error (request->world, NULL, SH_SANDBOX_TOKEN_UNKNOWN);
+
+  scopes = split_scopes (_sh_graph_param (request, "scope"));
+  code = sh_sandbox_world_new_device_code (request->world, (const char * const *) scopes);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code->code);
+  json_builder_set_member_name (builder, "user_code");
+  json_builder_add_string_value (builder, code->user_code);
+  json_builder_set_member_name (builder, "verification_uri");
+  json_builder_add_string_value (builder, DEVICE_VERIFICATION_URI);
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, SH_SANDBOX_DEVICE_CODE_LIFETIME);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_int_value (builder, SH_SANDBOX_DEVICE_INTERVAL);
+  json_builder_end_object (builder);
+  return _sh_graph_reply_new_object (SOUP_STATUS_OK, builder);
+}
+
+static ShGraphReply *
+issue_user_token (ShGraphRequest      *request,
+                  ShSandboxDeviceCode *code)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 now = sh_sandbox_world_now (request->world);
+  ShSandboxToken *token;
+
+  token = sh_sandbox_world_issue_token (request->world, SH_SANDBOX_TOKEN_FB_USER,
+                                        code->person_id, NULL, SH_SANDBOX_FB_USER_LIFETIME,
+                                        (const char * const *) code->scopes);
+  if (token->data_access_expires_at == 0)
+    token->data_access_expires_at = now + SH_SANDBOX_FB_DATA_ACCESS;
+  code->used = TRUE;
+  /* A login grants the app again, after a removal in Facebook's settings. */
+  sh_sandbox_world_grant_app (request->world, code->person_id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, token->value);
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, token->expires_at - now);
+  json_builder_set_member_name (builder, "data_access_expiration_time");
+  json_builder_add_int_value (builder, token->data_access_expires_at);
+  json_builder_end_object (builder);
+  return _sh_graph_reply_new_object (SOUP_STATUS_OK, builder);
+}
+
+ShGraphReply *
+_sh_graph_device_login_status (ShGraphRequest *request)
+{
+  const char *value = _sh_graph_param (request, "code");
+  gint64 now = sh_sandbox_world_now (request->world);
+  ShSandboxDeviceCode *code;
+  gint64 previous_poll;
+
+  if (!_sh_graph_is_client_token (request->token_value))
+    return _sh_graph_token_error (request->world, NULL, SH_SANDBOX_TOKEN_UNKNOWN);
+  if (value == NULL)
+    return _sh_graph_param_error ("(#100) The parameter code is required");
+
+  /* A code never issued is as good as an expired one: start again. */
+  code = sh_sandbox_world_lookup_device_code (request->world, value);
+  if (code == NULL || code->used ||
+      code->created_at + SH_SANDBOX_DEVICE_CODE_LIFETIME < now)
+    return login_error (SUBCODE_EXPIRED);
+
+  previous_poll = code->last_poll_at;
+  code->last_poll_at = now;
+  if (previous_poll != 0 && now - previous_poll < SH_SANDBOX_DEVICE_INTERVAL)
+    return login_error (SUBCODE_TOO_FAST);
+
+  if (code->state == SH_SANDBOX_DEVICE_DECLINED)
+    return login_error (SUBCODE_DECLINED);
+  if (code->state == SH_SANDBOX_DEVICE_PENDING && now >= code->approve_at)
+    code->state = SH_SANDBOX_DEVICE_APPROVED;
+  if (code->state == SH_SANDBOX_DEVICE_PENDING)
+    return login_error (SUBCODE_PENDING);
+
+  return issue_user_token (request, code);
+}

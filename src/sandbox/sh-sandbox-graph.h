@@ -1,0 +1,21 @@
+/* sh-sandbox-graph.h — the emulated Facebook Graph API (API-FACTS.md). */
+#pragma once
+
+#include <libsoup/soup.h>
+#include "sh-sandbox-world.h"
+
+G_BEGIN_DECLS
+
+/* Answers one Graph request on @msg (status, headers, body), synchronously.
+ * @path is what follows the version, e.g. "/me", "/me/accounts",
+ * "/device/login", "/104857600123", or "/" for a batch. @query holds the URL
+ * query and, for POST/DELETE, the urlencoded form fields as well. @fault is
+ * the fault to apply (THROTTLE or BATCH_NULL only; the server applies the
+ * HTTP-level ones), or NULL. */
+void sh_sandbox_graph_handle (ShSandboxWorld       *world,
+                              SoupServerMessage    *msg,
+                              const char           *path,
+                              GHashTable           *query,
+                              const ShSandboxFault *fault);
+
+G_END_DECLS
