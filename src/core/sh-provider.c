@@ -7,7 +7,11 @@
 #include "sh-error.h"
 #include "sh-provider.h"
 
-G_DEFINE_ABSTRACT_TYPE (ShProvider, sh_provider, G_TYPE_OBJECT)
+typedef struct {
+  ShSecretStore *secret_store;
+} ShProviderPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ShProvider, sh_provider, G_TYPE_OBJECT)
 
 G_DEFINE_BOXED_TYPE (ShGrantedChannel, sh_granted_channel,
                      sh_granted_channel_copy, sh_granted_channel_free)
@@ -122,8 +126,18 @@ default_boolean_finish (ShProvider *self, GAsyncResult *result, GError **error)
 }
 
 static void
+sh_provider_dispose (GObject *object)
+{
+  ShProviderPrivate *priv = sh_provider_get_instance_private (SH_PROVIDER (object));
+
+  g_clear_object (&priv->secret_store);
+  G_OBJECT_CLASS (sh_provider_parent_class)->dispose (object);
+}
+
+static void
 sh_provider_class_init (ShProviderClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = sh_provider_dispose;
   klass->sign_in_async = default_sign_in_async;
   klass->sign_in_finish = default_pointer_finish;
   klass->identify_async = default_identify_async;
@@ -137,6 +151,25 @@ sh_provider_class_init (ShProviderClass *klass)
 static void
 sh_provider_init (ShProvider *self)
 {
+}
+
+void
+sh_provider_set_secret_store (ShProvider    *self,
+                              ShSecretStore *store)
+{
+  ShProviderPrivate *priv = sh_provider_get_instance_private (self);
+
+  g_return_if_fail (SH_IS_PROVIDER (self));
+  g_set_object (&priv->secret_store, store);
+}
+
+ShSecretStore *
+sh_provider_get_secret_store (ShProvider *self)
+{
+  ShProviderPrivate *priv = sh_provider_get_instance_private (self);
+
+  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
+  return priv->secret_store;
 }
 
 ShNetwork

@@ -18,6 +18,7 @@
 
 #include "sh-enums.h"
 #include "sh-secret.h"
+#include "sh-secret-store.h"
 #include "sh-token.h"
 
 G_BEGIN_DECLS
@@ -119,6 +120,12 @@ struct _ShProviderClass
 };
 
 ShNetwork  sh_provider_get_network   (ShProvider          *self);
+
+/* Where a provider that renews tokens (X's refresh rotation) stores the new
+ * secret before anything uses it. Set by sh_manager_add_provider(). */
+void           sh_provider_set_secret_store (ShProvider    *self,
+                                             ShSecretStore *store);
+ShSecretStore *sh_provider_get_secret_store (ShProvider    *self);
 
 void       sh_provider_sign_in_async (ShProvider          *self,
                                       ShSignInPromptFunc   prompt,
