@@ -317,6 +317,42 @@ test_refuses_bad_requests (Fixture       *fixture,
   g_assert_cmpuint (get->status, ==, 400);
 }
 
+/* The sandbox's tokens outlive a restart of SocialHub: a new server on the
+ * same state file knows them, and what was broken stays broken. */
+static void
+test_state_survives_restart (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autofree char *state = g_build_filename (dir, "world.json", NULL);
+  g_autoptr(GError) error = NULL;
+  Fixture first = { 0 }, second = { 0 };
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  g_autoptr(Reply) broken = NULL;
+  g_autoptr(Reply) alice_after = NULL;
+  g_autoptr(Reply) bob_after = NULL;
+
+  first.server = sh_sandbox_server_new (NULL, 0, &error);
+  g_assert_no_error (error);
+  first.session = soup_session_new ();
+  sh_sandbox_server_set_state_file (first.server, state);
+  alice = issue_page_token (&first, "10001", "104857600123");
+  bob = issue_page_token (&first, "10002", "104857600123");
+  broken = request (&first, "POST", "/control/change-password", "person=10002");
+  fixture_tear_down (&first, NULL);
+  g_assert_true (g_file_test (state, G_FILE_TEST_EXISTS));
+
+  second.server = sh_sandbox_server_new (NULL, 0, &error);
+  second.session = soup_session_new ();
+  sh_sandbox_server_set_state_file (second.server, state);
+  alice_after = graph_me (&second, alice);
+  bob_after = graph_me (&second, bob);
+  g_assert_cmpuint (alice_after->status, ==, 200);
+  g_assert_cmpuint (bob_after->status, ==, 400);
+  g_assert_nonnull (strstr (bob_after->body, "460"));
+  fixture_tear_down (&second, NULL);
+}
+
 static void
 test_standalone_program (void)
 {
@@ -364,6 +400,7 @@ main (int    argc,
   ADD ("/sandbox-control/hang", test_hang);
   ADD ("/sandbox-control/refuses-bad-requests", test_refuses_bad_requests);
 #undef ADD
+  g_test_add_func ("/sandbox-control/state-survives-restart", test_state_survives_restart);
   g_test_add_func ("/sandbox-control/standalone-program", test_standalone_program);
 
   return g_test_run ();
