@@ -85,9 +85,9 @@ for args, words in [(["--list", "--check"], "only one"),
 r = run("--frobnicate", data_home=home)
 check(r.returncode != 0 and "frobnicate" in r.stderr, "an unknown option is refused")
 
-r = run("--login", "x", data_home=home)
-check(r.returncode == 69 and "not available yet" in r.stderr,
-      "--login x says plainly that X is not available yet")
+r = run("--add-token", "facebook", data_home=home, stdin="\n")
+check(r.returncode == 64 and "No access token on standard input" in r.stderr,
+      "--add-token with nothing on standard input says so")
 
 # A damaged data file: the list still prints, the user is told, nothing lost.
 home = fresh_home()

@@ -6,7 +6,10 @@
  * $SH_TEST_ARTIFACT_DIR (or the temporary folder) for a person to look at.
  *
  * Needs a display (xvfb-run). Loading the data file does not touch the
- * keyring; nothing here does.
+ * keyring. The tests of the "Add Channel" dialog, Check Now and Remove run
+ * against the built-in emulator started in this process, with the real
+ * Facebook provider, and store their tokens in the keyring (with-session.sh
+ * gives every test a fresh, unlocked one).
  */
 #include "config.h"
 
@@ -14,15 +17,29 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sh-add-token-dialog.h"
 #include "sh-channel-group.h"
 #include "sh-channel-row.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
+#include "sh-qr-code.h"
+#include "sh-sandbox-server.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
 
 #define WAIT_TIMEOUT_S 10
+/* A sign-in: the emulator approves after ~3 s, the provider polls every 5 s
+ * (plus a margin): one or two polls, and slack for a slow machine. */
+#define SIGN_IN_TIMEOUT_S 25
+
+#define ALICE "10001"
+#define BOB   "10002"
+#define CAROL "10003"
+#define ACME_PAGE   "104857600123"
+#define BAKERY_PAGE "104857600456"
 
 static GtkApplication *app;
+static ShSandboxServer *emulator;
 
 /* Spins the main loop until @cond holds or the time is up, then asserts it:
  * no fixed sleeps, and a hang becomes a failure. The timeout source only
@@ -33,8 +50,9 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-#define WAIT_UNTIL(cond) G_STMT_START {                                       \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC; \
+#define WAIT_UNTIL(cond) WAIT_UNTIL_S (cond, WAIT_TIMEOUT_S)
+#define WAIT_UNTIL_S(cond, seconds) G_STMT_START {                            \
+    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC;    \
     guint tick_id_ = g_timeout_add (10, tick, NULL);                            \
     while (!(cond) && g_get_monotonic_time () < deadline_)                      \
       g_main_context_iteration (NULL, TRUE);                                    \
@@ -348,7 +366,8 @@ test_empty (Fixture       *fixture,
                             "Facebook Page or an X account"));
   save_screenshot (GTK_WIDGET (fixture->window), "window-empty.png");
 
-  /* "Add Channel" says honestly what is not there yet. */
+  /* "Add Channel" opens the dialog; with no network to sign in to, it says
+   * so rather than wait for nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.add-channel", NULL));
   toplevels = gtk_window_get_toplevels ();
@@ -356,13 +375,16 @@ test_empty (Fixture       *fixture,
     {
       g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+      if (SH_IS_ADD_TOKEN_DIALOG (toplevel))
         dialog = toplevel;
     }
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Add Channel");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "--add-token"));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Channel");
+  status = find_widget (dialog, ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Could not sign in");
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -488,6 +510,603 @@ test_notice (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
 }
 
+/* ---- the "Add Channel" dialog, on the emulator ------------------------------ */
+
+static void
+fixture_set_up_sandbox (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = sh_providers_new_all ();
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+
+  fixture_set_up_full (fixture, TRUE, NULL);
+  for (guint i = 0; i < providers->len; i++)
+    sh_manager_add_provider (fixture->manager, g_ptr_array_index (providers, i));
+  load_manager (fixture);
+
+  /* Every test starts with Alice approving, nobody broken. */
+  sh_sandbox_world_set_next_device_person (world, ALICE, FALSE);
+  sh_sandbox_world_restore_person (world, ALICE);
+  sh_sandbox_world_restore_person (world, BOB);
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SH_IS_ADD_TOKEN_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+stack_has_code_page (GtkWidget *widget,
+                     gpointer   data)
+{
+  return gtk_stack_get_child_by_name (GTK_STACK (widget), "code") != NULL;
+}
+
+/* The dialog's page: "busy", "code", "error", "paste", "pages"… */
+static const char *
+dialog_page (GtkWidget *dialog)
+{
+  GtkWidget *stack = find_widget (dialog, GTK_TYPE_STACK, stack_has_code_page, NULL);
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static gboolean
+label_has_class (GtkWidget *widget,
+                 gpointer   css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static gboolean
+label_has_text (GtkWidget *widget,
+                gpointer   text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+label_has_prefix (GtkWidget *widget,
+                  gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+button_has_label (GtkWidget *widget,
+                  gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+button_has_action (GtkWidget *widget,
+                   gpointer   action)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = find_widget (root, GTK_TYPE_BUTTON, button_has_label, (gpointer) label);
+
+  if (button == NULL)
+    g_error ("No button “%s” is shown", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* The Pages offered, as "Name: subtitle [x]" lines, in order. */
+static char *
+describe_pages (GtkWidget *dialog)
+{
+  GString *out = g_string_new (NULL);
+  GtkWidget *stack = find_widget (dialog, GTK_TYPE_STACK, stack_has_code_page, NULL);
+  GtkWidget *page = gtk_stack_get_child_by_name (GTK_STACK (stack), "pages");
+  GtkWidget *group = find_widget (page, ADW_TYPE_PREFERENCES_GROUP, NULL, NULL);
+  GtkWidget *list = find_widget (group, GTK_TYPE_LIST_BOX, NULL, NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *check = find_widget (row, GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+
+      if (!ADW_IS_ACTION_ROW (row))
+        continue;
+      g_string_append_printf (out, "%s: %s [%c]\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                              gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) ? 'x' : ' ');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+window_has_toast (Fixture    *fixture,
+                  const char *text)
+{
+  return find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                      label_has_text, (gpointer) text) != NULL;
+}
+
+static ShChannel *
+lookup_page (Fixture    *fixture,
+             const char *page_id)
+{
+  return sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
+                                          SH_NETWORK_FACEBOOK, page_id);
+}
+
+/* Does @action, then waits until @dialog is finalized: closed, and nothing
+ * (a late callback, a leaked reference) keeps it. Watched before @action,
+ * which may finalize it at once. */
+#define WAIT_GONE_AFTER(dialog, action) G_STMT_START {                        \
+    GtkWidget *gone_ = (dialog);                                                \
+    g_object_add_weak_pointer (G_OBJECT (gone_), (gpointer *) &gone_);          \
+    action;                                                                     \
+    WAIT_UNTIL (gone_ == NULL);                                                 \
+  } G_STMT_END
+
+static gboolean
+button_has_tooltip (GtkWidget *widget,
+                    gpointer   tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* With more than one network, the dialog asks which first. */
+static GtkWidget *
+open_add_channel (Fixture *fixture)
+{
+  GtkWidget *dialog, *button;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-channel", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  if (g_strcmp0 (dialog_page (dialog), "network") == 0)
+    {
+      button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to Facebook");
+      g_assert_nonnull (button);
+      g_signal_emit_by_name (button, "clicked");
+    }
+  return dialog;
+}
+
+static void
+test_sign_in (Fixture       *fixture,
+              gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  GtkWidget *dialog, *code_label, *countdown;
+  ShQrCode *qr;
+  g_autofree char *pages = NULL;
+  g_autofree char *qr_text = NULL;
+  ShChannel *acme;
+
+  dialog = open_add_channel (fixture);
+  g_assert_nonnull (dialog);
+  /* One network: no choice to make, straight to the code. */
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+
+  code_label = find_widget (dialog, GTK_TYPE_LABEL, label_has_class, "sh-user-code");
+  g_assert_nonnull (code_label);
+  g_assert_cmpuint (strlen (gtk_label_get_label (GTK_LABEL (code_label))), ==, 8);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (code_label)));
+  g_assert_nonnull (sh_sandbox_world_lookup_user_code (world, gtk_label_get_label (GTK_LABEL (code_label))));
+
+  qr = SH_QR_CODE (find_widget (dialog, SH_TYPE_QR_CODE, NULL, NULL));
+  qr_text = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1",
+                             gtk_label_get_label (GTK_LABEL (code_label)));
+  g_assert_cmpstr (sh_qr_code_get_text (qr), ==, qr_text);
+  g_assert_cmpint (sh_qr_code_get_size (qr), >=, 21);
+  gtk_test_accessible_assert_role (qr, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (qr, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "QR code of the sign-in address");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (qr)));
+
+  countdown = find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Code expires in ");
+  g_assert_nonnull (countdown);
+  g_assert_true (g_regex_match_simple ("^Code expires in [67]:[0-5][0-9]$",
+                                       gtk_label_get_label (GTK_LABEL (countdown)), 0, 0));
+  save_screenshot (dialog, "dialog-code.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (dialog, "dialog-code-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  /* Narrow, as on a phone: everything still fits, the QR code too. */
+  gtk_widget_hide (dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (dialog) && gtk_widget_get_width (dialog) <= 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (qr)), >=, 132);
+  save_screenshot (dialog, "dialog-code-narrow.png");
+
+  /* Alice approves; her two Pages are offered, both chosen, both new. */
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: New channel [x]\n"
+                   "Corner Bookshop: New channel [x]\n");
+  save_screenshot (dialog, "dialog-pages.png");
+
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  acme = lookup_page (fixture, ACME_PAGE);
+  g_assert_nonnull (acme);
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 1);
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
+
+  /* The channel's own "Add Access Token": Bob approves next; only Acme
+   * Coffee is chosen, and it gets a second token. */
+  sh_sandbox_world_set_next_device_person (world, BOB, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-token", "s",
+                                             sh_channel_get_id (acme)));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (sh_add_token_dialog_get_channel (SH_ADD_TOKEN_DIALOG (dialog)) == acme);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Access Token");
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  g_free (pages);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: In SocialHub: adds a second token [x]\n"
+                   "Bakery &amp; Sons: New channel [ ]\n");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (dialog, "dialog-pages-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 2);
+  g_assert_null (lookup_page (fixture, BAKERY_PAGE));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* Alice grants again: her token of Acme Coffee is renewed, not doubled. */
+  sh_sandbox_world_set_next_device_person (world, ALICE, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-token", "s",
+                                             sh_channel_get_id (acme)));
+  dialog = find_dialog ();
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  g_free (pages);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: In SocialHub: renews Alice Example’s token [x]\n"
+                   "Corner Bookshop: In SocialHub: renews Alice Example’s token [ ]\n");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 2);
+}
+
+static void
+test_sign_in_errors (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  GtkWidget *dialog, *status;
+  ShSandboxFault *fault;
+
+  /* Declined: said plainly, with "Try Again". */
+  sh_sandbox_world_set_next_device_person (world, BOB, TRUE);
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "error") == 0, SIGN_IN_TIMEOUT_S);
+  status = find_widget (dialog, ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "The request was declined");
+  save_screenshot (dialog, "dialog-declined.png");
+
+  /* Try Again: a new code; then the world's clock runs past its life. */
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  sh_sandbox_world_advance (world, 600);
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "error") == 0, SIGN_IN_TIMEOUT_S);
+  sh_sandbox_world_advance (world, -600);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "The code expired");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "Try again"));
+
+  /* A server error: the provider's message, and "Try Again" works. */
+  fault = g_new0 (ShSandboxFault, 1);
+  fault->kind = SH_SANDBOX_FAULT_STATUS;
+  fault->network = g_strdup ("graph");
+  fault->path_prefix = g_strdup ("/device/login");
+  fault->remaining = 1;
+  fault->status = 503;
+  sh_sandbox_world_add_fault (world, fault);
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "error") == 0 &&
+              g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "Could not sign in") == 0);
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "503"));
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+
+  /* Cancel: the sign-in stops, nothing is added, the window goes away. */
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+}
+
+static void
+test_cancel_early (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *dialog;
+  guint before = sh_sandbox_world_list_tokens (sh_sandbox_server_get_world (emulator))->len;
+
+  /* Closed before the code arrives: the late answer finds nobody. */
+  dialog = open_add_channel (fixture);
+  g_assert_cmpstr (dialog_page (dialog), ==, "busy");
+  WAIT_GONE_AFTER (dialog, gtk_window_destroy (GTK_WINDOW (dialog)));
+
+  /* Closed while identifying a pasted token. */
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  click (dialog, "I Have a _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
+                         "EAAB-some-token");
+  click (dialog, "Add _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "busy");
+  WAIT_GONE_AFTER (dialog, gtk_window_destroy (GTK_WINDOW (dialog)));
+
+  /* Let any late answer arrive, then make sure nothing came of it. */
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  WAIT_GONE_AFTER (dialog, gtk_window_close (GTK_WINDOW (dialog)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  g_assert_cmpuint (sh_sandbox_world_list_tokens (sh_sandbox_server_get_world (emulator))->len, ==, before);
+}
+
+static void
+paste_token (GtkWidget  *dialog,
+             const char *value)
+{
+  GtkWidget *entry;
+
+  if (g_strcmp0 (dialog_page (dialog), "paste") != 0)
+    {
+      WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "busy") != 0);
+      click (dialog, "I Have a _Token");
+    }
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  entry = find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), value);
+  click (dialog, "Add _Token");
+}
+
+static ShToken *
+token_of (ShChannel  *channel,
+          const char *owner_id)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (g_strcmp0 (sh_token_get_owner_id (token), owner_id) == 0)
+        return token;  /* owned by the channel */
+    }
+  return NULL;
+}
+
+static void
+test_paste_check_remove (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *user = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL,
+                                                       0, NULL);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  GtkWidget *dialog, *error_label, *message, *check_button;
+  g_autofree char *pages = NULL;
+  ShChannel *acme, *bakery;
+  ShToken *alice;
+
+  /* A token that does not work: refused with the reason, nothing stored. */
+  dialog = open_add_channel (fixture);
+  paste_token (dialog, "EAAB-not-a-real-token");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "paste") == 0);
+  error_label = find_widget (dialog, GTK_TYPE_LABEL, label_has_class, "error");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
+                                   "Facebook refused the token"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  save_screenshot (dialog, "dialog-paste-refused.png");
+
+  /* Alice's user token: her two Pages, both chosen. */
+  paste_token (dialog, user->value);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "pages") == 0);
+  /* The entry lets the token go once it is identified. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW,
+                                                                     NULL, NULL))), ==, "");
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: New channel [x]\n"
+                   "Corner Bookshop: New channel [x]\n");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+
+  /* A Page token: one channel, added at once. */
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  bakery = lookup_page (fixture, BAKERY_PAGE);
+  g_assert_nonnull (bakery);
+  g_assert_cmpstr (sh_channel_get_name (bakery), ==, "Bakery & Sons");
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* Alice changes her password; Check Now finds out. */
+  acme = lookup_page (fixture, ACME_PAGE);
+  alice = token_of (acme, ALICE);
+  g_assert_nonnull (alice);
+  sh_sandbox_world_change_password (world, ALICE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.check-now", NULL));
+  /* Running: the button is off until the check ends, with a spinner. */
+  check_button = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, button_has_action,
+                              "win.check-now");
+  g_assert_nonnull (check_button);
+  gtk_test_accessible_assert_property (check_button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Check Now");
+  g_assert_false (gtk_widget_is_sensitive (check_button));
+  g_assert_true (gtk_widget_get_visible (find_widget (check_button, GTK_TYPE_SPINNER, NULL, NULL)));
+  WAIT_UNTIL (window_has_toast (fixture, "Checked 3 tokens"));
+  g_assert_true (gtk_widget_is_sensitive (check_button));
+  g_assert_cmpint (sh_token_get_state (alice), ==, SH_TOKEN_STATE_INVALID);
+  g_assert_cmpint (sh_token_get_reason (alice), ==, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
+  g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_channel_row (fixture, bakery)), TRUE);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-checked.png");
+  /* A narrow window (a phone, half a small screen): a mapped window keeps
+   * its size, so show it again at the new one. */
+  gtk_widget_hide (GTK_WIDGET (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)) &&
+              gtk_widget_get_width (GTK_WIDGET (fixture->window)) <= 400);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Remove, after a confirmation that names the person and the channel. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-token", "s",
+                                             sh_token_get_id (alice)));
+  message = find_message_dialog ();
+  g_assert_nonnull (message);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (message)), ==,
+                   "Remove the access token of Alice Example from Acme Coffee?");
+  save_screenshot (message, "dialog-remove.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  g_assert_nonnull (token_of (acme, ALICE));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-token", "s",
+                                             sh_token_get_id (alice)));
+  message = find_message_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "remove");
+  WAIT_UNTIL (window_has_toast (fixture, "Removed the access token of Alice Example"));
+  /* Acme Coffee had only Alice's token: it leaves with it. */
+  g_assert_null (lookup_page (fixture, ACME_PAGE));
+}
+
+/* A stand-in for the X provider, whose sign-in is a browser page: enough to
+ * see the network choice and the browser branch of the dialog. */
+#define FAKE_TYPE_X_PROVIDER (fake_x_provider_get_type ())
+G_DECLARE_FINAL_TYPE (FakeXProvider, fake_x_provider, FAKE, X_PROVIDER, ShProvider)
+
+struct _FakeXProvider
+{
+  ShProvider parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FakeXProvider, fake_x_provider, SH_TYPE_PROVIDER)
+
+static void
+fake_x_on_cancelled (GCancellable *cancellable,
+                     GTask        *task)
+{
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+}
+
+static void
+fake_x_sign_in_async (ShProvider          *provider,
+                      ShSignInPromptFunc   prompt,
+                      gpointer             prompt_data,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (provider, cancellable, callback, user_data);
+  ShSignInPrompt shown = {
+    .authorize_uri = (char *) "http://127.0.0.1:9/authorize?client_id=test",
+    .expires_at = g_get_real_time () / G_USEC_PER_SEC + 600,
+  };
+
+  /* Returns when cancelled, as a browser sign-in nobody finishes would. */
+  g_cancellable_connect (cancellable, G_CALLBACK (fake_x_on_cancelled), task, NULL);
+  prompt (&shown, prompt_data);
+}
+
+static GPtrArray *
+fake_x_sign_in_finish (ShProvider   *provider,
+                       GAsyncResult *result,
+                       GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+fake_x_provider_class_init (FakeXProviderClass *klass)
+{
+  ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
+
+  provider_class->network = SH_NETWORK_X;
+  provider_class->sign_in_async = fake_x_sign_in_async;
+  provider_class->sign_in_finish = fake_x_sign_in_finish;
+}
+
+static void
+fake_x_provider_init (FakeXProvider *self)
+{
+}
+
+static void
+test_network_choice (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ShProvider) x = g_object_new (FAKE_TYPE_X_PROVIDER, NULL);
+  GtkWidget *dialog, *button;
+
+  /* In place of the real one, which would open a browser. */
+  sh_manager_add_provider (fixture->manager, x);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-channel", NULL));
+  dialog = find_dialog ();
+  g_assert_cmpstr (dialog_page (dialog), ==, "network");
+  button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to X");
+  g_assert_nonnull (button);
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Sign In to X");
+  save_screenshot (dialog, "dialog-network.png");
+
+  /* The browser sign-in: a button to open the page again and one to copy
+   * its link; no code, no QR code. */
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_BUTTON, button_has_label, "_Open Sign-in Page"));
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Copy Link"));
+  g_assert_false (gtk_widget_get_mapped (find_widget (dialog, SH_TYPE_QR_CODE, NULL, NULL)));
+  g_assert_false (gtk_widget_get_mapped (find_widget (dialog, GTK_TYPE_LABEL, label_has_class,
+                                                      "sh-user-code")));
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Waiting for the browser, "));
+  save_screenshot (dialog, "dialog-browser.png");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
+}
+
 static void
 fixture_set_up_none (Fixture       *fixture,
                      gconstpointer  data)
@@ -515,14 +1134,30 @@ main (int    argc,
   g_application_set_resource_base_path (G_APPLICATION (app), "/io/socialhub/SocialHub");
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  /* The emulator, for the dialog's tests; every provider made from now on
+   * talks to it. */
+  emulator = sh_sandbox_server_new (NULL, 0, &error);
+  g_assert_no_error (error);
+  sh_sandbox_server_export_environment (emulator);
+
   /* Stack and revealer transitions become immediate. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
+  g_test_add ("/window/sign-in", Fixture, NULL, fixture_set_up_sandbox, test_sign_in, fixture_tear_down);
+  g_test_add ("/window/sign-in-errors", Fixture, NULL, fixture_set_up_sandbox, test_sign_in_errors,
+              fixture_tear_down);
+  g_test_add ("/window/cancel-early", Fixture, NULL, fixture_set_up_sandbox, test_cancel_early,
+              fixture_tear_down);
+  g_test_add ("/window/paste-check-remove", Fixture, NULL, fixture_set_up_sandbox,
+              test_paste_check_remove, fixture_tear_down);
+  g_test_add ("/window/network-choice", Fixture, NULL, fixture_set_up_sandbox,
+              test_network_choice, fixture_tear_down);
 
   status = g_test_run ();
   g_object_unref (app);
+  g_clear_object (&emulator);
   return status;
 }

@@ -204,6 +204,7 @@ int
 sh_check_exit_status (GListModel *channels)
 {
   gboolean disconnected = FALSE, some_bad = FALSE, some_unknown = FALSE;
+  gboolean channel_unknown = FALSE;
 
   for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
     {
@@ -213,7 +214,7 @@ sh_check_exit_status (GListModel *channels)
       switch (sh_channel_get_state (channel))
         {
         case SH_CHANNEL_STATE_DISCONNECTED: disconnected = TRUE; break;
-        case SH_CHANNEL_STATE_UNKNOWN: some_unknown = TRUE; break;
+        case SH_CHANNEL_STATE_UNKNOWN: channel_unknown = TRUE; break;
         case SH_CHANNEL_STATE_CONNECTED:
         case SH_CHANNEL_STATE_DEGRADED:
         default: break;
@@ -232,9 +233,12 @@ sh_check_exit_status (GListModel *channels)
 
   if (disconnected)
     return 2;
-  if (some_bad)
+  /* 1 only when every channel is known to still have a valid token: a
+   * channel without any verdict yet beside a dead token elsewhere is "could
+   * not be checked" (3), not "still linked". */
+  if (some_bad && !channel_unknown)
     return 1;
-  if (some_unknown)
+  if (some_bad || some_unknown || channel_unknown)
     return 3;
   return 0;
 }

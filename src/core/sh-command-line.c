@@ -155,6 +155,7 @@ typedef struct {
   char                    *token_id;
   char                   **channel_filter;
   GPtrArray               *granted;      /* ShGrantedChannel still to add */
+  GByteArray              *pasted;       /* --add-token: standard input so far */
   guint                    n_added;
   GCancellable            *cancellable;
 } RunData;
@@ -166,6 +167,11 @@ run_data_free (RunData *data)
   g_free (data->token_id);
   g_strfreev (data->channel_filter);
   g_clear_pointer (&data->granted, g_ptr_array_unref);
+  if (data->pasted != NULL)
+    {
+      memset (data->pasted->data, 0, data->pasted->len);
+      g_byte_array_unref (data->pasted);
+    }
   g_clear_object (&data->cancellable);
   g_free (data);
 }
@@ -337,6 +343,13 @@ on_identified (GObject      *source,
     take_granted (task, granted);
 }
 
+#define PASTE_MAX (64 * 1024)
+
+static void read_stdin (GTask *task);
+
+/* Standard input up to its first line end (a terminal hands over a pasted
+ * line when Enter is pressed) or its end (a pipe, Ctrl+D), however many
+ * reads that takes: a pipe may deliver a token in pieces. */
 static void
 on_stdin_read (GObject      *source,
                GAsyncResult *result,
@@ -348,13 +361,29 @@ on_stdin_read (GObject      *source,
   g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   g_autofree char *text = NULL;
   ShProvider *provider;
+  gsize size;
 
   if (bytes == NULL)
     {
       fail (task, error, SH_EXIT_FAILURE);
       return;
     }
-  text = g_strstrip (g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+  size = g_bytes_get_size (bytes);
+  if (size > 0)
+    {
+      g_byte_array_append (data->pasted, g_bytes_get_data (bytes, NULL), size);
+      memset ((gpointer) g_bytes_get_data (bytes, NULL), 0, size);
+      if (memchr (data->pasted->data, '\n', data->pasted->len) == NULL &&
+          data->pasted->len < PASTE_MAX)
+        {
+          read_stdin (g_steal_pointer (&task));
+          return;
+        }
+    }
+
+  text = g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len));
+  memset (data->pasted->data, 0, data->pasted->len);
+  g_byte_array_set_size (data->pasted, 0);
   if (*text == '\0')
     {
       g_autoptr(GError) empty = g_error_new_literal (SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
@@ -363,10 +392,25 @@ on_stdin_read (GObject      *source,
       return;
     }
   if ((provider = provider_or_fail (task)) == NULL)
-    return;
+    {
+      memset (text, 0, strlen (text));
+      return;
+    }
   sh_provider_identify_async (provider, text, data->cancellable, on_identified,
                               g_steal_pointer (&task));
   memset (text, 0, strlen (text));
+}
+
+static void
+read_stdin (GTask *task)
+{
+  RunData *data = g_task_get_task_data (task);
+
+  if (data->pasted == NULL)
+    data->pasted = g_byte_array_new ();
+  g_input_stream_read_bytes_async (g_application_command_line_get_stdin (data->cmdline),
+                                   PASTE_MAX - data->pasted->len, G_PRIORITY_DEFAULT,
+                                   data->cancellable, on_stdin_read, task);
 }
 
 static void
@@ -532,9 +576,7 @@ run_loaded (GTask *task)
     case SH_COMMAND_ADD_TOKEN:
       /* Read the token from standard input, never from the arguments (where
        * it would land in the shell history and the process list). */
-      g_input_stream_read_bytes_async (g_application_command_line_get_stdin (data->cmdline),
-                                       64 * 1024, G_PRIORITY_DEFAULT, data->cancellable,
-                                       on_stdin_read, g_object_ref (task));
+      read_stdin (g_object_ref (task));
       break;
 
     case SH_COMMAND_LOGIN:

@@ -778,6 +778,14 @@ sh_manager_save_async (ShManager           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_manager_save_async);
+  /* Before the load, the list is empty: saving it would replace the file. */
+  if (!self->loaded)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_AVAILABLE,
+                               _("Your channels are still being loaded."));
+      g_object_unref (task);
+      return;
+    }
   sh_store_save_async (self->store, G_LIST_MODEL (self->channels), cancellable, on_saved, task);
 }
 

@@ -14,6 +14,7 @@
 
 #include "sh-channel.h"
 #include "sh-error.h"
+#include "sh-json.h"
 #include "sh-store-format.h"
 
 static void
@@ -127,20 +128,8 @@ sh_store_format_serialize (GListModel *channels,
   return json_generator_to_data (generator, out_length);
 }
 
-/* Reading: every accessor checks the member's type, since the file may have
- * been damaged or edited by hand; json_object_get_*_member would warn. */
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
+/* Reading: every accessor checks the member's type (sh-json.h), since the
+ * file may have been damaged or edited by hand. */
 
 static gboolean
 get_time (JsonObject *object,
@@ -179,7 +168,7 @@ parse_token (JsonNode   *node,
     return NULL;
   object = json_node_get_object (node);
 
-  id = get_string (object, "id");
+  id = sh_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
@@ -209,18 +198,18 @@ parse_token (JsonNode   *node,
 
   /* A state or reason this version does not know is a damaged entry, not a
    * verdict to guess at. Missing ones mean "never checked". */
-  if (!sh_token_state_from_string (get_string (object, "state") ?: "unknown", &state) ||
-      !sh_token_reason_from_string (get_string (object, "reason"), &reason) ||
-      !sh_token_state_from_string (get_string (object, "last_verdict") ?: "unknown", &last_verdict) ||
-      !sh_token_reason_from_string (get_string (object, "last_verdict_reason"), &last_verdict_reason) ||
-      !sh_token_state_from_string (get_string (object, "notified_state") ?: "unknown", &notified_state))
+  if (!sh_token_state_from_string (sh_json_get_string (object, "state") ?: "unknown", &state) ||
+      !sh_token_reason_from_string (sh_json_get_string (object, "reason"), &reason) ||
+      !sh_token_state_from_string (sh_json_get_string (object, "last_verdict") ?: "unknown", &last_verdict) ||
+      !sh_token_reason_from_string (sh_json_get_string (object, "last_verdict_reason"), &last_verdict_reason) ||
+      !sh_token_state_from_string (sh_json_get_string (object, "notified_state") ?: "unknown", &notified_state))
     return NULL;
 
   token = sh_token_new (id, network, channel_id);
   if (owner != NULL)
     {
-      sh_token_set_owner_id (token, get_string (owner, "id"));
-      sh_token_set_owner_name (token, get_string (owner, "name"));
+      sh_token_set_owner_id (token, sh_json_get_string (owner, "id"));
+      sh_token_set_owner_name (token, sh_json_get_string (owner, "name"));
     }
   scopes_strv = g_strv_builder_end (scopes);
   sh_token_set_scopes (token, (const char * const *) scopes_strv);
@@ -248,15 +237,15 @@ parse_channel (JsonNode   *node,
     return NULL;
   object = json_node_get_object (node);
 
-  id = get_string (object, "id");
-  external_id = get_string (object, "external_id");
+  id = sh_json_get_string (object, "id");
+  external_id = sh_json_get_string (object, "external_id");
   if (id == NULL || *id == '\0' || external_id == NULL || *external_id == '\0' ||
-      !sh_network_from_string (get_string (object, "network"), &network))
+      !sh_network_from_string (sh_json_get_string (object, "network"), &network))
     return NULL;
 
   channel = sh_channel_new (id, network, external_id);
-  sh_channel_set_name (channel, get_string (object, "name"));
-  sh_channel_set_picture_url (channel, get_string (object, "picture_url"));
+  sh_channel_set_name (channel, sh_json_get_string (object, "name"));
+  sh_channel_set_picture_url (channel, sh_json_get_string (object, "picture_url"));
 
   tokens = json_object_get_member (object, "tokens");
   if (tokens != NULL && JSON_NODE_HOLDS_ARRAY (tokens))
@@ -315,7 +304,7 @@ sh_store_format_parse (const char  *data,
     }
 
   root = json_node_get_object (json_parser_get_root (parser));
-  if (g_strcmp0 (get_string (root, "format"), SH_STORE_FORMAT_NAME) != 0)
+  if (g_strcmp0 (sh_json_get_string (root, "format"), SH_STORE_FORMAT_NAME) != 0)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
                    "The data file is not a SocialHub channel list");

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include "sh-json.h"
 #include <string.h>
 
 #include "sh-sandbox-world.h"
@@ -882,37 +883,15 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
   return json_to_string (root, FALSE);
 }
 
+/* Missing or mistyped members read as 0 / NULL (sh-json.h). */
 static gint64
 get_int (JsonObject *object,
          const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  gint64 value = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
-static const char *
-get_str (JsonObject *object,
-         const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  sh_json_get_int (object, name, &value);
+  return value;
 }
 
 static JsonObject *
@@ -951,11 +930,11 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
   self->approve_delay = (guint) get_int (root, "approve_delay");
   self->next_device_person = (guint) get_int (root, "next_device_person");
 
-  array = get_array (root, "people");
+  array = sh_json_get_array (root, "people");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonObject *object = element_object (array, i);
-      ShSandboxPerson *person = object ? sh_sandbox_world_get_person (self, get_str (object, "id")) : NULL;
+      ShSandboxPerson *person = object ? sh_sandbox_world_get_person (self, sh_json_get_string (object, "id")) : NULL;
 
       if (person == NULL)
         continue;
@@ -967,12 +946,12 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
       person->x_locked = get_int (object, "x_locked") != 0;
     }
 
-  array = get_array (root, "pages");
+  array = sh_json_get_array (root, "pages");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonObject *object = element_object (array, i);
-      ShSandboxPage *page = object ? sh_sandbox_world_get_page (self, get_str (object, "id")) : NULL;
-      JsonArray *admins = object ? get_array (object, "admins") : NULL;
+      ShSandboxPage *page = object ? sh_sandbox_world_get_page (self, sh_json_get_string (object, "id")) : NULL;
+      JsonArray *admins = object ? sh_json_get_array (object, "admins") : NULL;
 
       if (page == NULL || admins == NULL)
         continue;
@@ -981,33 +960,33 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
         g_ptr_array_add (page->admin_ids, g_strdup (json_array_get_string_element (admins, j)));
     }
 
-  array = get_array (root, "x_redirects");
+  array = sh_json_get_array (root, "x_redirects");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     sh_sandbox_world_allow_x_redirect (self, json_array_get_string_element (array, i));
 
-  array = get_array (root, "tokens");
+  array = sh_json_get_array (root, "tokens");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonObject *object = element_object (array, i);
-      JsonArray *scopes = object ? get_array (object, "scopes") : NULL;
+      JsonArray *scopes = object ? sh_json_get_array (object, "scopes") : NULL;
       g_autoptr(GStrvBuilder) scope_builder = g_strv_builder_new ();
       ShSandboxToken *token;
 
-      if (object == NULL || get_str (object, "value") == NULL || get_str (object, "person") == NULL ||
-          sh_sandbox_world_lookup_token (self, get_str (object, "value")) != NULL)
+      if (object == NULL || sh_json_get_string (object, "value") == NULL || sh_json_get_string (object, "person") == NULL ||
+          sh_sandbox_world_lookup_token (self, sh_json_get_string (object, "value")) != NULL)
         continue;
       token = g_new0 (ShSandboxToken, 1);
-      token->value = g_strdup (get_str (object, "value"));
+      token->value = g_strdup (sh_json_get_string (object, "value"));
       token->serial = (guint64) get_int (object, "serial");
       token->kind = (ShSandboxTokenKind) CLAMP (get_int (object, "kind"), 0, SH_SANDBOX_TOKEN_X_REFRESH);
-      token->person_id = g_strdup (get_str (object, "person"));
-      token->target_id = g_strdup (get_str (object, "target"));
+      token->person_id = g_strdup (sh_json_get_string (object, "person"));
+      token->target_id = g_strdup (sh_json_get_string (object, "target"));
       token->issued_at = get_int (object, "issued_at");
       token->expires_at = get_int (object, "expires_at");
       token->data_access_expires_at = get_int (object, "data_access_expires_at");
       token->password_generation = (guint) get_int (object, "password_generation");
       token->revoked = get_int (object, "revoked") != 0;
-      token->partner = g_strdup (get_str (object, "partner"));
+      token->partner = g_strdup (sh_json_get_string (object, "partner"));
       for (guint j = 0; scopes != NULL && j < json_array_get_length (scopes); j++)
         g_strv_builder_add (scope_builder, json_array_get_string_element (scopes, j));
       token->scopes = g_strv_builder_end (scope_builder);

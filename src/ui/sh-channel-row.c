@@ -23,6 +23,10 @@ struct _ShChannelRow
 
   GtkImage       *network_icon;
   GtkLabel       *state_badge;
+  GtkWidget      *reconnect_button;
+  /* Not a child of the template: held here, appended after the tokens. */
+  AdwActionRow   *add_row;
+  GtkWidget      *add_button;
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelRow, sh_channel_row, ADW_TYPE_EXPANDER_ROW)
@@ -110,12 +114,45 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  /* A disconnected channel shows what to do instead of its state, which
+   * its group's title says already: narrow windows have room for one. */
+  gtk_widget_set_visible (self->reconnect_button, state == SH_CHANNEL_STATE_DISCONNECTED);
+  gtk_widget_set_visible (GTK_WIDGET (self->state_badge), state != SH_CHANNEL_STATE_DISCONNECTED);
+  g_free (label);
+  /* Translators: accessible name of a disconnected channel's button */
+  label = g_strdup_printf (_("Reconnect %s"), channel_get_display_name (self->channel));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reconnect_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
   /* The header row is what a screen reader lands on; its own name would be
    * the title alone, without the state the badge shows. */
   if (self->header_row != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->header_row),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                     -1);
+}
+
+/* One person's token is a single point of failure: say so, gently. */
+static void
+update_add_row (ShChannelRow *self,
+                guint         n_tokens)
+{
+  if (n_tokens == 1)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->add_row),
+                                     _("Only one person’s token"));
+      adw_action_row_set_subtitle (self->add_row,
+                                   _("A second person’s token keeps this channel linked when "
+                                     "one expires."));
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->add_row),
+                                     _("Renew or add a token"));
+      adw_action_row_set_subtitle (self->add_row,
+                                   _("Someone who grants again renews their own token; anyone else "
+                                     "adds one."));
+    }
 }
 
 static void
@@ -140,6 +177,8 @@ on_tokens_changed (GListModel   *tokens,
   for (guint i = 0; i < self->token_rows->len; i++)
     adw_expander_row_remove (ADW_EXPANDER_ROW (self), g_ptr_array_index (self->token_rows, i));
   g_ptr_array_set_size (self->token_rows, 0);
+  if (gtk_widget_get_parent (GTK_WIDGET (self->add_row)) != NULL)
+    adw_expander_row_remove (ADW_EXPANDER_ROW (self), GTK_WIDGET (self->add_row));
 
   for (guint i = 0; i < n; i++)
     {
@@ -149,6 +188,9 @@ on_tokens_changed (GListModel   *tokens,
       g_ptr_array_add (self->token_rows, row);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
     }
+
+  update_add_row (self, n);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), GTK_WIDGET (self->add_row));
 }
 
 /* Rows parse their title and subtitle as markup, and names come from the
@@ -216,6 +258,10 @@ sh_channel_row_constructed (GObject *object)
                                G_BINDING_SYNC_CREATE,
                                state_to_label, NULL, NULL, NULL);
 
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reconnect_button),
+                                          g_variant_new_string (sh_channel_get_id (self->channel)));
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->add_button),
+                                          g_variant_new_string (sh_channel_get_id (self->channel)));
   g_signal_connect_object (self->channel, "notify",
                            G_CALLBACK (on_channel_notify), self, 0);
   g_signal_connect_object (sh_channel_get_tokens (self->channel), "items-changed",
@@ -243,6 +289,7 @@ sh_channel_row_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_ROW);
   g_clear_pointer (&self->token_rows, g_ptr_array_unref);
+  g_clear_object (&self->add_row);
   g_clear_object (&self->channel);
 
   G_OBJECT_CLASS (sh_channel_row_parent_class)->dispose (object);
@@ -304,17 +351,41 @@ sh_channel_row_class_init (ShChannelRowClass *klass)
                                                "/io/socialhub/SocialHub/sh-channel-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, network_icon);
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, state_badge);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelRow, reconnect_button);
+
 }
 
 static void
 sh_channel_row_init (ShChannelRow *self)
 {
+  GtkWidget *icon;
+
   /* The expander row owns the token rows; this array only remembers them. */
   self->token_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The last row under the tokens: add one, with a hint when only one
+   * person's token links the channel. Moved to the end whenever the token
+   * rows are rebuilt, so this object holds it. */
+  self->add_row = ADW_ACTION_ROW (g_object_ref_sink (adw_action_row_new ()));
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", "list-add-symbolic",
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+  gtk_widget_add_css_class (icon, "dim-label");
+  adw_action_row_add_prefix (self->add_row, icon);
+  self->add_button = gtk_button_new_with_label (_("Add Access Token"));
+  gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "win.add-token");
+  adw_action_row_add_suffix (self->add_row, self->add_button);
+  adw_action_row_set_activatable_widget (self->add_row, self->add_button);
 
   /* Without its labelled-by and described-by relations, GTK 4.8 does not
    * append the title and subtitle to the label set in refresh(). */
+  /* Named in refresh() after the channel; GTK 4.8 would add the label's
+   * own text to that name. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->reconnect_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
   self->header_row = find_header_row (GTK_WIDGET (self));
   if (self->header_row != NULL)
     {

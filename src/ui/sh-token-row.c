@@ -20,6 +20,7 @@ struct _ShTokenRow
   ShToken      *token;
 
   GtkImage     *state_icon;
+  GtkWidget    *remove_button;
 };
 
 G_DEFINE_FINAL_TYPE (ShTokenRow, sh_token_row, ADW_TYPE_ACTION_ROW)
@@ -152,6 +153,13 @@ sh_token_row_refresh (ShTokenRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
+
+  g_free (label);
+  /* Translators: accessible name of a token's remove button */
+  label = g_strdup_printf (_("Remove the access token of %s"), owner);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
 }
 
 static void
@@ -189,6 +197,8 @@ sh_token_row_constructed (GObject *object)
   g_object_bind_property_full (self->token, "owner-name", self, "title",
                                G_BINDING_SYNC_CREATE,
                                owner_to_title, NULL, NULL, NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->remove_button),
+                                          g_variant_new_string (sh_token_get_id (self->token)));
   g_signal_connect_object (self->token, "notify",
                            G_CALLBACK (on_token_notify), self, 0);
   sh_token_row_refresh (self);
@@ -262,6 +272,7 @@ sh_token_row_class_init (ShTokenRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-token-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ShTokenRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, ShTokenRow, remove_button);
 }
 
 static void

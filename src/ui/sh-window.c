@@ -4,13 +4,19 @@
  * follows the manager's "loaded" and the channel list rather than reading
  * them once: a spinner while loading, an explanation when there is nothing,
  * otherwise one group per channel state, the channels needing action first.
+ *
+ * Its actions: win.add-channel and win.add-token(channel id) open the "Add
+ * Channel" dialog, win.remove-token(token id) asks and removes, and
+ * win.check-now checks every token; results come back as toasts.
  */
 #include "config.h"
 
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "sh-add-token-dialog.h"
 #include "sh-channel-group.h"
+#include "sh-check.h"
 #include "sh-window.h"
 
 /* Worst first: what needs a person's action is what they see first. */
@@ -29,6 +35,9 @@ struct _ShWindow
   /* Channels whose "state" and "name" we listen to (a set, keys reffed). */
   GHashTable           *watched;
   ShChannelGroup       *groups[G_N_ELEMENTS (group_order)];
+  /* Fires when the window closes: nothing started here calls back into it. */
+  GCancellable         *cancellable;
+  gboolean              checking;
 
   AdwWindowTitle       *window_title;
   GtkWidget            *sandbox_badge;
@@ -36,6 +45,10 @@ struct _ShWindow
   GtkLabel             *notice_label;
   GtkStack             *stack;
   GtkBox               *groups_box;
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *check_button;
+  GtkStack             *check_stack;
+  GtkSpinner           *check_spinner;
 };
 
 G_DEFINE_FINAL_TYPE (ShWindow, sh_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -168,24 +181,276 @@ on_notice_dismissed (ShWindow *self)
   gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
 }
 
-/* Signing in arrives with a later version. Say so plainly rather than offer
- * a button that does nothing; the action stays so that it can be wired up. */
+/* ---- adding tokens --------------------------------------------------------- */
+
+static void
+on_tokens_added (ShAddTokenDialog *dialog,
+                 guint             n_added,
+                 ShWindow         *self)
+{
+  g_autofree char *title = NULL;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Added %u access token",
+                                        "Added %u access tokens", n_added),
+                           n_added);
+  sh_window_add_toast (self, title);
+}
+
+static void
+open_add_token_dialog (ShWindow  *self,
+                       ShChannel *channel)
+{
+  GtkWidget *dialog = sh_add_token_dialog_new (GTK_WINDOW (self), self->manager, channel);
+
+  g_signal_connect_object (dialog, "tokens-added", G_CALLBACK (on_tokens_added), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 add_channel_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
+  open_add_token_dialog (SH_WINDOW (widget), NULL);
+}
+
+/* win.add-token("CHANNEL-ID"): a token for a channel that is in the list. */
+static void
+add_token_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+  ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                                               g_variant_get_string (parameter, NULL));
+
+  if (channel != NULL)
+    open_add_token_dialog (self, channel);
+}
+
+/* ---- removing a token ------------------------------------------------------- */
+
+typedef struct {
+  ShWindow *self;
+  char     *done;   /* the toast when it worked */
+} RemoveData;
+
+static void
+remove_data_free (RemoveData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->done);
+  g_free (data);
+}
+
+static void
+on_token_removed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RemoveData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    {
+      if (!g_cancellable_is_cancelled (data->self->cancellable) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sh_window_add_toast (data->self, error->message);
+    }
+  else if (!g_cancellable_is_cancelled (data->self->cancellable))
+    sh_window_add_toast (data->self, data->done);
+  remove_data_free (data);
+}
+
+static const char *
+token_owner_name (ShToken *token)
+{
+  const char *owner = sh_token_get_owner_name (token);
+
+  return owner != NULL && *owner != '\0' ? owner : _("Unknown person");
+}
+
+static const char *
+channel_display_name (ShChannel *channel)
+{
+  const char *name = sh_channel_get_name (channel);
+
+  return name != NULL && *name != '\0' ? name : _("Unnamed channel");
+}
+
+static void
+on_remove_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    ShWindow         *self)
+{
+  ShToken *token = g_object_get_data (G_OBJECT (dialog), "sh-token");
+  RemoveData *data;
+
+  if (!g_str_equal (response, "remove") || token == NULL)
+    return;
+
+  data = g_new0 (RemoveData, 1);
+  data->self = g_object_ref (self);
+  /* Translators: a toast, e.g. "Removed the access token of Alice Example" */
+  data->done = g_strdup_printf (_("Removed the access token of %s"), token_owner_name (token));
+  sh_manager_remove_token_async (self->manager, token, self->cancellable, on_token_removed, data);
+}
+
+/* GTK 4.8 names a button with a mnemonic after both its raw label and its
+ * label widget ("_Remove Remove"); the label widget alone is the right name. */
+static void
+fix_mnemonic_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fix_mnemonic_names (child);
+}
+
+/* win.remove-token("TOKEN-ID"), after a confirmation. */
+static void
+remove_token_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+  ShChannel *channel = NULL;
+  ShToken *token = sh_channel_list_lookup_token (sh_manager_get_channels (self->manager),
+                                                 g_variant_get_string (parameter, NULL),
+                                                 &channel);
+  g_autofree char *heading = NULL;
+  const char *body;
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (widget), _("Add Channel"), NULL);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Signing in to Facebook and X to add a channel arrives in a coming "
-                                 "version of SocialHub. Adding an access token from the command line "
-                                 "(socialhub --add-token) is not available yet either."));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  if (token == NULL || channel == NULL)
+    return;
+
+  /* Translators: a person, then a channel */
+  heading = g_strdup_printf (_("Remove the access token of %s from %s?"),
+                             token_owner_name (token), channel_display_name (channel));
+  if (sh_channel_get_n_tokens (channel) <= 1)
+    body = _("It is the channel’s only token, so the channel leaves SocialHub too. SocialHub "
+             "forgets the token and deletes it from the keyring.");
+  else
+    body = _("The channel keeps its other tokens. SocialHub forgets this one and deletes it "
+             "from the keyring.");
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "sh-token", g_object_ref (token), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
+  fix_mnemonic_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- checking ------------------------------------------------------------------ */
+
+static void
+set_checking (ShWindow *self,
+              gboolean  checking)
+{
+  self->checking = checking;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-now", !checking);
+  gtk_stack_set_visible_child_name (self->check_stack, checking ? "running" : "idle");
+  if (checking)
+    gtk_spinner_start (self->check_spinner);
+  else
+    gtk_spinner_stop (self->check_spinner);
+  gtk_widget_set_tooltip_text (self->check_button, checking ? _("Checking…") : _("Check Now"));
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ShWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  ShCheckSummary summary = { 0 };
+
+  if (!sh_check_all_finish (SH_MANAGER (source), result, &summary, &error))
+    {
+      if (g_cancellable_is_cancelled (self->cancellable))
+        return;
+      set_checking (self, FALSE);
+      /* A locked keyring, an unwritable file: the error says what to do. */
+      sh_window_add_toast (self, error->message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  set_checking (self, FALSE);
+
+  if (summary.n_checked + summary.n_unknown == 0)
+    title = g_strdup (_("No access tokens to check"));
+  else if (summary.n_unknown == 0)
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Checked %u token",
+                                          "Checked %u tokens", summary.n_checked),
+                             summary.n_checked);
+  else
+    {
+      g_autofree char *checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "Checked %u token",
+                                                               "Checked %u tokens",
+                                                               summary.n_checked),
+                                                  summary.n_checked);
+      g_autofree char *unknown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "%u could not be checked",
+                                                               "%u could not be checked",
+                                                               summary.n_unknown),
+                                                  summary.n_unknown);
+
+      /* Translators: "Checked 3 tokens; 2 could not be checked" */
+      title = g_strdup_printf (_("%s; %s"), checked, unknown);
+    }
+  sh_window_add_toast (self, title);
+}
+
+static void
+on_loaded_for_check (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ShWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  /* Checking before the file is read would save an empty list over it. */
+  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
+    {
+      set_checking (self, FALSE);
+      sh_window_add_toast (self, error->message);
+      return;
+    }
+  sh_check_all_async (self->manager, self->cancellable, on_checked, g_object_ref (self));
+}
+
+static void
+check_now_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+
+  if (self->checking)
+    return;
+  set_checking (self, TRUE);
+  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded_for_check,
+                                  g_object_ref (self));
 }
 
 static void
@@ -232,12 +497,23 @@ sh_window_constructed (GObject *object)
   on_channels_changed (channels, 0, 0, g_list_model_get_n_items (channels), self);
 }
 
+/* gtk_window_destroy() leaves disposing to the last reference, which a
+ * running check holds: stop what the window started as soon as it goes. */
+static void
+sh_window_unrealize (GtkWidget *widget)
+{
+  g_cancellable_cancel (SH_WINDOW (widget)->cancellable);
+
+  GTK_WIDGET_CLASS (sh_window_parent_class)->unrealize (widget);
+}
+
 static void
 sh_window_dispose (GObject *object)
 {
   ShWindow *self = SH_WINDOW (object);
 
   /* The manager outlives the window: nothing of it may call back into us. */
+  g_cancellable_cancel (self->cancellable);
   if (self->manager != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->manager, self);
@@ -252,6 +528,16 @@ sh_window_dispose (GObject *object)
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
+}
+
+static void
+sh_window_finalize (GObject *object)
+{
+  ShWindow *self = SH_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sh_window_parent_class)->finalize (object);
 }
 
 static void
@@ -298,6 +584,8 @@ sh_window_class_init (ShWindowClass *klass)
 
   object_class->constructed = sh_window_constructed;
   object_class->dispose = sh_window_dispose;
+  object_class->finalize = sh_window_finalize;
+  widget_class->unrealize = sh_window_unrealize;
   object_class->get_property = sh_window_get_property;
   object_class->set_property = sh_window_set_property;
 
@@ -314,17 +602,28 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, check_stack);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, check_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_notice_dismissed);
 
   gtk_widget_class_install_action (widget_class, "win.add-channel", NULL, add_channel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.add-channel", NULL);
+  gtk_widget_class_install_action (widget_class, "win.add-token", "s", add_token_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-token", "s", remove_token_action);
+  gtk_widget_class_install_action (widget_class, "win.check-now", NULL, check_now_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.check-now", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.check-now", NULL);
 }
 
 static void
 sh_window_init (ShWindow *self)
 {
   self->watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -347,4 +646,21 @@ sh_window_get_manager (ShWindow *self)
   g_return_val_if_fail (SH_IS_WINDOW (self), NULL);
 
   return self->manager;
+}
+
+/* A short message over the channels, e.g. "Checked 5 tokens". */
+void
+sh_window_add_toast (ShWindow   *self,
+                     const char *title)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (SH_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  if (self->toast_overlay == NULL)
+    return;
+  /* Toast titles are markup; messages come from the networks. */
+  escaped = g_markup_escape_text (title, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }

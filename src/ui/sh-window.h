@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
 ShWindow  *sh_window_new         (GtkApplication *app,
                                   ShManager      *manager);
 ShManager *sh_window_get_manager (ShWindow       *self);
+void       sh_window_add_toast   (ShWindow       *self,
+                                  const char     *title);
 
 G_END_DECLS

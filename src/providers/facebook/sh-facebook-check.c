@@ -2,13 +2,15 @@
  *
  * Tokens go 50 to a batch (the Graph's limit), each item with its own token,
  * up to SH_FACEBOOK_PARALLEL_BATCHES in flight on one keep-alive session.
- * Only a batch that itself fails with an answer we cannot use (5xx, HTML, a
- * cut or malformed body) is retried as single requests; a transport failure
- * is not retried here, since single requests would fail the same way. Every
- * item is judged by sh_facebook_classify_*; anything that is not an auth
- * answer leaves the token unknown with a reason and its last verdict. The
- * usage headers slow the run down before Facebook throttles it, and a
- * throttle code stops it.
+ * Only a batch that itself fails with an answer we cannot use (5xx, an error
+ * code that is not a throttle, HTML, a cut or malformed body) is retried as
+ * single requests; a transport failure is not retried here, since single
+ * requests would fail the same way, and neither is a throttle. Every item is
+ * judged by sh_facebook_classify_*; anything that is not an auth answer
+ * leaves the token unknown with a reason and its last verdict. The usage
+ * headers slow the run down before Facebook throttles it (one batch at a
+ * time from USAGE_SLOW_DOWN, none from USAGE_STOP; one batch first when no
+ * recent headers are known), and a throttle code stops it.
  */
 #include "config.h"
 
@@ -203,10 +205,14 @@ on_batch (GObject      *source,
 
   if (items == NULL || items->len != request->chunk->tokens->len)
     {
-      /* A batch-level error object (a throttle, say) is an answer about
-       * the whole request: no single requests on top of it. */
+      /* A throttle for the whole batch: stop, and no single requests on
+       * top of it (they would only deepen the throttle). Any other failure
+       * of the batch itself — 5xx, a temporary or unknown error code, a
+       * refused batch token, HTML, an empty or cut body, the wrong number
+       * of items — says nothing about the tokens in it: ask for each
+       * alone, unless the run has been stopped meanwhile. */
       sh_facebook_classify_response (reply->status, reply->body, reply->length, &verdict);
-      if (verdict.throttled || verdict.code >= 0)
+      if (verdict.throttled || run->stopped)
         {
           note_throttle (request->task, &verdict);
           apply_unknown (run, request->chunk, verdict.throttled ? SH_TOKEN_REASON_RATE_LIMITED
@@ -285,10 +291,18 @@ pump (GTask *task)
 {
   CheckRun *run = g_task_get_task_data (task);
   ShFacebookProvider *self = g_task_get_source_object (task);
-  guint usage = _sh_facebook_get_usage (self);
-  guint parallel = usage >= USAGE_SLOW_DOWN ? 1 : SH_FACEBOOK_PARALLEL_BATCHES;
+  gboolean fresh;
+  guint usage = _sh_facebook_get_usage (self, &fresh);
+  guint parallel = SH_FACEBOOK_PARALLEL_BATCHES;
 
-  if (usage >= USAGE_STOP)
+  /* Without recent usage headers (a new process, a long pause) one batch
+   * goes first, and its answer's headers decide how the rest go. */
+  if (!fresh || usage >= USAGE_SLOW_DOWN)
+    parallel = 1;
+  if (fresh && usage >= USAGE_STOP)
+    run->stopped = TRUE;
+  /* An answer may have asked for a pause (estimated_time_to_regain_access). */
+  if (_sh_facebook_get_throttled_until (self) > now_seconds ())
     run->stopped = TRUE;
 
   while (run->next_chunk < run->chunks->len && run->in_flight < parallel)
@@ -358,9 +372,6 @@ _sh_facebook_check_async (ShProvider          *provider,
       return;
     }
 
-  /* Throttled recently: no request until the pause is over. */
-  if (_sh_facebook_get_throttled_until (SH_FACEBOOK_PROVIDER (provider)) > now_seconds ())
-    run->stopped = TRUE;
-
+  /* Throttled recently: pump sends nothing until the pause is over. */
   pump (task);
 }

@@ -8,6 +8,7 @@
 
 #include "sh-error.h"
 #include "sh-facebook-classify.h"
+#include "sh-json.h"
 
 static void
 verdict (ShFacebookVerdict *out,
@@ -63,29 +64,17 @@ sh_facebook_classify_error (int                code,
     }
 }
 
-static JsonNode *
-parse_json (const char *body,
-            gssize      length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (body == NULL || length == 0 || !json_parser_load_from_data (parser, body, length, NULL) ||
-      json_parser_get_root (parser) == NULL)
-    return NULL;
-  return json_node_ref (json_parser_get_root (parser));
-}
-
+/* Graph codes fit an int; a larger number is clamped, not wrapped. */
 static gboolean
 get_int (JsonObject *object,
          const char *name,
          int        *out)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  gint64 value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
+  if (!sh_json_get_int (object, name, &value))
     return FALSE;
-  *out = (int) CLAMP (json_node_get_int (node), G_MININT, G_MAXINT);
+  *out = (int) CLAMP (value, G_MININT, G_MAXINT);
   return TRUE;
 }
 
@@ -95,7 +84,7 @@ sh_facebook_parse_error (const char *body,
                          int        *out_code,
                          int        *out_subcode)
 {
-  g_autoptr(JsonNode) root = parse_json (body, length);
+  g_autoptr(JsonNode) root = sh_json_parse (body, length);
   JsonNode *error;
   JsonObject *object;
 
@@ -134,7 +123,7 @@ sh_facebook_classify_response (guint              status,
   out->throttled = FALSE;
   if (status == 200)
     {
-      g_autoptr(JsonNode) root = parse_json (body, length);
+      g_autoptr(JsonNode) root = sh_json_parse (body, length);
       JsonNode *id = root && JSON_NODE_HOLDS_OBJECT (root)
                        ? json_object_get_member (json_node_get_object (root), "id") : NULL;
 
@@ -169,7 +158,7 @@ sh_facebook_parse_batch (const char  *body,
                          gssize       length,
                          GError     **error)
 {
-  g_autoptr(JsonNode) root = parse_json (body, length < 0 && body ? (gssize) strlen (body) : length);
+  g_autoptr(JsonNode) root = sh_json_parse (body, length < 0 && body ? (gssize) strlen (body) : length);
   g_autoptr(GPtrArray) items = NULL;
   JsonArray *array;
 
@@ -237,7 +226,7 @@ sh_facebook_parse_usage (const char *app_usage,
 
   if (app_usage != NULL)
     {
-      g_autoptr(JsonNode) root = parse_json (app_usage, strlen (app_usage));
+      g_autoptr(JsonNode) root = sh_json_parse (app_usage, strlen (app_usage));
 
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         max_percent (json_node_get_object (root), &percent);
@@ -245,7 +234,7 @@ sh_facebook_parse_usage (const char *app_usage,
 
   if (business_usage != NULL)
     {
-      g_autoptr(JsonNode) root = parse_json (business_usage, strlen (business_usage));
+      g_autoptr(JsonNode) root = sh_json_parse (business_usage, strlen (business_usage));
 
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         {

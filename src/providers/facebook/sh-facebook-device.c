@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-error.h"
+#include "sh-json.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
 
@@ -43,34 +44,21 @@ sign_in_free (SignIn *data)
   g_free (data);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
 static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* A number member, 0 when absent or not a number. */
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  gint64 value = 0;
+
+  sh_json_get_int (object, name, &value);
+  return value;
 }
 
 static void schedule_poll (GTask *task);
@@ -104,14 +92,14 @@ on_status (GObject      *source,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (object != NULL && member_string (object, "access_token") != NULL)
+  if (object != NULL && sh_json_get_string (object, "access_token") != NULL)
     {
       gint64 data_access = member_int (object, "data_access_expiration_time");
 
       GCancellable *cancellable = g_task_get_cancellable (task);
 
       _sh_facebook_list_pages_async (SH_FACEBOOK_PROVIDER (source),
-                                     member_string (object, "access_token"), data_access,
+                                     sh_json_get_string (object, "access_token"), data_access,
                                      cancellable, on_pages, g_steal_pointer (&task));
       return;
     }
@@ -187,6 +175,14 @@ schedule_poll (GTask *task)
 {
   SignIn *data = g_task_get_task_data (task);
 
+  /* Cancelled while the prompt was shown (on_cancelled found no poll to
+   * drop then): end now, not at the next poll. */
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
   /* Half a second of margin: a timer may fire a little early, and a poll
    * before the interval is over earns a "too fast". */
   data->poll_id = g_timeout_add (MAX (data->prompt.interval, 1) * 1000 + 500, poll_now, task);
@@ -204,16 +200,16 @@ on_login (GObject      *source,
   g_autofree char *escaped = NULL;
   gint64 expires_in;
 
-  if (object == NULL || member_string (object, "code") == NULL ||
-      member_string (object, "user_code") == NULL)
+  if (object == NULL || sh_json_get_string (object, "code") == NULL ||
+      sh_json_get_string (object, "user_code") == NULL)
     {
       g_task_return_error (task, _sh_facebook_reply_error (reply));
       return;
     }
 
-  data->code = g_strdup (member_string (object, "code"));
-  data->prompt.user_code = g_strdup (member_string (object, "user_code"));
-  data->prompt.verification_uri = g_strdup (member_string (object, "verification_uri")
+  data->code = g_strdup (sh_json_get_string (object, "code"));
+  data->prompt.user_code = g_strdup (sh_json_get_string (object, "user_code"));
+  data->prompt.verification_uri = g_strdup (sh_json_get_string (object, "verification_uri")
                                             ?: "https://www.facebook.com/device");
   escaped = g_uri_escape_string (data->prompt.user_code, NULL, FALSE);
   data->prompt.qr_uri = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1", escaped);

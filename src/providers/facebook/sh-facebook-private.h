@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* Seconds for which the last usage headers are trusted (the Graph counts
+ * usage over a rolling hour). */
+#define SH_FACEBOOK_USAGE_MAX_AGE (5 * 60)
+
 /* One Graph answer, whatever it was. */
 typedef struct {
   guint   status;         /* 0 when the request never got an answer */
@@ -26,7 +30,11 @@ SoupSession  *_sh_facebook_get_session  (ShFacebookProvider *self);
 char         *_sh_facebook_client_token (void);
 void          _sh_facebook_note_usage   (ShFacebookProvider *self,
                                          ShFacebookReply       *reply);
-guint         _sh_facebook_get_usage    (ShFacebookProvider *self);
+/* The share of a budget (percent) the last usage headers reported, and
+ * whether they came recently enough (SH_FACEBOOK_USAGE_MAX_AGE) to go by:
+ * FALSE before any came, as in every new --check process. */
+guint         _sh_facebook_get_usage    (ShFacebookProvider *self,
+                                         gboolean           *out_fresh);
 gint64        _sh_facebook_get_throttled_until (ShFacebookProvider *self);
 void          _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                                 gint64              until);

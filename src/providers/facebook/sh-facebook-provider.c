@@ -6,6 +6,7 @@
 
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-json.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
 
@@ -15,6 +16,7 @@ struct _ShFacebookProvider
 
   SoupSession *session;
   guint        usage_percent;     /* the last usage headers' verdict */
+  gint64       usage_noted_at;    /* when they came (monotonic µs), 0: never */
   gint64       throttled_until;   /* no request before this (unix seconds) */
 };
 
@@ -209,14 +211,20 @@ _sh_facebook_note_usage (ShFacebookProvider *self,
   if (reply->app_usage == NULL && reply->business_usage == NULL)
     return;
   self->usage_percent = sh_facebook_parse_usage (reply->app_usage, reply->business_usage, &regain);
+  self->usage_noted_at = g_get_monotonic_time ();
   if (regain > 0)
     self->throttled_until = MAX (self->throttled_until,
                                  g_get_real_time () / G_USEC_PER_SEC + (gint64) regain * 60);
 }
 
 guint
-_sh_facebook_get_usage (ShFacebookProvider *self)
+_sh_facebook_get_usage (ShFacebookProvider *self,
+                        gboolean           *out_fresh)
 {
+  if (out_fresh != NULL)
+    *out_fresh = self->usage_noted_at != 0 &&
+                 g_get_monotonic_time () - self->usage_noted_at <
+                   (gint64) SH_FACEBOOK_USAGE_MAX_AGE * G_USEC_PER_SEC;
   return self->usage_percent;
 }
 
@@ -256,18 +264,6 @@ list_pages_free (ListPages *data)
   g_free (data->owner_name);
   g_clear_pointer (&data->channels, g_ptr_array_unref);
   g_free (data);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 /* The "next" link of a Graph page carries the token in its query; keep the
@@ -327,8 +323,8 @@ on_pages (GObject      *source,
     {
       JsonNode *node = json_array_get_element (json_node_get_array (pages), i);
       JsonObject *page = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = member_string (page, "id");
-      const char *token = member_string (page, "access_token");
+      const char *id = sh_json_get_string (page, "id");
+      const char *token = sh_json_get_string (page, "access_token");
       ShGrantedChannel *channel;
 
       /* A Page listed without a token: the person lacks the task that
@@ -337,7 +333,7 @@ on_pages (GObject      *source,
         continue;
       channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
       channel->external_id = g_strdup (id);
-      channel->name = g_strdup (member_string (page, "name") ?: id);
+      channel->name = g_strdup (sh_json_get_string (page, "name") ?: id);
       channel->owner_id = g_strdup (data->owner_id);
       channel->owner_name = g_strdup (data->owner_name);
       /* A Page token from a long-lived user token never expires (0). */
@@ -348,7 +344,7 @@ on_pages (GObject      *source,
 
   paging = json_object_get_member (object, "paging");
   if (paging != NULL && JSON_NODE_HOLDS_OBJECT (paging))
-    next = member_string (json_node_get_object (paging), "next");
+    next = sh_json_get_string (json_node_get_object (paging), "next");
   if (next != NULL && ++data->n_pages < 100)
     {
       g_autofree char *path = next_path (next);
@@ -373,13 +369,13 @@ on_owner (GObject      *source,
   g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
   g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
 
-  if (me == NULL || member_string (me, "id") == NULL)
+  if (me == NULL || sh_json_get_string (me, "id") == NULL)
     {
       g_task_return_error (task, _sh_facebook_reply_error (reply));
       return;
     }
-  data->owner_id = g_strdup (member_string (me, "id"));
-  data->owner_name = g_strdup (member_string (me, "name"));
+  data->owner_id = g_strdup (sh_json_get_string (me, "id"));
+  data->owner_name = g_strdup (sh_json_get_string (me, "name"));
   fetch_pages (g_steal_pointer (&task), "/me/accounts?fields=id,name,access_token,tasks&limit=100");
 }
 
@@ -501,13 +497,13 @@ on_identify_me (GObject      *source,
   g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
   GCancellable *cancellable;
 
-  if (me == NULL || member_string (me, "id") == NULL)
+  if (me == NULL || sh_json_get_string (me, "id") == NULL)
     {
       g_task_return_error (task, _sh_facebook_reply_error (reply));
       return;
     }
-  data->id = g_strdup (member_string (me, "id"));
-  data->name = g_strdup (member_string (me, "name"));
+  data->id = g_strdup (sh_json_get_string (me, "id"));
+  data->name = g_strdup (sh_json_get_string (me, "name"));
   cancellable = g_task_get_cancellable (task);
   _sh_facebook_get_async (self, "/me/accounts?fields=id&limit=1", data->token,
                           cancellable, on_identify_accounts, g_steal_pointer (&task));

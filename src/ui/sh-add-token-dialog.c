@@ -1,0 +1,1113 @@
+/* sh-add-token-dialog.c — "Add Channel" / "Add Access Token".
+ *
+ * One modal window, one page at a time:
+ *   network  which network, when SocialHub knows more than one
+ *   busy     waiting for a code, a token's owner or the keyring
+ *   code     the device code, its address, a QR code for a colleague's
+ *            phone and a countdown, while the provider polls
+ *   error    declined, expired or unreachable, with "Try Again"
+ *   paste    "I have a token": a token pasted, for the provider to identify
+ *   pages    what the grant gives, with check buttons; "Add" files each one
+ *
+ * The provider does the polling (at the interval the network gives, slower
+ * after "too fast"). Each sign-in or identification is an attempt with its
+ * own GCancellable; starting another, leaving the page or closing the window
+ * cancels it, and a callback that arrives late finds its attempt cancelled
+ * and touches nothing.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-add-token-dialog.h"
+#include "sh-check.h"
+#include "sh-error.h"
+#include "sh-qr-code.h"
+
+struct _ShAddTokenDialog
+{
+  AdwWindow         parent_instance;
+
+  ShManager        *manager;
+  ShChannel        *channel;
+  ShNetwork         network;
+  gboolean          network_chosen;
+
+  GCancellable     *cancellable;     /* the window's life */
+  GCancellable     *attempt;         /* the current sign-in or identification */
+  gboolean          closed;
+
+  char             *user_code;
+  char             *verification_uri;
+  char             *authorize_uri;
+  gint64            expires_at;
+  guint             countdown_id;
+
+  GPtrArray        *granted;         /* ShGrantedChannel, as listed */
+  GPtrArray        *page_rows;       /* AdwActionRow, parallel to granted */
+  GPtrArray        *check_buttons;   /* GtkCheckButton, parallel to granted */
+  guint             next_to_add;
+  guint             n_added;
+  gboolean          adding;
+  gboolean          reported;
+
+  AdwWindowTitle   *window_title;
+  GtkWidget        *cancel_button;
+  GtkWidget        *add_button;
+  AdwToastOverlay  *toast_overlay;
+  GtkStack         *stack;
+  AdwPreferencesGroup *network_group;
+  GtkSpinner       *busy_spinner;
+  GtkLabel         *busy_label;
+  GtkLabel         *code_intro;
+  GtkWidget        *code_box;
+  GtkLabel         *user_code_label;
+  GtkWidget        *copy_code_button;
+  GtkWidget        *address_box;
+  GtkLinkButton    *address_button;
+  GtkWidget        *browser_box;
+  GtkWidget        *qr_box;
+  ShQrCode         *qr_code;
+  GtkSpinner       *wait_spinner;
+  GtkLabel         *countdown_label;
+  AdwStatusPage    *error_page;
+  GtkWidget        *try_again_button;
+  AdwPreferencesGroup *paste_group;
+  GtkEditable      *token_entry;
+  GtkLabel         *paste_error;
+  GtkWidget        *paste_add_button;
+  GtkLabel         *pages_note;
+  AdwPreferencesGroup *pages_group;
+  GtkLabel         *pages_error;
+};
+
+G_DEFINE_FINAL_TYPE (ShAddTokenDialog, sh_add_token_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  PROP_CHANNEL,
+  N_PROPS
+};
+
+enum {
+  TOKENS_ADDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ---- attempts -------------------------------------------------------------- */
+
+typedef struct {
+  ShAddTokenDialog *self;
+  GCancellable     *cancellable;
+} Attempt;
+
+static void
+cancel_attempt (ShAddTokenDialog *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->attempt != NULL)
+    g_cancellable_cancel (self->attempt);
+  g_clear_object (&self->attempt);
+  gtk_spinner_stop (self->wait_spinner);
+}
+
+static Attempt *
+attempt_new (ShAddTokenDialog *self)
+{
+  Attempt *attempt = g_new0 (Attempt, 1);
+
+  cancel_attempt (self);
+  self->attempt = g_cancellable_new ();
+  attempt->self = g_object_ref (self);
+  attempt->cancellable = g_object_ref (self->attempt);
+  return attempt;
+}
+
+static void
+attempt_free (Attempt *attempt)
+{
+  g_object_unref (attempt->cancellable);
+  g_object_unref (attempt->self);
+  g_free (attempt);
+}
+
+/* Whether what an attempt brings may still be shown. */
+static gboolean
+attempt_is_current (Attempt *attempt)
+{
+  return !attempt->self->closed &&
+         attempt->self->attempt == attempt->cancellable &&
+         !g_cancellable_is_cancelled (attempt->cancellable);
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+/* "Facebook", "X": the network, not the kind of channel. */
+static const char *
+network_get_name (ShNetwork network)
+{
+  return network == SH_NETWORK_X ? _("X") : _("Facebook");
+}
+
+static ShProvider *
+current_provider (ShAddTokenDialog *self)
+{
+  return sh_manager_get_provider (self->manager, self->network);
+}
+
+static void
+show_page (ShAddTokenDialog *self,
+           const char       *name)
+{
+  gboolean pages = g_str_equal (name, "pages");
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_set_visible (self->add_button, pages);
+  if (g_str_equal (name, "busy"))
+    gtk_spinner_start (self->busy_spinner);
+  else
+    gtk_spinner_stop (self->busy_spinner);
+}
+
+static void
+show_busy (ShAddTokenDialog *self,
+           const char       *text)
+{
+  gtk_label_set_label (self->busy_label, text);
+  show_page (self, "busy");
+}
+
+static void
+show_error_full (ShAddTokenDialog *self,
+                 const char       *icon_name,
+                 const char       *title,
+                 const char       *description)
+{
+  cancel_attempt (self);
+  adw_status_page_set_icon_name (self->error_page, icon_name);
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  show_page (self, "error");
+  gtk_widget_grab_focus (self->try_again_button);
+}
+
+static void
+show_error (ShAddTokenDialog *self,
+            const GError     *error)
+{
+  if (g_error_matches (error, SH_ERROR, SH_ERROR_SIGN_IN_DECLINED))
+    {
+      g_autofree char *description =
+        g_strdup_printf ("%s %s", error->message,
+                         _("Whoever signed in chose not to give SocialHub access. Try again for "
+                           "a new code."));
+
+      show_error_full (self, "action-unavailable-symbolic",
+                       _("The request was declined"), description);
+    }
+  else if (g_error_matches (error, SH_ERROR, SH_ERROR_SIGN_IN_EXPIRED))
+    show_error_full (self, "alarm-symbolic", _("The code expired"), error->message);
+  else
+    show_error_full (self, "dialog-error-symbolic", _("Could not sign in"), error->message);
+}
+
+static void
+toast (ShAddTokenDialog *self,
+       const char       *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 2);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ---- the device code ----------------------------------------------------- */
+
+static gboolean
+update_countdown (ShAddTokenDialog *self)
+{
+  gint64 left = self->expires_at - g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *text = NULL;
+
+  if (left <= 0)
+    {
+      /* The provider would find out at its next poll; the person sees the
+       * clock, so say it now. */
+      self->countdown_id = 0;
+      if (self->user_code != NULL)
+        show_error_full (self, "alarm-symbolic", _("The code expired"),
+                         _("The code expired before anyone entered it. Try again for a new one."));
+      else
+        show_error_full (self, "alarm-symbolic", _("The sign-in timed out"),
+                         _("Nobody finished signing in in the browser in time. Try again."));
+      return G_SOURCE_REMOVE;
+    }
+
+  if (self->user_code != NULL)
+    /* Translators: minutes and seconds, e.g. "Code expires in 6:42" */
+    text = g_strdup_printf (_("Code expires in %d:%02d"), (int) (left / 60), (int) (left % 60));
+  else
+    /* Translators: minutes and seconds, e.g. "Waiting for the browser, 4:59 left" */
+    text = g_strdup_printf (_("Waiting for the browser, %d:%02d left"),
+                            (int) (left / 60), (int) (left % 60));
+  gtk_label_set_label (self->countdown_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_countdown_tick (gpointer user_data)
+{
+  return update_countdown (SH_ADD_TOKEN_DIALOG (user_data));
+}
+
+/* "https://www.facebook.com/device" → "www.facebook.com/device" */
+static char *
+address_for_display (const char *uri)
+{
+  const char *rest = strstr (uri, "://");
+
+  return g_strdup (rest != NULL ? rest + 3 : uri);
+}
+
+static void
+on_prompt (const ShSignInPrompt *prompt,
+           gpointer              user_data)
+{
+  Attempt *attempt = user_data;
+  ShAddTokenDialog *self = attempt->self;
+  const char *network = network_get_name (self->network);
+  g_autofree char *intro = NULL;
+  gboolean device = prompt->user_code != NULL;
+
+  if (!attempt_is_current (attempt))
+    return;
+
+  g_free (self->user_code);
+  self->user_code = g_strdup (prompt->user_code);
+  g_free (self->verification_uri);
+  self->verification_uri = g_strdup (prompt->verification_uri);
+  g_free (self->authorize_uri);
+  self->authorize_uri = g_strdup (prompt->authorize_uri);
+  self->expires_at = prompt->expires_at;
+
+  if (device)
+    /* Translators: %s is a network, e.g. Facebook */
+    intro = g_strdup_printf (_("On a phone or computer, open the address below, sign in to %s "
+                               "and enter the code. Whoever signs in gives SocialHub an access "
+                               "token of their own."), network);
+  else
+    intro = g_strdup_printf (_("Sign in to %s in your browser and allow SocialHub. Whoever signs "
+                               "in gives SocialHub an access token of their own."), network);
+  gtk_label_set_label (self->code_intro, intro);
+
+  gtk_widget_set_visible (self->code_box, device);
+  gtk_label_set_label (self->user_code_label, device ? prompt->user_code : "");
+  gtk_widget_set_visible (self->address_box, prompt->verification_uri != NULL);
+  if (prompt->verification_uri != NULL)
+    {
+      g_autofree char *shown = address_for_display (prompt->verification_uri);
+
+      gtk_link_button_set_uri (self->address_button, prompt->verification_uri);
+      gtk_button_set_label (GTK_BUTTON (self->address_button), shown);
+    }
+  gtk_widget_set_visible (self->browser_box, !device && prompt->authorize_uri != NULL);
+
+  gtk_widget_set_visible (self->qr_box, prompt->qr_uri != NULL);
+  sh_qr_code_set_text (self->qr_code, prompt->qr_uri);
+  if (prompt->qr_uri != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_code),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, prompt->qr_uri, -1);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), prompt->expires_at > 0);
+  if (prompt->expires_at > 0 && update_countdown (self))
+    self->countdown_id = g_timeout_add_seconds (1, on_countdown_tick, self);
+  gtk_spinner_start (self->wait_spinner);
+
+  show_page (self, "code");
+  if (device)
+    gtk_widget_grab_focus (self->copy_code_button);
+}
+
+static void show_pages (ShAddTokenDialog *self, GPtrArray *channels);
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Attempt *attempt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = sh_provider_sign_in_finish (SH_PROVIDER (source), result, &error);
+
+  if (attempt_is_current (attempt))
+    {
+      ShAddTokenDialog *self = attempt->self;
+
+      cancel_attempt (self);
+      if (channels == NULL)
+        show_error (self, error);
+      else
+        show_pages (self, g_steal_pointer (&channels));
+    }
+  attempt_free (attempt);
+}
+
+static void
+start_sign_in (ShAddTokenDialog *self)
+{
+  ShProvider *provider = current_provider (self);
+  g_autofree char *busy = NULL;
+  Attempt *attempt;
+
+  if (provider == NULL)
+    {
+      show_error_full (self, "dialog-error-symbolic", _("Could not sign in"),
+                       _("This version of SocialHub cannot sign in to this network."));
+      return;
+    }
+
+  attempt = attempt_new (self);
+  /* Translators: %s is a network, e.g. Facebook */
+  busy = g_strdup_printf (_("Asking %s for a code…"), network_get_name (self->network));
+  show_busy (self, busy);
+  sh_provider_sign_in_async (provider, on_prompt, attempt, attempt->cancellable,
+                             on_signed_in, attempt);
+}
+
+static void
+on_network_clicked (GtkButton        *button,
+                    ShAddTokenDialog *self)
+{
+  self->network = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sh-network"));
+  self->network_chosen = TRUE;
+  adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+  start_sign_in (self);
+}
+
+/* ---- the Pages a grant gives ------------------------------------------------- */
+
+static gboolean
+row_is_added (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "sh-added") != NULL;
+}
+
+static guint
+count_chosen (ShAddTokenDialog *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; self->check_buttons != NULL && i < self->check_buttons->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, i)) &&
+        !row_is_added (g_ptr_array_index (self->page_rows, i)))
+      n++;
+  return n;
+}
+
+static void
+update_add_button (ShAddTokenDialog *self)
+{
+  gtk_widget_set_sensitive (self->add_button, !self->adding && count_chosen (self) > 0);
+}
+
+static void
+clear_pages (ShAddTokenDialog *self)
+{
+  for (guint i = 0; self->page_rows != NULL && i < self->page_rows->len; i++)
+    adw_preferences_group_remove (self->pages_group, g_ptr_array_index (self->page_rows, i));
+  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
+  g_clear_pointer (&self->granted, g_ptr_array_unref);
+  gtk_widget_set_visible (GTK_WIDGET (self->pages_note), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
+}
+
+/* Whether the Page is in SocialHub already, and what the token does there. */
+static char *
+describe_granted (ShAddTokenDialog       *self,
+                  const ShGrantedChannel *granted,
+                  ShChannel              *existing)
+{
+  GListModel *tokens;
+  guint n;
+
+  if (existing == NULL)
+    return g_strdup (_("New channel"));
+
+  tokens = sh_channel_get_tokens (existing);
+  n = g_list_model_get_n_items (tokens);
+  for (guint i = 0; granted->owner_id != NULL && i < n; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (g_strcmp0 (sh_token_get_owner_id (token), granted->owner_id) == 0)
+        /* Translators: %s is a person, e.g. "In SocialHub: renews Alice Example’s token" */
+        return g_strdup_printf (_("In SocialHub: renews %s’s token"),
+                                granted->owner_name ?: _("this person"));
+    }
+  if (n == 1)
+    return g_strdup (_("In SocialHub: adds a second token"));
+  if (n == 0)
+    return g_strdup (_("In SocialHub: adds a token"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "In SocialHub: adds a token to the %u it has",
+                                       "In SocialHub: adds a token to the %u it has", n),
+                          n);
+}
+
+static void
+show_pages (ShAddTokenDialog *self,
+            GPtrArray        *channels)
+{
+  ShChannelList *list = sh_manager_get_channels (self->manager);
+  const char *owner = NULL;
+  gboolean facebook = self->network == SH_NETWORK_FACEBOOK;
+  gboolean found = FALSE;
+  g_autofree char *description = NULL;
+
+  clear_pages (self);
+  self->granted = channels;
+  self->page_rows = g_ptr_array_new ();
+  self->check_buttons = g_ptr_array_new ();
+
+  if (channels->len == 0)
+    {
+      show_error_full (self, "dialog-information-symbolic",
+                       facebook ? _("No Pages to Add") : _("No Accounts to Add"),
+                       facebook ? _("Whoever signed in manages no Facebook Page that SocialHub "
+                                    "could add. Someone with a role on the Page needs to sign in.")
+                                : _("This sign-in gives access to no account SocialHub could add."));
+      return;
+    }
+
+  for (guint i = 0; i < channels->len && owner == NULL; i++)
+    owner = ((ShGrantedChannel *) g_ptr_array_index (channels, i))->owner_name;
+
+  adw_preferences_group_set_title (self->pages_group,
+                                   facebook ? _("Choose Pages") : _("Choose Accounts"));
+  if (owner != NULL)
+    /* Translators: %s is a person */
+    description = g_strdup_printf (facebook ? _("%s manages these Pages. Each Page you choose "
+                                                "gets an access token from %s.")
+                                            : _("%s can use these accounts. Each account you "
+                                                "choose gets an access token from %s."),
+                                   owner, owner);
+  else
+    description = g_strdup (facebook ? _("The token links this Page.")
+                                     : _("The token links this account."));
+  adw_preferences_group_set_description (self->pages_group, description);
+
+  for (guint i = 0; i < channels->len; i++)
+    {
+      ShGrantedChannel *granted = g_ptr_array_index (channels, i);
+      ShChannel *existing = sh_channel_list_lookup_external (list, granted->network,
+                                                             granted->external_id);
+      const char *name = granted->name ?: granted->external_id;
+      g_autofree char *subtitle = describe_granted (self, granted, existing);
+      g_autofree char *title_markup = g_markup_escape_text (name, -1);
+      g_autofree char *subtitle_markup = g_markup_escape_text (subtitle, -1);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      gboolean chosen;
+
+      if (self->channel == NULL)
+        chosen = TRUE;
+      else
+        chosen = existing == self->channel;
+      found |= chosen;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_markup);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle_markup);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), chosen);
+      /* Named after the row's title (AdwActionRow relates its activatable
+       * widget to it); the subtitle is its description. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                      -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (update_add_button), self,
+                               G_CONNECT_SWAPPED);
+
+      adw_preferences_group_add (self->pages_group, row);
+      g_ptr_array_add (self->page_rows, row);
+      g_ptr_array_add (self->check_buttons, check);
+    }
+
+  if (self->channel != NULL && !found)
+    {
+      g_autofree char *note = NULL;
+      const char *channel_name = sh_channel_get_name (self->channel);
+
+      /* Translators: a person, then a channel */
+      note = g_strdup_printf (_("%s has no role on %s, so their token cannot link it. Someone "
+                                "with a role on it needs to sign in."),
+                              owner ?: _("Whoever signed in"),
+                              channel_name ?: _("this channel"));
+      gtk_label_set_label (self->pages_note, note);
+      gtk_widget_set_visible (GTK_WIDGET (self->pages_note), TRUE);
+    }
+
+  update_add_button (self);
+  show_page (self, "pages");
+  gtk_widget_grab_focus (g_ptr_array_index (self->check_buttons, 0));
+}
+
+static void
+report_added (ShAddTokenDialog *self)
+{
+  if (self->reported || self->n_added == 0)
+    return;
+  self->reported = TRUE;
+  g_signal_emit (self, signals[TOKENS_ADDED], 0, self->n_added);
+}
+
+static void add_next (ShAddTokenDialog *self);
+
+static void
+on_granted_added (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ShAddTokenDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  ShGrantedChannel *granted;
+  GtkWidget *row;
+
+  if (token != NULL)
+    self->n_added++;
+  if (self->closed)
+    return;
+
+  granted = g_ptr_array_index (self->granted, self->next_to_add);
+  row = g_ptr_array_index (self->page_rows, self->next_to_add);
+  if (token == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      self->adding = FALSE;
+      /* Translators: a Page, then why its token could not be added */
+      message = g_strdup_printf (_("The token for %s was not added: %s"),
+                                 granted->name ?: granted->external_id, error->message);
+      gtk_label_set_label (self->pages_error, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->pages_error), TRUE);
+      gtk_widget_set_sensitive (self->cancel_button, TRUE);
+      update_add_button (self);
+      show_page (self, "pages");
+      return;
+    }
+
+  /* Not offered again if another one fails and the person presses Add again. */
+  g_object_set_data (G_OBJECT (row), "sh-added", GINT_TO_POINTER (TRUE));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Added"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->check_buttons,
+                                                                     self->next_to_add)),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Added"),
+                                  -1);
+  gtk_widget_set_sensitive (row, FALSE);
+  self->next_to_add++;
+  add_next (self);
+}
+
+static void
+add_next (ShAddTokenDialog *self)
+{
+  /* One at a time: each addition saves the data file. */
+  while (self->next_to_add < self->granted->len &&
+         (!gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, self->next_to_add)) ||
+          row_is_added (g_ptr_array_index (self->page_rows, self->next_to_add))))
+    self->next_to_add++;
+
+  if (self->next_to_add >= self->granted->len)
+    {
+      self->adding = FALSE;
+      report_added (self);
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  sh_check_add_granted_async (self->manager, g_ptr_array_index (self->granted, self->next_to_add),
+                              self->cancellable, on_granted_added, g_object_ref (self));
+}
+
+static void
+on_add_clicked (ShAddTokenDialog *self)
+{
+  guint n = count_chosen (self);
+  g_autofree char *busy = NULL;
+
+  if (self->adding || n == 0)
+    return;
+
+  self->adding = TRUE;
+  self->next_to_add = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
+  gtk_widget_set_sensitive (self->cancel_button, FALSE);
+  update_add_button (self);
+  busy = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Adding %u access token…",
+                                       "Adding %u access tokens…", n), n);
+  show_busy (self, busy);
+  add_next (self);
+}
+
+/* ---- a pasted token ---------------------------------------------------------- */
+
+static void
+show_paste (ShAddTokenDialog *self,
+            const char       *error_message)
+{
+  gtk_label_set_label (self->paste_error, error_message != NULL ? error_message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), error_message != NULL);
+  show_page (self, "paste");
+  gtk_widget_grab_focus (GTK_WIDGET (self->token_entry));
+}
+
+static void
+on_identified (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Attempt *attempt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = sh_provider_identify_finish (SH_PROVIDER (source), result, &error);
+
+  if (attempt_is_current (attempt))
+    {
+      ShAddTokenDialog *self = attempt->self;
+
+      cancel_attempt (self);
+      if (channels == NULL)
+        /* Refused or unreachable: nothing was stored; say why. */
+        show_paste (self, error->message);
+      else
+        {
+          gboolean direct;
+
+          /* The token is in the granted channels now; the entry need not
+           * hold it any longer. */
+          gtk_editable_set_text (self->token_entry, "");
+          direct = channels->len == 1;
+          show_pages (self, g_steal_pointer (&channels));
+          if (direct && count_chosen (self) == 1)
+            on_add_clicked (self);
+        }
+    }
+  attempt_free (attempt);
+}
+
+static void
+on_paste_add_clicked (ShAddTokenDialog *self)
+{
+  const char *text = gtk_editable_get_text (self->token_entry);
+  ShProvider *provider = current_provider (self);
+  g_autofree char *busy = NULL;
+  Attempt *attempt;
+
+  if (text == NULL || *text == '\0')
+    return;
+  if (provider == NULL)
+    {
+      show_paste (self, _("This version of SocialHub cannot check tokens of this network."));
+      return;
+    }
+
+  attempt = attempt_new (self);
+  /* Translators: %s is a network, e.g. Facebook */
+  busy = g_strdup_printf (_("Asking %s whose token this is…"), network_get_name (self->network));
+  show_busy (self, busy);
+  sh_provider_identify_async (provider, text, attempt->cancellable, on_identified, attempt);
+}
+
+static void
+on_token_changed (ShAddTokenDialog *self)
+{
+  const char *text = gtk_editable_get_text (self->token_entry);
+
+  gtk_widget_set_sensitive (self->paste_add_button, text != NULL && *text != '\0');
+}
+
+static void
+on_have_token_clicked (ShAddTokenDialog *self)
+{
+  g_autofree char *description = NULL;
+
+  cancel_attempt (self);
+  /* Translators: %s is a network, e.g. Facebook */
+  description = g_strdup_printf (self->network == SH_NETWORK_X
+                                 ? _("SocialHub asks %s whose token it is, and files it with "
+                                     "that account. A token that does not work is refused, and "
+                                     "nothing is stored.")
+                                 : _("SocialHub asks %s whose token it is and which Page it "
+                                     "links, and files it there. A token that does not work is "
+                                     "refused, and nothing is stored."),
+                                 network_get_name (self->network));
+  adw_preferences_group_set_description (self->paste_group, description);
+  show_paste (self, NULL);
+}
+
+static void
+on_sign_in_instead_clicked (ShAddTokenDialog *self)
+{
+  start_sign_in (self);
+}
+
+static void
+on_try_again_clicked (ShAddTokenDialog *self)
+{
+  if (self->network_chosen)
+    start_sign_in (self);
+  else
+    show_page (self, "network");
+}
+
+/* ---- copying and opening ------------------------------------------------------ */
+
+static void
+on_copy_code_clicked (ShAddTokenDialog *self)
+{
+  if (self->user_code == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->user_code);
+  toast (self, _("Code copied"));
+}
+
+static void
+on_copy_address_clicked (ShAddTokenDialog *self)
+{
+  if (self->verification_uri == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->verification_uri);
+  toast (self, _("Address copied"));
+}
+
+static void
+on_copy_link_clicked (ShAddTokenDialog *self)
+{
+  if (self->authorize_uri == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->authorize_uri);
+  toast (self, _("Link copied"));
+}
+
+static void
+on_open_browser_clicked (ShAddTokenDialog *self)
+{
+  if (self->authorize_uri != NULL)
+    gtk_show_uri (GTK_WINDOW (self), self->authorize_uri, GDK_CURRENT_TIME);
+}
+
+/* ---- the window -------------------------------------------------------------- */
+
+static gboolean
+sh_add_token_dialog_close_request (GtkWindow *window)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (window);
+
+  /* What was filed before a failure is in SocialHub: say so. */
+  report_added (self);
+  cancel_attempt (self);
+  return GTK_WINDOW_CLASS (sh_add_token_dialog_parent_class)->close_request (window);
+}
+
+/* gtk_window_destroy() hides and unrealizes the window but leaves disposing
+ * to the last reference, which a pending sign-in holds: stop everything
+ * here, or the sign-in would go on in a window nobody sees. */
+static void
+sh_add_token_dialog_unrealize (GtkWidget *widget)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (widget);
+
+  self->closed = TRUE;
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->attempt != NULL)
+    g_cancellable_cancel (self->attempt);
+  g_cancellable_cancel (self->cancellable);
+
+  GTK_WIDGET_CLASS (sh_add_token_dialog_parent_class)->unrealize (widget);
+}
+
+static void
+sh_add_token_dialog_constructed (GObject *object)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+  guint n_networks = 0;
+
+  G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->constructed (object);
+
+  g_assert (SH_IS_MANAGER (self->manager));
+
+  if (self->channel != NULL)
+    {
+      const char *name = sh_channel_get_name (self->channel);
+
+      self->network = sh_channel_get_network (self->channel);
+      self->network_chosen = TRUE;
+      gtk_window_set_title (GTK_WINDOW (self), _("Add Access Token"));
+      adw_window_title_set_title (self->window_title, _("Add Access Token"));
+      adw_window_title_set_subtitle (self->window_title, name != NULL ? name : "");
+      start_sign_in (self);
+      return;
+    }
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Add Channel"));
+  adw_window_title_set_title (self->window_title, _("Add Channel"));
+
+  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
+    if (sh_manager_get_provider (self->manager, network) != NULL)
+      {
+        n_networks++;
+        self->network = network;
+      }
+
+  /* A choice only when there is one to make. */
+  for (ShNetwork network = SH_NETWORK_FACEBOOK; n_networks > 1 && network <= SH_NETWORK_X; network++)
+    {
+      g_autofree char *label = NULL;
+      GtkWidget *row, *button;
+
+      if (sh_manager_get_provider (self->manager, network) == NULL)
+        continue;
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sh_network_get_display_name (network));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   network == SH_NETWORK_X
+                                   ? _("Sign in to X in your browser")
+                                   : _("Sign in to Facebook with a code, on any device"));
+      /* A button, not only an activatable row: assistive technologies can
+       * press a button (GTK 4.8 gives list rows no action). */
+      button = gtk_button_new_from_icon_name ("go-next-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      /* Translators: %s is a network, e.g. Facebook */
+      label = g_strdup_printf (_("Sign In to %s"), network_get_name (network));
+      gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_object_set_data (G_OBJECT (button), "sh-network", GINT_TO_POINTER (network));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_network_clicked), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      /* Its own name only, not the row's title appended (GTK 4.8). */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      adw_preferences_group_add (self->network_group, row);
+    }
+
+  if (n_networks == 1)
+    {
+      self->network_chosen = TRUE;
+      adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+      start_sign_in (self);
+    }
+  else if (n_networks == 0)
+    show_error_full (self, "dialog-error-symbolic", _("Could not sign in"),
+                     _("This version of SocialHub cannot sign in to any network."));
+  else
+    show_page (self, "network");
+}
+
+static void
+sh_add_token_dialog_dispose (GObject *object)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+
+  /* Late callbacks hold a reference; they find the window closed. */
+  self->closed = TRUE;
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->attempt != NULL)
+    g_cancellable_cancel (self->attempt);
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_ADD_TOKEN_DIALOG);
+  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
+  /* The granted channels hold secrets: let them go now. */
+  g_clear_pointer (&self->granted, g_ptr_array_unref);
+  g_clear_object (&self->attempt);
+  g_clear_object (&self->channel);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->dispose (object);
+}
+
+static void
+sh_add_token_dialog_finalize (GObject *object)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->user_code);
+  g_free (self->verification_uri);
+  g_free (self->authorize_uri);
+
+  G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->finalize (object);
+}
+
+static void
+sh_add_token_dialog_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_CHANNEL:
+      g_value_set_object (value, self->channel);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_add_token_dialog_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    case PROP_CHANNEL:
+      self->channel = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sh_add_token_dialog_constructed;
+  object_class->dispose = sh_add_token_dialog_dispose;
+  object_class->finalize = sh_add_token_dialog_finalize;
+  object_class->get_property = sh_add_token_dialog_get_property;
+  object_class->set_property = sh_add_token_dialog_set_property;
+  widget_class->unrealize = sh_add_token_dialog_unrealize;
+  window_class->close_request = sh_add_token_dialog_close_request;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, SH_TYPE_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHANNEL] =
+    g_param_spec_object ("channel", NULL, NULL, SH_TYPE_CHANNEL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted once, before the window closes, with how many tokens were filed. */
+  signals[TOKENS_ADDED] =
+    g_signal_new ("tokens-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  g_type_ensure (SH_TYPE_QR_CODE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/socialhub/SocialHub/sh-add-token-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, add_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, network_group);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_label);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_intro);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_box);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, user_code_label);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, copy_code_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_box);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, browser_box);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_box);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_code);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, wait_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_group);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, token_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_error);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_add_button);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_note);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_group);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_error);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_code_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_address_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_browser_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_link_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_try_again_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_have_token_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_paste_add_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_token_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_instead_clicked);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+/* GTK 4.8 names a button with a mnemonic after both its raw label and its
+ * label widget ("_Add Add"); the label widget alone is the right name. */
+static void
+fix_mnemonic_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fix_mnemonic_names (child);
+}
+
+static void
+sh_add_token_dialog_init (ShAddTokenDialog *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fix_mnemonic_names (GTK_WIDGET (self));
+}
+
+GtkWidget *
+sh_add_token_dialog_new (GtkWindow *parent,
+                         ShManager *manager,
+                         ShChannel *channel)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
+  g_return_val_if_fail (channel == NULL || SH_IS_CHANNEL (channel), NULL);
+
+  return g_object_new (SH_TYPE_ADD_TOKEN_DIALOG,
+                       "transient-for", parent,
+                       "manager", manager,
+                       "channel", channel,
+                       NULL);
+}
+
+ShChannel *
+sh_add_token_dialog_get_channel (ShAddTokenDialog *self)
+{
+  g_return_val_if_fail (SH_IS_ADD_TOKEN_DIALOG (self), NULL);
+
+  return self->channel;
+}

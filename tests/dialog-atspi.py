@@ -1,0 +1,433 @@
+#!/usr/bin/python3
+# dialog-atspi.py — adding channels with Login for Devices, then watching a
+# token break, in the real binary on the built-in sandbox, driven over AT-SPI
+# like a person with a screen reader would.
+#
+# Usage: /usr/bin/python3 dialog-atspi.py PATH/TO/socialhub
+#
+# Starts `socialhub --sandbox` in a fresh XDG_DATA_HOME and checks that:
+#   - "Add Channel" opens a dialog with a user code and a QR code image;
+#   - after the emulator approves the code (about 3 s) and the app's next
+#     poll (every 5 s), the Pages of the person who approved are listed with
+#     check boxes, all checked; "Add" files them and the channel rows appear;
+#   - the Sandbox action "Alice changes their password", then "Check Now",
+#     makes Alice's token row say Invalid with the password reason and moves
+#     the channel to the Disconnected group;
+#   - "Reconnect" on that channel opens the dialog for it; the next person
+#     (Bob) approves; only that Page is chosen, marked as getting a second
+#     token; after "Add" the channel is Degraded with 1 of 2 tokens valid;
+#   - removing Alice's dead token there, after a confirmation that names her
+#     and the channel, leaves it Connected through Bob's.
+# Screenshots of each step go to $SH_TEST_ARTIFACT_DIR (or the temporary
+# folder). Needs a display, a session bus and an unlocked Secret Service (see
+# TESTING.md). Every wait is bounded; none is a fixed sleep.
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+TIMEOUT_S = 30
+# The emulator approves after ~3 s; the app polls every interval (5 s) plus
+# a margin. Two polls, and slack for a slow machine.
+SIGN_IN_TIMEOUT_S = 40
+APP_ID = 'io.socialhub.SocialHub'
+USER_CODE = re.compile(r'^[A-Z0-9]{8}$')
+
+ALICE_TOKEN_PREFIX = 'Token of Alice Example: Invalid — Its owner changed their password'
+
+
+class Failure(Exception):
+    pass
+
+
+def log(message):
+    print(f'# {message}', flush=True)
+
+
+def wait_for(what, func, timeout=TIMEOUT_S):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = func()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise Failure(f'timed out after {timeout} s waiting for {what}')
+        time.sleep(0.1)
+
+
+def children(node):
+    try:
+        return [node.getChildAtIndex(i) for i in range(node.childCount)]
+    except Exception:
+        return []
+
+
+def walk(node, depth=0, max_depth=60):
+    if node is None or depth > max_depth:
+        return
+    yield node
+    for child in children(node):
+        yield from walk(child, depth + 1, max_depth)
+
+
+def safe_name(node):
+    try:
+        return node.name or ''
+    except Exception:
+        return ''
+
+
+def safe_role(node):
+    try:
+        return node.getRoleName()
+    except Exception:
+        return ''
+
+
+def states(node):
+    try:
+        return node.getState()
+    except Exception:
+        return None
+
+
+def has_state(node, state):
+    s = states(node)
+    return s is not None and s.contains(state)
+
+
+def find_app(pid):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in children(desktop):
+        try:
+            if app.get_process_id() == pid:
+                return app
+        except Exception:
+            continue
+    return None
+
+
+def find_all(root, predicate):
+    return [node for node in walk(root) if predicate(node)]
+
+
+def toplevels(app):
+    return children(app)
+
+
+def find_toplevel(app, name):
+    for node in toplevels(app):
+        if safe_name(node) == name and (has_state(node, pyatspi.STATE_VISIBLE)
+                                        or has_state(node, pyatspi.STATE_SHOWING)):
+            return node
+    return None
+
+
+def is_showing(node):
+    return has_state(node, pyatspi.STATE_SHOWING)
+
+
+def dump(root, out):
+    for node in walk(root):
+        name = safe_name(node)
+        s = states(node)
+        text = ','.join(pyatspi.stateToString(x) for x in s.getStates()) if s else '?'
+        if name:
+            out.write(f'{safe_role(node)}: {name} [{text}]\n')
+
+
+def screenshot(directory, name):
+    path = os.path.join(directory, name)
+    result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
+                            timeout=TIMEOUT_S)
+    if result.returncode != 0 or not os.path.exists(path) or os.path.getsize(path) < 8192:
+        raise Failure('screenshot failed: ' + result.stderr.decode().strip())
+    log(f'Screenshot: {path}')
+
+
+def click(node, what):
+    try:
+        action = node.queryAction()
+    except NotImplementedError:
+        raise Failure(f'{what} has no action interface')
+    names = [action.getName(i) for i in range(action.nActions)]
+    for wanted in ('click', 'activate', 'press', 'toggle'):
+        if wanted in names:
+            action.doAction(names.index(wanted))
+            return
+    raise Failure(f'{what} has no click action (has {names})')
+
+
+def button(root, name, icon_only=False):
+    """A sensitive push button by accessible name. GTK 4.8 sets no "showing"
+    state, so when several match (a hidden stack page keeps its buttons in
+    the tree), @icon_only picks the one without a label child."""
+    found = find_all(root, lambda n: safe_name(n) == name and safe_role(n) == 'push button'
+                     and has_state(n, pyatspi.STATE_SENSITIVE))
+    if icon_only:
+        found = [n for n in found if n.childCount == 0]
+    shown = [n for n in found if is_showing(n)]
+    return (shown or found or [None])[0]
+
+
+def text_of(node):
+    return safe_name(node)
+
+
+class Session:
+    def __init__(self, process, app, artifacts):
+        self.process = process
+        self.app = app
+        self.artifacts = artifacts
+
+    def check_alive(self):
+        if self.process.poll() is not None:
+            raise Failure(f'socialhub exited early with status {self.process.returncode}')
+
+    def fail_with_tree(self, name):
+        with open(os.path.join(self.artifacts, f'{name}-tree.txt'), 'w') as f:
+            dump(self.app, f)
+        log(f'Accessible tree written to {name}-tree.txt')
+        try:
+            screenshot(self.artifacts, f'{name}-failure.png')
+        except Failure as error:
+            log(str(error))
+
+    def named(self, name, role=None, root=None):
+        def find():
+            self.check_alive()
+            nodes = find_all(root or self.app,
+                             lambda n: safe_name(n) == name and (role is None or safe_role(n) == role))
+            return nodes[0] if nodes else None
+        return find
+
+    def starting(self, prefix, role=None, root=None):
+        def find():
+            self.check_alive()
+            nodes = find_all(root or self.app,
+                             lambda n: safe_name(n).startswith(prefix)
+                             and (role is None or safe_role(n) == role))
+            return nodes[0] if nodes else None
+        return find
+
+
+def sign_in_and_add(session, dialog, expected_pages, expected_checked, shot):
+    """In an open dialog: chooses Facebook if asked, sees a user code and the
+    QR code, waits for the grant, checks the Pages list, presses Add.
+    Returns the user code."""
+    def code_or_choice():
+        for n in walk(dialog):
+            if safe_role(n) == 'label' and USER_CODE.match(safe_name(n)):
+                return n
+            if safe_role(n) == 'push button' and safe_name(n) == 'Sign In to Facebook':
+                return n
+        return None
+
+    code = wait_for('a user code in the dialog', code_or_choice)
+    if safe_role(code) == 'push button':
+        # More than one network: the choice comes first.
+        click(code, '"Sign In to Facebook"')
+        code = wait_for('a user code in the dialog',
+                        lambda: next((n for n in walk(dialog) if safe_role(n) == 'label'
+                                      and USER_CODE.match(safe_name(n))), None))
+    user_code = safe_name(code)
+    log(f'User code shown: {user_code}')
+    qr = wait_for('the QR code image',
+                  session.named('QR code of the sign-in address', root=dialog))
+    if safe_role(qr) != 'image':
+        raise Failure(f'the QR code is a {safe_role(qr)!r}, not an image')
+    try:
+        description = qr.description
+    except Exception:
+        description = ''
+    if description != f'https://facebook.com/device?user_code={user_code}&qr=1':
+        raise Failure(f'the QR code says {description!r}')
+    countdown = wait_for('the countdown', session.starting('Code expires in ', root=dialog))
+    log(f'Countdown: {safe_name(countdown)!r}')
+    if not button(dialog, 'Copy Code') or not button(dialog, 'Copy Address'):
+        raise Failure('no "Copy Code" or "Copy Address" button')
+    screenshot(session.artifacts, f'{shot}-code.png')
+
+    def pages_listed():
+        session.check_alive()
+        boxes = [n for n in walk(dialog) if safe_role(n) == 'check box']
+        names = sorted(safe_name(n) for n in boxes)
+        return boxes if names == sorted(expected_pages) else None
+
+    boxes = wait_for(f'the Pages {expected_pages} with check boxes', pages_listed,
+                     timeout=SIGN_IN_TIMEOUT_S)
+    for box in boxes:
+        checked = has_state(box, pyatspi.STATE_CHECKED)
+        if checked != (safe_name(box) in expected_checked):
+            raise Failure(f'check box {safe_name(box)!r} is '
+                          f'{"checked" if checked else "not checked"}')
+    screenshot(session.artifacts, f'{shot}-pages.png')
+    add = wait_for('the "Add" button', lambda: button(dialog, 'Add'))
+    click(add, '"Add"')
+    return user_code, boxes
+
+
+def check_dialog(session):
+    app = session.app
+
+    # The header bar's icon button (the empty state has a labelled one too).
+    add = wait_for('the "Add Channel" button', lambda: button(app, 'Add Channel', icon_only=True))
+    click(add, '"Add Channel"')
+    dialog = wait_for('the "Add Channel" dialog', lambda: find_toplevel(app, 'Add Channel'))
+
+    # Alice approves first: she manages Acme Coffee and Corner Bookshop.
+    _, boxes = sign_in_and_add(session, dialog, ['Acme Coffee', 'Corner Bookshop'],
+                               ['Acme Coffee', 'Corner Bookshop'], 'dialog-1')
+    descriptions = {safe_name(b): b.description for b in boxes}
+    if descriptions.get('Acme Coffee') != 'New channel':
+        raise Failure(f'Acme Coffee is described as {descriptions.get("Acme Coffee")!r}')
+
+    acme = 'Acme Coffee, Facebook Page, Connected, 1 of 1 token valid'
+    wait_for(f'a row named {acme!r}', session.named(acme))
+    wait_for('the Corner Bookshop row',
+             session.named('Corner Bookshop, Facebook Page, Connected, 1 of 1 token valid'))
+    wait_for('the dialog to close', lambda: find_toplevel(app, 'Add Channel') is None)
+    wait_for('the toast "Added 2 access tokens"', session.named('Added 2 access tokens'))
+    screenshot(session.artifacts, 'dialog-2-added.png')
+
+    # Alice changes her password on "Facebook".
+    result = subprocess.run(
+        ['gdbus', 'call', '--session', '--dest', APP_ID,
+         '--object-path', '/io/socialhub/SocialHub',
+         '--method', 'org.gtk.Actions.Activate', 'sandbox-break',
+         "[<('change-password', '10001')>]", '{}'],
+        capture_output=True, timeout=TIMEOUT_S)
+    if result.returncode != 0:
+        raise Failure('could not activate sandbox-break: ' + result.stderr.decode().strip())
+
+    check = wait_for('the "Check Now" button', lambda: button(app, 'Check Now'))
+    click(check, '"Check Now"')
+    alice = wait_for('Alice\'s token row to say Invalid with the password reason',
+                     session.starting(ALICE_TOKEN_PREFIX))
+    log(f'Token row announced as {safe_name(alice)!r}')
+    disconnected = 'Acme Coffee, Facebook Page, Disconnected, 0 of 1 token valid'
+    wait_for(f'a row named {disconnected!r}', session.named(disconnected))
+    wait_for('the toast "Checked 2 tokens"', session.named('Checked 2 tokens'))
+    group = wait_for('the Disconnected group', session.named('Disconnected', role='list'))
+    if not any(safe_name(n) == disconnected for n in walk(group)):
+        raise Failure('Acme Coffee is not in the Disconnected group')
+    screenshot(session.artifacts, 'dialog-3-disconnected.png')
+
+    # Reconnect: Bob approves next; only Acme Coffee is chosen, and it gets
+    # a second token.
+    reconnect = wait_for('the "Reconnect Acme Coffee" button',
+                         lambda: button(app, 'Reconnect Acme Coffee'))
+    click(reconnect, '"Reconnect"')
+    dialog = wait_for('the "Add Access Token" dialog',
+                      lambda: find_toplevel(app, 'Add Access Token'))
+    _, boxes = sign_in_and_add(session, dialog, ['Acme Coffee', 'Bakery & Sons'],
+                               ['Acme Coffee'], 'dialog-4')
+    descriptions = {safe_name(b): b.description for b in boxes}
+    if descriptions.get('Acme Coffee') != 'In SocialHub: adds a second token':
+        raise Failure(f'Acme Coffee is described as {descriptions.get("Acme Coffee")!r}')
+    degraded = 'Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid'
+    wait_for(f'a row named {degraded!r}', session.named(degraded))
+    wait_for('the toast "Added 1 access token"', session.named('Added 1 access token'))
+    if find_all(app, lambda n: safe_name(n).startswith('Bakery & Sons, ')):
+        raise Failure('Bakery & Sons was added although it was not chosen')
+    screenshot(session.artifacts, 'dialog-5-degraded.png')
+
+    # Alice's dead token of Acme Coffee goes, after a confirmation; Bob's
+    # keeps the channel linked.
+    group = wait_for('the Degraded group', session.named('Degraded', role='list'))
+    trash = wait_for('Alice\'s "Remove" button in Acme Coffee',
+                     lambda: button(group, 'Remove the access token of Alice Example'))
+    click(trash, 'the token\'s "Remove" button')
+    heading = 'Remove the access token of Alice Example from Acme Coffee?'
+    wait_for(f'the confirmation {heading!r}', session.named(heading))
+    screenshot(session.artifacts, 'dialog-6-remove.png')
+    confirm = wait_for('the "Remove" response', lambda: button(app, 'Remove'))
+    click(confirm, '"Remove"')
+    connected = 'Acme Coffee, Facebook Page, Connected, 1 of 1 token valid'
+    wait_for(f'a row named {connected!r}', session.named(connected))
+    wait_for('the toast "Removed the access token of Alice Example"',
+             session.named('Removed the access token of Alice Example'))
+
+
+def run(binary, tmp, artifacts):
+    data_home = os.path.join(tmp, 'data')
+    os.makedirs(data_home)
+    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
+                    'toolkit-accessibility', 'true'], capture_output=True)
+
+    # Page transitions off, so that screenshots show one page, not two
+    # crossfading (a GTK setting, in this test's own configuration folder).
+    config_home = os.path.join(tmp, 'config')
+    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
+    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
+        f.write('[Settings]\ngtk-enable-animations=false\n')
+
+    env = dict(os.environ)
+    env.update({
+        'XDG_DATA_HOME': data_home,
+        'XDG_CONFIG_HOME': config_home,
+        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
+    })
+    env.pop('GTK_A11Y', None)
+    app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
+    process = subprocess.Popen([binary, '--sandbox'], env=env, stdout=app_log,
+                               stderr=subprocess.STDOUT)
+    try:
+        def app_ready():
+            if process.poll() is not None:
+                raise Failure(f'socialhub exited early with status {process.returncode}')
+            return find_app(process.pid)
+
+        app = wait_for('SocialHub on the accessibility bus', app_ready)
+        session = Session(process, app, artifacts)
+        try:
+            check_dialog(session)
+        except Failure:
+            session.fail_with_tree('dialog-atspi')
+            raise
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        app_log.close()
+        with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
+            output = f.read().strip()
+        if output:
+            log('SocialHub said:\n' + output)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print('usage: dialog-atspi.py PATH/TO/socialhub', file=sys.stderr)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    if not os.access(binary, os.X_OK):
+        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
+        return 1
+    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
+    os.makedirs(artifacts, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix='dialog-atspi-')
+    try:
+        run(binary, tmp, artifacts)
+    except Failure as error:
+        print(f'FAIL: {error}', file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print('PASS: dialog-atspi')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
