@@ -342,6 +342,15 @@ test_state_survives_restart (void)
   fixture_tear_down (&first, NULL);
   g_assert_true (g_file_test (state, G_FILE_TEST_EXISTS));
 
+  /* The state sits in a data folder: hashes only, never a token. */
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (state, &contents, NULL, NULL));
+    g_assert_null (strstr (contents, alice));
+    g_assert_null (strstr (contents, bob));
+  }
+
   second.server = sh_sandbox_server_new (NULL, 0, &error);
   second.session = soup_session_new ();
   sh_sandbox_server_set_state_file (second.server, state);

@@ -143,7 +143,10 @@ reply_world (ShSandboxWorld    *world,
       ShSandboxToken *token = g_ptr_array_index (items, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "token", token->value);
+      /* Tokens restored from the state file are known by hash only. */
+      if (token->value != NULL)
+        add_string (builder, "token", token->value);
+      add_string (builder, "hash", token->hash);
       add_string (builder, "kind", token_kind_name (token->kind));
       add_string (builder, "person", token->person_id);
       if (token->target_id != NULL)

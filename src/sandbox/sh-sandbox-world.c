@@ -24,7 +24,7 @@ struct _ShSandboxWorld
   GPtrArray  *pages;         /* ShSandboxPage */
   GPtrArray  *x_accounts;    /* ShSandboxXAccount */
   GPtrArray  *tokens;        /* ShSandboxToken, in issue order */
-  GHashTable *token_index;   /* value → ShSandboxToken */
+  GHashTable *token_index;   /* SHA-256 of the value → ShSandboxToken */
   GPtrArray  *device_codes;  /* ShSandboxDeviceCode */
   GPtrArray  *x_codes;       /* ShSandboxXCode */
   GPtrArray  *x_redirects;   /* char * */
@@ -78,6 +78,7 @@ static void
 token_free (ShSandboxToken *token)
 {
   g_free (token->value);
+  g_free (token->hash);
   g_free (token->person_id);
   g_free (token->target_id);
   g_free (token->partner);
@@ -302,6 +303,47 @@ sh_sandbox_world_get_page (ShSandboxWorld *self,
   FIND_BY_ID (self->pages, ShSandboxPage, id);
 }
 
+ShSandboxPerson *
+sh_sandbox_world_add_person (ShSandboxWorld *self,
+                             const char     *id,
+                             const char     *name)
+{
+  g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), NULL);
+  g_return_val_if_fail (id != NULL && sh_sandbox_world_get_person (self, id) == NULL, NULL);
+
+  add_person (self, id, name != NULL ? name : id);
+  return g_ptr_array_index (self->people, self->people->len - 1);
+}
+
+ShSandboxPage *
+sh_sandbox_world_add_page (ShSandboxWorld *self,
+                           const char     *id,
+                           const char     *name,
+                           const char     *admin_id)
+{
+  g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), NULL);
+  g_return_val_if_fail (id != NULL && sh_sandbox_world_get_page (self, id) == NULL, NULL);
+  g_return_val_if_fail (sh_sandbox_world_get_person (self, admin_id) != NULL, NULL);
+
+  add_page (self, id, name != NULL ? name : id, "Local Business", admin_id, NULL);
+  return g_ptr_array_index (self->pages, self->pages->len - 1);
+}
+
+ShSandboxXAccount *
+sh_sandbox_world_add_x_account (ShSandboxWorld *self,
+                                const char     *id,
+                                const char     *username,
+                                const char     *owner_id)
+{
+  g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), NULL);
+  g_return_val_if_fail (id != NULL && username != NULL, NULL);
+  g_return_val_if_fail (sh_sandbox_world_get_x_account (self, id) == NULL, NULL);
+  g_return_val_if_fail (sh_sandbox_world_get_person (self, owner_id) != NULL, NULL);
+
+  add_x_account (self, id, username, username, owner_id);
+  return g_ptr_array_index (self->x_accounts, self->x_accounts->len - 1);
+}
+
 ShSandboxXAccount *
 sh_sandbox_world_get_x_account (ShSandboxWorld *self,
                                 const char     *id)
@@ -418,8 +460,10 @@ sh_sandbox_world_issue_token (ShSandboxWorld      *self,
   token->password_generation = person->password_generation;
   token->scopes = g_strdupv ((char **) scopes);
 
+  token->hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token->value, -1);
+
   g_ptr_array_add (self->tokens, token);
-  g_hash_table_insert (self->token_index, token->value, token);
+  g_hash_table_insert (self->token_index, token->hash, token);
   return token;
 }
 
@@ -427,10 +471,22 @@ ShSandboxToken *
 sh_sandbox_world_lookup_token (ShSandboxWorld *self,
                                const char     *value)
 {
+  g_autofree char *hash = NULL;
+  ShSandboxToken *token;
+
   g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), NULL);
 
   if (value == NULL)
     return NULL;
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, value, -1);
+  token = g_hash_table_lookup (self->token_index, hash);
+  if (token != NULL)
+    {
+      /* A restored token shows its value again once someone presents it. */
+      if (token->value == NULL)
+        token->value = g_strdup (value);
+      return token;
+    }
   return g_hash_table_lookup (self->token_index, value);
 }
 
@@ -858,7 +914,7 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       ShSandboxToken *token = g_ptr_array_index (self->tokens, i);
 
       json_builder_begin_object (builder);
-      add_str (builder, "value", token->value);
+      add_str (builder, "hash", token->hash);
       add_int (builder, "serial", (gint64) token->serial);
       add_int (builder, "kind", token->kind);
       add_str (builder, "person", token->person_id);
@@ -868,7 +924,10 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       add_int (builder, "data_access_expires_at", token->data_access_expires_at);
       add_int (builder, "password_generation", token->password_generation);
       add_int (builder, "revoked", token->revoked);
-      add_str (builder, "partner", token->partner);
+      {
+        ShSandboxToken *partner = sh_sandbox_world_lookup_token (self, token->partner);
+        add_str (builder, "partner", partner ? partner->hash : NULL);
+      }
       json_builder_set_member_name (builder, "scopes");
       json_builder_begin_array (builder);
       for (guint j = 0; token->scopes != NULL && token->scopes[j] != NULL; j++)
@@ -972,11 +1031,12 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
       g_autoptr(GStrvBuilder) scope_builder = g_strv_builder_new ();
       ShSandboxToken *token;
 
-      if (object == NULL || sh_json_get_string (object, "value") == NULL || sh_json_get_string (object, "person") == NULL ||
-          sh_sandbox_world_lookup_token (self, sh_json_get_string (object, "value")) != NULL)
+      if (object == NULL || sh_json_get_string (object, "hash") == NULL ||
+          sh_json_get_string (object, "person") == NULL ||
+          g_hash_table_contains (self->token_index, sh_json_get_string (object, "hash")))
         continue;
       token = g_new0 (ShSandboxToken, 1);
-      token->value = g_strdup (sh_json_get_string (object, "value"));
+      token->hash = g_strdup (sh_json_get_string (object, "hash"));
       token->serial = (guint64) get_int (object, "serial");
       token->kind = (ShSandboxTokenKind) CLAMP (get_int (object, "kind"), 0, SH_SANDBOX_TOKEN_X_REFRESH);
       token->person_id = g_strdup (sh_json_get_string (object, "person"));
@@ -991,7 +1051,7 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
         g_strv_builder_add (scope_builder, json_array_get_string_element (scopes, j));
       token->scopes = g_strv_builder_end (scope_builder);
       g_ptr_array_add (self->tokens, token);
-      g_hash_table_insert (self->token_index, token->value, token);
+      g_hash_table_insert (self->token_index, token->hash, token);
     }
   return TRUE;
 }

@@ -66,7 +66,9 @@ typedef enum {
 } ShSandboxTokenKind;
 
 typedef struct {
-  char               *value;
+  char               *value;                /* NULL for a token restored from the
+                                               state file until it is presented */
+  char               *hash;                 /* SHA-256 of the value: what is kept */
   guint64             serial;               /* issue order, world-wide */
   ShSandboxTokenKind  kind;
   char               *person_id;
@@ -76,7 +78,8 @@ typedef struct {
   gint64              data_access_expires_at;
   guint               password_generation;  /* the person's, when issued */
   gboolean            revoked;              /* revoked, logged out, or spent (refresh) */
-  char               *partner;              /* X: the access token's refresh token and back */
+  char               *partner;              /* X: the access token's refresh token and
+                                               back (its value or its hash) */
   char              **scopes;
 } ShSandboxToken;
 
@@ -183,6 +186,21 @@ gboolean              sh_sandbox_world_has_role          (ShSandboxWorld *self,
                                                           const char     *page_id,
                                                           const char     *person_id);
 
+/* A bigger world than the seeded one (benchmarks, tests of an agency's
+ * size). Ids must be new; the records are the world's. A Page gets one
+ * admin; an X account is signed in as by @owner_id. */
+ShSandboxPerson      *sh_sandbox_world_add_person        (ShSandboxWorld *self,
+                                                          const char     *id,
+                                                          const char     *name);
+ShSandboxPage        *sh_sandbox_world_add_page          (ShSandboxWorld *self,
+                                                          const char     *id,
+                                                          const char     *name,
+                                                          const char     *admin_id);
+ShSandboxXAccount    *sh_sandbox_world_add_x_account     (ShSandboxWorld *self,
+                                                          const char     *id,
+                                                          const char     *username,
+                                                          const char     *owner_id);
+
 /* Tokens. @lifetime 0 = never expires. */
 ShSandboxToken       *sh_sandbox_world_issue_token       (ShSandboxWorld    *self,
                                                           ShSandboxTokenKind kind,
@@ -190,6 +208,8 @@ ShSandboxToken       *sh_sandbox_world_issue_token       (ShSandboxWorld    *sel
                                                           const char        *target_id,
                                                           gint64             lifetime,
                                                           const char * const *scopes);
+/* By the token's value, or by its hash (what the state file and partner
+ * links keep). */
 ShSandboxToken       *sh_sandbox_world_lookup_token      (ShSandboxWorld *self,
                                                           const char     *value);
 ShSandboxTokenStatus  sh_sandbox_world_check_token       (ShSandboxWorld *self,
@@ -263,7 +283,9 @@ void   sh_sandbox_world_set_app_usage    (ShSandboxWorld *self,
 /* The world's lasting state (clock, people, roles, issued tokens) as JSON,
  * so that the sandbox's tokens outlive a restart of SocialHub: without it,
  * every token in the sandbox's data folder would be unknown to a new world.
- * Device codes, authorization codes and faults are not kept. */
+ * Tokens are kept as SHA-256 hashes, never as values: the state file sits
+ * in a data folder, where no token may be. Device codes, authorization codes
+ * and faults are not kept. */
 char     *sh_sandbox_world_save_state (ShSandboxWorld  *self);
 gboolean  sh_sandbox_world_load_state (ShSandboxWorld  *self,
                                        const char      *json,

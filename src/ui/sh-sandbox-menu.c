@@ -97,9 +97,9 @@ break_tokens (ShSandboxWorld *world,
       if (!g_str_equal (token->person_id, person_id))
         continue;
       if (x_only && is_x)
-        sh_sandbox_world_revoke_token (world, token->value);
+        sh_sandbox_world_revoke_token (world, token->hash);
       else if (!x_only)
-        sh_sandbox_world_expire_token (world, token->value);
+        sh_sandbox_world_expire_token (world, token->hash);
     }
 }
 
