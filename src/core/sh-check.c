@@ -66,6 +66,7 @@ on_saved (GObject      *source,
   /* The verdicts stand in memory even if the file could not take them. */
   if (!sh_manager_save_finish (SH_MANAGER (source), result, &error) && data->error == NULL)
     data->error = g_steal_pointer (&error);
+  sh_manager_emit_checked (SH_MANAGER (source));
   finish_check (task);
 }
 

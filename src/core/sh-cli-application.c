@@ -6,6 +6,7 @@
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-notifier.h"
 
 struct _ShCliApplication
 {
@@ -13,6 +14,7 @@ struct _ShCliApplication
 
   gboolean      sandbox;
   ShManager    *manager;
+  ShNotifier   *notifier;
   int           local_exit_status;
 };
 
@@ -53,6 +55,10 @@ sh_cli_application_startup (GApplication *app)
   G_APPLICATION_CLASS (sh_cli_application_parent_class)->startup (app);
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
+  /* --check notifies about the changes it finds, once each, like the
+   * window's monitor; the notifier holds the application until what it
+   * told is saved. */
+  self->notifier = sh_notifier_new (self->manager, app);
 }
 
 static void
@@ -89,6 +95,7 @@ sh_cli_application_dispose (GObject *object)
 {
   ShCliApplication *self = SH_CLI_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->manager);
   G_OBJECT_CLASS (sh_cli_application_parent_class)->dispose (object);
 }

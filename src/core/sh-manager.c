@@ -110,6 +110,12 @@ sh_manager_set_property (GObject      *object,
     }
 }
 
+enum {
+  SIGNAL_CHECKED,
+  N_SIGNALS
+};
+static guint manager_signals[N_SIGNALS];
+
 static void
 sh_manager_class_init (ShManagerClass *klass)
 {
@@ -129,6 +135,19 @@ sh_manager_class_init (ShManagerClass *klass)
   properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, ro);
   properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After every check of all tokens (whoever started it), once its verdicts
+   * are applied and saved: the notifier compares them with what it told. */
+  manager_signals[SIGNAL_CHECKED] =
+    g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+void
+sh_manager_emit_checked (ShManager *self)
+{
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_signal_emit (self, manager_signals[SIGNAL_CHECKED], 0);
 }
 
 static void

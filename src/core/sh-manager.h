@@ -90,6 +90,9 @@ gboolean        sh_manager_remove_token_finish (ShManager           *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
+/* Emits "checked": called by sh_check_all_async() when a check ends. */
+void            sh_manager_emit_checked        (ShManager           *self);
+
 void            sh_manager_save_async          (ShManager           *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,

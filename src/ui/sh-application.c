@@ -6,11 +6,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "sh-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-monitor.h"
+#include "sh-notifier.h"
 #include "sh-sandbox-menu.h"
 #include "sh-sandbox-server.h"
 #include "sh-window.h"
@@ -22,6 +26,10 @@ struct _ShApplication
   gboolean         sandbox;
   ShSandboxServer *sandbox_server;
   ShManager       *manager;
+  ShMonitor       *monitor;
+  ShNotifier      *notifier;
+  GSettings       *settings;
+  gboolean         held;        /* running in the background */
   GCancellable   *cancellable;
 };
 
@@ -63,6 +71,76 @@ on_reconciled (GObject      *source,
     g_debug ("Reconciliation repaired %u entries", n_repaired);
 }
 
+/* With run-in-background on, the application stays when its window closes,
+ * so that the monitor keeps checking and notifications keep arriving; "Quit"
+ * still quits. */
+static void
+update_background (ShApplication *self)
+{
+  gboolean wanted = self->monitor != NULL && sh_monitor_get_active (self->monitor) &&
+                    (self->settings == NULL ||
+                     g_settings_get_boolean (self->settings, "run-in-background"));
+
+  if (wanted == self->held)
+    return;
+  self->held = wanted;
+  if (wanted)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
+/* An XDG autostart entry while run-in-background is on, so that checks and
+ * notifications also run after a login without opening the window. Not for
+ * the sandbox (a demonstration), nor inside Flatpak (the Background portal
+ * decides there). */
+static void
+sync_autostart (ShApplication *self)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->sandbox || self->settings == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return;
+  dir = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
+  path = g_build_filename (dir, APP_ID ".desktop", NULL);
+  if (!g_settings_get_boolean (self->settings, "run-in-background"))
+    {
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_message ("Could not remove %s: %s", path, g_strerror (errno));
+      return;
+    }
+  contents = g_strdup_printf ("[Desktop Entry]\n"
+                              "Type=Application\n"
+                              "Name=SocialHub\n"
+                              "Comment=%s\n"
+                              "Icon=" APP_ID "\n"
+                              "Exec=socialhub --gapplication-service\n"
+                              "NoDisplay=true\n"
+                              "X-GNOME-Autostart-enabled=true\n",
+                              _("Checks your access tokens in the background"));
+  if (g_file_get_contents (path, &current, NULL, NULL) && g_str_equal (current, contents))
+    return;
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (path, contents, -1, &error))
+    g_message ("Could not write %s: %s", path,
+               error != NULL ? error->message : g_strerror (errno));
+}
+
+static void
+start_monitor (ShApplication *self)
+{
+  if (self->monitor != NULL)
+    return;
+  self->monitor = sh_monitor_new (self->manager, NULL);
+  sh_monitor_start (self->monitor);
+  update_background (self);
+  sync_autostart (self);
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -76,6 +154,7 @@ on_loaded (GObject      *source,
       g_message ("Could not load the channels: %s", error->message);
       return;
     }
+  start_monitor (self);
   sh_manager_reconcile_async (self->manager, self->cancellable, on_reconciled, NULL);
 }
 
@@ -106,6 +185,23 @@ sh_application_startup (GApplication *app)
     }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
+  /* Before any check, whoever starts it (the monitor, Check Now, a
+   * forwarded --check): it compares each check's verdicts with what it told. */
+  self->notifier = sh_notifier_new (self->manager, app);
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)
+                                               : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "run-in-background"))
+      {
+        self->settings = g_settings_new_full (schema, NULL, NULL);
+        g_signal_connect_object (self->settings, "changed::run-in-background",
+                                 G_CALLBACK (update_background), self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (self->settings, "changed::run-in-background",
+                                 G_CALLBACK (sync_autostart), self, G_CONNECT_SWAPPED);
+      }
+  }
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 
   /* Loaded once, early: the window shows the channels as soon as they are read. */
@@ -162,6 +258,8 @@ sh_application_shutdown (GApplication *app)
   ShApplication *self = SH_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->monitor != NULL)
+    sh_monitor_stop (self->monitor);
   G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
 }
 
@@ -170,6 +268,9 @@ sh_application_dispose (GObject *object)
 {
   ShApplication *self = SH_APPLICATION (object);
 
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->settings);
   g_clear_object (&self->manager);
   g_clear_object (&self->sandbox_server);
   g_clear_object (&self->cancellable);
@@ -218,8 +319,52 @@ quit_app (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+open_add_token (ShApplication *self,
+                const char    *channel_id)
+{
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.add-token", "s", channel_id);
+}
+
+static void
+on_loaded_for_add_token (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autofree char *channel_id = user_data;
+  ShApplication *self = SH_APPLICATION (g_application_get_default ());
+  g_autoptr(GError) error = NULL;
+
+  if (sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error) && self != NULL)
+    open_add_token (self, channel_id);
+  if (self != NULL)
+    g_application_release (G_APPLICATION (self));
+}
+
+/* app.add-token("CHANNEL-ID"): the button of a notification. Shows the
+ * window on that channel with the "Add access token" flow started. */
+static void
+add_token (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  ShApplication *self = SH_APPLICATION (user_data);
+  const char *channel_id = g_variant_get_string (parameter, NULL);
+
+  /* Started by the notification itself: the channels may not be read yet. */
+  g_application_hold (G_APPLICATION (self));
+  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded_for_add_token,
+                                  g_strdup (channel_id));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
+  { .name = "add-token", .activate = add_token, .parameter_type = "s" },
   { .name = "quit", .activate = quit_app },
 };
 

@@ -11,12 +11,16 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "sh-add-token-dialog.h"
 #include "sh-channel-group.h"
 #include "sh-check.h"
+#include "sh-status-bar.h"
 #include "sh-window.h"
 
 /* Worst first: what needs a person's action is what they see first. */
@@ -453,6 +457,75 @@ check_now_action (GtkWidget  *widget,
                                   g_object_ref (self));
 }
 
+/* ---- SOCIALHUB_DEBUG_STARTUP ------------------------------------------------ */
+
+/* With SOCIALHUB_DEBUG_STARTUP set, the window prints to stderr how long
+ * after the process started its first frame was painted ("first-frame-ms:
+ * N") and the first frame painted once the data file is loaded, with the
+ * channels it shows ("first-content-frame-ms: N channels: M"); the
+ * benchmark (tests/bench/) reads them. The process start is the kernel's
+ * (/proc/self/stat starttime, in clock ticks of CLOCK_BOOTTIME), read once
+ * when the program is loaded and carried on from there with the monotonic
+ * clock, which has a finer grain than the ticks. */
+static gint64 startup_origin_us = -1;   /* process start on g_get_monotonic_time()'s clock */
+
+static gint64
+process_age_us (void)
+{
+  g_autofree char *stat = NULL;
+  const char *after_comm;
+  unsigned long long start_ticks = 0;
+  struct timespec boot;
+  long hz = sysconf (_SC_CLK_TCK);
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (after_comm = strrchr (stat, ')')) == NULL || hz <= 0 ||
+      clock_gettime (CLOCK_BOOTTIME, &boot) != 0)
+    return 0;
+  /* Field 22 is starttime; after_comm points at the end of field 2. */
+  if (sscanf (after_comm + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+              "%*d %*d %*d %*d %llu", &start_ticks) != 1)
+    return 0;
+  return MAX ((gint64) boot.tv_sec * G_USEC_PER_SEC + boot.tv_nsec / 1000 -
+              (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) hz), 0);
+}
+
+__attribute__((constructor)) static void
+startup_origin_init (void)
+{
+  if (g_getenv ("SOCIALHUB_DEBUG_STARTUP") != NULL)
+    startup_origin_us = g_get_monotonic_time () - process_age_us ();
+}
+
+static void
+on_debug_after_paint (GdkFrameClock *clock,
+                      ShWindow      *self)
+{
+  static gboolean first_done = FALSE;
+  gint64 ms = (g_get_monotonic_time () - startup_origin_us) / 1000;
+
+  if (!first_done)
+    {
+      first_done = TRUE;
+      g_printerr ("first-frame-ms: %" G_GINT64_FORMAT "\n", ms);
+    }
+  if (self->manager != NULL && sh_manager_get_loaded (self->manager))
+    {
+      GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+
+      g_printerr ("first-content-frame-ms: %" G_GINT64_FORMAT " channels: %u\n",
+                  ms, g_list_model_get_n_items (channels));
+      g_signal_handlers_disconnect_by_func (clock, on_debug_after_paint, self);
+    }
+}
+
+static void
+on_debug_realize (GtkWidget *widget)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (on_debug_after_paint), widget, 0);
+}
+
 static void
 sh_window_constructed (GObject *object)
 {
@@ -495,6 +568,9 @@ sh_window_constructed (GObject *object)
   g_signal_connect (self->manager, "notify::loaded", G_CALLBACK (on_loaded_changed), self);
   g_signal_connect (channels, "items-changed", G_CALLBACK (on_channels_changed), self);
   on_channels_changed (channels, 0, 0, g_list_model_get_n_items (channels), self);
+
+  if (startup_origin_us >= 0)
+    g_signal_connect (self, "realize", G_CALLBACK (on_debug_realize), NULL);
 }
 
 /* gtk_window_destroy() leaves disposing to the last reference, which a
@@ -600,6 +676,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
+  g_type_ensure (SH_TYPE_STATUS_BAR);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, groups_box);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, toast_overlay);

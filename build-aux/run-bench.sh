@@ -1,0 +1,33 @@
+#!/bin/sh
+# run-bench.sh [SIZES] — issue 9's benchmark (tests/bench/README.md).
+#
+# Builds the tree, then runs each part of tests/bench/sh-bench in a session
+# of its own (build-aux/with-session.sh: a private bus and a fresh, unlocked
+# gnome-keyring) under Xvfb, and prints one Markdown table. SIZES is a comma
+# list of token counts (default 100,1000,10000); the start-up part also takes
+# 3000 (1,000 channels with 3,000 tokens, the issue's "big store").
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="${SOCIALHUB_BUILD:-$top/build}"
+sizes="${1:-100,1000,10000}"
+
+[ -f "$build/build.ninja" ] || meson setup "$build" "$top" >/dev/null
+ninja -C "$build" >/dev/null
+
+bench="$build/tests/bench/sh-bench"
+export GSETTINGS_SCHEMA_DIR="$build/data"
+export LC_ALL=C.UTF-8 LANGUAGE=C GSK_RENDERER=cairo GDK_DEBUG=gl-disable
+
+startup_sizes=$(printf '%s\n' "$sizes" | tr ',' '\n' | { cat; echo 3000; } | sort -n -u | paste -sd, -)
+
+echo "Machine: $(nproc) cores, $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+echo
+echo "| Part | Tokens | Measure | Value | Target | Verdict |"
+echo "|---|---|---|---|---|---|"
+for part in facebook x secrets; do
+  "$top/build-aux/with-session.sh" "$bench" "$part" --sizes "$sizes"
+done
+xvfb-run -a -s '-screen 0 1280x800x24' \
+  "$top/build-aux/with-session.sh" "$bench" startup --sizes "$startup_sizes" \
+  --socialhub "$build/src/socialhub"

@@ -1,0 +1,748 @@
+/* sh-monitor.c — when to check: start, network back, resume, timer, expiry. */
+#include "config.h"
+
+#include "sh-check.h"
+#include "sh-config.h"
+#include "sh-monitor.h"
+
+#define DEFAULT_INTERVAL      3600
+#define DEFAULT_DEBOUNCE_MS   2000
+#define CHECK_TIME_LIMIT      120     /* seconds one check may take */
+#define BACKOFF_FIRST         30      /* seconds after the first failure */
+/* GLib timeouts take a guint of milliseconds: wake up at least this often
+ * and look again (the wall clock may also have jumped meanwhile). */
+#define MAX_SLEEP             (6 * 60 * 60)
+
+struct _ShMonitor
+{
+  GObject               parent_instance;
+
+  ShManager            *manager;
+  GNetworkMonitor      *network_monitor;
+  GSettings            *settings;
+  ShMonitorClock        clock;
+  gpointer              clock_data;
+  ShMonitorCheckStart   check_start;
+  ShMonitorCheckFinish  check_finish;
+  guint                 interval;        /* 0: from GSettings */
+  guint                 debounce_ms;
+  gboolean              watch_sleep;
+
+  gboolean              active;
+  gboolean              checking;
+  gboolean              pending;         /* a request arrived during a check */
+  gboolean              wanted_offline;  /* a request arrived while offline */
+  gboolean              network_available;
+  gint64                last_checked;
+  gint64                last_started;
+  gint64                retry_at;
+  gint64                next_due;
+  guint                 n_failures;
+
+  guint                 timer_id;
+  guint                 debounce_id;
+  guint                 time_limit_id;
+  GCancellable         *check_cancellable;
+  GCancellable         *cancellable;     /* lives while active */
+  GDBusConnection      *system_bus;
+  guint                 sleep_subscription;
+};
+
+G_DEFINE_FINAL_TYPE (ShMonitor, sh_monitor, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  PROP_NETWORK_MONITOR,
+  PROP_CHECKING,
+  PROP_NETWORK_AVAILABLE,
+  PROP_LAST_CHECKED,
+  PROP_ACTIVE,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_CHECKED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void reschedule (ShMonitor *self);
+
+static gint64
+real_clock (gpointer user_data)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gint64
+now (ShMonitor *self)
+{
+  return self->clock (self->clock_data);
+}
+
+static guint
+get_interval (ShMonitor *self)
+{
+  if (self->interval > 0)
+    return self->interval;
+  if (self->settings != NULL)
+    return MAX (g_settings_get_uint (self->settings, "check-interval"), 60);
+  return DEFAULT_INTERVAL;
+}
+
+guint
+sh_monitor_backoff_base (guint n_failures,
+                         guint max_seconds)
+{
+  guint delay = BACKOFF_FIRST;
+
+  if (n_failures == 0)
+    return 0;
+  for (guint i = 1; i < n_failures && delay < max_seconds; i++)
+    delay *= 2;
+  return MIN (delay, max_seconds);
+}
+
+/* ---- the default check: load if needed, then check every token ------------ */
+
+static void
+on_default_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShCheckSummary summary = { 0 };
+  GError *error = NULL;
+
+  if (!sh_check_all_finish (SH_MANAGER (source), result, &summary, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_memdup2 (&summary, sizeof summary), g_free);
+}
+
+static void
+on_default_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sh_check_all_async (SH_MANAGER (source), g_task_get_cancellable (task), on_default_checked,
+                      g_object_ref (task));
+}
+
+static void
+default_check_start (ShManager           *manager,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task = g_task_new (manager, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, default_check_start);
+  sh_manager_ensure_loaded_async (manager, cancellable, on_default_loaded, task);
+}
+
+static gboolean
+default_check_finish (ShManager       *manager,
+                      GAsyncResult    *result,
+                      ShCheckSummary  *out_summary,
+                      GError         **error)
+{
+  g_autofree ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (summary == NULL)
+    return FALSE;
+  if (out_summary != NULL)
+    *out_summary = *summary;
+  return TRUE;
+}
+
+/* ---- running one check ------------------------------------------------------ */
+
+static void
+set_checking (ShMonitor *self,
+              gboolean   checking)
+{
+  if (self->checking == checking)
+    return;
+  self->checking = checking;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+}
+
+static gboolean
+on_time_limit (gpointer user_data)
+{
+  ShMonitor *self = user_data;
+
+  self->time_limit_id = 0;
+  g_debug ("Check took longer than %d s; cancelled", CHECK_TIME_LIMIT);
+  g_cancellable_cancel (self->check_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ShMonitor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+  gboolean ok, stopped;
+
+  ok = self->check_finish (SH_MANAGER (source), result, &summary, &error);
+  g_clear_handle_id (&self->time_limit_id, g_source_remove);
+  g_clear_object (&self->check_cancellable);
+  set_checking (self, FALSE);
+
+  /* Stopped, or gone offline while it ran: no verdict, no failure either. */
+  stopped = !self->active || (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+                              !self->network_available);
+  if (stopped)
+    return;
+
+  /* A check in which not one token reached a verdict tells nothing. */
+  if (ok && !(summary.n_checked == 0 && summary.n_unknown > 0))
+    {
+      self->n_failures = 0;
+      self->retry_at = 0;
+      self->last_checked = now (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
+    }
+  else
+    {
+      guint base;
+      double jitter = g_random_double_range (0.8, 1.2);
+
+      self->n_failures++;
+      base = sh_monitor_backoff_base (self->n_failures, get_interval (self));
+      self->retry_at = now (self) + MAX (1, (gint64) (base * jitter));
+      g_debug ("Check failed (%s); retry in %" G_GINT64_FORMAT " s",
+               error != NULL ? error->message : "no verdict",
+               self->retry_at - now (self));
+    }
+
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, ok);
+
+  if (self->pending)
+    {
+      self->pending = FALSE;
+      sh_monitor_request_check (self, SH_MONITOR_REASON_REQUEST);
+    }
+  if (!self->checking)
+    reschedule (self);
+}
+
+static void
+start_check (ShMonitor *self)
+{
+  g_assert (!self->checking);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->last_started = now (self);
+  self->check_cancellable = g_cancellable_new ();
+  self->time_limit_id = g_timeout_add_seconds (CHECK_TIME_LIMIT, on_time_limit, self);
+  set_checking (self, TRUE);
+  self->check_start (self->manager, self->check_cancellable, on_check_done, g_object_ref (self));
+}
+
+void
+sh_monitor_request_check (ShMonitor       *self,
+                          ShMonitorReason  reason)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (!self->active)
+    return;
+  if (!self->network_available)
+    {
+      /* No check offline: it could only say "unknown". */
+      self->wanted_offline = TRUE;
+      return;
+    }
+  if (self->checking)
+    {
+      self->pending = TRUE;
+      return;
+    }
+  g_debug ("Checking (reason %d)", reason);
+  start_check (self);
+}
+
+/* ---- the schedule -------------------------------------------------------------- */
+
+static void
+consider (gint64 *due,
+          gint64  moment)
+{
+  if (moment > 0 && (*due == 0 || moment < *due))
+    *due = moment;
+}
+
+/* The next moment at which a check is due, in clock time. */
+static gint64
+compute_next_due (ShMonitor *self)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+  gint64 window = sh_config_get_warning_window ();
+  gint64 due = 0;
+
+  if (self->retry_at > 0)
+    consider (&due, self->retry_at);
+  else if (self->last_started > 0)
+    consider (&due, self->last_started + get_interval (self));
+
+  /* Expiry moments and warning-window starts not yet passed by a check. */
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          gint64 expires_at = sh_token_get_expires_at (token);
+
+          if (expires_at <= 0)
+            continue;
+          if (expires_at > self->last_started)
+            consider (&due, expires_at);
+          if (expires_at - window > self->last_started)
+            consider (&due, expires_at - window);
+        }
+    }
+  return due;
+}
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  ShMonitor *self = user_data;
+
+  self->timer_id = 0;
+  sh_monitor_run_due (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reschedule (ShMonitor *self)
+{
+  gint64 delay;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->next_due = 0;
+  /* Offline: the network coming back starts the next check. During a check:
+   * its end schedules the next one. */
+  if (!self->active || !self->network_available || self->checking)
+    return;
+
+  self->next_due = compute_next_due (self);
+  if (self->next_due == 0)
+    return;
+  delay = CLAMP (self->next_due - now (self), 0, MAX_SLEEP);
+  self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) delay * 1000, on_timer,
+                                       self, NULL);
+}
+
+void
+sh_monitor_run_due (ShMonitor *self)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (!self->active)
+    return;
+  if (self->network_available && !self->checking)
+    {
+      gint64 due = compute_next_due (self);
+
+      if (due > 0 && due <= now (self))
+        {
+          sh_monitor_request_check (self, self->retry_at > 0 ? SH_MONITOR_REASON_RETRY
+                                                              : SH_MONITOR_REASON_TIMER);
+          return;
+        }
+    }
+  reschedule (self);
+}
+
+/* ---- the network and sleep ------------------------------------------------------ */
+
+static gboolean
+on_debounced (gpointer user_data)
+{
+  ShMonitor *self = user_data;
+
+  self->debounce_id = 0;
+  sh_monitor_request_check (self, SH_MONITOR_REASON_NETWORK);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+debounce_check (ShMonitor *self)
+{
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  self->debounce_id = g_timeout_add (self->debounce_ms, on_debounced, self);
+}
+
+static void
+on_network_available (GNetworkMonitor *monitor,
+                      GParamSpec      *pspec,
+                      ShMonitor       *self)
+{
+  gboolean available = g_network_monitor_get_network_available (monitor);
+
+  if (available == self->network_available)
+    return;
+  self->network_available = available;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_AVAILABLE]);
+
+  if (!available)
+    {
+      g_clear_handle_id (&self->debounce_id, g_source_remove);
+      /* What a running check would say now is only "offline". */
+      if (self->check_cancellable != NULL)
+        {
+          g_cancellable_cancel (self->check_cancellable);
+          self->wanted_offline = TRUE;
+        }
+      reschedule (self);
+      return;
+    }
+  /* Back online: check again rather than trust what was seen offline. */
+  self->wanted_offline = FALSE;
+  if (self->active)
+    debounce_check (self);
+}
+
+void
+sh_monitor_resumed (ShMonitor *self)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (!self->active)
+    return;
+  /* The network is often still coming up right after a resume. */
+  debounce_check (self);
+}
+
+static void
+on_prepare_for_sleep (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  gboolean going_to_sleep = FALSE;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (!going_to_sleep)
+    sh_monitor_resumed (SH_MONITOR (user_data));
+}
+
+static void
+on_system_bus (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ShMonitor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_finish (result, &error);
+
+  if (bus == NULL)
+    {
+      /* No system bus (a container, a test): no resume checks, nothing else lost. */
+      g_debug ("No system bus, no resume checks: %s", error->message);
+      return;
+    }
+  if (!self->active)
+    {
+      g_object_unref (bus);
+      return;
+    }
+  self->system_bus = bus;
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1",
+                                        "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                        "/org/freedesktop/login1", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep,
+                                        self, NULL);
+}
+
+/* ---- life cycle ---------------------------------------------------------------------- */
+
+void
+sh_monitor_start (ShMonitor *self)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (self->active)
+    return;
+  self->active = TRUE;
+  self->cancellable = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  if (self->watch_sleep)
+    g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus, g_object_ref (self));
+  sh_monitor_request_check (self, SH_MONITOR_REASON_START);
+  if (!self->checking)
+    reschedule (self);
+}
+
+void
+sh_monitor_stop (ShMonitor *self)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (!self->active)
+    return;
+  self->active = FALSE;
+  self->pending = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+  self->next_due = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}
+
+static void
+on_interval_changed (ShMonitor *self)
+{
+  if (!self->checking)
+    reschedule (self);
+}
+
+static void
+sh_monitor_constructed (GObject *object)
+{
+  ShMonitor *self = SH_MONITOR (object);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)
+                                             : NULL;
+
+  G_OBJECT_CLASS (sh_monitor_parent_class)->constructed (object);
+
+  if (schema != NULL && g_settings_schema_has_key (schema, "check-interval"))
+    {
+      self->settings = g_settings_new_full (schema, NULL, NULL);
+      g_signal_connect_object (self->settings, "changed::check-interval",
+                               G_CALLBACK (on_interval_changed), self, G_CONNECT_SWAPPED);
+    }
+  if (self->network_monitor == NULL)
+    self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_available = g_network_monitor_get_network_available (self->network_monitor);
+  g_signal_connect_object (self->network_monitor, "notify::network-available",
+                           G_CALLBACK (on_network_available), self, 0);
+}
+
+static void
+sh_monitor_dispose (GObject *object)
+{
+  ShMonitor *self = SH_MONITOR (object);
+
+  sh_monitor_stop (self);
+  g_clear_handle_id (&self->time_limit_id, g_source_remove);
+  g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->network_monitor);
+  g_clear_object (&self->manager);
+  G_OBJECT_CLASS (sh_monitor_parent_class)->dispose (object);
+}
+
+static void
+sh_monitor_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ShMonitor *self = SH_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER: g_value_set_object (value, self->manager); break;
+    case PROP_NETWORK_MONITOR: g_value_set_object (value, self->network_monitor); break;
+    case PROP_CHECKING: g_value_set_boolean (value, self->checking); break;
+    case PROP_NETWORK_AVAILABLE: g_value_set_boolean (value, self->network_available); break;
+    case PROP_LAST_CHECKED: g_value_set_int64 (value, self->last_checked); break;
+    case PROP_ACTIVE: g_value_set_boolean (value, self->active); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_monitor_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  ShMonitor *self = SH_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER: self->manager = g_value_dup_object (value); break;
+    case PROP_NETWORK_MONITOR: self->network_monitor = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_monitor_class_init (ShMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = sh_monitor_constructed;
+  object_class->dispose = sh_monitor_dispose;
+  object_class->get_property = sh_monitor_get_property;
+  object_class->set_property = sh_monitor_set_property;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, SH_TYPE_MANAGER, co);
+  /* NULL at construction: g_network_monitor_get_default(). */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR, co);
+  properties[PROP_CHECKING] =
+    g_param_spec_boolean ("checking", NULL, NULL, FALSE, ro);
+  properties[PROP_NETWORK_AVAILABLE] =
+    g_param_spec_boolean ("network-available", NULL, NULL, TRUE, ro);
+  properties[PROP_LAST_CHECKED] =
+    g_param_spec_int64 ("last-checked", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_ACTIVE] =
+    g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After each check the monitor ran; the argument says whether it reached
+   * verdicts. */
+  signals[SIGNAL_CHECKED] =
+    g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+}
+
+static void
+sh_monitor_init (ShMonitor *self)
+{
+  self->clock = real_clock;
+  self->check_start = default_check_start;
+  self->check_finish = default_check_finish;
+  self->debounce_ms = DEFAULT_DEBOUNCE_MS;
+  self->watch_sleep = TRUE;
+  self->network_available = TRUE;
+}
+
+ShMonitor *
+sh_monitor_new (ShManager       *manager,
+                GNetworkMonitor *network_monitor)
+{
+  g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
+  g_return_val_if_fail (network_monitor == NULL || G_IS_NETWORK_MONITOR (network_monitor), NULL);
+
+  return g_object_new (SH_TYPE_MONITOR, "manager", manager, "network-monitor", network_monitor, NULL);
+}
+
+void
+sh_monitor_set_clock (ShMonitor      *self,
+                      ShMonitorClock  clock,
+                      gpointer        user_data)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->clock = clock != NULL ? clock : real_clock;
+  self->clock_data = user_data;
+}
+
+void
+sh_monitor_set_check_func (ShMonitor            *self,
+                           ShMonitorCheckStart   start,
+                           ShMonitorCheckFinish  finish)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  g_return_if_fail ((start == NULL) == (finish == NULL));
+  self->check_start = start != NULL ? start : default_check_start;
+  self->check_finish = finish != NULL ? finish : default_check_finish;
+}
+
+void
+sh_monitor_set_interval (ShMonitor *self,
+                         guint      seconds)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->interval = seconds;
+  if (!self->checking)
+    reschedule (self);
+}
+
+void
+sh_monitor_set_debounce (ShMonitor *self,
+                         guint      milliseconds)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->debounce_ms = milliseconds;
+}
+
+void
+sh_monitor_set_watch_sleep (ShMonitor *self,
+                            gboolean   watch)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->watch_sleep = watch;
+}
+
+gboolean
+sh_monitor_get_active (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
+  return self->active;
+}
+
+gboolean
+sh_monitor_get_checking (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
+  return self->checking;
+}
+
+gboolean
+sh_monitor_get_network_available (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
+  return self->network_available;
+}
+
+gint64
+sh_monitor_get_last_checked (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), 0);
+  return self->last_checked;
+}
+
+gint64
+sh_monitor_get_next_due (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), 0);
+  return self->next_due;
+}
+
+guint
+sh_monitor_get_n_failures (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), 0);
+  return self->n_failures;
+}

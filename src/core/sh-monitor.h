@@ -1,0 +1,90 @@
+/* sh-monitor.h — decides when every token is checked.
+ *
+ * Checks run on start, when the network comes back (debounced), after a
+ * resume from suspend (logind's PrepareForSleep, where the system bus has
+ * logind), on a timer (GSettings check-interval) and at each known expiry
+ * moment or warning-window start. One check at a time: requests made while
+ * one runs are merged into one follow-up. A failed check (an error such as a
+ * locked keyring, or no token reaching a verdict) backs off exponentially
+ * with jitter. While the network monitor says offline nothing is checked, so
+ * no verdict changes.
+ *
+ * Time, the network monitor and the check itself can be replaced, so that
+ * tests never wait for real intervals.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "sh-manager.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_MONITOR (sh_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (ShMonitor, sh_monitor, SH, MONITOR, GObject)
+
+/* Wall-clock seconds since the epoch (the same clock as a token's
+ * expires_at and checked_at). */
+typedef gint64 (*ShMonitorClock) (gpointer user_data);
+
+/* The check the monitor runs: sh_check_all_async()/_finish() by default. */
+typedef void     (*ShMonitorCheckStart)  (ShManager           *manager,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+typedef gboolean (*ShMonitorCheckFinish) (ShManager           *manager,
+                                          GAsyncResult        *result,
+                                          ShCheckSummary      *out_summary,
+                                          GError             **error);
+
+typedef enum {
+  SH_MONITOR_REASON_START,
+  SH_MONITOR_REASON_NETWORK,
+  SH_MONITOR_REASON_RESUME,
+  SH_MONITOR_REASON_TIMER,
+  SH_MONITOR_REASON_EXPIRY,
+  SH_MONITOR_REASON_RETRY,
+  SH_MONITOR_REASON_REQUEST,
+} ShMonitorReason;
+
+ShMonitor   *sh_monitor_new                (ShManager            *manager,
+                                            GNetworkMonitor      *network_monitor);
+void         sh_monitor_set_clock          (ShMonitor            *self,
+                                            ShMonitorClock        clock,
+                                            gpointer              user_data);
+void         sh_monitor_set_check_func     (ShMonitor            *self,
+                                            ShMonitorCheckStart   start,
+                                            ShMonitorCheckFinish  finish);
+/* Seconds between timer checks (default: GSettings check-interval). */
+void         sh_monitor_set_interval       (ShMonitor            *self,
+                                            guint                 seconds);
+/* Milliseconds between "network available" and the check (default 2000). */
+void         sh_monitor_set_debounce       (ShMonitor            *self,
+                                            guint                 milliseconds);
+/* Whether to listen to logind on the system bus (default TRUE). */
+void         sh_monitor_set_watch_sleep    (ShMonitor            *self,
+                                            gboolean              watch);
+
+void         sh_monitor_start              (ShMonitor            *self);
+void         sh_monitor_stop               (ShMonitor            *self);
+gboolean     sh_monitor_get_active         (ShMonitor            *self);
+/* Asks for a check now (merged with one that is running or queued). */
+void         sh_monitor_request_check      (ShMonitor            *self,
+                                            ShMonitorReason       reason);
+/* Runs whatever is due at the clock's current time and schedules the rest:
+ * the real timer calls this; a test calls it after moving its clock. */
+void         sh_monitor_run_due            (ShMonitor            *self);
+/* For the resume path and tests: what logind's PrepareForSleep(false) does. */
+void         sh_monitor_resumed            (ShMonitor            *self);
+
+gboolean     sh_monitor_get_checking       (ShMonitor            *self);
+gboolean     sh_monitor_get_network_available (ShMonitor         *self);
+/* Clock time of the last check that reached a verdict; 0 = none yet. */
+gint64       sh_monitor_get_last_checked   (ShMonitor            *self);
+/* Clock time of the next scheduled check (timer, expiry or retry); 0 none. */
+gint64       sh_monitor_get_next_due       (ShMonitor            *self);
+guint        sh_monitor_get_n_failures     (ShMonitor            *self);
+/* The back-off delay in seconds after @n_failures failures, before jitter. */
+guint        sh_monitor_backoff_base       (guint                 n_failures,
+                                            guint                 max_seconds);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* sh-status-bar.c — the offline notice (bound to GNetworkMonitor, as GNOME
+ * Settings' Online Accounts panel does with its banner; AdwBanner is newer
+ * than libadwaita 1.2) and the time of the last check that reached a
+ * verdict. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-status-bar.h"
+#include "sh-window.h"
+
+struct _ShStatusBar
+{
+  GtkWidget    parent_instance;
+
+  GtkRevealer *offline_revealer;
+  GtkRevealer *checked_revealer;
+  GtkLabel    *checked_label;
+  ShManager   *manager;
+  GBinding    *offline_binding;
+  guint        tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (ShStatusBar, sh_status_bar, GTK_TYPE_WIDGET)
+
+char *
+sh_status_bar_format_last_checked (gint64 checked_at,
+                                   gint64 now)
+{
+  gint64 ago = MAX (now - checked_at, 0);
+
+  if (checked_at <= 0)
+    return g_strdup ("");
+  if (ago < 60)
+    return g_strdup (_("Last checked just now"));
+  if (ago < 60 * 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last checked %d minute ago",
+                                         "Last checked %d minutes ago", (int) (ago / 60)),
+                            (int) (ago / 60));
+  if (ago < 24 * 60 * 60)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last checked %d hour ago",
+                                         "Last checked %d hours ago", (int) (ago / 3600)),
+                            (int) (ago / 3600));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last checked %d day ago",
+                                       "Last checked %d days ago", (int) (ago / 86400)),
+                          (int) (ago / 86400));
+}
+
+static gint64
+last_checked (ShManager *manager)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  gint64 last = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          last = MAX (last, sh_token_get_checked_at (token));
+        }
+    }
+  return last;
+}
+
+static void
+update_checked (ShStatusBar *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->manager == NULL)
+    return;
+  text = sh_status_bar_format_last_checked (last_checked (self->manager),
+                                            g_get_real_time () / G_USEC_PER_SEC);
+  gtk_label_set_label (self->checked_label, text);
+  gtk_revealer_set_reveal_child (self->checked_revealer, *text != '\0');
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  update_checked (SH_STATUS_BAR (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+sh_status_bar_set_manager (ShStatusBar *self,
+                           ShManager   *manager)
+{
+  g_return_if_fail (SH_IS_STATUS_BAR (self));
+
+  if (self->manager == manager)
+    return;
+  if (self->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_signal_handlers_disconnect_by_data (sh_manager_get_channels (self->manager), self);
+    }
+  g_set_object (&self->manager, manager);
+  if (manager != NULL)
+    {
+      g_signal_connect_object (manager, "checked", G_CALLBACK (update_checked), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (manager, "notify::loaded", G_CALLBACK (update_checked), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (sh_manager_get_channels (manager), "items-changed",
+                               G_CALLBACK (update_checked), self, G_CONNECT_SWAPPED);
+    }
+  update_checked (self);
+}
+
+/* @monitor: NULL for g_network_monitor_get_default() (tests pass a fake). */
+void
+sh_status_bar_set_network_monitor (ShStatusBar     *self,
+                                   GNetworkMonitor *monitor)
+{
+  g_return_if_fail (SH_IS_STATUS_BAR (self));
+
+  if (self->offline_binding != NULL)
+    g_binding_unbind (self->offline_binding);
+  self->offline_binding =
+    g_object_bind_property (monitor != NULL ? monitor : g_network_monitor_get_default (),
+                            "network-available", self->offline_revealer, "reveal-child",
+                            G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+}
+
+gboolean
+sh_status_bar_get_offline_shown (ShStatusBar *self)
+{
+  g_return_val_if_fail (SH_IS_STATUS_BAR (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->offline_revealer);
+}
+
+const char *
+sh_status_bar_get_last_checked_text (ShStatusBar *self)
+{
+  g_return_val_if_fail (SH_IS_STATUS_BAR (self), NULL);
+  return gtk_label_get_label (self->checked_label);
+}
+
+static void
+on_root_changed (ShStatusBar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root != NULL && SH_IS_WINDOW (root) && self->manager == NULL)
+    sh_status_bar_set_manager (self, sh_window_get_manager (SH_WINDOW (root)));
+}
+
+static void
+sh_status_bar_dispose (GObject *object)
+{
+  ShStatusBar *self = SH_STATUS_BAR (object);
+  GtkWidget *child;
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->offline_binding != NULL)
+    g_binding_unbind (self->offline_binding);
+  self->offline_binding = NULL;
+  sh_status_bar_set_manager (self, NULL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (sh_status_bar_parent_class)->dispose (object);
+}
+
+static void
+sh_status_bar_class_init (ShStatusBarClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = sh_status_bar_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "statusbar");
+}
+
+static void
+sh_status_bar_init (ShStatusBar *self)
+{
+  GtkWidget *box, *image, *label;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+
+  /* Offline: nothing is checked, and no result changes, until it is back. */
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (box, "sh-notice");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Offline"), -1);
+  image = g_object_new (GTK_TYPE_IMAGE, "icon-name", "network-offline-symbolic",
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+  gtk_box_append (GTK_BOX (box), image);
+  label = gtk_label_new (_("Offline. Access tokens are checked again when the network is back; "
+                           "until then the last results stay shown."));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), label);
+  self->offline_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_transition_type (self->offline_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_child (self->offline_revealer, box);
+  gtk_widget_set_parent (GTK_WIDGET (self->offline_revealer), GTK_WIDGET (self));
+  sh_status_bar_set_network_monitor (self, NULL);
+
+  self->checked_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->checked_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->checked_label), "caption");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->checked_label), 6);
+  self->checked_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->checked_revealer, GTK_WIDGET (self->checked_label));
+  gtk_widget_set_parent (GTK_WIDGET (self->checked_revealer), GTK_WIDGET (self));
+
+  /* The window's template builds this before the window has its manager:
+   * look again when shown. */
+  g_signal_connect (self, "notify::root", G_CALLBACK (on_root_changed), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (on_root_changed), NULL);
+  self->tick_id = g_timeout_add_seconds (30, on_tick, self);
+}

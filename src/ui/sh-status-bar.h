@@ -1,0 +1,24 @@
+/* sh-status-bar.h — "Offline" and "Last checked 5 minutes ago" under the
+ * header bar. Finds its manager through the ShWindow it is placed in. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "sh-manager.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_STATUS_BAR (sh_status_bar_get_type ())
+G_DECLARE_FINAL_TYPE (ShStatusBar, sh_status_bar, SH, STATUS_BAR, GtkWidget)
+
+void        sh_status_bar_set_manager       (ShStatusBar *self,
+                                             ShManager   *manager);
+void        sh_status_bar_set_network_monitor (ShStatusBar     *self,
+                                               GNetworkMonitor *monitor);
+gboolean    sh_status_bar_get_offline_shown (ShStatusBar *self);
+/* Text of the last-checked line, "" when nothing was ever checked. */
+const char *sh_status_bar_get_last_checked_text (ShStatusBar *self);
+/* "Last checked 5 minutes ago" for a check at @checked_at seen at @now. */
+char       *sh_status_bar_format_last_checked (gint64 checked_at,
+                                               gint64 now);
+
+G_END_DECLS
