@@ -16,6 +16,7 @@ screenshot="${SOCIALHUB_SCREENSHOT:-$top/socialhub-screenshot.png}"
 ninja -C "$build" >/dev/null
 
 export GSETTINGS_SCHEMA_DIR="$build/data"
+export SOCIALHUB_LOCALEDIR="$build/po"
 app="$build/src/socialhub"
 set --
 if [ -z "${SOCIALHUB_FACEBOOK_APP_ID:-}" ] && [ -z "${SOCIALHUB_X_CLIENT_ID:-}" ] &&

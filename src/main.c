@@ -63,7 +63,10 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build finds its compiled translations through
+   * SOCIALHUB_LOCALEDIR (build/po); an installed one in LOCALEDIR. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOCIALHUB_LOCALEDIR") ? g_getenv ("SOCIALHUB_LOCALEDIR")
+                                                                     : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

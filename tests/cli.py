@@ -71,6 +71,13 @@ check(r.returncode == 0 and "Acme Coffee (Facebook Page): Degraded, 1 of 2 token
       "--list prints a readable summary")
 check("changed their password" in r.stdout, "--list explains why a token died")
 
+# The user's language: German with LANGUAGE=de (translations from the build).
+if os.environ.get("SOCIALHUB_LOCALEDIR"):
+    env = dict(os.environ, XDG_DATA_HOME=home, LANGUAGE="de", LC_ALL="C.UTF-8")
+    r = subprocess.run([SOCIALHUB, "--list"], env=env, capture_output=True, text=True, timeout=20)
+    check(r.returncode == 0 and "Eingeschränkt, 1 von 2 Token gültig" in r.stdout,
+          "--list speaks German with LANGUAGE=de")
+
 r = run("--list", "--json", data_home=fresh_home(None))
 check(r.returncode == 0 and json.loads(r.stdout) == {"channels": []}, "an empty store lists as []")
 
