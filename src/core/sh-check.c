@@ -369,3 +369,122 @@ sh_check_add_granted_finish (ShManager     *manager,
   g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- removing: revoke, then forget ------------------------------------------- */
+
+typedef struct {
+  ShToken *token;
+  char    *warning;
+} RemoveToken;
+
+static void
+remove_token_free (RemoveToken *data)
+{
+  g_clear_object (&data->token);
+  g_free (data->warning);
+  g_free (data);
+}
+
+static void
+on_forgotten (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+forget (GTask *task)
+{
+  RemoveToken *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  sh_manager_remove_token_async (g_task_get_source_object (task), data->token, cancellable,
+                                 on_forgotten, task);
+}
+
+static void
+on_token_revoked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  RemoveToken *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* A network without single-token revocation (Facebook Page tokens:
+   * DELETE /me/permissions would end every token of the person) is
+   * simply forgotten; a revocation that failed is said out loud. */
+  if (!sh_provider_revoke_finish (SH_PROVIDER (source), result, &error) &&
+      !g_error_matches (error, SH_ERROR, SH_ERROR_NOT_AVAILABLE))
+    data->warning = g_strdup_printf (_("%s\nThe token is forgotten here, but it may still be "
+                                       "valid on %s."),
+                                     error->message,
+                                     sh_network_get_display_name (sh_token_get_network (data->token)));
+  forget (task);
+}
+
+static void
+on_secret_for_removal (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  ShManager *manager = g_task_get_source_object (task);
+  RemoveToken *data = g_task_get_task_data (task);
+  g_autoptr(GHashTable) secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, NULL);
+  ShSecret *secret = secrets ? g_hash_table_lookup (secrets, sh_token_get_id (data->token)) : NULL;
+  ShProvider *provider = sh_manager_get_provider (manager, sh_token_get_network (data->token));
+
+  if (secret == NULL || provider == NULL)
+    {
+      forget (task);
+      return;
+    }
+  sh_provider_revoke_async (provider, secret, g_task_get_cancellable (task), on_token_revoked, task);
+}
+
+void
+sh_check_remove_token_async (ShManager           *manager,
+                             ShToken             *token,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+  RemoveToken *data;
+
+  g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (SH_IS_TOKEN (token));
+
+  task = g_task_new (manager, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_check_remove_token_async);
+  data = g_new0 (RemoveToken, 1);
+  data->token = g_object_ref (token);
+  g_task_set_task_data (task, data, (GDestroyNotify) remove_token_free);
+  sh_secret_store_load_async (sh_manager_get_secret_store (manager),
+                              sh_network_to_string (sh_token_get_network (token)),
+                              cancellable, on_secret_for_removal, task);
+}
+
+gboolean
+sh_check_remove_token_finish (ShManager     *manager,
+                              GAsyncResult  *result,
+                              char         **out_warning,
+                              GError       **error)
+{
+  RemoveToken *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, manager), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_warning != NULL)
+    *out_warning = g_steal_pointer (&data->warning);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -38,4 +38,18 @@ ShToken   *sh_check_add_granted_finish (ShManager              *manager,
                                         GAsyncResult           *result,
                                         GError                **error);
 
+/* Removes a token the way a person means it: revoked at the network where
+ * that exists (X), then forgotten. A revocation that fails (the network is
+ * down) does not stop the removal; @out_warning then says that the token
+ * may still be valid there. */
+void       sh_check_remove_token_async  (ShManager           *manager,
+                                         ShToken             *token,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean   sh_check_remove_token_finish (ShManager           *manager,
+                                         GAsyncResult        *result,
+                                         char               **out_warning,
+                                         GError             **error);
+
 G_END_DECLS

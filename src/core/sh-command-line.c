@@ -457,19 +457,23 @@ on_removed (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
 
-  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+  if (!sh_check_remove_token_finish (SH_MANAGER (source), result, &warning, &error))
     {
       fail (task, error, SH_EXIT_FAILURE);
       return;
     }
+  if (warning != NULL)
+    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", warning);
   g_application_command_line_print (data->cmdline, _("Removed the token %s.\n"), data->token_id);
   g_application_command_line_set_exit_status (data->cmdline, 0);
   g_task_return_boolean (task, TRUE);
 }
 
+/* Revoke where the network allows it, then forget (sh-check.c). */
 static void
-forget_token (GTask *task)
+remove_token (GTask *task)
 {
   ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
@@ -484,71 +488,7 @@ forget_token (GTask *task)
       fail (task, error, SH_EXIT_FAILURE);
       return;
     }
-  sh_manager_remove_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
-}
-
-static void
-on_revoked (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  RunData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!sh_provider_revoke_finish (SH_PROVIDER (source), result, &error))
-    {
-      /* A network without revocation (Facebook Page tokens: DELETE
-       * /me/permissions would end every token of the person) is simply
-       * forgotten; a revocation that failed is said out loud. */
-      if (!g_error_matches (error, SH_ERROR, SH_ERROR_NOT_AVAILABLE))
-        g_application_command_line_printerr (data->cmdline,
-          _("socialhub: %s\nThe token is forgotten here, but it may still be valid on %s.\n"),
-          error->message, sh_network_get_display_name (sh_provider_get_network (SH_PROVIDER (source))));
-    }
-  forget_token (task);
-}
-
-static void
-on_secret_for_revoke (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ShManager *manager = g_task_get_source_object (task);
-  RunData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
-  ShToken *token = sh_channel_list_lookup_token (sh_manager_get_channels (manager),
-                                                 data->token_id, NULL);
-  ShSecret *secret = secrets && token ? g_hash_table_lookup (secrets, data->token_id) : NULL;
-  ShProvider *provider = token ? sh_manager_get_provider (manager, sh_token_get_network (token)) : NULL;
-
-  if (secret == NULL || provider == NULL)
-    {
-      forget_token (task);
-      return;
-    }
-  sh_provider_revoke_async (provider, secret, data->cancellable, on_revoked, g_steal_pointer (&task));
-}
-
-/* Revoke where the network allows it, then forget. */
-static void
-remove_token (GTask *task)
-{
-  ShManager *manager = g_task_get_source_object (task);
-  RunData *data = g_task_get_task_data (task);
-  ShToken *token = sh_channel_list_lookup_token (sh_manager_get_channels (manager),
-                                                 data->token_id, NULL);
-
-  if (token == NULL)
-    {
-      forget_token (task);
-      return;
-    }
-  sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_network_to_string (sh_token_get_network (token)),
-                              data->cancellable, on_secret_for_revoke, g_object_ref (task));
+  sh_check_remove_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
 }
 
 static void

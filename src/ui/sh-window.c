@@ -255,15 +255,17 @@ on_token_removed (GObject      *source,
 {
   RemoveData *data = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
 
-  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+  if (!sh_check_remove_token_finish (SH_MANAGER (source), result, &warning, &error))
     {
       if (!g_cancellable_is_cancelled (data->self->cancellable) &&
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         sh_window_add_toast (data->self, error->message);
     }
   else if (!g_cancellable_is_cancelled (data->self->cancellable))
-    sh_window_add_toast (data->self, data->done);
+    /* A failed revocation is worth more than "done": it may still work. */
+    sh_window_add_toast (data->self, warning != NULL ? warning : data->done);
   remove_data_free (data);
 }
 
@@ -298,7 +300,8 @@ on_remove_response (AdwMessageDialog *dialog,
   data->self = g_object_ref (self);
   /* Translators: a toast, e.g. "Removed the access token of Alice Example" */
   data->done = g_strdup_printf (_("Removed the access token of %s"), token_owner_name (token));
-  sh_manager_remove_token_async (self->manager, token, self->cancellable, on_token_removed, data);
+  /* Revoked at the network where that exists (X), then forgotten. */
+  sh_check_remove_token_async (self->manager, token, self->cancellable, on_token_removed, data);
 }
 
 /* GTK 4.8 names a button with a mnemonic after both its raw label and its
