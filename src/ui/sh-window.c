@@ -529,6 +529,21 @@ on_debug_realize (GtkWidget *widget)
                            G_CALLBACK (on_debug_after_paint), widget, 0);
 }
 
+/* The Sandbox menu lives on the application (sh-sandbox-menu.c). Without
+ * the emulator's world (a test window) the badge stays, with nothing to
+ * break. */
+static void
+on_application_set (ShWindow   *self,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  GMenuModel *menu = app ? g_object_get_data (G_OBJECT (app), "sh-sandbox-menu") : NULL;
+
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->sandbox_badge), menu);
+  gtk_widget_set_sensitive (self->sandbox_badge, menu != NULL);
+}
+
 static void
 sh_window_constructed (GObject *object)
 {
@@ -542,17 +557,12 @@ sh_window_constructed (GObject *object)
 
   if (sh_manager_get_sandbox (self->manager))
     {
-      GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-      GMenuModel *menu = app ? g_object_get_data (G_OBJECT (app), "sh-sandbox-menu") : NULL;
-
       adw_window_title_set_subtitle (self->window_title, _("Sandbox"));
       gtk_widget_set_visible (self->sandbox_badge, TRUE);
-      /* Without the emulator's world (a test window) the badge stays, with
-       * nothing to break. */
-      if (menu != NULL)
-        gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->sandbox_badge), menu);
-      else
-        gtk_widget_set_sensitive (self->sandbox_badge, FALSE);
+      /* "application" is an ordinary property: g_object_new sets it after
+       * constructed(), so the menu is looked up when it arrives. */
+      g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
+      on_application_set (self, NULL, NULL);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (group_order); i++)
