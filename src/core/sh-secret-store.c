@@ -10,6 +10,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+/* The by-path calls (secret-paths.h) are behind this guard in libsecret;
+ * they have kept their signatures since 0.16 (2013), and the fast load
+ * below needs them. */
+#define SECRET_API_SUBJECT_TO_CHANGE 1
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -22,6 +26,7 @@
 #define ATTR_NETWORK       "network"
 #define ATTR_VERSION       "format-version"
 #define ATTR_SCOPE         "store"
+#define ITEM_INTERFACE     "org.freedesktop.Secret.Item"
 
 struct _ShSecretStore
 {
@@ -290,65 +295,244 @@ on_cleared (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* ---- reading many items ----------------------------------------------- *
+ *
+ * secret_service_search() makes one SecretItem proxy per item (a GetAll and a
+ * match rule each) before it reads the secrets: at a thousand items that is
+ * slower than a thousand single lookups. So we talk to the service by object
+ * path: one SearchItems, one GetSecrets for the unlocked items, and the token
+ * id from each secret's text. Only items that do not carry it (written by an
+ * older SocialHub) or that are locked while we only list ids cost a property
+ * read each, all sent at once.
+ */
+
+typedef struct {
+  GHashTable *table;        /* token id -> ShSecret (OP_LOAD) or itself (OP_LIST_IDS) */
+  GHashTable *unnamed;      /* object path -> ShSecret or NULL: token id to be read */
+  guint       pending;      /* attribute reads in flight */
+  GError     *error;        /* first failure of an attribute read */
+} Reading;
+
 static void
-on_searched (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+reading_free (Reading *reading)
+{
+  g_clear_pointer (&reading->table, g_hash_table_unref);
+  g_clear_pointer (&reading->unnamed, g_hash_table_unref);
+  g_clear_error (&reading->error);
+  g_free (reading);
+}
+
+static void
+secret_free0 (gpointer secret)
+{
+  if (secret != NULL)
+    sh_secret_free (secret);
+}
+
+static void
+reading_add (Reading    *reading,
+             OpKind      kind,
+             const char *token_id,
+             ShSecret   *secret)
+{
+  if (kind == OP_LIST_IDS)
+    {
+      g_hash_table_add (reading->table, g_strdup (token_id));
+      g_clear_pointer (&secret, sh_secret_free);
+    }
+  else
+    g_hash_table_replace (reading->table, g_strdup (token_id), secret);
+}
+
+static void
+reading_return (GTask *task)
+{
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
+
+  if (reading->error != NULL)
+    op_return_error (task, reading->error);
+  else
+    g_task_return_pointer (task, g_hash_table_ref (reading->table),
+                           (GDestroyNotify) g_hash_table_unref);
+}
+
+typedef struct {
+  GTask *task;
+  char  *path;
+} AttributeRead;
+
+static void
+on_attributes (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AttributeRead *read = user_data;
+  g_autoptr(GTask) task = read->task;
+  g_autofree char *path = read->path;
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_free (read);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply != NULL)
+    {
+      g_autoptr(GVariant) boxed = NULL;
+      g_autoptr(GVariant) attributes = NULL;
+      const char *token_id = NULL;
+
+      g_variant_get (reply, "(v)", &boxed);
+      if (g_variant_is_of_type (boxed, G_VARIANT_TYPE ("a{ss}")))
+        {
+          attributes = g_steal_pointer (&boxed);
+          g_variant_lookup (attributes, ATTR_TOKEN_ID, "&s", &token_id);
+        }
+      if (token_id != NULL)
+        {
+          ShSecret *secret = NULL;
+
+          g_hash_table_steal_extended (reading->unnamed, path, NULL, (gpointer *) &secret);
+          reading_add (reading, op->kind, token_id, secret);
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           error->domain != G_DBUS_ERROR ||
+           (error->code != G_DBUS_ERROR_UNKNOWN_METHOD &&
+            error->code != G_DBUS_ERROR_UNKNOWN_OBJECT))
+    {
+      /* The service failed or we gave up: the whole read fails. An item
+       * that vanished between search and read is simply not there. */
+      if (reading->error == NULL)
+        reading->error = g_steal_pointer (&error);
+    }
+
+  if (--reading->pending == 0)
+    reading_return (task);
+}
+
+/* Reads the token-id attribute of every item in reading->unnamed, then
+ * returns. */
+static void
+read_unnamed (GTask         *task,
+              SecretService *service)
+{
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
+  Op *op = g_task_get_task_data (task);
+  GDBusConnection *bus = g_dbus_proxy_get_connection (G_DBUS_PROXY (service));
+  const char *name = g_dbus_proxy_get_name (G_DBUS_PROXY (service));
+  GHashTableIter iter;
+  gpointer path;
+
+  if (g_hash_table_size (reading->unnamed) == 0)
+    {
+      reading_return (task);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, reading->unnamed);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      AttributeRead *read = g_new0 (AttributeRead, 1);
+
+      read->task = g_object_ref (task);
+      read->path = g_strdup (path);
+      reading->pending++;
+      g_dbus_connection_call (bus, name, path, "org.freedesktop.DBus.Properties", "Get",
+                              g_variant_new ("(ss)", ITEM_INTERFACE, "Attributes"),
+                              G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                              op->inner, on_attributes, read);
+    }
+}
+
+static void
+on_secrets (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) table = NULL;
+  g_autoptr(GHashTable) values = NULL;
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
   Op *op = g_task_get_task_data (task);
-  GList *items;
+  GHashTableIter iter;
+  gpointer path, value;
 
-  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
-  if (error != NULL)
+  values = secret_service_get_secrets_for_dbus_paths_finish (SECRET_SERVICE (source), result,
+                                                             &error);
+  if (values == NULL)
     {
       op_return_error (task, error);
       return;
     }
 
-  if (op->kind == OP_LOAD)
-    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                   (GDestroyNotify) sh_secret_free);
-  else
-    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (GList *l = items; l != NULL; l = l->next)
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &path, &value))
     {
-      SecretItem *item = l->data;
-      g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
-      const char *token_id = g_hash_table_lookup (attributes, ATTR_TOKEN_ID);
-      g_autoptr(SecretValue) value = NULL;
       g_autoptr(GError) parse_error = NULL;
+      g_autofree char *token_id = NULL;
       ShSecret *secret;
 
-      if (token_id == NULL)
-        continue;
-      if (op->kind == OP_LIST_IDS)
-        {
-          g_hash_table_add (table, g_strdup (token_id));
-          continue;
-        }
-      if (secret_item_get_locked (item))
-        {
-          g_list_free_full (items, g_object_unref);
-          g_task_return_error (task, keyring_locked ());
-          return;
-        }
-      value = secret_item_get_secret (item);
-      if (value == NULL)
-        continue;
-      secret = sh_secret_from_json (secret_value_get_text (value), &parse_error);
+      secret = sh_secret_from_json (secret_value_get_text (value), &token_id, &parse_error);
       if (secret == NULL)
         {
-          g_warning ("Keyring item of token %s is unreadable: %s", token_id, parse_error->message);
+          /* Not ours to read (or damaged): the token reads "secret missing". */
+          g_warning ("Keyring item %s is unreadable: %s", (char *) path, parse_error->message);
           continue;
         }
-      g_hash_table_replace (table, g_strdup (token_id), secret);
+      if (token_id != NULL)
+        reading_add (reading, op->kind, token_id, secret);
+      else
+        g_hash_table_insert (reading->unnamed, g_strdup (path), secret);
     }
-  g_list_free_full (items, g_object_unref);
-  g_task_return_pointer (task, g_steal_pointer (&table), (GDestroyNotify) g_hash_table_unref);
+  read_unnamed (task, SECRET_SERVICE (source));
+}
+
+static void
+on_paths (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+  Op *op = g_task_get_task_data (task);
+  SecretService *service = SECRET_SERVICE (source);
+  Reading *reading;
+
+  if (!secret_service_search_for_dbus_paths_finish (service, result, &unlocked, &locked, &error))
+    {
+      op_return_error (task, error);
+      return;
+    }
+  if (op->kind == OP_LOAD && locked != NULL && locked[0] != NULL)
+    {
+      g_task_return_error (task, keyring_locked ());
+      return;
+    }
+
+  reading = g_new0 (Reading, 1);
+  if (op->kind == OP_LOAD)
+    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sh_secret_free);
+  else
+    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reading->unnamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, secret_free0);
+  g_object_set_data_full (G_OBJECT (task), "sh-reading", reading, (GDestroyNotify) reading_free);
+
+  /* Locked items cannot give their secret; listing their ids needs only
+   * their attributes. */
+  for (guint i = 0; locked != NULL && locked[i] != NULL; i++)
+    g_hash_table_insert (reading->unnamed, g_strdup (locked[i]), NULL);
+
+  if (unlocked == NULL || unlocked[0] == NULL)
+    {
+      read_unnamed (task, service);
+      return;
+    }
+  secret_service_get_secrets_for_dbus_paths (service, (const char **) unlocked, op->inner,
+                                             on_secrets, g_steal_pointer (&task));
 }
 
 static void
@@ -420,14 +604,9 @@ on_service (GObject      *source,
       break;
 
     case OP_LOAD:
-      secret_service_search (service, &token_schema, op->attributes,
-                             SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-                             op->inner, on_searched, g_steal_pointer (&task));
-      break;
-
     case OP_LIST_IDS:
-      secret_service_search (service, &token_schema, op->attributes, SECRET_SEARCH_ALL,
-                             op->inner, on_searched, g_steal_pointer (&task));
+      secret_service_search_for_dbus_paths (service, &token_schema, op->attributes, op->inner,
+                                            on_paths, g_steal_pointer (&task));
       break;
 
     case OP_DELETE:
@@ -470,7 +649,7 @@ sh_secret_store_store_async (ShSecretStore       *self,
   op->label = g_strdup_printf (_("SocialHub access token of %s (%s)"),
                                sh_token_get_owner_name (token) ?: _("unknown owner"),
                                sh_network_get_display_name (sh_token_get_network (token)));
-  op->secret_json = sh_secret_to_json (secret);
+  op->secret_json = sh_secret_to_json (secret, sh_token_get_id (token));
   op_connect (task);
 }
 

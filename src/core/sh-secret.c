@@ -57,8 +57,12 @@ sh_secret_free (ShSecret *secret)
   g_free (secret);
 }
 
+/* TOKEN_ID goes into the item's text too (it is no secret): then one
+ * GetSecrets call tells which token each secret belongs to, without one
+ * D-Bus round trip per item to read its attributes. */
 char *
-sh_secret_to_json (const ShSecret *secret)
+sh_secret_to_json (const ShSecret *secret,
+                   const char     *token_id)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -68,6 +72,11 @@ sh_secret_to_json (const ShSecret *secret)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, SH_SECRET_FORMAT_VERSION);
+  if (token_id != NULL)
+    {
+      json_builder_set_member_name (builder, "token_id");
+      json_builder_add_string_value (builder, token_id);
+    }
   json_builder_set_member_name (builder, "access_token");
   json_builder_add_string_value (builder, secret->access_token);
   if (secret->refresh_token != NULL)
@@ -83,8 +92,11 @@ sh_secret_to_json (const ShSecret *secret)
   return json_to_string (root, FALSE);
 }
 
+/* TOKEN_ID (may be NULL) receives the token id the text names, or NULL
+ * for items written before it was kept there. */
 ShSecret *
 sh_secret_from_json (const char  *json,
+                     char       **token_id,
                      GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -133,6 +145,14 @@ sh_secret_from_json (const char  *json,
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
       json_node_get_value_type (node) == G_TYPE_INT64)
     expires_at = json_node_get_int (node);
+
+  if (token_id != NULL)
+    {
+      node = json_object_get_member (object, "token_id");
+      *token_id = (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+                   json_node_get_value_type (node) == G_TYPE_STRING)
+                    ? g_strdup (json_node_get_string (node)) : NULL;
+    }
 
   return sh_secret_new (access_token, refresh_token, expires_at);
 }

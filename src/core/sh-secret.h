@@ -24,8 +24,10 @@ ShSecret  *sh_secret_new        (const char     *access_token,
                                  gint64          expires_at);
 ShSecret  *sh_secret_copy       (const ShSecret *secret);
 void       sh_secret_free       (ShSecret       *secret);
-char      *sh_secret_to_json    (const ShSecret *secret);
+char      *sh_secret_to_json    (const ShSecret *secret,
+                                 const char     *token_id);
 ShSecret  *sh_secret_from_json  (const char     *json,
+                                 char          **token_id,
                                  GError        **error);
 char      *sh_secret_redact     (const char     *token);
 
