@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "sh-add-token-dialog.h"
-#include "sh-channel-group.h"
+#include "sh-channel-sections.h"
 #include "sh-channel-row.h"
 #include "sh-manager.h"
 #include "sh-providers.h"
@@ -107,21 +107,19 @@ row_has_token (GtkWidget *widget,
 }
 
 static gboolean
-group_has_state (GtkWidget *widget,
-                 gpointer   state)
+status_has_title (GtkWidget *widget,
+                  gpointer   title)
 {
-  return sh_channel_group_get_state (SH_CHANNEL_GROUP (widget)) == (ShChannelState) GPOINTER_TO_INT (state);
+  return g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
 }
 
-static GtkWidget *
-find_group (Fixture        *fixture,
-            ShChannelState  state)
+/* How many channels the list shows in the section of STATE. */
+static guint
+section_size (Fixture        *fixture,
+              ShChannelState  state)
 {
-  GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), SH_TYPE_CHANNEL_GROUP,
-                                  group_has_state, GINT_TO_POINTER (state));
-
-  g_assert_nonnull (group);
-  return group;
+  return g_list_model_get_n_items (sh_channel_sections_get_section (
+    sh_window_get_sections (fixture->window), state));
 }
 
 static ShChannelRow *
@@ -130,6 +128,45 @@ find_channel_row (Fixture   *fixture,
 {
   return (ShChannelRow *) find_widget (GTK_WIDGET (fixture->window), SH_TYPE_CHANNEL_ROW,
                                        row_has_channel, channel);
+}
+
+/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its badge. */
+static const char *
+row_text (ShChannelRow *row,
+          guint         n)
+{
+  GtkWidget *label = find_widget (GTK_WIDGET (row), GTK_TYPE_LABEL, NULL, NULL);
+
+  for (guint i = 0; i < n && label != NULL; i++)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (label);
+
+      /* The title and summary share a box; the badge is that box's sibling. */
+      label = next != NULL ? next
+                           : find_widget (gtk_widget_get_next_sibling (gtk_widget_get_parent (label)),
+                                          GTK_TYPE_LABEL, NULL, NULL);
+    }
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* The row's big button: what a person presses, what a screen reader names. */
+static GtkWidget *
+row_button (ShChannelRow *row)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON, NULL, NULL);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* Opens a channel's page the way its row's button does. */
+static void
+open_channel (Fixture   *fixture,
+              ShChannel *channel)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-channel",
+                                             "s", sh_channel_get_id (channel)));
 }
 
 static ShTokenRow *
@@ -158,20 +195,34 @@ visible_page (Fixture *fixture)
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
-/* The state of the group a channel's row is shown in, -1 if it is not shown. */
+/* The state of the section a channel's row is shown in, -1 if no row shows
+ * it on screen. The list is lazy: a row exists once it has been laid out. */
 static int
 shown_state (Fixture   *fixture,
              ShChannel *channel)
 {
+  static const ShChannelState states[] = {
+    SH_CHANNEL_STATE_DISCONNECTED, SH_CHANNEL_STATE_DEGRADED,
+    SH_CHANNEL_STATE_UNKNOWN, SH_CHANNEL_STATE_CONNECTED,
+  };
   ShChannelRow *row = find_channel_row (fixture, channel);
-  GtkWidget *group;
 
-  if (row == NULL || !gtk_widget_is_visible (GTK_WIDGET (row)))
+  if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)))
     return -1;
-  group = gtk_widget_get_ancestor (GTK_WIDGET (row), SH_TYPE_CHANNEL_GROUP);
-  g_assert_nonnull (group);
-  g_assert_true (gtk_widget_get_visible (group));
-  return sh_channel_group_get_state (SH_CHANNEL_GROUP (group));
+  for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+    {
+      GListModel *section = sh_channel_sections_get_section (sh_window_get_sections (fixture->window),
+                                                             states[s]);
+
+      for (guint i = 0; i < g_list_model_get_n_items (section); i++)
+        {
+          g_autoptr(ShChannel) shown = g_list_model_get_item (section, i);
+
+          if (shown == channel)
+            return states[s];
+        }
+    }
+  return -2;
 }
 
 static void
@@ -396,6 +447,7 @@ test_groups (Fixture       *fixture,
   ShToken *alice, *bob, *carol;
   ShChannelRow *row;
   ShTokenRow *token_row;
+  GtkWidget *search;
   g_autofree char *bob_label = NULL;
 
   load_manager (fixture);
@@ -412,19 +464,31 @@ test_groups (Fixture       *fixture,
   add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
 
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
-  g_assert_cmpint (shown_state (fixture, acme), ==, SH_CHANNEL_STATE_DEGRADED);
-  g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
-  g_assert_cmpint (shown_state (fixture, fresh), ==, SH_CHANNEL_STATE_UNKNOWN);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DEGRADED);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  WAIT_UNTIL (shown_state (fixture, fresh) == SH_CHANNEL_STATE_UNKNOWN);
 
   row = find_channel_row (fixture, acme);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Acme Coffee");
-  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, "1 of 2 tokens valid");
-  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
+  g_assert_cmpstr (row_text (row, 0), ==, "Acme Coffee");
+  g_assert_cmpstr (row_text (row, 1), ==, "1 of 2 tokens valid");
+  g_assert_cmpstr (row_text (row, 2), ==, "Degraded");
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid");
-  /* A markup character in a name is escaped, not parsed. */
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_channel_row (fixture, bakery))),
-                   ==, "Bakery &amp; Sons");
+  /* A markup character in a name is shown as it is. */
+  g_assert_cmpstr (row_text (find_channel_row (fixture, bakery), 0), ==, "Bakery & Sons");
+  /* The list holds rows for what it shows, none for tokens. */
+  g_assert_null (find_token_row (fixture, bob));
 
+  save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Pressing the row opens the channel's page, with its tokens. */
+  open_channel (fixture, acme);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "channel") == 0);
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (find_token_row (fixture, bob))));
   token_row = find_token_row (fixture, bob);
   g_assert_nonnull (token_row);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (token_row)), ==, "Bob Example");
@@ -437,30 +501,39 @@ test_groups (Fixture       *fixture,
 
   /* A check that could not reach the network keeps the last verdict and
    * says why there is no newer one. */
+  save_screenshot (GTK_WIDGET (fixture->window), "window-channel.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-channel-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
   sh_token_mark_unknown (carol, SH_TOKEN_REASON_OFFLINE);
-  g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
+  open_channel (fixture, bakery);
+  WAIT_UNTIL (find_token_row (fixture, carol) != NULL);
+  g_assert_null (find_token_row (fixture, bob));
   token_row = find_token_row (fixture, carol);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==,
                    "Valid\nNot checked: this computer is offline.\nExpires in 40 days");
-
-  save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  /* Back to the list: the channel is still where it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  open_channel (fixture, acme);
 
   /* Bob adds a new token: the channel moves to Connected, and what the row
    * says, to eyes and to a screen reader, follows. */
   sh_token_apply_verdict (bob, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE,
                           g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
-  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
-  row = find_channel_row (fixture, acme);
-  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, "2 of 2 tokens valid");
-  gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Acme Coffee, Facebook Page, Connected, 2 of 2 tokens valid");
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL);
   gtk_test_accessible_assert_property (find_token_row (fixture, bob), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Token of Bob Example: Valid");
-  /* Nothing is degraded any more: that group hides. */
-  g_assert_false (gtk_widget_get_visible (find_group (fixture, SH_CHANNEL_STATE_DEGRADED)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
+  row = find_channel_row (fixture, acme);
+  g_assert_cmpstr (row_text (row, 1), ==, "2 of 2 tokens valid");
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Acme Coffee, Facebook Page, Connected, 2 of 2 tokens valid");
+  /* Nothing is degraded any more: that section (and its heading) goes. */
+  g_assert_cmpuint (section_size (fixture, SH_CHANNEL_STATE_DEGRADED), ==, 0);
 
   /* Both tokens die: disconnected, first group, and the row's text says so. */
   sh_token_apply_verdict (alice, SH_TOKEN_STATE_EXPIRED, SH_TOKEN_REASON_EXPIRED,
@@ -469,15 +542,38 @@ test_groups (Fixture       *fixture,
   sh_token_apply_verdict (bob, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_CHECKPOINT,
                           g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
+  open_channel (fixture, acme);
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL);
   token_row = find_token_row (fixture, bob);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)),
                                    "Invalid — Facebook locked"));
+  /* Escape goes back, as in every GNOME app with pages. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
 
-  /* Renaming re-sorts within the group; removing every channel shows the
+  /* Search by name: only what matches, whatever the case; nothing found
+   * says so; an empty search shows all again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL));
+  search = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_assert_nonnull (search);
+  WAIT_UNTIL (gtk_widget_get_mapped (search));
+  gtk_editable_set_text (GTK_EDITABLE (search), "BAKERY");
+  WAIT_UNTIL (shown_state (fixture, acme) == -1 && shown_state (fixture, fresh) == -1);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-search.png");
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such channel");
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, status_has_title,
+                           "No Channel Found") != NULL &&
+              gtk_widget_get_mapped (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE,
+                                                  status_has_title, "No Channel Found")));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED &&
+              shown_state (fixture, fresh) == SH_CHANNEL_STATE_UNKNOWN);
+
+  /* Renaming re-sorts within the section; removing every channel shows the
    * empty state again. */
   sh_channel_set_name (acme, "Acme Roasters");
-  WAIT_UNTIL (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_channel_row (fixture, acme))),
-                         "Acme Roasters") == 0);
+  WAIT_UNTIL (g_strcmp0 (row_text (find_channel_row (fixture, acme), 0), "Acme Roasters") == 0);
   sh_channel_list_remove (sh_manager_get_channels (fixture->manager), acme);
   sh_channel_list_remove (sh_manager_get_channels (fixture->manager), bakery);
   sh_channel_list_remove (sh_manager_get_channels (fixture->manager), fresh);
@@ -979,7 +1075,6 @@ test_paste_check_remove (Fixture       *fixture,
   g_assert_cmpint (sh_token_get_reason (alice), ==, SH_TOKEN_REASON_PASSWORD_CHANGED);
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
   g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_channel_row (fixture, bakery)), TRUE);
   save_screenshot (GTK_WIDGET (fixture->window), "window-checked.png");
   /* A narrow window (a phone, half a small screen): a mapped window keeps
    * its size, so show it again at the new one. */

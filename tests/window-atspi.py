@@ -6,8 +6,11 @@
 # Writes a data file with two channels into a temporary XDG_DATA_HOME, puts
 # their tokens' secrets into the keyring (the application drops tokens whose
 # secret is missing), starts SocialHub, and checks over AT-SPI that:
-#   - the channel row is announced with its name, network, state and summary;
-#   - each token row is announced with its owner, state and reason;
+#   - the channel row is a push button announced with its name, network,
+#     state and summary; pressing it opens the channel's page, where each
+#     token row is announced with its owner, state and reason, and "Back"
+#     returns to the list;
+#   - searching "bak" leaves only Bakery & Sons in the list;
 #   - the "Add Channel" button works through the action interface and opens
 #     the dialog, which (no network reachable here) offers "Try Again".
 # A screenshot of the screen goes to $SH_TEST_ARTIFACT_DIR (or the temporary
@@ -255,27 +258,71 @@ def check_window(process, tmp, artifacts):
     app = wait_for('SocialHub on the accessibility bus', app_ready)
     log(f'Found application {safe_name(app)!r}')
 
+    def channel_row_nodes():
+        return find_all(app, lambda n: safe_name(n) == EXPECTED_NAMES[0]
+                        and safe_role(n) == 'push button')
+
     def channel_row():
-        rows = find_all(app, lambda n: safe_name(n) == EXPECTED_NAMES[0])
+        rows = channel_row_nodes()
         return rows[0] if rows else None
 
+    def press(name, role='push button'):
+        nodes = [n for n in find_all(app, lambda n: safe_name(n) == name and safe_role(n) == role)]
+        nodes = [n for n in nodes if is_showing(n)] or nodes
+        if not nodes:
+            raise Failure(f'no {role} named {name!r}')
+        action = nodes[0].queryAction()
+        names = [action.getName(i) for i in range(action.nActions)]
+        for wanted in ('click', 'activate', 'press', 'toggle'):
+            if wanted in names:
+                action.doAction(names.index(wanted))
+                return
+        raise Failure(f'{name!r} has no click action (has {names})')
+
+    def named(name):
+        return lambda: find_all(app, lambda n: safe_name(n) == name)
+
     try:
+        # The list: one push button per channel, named with all its row says.
         wait_for(f'a row named {EXPECTED_NAMES[0]!r}', channel_row)
-        for name in EXPECTED_NAMES[1:]:
-            if not find_all(app, lambda n, name=name: safe_name(n) == name):
-                raise Failure(f'no accessible named {name!r}')
-        bob = find_all(app, lambda n: safe_name(n).startswith(BOB_PREFIX))
-        if not bob:
-            raise Failure(f'no accessible whose name starts with {BOB_PREFIX!r}')
+        wait_for(f'a row named {EXPECTED_NAMES[1]!r}', named(EXPECTED_NAMES[1]), timeout=5)
+        screenshot(artifacts, 'window-atspi.png')
+
+        # Its tokens are on the channel's page, opened by pressing the row.
+        press(EXPECTED_NAMES[0])
+        wait_for(f'a token row named {EXPECTED_NAMES[2]!r}', named(EXPECTED_NAMES[2]))
+        bob = wait_for(f'a token row starting with {BOB_PREFIX!r}',
+                       lambda: find_all(app, lambda n: safe_name(n).startswith(BOB_PREFIX)))
         log(f'Token row announced as {safe_name(bob[0])!r}')
+        wait_for('"Add Access Token to Acme Coffee"', named('Add Access Token to Acme Coffee'))
+        screenshot(artifacts, 'window-atspi-channel.png')
+        press('Back to All Channels')
+
+        def back_on_list():
+            # GTK 4.8 sets no "showing"; a hidden button loses "visible".
+            back = find_all(app, lambda n: safe_name(n) == 'Back to All Channels')
+            return not any(n.getState().contains(pyatspi.STATE_VISIBLE) for n in back)
+        wait_for('the list again', back_on_list)
+
+        # Search: only Bakery & Sons is left for "bak".
+        press('Search Channels')  # a toggle button; GTK 4.8 says push button
+        entry = wait_for('the search field',
+                         lambda: [n for n in find_all(app, lambda n: safe_name(n) ==
+                                                      'Search channels by name')
+                                  if 'EditableText' in n.get_interfaces()])
+        entry[0].queryEditableText().setTextContents('bak')
+        wait_for('Acme Coffee to leave the list', lambda: not channel_row_nodes())
+        if not find_all(app, lambda n: safe_name(n) == EXPECTED_NAMES[1]):
+            raise Failure('the search hid Bakery & Sons too')
+        screenshot(artifacts, 'window-atspi-search.png')
+        entry[0].queryEditableText().setTextContents('')
+        wait_for('Acme Coffee back in the list', channel_row)
     except Failure:
         with open(os.path.join(artifacts, 'window-atspi-tree.txt'), 'w') as f:
             dump(app, f)
         log('Accessible tree written to window-atspi-tree.txt')
         screenshot(artifacts, 'window-atspi-failure.png')
         raise
-
-    screenshot(artifacts, 'window-atspi.png')
 
     # The header bar's icon button. (The empty state's "Add Channel" button is
     # in the tree too, on a hidden page; GTK 4.8 sets no "showing" state to

@@ -15,6 +15,7 @@
 #include "sh-manager.h"
 #include "sh-monitor.h"
 #include "sh-notifier.h"
+#include "sh-preferences-window.h"
 #include "sh-sandbox-menu.h"
 #include "sh-sandbox-server.h"
 #include "sh-window.h"
@@ -164,6 +165,10 @@ sh_application_startup (GApplication *app)
   ShApplication *self = SH_APPLICATION (app);
   g_autofree char *data_dir = sh_manager_default_data_dir (self->sandbox);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  /* window.close is GtkWindow's own action: an application accelerator
+   * reaches every window of the application, Preferences too. */
+  static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (sh_application_parent_class)->startup (app);
 
@@ -203,6 +208,13 @@ sh_application_startup (GApplication *app)
       }
   }
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  /* Without the schema (an uninstalled build) there is nothing to show. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
+                                                                            "preferences")),
+                               self->settings != NULL);
 
   /* Loaded once, early: the window shows the channels as soon as they are read. */
   sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded,
@@ -311,6 +323,34 @@ show_about (GSimpleAction *action,
                          NULL);
 }
 
+/* app.preferences: one Preferences window at a time, over the main window;
+ * asked for again, the open one comes forward. */
+static void
+show_preferences (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ShApplication *self = SH_APPLICATION (user_data);
+  GtkWindow *parent;
+  GtkWidget *preferences;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SH_IS_PREFERENCES_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  /* The main window first, for Preferences to sit on; there may be none
+   * when the action comes over D-Bus while running in the background. */
+  g_application_activate (G_APPLICATION (self));
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  preferences = sh_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static void
 quit_app (GSimpleAction *action,
           GVariant      *parameter,
@@ -365,6 +405,7 @@ add_token (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
   { .name = "add-token", .activate = add_token, .parameter_type = "s" },
+  { .name = "preferences", .activate = show_preferences },
   { .name = "quit", .activate = quit_app },
 };
 

@@ -1,16 +1,18 @@
-/* sh-channel-row.h — a channel, its health, and its tokens when expanded. */
+/* sh-channel-row.h — one line of the channel list: a channel and its health. */
 #pragma once
 
-#include <adwaita.h>
+#include <gtk/gtk.h>
 
 #include "sh-channel.h"
 
 G_BEGIN_DECLS
 
 #define SH_TYPE_CHANNEL_ROW (sh_channel_row_get_type ())
-G_DECLARE_FINAL_TYPE (ShChannelRow, sh_channel_row, SH, CHANNEL_ROW, AdwExpanderRow)
+G_DECLARE_FINAL_TYPE (ShChannelRow, sh_channel_row, SH, CHANNEL_ROW, GtkBox)
 
-GtkWidget *sh_channel_row_new         (ShChannel    *channel);
+GtkWidget *sh_channel_row_new         (void);
 ShChannel *sh_channel_row_get_channel (ShChannelRow *self);
+void       sh_channel_row_set_channel (ShChannelRow *self,
+                                       ShChannel    *channel);
 
 G_END_DECLS

@@ -3,11 +3,15 @@
  * The window may open before the manager has loaded the data file, so it
  * follows the manager's "loaded" and the channel list rather than reading
  * them once: a spinner while loading, an explanation when there is nothing,
- * otherwise one group per channel state, the channels needing action first.
+ * otherwise the channels by health, the ones needing action first, in a list
+ * that builds only the rows on screen (sh-channel-list-view.c), with a
+ * search by name. A channel opens on a page of its own with its tokens.
  *
- * Its actions: win.add-channel and win.add-token(channel id) open the "Add
- * Channel" dialog, win.remove-token(token id) asks and removes, and
- * win.check-now checks every token; results come back as toasts.
+ * Its actions: win.show-channel(channel id) and win.back move between the
+ * list and a channel's page, win.search shows the search field,
+ * win.add-channel and win.add-token(channel id) open the "Add Channel"
+ * dialog, win.remove-token(token id) asks and removes, and win.check-now
+ * checks every token; results come back as toasts.
  */
 #include "config.h"
 
@@ -18,27 +22,20 @@
 #include <glib/gi18n.h>
 
 #include "sh-add-token-dialog.h"
-#include "sh-channel-group.h"
+#include "sh-channel-display.h"
+#include "sh-channel-list-view.h"
+#include "sh-channel-page.h"
+#include "sh-channel-sections.h"
 #include "sh-check.h"
 #include "sh-status-bar.h"
 #include "sh-window.h"
-
-/* Worst first: what needs a person's action is what they see first. */
-static const ShChannelState group_order[] = {
-  SH_CHANNEL_STATE_DISCONNECTED,
-  SH_CHANNEL_STATE_DEGRADED,
-  SH_CHANNEL_STATE_UNKNOWN,
-  SH_CHANNEL_STATE_CONNECTED,
-};
 
 struct _ShWindow
 {
   AdwApplicationWindow  parent_instance;
 
   ShManager            *manager;
-  /* Channels whose "state" and "name" we listen to (a set, keys reffed). */
-  GHashTable           *watched;
-  ShChannelGroup       *groups[G_N_ELEMENTS (group_order)];
+  ShChannelSections    *sections;
   /* Fires when the window closes: nothing started here calls back into it. */
   GCancellable         *cancellable;
   gboolean              checking;
@@ -48,7 +45,13 @@ struct _ShWindow
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;
-  GtkBox               *groups_box;
+  GtkStack             *list_stack;
+  AdwBin               *list_bin;
+  GtkSearchBar         *search_bar;
+  GtkEditable          *search_entry;
+  GtkWidget            *search_button;
+  GtkWidget            *back_button;
+  ShChannelPage        *channel_page;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *check_button;
   GtkStack             *check_stack;
@@ -69,55 +72,37 @@ static void
 update_view (ShWindow *self)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+  ShChannel *shown = sh_channel_page_get_channel (self->channel_page);
   const char *page;
+  gboolean on_channel;
 
-  if (g_list_model_get_n_items (channels) > 0)
+  /* A channel whose last token was removed has left the list: its page goes. */
+  if (shown != NULL &&
+      sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                              sh_channel_get_id (shown)) != shown)
+    {
+      sh_channel_page_set_channel (self->channel_page, NULL);
+      shown = NULL;
+    }
+
+  if (shown != NULL)
+    page = "channel";
+  else if (g_list_model_get_n_items (channels) > 0)
     page = "list";
   else if (sh_manager_get_loaded (self->manager))
     page = "empty";
   else
     page = "loading";
-
   gtk_stack_set_visible_child_name (self->stack, page);
-}
 
-static void
-on_channel_state (ShChannel  *channel,
-                  GParamSpec *pspec,
-                  ShWindow   *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
-    sh_channel_group_refilter (self->groups[i]);
-}
-
-static void
-on_channel_name (ShChannel  *channel,
-                 GParamSpec *pspec,
-                 ShWindow   *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
-    sh_channel_group_resort (self->groups[i]);
-}
-
-static void
-watch_channel (ShWindow  *self,
-               ShChannel *channel)
-{
-  if (g_hash_table_contains (self->watched, channel))
-    return;
-
-  g_hash_table_add (self->watched, g_object_ref (channel));
-  g_signal_connect (channel, "notify::state", G_CALLBACK (on_channel_state), self);
-  g_signal_connect (channel, "notify::name", G_CALLBACK (on_channel_name), self);
-}
-
-static gboolean
-unwatch_channel (gpointer key,
-                 gpointer value,
-                 gpointer user_data)
-{
-  g_signal_handlers_disconnect_by_data (key, user_data);
-  return TRUE;
+  on_channel = shown != NULL;
+  gtk_widget_set_visible (self->back_button, on_channel);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", on_channel);
+  gtk_widget_set_visible (self->search_button, g_str_equal (page, "list"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
+                                 g_str_equal (page, "list") || on_channel);
+  adw_window_title_set_title (self->window_title,
+                              on_channel ? sh_channel_display_name (shown) : _("SocialHub"));
 }
 
 static void
@@ -127,23 +112,98 @@ on_channels_changed (GListModel *channels,
                      guint       added,
                      ShWindow   *self)
 {
-  if (removed > 0)
-    {
-      /* The removed items are gone from the model already: start the set
-       * again from what the list holds now. */
-      g_hash_table_foreach_remove (self->watched, unwatch_channel, self);
-      position = 0;
-      added = g_list_model_get_n_items (channels);
-    }
-
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-
-      watch_channel (self, channel);
-    }
-
   update_view (self);
+}
+
+/* "No channel found" instead of an empty list while a search matches none. */
+static void
+on_sections_changed (GListModel *sections,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     ShWindow   *self)
+{
+  gboolean none = sh_channel_sections_get_n_channels (self->sections) == 0 &&
+                  sh_channel_sections_get_search (self->sections) != NULL;
+
+  gtk_stack_set_visible_child_name (self->list_stack, none ? "no-results" : "channels");
+}
+
+/* ---- moving between the list and a channel ---------------------------------- */
+
+static void
+show_channel (ShWindow  *self,
+              ShChannel *channel)
+{
+  sh_channel_page_set_channel (self->channel_page, channel);
+  update_view (self);
+}
+
+/* win.show-channel("CHANNEL-ID") */
+static void
+show_channel_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+  ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                                               g_variant_get_string (parameter, NULL));
+
+  if (channel != NULL)
+    show_channel (self, channel);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  show_channel (SH_WINDOW (widget), NULL);
+}
+
+/* Ctrl+F: from anywhere, back to the list with the search field focused. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+
+  show_channel (self, NULL);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+on_search_changed (ShWindow *self)
+{
+  sh_channel_sections_set_search (self->sections, gtk_editable_get_text (self->search_entry));
+}
+
+/* Enter in the search field opens the first channel found. */
+static void
+on_search_activate (ShWindow *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sections)); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
+
+      if (SH_IS_CHANNEL (item))
+        {
+          show_channel (self, SH_CHANNEL (item));
+          return;
+        }
+    }
+}
+
+/* Closing the search bar shows every channel again. */
+static void
+on_search_mode (GtkSearchBar *search_bar,
+                GParamSpec   *pspec,
+                ShWindow     *self)
+{
+  if (!gtk_search_bar_get_search_mode (search_bar))
+    gtk_editable_set_text (self->search_entry, "");
 }
 
 static void
@@ -277,14 +337,6 @@ token_owner_name (ShToken *token)
   return owner != NULL && *owner != '\0' ? owner : _("Unknown person");
 }
 
-static const char *
-channel_display_name (ShChannel *channel)
-{
-  const char *name = sh_channel_get_name (channel);
-
-  return name != NULL && *name != '\0' ? name : _("Unnamed channel");
-}
-
 static void
 on_remove_response (AdwMessageDialog *dialog,
                     const char       *response,
@@ -338,7 +390,7 @@ remove_token_action (GtkWidget  *widget,
 
   /* Translators: a person, then a channel */
   heading = g_strdup_printf (_("Remove the access token of %s from %s?"),
-                             token_owner_name (token), channel_display_name (channel));
+                             token_owner_name (token), sh_channel_display_name (channel));
   if (sh_channel_get_n_tokens (channel) <= 1)
     body = _("It is the channel’s only token, so the channel leaves SocialHub too. SocialHub "
              "forgets the token and deletes it from the keyring.");
@@ -565,11 +617,16 @@ sh_window_constructed (GObject *object)
       on_application_set (self, NULL, NULL);
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (group_order); i++)
-    {
-      self->groups[i] = SH_CHANNEL_GROUP (sh_channel_group_new (channels, group_order[i]));
-      gtk_box_append (self->groups_box, GTK_WIDGET (self->groups[i]));
-    }
+  self->sections = sh_channel_sections_new (channels);
+  adw_bin_set_child (self->list_bin, sh_channel_list_view_new (self->sections));
+  g_signal_connect (self->sections, "items-changed", G_CALLBACK (on_sections_changed), self);
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect (self->search_bar, "notify::search-mode-enabled",
+                    G_CALLBACK (on_search_mode), self);
+  /* Typing anywhere in the list starts a search, as in GNOME's own apps. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   g_object_bind_property_full (self->manager, "notice", self->notice_label, "label",
                                G_BINDING_SYNC_CREATE,
@@ -580,7 +637,7 @@ sh_window_constructed (GObject *object)
 
   g_signal_connect (self->manager, "notify::loaded", G_CALLBACK (on_loaded_changed), self);
   g_signal_connect (channels, "items-changed", G_CALLBACK (on_channels_changed), self);
-  on_channels_changed (channels, 0, 0, g_list_model_get_n_items (channels), self);
+  update_view (self);
 
   if (startup_origin_us >= 0)
     g_signal_connect (self, "realize", G_CALLBACK (on_debug_realize), NULL);
@@ -608,12 +665,11 @@ sh_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->manager, self);
       g_signal_handlers_disconnect_by_data (sh_manager_get_channels (self->manager), self);
     }
-  if (self->watched != NULL)
-    g_hash_table_foreach_remove (self->watched, unwatch_channel, self);
+  if (self->sections != NULL)
+    g_signal_handlers_disconnect_by_data (self->sections, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_WINDOW);
-  memset (self->groups, 0, sizeof self->groups);
-  g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_object (&self->sections);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
@@ -691,12 +747,29 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
   g_type_ensure (SH_TYPE_STATUS_BAR);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, ShWindow, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, list_bin);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, channel_page);
+  g_type_ensure (SH_TYPE_CHANNEL_PAGE);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, check_button);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, check_stack);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, check_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_notice_dismissed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+
+  gtk_widget_class_install_action (widget_class, "win.show-channel", "s", show_channel_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
 
   gtk_widget_class_install_action (widget_class, "win.add-channel", NULL, add_channel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
@@ -712,7 +785,6 @@ sh_window_class_init (ShWindowClass *klass)
 static void
 sh_window_init (ShWindow *self)
 {
-  self->watched = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -736,6 +808,15 @@ sh_window_get_manager (ShWindow *self)
   g_return_val_if_fail (SH_IS_WINDOW (self), NULL);
 
   return self->manager;
+}
+
+/* What the channel list shows, in its order (headings included). */
+ShChannelSections *
+sh_window_get_sections (ShWindow *self)
+{
+  g_return_val_if_fail (SH_IS_WINDOW (self), NULL);
+
+  return self->sections;
 }
 
 /* A short message over the channels, e.g. "Checked 5 tokens". */

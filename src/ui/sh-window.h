@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "sh-channel-sections.h"
 #include "sh-manager.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
 ShWindow  *sh_window_new         (GtkApplication *app,
                                   ShManager      *manager);
 ShManager *sh_window_get_manager (ShWindow       *self);
+ShChannelSections *sh_window_get_sections (ShWindow *self);
 void       sh_window_add_toast   (ShWindow       *self,
                                   const char     *title);
 

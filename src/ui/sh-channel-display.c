@@ -1,0 +1,69 @@
+/* sh-channel-display.c — how a channel looks wherever the window shows one. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-channel-display.h"
+
+static const char * const state_classes[] = { "success", "warning", "error", "dim-label" };
+
+const char *
+sh_channel_display_name (ShChannel *channel)
+{
+  const char *name = sh_channel_get_name (channel);
+
+  return name != NULL && *name != '\0' ? name : _("Unnamed channel");
+}
+
+/* Neutral glyphs, not the networks' logos: those are trademarks with usage
+ * rules, and a symbolic icon follows the light and dark styles. */
+const char *
+sh_network_icon_name (ShNetwork network)
+{
+  return network == SH_NETWORK_X ? "avatar-default-symbolic" : "system-users-symbolic";
+}
+
+/* The colour classes of a badge or an icon; the text beside it says the
+ * state, the colour only repeats it. */
+void
+sh_widget_show_channel_state (GtkWidget      *widget,
+                              ShChannelState  state)
+{
+  const char *css_class;
+
+  switch (state)
+    {
+    case SH_CHANNEL_STATE_CONNECTED:
+      css_class = "success";
+      break;
+    case SH_CHANNEL_STATE_DEGRADED:
+      css_class = "warning";
+      break;
+    case SH_CHANNEL_STATE_DISCONNECTED:
+      css_class = "error";
+      break;
+    case SH_CHANNEL_STATE_UNKNOWN:
+    default:
+      css_class = "dim-label";
+      break;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    if (!g_str_equal (state_classes[i], css_class))
+      gtk_widget_remove_css_class (widget, state_classes[i]);
+  gtk_widget_add_css_class (widget, css_class);
+}
+
+/* What a screen reader says for a channel: everything the row shows. */
+char *
+sh_channel_dup_accessible_label (ShChannel *channel)
+{
+  g_autofree char *summary = sh_channel_dup_summary (channel);
+
+  /* Translators: accessible name of a channel row: name, network, state,
+   * summary, e.g. "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid" */
+  return g_strdup_printf (_("%s, %s, %s, %s"),
+                          sh_channel_display_name (channel),
+                          sh_network_get_display_name (sh_channel_get_network (channel)),
+                          sh_channel_state_get_label (sh_channel_get_state (channel)),
+                          summary);
+}

@@ -1,0 +1,17 @@
+/* sh-channel-display.h — how a channel looks wherever the window shows one:
+ * its name when it has none, its network's glyph, its state's colour. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sh-channel.h"
+
+G_BEGIN_DECLS
+
+const char *sh_channel_display_name     (ShChannel      *channel);
+const char *sh_network_icon_name        (ShNetwork       network);
+void        sh_widget_show_channel_state (GtkWidget     *widget,
+                                          ShChannelState  state);
+char       *sh_channel_dup_accessible_label (ShChannel  *channel);
+
+G_END_DECLS

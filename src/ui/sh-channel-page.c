@@ -1,0 +1,272 @@
+/* sh-channel-page.c — one channel: its health and every token that links it.
+ *
+ * Shown when a person opens a channel from the list. Each token row says
+ * whose token it is, when it expires, when it was last checked, its state
+ * and why; "Add Access Token" sits right above them, "Reconnect" on top when
+ * nothing links the channel any more, and a channel that hangs on one
+ * person's token says gently that a second one would keep it linked.
+ * Token rows are made here, for one channel at a time, never for the list.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "sh-channel-display.h"
+#include "sh-channel-page.h"
+#include "sh-token-row.h"
+
+struct _ShChannelPage
+{
+  GtkBox                parent_instance;
+
+  ShChannel            *channel;
+  GPtrArray            *token_rows;
+
+  AdwPreferencesPage   *preferences_page;
+  AdwActionRow         *summary_row;
+  GtkImage             *network_icon;
+  GtkLabel             *state_badge;
+  GtkWidget            *reconnect_row;
+  GtkWidget            *reconnect_button;
+  AdwPreferencesGroup  *tokens_group;
+  GtkWidget            *add_button;
+  AdwActionRow         *hint_row;
+  GtkWidget            *hint_button;
+};
+
+G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
+
+static void
+refresh (ShChannelPage *self)
+{
+  ShChannel *channel = self->channel;
+  ShChannelState state;
+  ShNetwork network;
+  g_autofree char *summary = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
+
+  if (channel == NULL)
+    return;
+
+  state = sh_channel_get_state (channel);
+  network = sh_channel_get_network (channel);
+  summary = sh_channel_dup_summary (channel);
+
+  gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row),
+                                 sh_channel_display_name (channel));
+  /* Translators: under a channel's name: its network, then e.g. "1 of 2 tokens valid" */
+  subtitle = g_strdup_printf (_("%s · %s"), sh_network_get_display_name (network), summary);
+  adw_action_row_set_subtitle (self->summary_row, subtitle);
+  gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
+  sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
+
+  label = sh_channel_dup_accessible_label (channel);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_widget_set_visible (self->reconnect_row, state == SH_CHANNEL_STATE_DISCONNECTED);
+  g_free (label);
+  label = g_strdup_printf (_("Reconnect %s"), sh_channel_display_name (channel));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reconnect_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+/* One person's token is a single point of failure: say so, gently. */
+static void
+update_hint (ShChannelPage *self,
+             guint          n_tokens)
+{
+  if (n_tokens == 1)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row),
+                                     _("Only one person’s token"));
+      adw_action_row_set_subtitle (self->hint_row,
+                                   _("A second person’s token keeps this channel linked when "
+                                     "one expires."));
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row),
+                                     _("Renew or add a token"));
+      adw_action_row_set_subtitle (self->hint_row,
+                                   _("Someone who grants again renews their own token; anyone else "
+                                     "adds one."));
+    }
+}
+
+static void
+clear_token_rows (ShChannelPage *self)
+{
+  for (guint i = 0; i < self->token_rows->len; i++)
+    adw_preferences_group_remove (self->tokens_group, g_ptr_array_index (self->token_rows, i));
+  g_ptr_array_set_size (self->token_rows, 0);
+}
+
+static void
+on_tokens_changed (GListModel    *tokens,
+                   guint          position,
+                   guint          removed,
+                   guint          added,
+                   ShChannelPage *self)
+{
+  guint n = g_list_model_get_n_items (tokens);
+
+  /* A channel has a handful of tokens: rebuilding them all is simpler than
+   * splicing and costs nothing a person could notice. */
+  clear_token_rows (self);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+      GtkWidget *row = sh_token_row_new (token);
+
+      g_ptr_array_add (self->token_rows, row);
+      adw_preferences_group_add (self->tokens_group, row);
+    }
+  update_hint (self, n);
+}
+
+static void
+on_channel_notify (ShChannel     *channel,
+                   GParamSpec    *pspec,
+                   ShChannelPage *self)
+{
+  refresh (self);
+}
+
+static void
+disconnect_channel (ShChannelPage *self)
+{
+  if (self->channel == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->channel, self);
+  g_signal_handlers_disconnect_by_data (sh_channel_get_tokens (self->channel), self);
+  clear_token_rows (self);
+  g_clear_object (&self->channel);
+}
+
+/* The page is reused from channel to channel: each opens at its top.
+ * (AdwPreferencesPage has no scroll_to_top() before libadwaita 1.3; its
+ * scrolled window is its first child.) */
+static void
+scroll_to_top (ShChannelPage *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->preferences_page));
+
+  if (GTK_IS_SCROLLED_WINDOW (child))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)), 0);
+}
+
+void
+sh_channel_page_set_channel (ShChannelPage *self,
+                             ShChannel     *channel)
+{
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *add_label = NULL;
+
+  g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
+  g_return_if_fail (channel == NULL || SH_IS_CHANNEL (channel));
+
+  if (self->channel == channel)
+    return;
+  disconnect_channel (self);
+  if (channel == NULL)
+    return;
+
+  self->channel = g_object_ref (channel);
+  target = g_variant_ref_sink (g_variant_new_string (sh_channel_get_id (channel)));
+  /* The target before the name: a named action without its target would
+   * be looked up with none, and refused. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reconnect_button), target);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->add_button), target);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->hint_button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reconnect_button), "win.add-token");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "win.add-token");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->hint_button), "win.add-token");
+  /* Translators: accessible name of the button above a channel's tokens */
+  add_label = g_strdup_printf (_("Add Access Token to %s"), sh_channel_display_name (channel));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hint_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
+                                  -1);
+
+  g_signal_connect (channel, "notify", G_CALLBACK (on_channel_notify), self);
+  g_signal_connect (sh_channel_get_tokens (channel), "items-changed",
+                    G_CALLBACK (on_tokens_changed), self);
+  on_tokens_changed (sh_channel_get_tokens (channel), 0, 0, 0, self);
+  refresh (self);
+  scroll_to_top (self);
+}
+
+ShChannel *
+sh_channel_page_get_channel (ShChannelPage *self)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL_PAGE (self), NULL);
+
+  return self->channel;
+}
+
+static void
+sh_channel_page_dispose (GObject *object)
+{
+  ShChannelPage *self = SH_CHANNEL_PAGE (object);
+
+  disconnect_channel (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_PAGE);
+  g_clear_pointer (&self->token_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sh_channel_page_parent_class)->dispose (object);
+}
+
+static void
+sh_channel_page_class_init (ShChannelPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sh_channel_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/socialhub/SocialHub/sh-channel-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, summary_row);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, network_icon);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, state_badge);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_row);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, tokens_group);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, hint_row);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, hint_button);
+}
+
+static void
+sh_channel_page_init (ShChannelPage *self)
+{
+  /* The group owns the token rows; this array only remembers them. */
+  self->token_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Named in refresh() and set_channel(); GTK 4.8 would add the labels'
+   * own text to those names. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->reconnect_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->summary_row),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->summary_row),
+                                 GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->add_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->hint_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+GtkWidget *
+sh_channel_page_new (void)
+{
+  return g_object_new (SH_TYPE_CHANNEL_PAGE, NULL);
+}
