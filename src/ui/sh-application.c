@@ -142,6 +142,52 @@ start_monitor (ShApplication *self)
   sync_autostart (self);
 }
 
+/* The first check and the reconciliation read every secret from the
+ * keyring; done at once, they would compete with the window's first frame
+ * of the list (issue #9: no secrets loaded before it). So they start once
+ * the window has painted, when the main loop is idle; without a window
+ * (running in the background) at once. */
+static gboolean
+start_background_work (gpointer user_data)
+{
+  ShApplication *self = user_data;
+
+  start_monitor (self);
+  sh_manager_reconcile_async (self->manager, self->cancellable, on_reconciled, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                ShApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, self);
+  g_idle_add_full (G_PRIORITY_LOW, start_background_work, g_object_ref (self), g_object_unref);
+}
+
+static void
+wait_for_paint (GtkWidget     *window,
+                ShApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, wait_for_paint, self);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_first_paint), self, 0);
+  gtk_widget_queue_draw (window);
+}
+
+static void
+start_after_first_frame (ShApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    start_background_work (self);
+  else if (gtk_widget_get_realized (GTK_WIDGET (window)))
+    wait_for_paint (GTK_WIDGET (window), self);
+  else
+    g_signal_connect_object (window, "realize", G_CALLBACK (wait_for_paint), self, 0);
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -155,8 +201,7 @@ on_loaded (GObject      *source,
       g_message ("Could not load the channels: %s", error->message);
       return;
     }
-  start_monitor (self);
-  sh_manager_reconcile_async (self->manager, self->cancellable, on_reconciled, NULL);
+  start_after_first_frame (self);
 }
 
 static void
