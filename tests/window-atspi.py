@@ -198,6 +198,12 @@ def dump(root, out):
             out.write(f'{safe_role(node)}: {name} [{states}]\n')
 
 
+def settle():
+    # For the pictures only: let the page's slide (250 ms) end. What the
+    # test asserts never depends on this.
+    time.sleep(0.5)
+
+
 def screenshot(directory, name):
     path = os.path.join(directory, name)
     result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
@@ -229,10 +235,23 @@ def run(binary, tmp, artifacts):
         'SOCIALHUB_X_AUTHORIZE_URL': 'http://127.0.0.1:9/authorize',
     })
     env.pop('GTK_A11Y', None)
+    try:
+        with_app(binary, env, tmp, lambda p: check_window(p, tmp, artifacts))
+        # The same window in German, light then dark: what a German-speaking
+        # person sees, for the screenshots too.
+        for scheme in ('default', 'prefer-dark'):
+            german = dict(env, LANGUAGE='de', ADW_DEBUG_COLOR_SCHEME=scheme)
+            with_app(binary, german, tmp,
+                     lambda p, scheme=scheme: check_german(p, artifacts, scheme))
+    finally:
+        clear_secrets(store)
+
+
+def with_app(binary, env, tmp, check):
     app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
     process = subprocess.Popen([binary], env=env, stdout=app_log, stderr=subprocess.STDOUT)
     try:
-        check_window(process, tmp, artifacts)
+        check(process)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -242,11 +261,42 @@ def run(binary, tmp, artifacts):
                 process.kill()
                 process.wait()
         app_log.close()
-        clear_secrets(store)
         with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
             output = f.read().strip()
         if output:
             log('SocialHub said:\n' + output)
+
+
+GERMAN_ROW = 'Acme Coffee, Facebook-Seite, Eingeschränkt, 1 von 2 Token gültig'
+
+
+def check_german(process, artifacts, scheme):
+    def app_ready():
+        if process.poll() is not None:
+            raise Failure(f'socialhub exited early with status {process.returncode}')
+        return find_app(process.pid)
+
+    app = wait_for('SocialHub (German) on the accessibility bus', app_ready)
+    suffix = '' if scheme == 'default' else '-dark'
+    try:
+        row = wait_for(f'a row named {GERMAN_ROW!r}',
+                       lambda: find_all(app, lambda n: safe_name(n) == GERMAN_ROW))
+        for name in ('Kanal hinzufügen', 'Kanäle durchsuchen'):
+            if not find_all(app, lambda n, name=name: safe_name(n) == name):
+                raise Failure(f'no control named {name!r} in the German window')
+        screenshot(artifacts, f'window-atspi-de{suffix}.png')
+        action = row[0].queryAction()
+        action.doAction([action.getName(i) for i in range(action.nActions)].index('click'))
+        wait_for('the German token rows',
+                 lambda: find_all(app, lambda n: safe_name(n).startswith('Token von Bob Example')))
+        settle()
+        screenshot(artifacts, f'window-atspi-de-channel{suffix}.png')
+    except Failure:
+        with open(os.path.join(artifacts, 'window-atspi-de-tree.txt'), 'w') as f:
+            dump(app, f)
+        log('Accessible tree written to window-atspi-de-tree.txt')
+        screenshot(artifacts, 'window-atspi-de-failure.png')
+        raise
 
 
 def check_window(process, tmp, artifacts):
@@ -295,6 +345,7 @@ def check_window(process, tmp, artifacts):
                        lambda: find_all(app, lambda n: safe_name(n).startswith(BOB_PREFIX)))
         log(f'Token row announced as {safe_name(bob[0])!r}')
         wait_for('"Add Access Token to Acme Coffee"', named('Add Access Token to Acme Coffee'))
+        settle()
         screenshot(artifacts, 'window-atspi-channel.png')
         press('Back to All Channels')
 

@@ -94,6 +94,13 @@ update_view (ShWindow *self)
     page = "empty";
   else
     page = "loading";
+  /* Into a channel slides left, back slides right, as pages do in GNOME. */
+  if (g_str_equal (page, "channel"))
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "channel") == 0)
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
+  else
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_stack_set_visible_child_name (self->stack, page);
 
   on_channel = shown != NULL;
