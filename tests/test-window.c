@@ -130,24 +130,31 @@ find_channel_row (Fixture   *fixture,
                                        row_has_channel, channel);
 }
 
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  /* The avatar's initials are a picture, not text of the row. */
+  if (ADW_IS_AVATAR (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
 /* The Nth label of a channel row: 0 its title, 1 its summary, 2 its badge. */
 static const char *
 row_text (ShChannelRow *row,
           guint         n)
 {
-  GtkWidget *label = find_widget (GTK_WIDGET (row), GTK_TYPE_LABEL, NULL, NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
-  for (guint i = 0; i < n && label != NULL; i++)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (label);
-
-      /* The title and summary share a box; the badge is that box's sibling. */
-      label = next != NULL ? next
-                           : find_widget (gtk_widget_get_next_sibling (gtk_widget_get_parent (label)),
-                                          GTK_TYPE_LABEL, NULL, NULL);
-    }
-  g_assert_true (GTK_IS_LABEL (label));
-  return gtk_label_get_text (GTK_LABEL (label));
+  collect_labels (GTK_WIDGET (row), labels);
+  g_assert_cmpuint (n, <, labels->len);
+  return gtk_label_get_text (GTK_LABEL (g_ptr_array_index (labels, n)));
 }
 
 /* The row's big button: what a person presses, what a screen reader names. */

@@ -54,6 +54,7 @@ setup_item (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (parts->heading), GTK_WIDGET (parts->title));
   gtk_box_append (GTK_BOX (parts->heading), GTK_WIDGET (parts->description));
   parts->row = sh_channel_row_new ();
+  sh_channel_row_set_picture_cache (SH_CHANNEL_ROW (parts->row), user_data);
 
   gtk_box_append (GTK_BOX (box), parts->heading);
   gtk_box_append (GTK_BOX (box), parts->row);
@@ -143,7 +144,8 @@ sh_channel_list_view_init (ShChannelListView *self)
 }
 
 GtkWidget *
-sh_channel_list_view_new (ShChannelSections *sections)
+sh_channel_list_view_new (ShChannelSections *sections,
+                          ShPictureCache    *pictures)
 {
   ShChannelListView *self;
   GtkListItemFactory *factory;
@@ -151,12 +153,15 @@ sh_channel_list_view_new (ShChannelSections *sections)
   GtkWidget *clamp;
 
   g_return_val_if_fail (SH_IS_CHANNEL_SECTIONS (sections), NULL);
+  g_return_val_if_fail (SH_IS_PICTURE_CACHE (pictures), NULL);
 
   self = g_object_new (SH_TYPE_CHANNEL_LIST_VIEW, NULL);
   self->sections = g_object_ref (sections);
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), NULL);
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_item),
+                         g_object_ref (pictures),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, 0);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_item), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), NULL);
 

@@ -22,9 +22,11 @@ struct _ShChannelPage
 
   ShChannel            *channel;
   GPtrArray            *token_rows;
+  ShPictureCache       *pictures;
 
   AdwPreferencesPage   *preferences_page;
   AdwActionRow         *summary_row;
+  AdwAvatar            *avatar;
   GtkImage             *network_icon;
   GtkLabel             *state_badge;
   GtkWidget            *reconnect_row;
@@ -36,6 +38,39 @@ struct _ShChannelPage
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
+
+static void
+show_picture (ShChannelPage *self)
+{
+  const char *url = self->channel != NULL ? sh_channel_get_picture_url (self->channel) : NULL;
+
+  adw_avatar_set_custom_image (self->avatar, self->pictures != NULL && url != NULL
+                                             ? sh_picture_cache_lookup (self->pictures, url)
+                                             : NULL);
+}
+
+static void
+on_picture_ready (ShPictureCache *pictures,
+                  const char     *url,
+                  ShChannelPage  *self)
+{
+  if (self->channel != NULL && g_strcmp0 (url, sh_channel_get_picture_url (self->channel)) == 0)
+    show_picture (self);
+}
+
+void
+sh_channel_page_set_picture_cache (ShChannelPage  *self,
+                                   ShPictureCache *cache)
+{
+  g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
+
+  if (self->pictures != NULL)
+    g_signal_handlers_disconnect_by_data (self->pictures, self);
+  g_set_object (&self->pictures, cache);
+  if (cache != NULL)
+    g_signal_connect (cache, "ready", G_CALLBACK (on_picture_ready), self);
+  show_picture (self);
+}
 
 static void
 refresh (ShChannelPage *self)
@@ -55,6 +90,9 @@ refresh (ShChannelPage *self)
   summary = sh_channel_dup_summary (channel);
 
   gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon), sh_network_get_display_name (network));
+  adw_avatar_set_text (self->avatar, sh_channel_display_name (channel));
+  show_picture (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row),
                                  sh_channel_display_name (channel));
   /* Translators: under a channel's name: its network, then e.g. "1 of 2 tokens valid" */
@@ -217,6 +255,9 @@ sh_channel_page_dispose (GObject *object)
   ShChannelPage *self = SH_CHANNEL_PAGE (object);
 
   disconnect_channel (self);
+  if (self->pictures != NULL)
+    g_signal_handlers_disconnect_by_data (self->pictures, self);
+  g_clear_object (&self->pictures);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_PAGE);
   g_clear_pointer (&self->token_rows, g_ptr_array_unref);
 
@@ -235,6 +276,7 @@ sh_channel_page_class_init (ShChannelPageClass *klass)
                                                "/io/socialhub/SocialHub/sh-channel-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, summary_row);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, avatar);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, network_icon);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, state_badge);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_row);

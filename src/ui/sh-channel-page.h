@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "sh-channel.h"
+#include "sh-picture-cache.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ GtkWidget *sh_channel_page_new         (void);
 ShChannel *sh_channel_page_get_channel (ShChannelPage *self);
 void       sh_channel_page_set_channel (ShChannelPage *self,
                                         ShChannel     *channel);
+void       sh_channel_page_set_picture_cache (ShChannelPage  *self,
+                                              ShPictureCache *cache);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "sh-channel-display.h"
@@ -18,8 +19,10 @@ struct _ShChannelRow
   GtkBox      parent_instance;
 
   ShChannel  *channel;
+  ShPictureCache *pictures;
 
   GtkWidget  *open_button;
+  AdwAvatar  *avatar;
   GtkImage   *network_icon;
   GtkLabel   *title_label;
   GtkLabel   *summary_label;
@@ -36,6 +39,41 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+show_picture (ShChannelRow *self)
+{
+  const char *url = self->channel != NULL ? sh_channel_get_picture_url (self->channel) : NULL;
+
+  adw_avatar_set_custom_image (self->avatar, self->pictures != NULL && url != NULL
+                                             ? sh_picture_cache_lookup (self->pictures, url)
+                                             : NULL);
+}
+
+static void
+on_picture_ready (ShPictureCache *pictures,
+                  const char     *url,
+                  ShChannelRow   *self)
+{
+  if (self->channel != NULL && g_strcmp0 (url, sh_channel_get_picture_url (self->channel)) == 0)
+    show_picture (self);
+}
+
+/* Rows ask for their channel's picture when they show it, so only the
+ * pictures on screen are ever fetched. */
+void
+sh_channel_row_set_picture_cache (ShChannelRow   *self,
+                                  ShPictureCache *cache)
+{
+  g_return_if_fail (SH_IS_CHANNEL_ROW (self));
+
+  if (self->pictures != NULL)
+    g_signal_handlers_disconnect_by_data (self->pictures, self);
+  g_set_object (&self->pictures, cache);
+  if (cache != NULL)
+    g_signal_connect (cache, "ready", G_CALLBACK (on_picture_ready), self);
+  show_picture (self);
+}
 
 static void
 sh_channel_row_refresh (ShChannelRow *self)
@@ -58,6 +96,8 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon),
                                sh_network_get_display_name (network));
   gtk_label_set_text (self->title_label, sh_channel_display_name (channel));
+  adw_avatar_set_text (self->avatar, sh_channel_display_name (channel));
+  show_picture (self);
   gtk_label_set_text (self->summary_label, summary);
   gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
   sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
@@ -140,6 +180,9 @@ sh_channel_row_dispose (GObject *object)
   if (self->channel != NULL)
     g_signal_handlers_disconnect_by_data (self->channel, self);
   g_clear_object (&self->channel);
+  if (self->pictures != NULL)
+    g_signal_handlers_disconnect_by_data (self->pictures, self);
+  g_clear_object (&self->pictures);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_ROW);
 
   G_OBJECT_CLASS (sh_channel_row_parent_class)->dispose (object);
@@ -199,6 +242,7 @@ sh_channel_row_class_init (ShChannelRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-channel-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, network_icon);
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, ShChannelRow, summary_label);

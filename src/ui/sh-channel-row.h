@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "sh-channel.h"
+#include "sh-picture-cache.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ GtkWidget *sh_channel_row_new         (void);
 ShChannel *sh_channel_row_get_channel (ShChannelRow *self);
 void       sh_channel_row_set_channel (ShChannelRow *self,
                                        ShChannel    *channel);
+void       sh_channel_row_set_picture_cache (ShChannelRow   *self,
+                                             ShPictureCache *cache);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ struct _ShWindow
 
   ShManager            *manager;
   ShChannelSections    *sections;
+  ShPictureCache       *pictures;
   /* Fires when the window closes: nothing started here calls back into it. */
   GCancellable         *cancellable;
   gboolean              checking;
@@ -633,7 +634,16 @@ sh_window_constructed (GObject *object)
     }
 
   self->sections = sh_channel_sections_new (channels);
-  adw_bin_set_child (self->list_bin, sh_channel_list_view_new (self->sections));
+  {
+    /* Kept apart from the real app's by the sandbox, like the data. */
+    g_autofree char *dir = g_build_filename (g_get_user_cache_dir (),
+                                             sh_manager_get_sandbox (self->manager)
+                                             ? "socialhub-sandbox" : "socialhub",
+                                             "pictures", NULL);
+    self->pictures = sh_picture_cache_new (dir);
+  }
+  adw_bin_set_child (self->list_bin, sh_channel_list_view_new (self->sections, self->pictures));
+  sh_channel_page_set_picture_cache (self->channel_page, self->pictures);
   g_signal_connect (self->sections, "items-changed", G_CALLBACK (on_sections_changed), self);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -685,6 +695,7 @@ sh_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_WINDOW);
   g_clear_object (&self->sections);
+  g_clear_object (&self->pictures);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
