@@ -5,6 +5,81 @@
 
 #include "sh-json.h"
 
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Outside strings, plain JSON has brackets, separators, numbers and the
+ * letters of true, false and null. */
+static gboolean
+is_plain (char c)
+{
+  return c != '\0' && strchr (",:-+.eE0123456789truefalsn", c) != NULL;
+}
+
+/* json-glib 1.6 reads more than JSON: it takes "{…} {…}" and
+ * "var a = {…};" for one document, keeping the first value and leaking the
+ * others (found by tests/fuzz), and it accepts comments and single quotes,
+ * which would let the two disagree on where a value ends. It also recurses
+ * once per level of nesting: some 100,000 "[" overflow the stack. So a text
+ * reaches it only when this scan finds exactly one object or array. */
+gboolean
+sh_json_is_document (const char *data,
+                     gsize       length)
+{
+  guint depth = 0;
+  gsize i = 0;
+
+  if (data == NULL)
+    return FALSE;
+  while (i < length && is_space (data[i]))
+    i++;
+  if (i == length || (data[i] != '{' && data[i] != '['))
+    return FALSE;
+
+  for (; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          /* To the closing quote, past escaped characters. A NUL would end
+           * json-glib's text early. */
+          for (i++; i < length && data[i] != '"'; i++)
+            {
+              if (data[i] == '\\' && i + 1 < length)
+                i++;
+              if (data[i] == '\0')
+                return FALSE;
+            }
+          if (i == length)
+            return FALSE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > SH_JSON_MAX_DEPTH)
+            return FALSE;
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (--depth == 0)
+            break;
+        }
+      else if (!is_space (c) && !is_plain (c))
+        return FALSE;
+    }
+  if (depth != 0)
+    return FALSE;
+
+  /* Nothing but whitespace after the value. */
+  for (i++; i < length; i++)
+    if (!is_space (data[i]))
+      return FALSE;
+  return TRUE;
+}
+
 JsonNode *
 sh_json_parse (const char *data,
                gssize      length)
@@ -15,8 +90,10 @@ sh_json_parse (const char *data,
     return NULL;
   if (length < 0)
     length = strlen (data);
-  /* json-glib takes an empty text for an empty document: for us it is none. */
-  if (length == 0 || !json_parser_load_from_data (parser, data, length, NULL) ||
+  /* json-glib takes an empty text for an empty document: for us it is none,
+   * and sh_json_is_document() says so. */
+  if (!sh_json_is_document (data, length) ||
+      !json_parser_load_from_data (parser, data, length, NULL) ||
       json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_ref (json_parser_get_root (parser));

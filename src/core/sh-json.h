@@ -10,9 +10,20 @@
 
 G_BEGIN_DECLS
 
-/* The root of @data, or NULL when it is not JSON. @length -1: NUL-ended. */
+/* Deeper than any answer or file SocialHub reads, and far shallower than
+ * json-glib's recursion (one call per level) needs to overflow the stack. */
+#define SH_JSON_MAX_DEPTH 64
+
+/* The root of @data, an object or an array, or NULL when it is not one JSON
+ * document (sh_json_is_document). @length -1: NUL-ended. */
 JsonNode   *sh_json_parse      (const char *data,
                                 gssize      length);
+/* Whether @data is one JSON object or array, written in plain JSON's
+ * characters (no comments, no single quotes), nested no deeper than
+ * SH_JSON_MAX_DEPTH, with nothing but whitespace after it. Checks only
+ * strings and brackets: json-glib still checks the grammar. */
+gboolean    sh_json_is_document (const char *data,
+                                 gsize       length);
 /* A member of the named type, or NULL/FALSE; @object may be NULL. */
 const char *sh_json_get_string (JsonObject *object,
                                 const char *name);

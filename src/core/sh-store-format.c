@@ -292,8 +292,11 @@ sh_store_format_parse (const char  *data,
   if (length < 0)
     length = strlen (data);
   /* json-glib accepts an empty document as an empty root; for us it is a
-   * file cut short. */
-  if (length == 0 || !json_parser_load_from_data (parser, data, length, &local_error) ||
+   * file cut short. It also takes "{…} {…}" for one document and leaks the
+   * second value (tests/fuzz/regressions/store-format): sh_json_is_document()
+   * lets it see one plain JSON object or array only. */
+  if (!sh_json_is_document (data, length) ||
+      !json_parser_load_from_data (parser, data, length, &local_error) ||
       json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
