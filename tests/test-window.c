@@ -456,6 +456,10 @@ test_groups (Fixture       *fixture,
   ShTokenRow *token_row;
   GtkWidget *search;
   g_autofree char *bob_label = NULL;
+  g_autoptr(GDateTime) granted = NULL;
+  g_autofree char *granted_text = NULL;
+  g_autofree char *carol_subtitle = NULL;
+  gint64 now;
 
   load_manager (fixture);
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
@@ -513,13 +517,22 @@ test_groups (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "window-channel-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
+  /* Granted two days ago, last judged three minutes ago: the row says when. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  sh_token_set_granted_at (carol, now - 2 * 86400);
+  sh_token_apply_verdict (carol, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now - 190,
+                          SH_TOKEN_DEFAULT_WARNING_WINDOW);
   sh_token_mark_unknown (carol, SH_TOKEN_REASON_OFFLINE);
   open_channel (fixture, bakery);
   WAIT_UNTIL (find_token_row (fixture, carol) != NULL);
   g_assert_null (find_token_row (fixture, bob));
   token_row = find_token_row (fixture, carol);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==,
-                   "Valid\nNot checked: this computer is offline.\nExpires in 40 days");
+  granted = g_date_time_new_from_unix_local (now - 2 * 86400);
+  granted_text = g_date_time_format (granted, "%x");
+  carol_subtitle = g_strdup_printf ("Valid\nNot checked: this computer is offline.\n"
+                                    "Expires in 40 days\nAdded on %s · Checked 3 minutes ago",
+                                    granted_text);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, carol_subtitle);
   /* Back to the list: the channel is still where it was. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);

@@ -61,6 +61,50 @@ format_expiry (gint64 expires_at,
                           (int) days);
 }
 
+/* "Added on 25/11/2026 · Checked 3 minutes ago": when the person granted it
+ * and how fresh the verdict is. Either part is left out when unknown. */
+static char *
+format_history (ShToken *token,
+                gint64   now)
+{
+  gint64 granted_at = sh_token_get_granted_at (token);
+  gint64 checked_at = sh_token_get_checked_at (token);
+  g_autofree char *added = NULL;
+  g_autofree char *checked = NULL;
+
+  if (granted_at > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (granted_at);
+      g_autofree char *date = g_date_time_format (when, "%x");
+
+      /* Translators: %s is a date in the user's format */
+      added = g_strdup_printf (_("Added on %s"), date);
+    }
+  if (checked_at > 0)
+    {
+      gint64 ago = MAX (now - checked_at, 0);
+
+      if (ago < 60)
+        checked = g_strdup (_("Checked just now"));
+      else if (ago < 3600)
+        checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked %d minute ago",
+                                                "Checked %d minutes ago", (gulong) (ago / 60)),
+                                   (int) (ago / 60));
+      else if (ago < 86400)
+        checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked %d hour ago",
+                                                "Checked %d hours ago", (gulong) (ago / 3600)),
+                                   (int) (ago / 3600));
+      else
+        checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked %d day ago",
+                                                "Checked %d days ago", (gulong) (ago / 86400)),
+                                   (int) (ago / 86400));
+    }
+  if (added != NULL && checked != NULL)
+    /* Translators: "Added on 25/11/2026 · Checked 3 minutes ago" */
+    return g_strdup_printf (_("%s · %s"), added, checked);
+  return g_strdup (added != NULL ? added : checked);
+}
+
 /* "Invalid — Its owner changed their password…", the reason of the state the
  * token is believed to be in. An unknown check result never hides the last
  * verdict (DESIGN.md), so that stays the headline. */
@@ -112,8 +156,9 @@ static void
 sh_token_row_refresh (ShTokenRow *self)
 {
   g_autofree char *verdict = format_verdict (self->token);
-  g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token),
-                                           g_get_real_time () / G_USEC_PER_SEC);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token), now);
+  g_autofree char *history = format_history (self->token, now);
   g_autofree char *subtitle = NULL;
   g_autofree char *markup = NULL;
   g_autofree char *label = NULL;
@@ -128,9 +173,10 @@ sh_token_row_refresh (ShTokenRow *self)
     pending = sh_token_get_reason (self->token);
 
   if (pending != SH_TOKEN_REASON_NONE)
-    subtitle = g_strjoin ("\n", verdict, sh_token_reason_get_explanation (pending), expiry, NULL);
+    subtitle = g_strjoin ("\n", verdict, sh_token_reason_get_explanation (pending), expiry,
+                          history, NULL);
   else
-    subtitle = g_strjoin ("\n", verdict, expiry, NULL);
+    subtitle = g_strjoin ("\n", verdict, expiry, history, NULL);
   markup = g_markup_escape_text (subtitle, -1);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), markup);
 
@@ -146,9 +192,9 @@ sh_token_row_refresh (ShTokenRow *self)
    * "Token of Alice Example: Invalid — Its owner changed their password…" */
   label = g_strdup_printf (_("Token of %s: %s"), owner, verdict);
   if (pending != SH_TOKEN_REASON_NONE)
-    description = g_strjoin (" ", sh_token_reason_get_explanation (pending), expiry, NULL);
+    description = g_strjoin (" ", sh_token_reason_get_explanation (pending), expiry, history, NULL);
   else
-    description = g_strdup (expiry);
+    description = g_strjoin (" ", expiry, history, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
