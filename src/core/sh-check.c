@@ -1,4 +1,11 @@
-/* sh-check.c — one check of every token, and filing granted tokens. */
+/* sh-check.c — one check of every token, and filing granted tokens.
+ *
+ * The window's Check Now, the monitor and a forwarded --check can ask at the
+ * same moment. They share one run: a second caller joins the run under way
+ * and gets its summary, instead of sending every request twice (and using up
+ * the networks' rate limits twice). A caller that cancels leaves the run;
+ * the run itself stops when the last caller has left.
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -7,11 +14,14 @@
 #include "sh-config.h"
 #include "sh-error.h"
 
+typedef struct _Run Run;
+
 typedef struct {
   GHashTable     *secrets;
   guint           pending;
   ShCheckSummary  summary;
   GError         *error;
+  Run            *run;
 } CheckAll;
 
 static void
@@ -43,15 +53,92 @@ tokens_of (ShManager *manager,
   return tokens;
 }
 
+/* ---- one run, shared by whoever asks while it goes ----------------------- */
+
+#define RUN_KEY "sh-check-run"
+
+struct _Run {
+  GCancellable *cancellable;   /* the run's own: cancelled when nobody waits */
+  GPtrArray    *callers;       /* GTask, each with its cancellable handler */
+  guint         n_waiting;
+};
+
+typedef struct {
+  Run    *run;
+  gulong  handler;
+  gboolean left;
+} Caller;
+
+static void
+run_free (Run *run)
+{
+  g_clear_object (&run->cancellable);
+  g_ptr_array_unref (run->callers);
+  g_free (run);
+}
+
+static void
+caller_free (Caller *caller)
+{
+  g_free (caller);
+}
+
+/* Answers every caller still waiting, and ends the run. */
 static void
 finish_check (GTask *task)
 {
+  ShManager *manager = g_task_get_source_object (task);
   CheckAll *data = g_task_get_task_data (task);
+  Run *run = g_steal_pointer (&data->run);
 
-  if (data->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&data->error));
-  else
-    g_task_return_pointer (task, g_memdup2 (&data->summary, sizeof data->summary), g_free);
+  /* Unless a newer run took its place after this one was given up. */
+  if (g_object_get_data (G_OBJECT (manager), RUN_KEY) == run)
+    g_object_steal_data (G_OBJECT (manager), RUN_KEY);
+  for (guint i = 0; i < run->callers->len; i++)
+    {
+      GTask *caller_task = g_ptr_array_index (run->callers, i);
+      Caller *caller = g_task_get_task_data (caller_task);
+
+      g_cancellable_disconnect (g_task_get_cancellable (caller_task), caller->handler);
+      if (caller->left)
+        continue;
+      if (data->error != NULL)
+        g_task_return_error (caller_task, g_error_copy (data->error));
+      else
+        g_task_return_pointer (caller_task, g_memdup2 (&data->summary, sizeof data->summary),
+                               g_free);
+    }
+  run_free (run);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+return_cancelled (gpointer user_data)
+{
+  GTask *caller_task = user_data;
+
+  g_task_return_new_error (caller_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "The check was cancelled");
+  return G_SOURCE_REMOVE;
+}
+
+/* A caller cancelled: it gets its answer now (from an idle: this handler
+ * may run inside g_cancellable_connect()), and the run stops if it was the
+ * last one waiting. */
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *caller_task = user_data;
+  Caller *caller = g_task_get_task_data (caller_task);
+
+  if (caller->left)
+    return;
+  caller->left = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, return_cancelled, g_object_ref (caller_task),
+                   g_object_unref);
+  if (--caller->run->n_waiting == 0)
+    g_cancellable_cancel (caller->run->cancellable);
 }
 
 static void
@@ -117,7 +204,9 @@ on_secrets (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_task_return_error (task, error);
+          /* Every caller left: nobody to answer but the run to end. */
+          data->error = error;
+          finish_check (task);
           return;
         }
       /* No secrets, no check: every token reads "not checked: keyring",
@@ -164,6 +253,21 @@ on_secrets (GObject      *source,
   one_network_done (task);
 }
 
+static void
+start_run (ShManager *manager,
+           Run       *run)
+{
+  GTask *task = g_task_new (manager, run->cancellable, NULL, NULL);
+  CheckAll *data = g_new0 (CheckAll, 1);
+
+  data->run = run;
+  g_task_set_source_tag (task, start_run);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_all_free);
+  /* Every secret a check needs, in one Secret Service search. */
+  sh_secret_store_load_async (sh_manager_get_secret_store (manager), NULL, run->cancellable,
+                              on_secrets, task);
+}
+
 void
 sh_check_all_async (ShManager           *manager,
                     GCancellable        *cancellable,
@@ -171,15 +275,39 @@ sh_check_all_async (ShManager           *manager,
                     gpointer             user_data)
 {
   GTask *task;
+  Caller *caller;
+  Run *run;
+  gboolean new_run;
 
   g_return_if_fail (SH_IS_MANAGER (manager));
 
   task = g_task_new (manager, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_check_all_async);
-  g_task_set_task_data (task, g_new0 (CheckAll, 1), (GDestroyNotify) check_all_free);
-  /* Every secret a check needs, in one Secret Service search. */
-  sh_secret_store_load_async (sh_manager_get_secret_store (manager), NULL, cancellable,
-                              on_secrets, task);
+  run = g_object_get_data (G_OBJECT (manager), RUN_KEY);
+  /* A run everybody left is ending: start afresh rather than join it. */
+  if (run != NULL && g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_object_steal_data (G_OBJECT (manager), RUN_KEY);
+      run = NULL;
+    }
+  new_run = run == NULL;
+  if (new_run)
+    {
+      run = g_new0 (Run, 1);
+      run->cancellable = g_cancellable_new ();
+      run->callers = g_ptr_array_new_with_free_func (g_object_unref);
+      g_object_set_data (G_OBJECT (manager), RUN_KEY, run);
+    }
+  caller = g_new0 (Caller, 1);
+  caller->run = run;
+  g_task_set_task_data (task, caller, (GDestroyNotify) caller_free);
+  g_ptr_array_add (run->callers, task);
+  run->n_waiting++;
+  if (cancellable != NULL)
+    caller->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                             task, NULL);
+  if (new_run)
+    start_run (manager, run);
 }
 
 gboolean

@@ -1,0 +1,271 @@
+/* test-check.c — checks asked for at the same moment share one run.
+ *
+ * The window's Check Now, the monitor and a forwarded --check may ask while
+ * a check runs; they must get its result, not send every request again. A
+ * provider that answers only when the test says so shows how many runs were
+ * made and whether one was cancelled. Runs under build-aux/with-session.sh
+ * (a real keyring: every check reads it first). */
+#include "config.h"
+
+#include "sh-check.h"
+#include "sh-manager.h"
+#include "test-util.h"
+
+/* ---- a provider that answers when told ------------------------------------ */
+
+#define TEST_TYPE_HELD_PROVIDER (test_held_provider_get_type ())
+G_DECLARE_FINAL_TYPE (TestHeldProvider, test_held_provider, TEST, HELD_PROVIDER, ShProvider)
+
+struct _TestHeldProvider
+{
+  ShProvider  parent_instance;
+
+  guint       n_checks;
+  guint       n_cancelled;
+  GTask      *held;       /* the check in flight */
+};
+
+G_DEFINE_FINAL_TYPE (TestHeldProvider, test_held_provider, SH_TYPE_PROVIDER)
+
+static void
+on_held_cancelled (GCancellable     *cancellable,
+                   TestHeldProvider *self)
+{
+  self->n_cancelled++;
+}
+
+static void
+held_check_async (ShProvider          *provider,
+                  GPtrArray           *tokens,
+                  GHashTable          *secrets,
+                  gint64               warning_window,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  TestHeldProvider *self = TEST_HELD_PROVIDER (provider);
+
+  g_assert_null (self->held);
+  self->n_checks++;
+  self->held = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_task_data (self->held, GUINT_TO_POINTER (tokens->len), NULL);
+  if (cancellable != NULL)
+    g_signal_connect (cancellable, "cancelled", G_CALLBACK (on_held_cancelled), self);
+}
+
+static gboolean
+held_check_finish (ShProvider      *provider,
+                   GAsyncResult    *result,
+                   ShCheckSummary  *out_summary,
+                   GError         **error)
+{
+  ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (summary == NULL)
+    return FALSE;
+  *out_summary = *summary;
+  g_free (summary);
+  return TRUE;
+}
+
+/* The network answers: every token judged, one request. */
+static void
+held_release (TestHeldProvider *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->held);
+  ShCheckSummary *summary = g_new0 (ShCheckSummary, 1);
+
+  g_assert_nonnull (task);
+  if (g_task_get_cancellable (task) != NULL)
+    g_signal_handlers_disconnect_by_data (g_task_get_cancellable (task), self);
+  summary->n_checked = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  summary->n_requests = 1;
+  g_task_return_pointer (task, summary, g_free);
+}
+
+static void
+test_held_provider_class_init (TestHeldProviderClass *klass)
+{
+  ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
+
+  provider_class->network = SH_NETWORK_FACEBOOK;
+  provider_class->check_async = held_check_async;
+  provider_class->check_finish = held_check_finish;
+}
+
+static void
+test_held_provider_init (TestHeldProvider *self)
+{
+}
+
+/* ---- fixture ---------------------------------------------------------------- */
+
+typedef struct {
+  char             *dir;
+  ShManager        *manager;
+  TestHeldProvider *provider;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = sh_test_make_dir ();
+  fixture->manager = sh_manager_new (fixture->dir, FALSE);
+  fixture->provider = g_object_new (TEST_TYPE_HELD_PROVIDER, NULL);
+  sh_manager_add_provider (fixture->manager, SH_PROVIDER (fixture->provider));
+  sh_manager_load_async (fixture->manager, NULL, sh_test_store_result, &loaded);
+  sh_test_wait_for_result (&loaded, 5000);
+  g_assert_true (sh_manager_load_finish (fixture->manager, loaded, &error));
+  g_assert_no_error (error);
+  sh_channel_list_add (sh_manager_get_channels (fixture->manager), channel);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->manager);
+  g_clear_object (&fixture->provider);
+  g_free (fixture->dir);
+}
+
+static void
+wait_until_held (Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (fixture->provider->held == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (fixture->provider->held);
+}
+
+static void
+assert_checked (Fixture      *fixture,
+                GAsyncResult *result,
+                guint         n_checked)
+{
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_checked, ==, n_checked);
+  g_assert_cmpuint (summary.n_requests, ==, 1);
+}
+
+/* Three callers while one run goes: one check at the network, three answers. */
+static void
+test_callers_share_one_run (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) third = NULL;
+  g_autoptr(GAsyncResult) later = NULL;
+
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &first);
+  wait_until_held (fixture);
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &second);
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &third);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
+
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&first, 5000);
+  sh_test_wait_for_result (&second, 5000);
+  sh_test_wait_for_result (&third, 5000);
+  assert_checked (fixture, first, 2);
+  assert_checked (fixture, second, 2);
+  assert_checked (fixture, third, 2);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
+
+  /* Asked after the run ended: a new run. */
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  wait_until_held (fixture);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&later, 5000);
+  assert_checked (fixture, later, 2);
+}
+
+/* One caller gives up (its window closed): it hears "cancelled" at once,
+ * the other still gets the result, and the network's check is not stopped. */
+static void
+test_one_caller_leaves (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) window = g_cancellable_new ();
+  g_autoptr(GAsyncResult) leaving = NULL;
+  g_autoptr(GAsyncResult) staying = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_check_all_async (fixture->manager, window, sh_test_store_result, &leaving);
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &staying);
+  wait_until_held (fixture);
+  g_cancellable_cancel (window);
+  sh_test_wait_for_result (&leaving, 5000);
+  g_assert_false (sh_check_all_finish (fixture->manager, leaving, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
+
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&staying, 5000);
+  assert_checked (fixture, staying, 2);
+}
+
+/* Everybody gives up: the run itself is cancelled, and the next ask starts
+ * a new one rather than joining the dead one. */
+static void
+test_all_callers_leave (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) a = g_cancellable_new ();
+  g_autoptr(GCancellable) b = g_cancellable_new ();
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GAsyncResult) later = NULL;
+
+  sh_check_all_async (fixture->manager, a, sh_test_store_result, &first);
+  sh_check_all_async (fixture->manager, b, sh_test_store_result, &second);
+  wait_until_held (fixture);
+  g_cancellable_cancel (a);
+  g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
+  g_cancellable_cancel (b);
+  g_assert_cmpuint (fixture->provider->n_cancelled, ==, 1);
+  sh_test_wait_for_result (&first, 5000);
+  sh_test_wait_for_result (&second, 5000);
+
+  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  /* The provider answers the cancelled check late, as a real one would. */
+  {
+    g_autoptr(GTask) old = g_steal_pointer (&fixture->provider->held);
+
+    g_signal_handlers_disconnect_by_data (g_task_get_cancellable (old), fixture->provider);
+    g_task_return_new_error (old, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  }
+  wait_until_held (fixture);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&later, 5000);
+  assert_checked (fixture, later, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/check/callers-share-one-run", Fixture, NULL,
+              fixture_set_up, test_callers_share_one_run, fixture_tear_down);
+  g_test_add ("/check/one-caller-leaves", Fixture, NULL,
+              fixture_set_up, test_one_caller_leaves, fixture_tear_down);
+  g_test_add ("/check/all-callers-leave", Fixture, NULL,
+              fixture_set_up, test_all_callers_leave, fixture_tear_down);
+  return g_test_run ();
+}
