@@ -140,7 +140,14 @@ else:
             owned = "true" in q.stdout
             time.sleep(0.1)
         check(owned, "the window's instance owns io.socialhub.SocialHub")
-        time.sleep(0.5)  # let it finish reading the file
+        # Wait until it has read the file (its answer has the stored names):
+        # a fixed pause is too short under the sanitizers.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            r = run("--list", "--json", data_home=home)
+            if r.returncode == 0 and json.loads(r.stdout)["channels"]:
+                break
+            time.sleep(0.2)
         path = os.path.join(store_dir, "channels.json")
         with open(path) as f:
             data = json.load(f)

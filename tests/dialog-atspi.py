@@ -34,7 +34,8 @@ import time
 
 import pyatspi
 
-TIMEOUT_S = 30
+# Longer under the sanitizers (build-aux/run-sanitizers.sh sets the factor).
+TIMEOUT_S = 30 * float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
 # The emulator approves after ~3 s; the app polls every interval (5 s) plus
 # a margin. Two polls, and slack for a slow machine.
 SIGN_IN_TIMEOUT_S = 40

@@ -978,6 +978,10 @@ static const FaultCase fault_cases[] = {
   { "throttle 32", SH_SANDBOX_FAULT_THROTTLE, 0, 32, SH_TOKEN_REASON_RATE_LIMITED, FALSE, TRUE },
   { "throttle 613", SH_SANDBOX_FAULT_THROTTLE, 0, 613, SH_TOKEN_REASON_RATE_LIMITED, FALSE, TRUE },
   { "throttle 80001", SH_SANDBOX_FAULT_THROTTLE, 0, 80001, SH_TOKEN_REASON_RATE_LIMITED, FALSE, TRUE },
+  { "unknown code 9999", SH_SANDBOX_FAULT_THROTTLE, 0, 9999, SH_TOKEN_REASON_SERVER_ERROR, TRUE, FALSE },
+  /* 10 MB, refused at the Content-Length, and without one, while read. */
+  { "huge", SH_SANDBOX_FAULT_HUGE, 0, 0, SH_TOKEN_REASON_SERVER_ERROR, TRUE, FALSE },
+  { "huge chunked", SH_SANDBOX_FAULT_HUGE, 0, 1, SH_TOKEN_REASON_SERVER_ERROR, TRUE, FALSE },
 };
 
 /* Every failure that is not an answer about a token, lasting: the tokens
@@ -1188,6 +1192,155 @@ test_connection_refused (Fixture       *fixture,
   three_clear (&three);
 }
 
+/* No such host: unknown (network-error), at once, and back when it resolves. */
+static void
+test_name_not_resolved (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  Three three;
+  g_autofree char *graph_url = g_strdup (g_getenv ("SOCIALHUB_GRAPH_URL"));
+  ShCheckSummary summary;
+
+  three_set_up (fixture, &three);
+  check_all (fixture);
+  three_assert_verdicts (fixture, &three, "first check");
+
+  /* .invalid never resolves (RFC 6761). */
+  g_setenv ("SOCIALHUB_GRAPH_URL", "http://nonexistent.invalid/graph/" SH_SANDBOX_GRAPH_VERSION, TRUE);
+  clear_log (fixture);
+  summary = check_all (fixture);
+  g_assert_cmpuint (summary.n_unknown, ==, 3);
+  three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "name not resolved");
+  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+
+  g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
+  check_all (fixture);
+  three_assert_verdicts (fixture, &three, "resolved again");
+  three_clear (&three);
+}
+
+/* No answer at all, and half an answer: each times out (the session's
+ * timeout, 1 s here instead of 30), as unknown (network-error), without
+ * single requests on top; the run ends and the next one judges again. */
+static void
+test_timeouts (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const struct { const char *name; ShSandboxFaultKind kind; } cases[] = {
+    { "no answer", SH_SANDBOX_FAULT_HANG },
+    { "hang mid-body", SH_SANDBOX_FAULT_HANG_BODY },
+  };
+  Three three;
+
+  /* Before any connection: a connection keeps the timeout it was made with. */
+  g_object_set (_sh_facebook_get_session (SH_FACEBOOK_PROVIDER (fixture->provider)),
+                "timeout", 1, NULL);
+  three_set_up (fixture, &three);
+  check_all (fixture);
+  three_assert_verdicts (fixture, &three, "first check");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ShCheckSummary summary;
+      gint64 start;
+
+      g_test_message ("fault: %s", cases[i].name);
+      add_fault (fixture, cases[i].kind, 0, 0, -1);
+      clear_log (fixture);
+      start = g_get_monotonic_time ();
+      summary = check_all (fixture);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+      g_assert_cmpuint (summary.n_unknown, ==, 3);
+      three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, cases[i].name);
+      g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
+      g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 0);
+
+      sh_sandbox_world_clear_faults (fixture->world);
+      check_all (fixture);
+      three_assert_verdicts (fixture, &three, cases[i].name);
+    }
+  three_clear (&three);
+}
+
+/* A 10 MB answer to a pasted token: refused, saying why. */
+static void
+test_identify_too_large (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxToken *token = issue_page_token (fixture, ALICE, ACME);
+
+  for (int chunked = 0; chunked <= 1; chunked++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) channels = NULL;
+
+      add_fault (fixture, SH_SANDBOX_FAULT_HUGE, 0, chunked, 1);
+      sh_provider_identify_async (fixture->provider, token->value, NULL, sh_test_store_result,
+                                  &result);
+      sh_test_wait_for_result (&result, WAIT_MS);
+      channels = sh_provider_identify_finish (fixture->provider, result, &error);
+      g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+      /* g_format_size puts a no-break space before the unit. */
+      g_assert_nonnull (strstr (error->message, "larger than 1.0\u00a0MiB"));
+      g_assert_null (channels);
+    }
+}
+
+/* HTTPS with a certificate nobody trusts: never a verdict, and a message
+ * that says what is wrong. */
+static void
+test_tls_untrusted (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(GTlsCertificate) certificate = sh_test_make_self_signed_certificate (dir);
+  g_autofree char *graph_url = g_strdup (g_getenv ("SOCIALHUB_GRAPH_URL"));
+  g_autoptr(ShSandboxServer) https = NULL;
+  g_autofree char *https_graph = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+  ShCheckSummary summary;
+  Three three;
+
+  if (certificate == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  /* The same world, over HTTPS. */
+  https = sh_sandbox_server_new_tls (fixture->world, 0, certificate, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (sh_sandbox_server_get_base_url (https), "https://"));
+  https_graph = sh_sandbox_server_dup_graph_url (https);
+
+  three_set_up (fixture, &three);
+  check_all (fixture);
+  three_assert_verdicts (fixture, &three, "first check");
+
+  g_setenv ("SOCIALHUB_GRAPH_URL", https_graph, TRUE);
+  summary = check_all (fixture);
+  g_assert_cmpuint (summary.n_unknown, ==, 3);
+  three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "untrusted certificate");
+  /* The handshake failed: not one request reached the server. */
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (https)->len, ==, 0);
+
+  sh_provider_identify_async (fixture->provider, "EAAnot-sent-anywhere", NULL,
+                              sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, WAIT_MS);
+  channels = sh_provider_identify_finish (fixture->provider, result, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_NETWORK);
+  g_assert_cmpstr (error->message, ==,
+                   "Facebook could not be reached: The server’s certificate is not trusted.");
+  g_assert_null (channels);
+
+  g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
+  check_all (fixture);
+  three_assert_verdicts (fixture, &three, "trusted server again");
+  three_clear (&three);
+}
+
 /* ---- --check's exit status ---------------------------------------------------------- */
 
 static ShToken *
@@ -1279,6 +1432,10 @@ main (int    argc,
   ADD ("fallback-to-singles", test_fallback_to_singles);
   ADD ("usage-slows-down", test_usage_slows_down);
   ADD ("connection-refused", test_connection_refused);
+  ADD ("name-not-resolved", test_name_not_resolved);
+  ADD ("timeouts", test_timeouts);
+  ADD ("identify-too-large", test_identify_too_large);
+  ADD ("tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/facebook-provider/exit-status", test_exit_status);
 
 #undef ADD

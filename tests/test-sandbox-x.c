@@ -535,6 +535,7 @@ test_authorize_page (Fixture       *fixture,
   g_autoptr(GRegex) regex = g_regex_new ("content=\"3;url=([^\"]+)\"", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autoptr(GString) location = NULL;
+  g_autofree char *refresh_url = NULL;
   g_autofree char *code = NULL;
   g_autofree char *bakery_code = NULL;
   g_auto(Pair) pair = { NULL, NULL };
@@ -545,7 +546,8 @@ test_authorize_page (Fixture       *fixture,
   g_assert_nonnull (strstr (page->body, "Authorizing SocialHub for @acmecoffee…"));
   g_assert_nonnull (strstr (page->body, "http-equiv=\"refresh\""));
   g_assert_true (g_regex_match (regex, page->body, 0, &match));
-  location = g_string_new (g_match_info_fetch (match, 1));
+  refresh_url = g_match_info_fetch (match, 1);
+  location = g_string_new (refresh_url);
   g_string_replace (location, "&amp;", "&", 0);
   code = code_from_location (location->str, REDIRECT, NULL);
   token = exchange (fixture, code, VERIFIER);

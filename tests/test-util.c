@@ -17,7 +17,7 @@ sh_test_wait_for_result (GAsyncResult **result,
                          guint          timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  guint id = g_timeout_add (sh_test_time_limit (timeout_ms), on_timeout, &timed_out);
 
   while (*result == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -69,4 +69,45 @@ sh_test_make_channel (const char *name,
       sh_channel_add_token (channel, token);
     }
   return channel;
+}
+
+gint64
+sh_test_time_limit (gint64 usec)
+{
+  const char *factor = g_getenv ("SH_TEST_TIME_FACTOR");
+  guint64 value = 1;
+
+  if (factor != NULL)
+    g_ascii_string_to_unsigned (factor, 10, 1, 1000, &value, NULL);
+  return usec * (gint64) value;
+}
+
+GTlsCertificate *
+sh_test_make_self_signed_certificate (const char *dir)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  GTlsCertificate *certificate;
+  int status;
+  /* An EC key: made in milliseconds, where RSA takes up to a second. The
+   * name matches the address, so that the only fault is the issuer. */
+  const char *argv[] = {
+    openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+    "-addext", "subjectAltName=IP:127.0.0.1", NULL,
+  };
+
+  if (openssl == NULL)
+    return NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl could not make a certificate: %s", err);
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  return certificate;
 }

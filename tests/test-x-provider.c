@@ -25,6 +25,7 @@
 #include "sh-manager.h"
 #include "sh-pkce.h"
 #include "sh-sandbox-server.h"
+#include "sh-x-private.h"
 #include "sh-x-provider.h"
 #include "test-util.h"
 
@@ -1419,6 +1420,200 @@ test_check_network_down (Fixture       *fixture,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "offline refresh");
 }
 
+/* ---- failures that are not the token's ------------------------------------------------- */
+
+/* A fault of @kind on /2/users/me, until cleared. */
+static void
+add_http_fault (Fixture            *fixture,
+                ShSandboxFaultKind  kind,
+                guint               status,
+                int                 code)
+{
+  ShSandboxFault *fault = g_new0 (ShSandboxFault, 1);
+
+  fault->kind = kind;
+  fault->network = g_strdup ("x");
+  fault->path_prefix = g_strdup ("/2/users/me");
+  fault->status = status;
+  fault->code = code;
+  fault->remaining = -1;
+  sh_sandbox_world_add_fault (fixture->world, fault);
+}
+
+/* Answers that say nothing about the token: unknown (server-error), the
+ * verdict kept, and back at the next good check. */
+static void
+test_check_bad_answers (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const struct {
+    const char         *name;
+    ShSandboxFaultKind  kind;
+    guint               status;
+    int                 code;
+  } cases[] = {
+    { "status 500", SH_SANDBOX_FAULT_STATUS, 500, 0 },
+    { "status 502", SH_SANDBOX_FAULT_STATUS, 502, 0 },
+    { "status 503", SH_SANDBOX_FAULT_STATUS, 503, 0 },
+    { "html", SH_SANDBOX_FAULT_HTML, 0, 0 },
+    { "empty", SH_SANDBOX_FAULT_EMPTY, 0, 0 },
+    { "truncated", SH_SANDBOX_FAULT_TRUNCATED, 0, 0 },
+    /* 10 MB, refused at the Content-Length, and without one, while read. */
+    { "huge", SH_SANDBOX_FAULT_HUGE, 0, 0 },
+    { "huge chunked", SH_SANDBOX_FAULT_HUGE, 0, 1 },
+  };
+  g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
+
+  check_all (fixture);
+  assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ShCheckSummary summary;
+
+      g_test_message ("fault: %s", cases[i].name);
+      add_http_fault (fixture, cases[i].kind, cases[i].status, cases[i].code);
+      clear_log (fixture);
+      summary = check_all (fixture);
+      g_assert_cmpuint (summary.n_unknown, ==, 1);
+      assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                    SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
+      /* Not a 401: no refresh spent on it. */
+      g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
+
+      sh_sandbox_world_clear_faults (fixture->world);
+      check_all (fixture);
+      assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
+    }
+}
+
+/* No answer, and half an answer: each times out (1 s here instead of 30)
+ * as unknown (network-error). */
+static void
+test_check_timeouts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const struct { const char *name; ShSandboxFaultKind kind; } cases[] = {
+    { "no answer", SH_SANDBOX_FAULT_HANG },
+    { "hang mid-body", SH_SANDBOX_FAULT_HANG_BODY },
+  };
+  g_autoptr(ShToken) token = NULL;
+
+  /* Before any connection: a connection keeps the timeout it was made with. */
+  g_object_set (_sh_x_get_session (SH_X_PROVIDER (fixture->provider)), "timeout", 1, NULL);
+  token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
+  check_all (fixture);
+  assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      g_test_message ("fault: %s", cases[i].name);
+      add_http_fault (fixture, cases[i].kind, 0, 0);
+      check_all (fixture);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+      assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
+                    SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
+
+      sh_sandbox_world_clear_faults (fixture->world);
+      check_all (fixture);
+      assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
+    }
+}
+
+static void
+test_check_name_not_resolved (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
+  g_autofree char *api_url = g_strdup (g_getenv ("SOCIALHUB_X_API_URL"));
+
+  check_all (fixture);
+  /* .invalid never resolves (RFC 6761). */
+  g_setenv ("SOCIALHUB_X_API_URL", "http://nonexistent.invalid/x", TRUE);
+  clear_log (fixture);
+  check_all (fixture);
+  assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
+                SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "name not resolved");
+  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+
+  g_setenv ("SOCIALHUB_X_API_URL", api_url, TRUE);
+  check_all (fixture);
+  assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "resolved again");
+}
+
+/* A 10 MB answer to a pasted token: refused, saying why. */
+static void
+test_identify_too_large (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxToken *access, *refresh;
+
+  issue_pair (fixture, ACME, &access, &refresh);
+  for (int chunked = 0; chunked <= 1; chunked++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) channels = NULL;
+
+      add_http_fault (fixture, SH_SANDBOX_FAULT_HUGE, 0, chunked);
+      channels = identify (fixture, access->value, &error);
+      g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+      /* g_format_size puts a no-break space before the unit. */
+      g_assert_nonnull (strstr (error->message, "larger than 1.0\u00a0MiB"));
+      g_assert_null (channels);
+      sh_sandbox_world_clear_faults (fixture->world);
+    }
+}
+
+/* HTTPS with a certificate nobody trusts: never a verdict, no refresh, and
+ * a message that says what is wrong. */
+static void
+test_tls_untrusted (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(GTlsCertificate) certificate = sh_test_make_self_signed_certificate (dir);
+  g_autofree char *api_url = g_strdup (g_getenv ("SOCIALHUB_X_API_URL"));
+  g_autoptr(ShSandboxServer) https = NULL;
+  g_autofree char *https_api = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autoptr(ShToken) token = NULL;
+  ShSandboxToken *access, *refresh;
+
+  if (certificate == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  https = sh_sandbox_server_new_tls (fixture->world, 0, certificate, &error);
+  g_assert_no_error (error);
+  https_api = sh_sandbox_server_dup_x_api_url (https);
+
+  token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
+  check_all (fixture);
+  assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
+
+  g_setenv ("SOCIALHUB_X_API_URL", https_api, TRUE);
+  check_all (fixture);
+  assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
+                SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "untrusted certificate");
+  /* The handshake failed: not one request reached the server. */
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (https)->len, ==, 0);
+
+  issue_pair (fixture, BAKERY, &access, &refresh);
+  channels = identify (fixture, access->value, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_NETWORK);
+  g_assert_cmpstr (error->message, ==,
+                   "X could not be reached: The server’s certificate is not trusted.");
+  g_assert_null (channels);
+
+  g_setenv ("SOCIALHUB_X_API_URL", api_url, TRUE);
+  check_all (fixture);
+  assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "trusted server again");
+}
+
 /* ---- the keyring does not take the new pair -------------------------------------------- */
 
 static void
@@ -1643,6 +1838,11 @@ main (int   argc,
   ADD ("check/rate-limited", test_check_rate_limited);
   ADD ("check/app-fault", test_check_app_fault);
   ADD ("check/network-down", test_check_network_down);
+  ADD ("check/bad-answers", test_check_bad_answers);
+  ADD ("check/timeouts", test_check_timeouts);
+  ADD ("check/name-not-resolved", test_check_name_not_resolved);
+  ADD ("identify/too-large", test_identify_too_large);
+  ADD ("tls-untrusted", test_tls_untrusted);
   ADD ("refresh/not-stored", test_refresh_not_stored);
   ADD ("revoke", test_revoke);
   ADD ("revoke/form", test_revoke_form);

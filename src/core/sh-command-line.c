@@ -405,10 +405,12 @@ static void
 read_stdin (GTask *task)
 {
   RunData *data = g_task_get_task_data (task);
+  /* Transfer full; the read holds its own reference. */
+  g_autoptr(GInputStream) input = g_application_command_line_get_stdin (data->cmdline);
 
   if (data->pasted == NULL)
     data->pasted = g_byte_array_new ();
-  g_input_stream_read_bytes_async (g_application_command_line_get_stdin (data->cmdline),
+  g_input_stream_read_bytes_async (input,
                                    PASTE_MAX - data->pasted->len, G_PRIORITY_DEFAULT,
                                    data->cancellable, on_stdin_read, task);
 }

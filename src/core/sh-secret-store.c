@@ -390,9 +390,12 @@ on_attributes (GObject      *source,
         }
       if (token_id != NULL)
         {
+          g_autofree char *stolen_path = NULL;
           ShSecret *secret = NULL;
 
-          g_hash_table_steal_extended (reading->unnamed, path, NULL, (gpointer *) &secret);
+          /* Stealing hands over the key too: it must be freed here. */
+          g_hash_table_steal_extended (reading->unnamed, path, (gpointer *) &stolen_path,
+                                       (gpointer *) &secret);
           reading_add (reading, op->kind, token_id, secret);
         }
     }

@@ -221,6 +221,7 @@ parse_fault_kind (const char         *name,
     { "hang", SH_SANDBOX_FAULT_HANG }, { "truncated", SH_SANDBOX_FAULT_TRUNCATED },
     { "html", SH_SANDBOX_FAULT_HTML }, { "empty", SH_SANDBOX_FAULT_EMPTY },
     { "throttle", SH_SANDBOX_FAULT_THROTTLE }, { "batch-null", SH_SANDBOX_FAULT_BATCH_NULL },
+    { "huge", SH_SANDBOX_FAULT_HUGE }, { "hang-body", SH_SANDBOX_FAULT_HANG_BODY },
   };
 
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (kinds); i++)

@@ -12,8 +12,8 @@
  *   POST /control/remove-role page=ID person=ID (190/492)
  *   POST /control/restore person=ID            clear checkpoint, lock, removal
  *   POST /control/fault network=graph|x kind=latency|status|hang|truncated|
- *        html|empty|throttle|batch-null [path=/prefix] [count=N] [delay_ms=N]
- *        [status=N] [code=N] [form=problem|v1]
+ *        html|empty|throttle|batch-null|huge|hang-body [path=/prefix]
+ *        [count=N] [delay_ms=N] [status=N] [code=N] [form=problem|v1]
  *   POST /control/clear-faults
  *   POST /control/advance seconds=N            move the world's clock
  *   POST /control/app-usage percent=N          X-App-Usage floor

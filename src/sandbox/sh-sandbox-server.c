@@ -152,6 +152,68 @@ truncate_response (SoupServerMessage *msg)
                                     g_bytes_get_data (bytes, NULL), length / 2);
 }
 
+/* Far more than any answer of the Graph or X: what a client must refuse. */
+#define HUGE_BODY (10 * 1024 * 1024)
+#define HUGE_CHUNK (64 * 1024)
+
+static void
+huge_response (SoupServerMessage *msg,
+               gboolean           chunked)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (headers, "application/json", NULL);
+  if (!chunked)
+    {
+      /* One JSON string, valid to the end: only its size is wrong. */
+      char *text = g_malloc (HUGE_BODY);
+
+      memset (text, 'x', HUGE_BODY);
+      memcpy (text, "{\"data\":\"", strlen ("{\"data\":\""));
+      memcpy (text + HUGE_BODY - 2, "\"}", 2);
+      soup_message_body_append (body, SOUP_MEMORY_TAKE, text, HUGE_BODY);
+      return;
+    }
+
+  /* Chunked: the size is known only by reading. The chunks share one
+   * buffer, kept alive by the GBytes of each. */
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  {
+    g_autofree char *filler = g_malloc (HUGE_CHUNK);
+    g_autoptr(GBytes) chunk = NULL;
+
+    memset (filler, ' ', HUGE_CHUNK);
+    chunk = g_bytes_new_take (g_steal_pointer (&filler), HUGE_CHUNK);
+    soup_message_body_append (body, SOUP_MEMORY_STATIC, "[", 1);
+    for (guint i = 0; i < HUGE_BODY / HUGE_CHUNK; i++)
+      soup_message_body_append_bytes (body, chunk);
+    soup_message_body_append (body, SOUP_MEMORY_STATIC, "]", 1);
+    soup_message_body_complete (body);
+  }
+}
+
+/* Sends the headers and the first half of the answer @msg already holds,
+ * then stalls: the client waits for the rest until it gives up. */
+static void
+hang_mid_body (ShSandboxServer   *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize length = g_bytes_get_size (bytes);
+
+  /* Chunked, so that the server writes what it has and then waits for a
+   * chunk that never comes (the body is never completed). */
+  soup_message_body_truncate (body);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, g_bytes_get_data (bytes, NULL),
+                            MAX (length / 2, 1));
+  g_ptr_array_add (self->hung, g_object_ref (msg));
+}
+
 static void
 dispatch (ShSandboxServer      *self,
           SoupServerMessage    *msg,
@@ -165,6 +227,8 @@ dispatch (ShSandboxServer      *self,
                              fault->kind == SH_SANDBOX_FAULT_BATCH_NULL) ? fault : NULL);
   if (fault != NULL && fault->kind == SH_SANDBOX_FAULT_TRUNCATED)
     truncate_response (msg);
+  if (fault != NULL && fault->kind == SH_SANDBOX_FAULT_HANG_BODY)
+    hang_mid_body (self, msg);
 }
 
 static gboolean
@@ -239,8 +303,13 @@ handle_network (ShSandboxServer   *self,
       set_text (msg, 200, "application/json", "");
       return;
 
+    case SH_SANDBOX_FAULT_HUGE:
+      huge_response (msg, fault->code == 1);
+      return;
+
     case SH_SANDBOX_FAULT_NONE:
     case SH_SANDBOX_FAULT_TRUNCATED:
+    case SH_SANDBOX_FAULT_HANG_BODY:
     case SH_SANDBOX_FAULT_THROTTLE:
     case SH_SANDBOX_FAULT_BATCH_NULL:
     default:
@@ -369,10 +438,11 @@ on_request (SoupServer        *server,
 
 /* ---- public API ------------------------------------------------------------------- */
 
-ShSandboxServer *
-sh_sandbox_server_new (ShSandboxWorld  *world,
-                       guint            port,
-                       GError         **error)
+static ShSandboxServer *
+server_new (ShSandboxWorld   *world,
+            guint             port,
+            GTlsCertificate  *certificate,
+            GError          **error)
 {
   g_autoptr(ShSandboxServer) self = g_object_new (SH_TYPE_SANDBOX_SERVER, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -380,17 +450,39 @@ sh_sandbox_server_new (ShSandboxWorld  *world,
   GSList *uris;
 
   self->world = world ? g_object_ref (world) : sh_sandbox_world_new ();
-  self->server = soup_server_new ("server-header", "SocialHub-Sandbox", NULL);
+  self->server = soup_server_new ("server-header", "SocialHub-Sandbox",
+                                  "tls-certificate", certificate,
+                                  NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
 
   /* 127.0.0.1 only: nothing outside this machine can reach the emulator. */
-  if (!soup_server_listen (self->server, address, 0, error))
+  if (!soup_server_listen (self->server, address,
+                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return NULL;
 
   uris = soup_server_get_uris (self->server);
-  self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->base_url = g_strdup_printf ("%s://127.0.0.1:%d", certificate != NULL ? "https" : "http",
+                                    g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return g_steal_pointer (&self);
+}
+
+ShSandboxServer *
+sh_sandbox_server_new (ShSandboxWorld  *world,
+                       guint            port,
+                       GError         **error)
+{
+  return server_new (world, port, NULL, error);
+}
+
+ShSandboxServer *
+sh_sandbox_server_new_tls (ShSandboxWorld   *world,
+                           guint             port,
+                           GTlsCertificate  *certificate,
+                           GError          **error)
+{
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+  return server_new (world, port, certificate, error);
 }
 
 ShSandboxWorld *

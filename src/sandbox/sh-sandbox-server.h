@@ -4,8 +4,8 @@
  *   /x/…                    the X API and its authorize page
  *   /control/…              breaking things on purpose (tests, Sandbox menu)
  *
- * HTTP-level faults (latency, 5xx, hang, HTML, empty, truncated bodies) are
- * applied here, for every network alike.
+ * HTTP-level faults (latency, 5xx, hang, HTML, empty, truncated, huge and
+ * half-sent bodies) are applied here, for every network alike.
  */
 #pragma once
 
@@ -21,8 +21,14 @@ G_DECLARE_FINAL_TYPE (ShSandboxServer, sh_sandbox_server, SH, SANDBOX_SERVER, GO
 ShSandboxServer *sh_sandbox_server_new                (ShSandboxWorld  *world,
                                                        guint            port,
                                                        GError         **error);
+/* The same over HTTPS with @certificate (and its private key), for tests
+ * of how the providers take a certificate they must not trust. */
+ShSandboxServer *sh_sandbox_server_new_tls            (ShSandboxWorld  *world,
+                                                       guint            port,
+                                                       GTlsCertificate *certificate,
+                                                       GError         **error);
 ShSandboxWorld  *sh_sandbox_server_get_world          (ShSandboxServer *self);
-/* "http://127.0.0.1:PORT" */
+/* "http://127.0.0.1:PORT" (https for a server made by _new_tls) */
 const char      *sh_sandbox_server_get_base_url       (ShSandboxServer *self);
 char            *sh_sandbox_server_dup_graph_url      (ShSandboxServer *self);
 char            *sh_sandbox_server_dup_x_api_url      (ShSandboxServer *self);

@@ -141,6 +141,10 @@ typedef enum {
   SH_SANDBOX_FAULT_THROTTLE,     /* Graph: error @code (4/17/32/613/80001);
                                     X: 429 in @x_form ("problem" or "v1") */
   SH_SANDBOX_FAULT_BATCH_NULL,   /* Graph batch: items from @code on are null */
+  SH_SANDBOX_FAULT_HUGE,         /* 200 with a 10 MB body; @code 1: chunked, no
+                                    Content-Length to tell the size up front */
+  SH_SANDBOX_FAULT_HANG_BODY,    /* the headers and half the normal body, then
+                                    nothing more */
 } ShSandboxFaultKind;
 
 typedef struct {

@@ -6,6 +6,7 @@
 
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-http.h"
 #include "sh-json.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
@@ -71,16 +72,25 @@ on_sent (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
   ShFacebookReply *reply = g_new0 (ShFacebookReply, 1);
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &reply->error);
+  g_autoptr(GBytes) bytes = sh_http_send_and_read_finish (SOUP_SESSION (source), result,
+                                                          &reply->error);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
 
   if (bytes != NULL)
     {
-      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-
       reply->status = soup_message_get_status (msg);
       reply->length = g_bytes_get_size (bytes);
       reply->body = g_strndup (g_bytes_get_data (bytes, NULL), reply->length);
+    }
+  else if (sh_http_error_is_too_large (reply->error))
+    {
+      /* Facebook answered, with something no Graph answer is: judged like
+       * any other unusable body (the error says why). */
+      reply->status = soup_message_get_status (msg);
+      reply->body = g_strdup ("");
+    }
+  if (reply->status != 0)
+    {
       reply->app_usage = g_strdup (soup_message_headers_get_one (headers, "X-App-Usage"));
       reply->business_usage =
         g_strdup (soup_message_headers_get_one (headers, "X-Business-Use-Case-Usage"));
@@ -100,8 +110,8 @@ send_message (ShFacebookProvider  *self,
 
   g_task_set_source_tag (task, send_message);
   g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sent, task);
+  sh_http_send_and_read_async (self->session, msg, SH_HTTP_MAX_BODY, G_PRIORITY_DEFAULT,
+                               cancellable, on_sent, task);
 }
 
 void
@@ -188,8 +198,10 @@ _sh_facebook_reply_error (ShFacebookReply *reply)
       if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return g_error_copy (reply->error);
       return g_error_new (SH_ERROR, SH_ERROR_NETWORK, _("Facebook could not be reached: %s"),
-                          reply->error ? reply->error->message : _("no answer"));
+                          sh_http_describe_error (reply->error));
     }
+  if (sh_http_error_is_too_large (reply->error))
+    return g_error_copy (reply->error);
 
   sh_facebook_classify_response (reply->status, reply->body, reply->length, &verdict);
   if (sh_token_state_is_verdict (verdict.state) && verdict.state != SH_TOKEN_STATE_VALID)

@@ -8,6 +8,7 @@
 
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-http.h"
 #include "sh-x-private.h"
 
 /* A 429 without x-rate-limit-reset: X's windows are 15 minutes. */
@@ -128,25 +129,33 @@ on_sent (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SoupMessage *msg = g_task_get_task_data (task);
   ShXReply *reply = g_new0 (ShXReply, 1);
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &reply->error);
+  g_autoptr(GBytes) bytes = sh_http_send_and_read_finish (SOUP_SESSION (source), result,
+                                                          &reply->error);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
 
   if (bytes != NULL)
     {
-      SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
       gsize length;
       gconstpointer data = g_bytes_get_data (bytes, &length);
 
       reply->status = soup_message_get_status (msg);
       reply->length = length;
       reply->body = g_strndup (data, length);
-      sh_x_parse_rate_limit (soup_message_headers_get_one (headers, "x-rate-limit-limit"),
-                             soup_message_headers_get_one (headers, "x-rate-limit-remaining"),
-                             soup_message_headers_get_one (headers, "x-rate-limit-reset"),
-                             &reply->rate);
       /* The answer may hold tokens: do not leave them in freed memory. */
       memset ((gpointer) data, 0, length);
     }
+  else if (sh_http_error_is_too_large (reply->error))
+    {
+      /* X answered, with something no X answer is: judged like any other
+       * unusable body (the error says why). */
+      reply->status = soup_message_get_status (msg);
+      reply->body = g_strdup ("");
+    }
+  if (reply->status != 0)
+    sh_x_parse_rate_limit (soup_message_headers_get_one (headers, "x-rate-limit-limit"),
+                           soup_message_headers_get_one (headers, "x-rate-limit-remaining"),
+                           soup_message_headers_get_one (headers, "x-rate-limit-reset"),
+                           &reply->rate);
   g_task_return_pointer (task, reply, (GDestroyNotify) _sh_x_reply_free);
 }
 
@@ -164,8 +173,8 @@ send_message (ShXProvider         *self,
   /* X's answers about tokens must not be kept by anything in between. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Cache-Control",
                                 "no-store");
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sent, task);
+  sh_http_send_and_read_async (self->session, msg, SH_HTTP_MAX_BODY, G_PRIORITY_DEFAULT,
+                               cancellable, on_sent, task);
 }
 
 void
@@ -239,8 +248,10 @@ _sh_x_transport_error (ShXReply *reply)
       if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return g_error_copy (reply->error);
       return g_error_new (SH_ERROR, SH_ERROR_NETWORK, _("X could not be reached: %s"),
-                          reply->error != NULL ? reply->error->message : _("no answer"));
+                          sh_http_describe_error (reply->error));
     }
+  if (sh_http_error_is_too_large (reply->error))
+    return g_error_copy (reply->error);
   return g_error_new (SH_ERROR, SH_ERROR_SERVER,
                       _("X gave an answer SocialHub cannot use (HTTP %u)."), reply->status);
 }
