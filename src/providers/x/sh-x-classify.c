@@ -175,10 +175,12 @@ classify_forbidden (const char *body,
       verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
     }
   else if (type == NULL || g_str_equal (type, "about:blank"))
-    /* The token was taken (no 401) but its account may not act: X locks an
-     * account until its owner unlocks it on the web. UNCONFIRMED for v2,
-     * whose body does not say more; the emulator answers so. */
-    verdict (out, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_ACCOUNT_LOCKED);
+    /* A plain "Forbidden": the token was taken (no 401) but the request was
+     * not allowed. X may answer so for a locked account, but nothing
+     * documents it for v2 (API-FACTS.md names only v1.1's codes 326 and
+     * 64): calling the token dead on a guess would be a false alarm. No
+     * verdict; the last one stands. */
+    verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
   else
     /* A problem type we do not know: not ours to call a dead token. */
     verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
