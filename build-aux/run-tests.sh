@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-tests.sh — installs, builds (warnings are errors) and runs the whole
-# test suite under Xvfb. Each test makes its own private session bus and
-# unlocked gnome-keyring (build-aux/with-session.sh). .ci/run calls this.
+# test suite under Xvfb, then again under the sanitizers
+# (build-aux/run-sanitizers.sh). Each test makes its own private session bus
+# and unlocked gnome-keyring (build-aux/with-session.sh). .ci/run calls this.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,10 +22,19 @@ status=0
 xvfb-run -a -s '-screen 0 1280x800x24 -noreset' \
   meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
 
-# One closing line any reader understands, counted from meson's own log.
-/usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'
+# The same suite again under ASan+UBSan+LSan (issue #8: it fits in CI's time,
+# about 15 minutes with its build). SOCIALHUB_SANITIZERS=0 skips it.
+logs="$build/meson-logs/testlog.json"
+if [ "${SOCIALHUB_SANITIZERS:-1}" != 0 ]; then
+  "$top/build-aux/run-sanitizers.sh" || status=1
+  logs="$logs ${SOCIALHUB_ASAN_BUILD:-$top/build-asan}/meson-logs/testlog.json"
+fi
+
+# One closing line any reader understands, counted from meson's own logs.
+# shellcheck disable=SC2086
+/usr/bin/python3 - $logs <<'PY'
 import json, sys
-results = [json.loads(line)["result"] for line in open(sys.argv[1])]
+results = [json.loads(line)["result"] for path in sys.argv[1:] for line in open(path)]
 passed = sum(r == "OK" for r in results)
 skipped = sum(r == "SKIP" for r in results)
 print(f"{passed} passed, {len(results) - passed - skipped} failed, {skipped} skipped")
