@@ -881,6 +881,11 @@ test_sign_in (Fixture       *fixture,
   g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 1);
   WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
+  /* The Page's picture came with it, and its row shows it once fetched. */
+  g_assert_true (g_str_has_suffix (sh_channel_get_picture_url (acme), ".svg"));
+  WAIT_UNTIL (adw_avatar_get_custom_image (ADW_AVATAR (find_widget (GTK_WIDGET (find_channel_row (fixture, acme)),
+                                                                    ADW_TYPE_AVATAR, NULL, NULL))) != NULL);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-pictures.png");
 
   /* The channel's own "Add Access Token": Bob approves next; only Acme
    * Coffee is chosen, and it gets a second token. */

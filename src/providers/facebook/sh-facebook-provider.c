@@ -312,6 +312,22 @@ fetch_pages (GTask      *task,
                        g_task_get_cancellable (task), on_pages, task);
 }
 
+/* "picture": {"data": {"url": …, "is_silhouette": …}}: the Page's picture,
+ * or NULL for Facebook's grey silhouette (the app's initials say more). */
+static char *
+page_picture_url (JsonObject *page)
+{
+  JsonObject *data = sh_json_get_object (sh_json_get_object (page, "picture"), "data");
+  JsonNode *silhouette = data != NULL ? json_object_get_member (data, "is_silhouette") : NULL;
+  const char *url = sh_json_get_string (data, "url");
+
+  if (url == NULL || (silhouette != NULL && JSON_NODE_HOLDS_VALUE (silhouette) &&
+                      json_node_get_value_type (silhouette) == G_TYPE_BOOLEAN &&
+                      json_node_get_boolean (silhouette)))
+    return NULL;
+  return g_strdup (url);
+}
+
 static void
 on_pages (GObject      *source,
           GAsyncResult *result,
@@ -346,6 +362,7 @@ on_pages (GObject      *source,
       channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
       channel->external_id = g_strdup (id);
       channel->name = g_strdup (sh_json_get_string (page, "name") ?: id);
+      channel->picture_url = page_picture_url (page);
       channel->owner_id = g_strdup (data->owner_id);
       channel->owner_name = g_strdup (data->owner_name);
       /* A Page token from a long-lived user token never expires (0). */
@@ -388,7 +405,8 @@ on_owner (GObject      *source,
     }
   data->owner_id = g_strdup (sh_json_get_string (me, "id"));
   data->owner_name = g_strdup (sh_json_get_string (me, "name"));
-  fetch_pages (g_steal_pointer (&task), "/me/accounts?fields=id,name,access_token,tasks&limit=100");
+  fetch_pages (g_steal_pointer (&task),
+               "/me/accounts?fields=id,name,access_token,tasks,picture%7Burl,is_silhouette%7D&limit=100");
 }
 
 void
