@@ -5,7 +5,7 @@ the private session bus (GNOTIFICATION_BACKEND=freedesktop).
 
 Without a window: a check of healthy tokens, a 503 and throttling send
 nothing; Bob's password change sends exactly one normal-priority Notify
-("Bob Sample's token for Acme Coffee stopped working", "Add Access Token"),
+("Bob Sample’s token for Acme Coffee stopped working", "Add Access Token"),
 and checking again sends nothing more. Then the window runs (its monitor
 checks at start and sends nothing new: what was told is saved); Alice's
 password change makes Acme Coffee disconnected: one urgent Notify with
@@ -191,7 +191,7 @@ try:
     check(len(log) == 1, f"exactly one Notify for one change (got {len(log)})")
     if log:
         n = log[0]
-        check(n["summary"] == "Bob Sample's token for Acme Coffee stopped working",
+        check(n["summary"] == "Bob Sample’s token for Acme Coffee stopped working",
               f"it names whose token and which Page: {n['summary']!r}")
         check("password" in n["body"] and "stays linked" in n["body"],
               f"it says why and that the Page stays linked: {n['body']!r}")

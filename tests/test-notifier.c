@@ -170,7 +170,7 @@ test_notifications (void)
   calls = expect_calls (1);
   g_assert_cmpstr (json_object_get_string_member (call (calls, 0), "method"), ==, "Notify");
   g_assert_cmpstr (json_object_get_string_member (call (calls, 0), "summary"), ==,
-                   "Alice Example's token for Acme Coffee stopped working");
+                   "Alice Example’s token for Acme Coffee stopped working");
   g_assert_nonnull (strstr (json_object_get_string_member (call (calls, 0), "body"),
                             "changed their password"));
   g_assert_nonnull (strstr (json_object_get_string_member (call (calls, 0), "body"),
@@ -241,7 +241,7 @@ test_notifications (void)
   g_clear_pointer (&calls, json_array_unref);
   calls = expect_calls (4);
   g_assert_cmpstr (json_object_get_string_member (call (calls, 3), "summary"), ==,
-                   "Owner 2's token for Acme Coffee expires in 3 days");
+                   "Owner 2’s token for Acme Coffee expires in 3 days");
   g_assert_cmpint (json_object_get_int_member (call (calls, 3), "urgency"), ==, 0);
 
   /* Renewed: the notification about it is withdrawn. */

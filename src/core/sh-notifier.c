@@ -89,10 +89,10 @@ event_title (ShNotifier  *self,
         int days = (int) MAX (1, (left + 86399) / 86400);
 
         if (has_owner)
-          /* Translators: "Alice Example's token for Acme Coffee expires in 3 days" */
+          /* Translators: "Alice Example’s token for Acme Coffee expires in 3 days" */
           return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s's token for %s expires in %d day",
-                                               "%s's token for %s expires in %d days", days),
+                                               "%s’s token for %s expires in %d day",
+                                               "%s’s token for %s expires in %d days", days),
                                   owner, channel_name (event->channel), days);
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "An access token for %s expires in %d day",
@@ -102,8 +102,8 @@ event_title (ShNotifier  *self,
     case EVENT_TOKEN_INVALID:
     default:
       if (has_owner)
-        /* Translators: "Alice Example's token for Acme Coffee stopped working" */
-        return g_strdup_printf (_("%s's token for %s stopped working"),
+        /* Translators: "Alice Example’s token for Acme Coffee stopped working" */
+        return g_strdup_printf (_("%s’s token for %s stopped working"),
                                 owner, channel_name (event->channel));
       return g_strdup_printf (_("An access token for %s stopped working"),
                               channel_name (event->channel));
