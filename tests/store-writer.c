@@ -5,6 +5,9 @@
  *                                         after the write and before the rename
  *   store-writer DIR loop N               saves "v1" … "vN", printing
  *                                         "saved K" after each completed save
+ *   store-writer DIR add N                adds N tokens through the manager
+ *                                         (secret in the keyring, then the
+ *                                         data file), printing "added K"
  */
 #include "config.h"
 
@@ -12,6 +15,7 @@
 #include <stdio.h>
 
 #include "sh-channel-list.h"
+#include "sh-manager.h"
 #include "sh-store-private.h"
 #include "test-util.h"
 
@@ -38,6 +42,43 @@ save_version (ShStore       *store,
     g_error ("save failed: %s", error->message);
 }
 
+/* What a person adding tokens one after another does, as fast as it goes. */
+static int
+add_tokens (const char *dir,
+            guint       n)
+{
+  g_autoptr(ShManager) manager = sh_manager_new (dir, FALSE);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_manager_load_async (manager, NULL, sh_test_store_result, &loaded);
+  sh_test_wait_for_result (&loaded, 60000);
+  if (!sh_manager_load_finish (manager, loaded, &error))
+    g_error ("load failed: %s", error->message);
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *channel_id = sh_channel_generate_id ();
+      g_autofree char *token_id = sh_token_generate_id ();
+      g_autofree char *external = g_strdup_printf ("9%011u", i);
+      g_autofree char *value = g_strdup_printf ("EAAdurability%06u", i);
+      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, external);
+      g_autoptr(ShToken) token = sh_token_new (token_id, SH_NETWORK_FACEBOOK, channel_id);
+      g_autoptr(ShSecret) secret = sh_secret_new (value, NULL, 0);
+      g_autoptr(GAsyncResult) added = NULL;
+
+      sh_channel_set_name (channel, external);
+      sh_manager_add_token_async (manager, channel, token, secret, NULL, sh_test_store_result,
+                                  &added);
+      sh_test_wait_for_result (&added, 60000);
+      if (!sh_manager_add_token_finish (manager, added, &error))
+        g_error ("add failed: %s", error->message);
+      printf ("added %u\n", i);
+      fflush (stdout);
+    }
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -47,7 +88,9 @@ main (int    argc,
   g_autoptr(ShChannel) marker = NULL;
 
   if (argc < 3)
-    g_error ("usage: store-writer DIR stop-before-rename|loop N");
+    g_error ("usage: store-writer DIR stop-before-rename|loop N|add N");
+  if (g_str_equal (argv[2], "add") && argc == 4)
+    return add_tokens (argv[1], atoi (argv[3]));
 
   store = sh_store_new (argv[1]);
   marker = sh_test_make_channel ("v0", SH_NETWORK_FACEBOOK, 2);
