@@ -90,17 +90,25 @@ fetch_done (Fetch      *fetch,
 
 static void start_download (Fetch *fetch);
 
+/* Written under a temporary name, then renamed: GIO writes a file that does
+ * not exist yet in place, so a reader (another window, the next run after a
+ * crash) could otherwise find half a picture under the final name. */
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
+  g_autoptr(GFile) final = user_data;
   g_autoptr(GError) error = NULL;
 
   /* A cache that cannot be written only costs a download next time. */
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("A picture could not be cached: %s", error->message);
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error) ||
+      !g_file_move (G_FILE (source), final, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("A picture could not be cached: %s", error->message);
+      g_file_delete (G_FILE (source), NULL, NULL);
+    }
 }
 
 static void
@@ -135,11 +143,13 @@ on_decoded (GObject      *source,
   if (fetch->from_network)
     {
       g_autoptr(GFile) parent = g_file_get_parent (fetch->file);
+      g_autofree char *part_name = g_strconcat (g_file_peek_path (fetch->file), ".part", NULL);
+      g_autoptr(GFile) part = g_file_new_for_path (part_name);
 
       g_file_make_directory_with_parents (parent, NULL, NULL);
-      g_file_replace_contents_bytes_async (fetch->file, fetch->bytes, NULL, FALSE,
+      g_file_replace_contents_bytes_async (part, fetch->bytes, NULL, FALSE,
                                            G_FILE_CREATE_PRIVATE, fetch->self->cancellable,
-                                           on_saved, NULL);
+                                           on_saved, g_object_ref (fetch->file));
     }
   texture = gdk_texture_new_for_pixbuf (pixbuf);
   fetch_done (fetch, texture);
