@@ -423,6 +423,26 @@ test_kill_before_rename (void)
 /* 200 saves cut short at a random moment, each followed by a reload. */
 #define KILL_ROUNDS 200
 
+/* Reads the writer's first line ("saved 1", "added 1"), so that the kill
+ * lands among the saves whatever the machine's load, not before the first;
+ * returns what was read, for the caller to count. */
+static char *
+wait_for_first_line (GSubprocess *writer)
+{
+  g_autoptr(GDataInputStream) lines =
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (writer));
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  /* The data stream must not close the pipe: communicate() reads the rest. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (lines), 1);
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
+
 static void
 test_kill_at_random_moments (void)
 {
@@ -437,14 +457,18 @@ test_kill_at_random_moments (void)
       guint last_reported = 0, found;
       char *line;
 
+      g_autofree char *first = NULL;
+
       writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                  store_writer, dir, "loop", "1000", NULL);
       g_assert_no_error (error);
-      g_usleep (g_random_int_range (20, 200) * 1000);
+      first = wait_for_first_line (writer);
+      g_usleep (g_random_int_range (0, 150) * 1000);
       g_subprocess_send_signal (writer, SIGKILL);
       g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
       g_assert_no_error (error);
 
+      last_reported = atoi (first + 6);
       for (line = output; line != NULL && (line = strstr (line, "saved ")) != NULL; line++)
         last_reported = atoi (line + 6);
 
@@ -533,13 +557,17 @@ test_kill_while_adding (void)
       guint last_reported = 0, orphans = 0;
       char *line;
 
+      g_autofree char *first = NULL;
+
       writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                                  store_writer, dir, "add", "1000", NULL);
       g_assert_no_error (error);
-      g_usleep (g_random_int_range (100, 700) * 1000);
+      first = wait_for_first_line (writer);
+      g_usleep (g_random_int_range (0, 400) * 1000);
       g_subprocess_send_signal (writer, SIGKILL);
       g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
       g_assert_no_error (error);
+      last_reported = atoi (first + 6);
       for (line = output; line != NULL && (line = strstr (line, "added ")) != NULL; line++)
         last_reported = atoi (line + 6);
 
