@@ -317,6 +317,66 @@ test_refuses_bad_requests (Fixture       *fixture,
   g_assert_cmpuint (get->status, ==, 400);
 }
 
+/* GET /control/requests: each request's method, path and query, in order;
+ * never a header or a body, so a token sent as it should be is not there. */
+static void
+test_request_log (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *in_url = issue_page_token (fixture, "10001", "104857600123");
+  g_autofree char *in_header = issue_page_token (fixture, "10002", "104857600123");
+  g_autofree char *in_body = issue_page_token (fixture, "10003", "104857600456");
+  g_autofree char *form = g_strdup_printf ("token=%s", in_body);
+  g_autofree char *header = g_strconcat ("OAuth ", in_header, NULL);
+  g_autofree char *url = g_strconcat (sh_sandbox_server_get_base_url (fixture->server),
+                                      "/graph/v24.0/me?fields=id,name", NULL);
+  g_autofree char *expected = g_strdup_printf ("GET /graph/v24.0/me?fields=id,name&access_token=%s",
+                                               in_url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) me = graph_me (fixture, in_url);
+  g_autoptr(Reply) expired = request (fixture, "POST", "/control/expire-token", form);
+  g_autoptr(Reply) log = NULL;
+  g_autoptr(Reply) post = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  JsonArray *requests;
+  guint n;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  log = request (fixture, "GET", "/control/requests", NULL);
+  g_assert_cmpuint (log->status, ==, 200);
+  g_assert_cmpstr (log->content_type, ==, "application/json");
+  object = parse_object (log->body);
+  requests = json_object_get_array_member (object, "requests");
+  n = json_array_get_length (requests);
+  /* Three issue-token, the GET with the token in its URL, expire-token, the
+   * GET with the token in a header, and this one. */
+  g_assert_cmpuint (n, ==, 7);
+  g_assert_cmpstr (json_array_get_string_element (requests, 0), ==, "POST /control/issue-token");
+  g_assert_cmpstr (json_array_get_string_element (requests, 3), ==, expected);
+  g_assert_cmpstr (json_array_get_string_element (requests, 4), ==, "POST /control/expire-token");
+  g_assert_cmpstr (json_array_get_string_element (requests, 5), ==,
+                   "GET /graph/v24.0/me?fields=id,name");
+  g_assert_cmpstr (json_array_get_string_element (requests, 6), ==, "GET /control/requests");
+  g_assert_null (strstr (log->body, in_header));
+  g_assert_null (strstr (log->body, in_body));
+
+  /* Read-only: there is nothing to POST to. */
+  post = request (fixture, "POST", "/control/requests", "");
+  g_assert_cmpuint (post->status, ==, 404);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpuint (expired->status, ==, 200);
+}
+
 /* The sandbox's tokens outlive a restart of SocialHub: a new server on the
  * same state file knows them, and what was broken stays broken. */
 static void
@@ -408,6 +468,7 @@ main (int    argc,
   ADD ("/sandbox-control/http-faults", test_http_faults);
   ADD ("/sandbox-control/hang", test_hang);
   ADD ("/sandbox-control/refuses-bad-requests", test_refuses_bad_requests);
+  ADD ("/sandbox-control/request-log", test_request_log);
 #undef ADD
   g_test_add_func ("/sandbox-control/state-survives-restart", test_state_survives_restart);
   g_test_add_func ("/sandbox-control/standalone-program", test_standalone_program);

@@ -1,6 +1,8 @@
 /* sh-command-line.c — parsing and running socialhub's options. */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "sh-check.h"
@@ -432,6 +434,9 @@ on_prompt (const ShSignInPrompt *prompt,
     g_application_command_line_print (data->cmdline,
       _("To add access tokens, open this address in a browser:\n%s\nWaiting for the approval…\n"),
       prompt->authorize_uri);
+  /* The person needs this now, not when we exit: when stdout is a pipe
+   * (`socialhub --login x | tee log`) it is block-buffered. */
+  fflush (stdout);
 }
 
 static void

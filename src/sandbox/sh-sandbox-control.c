@@ -163,6 +163,26 @@ reply_world (ShSandboxWorld    *world,
   reply_json (msg, 200, builder);
 }
 
+/* The request log as it is: "METHOD /path?query" per request, in order. It
+ * never held a header or a body, so a token reaches this answer only if a
+ * client put it in a URL, which is what the tests that read it look for. */
+static void
+reply_requests (GPtrArray         *request_log,
+                SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_begin_array (builder);
+  for (guint i = 0; request_log != NULL && i < request_log->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (request_log, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  reply_json (msg, 200, builder);
+}
+
 static void
 issue_token (ShSandboxWorld    *world,
              SoupServerMessage *msg,
@@ -278,6 +298,7 @@ add_fault (ShSandboxWorld    *world,
 
 void
 sh_sandbox_control_handle (ShSandboxWorld    *world,
+                           GPtrArray         *request_log,
                            SoupServerMessage *msg,
                            const char        *path,
                            GHashTable        *params)
@@ -298,6 +319,12 @@ sh_sandbox_control_handle (ShSandboxWorld    *world,
   if (g_str_equal (path, "/world"))
     {
       reply_world (world, msg);
+      return;
+    }
+  if (g_str_equal (path, "/requests") &&
+      g_strcmp0 (soup_server_message_get_method (msg), "GET") == 0)
+    {
+      reply_requests (request_log, msg);
       return;
     }
   if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)

@@ -3,6 +3,9 @@
  * POST /control/<action> with form fields; answers JSON. Loopback only.
  *
  *   GET  /control/world                        people, Pages, accounts, tokens
+ *   GET  /control/requests                     every request received so far, as
+ *        "METHOD /path?query" (the server's request log: never a header or a
+ *        body), for tests that check what reached a URL
  *   POST /control/issue-token kind=fb-user|fb-page|x person=ID [target=ID]
  *   POST /control/expire-token token=T
  *   POST /control/revoke-token token=T
@@ -29,6 +32,7 @@
 G_BEGIN_DECLS
 
 void sh_sandbox_control_handle (ShSandboxWorld    *world,
+                                GPtrArray         *request_log,
                                 SoupServerMessage *msg,
                                 const char        *path,
                                 GHashTable        *params);

@@ -424,7 +424,8 @@ on_request (SoupServer        *server,
   else if (g_str_has_prefix (path, "/x/"))
     handle_network (self, msg, "x", sh_sandbox_x_handle, path + strlen ("/x"), params);
   else if (g_str_has_prefix (path, "/control/"))
-    sh_sandbox_control_handle (self->world, msg, path + strlen ("/control"), params);
+    sh_sandbox_control_handle (self->world, self->request_log, msg, path + strlen ("/control"),
+                               params);
   else if (g_str_has_prefix (path, "/pictures/") && g_str_has_suffix (path, ".svg"))
     handle_picture (self, msg, path + strlen ("/pictures/"));
   else
