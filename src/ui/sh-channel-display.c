@@ -67,3 +67,4 @@ sh_channel_dup_accessible_label (ShChannel *channel)
                           sh_channel_state_get_label (sh_channel_get_state (channel)),
                           summary);
 }
+

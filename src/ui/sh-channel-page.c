@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "sh-channel-avatar.h"
 #include "sh-channel-display.h"
 #include "sh-channel-page.h"
 #include "sh-token-row.h"
@@ -22,11 +23,10 @@ struct _ShChannelPage
 
   ShChannel            *channel;
   GPtrArray            *token_rows;
-  ShPictureCache       *pictures;
 
   AdwPreferencesPage   *preferences_page;
   AdwActionRow         *summary_row;
-  AdwAvatar            *avatar;
+  ShChannelAvatar      *avatar;
   GtkImage             *network_icon;
   GtkLabel             *state_badge;
   GtkWidget            *reconnect_row;
@@ -39,37 +39,13 @@ struct _ShChannelPage
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
 
-static void
-show_picture (ShChannelPage *self)
-{
-  const char *url = self->channel != NULL ? sh_channel_get_picture_url (self->channel) : NULL;
-
-  adw_avatar_set_custom_image (self->avatar, self->pictures != NULL && url != NULL
-                                             ? sh_picture_cache_lookup (self->pictures, url)
-                                             : NULL);
-}
-
-static void
-on_picture_ready (ShPictureCache *pictures,
-                  const char     *url,
-                  ShChannelPage  *self)
-{
-  if (self->channel != NULL && g_strcmp0 (url, sh_channel_get_picture_url (self->channel)) == 0)
-    show_picture (self);
-}
-
 void
 sh_channel_page_set_picture_cache (ShChannelPage  *self,
                                    ShPictureCache *cache)
 {
   g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
 
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
-  g_set_object (&self->pictures, cache);
-  if (cache != NULL)
-    g_signal_connect (cache, "ready", G_CALLBACK (on_picture_ready), self);
-  show_picture (self);
+  sh_channel_avatar_set_picture_cache (self->avatar, cache);
 }
 
 static void
@@ -91,8 +67,6 @@ refresh (ShChannelPage *self)
 
   gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon), sh_network_get_display_name (network));
-  adw_avatar_set_text (self->avatar, sh_channel_display_name (channel));
-  show_picture (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row),
                                  sh_channel_display_name (channel));
   /* Translators: under a channel's name: its network, then e.g. "1 of 2 tokens valid" */
@@ -184,6 +158,7 @@ disconnect_channel (ShChannelPage *self)
   g_signal_handlers_disconnect_by_data (sh_channel_get_tokens (self->channel), self);
   clear_token_rows (self);
   g_clear_object (&self->channel);
+  sh_channel_avatar_set_channel (self->avatar, NULL);
 }
 
 /* The page is reused from channel to channel: each opens at its top.
@@ -215,6 +190,7 @@ sh_channel_page_set_channel (ShChannelPage *self,
     return;
 
   self->channel = g_object_ref (channel);
+  sh_channel_avatar_set_channel (self->avatar, channel);
   target = g_variant_ref_sink (g_variant_new_string (sh_channel_get_id (channel)));
   /* The target before the name: a named action without its target would
    * be looked up with none, and refused. */
@@ -255,9 +231,6 @@ sh_channel_page_dispose (GObject *object)
   ShChannelPage *self = SH_CHANNEL_PAGE (object);
 
   disconnect_channel (self);
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
-  g_clear_object (&self->pictures);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_PAGE);
   g_clear_pointer (&self->token_rows, g_ptr_array_unref);
 
@@ -276,7 +249,6 @@ sh_channel_page_class_init (ShChannelPageClass *klass)
                                                "/io/socialhub/SocialHub/sh-channel-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, summary_row);
-  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, avatar);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, network_icon);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, state_badge);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_row);
@@ -293,6 +265,8 @@ sh_channel_page_init (ShChannelPage *self)
   /* The group owns the token rows; this array only remembers them. */
   self->token_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->avatar = SH_CHANNEL_AVATAR (sh_channel_avatar_new (48));
+  adw_action_row_add_prefix (self->summary_row, GTK_WIDGET (self->avatar));
   /* Named in refresh() and set_channel(); GTK 4.8 would add the labels'
    * own text to those names. */
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->reconnect_button),

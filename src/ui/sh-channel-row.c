@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "sh-channel-avatar.h"
 #include "sh-channel-display.h"
 #include "sh-channel-row.h"
 
@@ -23,10 +24,9 @@ struct _ShChannelRow
   GtkBox      parent_instance;
 
   ShChannel  *channel;
-  ShPictureCache *pictures;
 
   GtkWidget  *open_button;
-  AdwAvatar  *avatar;
+  ShChannelAvatar *avatar;
   GtkImage   *network_icon;
   GtkLabel   *title_label;
   GtkLabel   *summary_label;
@@ -44,25 +44,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-show_picture (ShChannelRow *self)
-{
-  const char *url = self->channel != NULL ? sh_channel_get_picture_url (self->channel) : NULL;
-
-  adw_avatar_set_custom_image (self->avatar, self->pictures != NULL && url != NULL
-                                             ? sh_picture_cache_lookup (self->pictures, url)
-                                             : NULL);
-}
-
-static void
-on_picture_ready (ShPictureCache *pictures,
-                  const char     *url,
-                  ShChannelRow   *self)
-{
-  if (self->channel != NULL && g_strcmp0 (url, sh_channel_get_picture_url (self->channel)) == 0)
-    show_picture (self);
-}
-
 /* Rows ask for their channel's picture when they show it, so only the
  * pictures on screen are ever fetched. */
 void
@@ -71,12 +52,7 @@ sh_channel_row_set_picture_cache (ShChannelRow   *self,
 {
   g_return_if_fail (SH_IS_CHANNEL_ROW (self));
 
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
-  g_set_object (&self->pictures, cache);
-  if (cache != NULL)
-    g_signal_connect (cache, "ready", G_CALLBACK (on_picture_ready), self);
-  show_picture (self);
+  sh_channel_avatar_set_picture_cache (self->avatar, cache);
 }
 
 static void
@@ -100,8 +76,6 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon),
                                sh_network_get_display_name (network));
   gtk_label_set_text (self->title_label, sh_channel_display_name (channel));
-  adw_avatar_set_text (self->avatar, sh_channel_display_name (channel));
-  show_picture (self);
   gtk_label_set_text (self->summary_label, summary);
   gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
   sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
@@ -143,6 +117,7 @@ sh_channel_row_set_channel (ShChannelRow *self,
   if (self->channel != NULL)
     g_signal_handlers_disconnect_by_data (self->channel, self);
   g_set_object (&self->channel, channel);
+  sh_channel_avatar_set_channel (self->avatar, channel);
   if (channel != NULL)
     {
       target = g_variant_new_string (sh_channel_get_id (channel));
@@ -185,9 +160,6 @@ sh_channel_row_dispose (GObject *object)
   if (self->channel != NULL)
     g_signal_handlers_disconnect_by_data (self->channel, self);
   g_clear_object (&self->channel);
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
-  g_clear_object (&self->pictures);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_box_remove (GTK_BOX (self), child);
 
@@ -290,12 +262,7 @@ sh_channel_row_init (ShChannelRow *self)
   gtk_button_set_child (GTK_BUTTON (self->open_button), content);
 
   /* The Page's or account's picture once fetched; its initials until then. */
-  self->avatar = ADW_AVATAR (g_object_new (ADW_TYPE_AVATAR,
-                                           "size", 40,
-                                           "show-initials", TRUE,
-                                           "valign", GTK_ALIGN_CENTER,
-                                           "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                           NULL));
+  self->avatar = SH_CHANNEL_AVATAR (sh_channel_avatar_new (40));
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->avatar));
 
   text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
