@@ -172,12 +172,21 @@ add_button (GNotification *notification,
                                          sh_channel_get_id (channel));
 }
 
+/* A command-line instance can finish a check while it is already shutting
+ * down (no longer registered on the bus): GLib's notification backend then
+ * has no connection and fails a critical. Nothing can be shown from there. */
+static gboolean
+can_show (ShNotifier *self)
+{
+  return self->application != NULL && g_application_get_is_registered (self->application);
+}
+
 static void
 send (ShNotifier    *self,
       const char    *id,
       GNotification *notification)
 {
-  if (self->application != NULL)
+  if (can_show (self))
     g_application_send_notification (self->application, id, notification);
   g_hash_table_add (self->shown, g_strdup (id));
 }
@@ -186,7 +195,7 @@ static void
 withdraw (ShNotifier *self,
           const char *id)
 {
-  if (self->application != NULL)
+  if (can_show (self))
     g_application_withdraw_notification (self->application, id);
   g_hash_table_remove (self->shown, id);
 }
