@@ -104,6 +104,12 @@ def find_all(root, predicate):
     return [node for node in walk(root) if predicate(node)]
 
 
+def focus_within(window):
+    # GTK 4.8 under Xvfb (no window manager) sets no "active" on windows;
+    # the focused widget is what tells where a key will go.
+    return window is not None and any(has_state(n, pyatspi.STATE_FOCUSED) for n in walk(window))
+
+
 def find_toplevel(app, name):
     for node in children(app):
         if safe_name(node) == name and (has_state(node, pyatspi.STATE_VISIBLE)
@@ -261,6 +267,10 @@ def check_preferences(process, app, env, artifacts):
     switch = wait_for(f'the "{SWITCH}" switch', expiring_switch)
     if has_state(switch, pyatspi.STATE_CHECKED):
         raise Failure(f'"{SWITCH}" shows on after it was turned off')
+    # Keys go to the window that has the focus: on a slow run (the
+    # sanitizers) Preferences may be mapped before it is active.
+    wait_for('the keyboard focus in Preferences',
+             lambda: focus_within(find_toplevel(app, 'Preferences')))
     keyboard.chord('w', CONTROL_MASK)
     wait_for('Ctrl+W to close Preferences', lambda: find_toplevel(app, 'Preferences') is None)
     if find_toplevel(app, 'SocialHub') is None:
