@@ -1,8 +1,11 @@
 /* main.c — picks the GUI or the headless application and runs it. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <unistd.h>
 
 #include "sh-application.h"
 #include "sh-cli-application.h"
@@ -45,6 +48,23 @@ start_sandbox (GApplication *app)
   g_object_set_data_full (G_OBJECT (app), "sh-sandbox-server", server, g_object_unref);
 }
 
+/* Run first, before GLib opens anything: a caller that closed our standard
+ * input (`socialhub --add-token x <&-`) would otherwise find descriptor 0
+ * reused by the next file opened (GLib's eventfd), and a token would be
+ * read from it. /dev/null takes its place, and the caller is told. */
+static void
+note_closed_stdin (void)
+{
+  int fd;
+
+  if (fcntl (STDIN_FILENO, F_GETFD) != -1 || errno != EBADF)
+    return;
+  sh_command_line_set_stdin_closed (TRUE);
+  fd = open ("/dev/null", O_RDONLY);
+  if (fd > STDIN_FILENO)
+    close (fd);
+}
+
 static gboolean
 wants_sandbox (int    argc,
                char **argv)
@@ -60,8 +80,10 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
   int status;
 
+  note_closed_stdin ();
   setlocale (LC_ALL, "");
   /* An uninstalled build finds its compiled translations through
    * SOCIALHUB_LOCALEDIR (build/po); an installed one in LOCALEDIR. */
@@ -69,6 +91,14 @@ main (int    argc,
                                                                      : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* GApplication would refuse a wrong option with its own message and exit
+   * status 1; scripts are promised "socialhub:" and 64. */
+  if (!sh_command_line_check_syntax (argc, argv, &error))
+    {
+      g_printerr ("socialhub: %s\n", error->message);
+      return SH_EXIT_USAGE;
+    }
 
   /* --list and friends must work on a machine with no display, so they run
    * in an application that never initialises GTK. */

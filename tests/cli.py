@@ -8,6 +8,8 @@ Usage: cli.py SOCIALHUB FIXTURE  (inside build-aux/with-session.sh)
 """
 import json
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
@@ -24,10 +26,36 @@ def check(condition, what):
         failures.append(what)
 
 
-def run(*args, data_home, stdin=None, timeout=20):
+def run(*args, data_home, stdin=None, timeout=20, **kwargs):
     env = dict(os.environ, XDG_DATA_HOME=data_home, LANGUAGE="C", LC_ALL="C.UTF-8")
+    if stdin == subprocess.DEVNULL:
+        kwargs["stdin"], stdin = stdin, None
     return subprocess.run([SOCIALHUB, *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, **kwargs)
+
+
+def no_token_refusal(r):
+    """--add-token with nothing to read: refused, and not a crash."""
+    return (r.returncode == 64 and r.stderr.startswith("socialhub: ")
+            and "no access token on standard input" in r.stderr.lower()
+            and "CRITICAL" not in r.stderr)
+
+
+def add_token_at_terminal(data_home, keys, network="facebook"):
+    """--add-token on a real terminal (a pty) where a person types @keys."""
+    master, slave = pty.openpty()
+    env = dict(os.environ, XDG_DATA_HOME=data_home, LANGUAGE="C", LC_ALL="C.UTF-8")
+    proc = subprocess.Popen([SOCIALHUB, "--add-token", network], env=env, stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(slave)
+    # The terminal's line discipline holds the keys until the program reads:
+    # Ctrl+D on an empty line then reads as the end of input.
+    os.write(master, keys)
+    try:
+        out, err = proc.communicate(timeout=20)
+    finally:
+        os.close(master)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def fresh_home(fixture=FIXTURE):
@@ -89,12 +117,33 @@ for args, words in [(["--list", "--check"], "only one"),
                     (["--json"], "--json goes with")]:
     r = run(*args, data_home=home)
     check(r.returncode == 64 and words in r.stderr, f"{' '.join(args)!r} is refused: {r.stderr.strip()}")
-r = run("--frobnicate", data_home=home)
-check(r.returncode != 0 and "frobnicate" in r.stderr, "an unknown option is refused")
+# Options GLib itself parses: the same "socialhub:" and 64, as the README says.
+for args, words in [(["--frobnicate"], "Unknown option --frobnicate"),
+                    (["--add-token"], "Missing argument for --add-token"),
+                    (["--list", "--remove-token"], "Missing argument for --remove-token")]:
+    r = run(*args, data_home=home)
+    check(r.returncode == 64 and r.stderr.startswith("socialhub: ") and words in r.stderr
+          and r.stdout == "", f"{' '.join(args)!r} is refused with 64: {r.stderr.strip()}")
+r = run("--help", data_home=home)
+check(r.returncode == 0 and "--add-token" in r.stdout, "--help still lists the options")
 
+# Nothing on standard input, however it comes: refused, never a crash.
 r = run("--add-token", "facebook", data_home=home, stdin="\n")
-check(r.returncode == 64 and "No access token on standard input" in r.stderr,
-      "--add-token with nothing on standard input says so")
+check(no_token_refusal(r), "--add-token with an empty line on standard input says so")
+r = run("--add-token", "x", data_home=home, stdin=subprocess.DEVNULL)
+check(no_token_refusal(r), f"--add-token x </dev/null is refused (rc {r.returncode}): {r.stderr.strip()!r}")
+r = run("--add-token", "facebook", data_home=home, stdin="")
+check(no_token_refusal(r), f"printf '' | --add-token facebook is refused (rc {r.returncode}): "
+                           f"{r.stderr.strip()!r}")
+# <&-: descriptor 0 is closed, and the next file the process opens would
+# take it; nothing may be read from that.
+r = run("--add-token", "facebook", data_home=home, preexec_fn=lambda: os.close(0))
+check(no_token_refusal(r) and "closed" in r.stderr,
+      f"--add-token facebook <&- is refused: standard input is closed (rc {r.returncode}): "
+      f"{r.stderr.strip()!r}")
+r = add_token_at_terminal(home, b"\x04")
+check(no_token_refusal(r), f"Ctrl+D at an empty prompt on a terminal is refused (rc {r.returncode}): "
+                           f"{r.stderr.strip()!r}")
 
 # A damaged data file: the list still prints, the user is told, nothing lost.
 home = fresh_home()
@@ -105,6 +154,20 @@ r = run("--list", "--json", data_home=home)
 aside = [n for n in os.listdir(os.path.join(home, "socialhub")) if n.startswith("channels.json.damaged-")]
 check(r.returncode == 0 and json.loads(r.stdout) == {"channels": []}, "a damaged file still lists")
 check("damaged" in r.stderr and len(aside) == 1, "the damaged file is set aside and reported")
+
+def wait_owned(seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        q = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                            "--object-path", "/org/freedesktop/DBus", "--method",
+                            "org.freedesktop.DBus.NameHasOwner", "io.socialhub.SocialHub"],
+                           capture_output=True, text=True)
+        if "true" in q.stdout:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+
 
 # Forwarding: with the window open, --list is answered by that instance. The
 # file on disk is changed behind its back; the answer still shows what the
@@ -130,16 +193,7 @@ else:
     env = dict(os.environ, XDG_DATA_HOME=home, LANGUAGE="C", GSK_RENDERER="cairo")
     gui = subprocess.Popen([SOCIALHUB], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        owned = False
-        while time.monotonic() < deadline and not owned:
-            q = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
-                                "--object-path", "/org/freedesktop/DBus", "--method",
-                                "org.freedesktop.DBus.NameHasOwner", "io.socialhub.SocialHub"],
-                               capture_output=True, text=True)
-            owned = "true" in q.stdout
-            time.sleep(0.1)
-        check(owned, "the window's instance owns io.socialhub.SocialHub")
+        check(wait_owned(20), "the window's instance owns io.socialhub.SocialHub")
         # Wait until it has read the file (its answer has the stored names):
         # a fixed pause is too short under the sanitizers.
         deadline = time.monotonic() + 60
@@ -160,6 +214,50 @@ else:
               f"--list is answered by the running window (got {names})")
         r = run("--list", "--check", data_home=home)
         check(r.returncode == 64, "a wrong argument is refused before it reaches the window")
+
+        # Nothing on standard input, forwarded: the window refuses it and
+        # lives on (it still answers, with what it holds).
+        for label, stdin in [("</dev/null", subprocess.DEVNULL), ("an empty pipe", "")]:
+            r = run("--add-token", "facebook", data_home=home, stdin=stdin)
+            check(no_token_refusal(r), f"--add-token forwarded with {label} is refused "
+                                       f"(rc {r.returncode}): {r.stderr.strip()!r}")
+        r = add_token_at_terminal(home, b"\x04")
+        check(no_token_refusal(r), f"Ctrl+D on a terminal, forwarded, is refused (rc {r.returncode})")
+        r = run("--list", "--json", data_home=home)
+        names = [c["name"] for c in json.loads(r.stdout)["channels"]] if r.returncode == 0 else []
+        check(gui.poll() is None and names == ["Acme Coffee", "@acmecoffee"],
+              f"the window survives them and still answers --list (got {names})")
+
+        # A refusal by the running instance is an exit status, not 0.
+        r = run("--list", "--sandbox", data_home=home)
+        check(r.returncode == 69 and r.stdout == "" and "quit it to use the sandbox" in r.stderr,
+              f"--list --sandbox while the real window runs exits 69 (rc {r.returncode}): "
+              f"{r.stderr.strip()!r}")
+    finally:
+        gui.terminate()
+        gui.wait(timeout=10)
+
+    # The other way round, as a cron job meets it: a sandbox window is open
+    # and a plain --check must not read as "all connected".
+    home = fresh_home(None)
+    env = dict(os.environ, XDG_DATA_HOME=home, LANGUAGE="C", GSK_RENDERER="cairo")
+    gui = subprocess.Popen([SOCIALHUB, "--sandbox"], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        # Waited for without starting an instance of our own, which would
+        # take the name first and turn the window into a remote.
+        check(wait_owned(60) and gui.poll() is None, "the sandbox window's instance runs")
+        r = run("--check", data_home=home)
+        check(r.returncode == 69 and r.stdout == "" and
+              r.stderr == "socialhub: SocialHub is running with the sandbox; quit it to use the "
+                          "real networks.\n",
+              f"--check while a sandbox window runs exits 69 and says why (rc {r.returncode}): "
+              f"{r.stderr.strip()!r}")
+        r = run("--add-token", "x", "--sandbox", data_home=home, stdin=subprocess.DEVNULL)
+        check(no_token_refusal(r), f"--add-token x --sandbox </dev/null, forwarded, is refused "
+                                   f"(rc {r.returncode})")
+        check(gui.poll() is None and run("--list", "--sandbox", data_home=home).returncode == 0,
+              "the sandbox window survives it and still answers")
     finally:
         gui.terminate()
         gui.wait(timeout=10)

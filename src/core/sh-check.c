@@ -566,10 +566,23 @@ on_secret_for_removal (GObject      *source,
   GTask *task = user_data;
   ShManager *manager = g_task_get_source_object (task);
   RemoveToken *data = g_task_get_task_data (task);
-  g_autoptr(GHashTable) secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, NULL);
-  ShSecret *secret = secrets ? g_hash_table_lookup (secrets, sh_token_get_id (data->token)) : NULL;
+  GError *error = NULL;
+  g_autoptr(GHashTable) secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
+  ShSecret *secret;
   ShProvider *provider = sh_manager_get_provider (manager, sh_token_get_network (data->token));
 
+  /* A keyring that cannot be read is not "no secret": forgetting now would
+   * leave the grant valid on the network, and the secret would later be
+   * deleted unrevoked. Nothing is done; the caller says why. */
+  if (secrets == NULL)
+    {
+      g_prefix_error (&error, _("The token was not removed. "));
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  /* Read fine, but none there: nothing to revoke, only to forget. */
+  secret = g_hash_table_lookup (secrets, sh_token_get_id (data->token));
   if (secret == NULL || provider == NULL)
     {
       forget (task);

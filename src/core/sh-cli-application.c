@@ -26,6 +26,7 @@ sh_cli_application_handle_local_options (GApplication *app,
 {
   ShCliApplication *self = SH_CLI_APPLICATION (app);
   g_autoptr(GError) error = NULL;
+  ShCommand command;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -35,7 +36,9 @@ sh_cli_application_handle_local_options (GApplication *app,
 
   /* Refuse a wrong argument here, in the process the user started, before
    * anything is forwarded to a running instance. */
-  sh_command_line_parse (options, &error);
+  command = sh_command_line_parse (options, &error);
+  if (error == NULL)
+    sh_command_line_check_local (command, &error);
   if (error != NULL)
     {
       g_printerr ("socialhub: %s\n", error->message);
@@ -44,6 +47,59 @@ sh_cli_application_handle_local_options (GApplication *app,
 
   self->sandbox = sh_command_line_get_sandbox (options);
   return -1;
+}
+
+static gboolean
+name_has_owner (GDBusConnection *bus,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static gboolean
+name_is_activatable (GDBusConnection *bus,
+                     const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree const char **names = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                                       G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, 5000,
+                                       NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(^a&s)", &names);
+  return g_strv_contains (names, name);
+}
+
+/* Whether GNotification has anyone to talk to. With nobody there, GLib's
+ * freedesktop backend prints a warning on standard error, which a script
+ * reading --check would take for a problem of ours; and nobody was told, so
+ * nothing may be recorded as notified. Mirrors GLib's choice of backend:
+ * the portal inside Flatpak, org.gtk.Notifications, then the freedesktop
+ * server, running or started on demand. */
+static gboolean
+notifications_available (GApplication *app)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (app);
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (bus == NULL)
+    return FALSE;
+  return name_has_owner (bus, "org.gtk.Notifications") ||
+         name_has_owner (bus, "org.freedesktop.Notifications") ||
+         name_is_activatable (bus, "org.freedesktop.Notifications");
 }
 
 static void
@@ -58,7 +114,8 @@ sh_cli_application_startup (GApplication *app)
   /* --check notifies about the changes it finds, once each, like the
    * window's monitor; the notifier holds the application until what it
    * told is saved. */
-  self->notifier = sh_notifier_new (self->manager, app);
+  if (notifications_available (app))
+    self->notifier = sh_notifier_new (self->manager, app);
 }
 
 static void
@@ -82,12 +139,21 @@ sh_cli_application_command_line (GApplication            *app,
                                  GApplicationCommandLine *cmdline)
 {
   ShCliApplication *self = SH_CLI_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+
+  if (self->notifier == NULL && g_variant_dict_contains (options, "verbose") &&
+      sh_command_line_parse (options, NULL) == SH_COMMAND_CHECK)
+    g_application_command_line_printerr (cmdline, "socialhub: %s\n",
+      _("No notification server is running: what this check finds is not notified."));
 
   g_application_hold (app);
   g_object_set_data (G_OBJECT (cmdline), "sh-application", self);
   sh_command_line_run_async (self->manager, cmdline, NULL, on_command_done,
                              g_object_ref (cmdline));
-  return 0;
+  /* GApplication sets the status returned here on the command line: a
+   * command refused at once (a running sandbox) has set its own already,
+   * which must not become 0. A command still running sets it later. */
+  return g_application_command_line_get_exit_status (cmdline);
 }
 
 static void

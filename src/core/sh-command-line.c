@@ -27,6 +27,8 @@ static const GOptionEntry option_entries[] = {
     N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the built-in emulator instead of the real networks"), NULL },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Also say what could not be done on the side, such as showing notifications"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -50,6 +52,91 @@ sh_command_line_add_options (GApplication *app)
       "--check exits with 0 when every channel is connected, 1 when a token is expired, "
       "invalid or expiring but every channel still has a valid token, 2 when a channel is "
       "disconnected, and 3 when some token could not be checked."));
+}
+
+static gboolean
+asks_for_help (int    argc,
+               char **argv)
+{
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "-h") || g_str_equal (argv[i], "-?") ||
+        g_str_equal (argv[i], "--help") || g_str_has_prefix (argv[i], "--help-"))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+sh_command_line_check_syntax (int      argc,
+                              char   **argv,
+                              GError **error)
+{
+  /* GApplication adds this one itself (used by the autostart entry). */
+  static const GOptionEntry gapplication_entries[] = {
+    { "gapplication-service", 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) args = NULL;
+  GOptionEntry entries[G_N_ELEMENTS (option_entries) + G_N_ELEMENTS (gapplication_entries)];
+  gpointer values[G_N_ELEMENTS (entries)];
+  guint n = 0;
+  gboolean ok;
+
+  if (asks_for_help (argc, argv))
+    return TRUE;
+
+  /* The same entries as GApplication's, each with somewhere to put its value. */
+  memset (values, 0, sizeof values);
+  for (guint i = 0; option_entries[i].long_name != NULL; i++)
+    entries[n++] = option_entries[i];
+  for (guint i = 0; gapplication_entries[i].long_name != NULL; i++)
+    entries[n++] = gapplication_entries[i];
+  for (guint i = 0; i < n; i++)
+    entries[i].arg_data = &values[i];
+  memset (&entries[n], 0, sizeof entries[n]);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  ok = g_option_context_parse_strv (context, &args, &local_error);
+
+  for (guint i = 0; i < n; i++)
+    if (entries[i].arg == G_OPTION_ARG_STRING)
+      g_free (values[i]);
+    else if (entries[i].arg == G_OPTION_ARG_STRING_ARRAY)
+      g_strfreev (values[i]);
+
+  if (!ok)
+    g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                 /* Translators: %s is GLib's message, e.g. "Unknown option --frobnicate". */
+                 _("%s. “socialhub --help” lists the options."), local_error->message);
+  return ok;
+}
+
+static gboolean stdin_closed;
+
+void
+sh_command_line_set_stdin_closed (gboolean closed)
+{
+  stdin_closed = closed;
+}
+
+gboolean
+sh_command_line_check_local (ShCommand   command,
+                             GError    **error)
+{
+  if (command == SH_COMMAND_ADD_TOKEN && stdin_closed)
+    {
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                           _("No access token on standard input: it is closed. Pipe the token "
+                             "in, or paste it in a terminal and press Ctrl+D."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -192,6 +279,16 @@ print_channels (ShManager *manager,
   g_application_command_line_print (data->cmdline, "%s%s", output, data->json ? "\n" : "");
 }
 
+static gboolean
+is_keyring_error (const GError *error)
+{
+  return error->domain == SH_ERROR &&
+         (error->code == SH_ERROR_KEYRING_UNAVAILABLE || error->code == SH_ERROR_KEYRING_LOCKED ||
+          error->code == SH_ERROR_KEYRING_TIMEOUT);
+}
+
+/* A keyring that is locked, absent or silent is a temporary failure: the
+ * command changed nothing and can simply be run again (SH_EXIT_TEMPORARY). */
 static void
 fail (GTask        *task,
       const GError *error,
@@ -200,6 +297,13 @@ fail (GTask        *task,
   RunData *data = g_task_get_task_data (task);
 
   g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
+  if (is_keyring_error (error))
+    {
+      status = SH_EXIT_TEMPORARY;
+      if (error->code == SH_ERROR_KEYRING_LOCKED)
+        g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+                                             _("Unlock your keyring and try again."));
+    }
   g_application_command_line_set_exit_status (data->cmdline, status);
   g_task_return_boolean (task, FALSE);
 }
@@ -383,7 +487,10 @@ on_stdin_read (GObject      *source,
         }
     }
 
-  text = g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len));
+  /* An empty GByteArray has no data at all (NULL), not an empty string. */
+  text = data->pasted->len > 0
+           ? g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len))
+           : g_strdup ("");
   memset (data->pasted->data, 0, data->pasted->len);
   g_byte_array_set_size (data->pasted, 0);
   if (*text == '\0')

@@ -23,8 +23,24 @@ typedef enum {
 #define SH_EXIT_USAGE        64  /* a wrong command-line argument */
 #define SH_EXIT_UNAVAILABLE  69  /* not available in this version or instance */
 #define SH_EXIT_FAILURE      70  /* the command failed; the message says why */
+#define SH_EXIT_TEMPORARY    75  /* the keyring could not be read: nothing changed, try again */
 
 void       sh_command_line_add_options (GApplication  *app);
+/* Checks the options' syntax (unknown options, missing arguments) the way
+ * GApplication will parse them, so that a mistake is refused with
+ * "socialhub:" and SH_EXIT_USAGE instead of GLib's exit status 1. --help and
+ * its variants are left to GApplication. */
+gboolean   sh_command_line_check_syntax (int            argc,
+                                         char         **argv,
+                                         GError       **error);
+/* main() tells, before anything opens a file, whether the caller gave this
+ * process a standard input at all: if not, descriptor 0 may later be one of
+ * our own files, and no token may ever be read from it. */
+void       sh_command_line_set_stdin_closed (gboolean    closed);
+/* Refusals that only the process the user started can make (its own
+ * standard input); called from handle-local-options after the parse. */
+gboolean   sh_command_line_check_local (ShCommand      command,
+                                        GError       **error);
 gboolean   sh_command_line_wants_gui   (int            argc,
                                         char         **argv);
 ShCommand  sh_command_line_parse       (GVariantDict  *options,
