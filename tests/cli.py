@@ -223,6 +223,9 @@ else:
                                        f"(rc {r.returncode}): {r.stderr.strip()!r}")
         r = add_token_at_terminal(home, b"\x04")
         check(no_token_refusal(r), f"Ctrl+D on a terminal, forwarded, is refused (rc {r.returncode})")
+        r = run("--add-token", "facebook", data_home=home, preexec_fn=lambda: os.close(0))
+        check(no_token_refusal(r) and "closed" in r.stderr,
+              f"a closed standard input is refused before anything is forwarded (rc {r.returncode})")
         r = run("--list", "--json", data_home=home)
         names = [c["name"] for c in json.loads(r.stdout)["channels"]] if r.returncode == 0 else []
         check(gui.poll() is None and names == ["Acme Coffee", "@acmecoffee"],

@@ -284,11 +284,12 @@ is_keyring_error (const GError *error)
 {
   return error->domain == SH_ERROR &&
          (error->code == SH_ERROR_KEYRING_UNAVAILABLE || error->code == SH_ERROR_KEYRING_LOCKED ||
-          error->code == SH_ERROR_KEYRING_TIMEOUT);
+          error->code == SH_ERROR_KEYRING_TIMEOUT || error->code == SH_ERROR_KEYRING_FAILED);
 }
 
-/* A keyring that is locked, absent or silent is a temporary failure: the
- * command changed nothing and can simply be run again (SH_EXIT_TEMPORARY). */
+/* A keyring that is locked, absent, silent or failing is a temporary
+ * failure: the secret could not be read or written, so the command changed
+ * nothing and can simply be run again (SH_EXIT_TEMPORARY). */
 static void
 fail (GTask        *task,
       const GError *error,
