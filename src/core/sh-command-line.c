@@ -258,7 +258,8 @@ run_data_free (RunData *data)
   g_clear_pointer (&data->granted, g_ptr_array_unref);
   if (data->pasted != NULL)
     {
-      memset (data->pasted->data, 0, data->pasted->len);
+      if (data->pasted->len > 0)
+        memset (data->pasted->data, 0, data->pasted->len);
       g_byte_array_unref (data->pasted);
     }
   g_clear_object (&data->cancellable);
@@ -488,12 +489,16 @@ on_stdin_read (GObject      *source,
         }
     }
 
-  /* An empty GByteArray has no data at all (NULL), not an empty string. */
-  text = data->pasted->len > 0
-           ? g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len))
-           : g_strdup ("");
-  memset (data->pasted->data, 0, data->pasted->len);
-  g_byte_array_set_size (data->pasted, 0);
+  /* Nothing read at all: an empty GByteArray has no data (NULL), not an
+   * empty string, and neither g_strndup nor memset may be given that. */
+  if (data->pasted->len == 0)
+    text = g_strdup ("");
+  else
+    {
+      text = g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len));
+      memset (data->pasted->data, 0, data->pasted->len);
+      g_byte_array_set_size (data->pasted, 0);
+    }
   if (*text == '\0')
     {
       g_autoptr(GError) empty = g_error_new_literal (SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
