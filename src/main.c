@@ -8,6 +8,7 @@
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-process.h"
 #include "sh-providers.h"
 #include "sh-sandbox-server.h"
 
@@ -61,6 +62,9 @@ main (int    argc,
 {
   g_autoptr(GApplication) app = NULL;
   int status;
+
+  /* Before anything holds a token: no core dump may carry one. */
+  sh_process_forbid_core_dumps ();
 
   setlocale (LC_ALL, "");
   /* An uninstalled build finds its compiled translations through
