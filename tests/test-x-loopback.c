@@ -74,10 +74,24 @@ raw_connect (guint port)
   raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                               G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
-  /* The kernel completes a loopback connection without the server. */
-  g_assert_true (g_socket_connect (raw->socket, address, NULL, &error));
-  g_assert_no_error (error);
+  /* Without blocking: when the listen queue is full, the connection only
+   * completes once the server (on this thread) accepts. */
   g_socket_set_blocking (raw->socket, FALSE);
+  if (!g_socket_connect (raw->socket, address, NULL, &error))
+    {
+      gint64 end = g_get_monotonic_time () + sh_test_time_limit (WAIT_MS * 1000);
+
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+      g_clear_error (&error);
+      while (!(g_socket_condition_check (raw->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP) != 0))
+        {
+          if (g_get_monotonic_time () > end)
+            g_error ("could not connect within %d ms", WAIT_MS);
+          spin_once ();
+        }
+      g_assert_true (g_socket_check_connect_result (raw->socket, &error));
+      g_assert_no_error (error);
+    }
   raw->received = g_string_new (NULL);
   return raw;
 }
@@ -497,6 +511,43 @@ test_slow_client (Fixture       *fixture,
   assert_still_waiting (fixture);
 }
 
+/* A crowd of idle connections costs at most 32 buffers: one more is closed
+ * at once, long before any client timeout; once the crowd has gone, the
+ * browser's answer is taken. */
+static void
+test_too_many_clients (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) crowd = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_free);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", fixture->port);
+  g_autofree char *head = callback_head (fixture, host);
+  g_autoptr(Raw) extra = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  gint64 start;
+
+  sh_x_loopback_set_client_timeout (fixture->loopback, 60000);
+  for (guint i = 0; i < 32; i++)
+    g_ptr_array_add (crowd, raw_connect (fixture->port));
+  start = g_get_monotonic_time ();
+  extra = raw_connect (fixture->port);
+  raw_wait_closed (extra, WAIT_MS);
+  g_assert_cmpuint (extra->received->len, ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60000 * (gint64) 1000);
+  for (guint i = 0; i < crowd->len; i++)
+    {
+      raw_pump (g_ptr_array_index (crowd, i));
+      g_assert_false (((Raw *) g_ptr_array_index (crowd, i))->closed);
+    }
+  assert_still_waiting (fixture);
+
+  g_ptr_array_set_size (crowd, 0);
+  g_assert_cmpuint (request (fixture, head, NULL), ==, 200);
+  code = wait_for_code (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (code, ==, CODE);
+}
+
 /* Only GET of /callback; anything else is refused without ending the
  * sign-in. */
 static void
@@ -629,6 +680,7 @@ main (int   argc,
   ADD ("huge-body", test_huge_body);
   ADD ("header-too-large", test_header_too_large);
   ADD ("slow-client", test_slow_client);
+  ADD ("too-many-clients", test_too_many_clients);
   ADD ("other-requests", test_other_requests);
   g_test_add_func ("/x-loopback/parse", test_parse);
   g_test_add_func ("/x-loopback/judge", test_judge);
