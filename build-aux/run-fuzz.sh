@@ -1,6 +1,7 @@
 #!/bin/sh
-# run-fuzz.sh [SECONDS] — fuzzes the data-file loader and the Graph and X
-# answer parsers (tests/fuzz/README.md) with libFuzzer.
+# run-fuzz.sh [SECONDS] — fuzzes the data-file loader, the Graph and X
+# answer parsers and the X sign-in loopback server's request parser
+# (tests/fuzz/README.md) with libFuzzer.
 #
 # Configures build-fuzz with clang, AddressSanitizer and UBSan and
 # -Dfuzzing=true, builds only the fuzz targets, replays their corpora and
@@ -15,7 +16,8 @@ set -eu
 seconds=${1:-600}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-fuzz"
-targets="store-format facebook-classify x-classify"
+# FUZZ_TARGETS (space-separated) runs only those.
+targets=${FUZZ_TARGETS:-"store-format facebook-classify x-classify x-loopback-request"}
 
 # Bytes per input: data files hold many channels; network answers are a
 # batch of 50 items at most, and X's answers are small.
@@ -23,6 +25,8 @@ max_len () {
   case "$1" in
     store-format) echo 32768 ;;
     facebook-classify) echo 32768 ;;
+    # Twice the loopback server's 8 KiB head, so that the limit is crossed.
+    x-loopback-request) echo 16384 ;;
     *) echo 8192 ;;
   esac
 }

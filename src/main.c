@@ -11,6 +11,7 @@
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-process.h"
 #include "sh-providers.h"
 #include "sh-sandbox-server.h"
 
@@ -84,6 +85,9 @@ main (int    argc,
   int status;
 
   note_closed_stdin ();
+  /* Before anything holds a token: no core dump may carry one. */
+  sh_process_forbid_core_dumps ();
+
   setlocale (LC_ALL, "");
   /* An uninstalled build finds its compiled translations through
    * SOCIALHUB_LOCALEDIR (build/po); an installed one in LOCALEDIR. */

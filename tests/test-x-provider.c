@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -702,6 +703,88 @@ test_sign_in_wrong_state (Fixture       *fixture,
     g_assert_cmpuint (page->status, ==, SOUP_STATUS_BAD_REQUEST);
   }
   /* Still waiting, still listening, nothing exchanged. */
+  spin (200);
+  g_assert_null (sign_in.result);
+  g_assert_true (can_connect ("127.0.0.1", fixture->port));
+  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
+
+  {
+    g_autoptr(Page) page = fetch (fixture, location);
+
+    g_assert_cmpuint (page->status, ==, SOUP_STATUS_OK);
+  }
+  channels = sign_in_finish (&sign_in, WAIT_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (channels->len, ==, 1);
+  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
+  wait_until_closed (fixture);
+}
+
+/* A GET of @target sent to the loopback server with a Host header of the
+ * test's choosing, as a page on another name that resolves to 127.0.0.1
+ * would send it (DNS rebinding); libsoup always sends the real one. The
+ * answer's status, once the server has closed the connection. */
+static guint
+raw_get (Fixture    *fixture,
+         const char *target,
+         const char *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fixture->port);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autofree char *head = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, host);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  /* A few hundred bytes: the kernel takes them at once. */
+  g_assert_cmpint (g_socket_send (socket, head, strlen (head), NULL, &error), ==, strlen (head));
+  g_socket_set_blocking (socket, FALSE);
+  for (;;)
+    {
+      g_autoptr(GError) read_error = NULL;
+      char buffer[1024];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &read_error);
+
+      if (n > 0)
+        g_string_append_len (answer, buffer, n);
+      else if (n == 0 || !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      else if (g_get_monotonic_time () > end)
+        g_error ("the loopback server did not answer");
+      else
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (2000);
+        }
+    }
+  sscanf (answer->str, "HTTP/1.1 %3u ", &status);
+  return status;
+}
+
+/* The right answer from a page on another name (DNS rebinding) is refused
+ * and does not end the sign-in; the browser's own still does. */
+static void
+test_sign_in_wrong_host (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  SignIn sign_in;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *rebinding = g_strdup_printf ("evil.example:%u", fixture->port);
+  const char *target;
+
+  sign_in_start (fixture, &sign_in, NULL);
+  location = approve (fixture, sign_in.authorize_uri);
+  target = strstr (location, "/callback?");
+  g_assert_nonnull (target);
+
+  g_assert_cmpuint (raw_get (fixture, target, rebinding), ==, 421);
   spin (200);
   g_assert_null (sign_in.result);
   g_assert_true (can_connect ("127.0.0.1", fixture->port));
@@ -1826,6 +1909,7 @@ main (int   argc,
 
   ADD ("sign-in", test_sign_in);
   ADD ("sign-in/wrong-state", test_sign_in_wrong_state);
+  ADD ("sign-in/wrong-host", test_sign_in_wrong_host);
   ADD ("sign-in/one-code", test_sign_in_one_code);
   ADD ("sign-in/loopback-only", test_sign_in_loopback_only);
   ADD ("sign-in/timeout", test_sign_in_timeout);

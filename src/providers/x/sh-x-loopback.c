@@ -1,43 +1,83 @@
 /* sh-x-loopback.c — the redirect server of an X sign-in (see the header). */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
 #include "sh-error.h"
 #include "sh-x-classify.h"
 #include "sh-x-loopback.h"
+#include "sh-x-loopback-request.h"
+
+/* One accepted connection: its head is read into @head, never more. */
+typedef struct {
+  ShXLoopback       *self;         /* NULL once the server let go of it */
+  GSocketConnection *connection;
+  GCancellable      *cancellable;  /* cancelled when the client is dropped */
+  guint              timeout_id;
+  gboolean           answering;    /* the answer is being written */
+  gboolean           concludes;    /* it took the sign-in's one answer */
+  char              *answer;
+  gsize              answer_length;
+  gsize              filled;
+  char               head[SH_X_LOOPBACK_MAX_HEAD];
+} Client;
 
 struct _ShXLoopback
 {
-  GObject      parent_instance;
+  GObject         parent_instance;
 
-  SoupServer  *server;        /* NULL once shut down */
-  char        *state;
-  char        *redirect_uri;
-  GTask       *wait;          /* the pending wait, or NULL */
-  char        *code;          /* an outcome before anyone waited */
-  GError      *error;
-  gboolean     answered;      /* the one answer was taken */
-  guint        timeout_id;
-  GSource     *cancel_source;
-  guint        close_id;
+  GSocketService *service;        /* NULL once shut down */
+  guint           port;
+  char           *state;
+  char           *redirect_uri;
+  GTask          *wait;           /* the pending wait, or NULL */
+  char           *code;           /* an outcome before anyone waited */
+  GError         *error;
+  gboolean        answered;       /* the one answer was taken */
+  guint           timeout_id;
+  GSource        *cancel_source;
+  guint           close_id;
+  guint           client_timeout_ms;
+  GList          *clients;        /* Client *, the open connections */
 };
 
 G_DEFINE_FINAL_TYPE (ShXLoopback, sh_x_loopback, G_TYPE_OBJECT)
 
+/* At most this many connections at once; more are closed at once. */
+#define MAX_CLIENTS 32
+
 /* ---- pages ---------------------------------------------------------------------- */
 
-static void
-reply_page (SoupServerMessage *msg,
-            guint              status,
-            const char        *heading,
-            const char        *text)
+static const char *
+reason_phrase (guint status)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  switch (status)
+    {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 421: return "Misdirected Request";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Error";
+    }
+}
+
+/* The whole answer, head and page; the connection closes after it. */
+static void
+compose_page (Client     *client,
+              guint       status,
+              const char *extra_header,
+              const char *heading,
+              const char *text)
+{
   g_autofree char *heading_escaped = g_markup_escape_text (heading, -1);
   g_autofree char *text_escaped = g_markup_escape_text (text, -1);
-  char *page;
+  g_autofree char *page = NULL;
 
   page = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
                           "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -46,14 +86,23 @@ reply_page (SoupServerMessage *msg,
                           "<body><h1>%s</h1><p>%s</p></body></html>\n",
                           heading_escaped, heading_escaped, text_escaped);
   /* The address holds the code: nothing may keep the page or send it on. */
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    page, strlen (page));
+  g_free (client->answer);
+  client->answer = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                    "Content-Type: text/html; charset=utf-8\r\n"
+                                    "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                    "Cache-Control: no-store\r\n"
+                                    "Referrer-Policy: no-referrer\r\n"
+                                    "X-Content-Type-Options: nosniff\r\n"
+                                    "Content-Security-Policy: default-src 'none'; "
+                                    "style-src 'unsafe-inline'\r\n"
+                                    "Server: SocialHub\r\n"
+                                    "Connection: close\r\n"
+                                    "%s"
+                                    "\r\n"
+                                    "%s",
+                                    status, reason_phrase (status), strlen (page),
+                                    extra_header != NULL ? extra_header : "", page);
+  client->answer_length = strlen (client->answer);
 }
 
 /* ---- outcome ---------------------------------------------------------------------- */
@@ -69,6 +118,8 @@ stop_waiting_sources (ShXLoopback *self)
     }
 }
 
+static void client_drop (Client *client);
+
 void
 sh_x_loopback_close (ShXLoopback *self)
 {
@@ -76,11 +127,25 @@ sh_x_loopback_close (ShXLoopback *self)
 
   stop_waiting_sources (self);
   g_clear_handle_id (&self->close_id, g_source_remove);
-  if (self->server != NULL)
+  if (self->service != NULL)
     {
-      soup_server_disconnect (self->server);
-      g_clear_object (&self->server);
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
       g_debug ("X sign-in: the loopback server is closed");
+    }
+  /* A client still sending its request is dropped; one being answered gets
+   * the rest of its page, within its own time limit. Either way it no
+   * longer knows this object, which may go now. */
+  while (self->clients != NULL)
+    {
+      Client *client = self->clients->data;
+
+      self->clients = g_list_delete_link (self->clients, self->clients);
+      client->self = NULL;
+      if (!client->answering)
+        client_drop (client);
     }
 }
 
@@ -130,69 +195,143 @@ close_now (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The browser has the whole page: now the server may go. */
-static void
-on_answer_finished (SoupServerMessage *msg,
-                    gpointer           user_data)
-{
-  ShXLoopback *self = user_data;
+/* ---- connections ------------------------------------------------------------------ */
 
-  if (self->close_id == 0 && self->server != NULL)
-    self->close_id = g_idle_add_full (G_PRIORITY_DEFAULT, close_now, g_object_ref (self),
-                                      g_object_unref);
+static void
+client_free (Client *client)
+{
+  g_clear_handle_id (&client->timeout_id, g_source_remove);
+  if (client->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
+  g_clear_object (&client->connection);
+  g_clear_object (&client->cancellable);
+  /* The head and the page may hold a code or a state. */
+  memset (client->head, 0, sizeof client->head);
+  if (client->answer != NULL)
+    memset (client->answer, 0, client->answer_length);
+  g_free (client->answer);
+  g_free (client);
 }
 
-/* ---- requests --------------------------------------------------------------------- */
+/* Closed and forgotten. Runs from the callback of the client's one pending
+ * read or write: a client always has one until it ends. */
+static void
+client_finish (Client *client)
+{
+  if (client->self != NULL)
+    client->self->clients = g_list_remove (client->self->clients, client);
+  client_free (client);
+}
+
+/* Its pending read or write ends with G_IO_ERROR_CANCELLED, which finishes it. */
+static void
+client_drop (Client *client)
+{
+  g_cancellable_cancel (client->cancellable);
+}
+
+static gboolean
+on_client_timeout (gpointer user_data)
+{
+  Client *client = user_data;
+
+  client->timeout_id = 0;
+  g_debug ("X sign-in: a slow client of the loopback server was dropped");
+  client_drop (client);
+  return G_SOURCE_REMOVE;
+}
 
 static void
-on_request (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  ShXLoopback *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  Client *client = user_data;
+  ShXLoopback *self = client->self;
+
+  /* A browser that went away meanwhile changes nothing. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  /* The browser has the whole page: now the server may go. */
+  if (client->concludes && self != NULL && self->close_id == 0 && self->service != NULL)
+    self->close_id = g_idle_add_full (G_PRIORITY_DEFAULT, close_now, g_object_ref (self),
+                                      g_object_unref);
+  client_finish (client);
+}
+
+static void
+client_answer (Client *client)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
+
+  /* Whatever came after the head stays unread: this server takes no body,
+   * and closing the connection is the answer to one still being sent. */
+  client->answering = TRUE;
+  g_output_stream_write_all_async (output, client->answer, client->answer_length,
+                                   G_PRIORITY_DEFAULT, client->cancellable, on_written, client);
+}
+
+static void
+answer_request (ShXLoopback              *self,
+                Client                   *client,
+                const ShXLoopbackRequest *request)
+{
   g_autofree char *code = NULL;
   g_autofree char *error = NULL;
 
-  if (!g_str_equal (path, "/callback"))
+  switch (sh_x_loopback_request_judge (request, self->port))
     {
-      reply_page (msg, SOUP_STATUS_NOT_FOUND, _("Not found"),
-                  _("This address belongs to a SocialHub sign-in and has nothing else."));
+    case SH_X_LOOPBACK_WRONG_HOST:
+      /* Another name that resolves to 127.0.0.1 (DNS rebinding) is a page
+       * of someone else's, not X's redirect. */
+      g_debug ("X sign-in: a request for another host name was refused");
+      compose_page (client, 421, NULL, _("Wrong address"),
+                    _("This server only answers at 127.0.0.1, to X’s answer to a SocialHub "
+                      "sign-in."));
       return;
-    }
-  if (!g_str_equal (method, SOUP_METHOD_GET) && !g_str_equal (method, SOUP_METHOD_HEAD))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET");
-      reply_page (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, _("Not allowed"),
-                  _("This address only takes X’s answer to a sign-in."));
+
+    case SH_X_LOOPBACK_WRONG_METHOD:
+      compose_page (client, 405, "Allow: GET\r\n", _("Not allowed"),
+                    _("This address only takes X’s answer to a sign-in."));
       return;
+
+    case SH_X_LOOPBACK_HAS_BODY:
+      compose_page (client, 413, NULL, _("Not allowed"),
+                    _("This address only takes X’s answer to a sign-in."));
+      return;
+
+    case SH_X_LOOPBACK_NOT_FOUND:
+      compose_page (client, 404, NULL, _("Not found"),
+                    _("This address belongs to a SocialHub sign-in and has nothing else."));
+      return;
+
+    case SH_X_LOOPBACK_CALLBACK:
+    default:
+      break;
     }
+
   if (self->answered)
     {
-      reply_page (msg, SOUP_STATUS_CONFLICT, _("Already answered"),
-                  _("SocialHub has already received the answer to this sign-in. You can close "
-                    "this page."));
+      compose_page (client, 409, NULL, _("Already answered"),
+                    _("SocialHub has already received the answer to this sign-in. You can close "
+                      "this page."));
       return;
     }
 
-  switch (sh_x_parse_callback (raw_query, self->state, &code, &error))
+  switch (sh_x_parse_callback (request->query, self->state, &code, &error))
     {
     case SH_X_CALLBACK_CODE:
-      reply_page (msg, SOUP_STATUS_OK, _("Return to SocialHub"),
-                  _("SocialHub has received X’s answer. You can close this page and return to "
-                    "SocialHub."));
-      g_signal_connect_object (msg, "finished", G_CALLBACK (on_answer_finished), self, 0);
+      compose_page (client, 200, NULL, _("Return to SocialHub"),
+                    _("SocialHub has received X’s answer. You can close this page and return to "
+                      "SocialHub."));
+      client->concludes = TRUE;
       conclude (self, g_steal_pointer (&code), NULL);
       return;
 
     case SH_X_CALLBACK_DENIED:
-      reply_page (msg, SOUP_STATUS_OK, _("Access not granted"),
-                  _("X says access was not granted. You can close this page and return to "
-                    "SocialHub."));
-      g_signal_connect_object (msg, "finished", G_CALLBACK (on_answer_finished), self, 0);
+      compose_page (client, 200, NULL, _("Access not granted"),
+                    _("X says access was not granted. You can close this page and return to "
+                      "SocialHub."));
+      client->concludes = TRUE;
       g_debug ("X sign-in: X answered error “%s”", error);
       conclude (self, NULL,
                 g_error_new_literal (SH_ERROR, SH_ERROR_SIGN_IN_DECLINED,
@@ -201,9 +340,9 @@ on_request (SoupServer        *server,
 
     case SH_X_CALLBACK_MALFORMED:
       g_debug ("X sign-in: an answer without a usable code was ignored");
-      reply_page (msg, SOUP_STATUS_BAD_REQUEST, _("Incomplete answer"),
-                  _("This answer from X has no authorization code. Return to SocialHub and "
-                    "start the sign-in again if it does not go on by itself."));
+      compose_page (client, 400, NULL, _("Incomplete answer"),
+                    _("This answer from X has no authorization code. Return to SocialHub and "
+                      "start the sign-in again if it does not go on by itself."));
       return;
 
     case SH_X_CALLBACK_WRONG_STATE:
@@ -211,11 +350,95 @@ on_request (SoupServer        *server,
       /* Maybe an old tab, maybe another program: refuse it and keep waiting
        * for the answer that carries this sign-in's state. */
       g_debug ("X sign-in: an answer with the wrong state was refused");
-      reply_page (msg, SOUP_STATUS_BAD_REQUEST, _("Not the sign-in SocialHub is waiting for"),
-                  _("This answer does not belong to the sign-in SocialHub started, so it was "
-                    "ignored. Return to SocialHub and start the sign-in again if needed."));
+      compose_page (client, 400, NULL, _("Not the sign-in SocialHub is waiting for"),
+                    _("This answer does not belong to the sign-in SocialHub started, so it was "
+                      "ignored. Return to SocialHub and start the sign-in again if needed."));
       return;
     }
+}
+
+static void client_read (Client *client);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Client *client = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+  ShXLoopbackRequest request;
+
+  /* Closed by the client, dropped (too slow), or the server is closed. */
+  if (n <= 0 || client->self == NULL)
+    {
+      client_finish (client);
+      return;
+    }
+
+  client->filled += n;
+  switch (sh_x_loopback_request_parse (client->head, client->filled, &request))
+    {
+    case SH_X_LOOPBACK_HEAD_INCOMPLETE:
+      client_read (client);
+      return;
+
+    case SH_X_LOOPBACK_HEAD_TOO_LARGE:
+      g_debug ("X sign-in: a request head beyond %u bytes was refused", SH_X_LOOPBACK_MAX_HEAD);
+      compose_page (client, 431, NULL, _("Request too large"),
+                    _("This address only takes X’s answer to a sign-in."));
+      break;
+
+    case SH_X_LOOPBACK_HEAD_MALFORMED:
+      compose_page (client, 400, NULL, _("Not understood"),
+                    _("This address only takes X’s answer to a sign-in."));
+      break;
+
+    case SH_X_LOOPBACK_HEAD_COMPLETE:
+    default:
+      answer_request (client->self, client, &request);
+      sh_x_loopback_request_clear (&request);
+      break;
+    }
+  client_answer (client);
+}
+
+/* The head so far is incomplete, so shorter than the buffer. */
+static void
+client_read (Client *client)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (client->connection));
+
+  g_input_stream_read_async (input, client->head + client->filled,
+                             sizeof client->head - client->filled, G_PRIORITY_DEFAULT,
+                             client->cancellable, on_read, client);
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  ShXLoopback *self = user_data;
+  Client *client;
+
+  /* Each client costs a buffer until its time is up: a flood of them
+   * costs no more than MAX_CLIENTS. The connection closes when the service
+   * lets go of it. */
+  if (g_list_length (self->clients) >= MAX_CLIENTS)
+    {
+      g_debug ("X sign-in: too many connections to the loopback server, one was refused");
+      return TRUE;
+    }
+
+  client = g_new0 (Client, 1);
+  client->self = self;
+  client->connection = g_object_ref (connection);
+  client->cancellable = g_cancellable_new ();
+  client->timeout_id = g_timeout_add (self->client_timeout_ms, on_client_timeout, client);
+  self->clients = g_list_prepend (self->clients, client);
+  client_read (client);
+  return TRUE;
 }
 
 /* ---- waiting -------------------------------------------------------------------- */
@@ -271,7 +494,7 @@ sh_x_loopback_wait_async (ShXLoopback         *self,
       g_idle_add_full (G_PRIORITY_DEFAULT, deliver_later, g_object_ref (self), g_object_unref);
       return;
     }
-  if (self->server == NULL)
+  if (self->service == NULL)
     {
       conclude (self, NULL, g_error_new_literal (SH_ERROR, SH_ERROR_SIGN_IN_EXPIRED,
                                                  _("The sign-in is over. Start it again.")));
@@ -303,11 +526,20 @@ sh_x_loopback_get_redirect_uri (ShXLoopback *self)
   return self->redirect_uri;
 }
 
+void
+sh_x_loopback_set_client_timeout (ShXLoopback *self,
+                                  guint        milliseconds)
+{
+  g_return_if_fail (SH_IS_X_LOOPBACK (self));
+  g_return_if_fail (milliseconds > 0);
+  self->client_timeout_ms = milliseconds;
+}
+
 gboolean
 sh_x_loopback_is_listening (ShXLoopback *self)
 {
   g_return_val_if_fail (SH_IS_X_LOOPBACK (self), FALSE);
-  return self->server != NULL;
+  return self->service != NULL;
 }
 
 /* ---- life ----------------------------------------------------------------------- */
@@ -362,14 +594,21 @@ sh_x_loopback_new (guint        port,
 
   self = g_object_new (SH_TYPE_X_LOOPBACK, NULL);
   self->state = g_strdup (state);
+  self->port = port;
+  self->client_timeout_ms = SH_X_LOOPBACK_CLIENT_TIMEOUT_MS;
   self->redirect_uri = g_strdup_printf ("http://127.0.0.1:%u/callback", port);
-  self->server = soup_server_new ("server-header", "SocialHub", NULL);
-  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  /* A server of its own rather than SoupServer, which reads a whole body
+   * before any handler can refuse it: this one reads a head of 8 KiB at
+   * most, and nothing after it. */
+  self->service = g_socket_service_new ();
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 
   /* 127.0.0.1 only: never an address other machines can reach. */
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (self->server, address, 0, &local_error))
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL,
+                                      &local_error))
     {
       g_set_error (error, SH_ERROR, SH_ERROR_NOT_AVAILABLE,
                    _("SocialHub could not receive X’s answer on 127.0.0.1:%u (%s). Another "
@@ -377,9 +616,10 @@ sh_x_loopback_new (guint        port,
                      "the x-redirect-port setting and register "
                      "http://127.0.0.1:PORT/callback with the X app."),
                    port, local_error->message);
-      g_clear_object (&self->server);
+      sh_x_loopback_close (self);
       return NULL;
     }
+  g_socket_service_start (self->service);
   g_debug ("X sign-in: waiting on 127.0.0.1:%u", port);
   return g_steal_pointer (&self);
 }

@@ -7,6 +7,14 @@
  * and shuts down — also on timeout, cancellation, or when disposed.
  * Answers with another state are refused with a page that says so, and the
  * server keeps waiting for the real one.
+ *
+ * It is a small server of its own on GSocketService: from each connection
+ * it reads the request head only (8 KiB at most, never a body), answers
+ * only a GET of /callback whose Host is 127.0.0.1:PORT or localhost:PORT
+ * (sh-x-loopback-request.h), writes one page and closes the connection. A
+ * client that has not sent its whole head within the client timeout
+ * (SH_X_LOOPBACK_CLIENT_TIMEOUT_MS) is dropped; at most 32 connections are
+ * open at once.
  */
 #pragma once
 
@@ -17,6 +25,9 @@ G_BEGIN_DECLS
 #define SH_TYPE_X_LOOPBACK (sh_x_loopback_get_type ())
 G_DECLARE_FINAL_TYPE (ShXLoopback, sh_x_loopback, SH, X_LOOPBACK, GObject)
 
+/* How long a connection may take to send its request head. */
+#define SH_X_LOOPBACK_CLIENT_TIMEOUT_MS 5000
+
 /* Listens at once, so that a port in use is an error before anything is
  * shown to the person. */
 ShXLoopback *sh_x_loopback_new              (guint          port,
@@ -25,6 +36,9 @@ ShXLoopback *sh_x_loopback_new              (guint          port,
 /* "http://127.0.0.1:PORT/callback" */
 const char  *sh_x_loopback_get_redirect_uri (ShXLoopback   *self);
 gboolean     sh_x_loopback_is_listening     (ShXLoopback   *self);
+/* For connections accepted from now on; tests shorten it. */
+void         sh_x_loopback_set_client_timeout (ShXLoopback *self,
+                                               guint        milliseconds);
 
 /* The authorization code of the one answer taken. Errors:
  * SH_ERROR_SIGN_IN_DECLINED (the person did not allow access),
