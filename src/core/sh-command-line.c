@@ -9,6 +9,7 @@
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
+#include "sh-token-syntax.h"
 
 static const GOptionEntry option_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -384,6 +385,18 @@ on_stdin_read (GObject      *source,
     }
 
   text = g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len));
+  /* On the bytes as read, since g_strndup() stops at a NUL and the read at
+   * PASTE_MAX: such input is refused, never cut, sent or stored. Blank
+   * input is left to the message below. */
+  if ((*text != '\0' || memchr (data->pasted->data, '\0', data->pasted->len) != NULL) &&
+      !sh_token_syntax_check_pasted (data->network, (const char *) data->pasted->data,
+                                     data->pasted->len, &error))
+    {
+      memset (text, 0, strlen (text));
+      memset (data->pasted->data, 0, data->pasted->len);
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
   memset (data->pasted->data, 0, data->pasted->len);
   g_byte_array_set_size (data->pasted, 0);
   if (*text == '\0')

@@ -106,6 +106,26 @@ sh_token_syntax_check_pasted (ShNetwork    network,
   return FALSE;
 }
 
+GError *
+sh_token_syntax_issued_error (ShNetwork     network,
+                              ShTokenSyntax syntax)
+{
+  g_return_val_if_fail (syntax != SH_TOKEN_SYNTAX_OK, NULL);
+
+  switch (network)
+    {
+    case SH_NETWORK_FACEBOOK:
+      return g_error_new (SH_ERROR, SH_ERROR_SERVER,
+                          _("Facebook handed out an access token SocialHub cannot use: %s."),
+                          sh_token_syntax_describe (syntax));
+    case SH_NETWORK_X:
+    default:
+      return g_error_new (SH_ERROR, SH_ERROR_SERVER,
+                          _("X handed out an access token SocialHub cannot use: %s."),
+                          sh_token_syntax_describe (syntax));
+    }
+}
+
 gboolean
 sh_token_syntax_check_issued (ShNetwork    network,
                               const char  *data,
@@ -116,20 +136,6 @@ sh_token_syntax_check_issued (ShNetwork    network,
 
   if (syntax == SH_TOKEN_SYNTAX_OK)
     return TRUE;
-
-  switch (network)
-    {
-    case SH_NETWORK_FACEBOOK:
-      g_set_error (error, SH_ERROR, SH_ERROR_SERVER,
-                   _("Facebook handed out an access token SocialHub cannot use: %s."),
-                   sh_token_syntax_describe (syntax));
-      break;
-    case SH_NETWORK_X:
-    default:
-      g_set_error (error, SH_ERROR, SH_ERROR_SERVER,
-                   _("X handed out an access token SocialHub cannot use: %s."),
-                   sh_token_syntax_describe (syntax));
-      break;
-    }
+  g_propagate_error (error, sh_token_syntax_issued_error (network, syntax));
   return FALSE;
 }

@@ -58,4 +58,9 @@ gboolean      sh_token_syntax_check_issued (ShNetwork      network,
                                             gsize          length,
                                             GError       **error);
 
+/* The error sh_token_syntax_check_issued() gives for @syntax, for a caller
+ * that judged the token itself (a parser that hands out no bad token). */
+GError       *sh_token_syntax_issued_error (ShNetwork      network,
+                                            ShTokenSyntax  syntax);
+
 G_END_DECLS
