@@ -721,8 +721,22 @@ test_identify_refused (Fixture       *fixture,
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
+    /* Never a working token: not "no longer" accepted, just not valid. */
+    g_assert_cmpstr (error->message, ==,
+                     "Facebook refused the token: it is not a valid access token. "
+                     "Copy the whole token again, or get a new one.");
   }
   clear_log (fixture);
+  {
+    /* What is wrong is said, and nothing goes into a header. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = identify (fixture, "EAA\x1b[2Jabc", &error);
+
+    g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==,
+                     "This is not a Facebook access token: it contains a control character.");
+    g_assert_null (channels);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (not_tokens); i++)
     {
       g_autoptr(GError) error = NULL;
