@@ -408,10 +408,11 @@ on_pages (GObject      *source,
           g_task_return_error (task, g_steal_pointer (&data->refused));
           return;
         }
-      /* Some came: they are added; the log says what was left out (ids
-       * are digits, no secret). */
-      g_message ("Facebook: %u Page token(s) left out: %s", data->n_refused,
-                 data->refused->message);
+      /* Some came: they are added, and the person is told why others are
+       * missing (the message holds no token). */
+      g_message (g_dngettext (GETTEXT_PACKAGE, "%u Facebook Page was left out. %s",
+                              "%u Facebook Pages were left out. %s", data->n_refused),
+                 data->n_refused, data->refused->message);
     }
   g_task_return_pointer (task, g_steal_pointer (&data->channels), (GDestroyNotify) g_ptr_array_unref);
 }
