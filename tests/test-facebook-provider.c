@@ -1510,6 +1510,38 @@ test_sign_in_bad_token (Fixture       *fixture,
   fake_graph_stop (&fake);
 }
 
+/* A Page token with a line break stored by an older version: judged
+ * without a request (a header would refuse it), even when the batch fails
+ * and single requests carry the tokens in headers. */
+static void
+test_check_stored_bad_token (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  ShSandboxToken *good = issue_page_token (fixture, CAROL, BAKERY);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) alive = add_token (fixture, good, CAROL, "Carol");
+  g_autoptr(ShToken) broken = NULL;
+  ShCheckSummary summary;
+
+  granted->external_id = g_strdup (BAKERY);
+  granted->name = g_strdup ("Bakery & Sons");
+  granted->owner_id = g_strdup (BOB);
+  granted->owner_name = g_strdup ("Bob");
+  granted->secret = sh_secret_new ("EAAOldPage\nX-Injected: 1", NULL, 0);
+  broken = file_granted (fixture, granted);
+
+  /* The batch fails: each token goes alone, in a header. */
+  add_fault (fixture, SH_SANDBOX_FAULT_STATUS, 503, 0, 1);
+  clear_log (fixture);
+  summary = check_all (fixture);
+  assert_verdict (alive, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "good token");
+  assert_verdict (broken, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN, "broken token");
+  g_assert_cmpuint (summary.n_checked, ==, 2);
+  /* One batch and one single request, both for the good token only. */
+  g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
+  g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 1);
+}
+
 /* ---- --check's exit status ---------------------------------------------------------- */
 
 static ShToken *
@@ -1607,6 +1639,7 @@ main (int    argc,
   ADD ("tls-untrusted", test_tls_untrusted);
   ADD ("identify-bad-page-token", test_identify_bad_page_token);
   ADD ("sign-in-bad-token", test_sign_in_bad_token);
+  ADD ("check-stored-bad-token", test_check_stored_bad_token);
   g_test_add_func ("/facebook-provider/exit-status", test_exit_status);
 
 #undef ADD
