@@ -204,7 +204,8 @@ test_success_bodies (void)
                   "401 with an id");
 }
 
-/* Not JSON, empty, cut: no verdict, whatever the status. */
+/* Not JSON, empty, cut, not the Graph's: no verdict, whatever the status
+ * (a 401 or 403 alone is none either). */
 static void
 test_broken_bodies (void)
 {
@@ -222,8 +223,14 @@ test_broken_bodies (void)
     "{\"error\":{\"code\":190.5}}",
     "{\"error\":null}",
     "\xff\xfe\x00garbage",
+    /* What a captive portal or a TLS-intercepting proxy answers instead of
+     * the Graph, often with 401 or 403: no verdict either. */
+    "<html><head><title>401 Authorization Required</title></head><body>"
+    "<h1>Authorization Required</h1><p>Please log in to the network to continue.</p></body></html>",
+    "{\"error\":\"unauthorized\",\"message\":\"Proxy authentication required\"}",
+    "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401}",
   };
-  const guint statuses[] = { 200, 400, 500, 502, 503 };
+  const guint statuses[] = { 200, 400, 401, 403, 407, 500, 502, 503 };
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     for (guint j = 0; j < G_N_ELEMENTS (statuses); j++)

@@ -721,8 +721,22 @@ test_identify_refused (Fixture       *fixture,
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
+    /* Never a working token: not "no longer" accepted, just not valid. */
+    g_assert_cmpstr (error->message, ==,
+                     "Facebook refused the token: it is not a valid access token. "
+                     "Copy the whole token again, or get a new one.");
   }
   clear_log (fixture);
+  {
+    /* What is wrong is said, and nothing goes into a header. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = identify (fixture, "EAA\x1b[2Jabc", &error);
+
+    g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==,
+                     "This is not a Facebook access token: it contains a control character.");
+    g_assert_null (channels);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (not_tokens); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -1341,6 +1355,193 @@ test_tls_untrusted (Fixture       *fixture,
   three_clear (&three);
 }
 
+/* ---- tokens handed back that cannot be tokens ------------------------------------ */
+
+/* A Graph that answers what a test wrote, over loopback: the emulator hands
+ * out only good tokens, so a broken one needs this. It also notes every
+ * Authorization header it saw. */
+typedef struct {
+  SoupServer *server;
+  char       *url;
+  const char *pages;     /* the /me/accounts page list */
+  const char *device;    /* the /device/login_status answer */
+  GPtrArray  *auth;      /* Authorization headers seen */
+} FakeGraph;
+
+static void
+fake_graph_handle (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  FakeGraph *fake = user_data;
+  const char *fields = query != NULL ? g_hash_table_lookup (query, "fields") : NULL;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  const char *body;
+
+  if (auth != NULL)
+    g_ptr_array_add (fake->auth, g_strdup (auth));
+  if (g_str_equal (path, "/me"))
+    body = "{\"id\":\"10001\",\"name\":\"Alice Example\"}";
+  else if (g_str_equal (path, "/me/accounts") && g_strcmp0 (fields, "id") == 0)
+    body = "{\"data\":[{\"id\":\"201\"}]}";
+  else if (g_str_equal (path, "/me/accounts"))
+    body = fake->pages;
+  else if (g_str_equal (path, "/device/login"))
+    body = "{\"code\":\"c0de\",\"user_code\":\"ABCD1234\",\"verification_uri\":"
+           "\"https://www.facebook.com/device\",\"expires_in\":420,\"interval\":1}";
+  else if (g_str_equal (path, "/device/login_status"))
+    body = fake->device;
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+fake_graph_start (FakeGraph *fake)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+
+  fake->server = soup_server_new (NULL, NULL);
+  fake->auth = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (fake->server, NULL, fake_graph_handle, fake, NULL);
+  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  fake->url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* The sandbox's address comes back with the next fixture. */
+  g_setenv ("SOCIALHUB_GRAPH_URL", fake->url, TRUE);
+}
+
+static void
+fake_graph_stop (FakeGraph *fake)
+{
+  for (guint i = 0; i < fake->auth->len; i++)
+    g_assert_null (strpbrk (g_ptr_array_index (fake->auth, i), "\r\n"));
+  g_clear_object (&fake->server);
+  g_clear_pointer (&fake->auth, g_ptr_array_unref);
+  g_free (fake->url);
+}
+
+/* A Page token with a line break (or other junk) in /me/accounts: that Page
+ * is left out with a clear reason, the others of the grant still come, and
+ * the broken token is never stored nor sent. */
+static void
+test_identify_bad_page_token (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  FakeGraph fake = { 0 };
+
+  fake_graph_start (&fake);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = NULL;
+    ShGrantedChannel *channel;
+
+    fake.pages = "{\"data\":["
+                 "{\"id\":\"201\",\"name\":\"Good Page\",\"access_token\":\"EAAGoodPage1\"},"
+                 "{\"id\":\"202\",\"name\":\"Broken Page\",\"access_token\":\"EAABad\\nX-Injected: 1\"},"
+                 "{\"id\":\"203\",\"name\":\"Junk Page\",\"access_token\":\"EAA\\u00e9t\\u0007\"}]}";
+    channels = identify (fixture, "EAAUserToken1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (channels->len, ==, 1);
+    channel = g_ptr_array_index (channels, 0);
+    g_assert_cmpstr (channel->external_id, ==, "201");
+    g_assert_cmpstr (channel->secret->access_token, ==, "EAAGoodPage1");
+  }
+  {
+    /* Nothing usable at all: the reason is the answer. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = NULL;
+
+    fake.pages = "{\"data\":[{\"id\":\"202\",\"name\":\"Broken Page\","
+                 "\"access_token\":\"EAABad\\r\\nX-Injected: 1\"}]}";
+    channels = identify (fixture, "EAAUserToken1", &error);
+    g_assert_null (channels);
+    g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+    g_assert_cmpstr (error->message, ==,
+                     "Facebook handed out an access token SocialHub cannot use: "
+                     "it spans more than one line.");
+  }
+  {
+    /* json-glib would read "EAANul\u0000tail" as "EAANul": the answer is
+     * not taken, rather than a token that is not the one handed out. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = NULL;
+
+    fake.pages = "{\"data\":[{\"id\":\"204\",\"name\":\"Nul Page\","
+                 "\"access_token\":\"EAANul\\u0000tail\"}]}";
+    channels = identify (fixture, "EAAUserToken1", &error);
+    g_assert_null (channels);
+    g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+  }
+  fake_graph_stop (&fake);
+}
+
+/* The device login hands back a user token with a control character: the
+ * sign-in ends with the reason, and the token is used for nothing. */
+static void
+test_sign_in_bad_token (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  FakeGraph fake = { .device = "{\"access_token\":\"EAAUser\\u0001Token\",\"expires_in\":5183944}" };
+  SignIn sign_in = { .fixture = fixture };
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fake_graph_start (&fake);
+  channels = sign_in_run (&sign_in, NULL, 20000, &error);
+  g_assert_null (channels);
+  g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+  g_assert_cmpstr (error->message, ==,
+                   "Facebook handed out an access token SocialHub cannot use: "
+                   "it contains a control character.");
+  /* Not sent anywhere: no /me, no /me/accounts with it. */
+  g_assert_cmpuint (fake.auth->len, ==, 0);
+  sign_in_clear (&sign_in);
+  fake_graph_stop (&fake);
+}
+
+/* A Page token with a line break stored by an older version: judged
+ * without a request (a header would refuse it), even when the batch fails
+ * and single requests carry the tokens in headers. */
+static void
+test_check_stored_bad_token (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  ShSandboxToken *good = issue_page_token (fixture, CAROL, BAKERY);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) alive = add_token (fixture, good, CAROL, "Carol");
+  g_autoptr(ShToken) broken = NULL;
+  ShCheckSummary summary;
+
+  granted->external_id = g_strdup (BAKERY);
+  granted->name = g_strdup ("Bakery & Sons");
+  granted->owner_id = g_strdup (BOB);
+  granted->owner_name = g_strdup ("Bob");
+  granted->secret = sh_secret_new ("EAAOldPage\nX-Injected: 1", NULL, 0);
+  broken = file_granted (fixture, granted);
+
+  /* The batch fails: each token goes alone, in a header. */
+  add_fault (fixture, SH_SANDBOX_FAULT_STATUS, 503, 0, 1);
+  clear_log (fixture);
+  summary = check_all (fixture);
+  assert_verdict (alive, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "good token");
+  assert_verdict (broken, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN, "broken token");
+  g_assert_cmpuint (summary.n_checked, ==, 2);
+  /* One batch and one single request, both for the good token only. */
+  g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
+  g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 1);
+}
+
 /* ---- --check's exit status ---------------------------------------------------------- */
 
 static ShToken *
@@ -1436,6 +1637,9 @@ main (int    argc,
   ADD ("timeouts", test_timeouts);
   ADD ("identify-too-large", test_identify_too_large);
   ADD ("tls-untrusted", test_tls_untrusted);
+  ADD ("identify-bad-page-token", test_identify_bad_page_token);
+  ADD ("sign-in-bad-token", test_sign_in_bad_token);
+  ADD ("check-stored-bad-token", test_check_stored_bad_token);
   g_test_add_func ("/facebook-provider/exit-status", test_exit_status);
 
 #undef ADD

@@ -1,6 +1,7 @@
 /* test-x-classify.c — what X's answers mean (sh-x-classify.c), without any
  * network: the bodies of API-FACTS.md and the emulator byte for byte, the
- * app-configuration problems, the token endpoint's refusals, the
+ * app-configuration problems, a 401 that is not X's (a proxy's or a
+ * captive portal's page), the token endpoint's refusals, the
  * rate-limit headers, the loopback redirect's query, and random and cut
  * inputs that must never crash or give a verdict. */
 #include "config.h"
@@ -37,6 +38,10 @@
 #define NO_CLIENT_BODY \
   "{\"error\":\"unauthorized_client\",\"error_description\":\"Missing valid authorization header\"}"
 #define HTML_BODY "<!DOCTYPE html><html><body><h1>Something went wrong</h1></body></html>"
+/* What a hotel's captive portal or a corporate TLS proxy answers. */
+#define PORTAL_BODY \
+  "<html><head><title>401 Authorization Required</title></head><body>" \
+  "<h1>Authorization Required</h1><p>Please log in to the network to continue.</p></body></html>"
 
 #define STATE "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2Fs"
 
@@ -68,8 +73,34 @@ test_users_me (void)
   /* Expired or revoked: the body does not say which. */
   assert_users_me (401, UNAUTHORIZED_BODY, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN,
                    TRUE, FALSE, FALSE);
-  assert_users_me (401, NULL, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN,
-                   TRUE, FALSE, FALSE);
+  /* v1.1's "invalid or expired token" is X's word too. */
+  assert_users_me (401, "{\"errors\":[{\"code\":89,\"message\":\"Invalid or expired token.\"}]}",
+                   SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN, TRUE, FALSE, FALSE);
+  /* A 401 without X's problem body is no verdict and asks for no refresh:
+   * a proxy, a captive portal or a TLS-intercepting box answers so. */
+  assert_users_me (401, NULL, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, "", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, HTML_BODY, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, PORTAL_BODY, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  /* JSON, but not X's 401: another service's error, a problem about
+   * something else, a cut problem. */
+  assert_users_me (401, "{\"error\":\"unauthorized\",\"message\":\"Proxy authentication required\"}",
+                   SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR, FALSE, FALSE, FALSE);
+  assert_users_me (401, "{\"message\":\"Unauthorized\"}", SH_TOKEN_STATE_UNKNOWN,
+                   SH_TOKEN_REASON_SERVER_ERROR, FALSE, FALSE, FALSE);
+  assert_users_me (401, "[]", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, FORBIDDEN_BODY, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, "{\"title\":\"Unauthorized\",\"type\":\"https://proxy.example/denied\","
+                        "\"status\":401}", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
+                   FALSE, FALSE, FALSE);
+  assert_users_me (401, "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":4",
+                   SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR, FALSE, FALSE, FALSE);
   /* Both throttle forms. */
   assert_users_me (429, TOO_MANY_BODY, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                    FALSE, TRUE, FALSE);
@@ -220,6 +251,24 @@ test_token_reply (void)
   assert_token_reply (200, "{\"token_type\":\"bearer\"}", SH_X_GRANT_FAILED, NULL);
   assert_token_reply (200, "{\"token_type\":\"mac\",\"access_token\":\"a\"}", SH_X_GRANT_FAILED, NULL);
   assert_token_reply (200, "{\"access_token\":\"a b\"}", SH_X_GRANT_FAILED, NULL);
+  /* A token that cannot be one is handed out to no one, and the caller
+   * learns what is wrong with it (sh-token-syntax.h). */
+  g_assert_cmpint (sh_x_parse_token_reply (200, "{\"access_token\":\"abc\\r\\nSet-Cookie: x\"}",
+                                           -1, &reply), ==, SH_X_GRANT_FAILED);
+  g_assert_null (reply.access_token);
+  g_assert_cmpint (reply.bad_token, ==, SH_TOKEN_SYNTAX_LINE_BREAK);
+  sh_x_token_reply_clear (&reply);
+  g_assert_cmpint (sh_x_parse_token_reply (200, "{\"access_token\":\"a\",\"refresh_token\":\"r\\u0001\"}",
+                                           -1, &reply), ==, SH_X_GRANT_FAILED);
+  g_assert_null (reply.access_token);
+  g_assert_null (reply.refresh_token);
+  g_assert_cmpint (reply.bad_token, ==, SH_TOKEN_SYNTAX_CONTROL);
+  sh_x_token_reply_clear (&reply);
+  /* json-glib would read "abc\u0000def" as "abc": not taken at all. */
+  g_assert_cmpint (sh_x_parse_token_reply (200, "{\"access_token\":\"abc\\u0000def\"}", -1, &reply),
+                   ==, SH_X_GRANT_FAILED);
+  g_assert_null (reply.access_token);
+  sh_x_token_reply_clear (&reply);
   assert_token_reply (200, "{\"access_token\":\"a\",\"refresh_token\":\"\"}", SH_X_GRANT_FAILED, NULL);
   assert_token_reply (200, "", SH_X_GRANT_FAILED, NULL);
   assert_token_reply (200, HTML_BODY, SH_X_GRANT_FAILED, NULL);
@@ -357,6 +406,17 @@ test_garbage (void)
       sh_x_classify_users_me (status, body, length, &verdict);
       if (verdict.state == SH_TOKEN_STATE_VALID)
         g_assert_true (status == 200);
+      /* A 401 verdict only from a body that still parses as X's. */
+      if (verdict.unauthorized)
+        {
+          g_autofree char *problem_type = NULL;
+          gint64 problem_status = -1;
+
+          g_assert_true (status == 401);
+          g_assert_true (sh_x_parse_v1_error (body, length) == 89 ||
+                         (sh_x_parse_problem (body, length, &problem_type, &problem_status) &&
+                          problem_status == 401));
+        }
       if (sh_x_parse_token_reply (status, body, length, &reply) == SH_X_GRANT_OK)
         g_assert_nonnull (reply.access_token);
       sh_x_token_reply_clear (&reply);

@@ -1093,7 +1093,45 @@ test_identify_refused (Fixture       *fixture,
       g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
       g_assert_null (channels);
     }
+  {
+    /* The reason says what is wrong (the one syntax check of
+     * sh-token-syntax.h), and nothing was sent. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) channels = identify (fixture, "abc\x01" "def", &error);
+
+    g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==, "This is not an X access token: it contains a control character.");
+  }
   g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+}
+
+static void add_http_fault (Fixture *fixture, ShSandboxFaultKind kind, guint status, int code);
+
+/* Pasting behind a captive portal or a TLS-intercepting proxy: its 401 page
+ * is not X's refusal, so the token is not called dead. */
+static void
+test_identify_behind_portal (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  ShSandboxToken *access, *refresh;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+
+  issue_pair (fixture, ACME, &access, &refresh);
+  add_http_fault (fixture, SH_SANDBOX_FAULT_HTML, 401, 0);
+  channels = identify (fixture, access->value, &error);
+  g_assert_null (channels);
+  g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
+  g_assert_cmpstr (error->message, ==, "X gave an answer SocialHub cannot use (HTTP 401).");
+  g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 1);
+
+  /* Once through: the same token works. */
+  sh_sandbox_world_clear_faults (fixture->world);
+  g_clear_error (&error);
+  g_clear_pointer (&channels, g_ptr_array_unref);
+  channels = identify (fixture, access->value, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (channels->len, ==, 1);
 }
 
 /* ---- checks ---------------------------------------------------------------------------- */
@@ -1529,7 +1567,8 @@ add_http_fault (Fixture            *fixture,
 }
 
 /* Answers that say nothing about the token: unknown (server-error), the
- * verdict kept, and back at the next good check. */
+ * verdict kept, and back at the next good check. Over the real HTTP path:
+ * the emulator on loopback answers them. */
 static void
 test_check_bad_answers (Fixture       *fixture,
                         gconstpointer  data)
@@ -1549,6 +1588,11 @@ test_check_bad_answers (Fixture       *fixture,
     /* 10 MB, refused at the Content-Length, and without one, while read. */
     { "huge", SH_SANDBOX_FAULT_HUGE, 0, 0 },
     { "huge chunked", SH_SANDBOX_FAULT_HUGE, 0, 1 },
+    /* A 401 that is not X's (a captive portal, a TLS-intercepting proxy):
+     * no verdict, and no refresh spent on it either. */
+    { "html 401", SH_SANDBOX_FAULT_HTML, 401, 0 },
+    { "status 401 with a proxy's page", SH_SANDBOX_FAULT_STATUS, 401, 0 },
+    { "html 403", SH_SANDBOX_FAULT_HTML, 403, 0 },
   };
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
 
@@ -1918,6 +1962,7 @@ main (int   argc,
   ADD ("sign-in/fresh-secrets", test_sign_in_fresh_secrets);
   ADD ("identify", test_identify);
   ADD ("identify/refused", test_identify_refused);
+  ADD ("identify/behind-portal", test_identify_behind_portal);
   ADD ("check/valid", test_check_valid);
   ADD ("check/refresh-on-401", test_check_refresh_on_401);
   ADD ("check/refresh-before-use", test_check_refresh_before_use);

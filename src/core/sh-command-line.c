@@ -9,6 +9,7 @@
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
+#include "sh-token-syntax.h"
 
 static const GOptionEntry option_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -489,13 +490,26 @@ on_stdin_read (GObject      *source,
         }
     }
 
-  /* Nothing read at all: an empty GByteArray has no data (NULL), not an
-   * empty string, and neither g_strndup nor memset may be given that. */
+  /* Judged on the bytes as read, since g_strndup() stops at a NUL and the
+   * read at PASTE_MAX: such input is refused, never cut, sent or stored.
+   * Blank input is left to the message below. An empty GByteArray has no
+   * data (NULL), not an empty string: neither g_strndup nor memset may be
+   * given that. */
   if (data->pasted->len == 0)
     text = g_strdup ("");
   else
     {
       text = g_strstrip (g_strndup ((const char *) data->pasted->data, data->pasted->len));
+      if ((*text != '\0' || memchr (data->pasted->data, '\0', data->pasted->len) != NULL) &&
+          !sh_token_syntax_check_pasted (data->network, (const char *) data->pasted->data,
+                                         data->pasted->len, &error))
+        {
+          memset (text, 0, strlen (text));
+          memset (data->pasted->data, 0, data->pasted->len);
+          /* Malformed input is a usage error (DESIGN.md): 64. */
+          fail (task, error, SH_EXIT_USAGE);
+          return;
+        }
       memset (data->pasted->data, 0, data->pasted->len);
       g_byte_array_set_size (data->pasted, 0);
     }

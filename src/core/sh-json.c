@@ -46,9 +46,13 @@ sh_json_is_document (const char *data,
       if (c == '"')
         {
           /* To the closing quote, past escaped characters. A NUL would end
-           * json-glib's text early. */
+           * json-glib's text early; an escaped one (\u0000) would end the
+           * string it is in, so that a token read would not be the token
+           * sent ("abc\u0000def" read as "abc"). */
           for (i++; i < length && data[i] != '"'; i++)
             {
+              if (data[i] == '\\' && length - i >= 6 && memcmp (data + i, "\\u0000", 6) == 0)
+                return FALSE;
               if (data[i] == '\\' && i + 1 < length)
                 i++;
               if (data[i] == '\0')

@@ -6,7 +6,8 @@
  * sh-x-refresh.c, sh-x-sign-in.c and sh-x-provider.c use them: as a body
  * with each status X gives, as three header lines, and as a query. What it
  * holds: no crash, no memory error, no warning or critical; every verdict
- * is one a token accepts (sh_fuzz_apply_verdict); a granted token and a
+ * is one a token accepts (sh_fuzz_apply_verdict); a 401 is a verdict only
+ * with X's own problem body (or v1.1 error 89); a granted token and a
  * sign-in code are printable ASCII, fit an HTTP header and are never empty;
  * a refusal or a throttle hands out no token; numbers from headers are never
  * negative.
@@ -48,6 +49,20 @@ judge_users_me (guint       status,
     g_assert_cmpint (verdict.state, ==, SH_TOKEN_STATE_UNKNOWN);
   if (verdict.state == SH_TOKEN_STATE_VALID)
     g_assert_cmpuint (status, ==, 200);
+  /* A 401 is X's verdict only with X's body: a proxy's or a captive
+   * portal's page is none. */
+  if (verdict.unauthorized)
+    {
+      g_autofree char *type = NULL;
+      gint64 problem_status = -1;
+
+      g_assert_cmpuint (status, ==, 401);
+      g_assert_true (sh_x_parse_v1_error (body, length) == 89 ||
+                     (sh_x_parse_problem (body, length, &type, &problem_status) &&
+                      problem_status == 401));
+    }
+  if (verdict.state != SH_TOKEN_STATE_UNKNOWN && status == 401)
+    g_assert_true (verdict.unauthorized);
   sh_fuzz_apply_verdict (verdict.state, verdict.reason);
 }
 

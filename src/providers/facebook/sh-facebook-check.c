@@ -19,6 +19,7 @@
 #include "sh-error.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
+#include "sh-token-syntax.h"
 
 /* Above this share of a budget: one batch at a time. Above the second: no
  * more requests in this run. */
@@ -353,6 +354,18 @@ _sh_facebook_check_async (ShProvider          *provider,
 
       if (secret == NULL)
         continue;
+      /* A token stored before it was checked (a Page token with a line
+       * break from an older version): no request can carry it — a header
+       * would refuse it — and no network would take it. */
+      if (sh_token_syntax_judge (secret->access_token, strlen (secret->access_token)) !=
+          SH_TOKEN_SYNTAX_OK)
+        {
+          ShFacebookVerdict broken = { SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN,
+                                       -1, -1, FALSE };
+
+          apply (run, token, &broken);
+          continue;
+        }
       if (chunk == NULL || chunk->tokens->len == SH_FACEBOOK_BATCH_SIZE)
         {
           chunk = g_new0 (Chunk, 1);

@@ -14,6 +14,7 @@
 #include "sh-json.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
+#include "sh-token-syntax.h"
 
 #define SUBCODE_PENDING   1349174
 #define SUBCODE_TOO_FAST  1349172
@@ -95,8 +96,19 @@ on_status (GObject      *source,
   if (object != NULL && sh_json_get_string (object, "access_token") != NULL)
     {
       gint64 data_access = member_int (object, "data_access_expiration_time");
-
+      const char *user_token = sh_json_get_string (object, "access_token");
       GCancellable *cancellable = g_task_get_cancellable (task);
+      GError *error = NULL;
+
+      /* It goes into the next requests' headers: a token with a line break
+       * would make libsoup refuse the header, a cut one fail later. The
+       * code is spent, so polling again would not help. */
+      if (!sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, user_token, strlen (user_token),
+                                         &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
 
       _sh_facebook_list_pages_async (SH_FACEBOOK_PROVIDER (source),
                                      sh_json_get_string (object, "access_token"), data_access,

@@ -8,6 +8,7 @@
 #include "sh-error.h"
 #include "sh-http.h"
 #include "sh-json.h"
+#include "sh-token-syntax.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
 
@@ -264,6 +265,8 @@ typedef struct {
   char      *owner_name;
   GPtrArray *channels;   /* ShGrantedChannel */
   guint      n_pages;    /* pages fetched, against runaway paging */
+  GError    *refused;    /* why the first Page token that cannot be used was left out */
+  guint      n_refused;
 } ListPages;
 
 static void
@@ -277,6 +280,7 @@ list_pages_free (ListPages *data)
   g_free (data->owner_id);
   g_free (data->owner_name);
   g_clear_pointer (&data->channels, g_ptr_array_unref);
+  g_clear_error (&data->refused);
   g_free (data);
 }
 
@@ -361,6 +365,15 @@ on_pages (GObject      *source,
        * gives one; nothing to add for it. */
       if (id == NULL || token == NULL)
         continue;
+      /* A token that cannot be one (a line break, a control character…)
+       * would break a header at the next check: that Page is left out, the
+       * others of the grant still come. */
+      if (!sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, token, strlen (token),
+                                         data->refused == NULL ? &data->refused : NULL))
+        {
+          data->n_refused++;
+          continue;
+        }
       channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
       channel->external_id = g_strdup (id);
       channel->name = g_strdup (sh_json_get_string (page, "name") ?: id);
@@ -387,6 +400,20 @@ on_pages (GObject      *source,
         }
     }
 
+  if (data->refused != NULL)
+    {
+      /* Every Page left out: the reason is the answer. */
+      if (data->channels->len == 0)
+        {
+          g_task_return_error (task, g_steal_pointer (&data->refused));
+          return;
+        }
+      /* Some came: they are added, and the person is told why others are
+       * missing (the message holds no token). */
+      g_message (g_dngettext (GETTEXT_PACKAGE, "%u Facebook Page was left out. %s",
+                              "%u Facebook Pages were left out. %s", data->n_refused),
+                 data->n_refused, data->refused->message);
+    }
   g_task_return_pointer (task, g_steal_pointer (&data->channels), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -517,6 +544,27 @@ on_identify_accounts (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&channels), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* Why the Graph did not take a pasted token. "Invalid" here means the
+ * text was never a working token (a typo, a part of one, a made-up one) as
+ * much as one that stopped working: say so, not that the network "no longer"
+ * accepts it. The other reasons (expired, password changed, …) are known
+ * facts about a real token and are said as they are. */
+static GError *
+identify_error (ShFacebookReply *reply)
+{
+  ShFacebookVerdict verdict;
+
+  if (reply->status != 0 && !sh_http_error_is_too_large (reply->error))
+    {
+      sh_facebook_classify_response (reply->status, reply->body, reply->length, &verdict);
+      if (verdict.state == SH_TOKEN_STATE_INVALID && verdict.reason == SH_TOKEN_REASON_INVALID_TOKEN)
+        return g_error_new_literal (SH_ERROR, SH_ERROR_TOKEN_REFUSED,
+                                    _("Facebook refused the token: it is not a valid access token. "
+                                      "Copy the whole token again, or get a new one."));
+    }
+  return _sh_facebook_reply_error (reply);
+}
+
 static void
 on_identify_me (GObject      *source,
                 GAsyncResult *result,
@@ -531,7 +579,7 @@ on_identify_me (GObject      *source,
 
   if (me == NULL || sh_json_get_string (me, "id") == NULL)
     {
-      g_task_return_error (task, _sh_facebook_reply_error (reply));
+      g_task_return_error (task, identify_error (reply));
       return;
     }
   data->id = g_strdup (sh_json_get_string (me, "id"));
@@ -550,14 +598,17 @@ sh_facebook_provider_identify_async (ShProvider          *provider,
 {
   GTask *task = g_task_new (provider, cancellable, callback, user_data);
   Identify *data = g_new0 (Identify, 1);
+  g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, sh_facebook_provider_identify_async);
   data->token = g_strstrip (g_strdup (access_token));
   g_task_set_task_data (task, data, (GDestroyNotify) identify_free);
-  if (*data->token == '\0' || strpbrk (data->token, " \t\r\n") != NULL)
+  /* Nothing reaches a header that could not be a token (the command line
+   * checked the raw bytes already; the dialog's text is checked here). */
+  if (!sh_token_syntax_check_pasted (SH_NETWORK_FACEBOOK, access_token, strlen (access_token),
+                                     &error))
     {
-      g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                               _("That does not look like an access token."));
+      g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }

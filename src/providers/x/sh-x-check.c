@@ -7,9 +7,11 @@
  *    is not asked again before x-rate-limit-reset: its tokens stay unknown
  *    (rate-limited) with their last verdict;
  *  - an access token at or near its end (SH_X_REFRESH_MARGIN) is refreshed
- *    before use; a 401 is answered with one refresh and one more try; only a
- *    refresh X refuses makes the token invalid (revoked), since a 401 alone
- *    does not say whether the access token merely expired;
+ *    before use; X's 401 (its problem body: sh_x_classify_users_me) is
+ *    answered with one refresh and one more try; only a refresh X refuses
+ *    makes the token invalid (revoked), since a 401 alone does not say
+ *    whether the access token merely expired; a 401 without X's body (a
+ *    captive portal, a TLS-intercepting proxy) is no verdict at all;
  *  - a 403 that names the app's configuration (client-forbidden,
  *    unsupported-authentication) leaves the token unknown (server-error) and
  *    says what is wrong with the app, once;

@@ -1,10 +1,11 @@
 /* sh-x-classify.c — X's answers, judged (API-FACTS.md, "X (Twitter) API v2").
  *
- * Only a 401 (an access token X no longer takes), a refusal of a refresh
- * token, and a 403 that names the account (locked, suspended) are about the
- * token; a 429, a 5xx, an HTML page, a cut or malformed body, and a 403 that
- * names the app's configuration (client-forbidden, unsupported-authentication)
- * say nothing about it. Decisions go by status, problem type, OAuth error
+ * Only a 401 that carries X's own problem body (an access token X no longer
+ * takes), a refusal of a refresh token, and a 403 that names the account
+ * (locked, suspended) are about the token; a 429, a 5xx, any answer with an
+ * HTML page, an empty, cut or malformed body or JSON that is not X's, and a
+ * 403 that names the app's configuration (client-forbidden,
+ * unsupported-authentication) say nothing about it. Decisions go by status, problem type, OAuth error
  * code and v1.1 error code, never by message text.
  */
 #include "config.h"
@@ -19,6 +20,7 @@
 #define V1_RATE_LIMITED      88
 #define V1_ACCOUNT_SUSPENDED 64
 #define V1_ACCOUNT_LOCKED    326
+#define V1_INVALID_TOKEN     89
 
 /* ---- JSON -------------------------------------------------------------------- */
 
@@ -186,6 +188,24 @@ classify_forbidden (const char *body,
     verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
 }
 
+/* X's 401 body: the problem {"title":"Unauthorized","type":"about:blank",
+ * "status":401,"detail":"Unauthorized"}, or v1.1's error 89 ("invalid or
+ * expired token"). A problem that names another status is not about this
+ * answer; any other JSON is not X's. */
+static gboolean
+is_x_unauthorized (const char *body,
+                   gssize      length)
+{
+  g_autofree char *type = NULL;
+  gint64 status;
+
+  if (sh_x_parse_v1_error (body, length) == V1_INVALID_TOKEN)
+    return TRUE;
+  if (!sh_x_parse_problem (body, length, &type, &status))
+    return FALSE;
+  return status == 401 && (type == NULL || g_str_equal (type, "about:blank"));
+}
+
 void
 sh_x_classify_users_me (guint       status,
                         const char *body,
@@ -209,6 +229,14 @@ sh_x_classify_users_me (guint       status,
         return;
       }
     case 401:
+      /* Only X's own answer is X's verdict (API-FACTS.md): a proxy, a
+       * captive portal or a TLS-intercepting box answers 401 with HTML or
+       * nothing, and that says nothing about the token. */
+      if (!is_x_unauthorized (body, length))
+        {
+          verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
+          return;
+        }
       /* Expired or revoked: the verdict when no refresh can tell more. */
       out->unauthorized = TRUE;
       verdict (out, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN);
@@ -289,18 +317,21 @@ sh_x_token_reply_clear (ShXTokenReply *reply)
   g_clear_pointer (&reply->scope, g_free);
   g_clear_pointer (&reply->error, g_free);
   reply->expires_in = 0;
+  reply->bad_token = SH_TOKEN_SYNTAX_OK;
 }
 
-/* Tokens go into HTTP headers and form bodies: printable ASCII only. */
+/* Tokens go into HTTP headers and form bodies: the one syntax rule of
+ * sh-token-syntax.h (printable ASCII, no space, a length cap). */
+static ShTokenSyntax
+judge_token (const char *value)
+{
+  return sh_token_syntax_judge (value, value != NULL ? strlen (value) : 0);
+}
+
 static gboolean
 is_token (const char *value)
 {
-  if (value == NULL || *value == '\0' || strlen (value) > 4096)
-    return FALSE;
-  for (const char *p = value; *p != '\0'; p++)
-    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
-      return FALSE;
-  return TRUE;
+  return judge_token (value) == SH_TOKEN_SYNTAX_OK;
 }
 
 ShXGrantOutcome
@@ -324,8 +355,15 @@ sh_x_parse_token_reply (guint          status,
       const char *refresh = member_string (object, "refresh_token");
 
       token_type = member_string (object, "token_type");
-      if (!is_token (access) || (refresh != NULL && !is_token (refresh)) ||
+      if (access == NULL ||
           (token_type != NULL && g_ascii_strcasecmp (token_type, "bearer") != 0))
+        return SH_X_GRANT_FAILED;
+      /* X's answer, but with a token that cannot be one: nothing is handed
+       * out, and the caller can say what was wrong. */
+      out->bad_token = judge_token (access);
+      if (out->bad_token == SH_TOKEN_SYNTAX_OK && refresh != NULL)
+        out->bad_token = judge_token (refresh);
+      if (out->bad_token != SH_TOKEN_SYNTAX_OK)
         return SH_X_GRANT_FAILED;
       out->access_token = g_strdup (access);
       out->refresh_token = g_strdup (refresh);

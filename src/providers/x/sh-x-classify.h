@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include "sh-enums.h"
+#include "sh-token-syntax.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,9 @@ typedef struct {
   gint64  expires_in;      /* seconds; 0 when the answer does not say */
   char   *scope;
   char   *error;           /* the OAuth error code of a refusal, or NULL */
+  ShTokenSyntax bad_token; /* SH_X_GRANT_FAILED for a 200 whose access or refresh
+                              token cannot be a token (sh-token-syntax.h): what
+                              is wrong with it; otherwise SH_TOKEN_SYNTAX_OK */
 } ShXTokenReply;
 
 ShXGrantOutcome sh_x_parse_token_reply (guint          status,

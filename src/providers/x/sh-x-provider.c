@@ -9,6 +9,7 @@
 #include "sh-config.h"
 #include "sh-error.h"
 #include "sh-http.h"
+#include "sh-token-syntax.h"
 #include "sh-x-private.h"
 
 /* A 429 without x-rate-limit-reset: X's windows are 15 minutes. */
@@ -473,17 +474,15 @@ sh_x_provider_identify_async (ShProvider          *provider,
   g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   g_autofree char *token = g_strstrip (g_strdup (access_token));
   g_autoptr(ShSecret) secret = NULL;
-  gboolean printable = TRUE;
+  GError *error = NULL;
 
   g_task_set_source_tag (task, sh_x_provider_identify_async);
-  for (const char *p = token; *p != '\0'; p++)
-    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
-      printable = FALSE;
-  if (*token == '\0' || !printable)
+  /* Nothing reaches a header that could not be a token (the command line
+   * checked the raw bytes already; the dialog's text is checked here). */
+  if (!sh_token_syntax_check_pasted (SH_NETWORK_X, access_token, strlen (access_token), &error))
     {
       memset (token, 0, strlen (token));
-      g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                               _("That does not look like an access token."));
+      g_task_return_error (task, error);
       return;
     }
 

@@ -332,8 +332,12 @@ on_token_reply (GObject      *source,
     case SH_X_GRANT_FAILED:
     default:
       /* The request may have reached X and spent the refresh token while
-       * its answer was lost: nothing can bring that answer back. */
-      renewal->error = _sh_x_transport_error (reply);
+       * its answer was lost: nothing can bring that answer back. A pair
+       * that cannot be tokens is not stored either: the keyring would
+       * only keep something no request can carry. */
+      renewal->error = answer.bad_token != SH_TOKEN_SYNTAX_OK
+                         ? sh_token_syntax_issued_error (SH_NETWORK_X, answer.bad_token)
+                         : _sh_x_transport_error (reply);
       break;
     }
   if (renewal->error != NULL)

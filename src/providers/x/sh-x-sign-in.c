@@ -164,7 +164,11 @@ on_token (GObject      *source,
       return;
     case SH_X_GRANT_FAILED:
     default:
-      g_task_return_error (task, _sh_x_transport_error (reply));
+      /* A token that cannot be one is refused here, before it reaches a
+       * header or the keyring. */
+      g_task_return_error (task, answer.bad_token != SH_TOKEN_SYNTAX_OK
+                                   ? sh_token_syntax_issued_error (SH_NETWORK_X, answer.bad_token)
+                                   : _sh_x_transport_error (reply));
       sh_x_token_reply_clear (&answer);
       return;
     }
