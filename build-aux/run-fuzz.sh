@@ -16,6 +16,7 @@ seconds=${1:-600}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-fuzz"
 targets="store-format facebook-classify x-classify"
+targets="$targets untrusted-text"
 
 # Bytes per input: data files hold many channels; network answers are a
 # batch of 50 items at most, and X's answers are small.
@@ -23,6 +24,7 @@ max_len () {
   case "$1" in
     store-format) echo 32768 ;;
     facebook-classify) echo 32768 ;;
+    untrusted-text) echo 4096 ;;
     *) echo 8192 ;;
   esac
 }
