@@ -5,7 +5,7 @@
  * gnome-keyring of build-aux/with-session.sh. */
 #include "config.h"
 
-#include <libsecret/secret.h>
+#include <gio/gio.h>
 #include <string.h>
 
 #include "sh-secret-store.h"
@@ -13,11 +13,39 @@
 
 #define SECRET "EAAtestSECRETlabellabellabellabel1"
 
-/* Any item of ours with this token id, whatever else it carries. */
-static const SecretSchema by_token_id = {
-  SH_SECRET_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
-  { { "token-id", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-};
+/* The Label property of the one Secret Service item with @token_id, asked
+ * over D-Bus as Seahorse does. */
+static char *
+label_of_item (const char *token_id)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) found = NULL;
+  g_autoptr(GVariant) label = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree const char **unlocked = NULL;
+  g_autofree const char **locked = NULL;
+  GVariantBuilder attributes;
+
+  g_variant_builder_init (&attributes, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&attributes, "{ss}", "token-id", token_id);
+  found = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "SearchItems",
+                                       g_variant_new ("(a{ss})", &attributes),
+                                       G_VARIANT_TYPE ("(aoao)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (found, "(^a&o^a&o)", &unlocked, &locked);
+  g_assert_cmpuint (g_strv_length ((char **) unlocked), ==, 1);
+  label = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", unlocked[0],
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "org.freedesktop.Secret.Item", "Label"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (label, "(v)", &value);
+  return g_variant_dup_string (value, NULL);
+}
 
 static char *
 stored_label (const char *owner)
@@ -29,7 +57,6 @@ stored_label (const char *owner)
   g_autoptr(ShSecret) secret = sh_secret_new (SECRET, NULL, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GList *items;
   char *label;
 
   sh_token_set_owner_name (token, owner);
@@ -38,12 +65,7 @@ stored_label (const char *owner)
   g_assert_true (sh_secret_store_store_finish (store, result, &error));
   g_assert_no_error (error);
 
-  items = secret_password_search_sync (&by_token_id, SECRET_SEARCH_ALL, NULL, &error,
-                                       "token-id", id, NULL);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_list_length (items), ==, 1);
-  label = secret_retrievable_get_label (items->data);
-  g_list_free_full (items, g_object_unref);
+  label = label_of_item (id);
   g_test_message ("label: %s", label);
   return label;
 }
