@@ -17,7 +17,7 @@ seconds=${1:-600}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build-fuzz"
 # FUZZ_TARGETS (space-separated) runs only those.
-targets=${FUZZ_TARGETS:-"store-format facebook-classify x-classify x-loopback-request"}
+targets=${FUZZ_TARGETS:-"store-format facebook-classify x-classify x-loopback-request untrusted-text"}
 
 # Bytes per input: data files hold many channels; network answers are a
 # batch of 50 items at most, and X's answers are small.
@@ -27,6 +27,7 @@ max_len () {
     facebook-classify) echo 32768 ;;
     # Twice the loopback server's 8 KiB head, so that the limit is crossed.
     x-loopback-request) echo 16384 ;;
+    untrusted-text) echo 4096 ;;
     *) echo 8192 ;;
   esac
 }

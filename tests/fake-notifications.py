@@ -10,6 +10,9 @@ call with the list of calls: {"method": "Notify", "id", "app_name",
     --object-path /org/freedesktop/Notifications \
     --method io.socialhub.FakeNotifications.Invoke ID ACTION-KEY
 which emits ActionInvoked(ID, ACTION-KEY) as a notification server does.
+io.socialhub.FakeNotifications.SetCapabilities(as) changes what
+GetCapabilities answers (at first "actions", "body"; add "body-markup" to
+be a server that parses bodies as markup, as GNOME Shell's and dunst do).
 Prints "ready" on standard output once the name is owned.
 """
 import json
@@ -39,6 +42,7 @@ XML = """
   </interface>
   <interface name="io.socialhub.FakeNotifications">
     <method name="Invoke"><arg type="u" direction="in"/><arg type="s" direction="in"/></method>
+    <method name="SetCapabilities"><arg type="as" direction="in"/></method>
   </interface>
 </node>
 """
@@ -48,6 +52,7 @@ log_path = sys.argv[1]
 calls = []
 next_id = [1]
 connection = [None]
+capabilities = ["actions", "body"]
 
 
 def save():
@@ -77,9 +82,12 @@ def on_call(conn, sender, path, interface, method, params, invocation):
         conn.emit_signal(None, PATH, "org.freedesktop.Notifications", "NotificationClosed",
                          GLib.Variant("(uu)", (args[0], 3)))
     elif method == "GetCapabilities":
-        invocation.return_value(GLib.Variant("(as)", (["actions", "body"],)))
+        invocation.return_value(GLib.Variant("(as)", (capabilities,)))
     elif method == "GetServerInformation":
         invocation.return_value(GLib.Variant("(ssss)", ("fake", "socialhub-tests", "1", "1.2")))
+    elif method == "SetCapabilities":
+        capabilities[:] = args[0]
+        invocation.return_value(None)
     elif method == "Invoke":
         nid, key = args
         invocation.return_value(None)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "sh-channel-list.h"
 #include "sh-notifier.h"
@@ -292,6 +293,114 @@ test_settings (void)
   wait_idle (notifier);
 }
 
+static void
+set_server_capabilities (const char * const *capabilities)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications",
+                                       "/org/freedesktop/Notifications",
+                                       "io.socialhub.FakeNotifications", "SetCapabilities",
+                                       g_variant_new ("(^as)", capabilities), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+#define HOSTILE "<b>Acme</b> & Co\033]0;pwned\007rtl\u202Egnp.exe"
+#define SHOWN   "<b>Acme</b> & Co\u241B]0;pwned\u2407rtlgnp.exe"
+
+/* One token of @channel dies: the notification about it. */
+static JsonObject *
+notify_dead_token (ShManager  *manager,
+                   ShChannel  *channel,
+                   JsonArray **calls)
+{
+  guint before = n_calls ();
+
+  sh_channel_list_add (sh_manager_get_channels (manager), channel);
+  verdict (channel, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  verdict (channel, 1, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  sh_manager_emit_checked (manager);
+  g_clear_pointer (calls, json_array_unref);
+  *calls = expect_calls (before + 1);
+  return call (*calls, before);
+}
+
+/* Names from the network reach the notification server sanitized (issue
+ * #13, 9): no escape sequence, no bidi override, 200 characters at most;
+ * and a body escaped where the server parses markup, plain where not. */
+static void
+test_hostile_names (void)
+{
+  static const char * const with_markup[] = { "actions", "body", "body-markup", NULL };
+  static const char * const without_markup[] = { "actions", "body", NULL };
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(JsonArray) calls = NULL;
+  g_autofree char *huge = NULL;
+  JsonObject *notify;
+  const char *summary, *body;
+
+  /* A server that parses markup (GNOME Shell's, dunst): the body escaped. */
+  set_server_capabilities (with_markup);
+  {
+    g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE, SH_NETWORK_FACEBOOK, 2);
+
+    sh_notifier_set_clock (notifier, fake_clock, NULL);
+    sh_token_set_owner_name (token_of (channel, 1), "Eve\nEvil\033[2J");
+    notify = notify_dead_token (manager, channel, &calls);
+    summary = json_object_get_string_member (notify, "summary");
+    body = json_object_get_string_member (notify, "body");
+    g_test_message ("summary: %s", summary);
+    g_test_message ("body: %s", body);
+    /* The summary is plain text in the specification: sanitized only. */
+    g_assert_cmpstr (summary, ==, "Eve Evil\u241B[2J’s token for " SHOWN " stopped working");
+    g_assert_nonnull (strstr (body, "&lt;b&gt;Acme&lt;/b&gt; &amp; Co\u241B]0;pwned\u2407rtlgnp.exe "
+                                    "stays linked"));
+    g_assert_null (strstr (body, "<b>"));
+    g_assert_null (strchr (body, '\033'));
+    g_assert_null (strstr (body, "\u202E"));
+    wait_idle (notifier);
+  }
+
+  /* One that does not: the same body, plain. */
+  set_server_capabilities (without_markup);
+  {
+    g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE " 2", SH_NETWORK_FACEBOOK, 2);
+
+    sh_notifier_set_clock (notifier, fake_clock, NULL);
+    notify = notify_dead_token (manager, channel, &calls);
+    body = json_object_get_string_member (notify, "body");
+    g_assert_nonnull (strstr (body, SHOWN " 2 stays linked"));
+    wait_idle (notifier);
+  }
+
+  /* A 300 KB name: 200 characters of it. */
+  {
+    g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+    g_autoptr(ShChannel) channel = NULL;
+    g_autofree char *expected = NULL;
+
+    huge = g_malloc (300 * 1024 + 1);
+    memset (huge, 'H', 300 * 1024);
+    huge[300 * 1024] = '\0';
+    channel = sh_test_make_channel (huge, SH_NETWORK_FACEBOOK, 2);
+    sh_notifier_set_clock (notifier, fake_clock, NULL);
+    notify = notify_dead_token (manager, channel, &calls);
+    summary = json_object_get_string_member (notify, "summary");
+    body = json_object_get_string_member (notify, "body");
+    g_assert_cmpuint (strlen (summary), <, 400);
+    g_assert_cmpuint (strlen (body), <, 600);
+    expected = g_strdup_printf ("Owner 2’s token for %.199s… stopped working", huge);
+    g_assert_cmpstr (summary, ==, expected);
+    wait_idle (notifier);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,6 +431,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/notifier/notifications", test_notifications);
   g_test_add_func ("/notifier/settings", test_settings);
+  g_test_add_func ("/notifier/hostile-names", test_hostile_names);
   status = g_test_run ();
 
   g_clear_object (&app);

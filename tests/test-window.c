@@ -1227,6 +1227,126 @@ test_network_choice (Fixture       *fixture,
   WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
 }
 
+/* ---- a 300 KB name (issue #13, 9) ---------------------------------------- */
+
+/* The label of @root showing text that starts with @prefix. */
+static gboolean
+label_starts_with (GtkWidget *widget,
+                   gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static GtkLabel *
+find_label (GtkWidget  *root,
+            const char *prefix)
+{
+  GtkWidget *label = find_widget (root, GTK_TYPE_LABEL, label_starts_with, (gpointer) prefix);
+
+  g_assert_nonnull (label);
+  return GTK_LABEL (label);
+}
+
+/* A label that does not grow past its allocation: ellipsized on one line,
+ * its text drawn within its width. (Pango's ellipsizing gives up on 300 KB
+ * of text: the label must not be handed that much.) */
+static void
+assert_one_ellipsized_line (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  int drawn;
+
+  g_assert_cmpint (gtk_label_get_ellipsize (label), !=, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpint (gtk_label_get_lines (label), <=, 1);
+  pango_layout_get_pixel_size (layout, &drawn, NULL);
+  g_test_message ("label: %d px drawn in %d px", drawn, gtk_widget_get_width (GTK_WIDGET (label)));
+  g_assert_true (pango_layout_is_ellipsized (layout));
+  g_assert_cmpint (drawn, <=, gtk_widget_get_width (GTK_WIDGET (label)));
+  /* One line high at the width it has, whatever the text. */
+  {
+    int minimum, natural;
+
+    gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_VERTICAL,
+                        gtk_widget_get_width (GTK_WIDGET (label)), &minimum, &natural, NULL, NULL);
+    g_assert_cmpint (natural, <, 50);
+  }
+}
+
+/* What fits on screen: the window asks for no more than the display. */
+static void
+assert_window_sane (Fixture *fixture)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  g_test_message ("window width: minimum %d, natural %d", minimum, natural);
+  g_assert_cmpint (minimum, <=, 600);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 1280);
+}
+
+/* A Page named with 300 KB (the name arrives from the API or the data
+ * file): its row, its page and its token's row show one ellipsized line,
+ * the state badge beside it keeps its whole word, and the window keeps its
+ * size. */
+static void
+test_long_name (Fixture       *fixture,
+                gconstpointer  data)
+{
+  gsize size = 300 * 1024;
+  g_autofree char *name = g_malloc (size + 1);
+  g_autofree char *owner = g_malloc (size + 1);
+  ShChannel *channel;
+  ShToken *token;
+  ShChannelRow *row;
+  GtkLabel *title, *badge;
+  GtkWidget *page;
+  int width_before;
+
+  memset (name, 'N', size);
+  name[size] = '\0';
+  memset (owner, 'O', size);
+  owner[size] = '\0';
+
+  load_manager (fixture);
+  width_before = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  channel = add_channel (fixture, SH_NETWORK_FACEBOOK, name);
+  token = add_token (channel, owner, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  add_token (channel, "Bob Sample", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  add_channel (fixture, SH_NETWORK_FACEBOOK, "Acme Coffee");
+  WAIT_UNTIL (shown_state (fixture, channel) == SH_CHANNEL_STATE_DEGRADED);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  row = find_channel_row (fixture, channel);
+
+  title = find_label (GTK_WIDGET (row), "NNNN");
+  assert_one_ellipsized_line (title);
+  g_assert_true (gtk_widget_get_width (GTK_WIDGET (title)) < 1280);
+  /* The badge says "Degraded" in full, not "…". */
+  badge = GTK_LABEL (find_widget (GTK_WIDGET (row), GTK_TYPE_LABEL, label_starts_with, "Degraded"));
+  g_assert_nonnull (badge);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (badge)));
+  assert_window_sane (fixture);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-long-name.png");
+
+  /* The channel's page: its title and the token's owner. */
+  open_channel (fixture, channel);
+  WAIT_UNTIL (find_token_row (fixture, token) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (find_token_row (fixture, token))));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  page = gtk_widget_get_ancestor (GTK_WIDGET (find_token_row (fixture, token)), ADW_TYPE_PREFERENCES_PAGE);
+  g_assert_nonnull (page);
+  assert_one_ellipsized_line (find_label (page, "NNNN"));
+  assert_one_ellipsized_line (find_label (GTK_WIDGET (find_token_row (fixture, token)), "OOOO"));
+  /* The window's title is the channel's name too. */
+  assert_one_ellipsized_line (find_label (find_widget (GTK_WIDGET (fixture->window),
+                                                       ADW_TYPE_WINDOW_TITLE, NULL, NULL),
+                                          "NNNN"));
+  assert_window_sane (fixture);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-long-name-page.png");
+}
+
 static void
 fixture_set_up_none (Fixture       *fixture,
                      gconstpointer  data)
@@ -1266,6 +1386,7 @@ main (int    argc,
   g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
+  g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
   g_test_add ("/window/sign-in", Fixture, NULL, fixture_set_up_sandbox, test_sign_in, fixture_tear_down);
   g_test_add ("/window/sign-in-errors", Fixture, NULL, fixture_set_up_sandbox, test_sign_in_errors,
               fixture_tear_down);

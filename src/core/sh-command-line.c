@@ -10,6 +10,7 @@
 #include "sh-error.h"
 #include "sh-json-output.h"
 #include "sh-token-syntax.h"
+#include "sh-untrusted-text.h"
 
 static const GOptionEntry option_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -364,6 +365,8 @@ on_granted_added (GObject      *source,
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  g_autofree char *owner = NULL;
+  g_autofree char *name = NULL;
   ShChannel *channel;
 
   if (token == NULL)
@@ -373,11 +376,14 @@ on_granted_added (GObject      *source,
     }
   channel = sh_channel_list_lookup (sh_manager_get_channels (SH_MANAGER (source)),
                                     sh_token_get_channel_id (token));
+  /* The names are the network's: sanitized for the terminal. */
+  owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
+  name = sh_untrusted_text_sanitize (channel ? sh_channel_get_name (channel) : NULL);
   data->n_added++;
   /* Translators: "Added the token of Alice Example to Acme Coffee (Facebook Page), id …" */
   g_application_command_line_print (data->cmdline, _("Added the token of %s to %s (%s), id %s\n"),
-                                    sh_token_get_owner_name (token) ?: _("an unknown owner"),
-                                    channel ? sh_channel_get_name (channel) : "?",
+                                    owner ?: _("an unknown owner"),
+                                    name ?: "?",
                                     sh_network_get_display_name (sh_token_get_network (token)),
                                     sh_token_get_id (token));
   add_next_granted (g_steal_pointer (&task));

@@ -6,6 +6,7 @@
 
 #include "sh-channel.h"
 #include "sh-json-output.h"
+#include "sh-untrusted-text.h"
 
 static void
 build_token (JsonBuilder *builder,
@@ -119,11 +120,15 @@ sh_output_channels_text (GListModel *channels,
       g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
       GListModel *tokens = sh_channel_get_tokens (channel);
       g_autofree char *summary = sh_channel_dup_summary (channel);
+      /* Names and ids come from a network or the data file: a terminal
+       * gets them sanitized (the JSON form keeps them exact). */
+      g_autofree char *name = sh_untrusted_text_sanitize (sh_channel_get_name (channel) ?:
+                                                          sh_channel_get_external_id (channel));
 
       /* Translators: channel name, kind, state and summary, e.g.
        * "Acme Coffee (Facebook Page): Degraded, 1 of 2 tokens valid" */
       g_string_append_printf (out, _("%s (%s): %s, %s\n"),
-                              sh_channel_get_name (channel) ?: sh_channel_get_external_id (channel),
+                              name,
                               sh_network_get_display_name (sh_channel_get_network (channel)),
                               sh_channel_state_get_label (sh_channel_get_state (channel)),
                               summary);
@@ -131,11 +136,13 @@ sh_output_channels_text (GListModel *channels,
         {
           g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
           g_autofree char *expiry = describe_expiry (token, now);
+          g_autofree char *id = sh_untrusted_text_sanitize (sh_token_get_id (token));
+          g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
           ShTokenReason reason = sh_token_get_reason (token);
 
           g_string_append_printf (out, "  %s  %s: %s, %s",
-                                  sh_token_get_id (token),
-                                  sh_token_get_owner_name (token) ?: _("unknown owner"),
+                                  id,
+                                  owner ?: _("unknown owner"),
                                   sh_token_state_get_label (sh_token_get_state (token)),
                                   expiry);
           if (reason != SH_TOKEN_REASON_NONE)

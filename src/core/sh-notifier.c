@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-notifier.h"
+#include "sh-untrusted-text.h"
 
 #define MAX_LINES 5
 
@@ -19,6 +20,7 @@ struct _ShNotifier
   GHashTable      *shown;         /* ids sent by this process */
   guint            n_saving;
   guint            withdraw_id;
+  int              body_markup;   /* -1: not asked yet */
 };
 
 G_DEFINE_FINAL_TYPE (ShNotifier, sh_notifier, G_TYPE_OBJECT)
@@ -61,12 +63,15 @@ token_id (const char *prefix,
   return g_strconcat (prefix, sh_token_get_id (token), NULL);
 }
 
-static const char *
+/* Names are the networks' (or the data file's): sanitized before a
+ * notification server shows them. */
+static char *
 channel_name (ShChannel *channel)
 {
   const char *name = sh_channel_get_name (channel);
 
-  return name != NULL && *name != '\0' ? name : sh_channel_get_external_id (channel);
+  return sh_untrusted_text_sanitize (name != NULL && *name != '\0'
+                                     ? name : sh_channel_get_external_id (channel));
 }
 
 /* ---- the words ------------------------------------------------------------------ */
@@ -75,14 +80,15 @@ static char *
 event_title (ShNotifier  *self,
              const Event *event)
 {
-  const char *owner = sh_token_get_owner_name (event->token);
+  g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (event->token));
+  g_autofree char *name = channel_name (event->channel);
   gboolean has_owner = owner != NULL && *owner != '\0';
 
   switch (event->kind)
     {
     case EVENT_CHANNEL_DISCONNECTED:
       /* Translators: %s is a Facebook Page or an X account */
-      return g_strdup_printf (_("%s is disconnected"), channel_name (event->channel));
+      return g_strdup_printf (_("%s is disconnected"), name);
     case EVENT_TOKEN_EXPIRING:
       {
         gint64 left = sh_token_get_expires_at (event->token) - self->clock (self->clock_data);
@@ -93,20 +99,18 @@ event_title (ShNotifier  *self,
           return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "%s’s token for %s expires in %d day",
                                                "%s’s token for %s expires in %d days", days),
-                                  owner, channel_name (event->channel), days);
+                                  owner, name, days);
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                              "An access token for %s expires in %d day",
                                              "An access token for %s expires in %d days", days),
-                                channel_name (event->channel), days);
+                                name, days);
       }
     case EVENT_TOKEN_INVALID:
     default:
       if (has_owner)
         /* Translators: "Alice Example’s token for Acme Coffee stopped working" */
-        return g_strdup_printf (_("%s’s token for %s stopped working"),
-                                owner, channel_name (event->channel));
-      return g_strdup_printf (_("An access token for %s stopped working"),
-                              channel_name (event->channel));
+        return g_strdup_printf (_("%s’s token for %s stopped working"), owner, name);
+      return g_strdup_printf (_("An access token for %s stopped working"), name);
     }
 }
 
@@ -114,6 +118,7 @@ static char *
 event_body (const Event *event)
 {
   const char *why = sh_token_reason_get_explanation (sh_token_get_last_verdict_reason (event->token));
+  g_autofree char *name = channel_name (event->channel);
 
   switch (event->kind)
     {
@@ -123,12 +128,12 @@ event_body (const Event *event)
                           NULL);
     case EVENT_TOKEN_EXPIRING:
       return g_strdup_printf (_("Add a new access token before it expires to keep %s linked."),
-                              channel_name (event->channel));
+                              name);
     case EVENT_TOKEN_INVALID:
     default:
       {
         g_autofree char *stays = g_strdup_printf (_("%s stays linked through its other access tokens."),
-                                                  channel_name (event->channel));
+                                                  name);
         return g_strconcat (why, *why ? " " : "", stays, NULL);
       }
     }
@@ -181,6 +186,73 @@ can_show (ShNotifier *self)
   return self->application != NULL && g_application_get_is_registered (self->application);
 }
 
+/* Whether the body reaches a server that parses it as markup, where a
+ * name's "<b>" or "&" would be taken for markup. GLib sends through the
+ * portal in a sandbox and to org.gtk.Notifications (GNOME Shell) when that
+ * is there: both show a body as plain text, where an escaped "&amp;" would
+ * show as such. Otherwise (GLib's freedesktop backend) the body goes to
+ * org.freedesktop.Notifications as it is, and the specification lets a
+ * server that lists "body-markup" parse it. Asked once, the way GLib asks
+ * once which backend to use (it too asks the bus synchronously). */
+static gboolean
+server_parses_markup (GApplication *application)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (application);
+  const char *backend = g_getenv ("GNOTIFICATION_BACKEND");
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree const char **capabilities = NULL;
+
+  if (bus == NULL)
+    return FALSE;
+  if (backend != NULL && *backend != '\0')
+    {
+      if (!g_str_equal (backend, "freedesktop"))
+        return FALSE;
+    }
+  else
+    {
+      gboolean gtk_server = FALSE;
+
+      if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+          g_strcmp0 (g_getenv ("GTK_USE_PORTAL"), "1") == 0)
+        return FALSE;
+      reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "NameHasOwner",
+                                           g_variant_new ("(s)", "org.gtk.Notifications"),
+                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                           1000, NULL, NULL);
+      if (reply != NULL)
+        g_variant_get (reply, "(b)", &gtk_server);
+      if (gtk_server)
+        return FALSE;
+      g_clear_pointer (&reply, g_variant_unref);
+    }
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications",
+                                       "/org/freedesktop/Notifications",
+                                       "org.freedesktop.Notifications", "GetCapabilities",
+                                       NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
+                                       1000, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(^a&s)", &capabilities);
+  return g_strv_contains (capabilities, "body-markup");
+}
+
+/* The body as the server will read it: escaped where it parses markup. */
+static void
+set_body (ShNotifier    *self,
+          GNotification *notification,
+          const char    *body)
+{
+  g_autofree char *escaped = NULL;
+
+  if (self->body_markup < 0 && can_show (self))
+    self->body_markup = server_parses_markup (self->application);
+  if (self->body_markup > 0)
+    body = escaped = g_markup_escape_text (body, -1);
+  g_notification_set_body (notification, body);
+}
+
 static void
 send (ShNotifier    *self,
       const char    *id,
@@ -209,7 +281,7 @@ send_one (ShNotifier  *self,
   g_autofree char *id = event_id (event);
   g_autoptr(GNotification) notification = g_notification_new (title);
 
-  g_notification_set_body (notification, body);
+  set_body (self, notification, body);
   g_notification_set_priority (notification, event_priority (event->kind));
   add_button (notification, event->kind, event->channel);
   send (self, id, notification);
@@ -279,7 +351,7 @@ send_grouped (ShNotifier *self,
                                           "%u access tokens expire soon", n_expiring), n_expiring);
 
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body->str);
+  set_body (self, notification, body->str);
   g_notification_set_priority (notification, event_priority (top));
   if (one_channel && only_channel != NULL)
     add_button (notification, top, only_channel);
@@ -520,6 +592,7 @@ sh_notifier_init (ShNotifier *self)
 {
   self->clock = real_clock;
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->body_markup = -1;
 }
 
 ShNotifier *

@@ -19,6 +19,7 @@
 
 #include "sh-error.h"
 #include "sh-secret-store.h"
+#include "sh-untrusted-text.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
 #define ATTR_TOKEN_ID      "token-id"
@@ -632,6 +633,7 @@ sh_secret_store_store_async (ShSecretStore       *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  g_autofree char *owner = NULL;
   GTask *task;
   Op *op;
 
@@ -648,9 +650,11 @@ sh_secret_store_store_async (ShSecretStore       *self,
                        g_strdup (sh_network_to_string (sh_token_get_network (token))));
   g_hash_table_insert (op->attributes, g_strdup (ATTR_VERSION),
                        g_strdup_printf ("%d", SH_SECRET_FORMAT_VERSION));
-  /* The label is what a person sees in Seahorse: no secret in it. */
+  /* The label is what a person sees in Seahorse: no secret in it, and the
+   * owner's name (the network's) sanitized. */
+  owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
   op->label = g_strdup_printf (_("SocialHub access token of %s (%s)"),
-                               sh_token_get_owner_name (token) ?: _("unknown owner"),
+                               owner ?: _("unknown owner"),
                                sh_network_get_display_name (sh_token_get_network (token)));
   op->secret_json = sh_secret_to_json (secret, sh_token_get_id (token));
   op_connect (task);

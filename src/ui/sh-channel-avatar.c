@@ -27,7 +27,11 @@ update (ShChannelAvatar *self)
   const char *url = self->channel != NULL ? sh_channel_get_picture_url (self->channel) : NULL;
 
   if (self->channel != NULL)
-    adw_avatar_set_text (self->avatar, sh_channel_display_name (self->channel));
+    {
+      g_autofree char *name = sh_channel_dup_display_name (self->channel);
+
+      adw_avatar_set_text (self->avatar, name);
+    }
   adw_avatar_set_custom_image (self->avatar, self->pictures != NULL && url != NULL
                                              ? sh_picture_cache_lookup (self->pictures, url)
                                              : NULL);

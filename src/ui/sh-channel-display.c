@@ -4,15 +4,17 @@
 #include <glib/gi18n.h>
 
 #include "sh-channel-display.h"
+#include "sh-untrusted-text.h"
 
 static const char * const state_classes[] = { "success", "warning", "error", "dim-label" };
 
-const char *
-sh_channel_display_name (ShChannel *channel)
+char *
+sh_channel_dup_display_name (ShChannel *channel)
 {
   const char *name = sh_channel_get_name (channel);
 
-  return name != NULL && *name != '\0' ? name : _("Unnamed channel");
+  return name != NULL && *name != '\0' ? sh_untrusted_text_sanitize (name)
+                                       : g_strdup (_("Unnamed channel"));
 }
 
 /* Neutral glyphs, not the networks' logos: those are trademarks with usage
@@ -58,11 +60,12 @@ char *
 sh_channel_dup_accessible_label (ShChannel *channel)
 {
   g_autofree char *summary = sh_channel_dup_summary (channel);
+  g_autofree char *name = sh_channel_dup_display_name (channel);
 
   /* Translators: accessible name of a channel row: name, network, state,
    * summary, e.g. "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid" */
   return g_strdup_printf (_("%s, %s, %s, %s"),
-                          sh_channel_display_name (channel),
+                          name,
                           sh_network_get_display_name (sh_channel_get_network (channel)),
                           sh_channel_state_get_label (sh_channel_get_state (channel)),
                           summary);

@@ -1,5 +1,7 @@
 /* sh-channel-display.h — how a channel looks wherever the window shows one:
- * its name when it has none, its network's glyph, its state's colour. */
+ * its name (sanitized and at most 200 characters: a name is the network's,
+ * and Pango does not ellipsize 300 KB), its name when it has none, its
+ * network's glyph, its state's colour. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -8,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-const char *sh_channel_display_name     (ShChannel      *channel);
+char       *sh_channel_dup_display_name (ShChannel      *channel);
 const char *sh_network_icon_name        (ShNetwork       network);
 void        sh_widget_show_channel_state (GtkWidget     *widget,
                                           ShChannelState  state);

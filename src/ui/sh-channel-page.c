@@ -57,6 +57,7 @@ refresh (ShChannelPage *self)
   g_autofree char *summary = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *name = NULL;
 
   if (channel == NULL)
     return;
@@ -67,8 +68,8 @@ refresh (ShChannelPage *self)
 
   gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon), sh_network_get_display_name (network));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row),
-                                 sh_channel_display_name (channel));
+  name = sh_channel_dup_display_name (channel);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), name);
   /* Translators: under a channel's name: its network, then e.g. "1 of 2 tokens valid" */
   subtitle = g_strdup_printf (_("%s · %s"), sh_network_get_display_name (network), summary);
   adw_action_row_set_subtitle (self->summary_row, subtitle);
@@ -81,7 +82,7 @@ refresh (ShChannelPage *self)
                                   -1);
   gtk_widget_set_visible (self->reconnect_row, state == SH_CHANNEL_STATE_DISCONNECTED);
   g_free (label);
-  label = g_strdup_printf (_("Reconnect %s"), sh_channel_display_name (channel));
+  label = g_strdup_printf (_("Reconnect %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reconnect_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
@@ -179,6 +180,7 @@ sh_channel_page_set_channel (ShChannelPage *self,
 {
   g_autoptr(GVariant) target = NULL;
   g_autofree char *add_label = NULL;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
   g_return_if_fail (channel == NULL || SH_IS_CHANNEL (channel));
@@ -201,7 +203,8 @@ sh_channel_page_set_channel (ShChannelPage *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "win.add-token");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->hint_button), "win.add-token");
   /* Translators: accessible name of the button above a channel's tokens */
-  add_label = g_strdup_printf (_("Add Access Token to %s"), sh_channel_display_name (channel));
+  name = sh_channel_dup_display_name (channel);
+  add_label = g_strdup_printf (_("Add Access Token to %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
                                   -1);

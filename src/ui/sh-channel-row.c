@@ -64,6 +64,7 @@ sh_channel_row_refresh (ShChannelRow *self)
   g_autofree char *summary = NULL;
   g_autofree char *label = NULL;
   g_autofree char *reconnect = NULL;
+  g_autofree char *name = NULL;
 
   if (channel == NULL)
     return;
@@ -75,7 +76,8 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon),
                                sh_network_get_display_name (network));
-  gtk_label_set_text (self->title_label, sh_channel_display_name (channel));
+  name = sh_channel_dup_display_name (channel);
+  gtk_label_set_text (self->title_label, name);
   gtk_label_set_text (self->summary_label, summary);
   gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
   sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
@@ -89,7 +91,7 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_widget_set_visible (self->reconnect_button, state == SH_CHANNEL_STATE_DISCONNECTED);
   gtk_widget_set_visible (GTK_WIDGET (self->state_badge), state != SH_CHANNEL_STATE_DISCONNECTED);
   /* Translators: accessible name of a disconnected channel's button */
-  reconnect = g_strdup_printf (_("Reconnect %s"), sh_channel_display_name (channel));
+  reconnect = g_strdup_printf (_("Reconnect %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reconnect_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, reconnect,
                                   -1);
@@ -271,7 +273,13 @@ sh_channel_row_init (ShChannelRow *self)
   title_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->network_icon = GTK_IMAGE (image_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->network_icon), "dim-label");
+  /* A name can be anything the network sends, 300 KB included: it takes
+   * the room left and is ellipsized there, asking for no more than a
+   * long real name's width, so the badge beside it keeps its word. */
   self->title_label = GTK_LABEL (label_new (NULL));
+  gtk_label_set_max_width_chars (self->title_label, 40);
+  gtk_label_set_single_line_mode (self->title_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->title_label), TRUE);
   gtk_box_append (GTK_BOX (title_line), GTK_WIDGET (self->network_icon));
   gtk_box_append (GTK_BOX (title_line), GTK_WIDGET (self->title_label));
   self->summary_label = GTK_LABEL (label_new ("dim-label"));
@@ -280,7 +288,9 @@ sh_channel_row_init (ShChannelRow *self)
   gtk_box_append (GTK_BOX (text), GTK_WIDGET (self->summary_label));
   gtk_box_append (GTK_BOX (content), text);
 
+  /* The state is one word: never cut, the name gives way instead. */
   self->state_badge = GTK_LABEL (label_new ("sh-badge"));
+  gtk_label_set_ellipsize (self->state_badge, PANGO_ELLIPSIZE_NONE);
   gtk_widget_set_valign (GTK_WIDGET (self->state_badge), GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->state_badge));
   gtk_box_append (GTK_BOX (content), image_new ("go-next-symbolic"));

@@ -7,15 +7,23 @@
  * before a row is on screen, and never twice: a URL that failed is not
  * tried again in this run (the placeholder stays, and nothing is lost).
  *
- * Files are named by the SHA-256 of the URL. Only http and https URLs are
- * fetched, bodies over SH_PICTURE_MAX_BYTES are refused, and URLs are never
- * logged: a CDN's signed URL is nobody's business.
+ * Files are named by the SHA-256 of the URL, in a folder only its owner
+ * can read (0700, tightened if it was not). Only https URLs are fetched;
+ * plain http only from the host of an API configured with http (the
+ * sandbox on 127.0.0.1), never from wherever a data file points. Bodies
+ * over SH_PICTURE_MAX_BYTES are refused, and so are pictures wider or
+ * higher than SH_PICTURE_MAX_SIDE, before their pixels are decoded: a
+ * 16000×16000 PNG fits in a few KB and would take a gigabyte. URLs are
+ * never logged: a CDN's signed URL is nobody's business.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "sh-config.h"
 #include "sh-picture-cache.h"
 
 #define PICTURE_SIZE   96   /* pixels: twice the biggest avatar, for HiDPI */
@@ -118,7 +126,7 @@ on_decoded (GObject      *source,
 {
   Fetch *fetch = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_stream_finish (result, &error);
+  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GdkTexture) texture = NULL;
 
   if (pixbuf == NULL)
@@ -142,11 +150,10 @@ on_decoded (GObject      *source,
 
   if (fetch->from_network)
     {
-      g_autoptr(GFile) parent = g_file_get_parent (fetch->file);
       g_autofree char *part_name = g_strconcat (g_file_peek_path (fetch->file), ".part", NULL);
       g_autoptr(GFile) part = g_file_new_for_path (part_name);
 
-      g_file_make_directory_with_parents (parent, NULL, NULL);
+      g_mkdir_with_parents (fetch->self->directory, 0700);
       g_file_replace_contents_bytes_async (part, fetch->bytes, NULL, FALSE,
                                            G_FILE_CREATE_PRIVATE, fetch->self->cancellable,
                                            on_saved, g_object_ref (fetch->file));
@@ -155,13 +162,97 @@ on_decoded (GObject      *source,
   fetch_done (fetch, texture);
 }
 
+/* Told the picture's size before any pixel is decoded: refuses one that
+ * is too big (a size of 0 makes the loaders stop), else asks for it
+ * scaled to fit PICTURE_SIZE, keeping its proportions. */
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  gpointer         user_data)
+{
+  gboolean *too_big = user_data;
+
+  if (width <= 0 || height <= 0 || width > SH_PICTURE_MAX_SIDE || height > SH_PICTURE_MAX_SIDE)
+    {
+      *too_big = TRUE;
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
+      return;
+    }
+  if ((double) height * PICTURE_SIZE > (double) width * PICTURE_SIZE)
+    {
+      width = (int) (0.5 + (double) width * PICTURE_SIZE / height);
+      height = PICTURE_SIZE;
+    }
+  else
+    {
+      height = (int) (0.5 + (double) height * PICTURE_SIZE / width);
+      width = PICTURE_SIZE;
+    }
+  gdk_pixbuf_loader_set_size (loader, MAX (width, 1), MAX (height, 1));
+}
+
+/* In a worker thread, as gdk_pixbuf_new_from_stream_async() did: fed in
+ * small pieces, so that a loader that went on regardless of the refusal
+ * would decode at most one piece's worth. */
+static void
+decode_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize size, offset = 0;
+  gboolean too_big = FALSE;
+  gboolean ok = TRUE;
+  GdkPixbuf *pixbuf;
+
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &too_big);
+  data = g_bytes_get_data (bytes, &size);
+  while (ok && !too_big && offset < size)
+    {
+      gsize piece = MIN (size - offset, 4096);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        break;
+      ok = gdk_pixbuf_loader_write (loader, data + offset, piece, &error);
+      offset += piece;
+    }
+  /* Closed in every case: a loader must be, and its error is the one to
+   * keep when writing went well. */
+  if (!gdk_pixbuf_loader_close (loader, error == NULL ? &error : NULL) && error == NULL)
+    g_set_error_literal (&error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, "not a picture");
+  if (too_big)
+    {
+      g_clear_error (&error);
+      g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED,
+                               "The picture is larger than %d×%d pixels", SH_PICTURE_MAX_SIDE,
+                               SH_PICTURE_MAX_SIDE);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (pixbuf == NULL)
+    g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, "not a picture");
+  else
+    g_task_return_pointer (task, g_object_ref (pixbuf), g_object_unref);
+}
+
 static void
 decode (Fetch *fetch)
 {
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (fetch->bytes);
+  g_autoptr(GTask) task = g_task_new (NULL, fetch->self->cancellable, on_decoded, fetch);
 
-  gdk_pixbuf_new_from_stream_at_scale_async (stream, PICTURE_SIZE, PICTURE_SIZE, TRUE,
-                                             fetch->self->cancellable, on_decoded, fetch);
+  g_task_set_source_tag (task, decode);
+  g_task_set_task_data (task, g_bytes_ref (fetch->bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, decode_in_thread);
 }
 
 /* The body is read in pieces and given up past SH_PICTURE_MAX_BYTES, so a
@@ -231,14 +322,46 @@ on_headers (SoupMessage *msg,
     g_cancellable_cancel (fetch->download);
 }
 
+/* Whether @uri is the same http host and port as one of the APIs, when
+ * that API is configured with plain http (the sandbox). */
+static gboolean
+is_http_api (GUri *uri)
+{
+  static const ShConfigKey apis[] = { SH_CONFIG_GRAPH_URL, SH_CONFIG_X_API_URL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (apis); i++)
+    {
+      g_autofree char *base = sh_config_dup (apis[i]);
+      g_autoptr(GUri) api = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+
+      if (api != NULL && g_strcmp0 (g_uri_get_scheme (api), "http") == 0 &&
+          g_uri_get_host (api) != NULL && g_uri_get_host (uri) != NULL &&
+          g_ascii_strcasecmp (g_uri_get_host (api), g_uri_get_host (uri)) == 0 &&
+          g_uri_get_port (api) == g_uri_get_port (uri))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* https anywhere; http only where an API is: a picture over plain http
+ * could be swapped or watched on the way. */
+static gboolean
+may_fetch (GUri *uri)
+{
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+  if (g_strcmp0 (scheme, "https") == 0)
+    return TRUE;
+  return g_strcmp0 (scheme, "http") == 0 && is_http_api (uri);
+}
+
 static void
 start_download (Fetch *fetch)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GUri) uri = g_uri_parse (fetch->url, SOUP_HTTP_URI_FLAGS, NULL);
 
-  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
-                      g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+  if (!may_fetch (uri))
     {
       fetch_done (fetch, NULL);
       return;
@@ -362,10 +485,17 @@ ShPictureCache *
 sh_picture_cache_new (const char *directory)
 {
   ShPictureCache *self;
+  GStatBuf st;
 
   g_return_val_if_fail (directory != NULL, NULL);
 
   self = g_object_new (SH_TYPE_PICTURE_CACHE, NULL);
   self->directory = g_strdup (directory);
+  /* A folder made by an older version (or by hand) readable by others is
+   * tightened now, not when the next picture is saved: the pictures in it
+   * say which Pages this person manages. One stat, once per window. */
+  if (g_stat (directory, &st) == 0 && (st.st_mode & 077) != 0 &&
+      g_chmod (directory, 0700) != 0)
+    g_debug ("The picture cache folder could not be made private: %s", g_strerror (errno));
   return self;
 }

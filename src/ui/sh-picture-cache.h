@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 
 /* Pictures are small; anything bigger is not one. */
 #define SH_PICTURE_MAX_BYTES (1024 * 1024)
+/* Pixels across or down: more is refused before it is decoded. */
+#define SH_PICTURE_MAX_SIDE  1024
 
 #define SH_TYPE_PICTURE_CACHE (sh_picture_cache_get_type ())
 G_DECLARE_FINAL_TYPE (ShPictureCache, sh_picture_cache, SH, PICTURE_CACHE, GObject)

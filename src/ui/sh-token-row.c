@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-token-row.h"
+#include "sh-untrusted-text.h"
 
 #define SECONDS_PER_DAY (24 * 60 * 60)
 
@@ -164,7 +165,7 @@ sh_token_row_refresh (ShTokenRow *self)
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
   ShTokenReason pending = SH_TOKEN_REASON_NONE;
-  const char *owner = sh_token_get_owner_name (self->token);
+  g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (self->token));
   const char *css_class = NULL;
   const char *icon;
 
@@ -187,7 +188,10 @@ sh_token_row_refresh (ShTokenRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), css_class);
 
   if (owner == NULL || *owner == '\0')
-    owner = _("Unknown person");
+    {
+      g_free (owner);
+      owner = g_strdup (_("Unknown person"));
+    }
   /* Translators: accessible name of a token row, e.g.
    * "Token of Alice Example: Invalid — Its owner changed their password…" */
   label = g_strdup_printf (_("Token of %s: %s"), owner, verdict);
@@ -217,14 +221,15 @@ on_token_notify (ShToken    *token,
 }
 
 /* A token granted by someone whose name the network did not give still needs
- * a title a person can read. Rows parse titles as markup: escape the name. */
+ * a title a person can read. The name is the network's: sanitized (Pango
+ * does not ellipsize 300 KB), and escaped, since rows parse titles as markup. */
 static gboolean
 owner_to_title (GBinding     *binding,
                 const GValue *from,
                 GValue       *to,
                 gpointer      user_data)
 {
-  const char *owner = g_value_get_string (from);
+  g_autofree char *owner = sh_untrusted_text_sanitize (g_value_get_string (from));
 
   g_value_take_string (to, g_markup_escape_text (owner != NULL && *owner != '\0'
                                                  ? owner : _("Unknown person"), -1));

@@ -29,6 +29,7 @@
 #include "sh-channel-sections.h"
 #include "sh-check.h"
 #include "sh-status-bar.h"
+#include "sh-untrusted-text.h"
 #include "sh-window.h"
 
 struct _ShWindow
@@ -110,8 +111,14 @@ update_view (ShWindow *self)
   gtk_widget_set_visible (self->search_button, g_str_equal (page, "list"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
                                  g_str_equal (page, "list") || on_channel);
-  adw_window_title_set_title (self->window_title,
-                              on_channel ? sh_channel_display_name (shown) : _("SocialHub"));
+  if (on_channel)
+    {
+      g_autofree char *name = sh_channel_dup_display_name (shown);
+
+      adw_window_title_set_title (self->window_title, name);
+    }
+  else
+    adw_window_title_set_title (self->window_title, _("SocialHub"));
 }
 
 static void
@@ -338,12 +345,14 @@ on_token_removed (GObject      *source,
   remove_data_free (data);
 }
 
-static const char *
+/* Sanitized: the network's text, in a dialog's heading or a toast. */
+static char *
 token_owner_name (ShToken *token)
 {
   const char *owner = sh_token_get_owner_name (token);
 
-  return owner != NULL && *owner != '\0' ? owner : _("Unknown person");
+  return owner != NULL && *owner != '\0' ? sh_untrusted_text_sanitize (owner)
+                                         : g_strdup (_("Unknown person"));
 }
 
 static void
@@ -352,6 +361,7 @@ on_remove_response (AdwMessageDialog *dialog,
                     ShWindow         *self)
 {
   ShToken *token = g_object_get_data (G_OBJECT (dialog), "sh-token");
+  g_autofree char *owner = NULL;
   RemoveData *data;
 
   if (!g_str_equal (response, "remove") || token == NULL)
@@ -360,7 +370,8 @@ on_remove_response (AdwMessageDialog *dialog,
   data = g_new0 (RemoveData, 1);
   data->self = g_object_ref (self);
   /* Translators: a toast, e.g. "Removed the access token of Alice Example" */
-  data->done = g_strdup_printf (_("Removed the access token of %s"), token_owner_name (token));
+  owner = token_owner_name (token);
+  data->done = g_strdup_printf (_("Removed the access token of %s"), owner);
   /* Revoked at the network where that exists (X), then forgotten. */
   sh_check_remove_token_async (self->manager, token, self->cancellable, on_token_removed, data);
 }
@@ -391,6 +402,8 @@ remove_token_action (GtkWidget  *widget,
                                                  g_variant_get_string (parameter, NULL),
                                                  &channel);
   g_autofree char *heading = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *name = NULL;
   const char *body;
   GtkWidget *dialog;
 
@@ -398,8 +411,9 @@ remove_token_action (GtkWidget  *widget,
     return;
 
   /* Translators: a person, then a channel */
-  heading = g_strdup_printf (_("Remove the access token of %s from %s?"),
-                             token_owner_name (token), sh_channel_display_name (channel));
+  owner = token_owner_name (token);
+  name = sh_channel_dup_display_name (channel);
+  heading = g_strdup_printf (_("Remove the access token of %s from %s?"), owner, name);
   if (sh_channel_get_n_tokens (channel) <= 1)
     body = _("It is the channel’s only token, so the channel leaves SocialHub too. SocialHub "
              "forgets the token and deletes it from the keyring.");
