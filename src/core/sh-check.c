@@ -378,6 +378,7 @@ typedef struct {
   ShGrantedChannel *granted;   /* a copy: it holds the secret until it is filed */
   ShToken          *token;
   ShToken          *replaced;
+  ShToken          *existing;  /* SH_ERROR_ALREADY_ADDED: the token that has the secret */
 } AddGranted;
 
 static void
@@ -386,6 +387,7 @@ add_granted_free (AddGranted *data)
   g_clear_pointer (&data->granted, sh_granted_channel_free);
   g_clear_object (&data->token);
   g_clear_object (&data->replaced);
+  g_clear_object (&data->existing);
   g_free (data);
 }
 
@@ -547,6 +549,8 @@ on_secrets_for_add (GObject      *source,
     {
       const char *channel_name = channel != NULL ? sh_channel_get_name (channel) : NULL;
 
+      data->existing = g_object_ref (existing);
+
       /* Adding is idempotent: the same token twice would look like two
        * links to the channel, and one password change would end both. */
       g_task_return_new_error (task, SH_ERROR, SH_ERROR_ALREADY_ADDED,
@@ -597,6 +601,19 @@ sh_check_add_granted_finish (ShManager     *manager,
 {
   g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+ShToken *
+sh_check_add_granted_get_existing (ShManager    *manager,
+                                   GAsyncResult *result)
+{
+  AddGranted *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_check_add_granted_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data->existing;
 }
 
 guint

@@ -42,6 +42,10 @@ void       sh_check_add_granted_async  (ShManager              *manager,
 ShToken   *sh_check_add_granted_finish (ShManager              *manager,
                                         GAsyncResult           *result,
                                         GError                **error);
+/* After SH_ERROR_ALREADY_ADDED: the token that holds that secret (owned
+ * by its channel), so that a caller can word its own message. */
+ShToken   *sh_check_add_granted_get_existing (ShManager          *manager,
+                                              GAsyncResult       *result);
 
 /* The longest owner name a person may type, in characters. */
 #define SH_OWNER_NAME_MAX 200

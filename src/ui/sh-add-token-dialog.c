@@ -576,6 +576,29 @@ report_added (ShAddTokenDialog *self)
 
 static void add_next (ShAddTokenDialog *self);
 
+/* A toast's worth of SH_ERROR_ALREADY_ADDED (the error's message, with the
+ * token id for the command line, is too long for one): whose token, which
+ * channel. */
+static char *
+present_message (ShAddTokenDialog *self,
+                 GAsyncResult     *result)
+{
+  ShToken *existing = sh_check_add_granted_get_existing (self->manager, result);
+  ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                                               sh_token_get_channel_id (existing));
+  const char *owner = sh_token_get_owner_name (existing);
+  const char *name = channel != NULL ? sh_channel_get_name (channel) : NULL;
+
+  if (name == NULL)
+    name = _("this channel");
+  if (owner == NULL || *owner == '\0')
+    /* Translators: a toast; %s is a channel, e.g. "This token for Acme Coffee is already in SocialHub" */
+    return g_strdup_printf (_("This token for %s is already in SocialHub"), name);
+  /* Translators: a toast; a person, then a channel, e.g.
+   * "Alice Example’s token for Acme Coffee is already in SocialHub" */
+  return g_strdup_printf (_("%s’s token for %s is already in SocialHub"), owner, name);
+}
+
 static void
 on_granted_added (GObject      *source,
                   GAsyncResult *result,
@@ -594,7 +617,11 @@ on_granted_added (GObject      *source,
   /* Said even when the window has closed meanwhile: the window's toast
    * tells the person why no token appeared. */
   if (present)
-    g_signal_emit (self, signals[TOKEN_PRESENT], 0, error->message);
+    {
+      g_autofree char *message = present_message (self, result);
+
+      g_signal_emit (self, signals[TOKEN_PRESENT], 0, message);
+    }
   if (self->closed)
     return;
 
