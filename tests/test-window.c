@@ -1171,6 +1171,8 @@ test_paste_owner_and_twice (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (owner_entry));
   gtk_test_accessible_assert_property (owner_entry, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Whose token is this?");
+  gtk_test_accessible_assert_property (gtk_editable_get_delegate (GTK_EDITABLE (owner_entry)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Whose token is this?");
   save_screenshot (dialog, "dialog-paste-owner.png");
   gtk_editable_set_text (GTK_EDITABLE (owner_entry), "  Carol Example ");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),

@@ -1135,9 +1135,16 @@ fix_mnemonic_names (GtkWidget *widget)
 static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
+  GtkEditable *owner_text;
+
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonic_names (GTK_WIDGET (self));
+  /* The text a screen reader lands on is the row's inner GtkText: it gets
+   * the question as its name, not only the row around it. */
+  owner_text = gtk_editable_get_delegate (GTK_EDITABLE (self->owner_entry));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (owner_text),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Whose token is this?"), -1);
 }
 
 GtkWidget *
