@@ -2,9 +2,11 @@
 """The command line as a script or a person uses it: `socialhub --list`
 prints the stored channels in DESIGN.md's JSON, wrong arguments are refused
 with a clear message, and a command given while the window is open is
-answered by that running instance.
+answered by that running instance. With the standalone emulator,
+--add-token is idempotent (the same token twice adds nothing, names the
+token there and exits 0) and --owner names the person a Page token does not.
 
-Usage: cli.py SOCIALHUB FIXTURE  (inside build-aux/with-session.sh)
+Usage: cli.py SOCIALHUB FIXTURE [SOCIALHUB_SANDBOX]  (inside build-aux/with-session.sh)
 """
 import json
 import os
@@ -15,8 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 
 SOCIALHUB, FIXTURE = sys.argv[1], sys.argv[2]
+SANDBOX = sys.argv[3] if len(sys.argv) > 3 else None
 failures = []
 
 
@@ -26,8 +31,9 @@ def check(condition, what):
         failures.append(what)
 
 
-def run(*args, data_home, stdin=None, timeout=20, **kwargs):
-    env = dict(os.environ, XDG_DATA_HOME=data_home, LANGUAGE="C", LC_ALL="C.UTF-8")
+def run(*args, data_home, stdin=None, timeout=20, extra_env=None, **kwargs):
+    env = dict(os.environ, XDG_DATA_HOME=data_home, LANGUAGE="C", LC_ALL="C.UTF-8",
+               **(extra_env or {}))
     if stdin == subprocess.DEVNULL:
         kwargs["stdin"], stdin = stdin, None
     return subprocess.run([SOCIALHUB, *args], env=env, input=stdin, capture_output=True,
@@ -144,6 +150,124 @@ check(no_token_refusal(r) and "closed" in r.stderr,
 r = add_token_at_terminal(home, b"\x04")
 check(no_token_refusal(r), f"Ctrl+D at an empty prompt on a terminal is refused (rc {r.returncode}): "
                            f"{r.stderr.strip()!r}")
+
+# --owner belongs to --add-token alone, and needs a name.
+for args, words in [(["--list", "--owner", "Carol"], "--owner goes with --add-token"),
+                    (["--login", "facebook", "--owner", "Carol"], "--owner goes with --add-token"),
+                    (["--add-token", "facebook", "--owner", "  "], "--owner needs a name")]:
+    r = run(*args, data_home=home, stdin="")
+    check(r.returncode == 64 and words in r.stderr, f"{' '.join(args)!r} is refused: {r.stderr.strip()}")
+
+
+def start_sandbox(tmp):
+    """The standalone emulator; returns it and the variables it prints."""
+    proc = subprocess.Popen([SANDBOX, "--state", os.path.join(tmp, "world.json")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    variables, buffered = {}, b""
+    deadline = time.monotonic() + 20
+    while "SOCIALHUB_X_CLIENT_ID" not in variables:
+        left = deadline - time.monotonic()
+        if left <= 0 or proc.poll() is not None:
+            proc.kill()
+            raise SystemExit("FAIL  the emulator did not start")
+        ready, _, _ = select.select([proc.stdout], [], [], left)
+        if ready:
+            buffered += os.read(proc.stdout.fileno(), 4096)
+            *lines, buffered = buffered.split(b"\n")
+            for line in lines:
+                name, _, value = line.decode().partition("=")
+                variables[name] = value
+    return proc, variables
+
+
+def files_holding(folder, secret):
+    """Every file under @folder that holds @secret."""
+    hits = []
+    for top, _, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(top, name), "rb") as f:
+                if secret.encode() in f.read():
+                    hits.append(os.path.join(top, name))
+    return hits
+
+
+# Adding the same token twice (issue 13): the second time nothing is added,
+# the message names the token and channel there, and the exit status is 0.
+# A Page token does not name its person: --owner does; a user token's /me
+# does, and that name wins.
+if SANDBOX is None:
+    print("SKIP  adding tokens needs the emulator")
+else:
+    tmp = tempfile.mkdtemp(prefix="socialhub-cli-sandbox-")
+    sandbox, variables = start_sandbox(tmp)
+    base_url = variables["SOCIALHUB_SANDBOX_URL"]
+    world_env = {k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")}
+
+    def control(action, **form):
+        request = urllib.request.Request(base_url + "/control/" + action,
+                                         data=urllib.parse.urlencode(form).encode())
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def listed(home):
+        r = run("--list", "--json", data_home=home, extra_env=world_env)
+        return {c["external_id"]: c for c in json.loads(r.stdout)["channels"]}
+
+    try:
+        home = fresh_home(None)
+        page = control("issue-token", kind="fb-page", person="10003", target="104857600456")["token"]
+        r = run("--add-token", "facebook", "--owner", " Carol Example ", data_home=home,
+                stdin=page + "\n", extra_env=world_env)
+        check(r.returncode == 0 and "Added the token of Carol Example to Bakery & Sons" in r.stdout,
+              f"--add-token --owner names the person of a Page token ({r.returncode}, "
+              f"{r.stdout.strip()!r} {r.stderr.strip()!r})")
+        bakery = listed(home).get("104857600456", {})
+        tokens = bakery.get("tokens", [])
+        check([t["owner"] for t in tokens] == ["Carol Example"],
+              f"--list shows the owner given with --owner ({tokens})")
+        token_id = tokens[0]["id"] if tokens else "?"
+
+        r = run("--add-token", "facebook", data_home=home, stdin=page + "\n", extra_env=world_env)
+        check(r.returncode == 0, f"the same Page token again exits 0 ({r.returncode}, {r.stderr.strip()!r})")
+        check("in SocialHub already" in r.stdout and "Carol Example" in r.stdout and
+              "Bakery & Sons (Facebook Page)" in r.stdout and token_id in r.stdout,
+              f"the message names the token and channel there: {r.stdout.strip()!r}")
+        tokens = listed(home).get("104857600456", {}).get("tokens", [])
+        check([t["id"] for t in tokens] == [token_id],
+              f"the same Page token pasted twice is one token ({len(tokens)})")
+
+        # A user token: /me names Dan; his name wins over --owner.
+        user = control("issue-token", kind="fb-user", person="10004")["token"]
+        r = run("--add-token", "facebook", "--owner", "Somebody Else", data_home=home,
+                stdin=user + "\n", extra_env=world_env)
+        check(r.returncode == 0 and "Added the token of Dan" in r.stdout and
+              "--owner is not used" in r.stderr,
+              f"a user token's own name wins over --owner ({r.returncode}, {r.stdout.strip()!r}, "
+              f"{r.stderr.strip()!r})")
+        # Again: the Graph hands out its Page tokens anew, and a person's new
+        # token replaces their old one, so the Page still has one token.
+        r = run("--add-token", "facebook", data_home=home, stdin=user + "\n", extra_env=world_env)
+        tokens = listed(home).get("104857600789", {}).get("tokens", [])
+        check(r.returncode == 0 and len(tokens) == 1,
+              f"the same user token again leaves one token on its Page ({r.returncode}, "
+              f"{len(tokens)} tokens)")
+
+        # X: the same access token twice.
+        x = control("issue-token", kind="x", person="10003", target="44196398")["token"]
+        r = run("--add-token", "x", data_home=home, stdin=x + "\n", extra_env=world_env)
+        check(r.returncode == 0 and "Added" in r.stdout, f"--add-token x adds a token ({r.returncode})")
+        r = run("--add-token", "x", data_home=home, stdin=x + "\n", extra_env=world_env)
+        check(r.returncode == 0 and "in SocialHub already" in r.stdout and "(X Account)" in r.stdout,
+              f"the same X token again adds nothing ({r.returncode}, {r.stdout.strip()!r})")
+        check(len(listed(home).get("44196398", {}).get("tokens", [])) == 1,
+              "the X account has one token")
+
+        check(not any(files_holding(home, t) for t in (page, user, x)),
+              "no token is written into the data folder")
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 # A damaged data file: the list still prints, the user is told, nothing lost.
 home = fresh_home()

@@ -3,7 +3,8 @@
 
 The real `socialhub` binary runs the ordinary command-line scenarios against
 the standalone emulator, with every GLib debug message on: Facebook (sign-in
-with a device code, a pasted Page token, a pasted user token, a refused
+with a device code, a pasted Page token with --owner and the same one
+again, a pasted user token, a refused
 made-up token, --list, --check through a 503 and an expired token,
 --remove-token) and X (the browser sign-in, played here, a pasted access
 token, a check after the access token ran out so that it is renewed, a
@@ -176,9 +177,9 @@ def channels_of(r):
     return {c["external_id"]: c for c in json_of(r).get("channels", [])}
 
 
-def add_token(label, network, token):
+def add_token(label, network, token, *options):
     known.add(token)
-    return run(label, "--add-token", network, stdin=token + "\n")
+    return run(label, "--add-token", network, *options, stdin=token + "\n")
 
 
 def x_login(label):
@@ -257,9 +258,14 @@ try:
           f"--login facebook adds Alice's token (rc {r.returncode}, {r.stderr[-300:]!r})")
 
     page = control("issue-token", kind="fb-page", person=CAROL, target=BAKERY).get("token", "")
-    r = add_token("add-token facebook (Page token)", "facebook", page)
-    check(r.returncode == 0 and "Bakery & Sons" in r.stdout,
-          f"--add-token facebook adds a pasted Page token (rc {r.returncode}, {r.stderr[-300:]!r})")
+    r = add_token("add-token facebook (Page token)", "facebook", page, "--owner", "Carol Example")
+    check(r.returncode == 0 and "Added the token of Carol Example to Bakery & Sons" in r.stdout,
+          f"--add-token facebook --owner adds a pasted Page token with its person (rc {r.returncode}, "
+          f"{r.stderr[-300:]!r})")
+    r = add_token("add-token facebook (the same Page token)", "facebook", page)
+    check(r.returncode == 0 and "in SocialHub already" in r.stdout,
+          f"the same Page token again adds nothing, exit status 0 (rc {r.returncode}, "
+          f"{r.stderr[-300:]!r})")
 
     user = control("issue-token", kind="fb-user", person=DAN).get("token", "")
     r = add_token("add-token facebook (user token)", "facebook", user)

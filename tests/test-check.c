@@ -4,10 +4,12 @@
  * a check runs; they must get its result, not send every request again. A
  * provider that answers only when the test says so shows how many runs were
  * made and whether one was cancelled. Runs under build-aux/with-session.sh
- * (a real keyring: every check reads it first). */
+ * (a real keyring: every check reads it first). Also: adding the same
+ * secret twice adds nothing, and a typed owner name fills only a gap. */
 #include "config.h"
 
 #include "sh-check.h"
+#include "sh-error.h"
 #include "sh-manager.h"
 #include "test-util.h"
 
@@ -255,6 +257,115 @@ test_all_callers_leave (Fixture       *fixture,
   assert_checked (fixture, later, 2);
 }
 
+/* ---- adding: the same secret twice ------------------------------------------ */
+
+static ShGrantedChannel *
+x_granted (const char *access_token,
+           const char *refresh_token,
+           const char *owner_id)
+{
+  ShGrantedChannel *granted = sh_granted_channel_new (SH_NETWORK_X);
+
+  granted->external_id = g_strdup ("44196397");
+  granted->name = g_strdup ("@acmecoffee");
+  granted->owner_id = g_strdup (owner_id);
+  granted->owner_name = g_strdup ("Acme Coffee");
+  granted->secret = sh_secret_new (access_token, refresh_token, 0);
+  return granted;
+}
+
+static ShToken *
+add_granted (Fixture                *fixture,
+             const ShGrantedChannel *granted,
+             GError                **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_check_add_granted_finish (fixture->manager, result, error);
+}
+
+static guint
+n_x_tokens (Fixture *fixture)
+{
+  ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
+                                                        SH_NETWORK_X, "44196397");
+
+  if (channel == NULL)
+    return 0;
+  return g_list_model_get_n_items (sh_channel_get_tokens (channel));
+}
+
+/* The same X grant again, by its access token or by its refresh token (X
+ * renews the access token, so a later paste may carry a newer one): nothing
+ * is added, the error names the token there, and the keyring holds one
+ * secret. Another token of the same person is a renewal, as before. */
+static void
+test_add_same_secret (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ShGrantedChannel) first = x_granted ("x-access-1", "x-refresh-1", NULL);
+  g_autoptr(ShGrantedChannel) same_access = x_granted ("x-access-1", NULL, NULL);
+  g_autoptr(ShGrantedChannel) same_refresh = x_granted ("x-access-2", "x-refresh-1", NULL);
+  g_autoptr(ShGrantedChannel) other = x_granted ("x-access-3", "x-refresh-3", NULL);
+  g_autoptr(ShToken) token = NULL;
+  g_autoptr(ShToken) again = NULL;
+  g_autoptr(ShToken) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  token = add_granted (fixture, first, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  g_assert_cmpuint (n_x_tokens (fixture), ==, 1);
+  id = g_strdup (sh_token_get_id (token));
+
+  again = add_granted (fixture, same_access, &error);
+  g_assert_null (again);
+  g_assert_error (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
+  g_assert_nonnull (strstr (error->message, id));
+  g_assert_nonnull (strstr (error->message, "@acmecoffee (X Account)"));
+  g_assert_nonnull (strstr (error->message, "the token of Acme Coffee"));
+  g_clear_error (&error);
+  g_assert_cmpuint (n_x_tokens (fixture), ==, 1);
+
+  again = add_granted (fixture, same_refresh, &error);
+  g_assert_null (again);
+  g_assert_error (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_x_tokens (fixture), ==, 1);
+
+  second = add_granted (fixture, other, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  g_assert_cmpuint (n_x_tokens (fixture), ==, 2);
+}
+
+/* A typed owner name fills in only where the network named nobody. */
+static void
+test_name_owner (void)
+{
+  g_autoptr(GPtrArray) granted = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_autofree char *long_name = g_strnfill (SH_OWNER_NAME_MAX + 10, 'a');
+  ShGrantedChannel *page = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  ShGrantedChannel *named = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+
+  named->owner_name = g_strdup ("Dan Example");
+  g_ptr_array_add (granted, page);
+  g_ptr_array_add (granted, named);
+
+  g_assert_cmpuint (sh_check_name_owner (granted, "   "), ==, 0);
+  g_assert_null (page->owner_name);
+  g_assert_cmpuint (sh_check_name_owner (granted, "  Carol Example \n"), ==, 1);
+  g_assert_cmpstr (page->owner_name, ==, "Carol Example");
+  g_assert_cmpstr (named->owner_name, ==, "Dan Example");
+
+  g_clear_pointer (&page->owner_name, g_free);
+  g_assert_cmpuint (sh_check_name_owner (granted, long_name), ==, 1);
+  g_assert_cmpint (g_utf8_strlen (page->owner_name, -1), ==, SH_OWNER_NAME_MAX);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,5 +378,8 @@ main (int    argc,
               fixture_set_up, test_one_caller_leaves, fixture_tear_down);
   g_test_add ("/check/all-callers-leave", Fixture, NULL,
               fixture_set_up, test_all_callers_leave, fixture_tear_down);
+  g_test_add ("/check/add-same-secret", Fixture, NULL,
+              fixture_set_up, test_add_same_secret, fixture_tear_down);
+  g_test_add_func ("/check/name-owner", test_name_owner);
   return g_test_run ();
 }

@@ -1133,6 +1133,79 @@ test_paste_check_remove (Fixture       *fixture,
   g_assert_null (lookup_page (fixture, ACME_PAGE));
 }
 
+static gboolean
+is_plain_entry_row (GtkWidget *widget,
+                    gpointer   data)
+{
+  return !ADW_IS_PASSWORD_ENTRY_ROW (widget);
+}
+
+static gboolean
+label_text_has_prefix (GtkWidget *widget,
+                       gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* Issue 13: a pasted Page token names no person, so the paste page asks
+ * whose it is; the same token pasted again adds nothing and the window
+ * says, in a toast, which token and channel have it. */
+static void
+test_paste_owner_and_twice (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  GtkWidget *dialog, *owner_entry, *toast;
+  ShTokenRow *row;
+  ShChannel *bakery;
+  ShToken *token;
+
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "busy") != 0);
+  click (dialog, "I Have a _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  owner_entry = find_widget (dialog, ADW_TYPE_ENTRY_ROW, is_plain_entry_row, NULL);
+  g_assert_nonnull (owner_entry);
+  g_assert_true (gtk_widget_get_mapped (owner_entry));
+  gtk_test_accessible_assert_property (owner_entry, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Whose token is this?");
+  gtk_test_accessible_assert_property (gtk_editable_get_delegate (GTK_EDITABLE (owner_entry)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Whose token is this?");
+  save_screenshot (dialog, "dialog-paste-owner.png");
+  gtk_editable_set_text (GTK_EDITABLE (owner_entry), "  Carol Example ");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
+                         page->value);
+  WAIT_GONE_AFTER (dialog, click (dialog, "Add _Token"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* The typed name is the owner, as a signed-in person's name would be. */
+  bakery = lookup_page (fixture, BAKERY_PAGE);
+  g_assert_nonnull (bakery);
+  g_assert_cmpuint (g_list_model_get_n_items (sh_channel_get_tokens (bakery)), ==, 1);
+  token = g_list_model_get_item (sh_channel_get_tokens (bakery), 0);
+  g_object_unref (token);  /* the channel keeps it */
+  g_assert_cmpstr (sh_token_get_owner_name (token), ==, "Carol Example");
+  open_channel (fixture, bakery);
+  WAIT_UNTIL (find_token_row (fixture, token) != NULL);
+  row = find_token_row (fixture, token);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Carol Example");
+
+  /* The same token again: nothing added, a toast naming it. */
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_text_has_prefix,
+                           "Carol Example’s token for") != NULL);
+  toast = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_text_has_prefix,
+                       "Carol Example’s token for");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (toast)), ==,
+                   "Carol Example’s token for Bakery & Sons is already in SocialHub");
+  g_assert_cmpuint (g_list_model_get_n_items (sh_channel_get_tokens (bakery)), ==, 1);
+  g_assert_true (lookup_page (fixture, BAKERY_PAGE) == bakery);
+  save_screenshot (GTK_WIDGET (fixture->window), "window-token-present.png");
+}
+
 /* A stand-in for the X provider, whose sign-in is a browser page: enough to
  * see the network choice and the browser branch of the dialog. */
 #define FAKE_TYPE_X_PROVIDER (fake_x_provider_get_type ())
@@ -1394,6 +1467,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/window/paste-check-remove", Fixture, NULL, fixture_set_up_sandbox,
               test_paste_check_remove, fixture_tear_down);
+  g_test_add ("/window/paste-owner-and-twice", Fixture, NULL, fixture_set_up_sandbox,
+              test_paste_owner_and_twice, fixture_tear_down);
   g_test_add ("/window/network-choice", Fixture, NULL, fixture_set_up_sandbox,
               test_network_choice, fixture_tear_down);
 

@@ -375,15 +375,19 @@ sh_check_exit_status (GListModel *channels)
 /* ---- filing granted tokens -------------------------------------------------- */
 
 typedef struct {
-  ShToken *token;
-  ShToken *replaced;
+  ShGrantedChannel *granted;   /* a copy: it holds the secret until it is filed */
+  ShToken          *token;
+  ShToken          *replaced;
+  ShToken          *existing;  /* SH_ERROR_ALREADY_ADDED: the token that has the secret */
 } AddGranted;
 
 static void
 add_granted_free (AddGranted *data)
 {
+  g_clear_pointer (&data->granted, sh_granted_channel_free);
   g_clear_object (&data->token);
   g_clear_object (&data->replaced);
+  g_clear_object (&data->existing);
   g_free (data);
 }
 
@@ -425,27 +429,56 @@ on_granted_added (GObject      *source,
   g_task_return_pointer (task, g_object_ref (data->token), g_object_unref);
 }
 
-void
-sh_check_add_granted_async (ShManager              *manager,
-                            const ShGrantedChannel *granted,
-                            GCancellable           *cancellable,
-                            GAsyncReadyCallback     callback,
-                            gpointer                user_data)
+/* Whether two secrets are the same grant. X hands out a new access token
+ * with each refresh, so the refresh token counts too; an empty value never
+ * matches anything. */
+static gboolean
+same_secret (const ShSecret *stored,
+             const ShSecret *granted)
 {
-  GTask *task;
-  AddGranted *data;
+  if (stored->access_token != NULL && *stored->access_token != '\0' &&
+      g_strcmp0 (stored->access_token, granted->access_token) == 0)
+    return TRUE;
+  return stored->refresh_token != NULL && *stored->refresh_token != '\0' &&
+         g_strcmp0 (stored->refresh_token, granted->refresh_token) == 0;
+}
+
+/* The token of the data file that holds @granted's secret already, or NULL.
+ * A keyring item no token mentions does not count: it is an orphan that
+ * reconciliation deals with, and the new token must not hang on it. */
+static ShToken *
+find_same_secret (ShManager              *manager,
+                  GHashTable             *secrets,
+                  const ShGrantedChannel *granted,
+                  ShChannel             **out_channel)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, secrets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ShToken *token;
+
+      if (!same_secret (value, granted->secret))
+        continue;
+      token = sh_channel_list_lookup_token (sh_manager_get_channels (manager), key, out_channel);
+      if (token != NULL && sh_token_get_network (token) == granted->network)
+        return token;
+    }
+  return NULL;
+}
+
+static void
+file_granted (GTask *task)
+{
+  ShManager *manager = g_task_get_source_object (task);
+  AddGranted *data = g_task_get_task_data (task);
+  const ShGrantedChannel *granted = data->granted;
   g_autoptr(ShChannel) channel = NULL;
   g_autofree char *token_id = sh_token_generate_id ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   GListModel *tokens;
-
-  g_return_if_fail (SH_IS_MANAGER (manager));
-  g_return_if_fail (granted != NULL && granted->secret != NULL && granted->external_id != NULL);
-
-  task = g_task_new (manager, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_check_add_granted_async);
-  data = g_new0 (AddGranted, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) add_granted_free);
 
   channel = sh_channel_list_lookup_external (sh_manager_get_channels (manager),
                                              granted->network, granted->external_id);
@@ -485,8 +518,80 @@ sh_check_add_granted_async (ShManager              *manager,
   sh_token_apply_verdict (data->token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,
                           sh_config_get_warning_window ());
 
-  sh_manager_add_token_async (manager, channel, data->token, granted->secret, cancellable,
-                              on_granted_added, task);
+  sh_manager_add_token_async (manager, channel, data->token, granted->secret,
+                              g_task_get_cancellable (task), on_granted_added, task);
+}
+
+static void
+on_secrets_for_add (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  ShManager *manager = g_task_get_source_object (task);
+  AddGranted *data = g_task_get_task_data (task);
+  g_autoptr(GHashTable) secrets = NULL;
+  GError *error = NULL;
+  ShChannel *channel = NULL;
+  ShToken *existing;
+
+  secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
+  if (secrets == NULL)
+    {
+      /* A keyring that cannot be read cannot take the new secret either. */
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  existing = find_same_secret (manager, secrets, data->granted, &channel);
+  if (existing != NULL)
+    {
+      const char *channel_name = channel != NULL ? sh_channel_get_name (channel) : NULL;
+
+      data->existing = g_object_ref (existing);
+
+      /* Adding is idempotent: the same token twice would look like two
+       * links to the channel, and one password change would end both. */
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_ALREADY_ADDED,
+                               /* Translators: a person, a channel, its kind, a token id, e.g.
+                                * "This access token is in SocialHub already: the token of
+                                * Alice Example for Acme Coffee (Facebook Page), id …" */
+                               _("This access token is in SocialHub already: the token of %s for "
+                                 "%s (%s), id %s. Nothing was added."),
+                               sh_token_get_owner_name (existing) ?: _("an unknown owner"),
+                               channel_name ?: _("this channel"),
+                               sh_network_get_display_name (sh_token_get_network (existing)),
+                               sh_token_get_id (existing));
+      g_object_unref (task);
+      return;
+    }
+  file_granted (task);
+}
+
+void
+sh_check_add_granted_async (ShManager              *manager,
+                            const ShGrantedChannel *granted,
+                            GCancellable           *cancellable,
+                            GAsyncReadyCallback     callback,
+                            gpointer                user_data)
+{
+  GTask *task;
+  AddGranted *data;
+
+  g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (granted != NULL && granted->secret != NULL && granted->external_id != NULL);
+
+  task = g_task_new (manager, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_check_add_granted_async);
+  data = g_new0 (AddGranted, 1);
+  data->granted = sh_granted_channel_copy (granted);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_granted_free);
+
+  /* One keyring search for this network's secrets: is this one among them? */
+  sh_secret_store_load_async (sh_manager_get_secret_store (manager),
+                              sh_network_to_string (granted->network), cancellable,
+                              on_secrets_for_add, task);
 }
 
 ShToken *
@@ -496,6 +601,49 @@ sh_check_add_granted_finish (ShManager     *manager,
 {
   g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+ShToken *
+sh_check_add_granted_get_existing (ShManager    *manager,
+                                   GAsyncResult *result)
+{
+  AddGranted *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_check_add_granted_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data->existing;
+}
+
+guint
+sh_check_name_owner (GPtrArray  *granted,
+                     const char *name)
+{
+  g_autofree char *clean = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (granted != NULL, 0);
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return 0;
+  clean = g_strstrip (g_strdup (name));
+  if (*clean == '\0')
+    return 0;
+  if (g_utf8_strlen (clean, -1) > SH_OWNER_NAME_MAX)
+    *g_utf8_offset_to_pointer (clean, SH_OWNER_NAME_MAX) = '\0';
+
+  for (guint i = 0; i < granted->len; i++)
+    {
+      ShGrantedChannel *channel = g_ptr_array_index (granted, i);
+
+      if (channel->owner_name != NULL && *channel->owner_name != '\0')
+        continue;
+      g_free (channel->owner_name);
+      channel->owner_name = g_strdup (clean);
+      n++;
+    }
+  return n;
 }
 
 /* ---- removing: revoke, then forget ------------------------------------------- */

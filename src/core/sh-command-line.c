@@ -25,6 +25,9 @@ static const GOptionEntry option_entries[] = {
     N_("Sign in from the terminal and add the tokens obtained"), N_("NETWORK") },
   { "remove-token", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Revoke an access token where the network allows it, then forget it"), N_("ID") },
+  { "owner", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --add-token: who the token belongs to, when the network does not say (a Page "
+       "token)"), N_("NAME") },
   { "channel", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -211,6 +214,26 @@ sh_command_line_parse (GVariantDict  *options,
                            _("--channel goes with --login."));
       return SH_COMMAND_WINDOW;
     }
+  if (g_variant_dict_contains (options, "owner") && command != SH_COMMAND_ADD_TOKEN)
+    {
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                           _("--owner goes with --add-token."));
+      return SH_COMMAND_WINDOW;
+    }
+  if (g_variant_dict_contains (options, "owner"))
+    {
+      const char *owner = NULL;
+      g_autofree char *clean = NULL;
+
+      g_variant_dict_lookup (options, "owner", "&s", &owner);
+      clean = g_strstrip (g_strdup (owner != NULL ? owner : ""));
+      if (*clean == '\0' || g_utf8_strlen (clean, -1) > SH_OWNER_NAME_MAX)
+        {
+          g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                       _("--owner needs a name of 1 to %d characters."), SH_OWNER_NAME_MAX);
+          return SH_COMMAND_WINDOW;
+        }
+    }
   if (g_variant_dict_contains (options, "json") &&
       command != SH_COMMAND_LIST && command != SH_COMMAND_CHECK)
     {
@@ -245,9 +268,11 @@ typedef struct {
   ShNetwork                network;
   char                    *token_id;
   char                   **channel_filter;
+  char                    *owner;        /* --owner */
   GPtrArray               *granted;      /* ShGrantedChannel still to add */
   GByteArray              *pasted;       /* --add-token: standard input so far */
   guint                    n_added;
+  guint                    n_present;    /* in SocialHub already: nothing added */
   GCancellable            *cancellable;
 } RunData;
 
@@ -257,6 +282,7 @@ run_data_free (RunData *data)
   g_clear_object (&data->cmdline);
   g_free (data->token_id);
   g_strfreev (data->channel_filter);
+  g_free (data->owner);
   g_clear_pointer (&data->granted, g_ptr_array_unref);
   if (data->pasted != NULL)
     {
@@ -369,6 +395,14 @@ on_granted_added (GObject      *source,
   g_autofree char *name = NULL;
   ShChannel *channel;
 
+  if (g_error_matches (error, SH_ERROR, SH_ERROR_ALREADY_ADDED))
+    {
+      /* Adding is idempotent: a script may add the same token again. */
+      data->n_present++;
+      g_application_command_line_print (data->cmdline, "%s\n", error->message);
+      add_next_granted (g_steal_pointer (&task));
+      return;
+    }
   if (token == NULL)
     {
       fail (task, error, SH_EXIT_FAILURE);
@@ -418,7 +452,7 @@ add_next_granted (GTask *task)
       return;
     }
 
-  if (data->n_added == 0)
+  if (data->n_added == 0 && data->n_present == 0)
     {
       g_autoptr(GError) error = g_error_new_literal (SH_ERROR, SH_ERROR_NOT_FOUND,
         data->channel_filter ? _("None of the channels named with --channel came with this "
@@ -440,6 +474,12 @@ take_granted (GTask     *task,
   RunData *data = g_task_get_task_data (task);
 
   data->granted = granted;
+  /* --owner fills in the person a pasted Page token does not name; a name
+   * the network gives wins. */
+  if (data->owner != NULL && granted->len > 0 &&
+      sh_check_name_owner (granted, data->owner) == 0)
+    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+      _("The network names the owner of this token; --owner is not used."));
   add_next_granted (g_object_ref (task));
 }
 
@@ -720,6 +760,7 @@ sh_command_line_run_async (ShManager               *manager,
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
   g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
+  g_variant_dict_lookup (options, "owner", "s", &data->owner);
   {
     const char *network = NULL;
 

@@ -30,6 +30,7 @@ typedef enum {
   SH_ERROR_SIGN_IN_DECLINED,
   SH_ERROR_SIGN_IN_EXPIRED,
   SH_ERROR_NOT_CONFIGURED,     /* no client id for this network */
+  SH_ERROR_ALREADY_ADDED,      /* the same secret is stored already: nothing added */
 } ShError;
 
 GQuark sh_error_quark (void);

@@ -6,7 +6,8 @@
  *   code     the device code, its address, a QR code for a colleague's
  *            phone and a countdown, while the provider polls
  *   error    declined, expired or unreachable, with "Try Again"
- *   paste    "I have a token": a token pasted, for the provider to identify
+ *   paste    "I have a token": a token pasted, for the provider to identify,
+ *            and optionally whose it is (a Page token does not say)
  *   pages    what the grant gives, with check buttons; "Add" files each one
  *
  * The provider does the polling (at the interval the network gives, slower
@@ -14,6 +15,9 @@
  * own GCancellable; starting another, leaving the page or closing the window
  * cancels it, and a callback that arrives late finds its attempt cancelled
  * and touches nothing.
+ *
+ * A token that is in SocialHub already is not added again; "token-present"
+ * says so, naming the token and channel, for the window's toast.
  */
 #include "config.h"
 
@@ -74,6 +78,7 @@ struct _ShAddTokenDialog
   GtkWidget        *try_again_button;
   AdwPreferencesGroup *paste_group;
   GtkEditable      *token_entry;
+  GtkWidget        *owner_entry;
   GtkLabel         *paste_error;
   GtkWidget        *paste_add_button;
   GtkLabel         *pages_note;
@@ -92,6 +97,7 @@ enum {
 
 enum {
   TOKENS_ADDED,
+  TOKEN_PRESENT,
   N_SIGNALS
 };
 
@@ -570,6 +576,29 @@ report_added (ShAddTokenDialog *self)
 
 static void add_next (ShAddTokenDialog *self);
 
+/* A toast's worth of SH_ERROR_ALREADY_ADDED (the error's message, with the
+ * token id for the command line, is too long for one): whose token, which
+ * channel. */
+static char *
+present_message (ShAddTokenDialog *self,
+                 GAsyncResult     *result)
+{
+  ShToken *existing = sh_check_add_granted_get_existing (self->manager, result);
+  ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                                               sh_token_get_channel_id (existing));
+  const char *owner = sh_token_get_owner_name (existing);
+  const char *name = channel != NULL ? sh_channel_get_name (channel) : NULL;
+
+  if (name == NULL)
+    name = _("this channel");
+  if (owner == NULL || *owner == '\0')
+    /* Translators: a toast; %s is a channel, e.g. "This token for Acme Coffee is already in SocialHub" */
+    return g_strdup_printf (_("This token for %s is already in SocialHub"), name);
+  /* Translators: a toast; a person, then a channel, e.g.
+   * "Alice Example’s token for Acme Coffee is already in SocialHub" */
+  return g_strdup_printf (_("%s’s token for %s is already in SocialHub"), owner, name);
+}
+
 static void
 on_granted_added (GObject      *source,
                   GAsyncResult *result,
@@ -581,14 +610,24 @@ on_granted_added (GObject      *source,
   ShGrantedChannel *granted;
   GtkWidget *row;
 
+  gboolean present = g_error_matches (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
+
   if (token != NULL)
     self->n_added++;
+  /* Said even when the window has closed meanwhile: the window's toast
+   * tells the person why no token appeared. */
+  if (present)
+    {
+      g_autofree char *message = present_message (self, result);
+
+      g_signal_emit (self, signals[TOKEN_PRESENT], 0, message);
+    }
   if (self->closed)
     return;
 
   granted = g_ptr_array_index (self->granted, self->next_to_add);
   row = g_ptr_array_index (self->page_rows, self->next_to_add);
-  if (token == NULL)
+  if (token == NULL && !present)
     {
       g_autofree char *message = NULL;
 
@@ -606,10 +645,12 @@ on_granted_added (GObject      *source,
 
   /* Not offered again if another one fails and the person presses Add again. */
   g_object_set_data (G_OBJECT (row), "sh-added", GINT_TO_POINTER (TRUE));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Added"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               present ? _("In SocialHub already") : _("Added"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->check_buttons,
                                                                      self->next_to_add)),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Added"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  present ? _("In SocialHub already") : _("Added"),
                                   -1);
   gtk_widget_set_sensitive (row, FALSE);
   self->next_to_add++;
@@ -694,6 +735,9 @@ on_identified (GObject      *source,
           /* The token is in the granted channels now; the entry need not
            * hold it any longer. */
           gtk_editable_set_text (self->token_entry, "");
+          /* The typed name, where the network did not name the person. */
+          sh_check_name_owner (channels,
+                               gtk_editable_get_text (GTK_EDITABLE (self->owner_entry)));
           direct = channels->len == 1;
           show_pages (self, g_steal_pointer (&channels));
           if (direct && count_chosen (self) == 1)
@@ -750,6 +794,8 @@ on_have_token_clicked (ShAddTokenDialog *self)
                                      "refused, and nothing is stored."),
                                  network_get_name (self->network));
   adw_preferences_group_set_description (self->paste_group, description);
+  /* X names the account a token belongs to; a Facebook Page token does not. */
+  gtk_widget_set_visible (self->owner_entry, self->network != SH_NETWORK_X);
   show_paste (self, NULL);
 }
 
@@ -1020,6 +1066,11 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   signals[TOKENS_ADDED] =
     g_signal_new ("tokens-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* A token was in SocialHub already; the argument says which (a message
+   * for a person). */
+  signals[TOKEN_PRESENT] =
+    g_signal_new ("token-present", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (SH_TYPE_QR_CODE);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1047,6 +1098,7 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_group);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, token_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, owner_entry);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_error);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_add_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_note);
@@ -1083,9 +1135,16 @@ fix_mnemonic_names (GtkWidget *widget)
 static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
+  GtkEditable *owner_text;
+
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonic_names (GTK_WIDGET (self));
+  /* The text a screen reader lands on is the row's inner GtkText: it gets
+   * the question as its name, not only the row around it. */
+  owner_text = gtk_editable_get_delegate (GTK_EDITABLE (self->owner_entry));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (owner_text),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Whose token is this?"), -1);
 }
 
 GtkWidget *

@@ -277,6 +277,15 @@ on_tokens_added (ShAddTokenDialog *dialog,
   sh_window_add_toast (self, title);
 }
 
+/* The same token pasted or granted again: nothing was added; say which. */
+static void
+on_token_present (ShAddTokenDialog *dialog,
+                  const char       *message,
+                  ShWindow         *self)
+{
+  sh_window_add_toast (self, message);
+}
+
 static void
 open_add_token_dialog (ShWindow  *self,
                        ShChannel *channel)
@@ -284,6 +293,7 @@ open_add_token_dialog (ShWindow  *self,
   GtkWidget *dialog = sh_add_token_dialog_new (GTK_WINDOW (self), self->manager, channel);
 
   g_signal_connect_object (dialog, "tokens-added", G_CALLBACK (on_tokens_added), self, 0);
+  g_signal_connect_object (dialog, "token-present", G_CALLBACK (on_token_present), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
