@@ -13,6 +13,7 @@
 #include "sh-check.h"
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-untrusted-text.h"
 
 typedef struct _Run Run;
 
@@ -547,7 +548,11 @@ on_secrets_for_add (GObject      *source,
   existing = find_same_secret (manager, secrets, data->granted, &channel);
   if (existing != NULL)
     {
-      const char *channel_name = channel != NULL ? sh_channel_get_name (channel) : NULL;
+      /* Names from a network or the data file: shown to a person, in a
+       * terminal or a toast, so sanitized (sh-untrusted-text.h). */
+      g_autofree char *channel_name = channel != NULL
+        ? sh_untrusted_text_sanitize (sh_channel_get_name (channel)) : NULL;
+      g_autofree char *owner_name = sh_untrusted_text_sanitize (sh_token_get_owner_name (existing));
 
       data->existing = g_object_ref (existing);
 
@@ -559,7 +564,7 @@ on_secrets_for_add (GObject      *source,
                                 * Alice Example for Acme Coffee (Facebook Page), id …" */
                                _("This access token is in SocialHub already: the token of %s for "
                                  "%s (%s), id %s. Nothing was added."),
-                               sh_token_get_owner_name (existing) ?: _("an unknown owner"),
+                               owner_name ?: _("an unknown owner"),
                                channel_name ?: _("this channel"),
                                sh_network_get_display_name (sh_token_get_network (existing)),
                                sh_token_get_id (existing));
