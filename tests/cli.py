@@ -85,7 +85,7 @@ check(r.returncode == 0 and json.loads(r.stdout) == {"channels": []}, "an empty 
 for args, words in [(["--list", "--check"], "only one"),
                     (["--add-token", "myspace"], "“facebook” or “x”"),
                     (["--login", ""], "“facebook” or “x”"),
-                    (["--remove-token", "not-an-id"], "not a token id"),
+                    (["--remove-token", "not\x01an-id"], "not a token id"),
                     (["--json"], "--json goes with")]:
     r = run(*args, data_home=home)
     check(r.returncode == 64 and words in r.stderr, f"{' '.join(args)!r} is refused: {r.stderr.strip()}")

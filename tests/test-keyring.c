@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "sh-check.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-secret-store.h"
@@ -767,6 +768,40 @@ test_no_reconcile_after_recovery (void)
   g_assert_true (g_hash_table_contains (ids, sh_token_get_id (token)));
 }
 
+/* A check of a token whose secret is gone: unknown, "secret-missing", its
+ * last verdict kept, never invalid, and the network is not asked. */
+static void
+test_check_secret_missing (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, 1764000000, 0);
+  sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (token),
+                                NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
+  g_clear_object (&result);
+
+  sh_check_all_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  sh_check_all_finish (manager, result, &summary, NULL);
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_SECRET_MISSING);
+  g_assert_cmpint (sh_token_get_last_verdict (token), ==, SH_TOKEN_STATE_VALID);
+  g_assert_cmpuint (summary.n_unknown, ==, 1);
+  g_assert_cmpuint (summary.n_checked, ==, 0);
+  g_assert_cmpuint (summary.n_requests, ==, 0);
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (manager),
+                                                  sh_token_get_id (token), NULL));
+}
+
 /* Last: it locks the keyring for the rest of this process's session. */
 static void
 test_locked_keyring (void)
@@ -827,6 +862,7 @@ main (int    argc,
   g_test_add_func ("/keyring/missing-file-keeps-secrets", test_missing_file_keeps_secrets);
   g_test_add_func ("/keyring/folder-moved", test_folder_moved);
   g_test_add_func ("/keyring/legacy-items-adopted", test_legacy_items_adopted);
+  g_test_add_func ("/keyring/check-secret-missing", test_check_secret_missing);
   g_test_add_func ("/keyring/no-reconcile-after-recovery", test_no_reconcile_after_recovery);
   g_test_add_func ("/keyring/locked", test_locked_keyring);
 
