@@ -178,7 +178,7 @@ test_names_round_trip (void)
   g_assert_cmpstr (sh_token_reason_to_string (SH_TOKEN_REASON_SECRET_MISSING), ==, "secret-missing");
   g_assert_true (sh_token_reason_is_for_unknown (SH_TOKEN_REASON_SECRET_MISSING));
   g_assert_nonnull (strstr (sh_token_reason_get_explanation (SH_TOKEN_REASON_SECRET_MISSING),
-                            "Secret missing"));
+                            "keyring no longer holds the secret"));
   g_assert_cmpstr (sh_channel_state_to_string (SH_CHANNEL_STATE_DEGRADED), ==, "degraded");
   g_assert_false (sh_token_reason_from_string ("password_changed", &(ShTokenReason){0}));
 }

@@ -204,7 +204,7 @@ sh_token_reason_get_explanation (ShTokenReason reason)
     case SH_TOKEN_REASON_KEYRING_LOCKED:
       return _("Not checked: the keyring is locked or not available.");
     case SH_TOKEN_REASON_SECRET_MISSING:
-      return _("Secret missing: the keyring no longer holds this token. Remove it, or add the access token again.");
+      return _("The keyring no longer holds the secret of this token. Remove it, or add the access token again.");
     default:
       g_return_val_if_reached (NULL);
     }
