@@ -893,6 +893,7 @@ typedef struct {
   ShChannel *channel;
   ShToken   *token;
   gboolean   channel_is_new;
+  gboolean   created_file;    /* the store's first save, made for this add */
   GError    *save_error;
 } AddData;
 
@@ -954,6 +955,8 @@ on_add_secret_stored (GObject      *source,
 
   if (!sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error))
     {
+      if (data->created_file)
+        sh_store_undo_create (self->store);
       g_task_return_error (task, error);
       return;
     }
@@ -1057,6 +1060,7 @@ sh_manager_add_token_async (ShManager           *self,
    * store nobody knows. */
   if (!sh_store_get_id_saved (self->store))
     {
+      data->created_file = !g_file_test (sh_store_get_path (self->store), G_FILE_TEST_EXISTS);
       sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL, on_add_id_saved,
                            g_steal_pointer (&task));
       return;

@@ -164,6 +164,19 @@ sh_store_get_id_saved (ShStore *self)
 }
 
 void
+sh_store_undo_create (ShStore *self)
+{
+  g_return_if_fail (SH_IS_STORE (self));
+
+  /* Another save under way has its own reason for the file. */
+  if (self->writing || self->pending_bytes != NULL)
+    return;
+  if (g_unlink (self->path) != 0 && errno != ENOENT)
+    g_debug ("Could not remove %s: %s", self->path, g_strerror (errno));
+  self->id_saved = FALSE;
+}
+
+void
 sh_store_mark_removed (ShStore    *self,
                        const char *token_id)
 {

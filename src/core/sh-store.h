@@ -31,6 +31,11 @@ gboolean     sh_store_get_read_only    (ShStore             *self);
 const char  *sh_store_get_id           (ShStore             *self);
 gboolean     sh_store_get_id_saved     (ShStore             *self);
 
+/* Removes the file that the first save of a new store created, when what
+ * it was saved for did not happen (a first add whose secret could not be
+ * stored): a failed add leaves nothing on disk. */
+void         sh_store_undo_create      (ShStore             *self);
+
 /* Tokens removed whose secret may still be in the keyring: written with
  * every save until unmarked, so that only those secrets are ever deleted. */
 void         sh_store_mark_removed     (ShStore             *self,
