@@ -113,8 +113,9 @@ if not os.environ.get("DISPLAY"):
     print("SKIP  forwarding to a running window needs a display")
 else:
     home = fresh_home()
-    # The window forgets tokens whose secret is missing from the keyring, so
-    # the fixture's tokens get theirs first.
+    # The window marks tokens without a secret "secret missing", so the
+    # fixture's tokens get theirs first (named by the folder's path, as
+    # SocialHub before 0.3 wrote them: the app adopts such items).
     store_dir = os.path.join(home, "socialhub")
     with open(FIXTURE) as f:
         fixture = json.load(f)
