@@ -536,6 +536,37 @@ test_restore_rebuilds_channel (void)
   g_assert_cmpstr (sh_token_get_owner_name (found), ==, "Alice Example");
 }
 
+/* An item that names no channel the list has and not enough to make one
+ * (written before items kept their channel) stays in the keyring: counted,
+ * never deleted, never filed in a made-up channel. */
+static void
+test_restore_leaves_unplaceable (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) kept = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) stray = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  guint left = 0;
+
+  g_assert_true (add_token (manager, channel, kept, SECRET_A, &error));
+  sh_token_set_channel_id (stray, "a-channel-nobody-lists");
+  g_assert_true (store_secret (sh_manager_get_secret_store (manager), stray, SECRET_B, &error));
+
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
+  g_assert_cmpuint (restore (restarted, &left), ==, 0);
+  g_assert_cmpuint (left, ==, 1);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (restarted))), ==, 1);
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (stray)));
+}
+
 /* Only a removal the data file records deletes a secret; the record goes
  * once the secret is gone. */
 static void
@@ -858,6 +889,7 @@ main (int    argc,
   g_test_add_func ("/keyring/add-rolls-back-when-save-fails", test_add_rolls_back_when_save_fails);
   g_test_add_func ("/keyring/reconcile-keeps-and-offers", test_reconcile_keeps_and_offers);
   g_test_add_func ("/keyring/restore-rebuilds-channel", test_restore_rebuilds_channel);
+  g_test_add_func ("/keyring/restore-leaves-unplaceable", test_restore_leaves_unplaceable);
   g_test_add_func ("/keyring/recorded-removal-deletes", test_recorded_removal_deletes);
   g_test_add_func ("/keyring/missing-file-keeps-secrets", test_missing_file_keeps_secrets);
   g_test_add_func ("/keyring/folder-moved", test_folder_moved);

@@ -790,7 +790,7 @@ on_restore_info (GObject      *source,
   ShManager *self = g_task_get_source_object (task);
   Restore *restore = g_task_get_task_data (task);
   g_autoptr(GHashTable) infos = NULL;
-  g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
+  guint n_left = 0;
   GError *error = NULL;
 
   infos = sh_secret_store_load_info_finish (SH_SECRET_STORE (source), result, &error);
@@ -808,12 +808,12 @@ on_restore_info (GObject      *source,
       if (info != NULL && restore_one (self, restore, info))
         restore->n_restored++;
       else if (sh_channel_list_lookup_token (self->channels, token_id, NULL) == NULL)
-        g_ptr_array_add (left, g_strdup (token_id));
+        n_left++;
     }
-  restore->n_left = left->len;
+  /* Those left stay in the keyring, untouched; they are not offered again
+   * in this session (the answer says how many), only at the next start. */
+  restore->n_left = n_left;
   g_ptr_array_set_size (self->orphans, 0);
-  for (guint i = 0; i < left->len; i++)
-    g_ptr_array_add (self->orphans, g_strdup (g_ptr_array_index (left, i)));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ORPHANS]);
 
   if (restore->n_restored == 0)
