@@ -528,6 +528,7 @@ on_attributes (GObject      *source,
 
               g_variant_lookup (attributes, ATTR_CHANNEL_ID, "&s", &channel_id);
               g_variant_lookup (attributes, ATTR_NETWORK, "&s", &network);
+              g_free (info->token_id);
               info->token_id = g_strdup (token_id);
               if (info->channel_id == NULL)
                 info->channel_id = g_strdup (channel_id);
