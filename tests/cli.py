@@ -119,7 +119,7 @@ check(r.returncode == 0 and json.loads(r.stdout) == {"channels": []}, "an empty 
 for args, words in [(["--list", "--check"], "only one"),
                     (["--add-token", "myspace"], "“facebook” or “x”"),
                     (["--login", ""], "“facebook” or “x”"),
-                    (["--remove-token", "not-an-id"], "not a token id"),
+                    (["--remove-token", "not\x01an-id"], "not a token id"),
                     (["--json"], "--json goes with")]:
     r = run(*args, data_home=home)
     check(r.returncode == 64 and words in r.stderr, f"{' '.join(args)!r} is refused: {r.stderr.strip()}")
@@ -300,8 +300,9 @@ if not os.environ.get("DISPLAY"):
     print("SKIP  forwarding to a running window needs a display")
 else:
     home = fresh_home()
-    # The window forgets tokens whose secret is missing from the keyring, so
-    # the fixture's tokens get theirs first.
+    # The window marks tokens without a secret "secret missing", so the
+    # fixture's tokens get theirs first (named by the folder's path, as
+    # SocialHub before 0.3 wrote them: the app adopts such items).
     store_dir = os.path.join(home, "socialhub")
     with open(FIXTURE) as f:
         fixture = json.load(f)

@@ -8,7 +8,10 @@ again, a pasted user token, a refused
 made-up token, --list, --check through a 503 and an expired token,
 --remove-token) and X (the browser sign-in, played here, a pasted access
 token, a check after the access token ran out so that it is renewed, a
-removal that revokes). Then every token the emulator ever issued, the
+removal that revokes), then the restore offer of issue #13 (an older data
+file put back: the running app offers a secret no channel lists and
+restores it on app.restore-tokens) and the migration of a keyring item
+written with a path before 0.3. Then every token the emulator ever issued, the
 refused one, and 12-character pieces of each (a truncated print) are looked
 for in:
   - every line of every command's standard output and error;
@@ -37,6 +40,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import uuid
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
@@ -243,6 +247,103 @@ def start_fake_notifications(log):
     return proc
 
 
+def read_text(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def keyring_stores(token_id):
+    """The "store" attribute of every item of @token_id."""
+    r = subprocess.run(["secret-tool", "search", "--all", "xdg:schema",
+                        "io.socialhub.SocialHub.Token", "token-id", token_id],
+                       capture_output=True, text=True)
+    # secret-tool prints the secret too: it is read here, never shown.
+    return [line.partition(" = ")[2] for line in (r.stdout + r.stderr).splitlines()
+            if line.startswith("attribute.store = ")]
+
+
+def restore_offer_and_migration():
+    """An older data file put back (the X account Bakery & Sons no longer
+    listed, its secret still in the keyring) and a token written by
+    SocialHub before 0.3 (its item named by the path of a data folder that
+    has moved since). The running app, with debug messages on, offers the
+    first back and restores it on app.restore-tokens, and adopts the second;
+    then --check uses both. Everything they printed is swept."""
+    data_dir = os.path.join(os.environ["XDG_DATA_HOME"], "socialhub")
+    data_path = os.path.join(data_dir, "channels.json")
+    with open(data_path) as f:
+        data = json.load(f)
+    check(any(c["external_id"] == X_BAKERY for c in data["channels"]),
+          "the data file lists Bakery & Sons' X account before it is rolled back")
+    data["channels"] = [c for c in data["channels"] if c["external_id"] != X_BAKERY]
+
+    legacy = control("issue-token", kind="fb-page", person=CAROL, target=BAKERY).get("token", "")
+    known.add(legacy)
+    legacy_id = str(uuid.uuid4())
+    bakery = [c for c in data["channels"] if c["external_id"] == BAKERY]
+    check(len(bakery) == 1, "the data file lists the Bakery & Sons Page")
+    if not bakery:
+        return
+    bakery[0]["tokens"].append({"id": legacy_id, "owner": {"id": CAROL, "name": "Carol"}})
+    with open(data_path, "w") as f:
+        json.dump(data, f)
+    subprocess.run(["secret-tool", "store", "--label", "SocialHub access token",
+                    "xdg:schema", "io.socialhub.SocialHub.Token", "token-id", legacy_id,
+                    "channel-id", bakery[0]["id"], "network", "facebook", "format-version", "1",
+                    "store", "/home/before-the-move/.local/share/socialhub"],
+                   input=json.dumps({"version": 1, "access_token": legacy, "expires_at": 0}),
+                   text=True, check=True)
+
+    log_path = os.path.join(tmp, "service.log")
+    with open(log_path, "w") as log:
+        service = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        check(wait_for(lambda: "Reconciled:" in read_text(log_path), 60),
+              "the app reconciled the keyring at its start")
+        check("1 secrets in the keyring that no channel lists" in read_text(log_path),
+              "... and found the X account's secret that no channel lists")
+        activated = subprocess.run(["gdbus", "call", "--session", "--dest", "io.socialhub.SocialHub",
+                                    "--object-path", "/io/socialhub/SocialHub", "--method",
+                                    "org.gtk.Actions.Activate", "restore-tokens", "[]", "{}"],
+                                   capture_output=True, text=True, timeout=20)
+        check(activated.returncode == 0, f"app.restore-tokens is activated ({activated.stderr.strip()})")
+        check(wait_for(lambda: "Restored 1 tokens" in read_text(log_path), 60),
+              "the app restored the offered token")
+    finally:
+        service.terminate()
+        try:
+            service.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            service.kill()
+            service.wait()
+    outputs.append(("gapplication-service: output", read_text(log_path)))
+
+    r = run("list --json (restored)", "--list", "--json")
+    check(X_BAKERY in channels_of(r), "--list --json shows the restored X account again")
+    r = run("check --json (restored, migrated)", "--check", "--json")
+    tokens = {t["id"]: t for c in json_of(r).get("channels", []) for t in c["tokens"]}
+    check(legacy_id in tokens and tokens[legacy_id]["reason"] != "secret-missing",
+          f"the old item's token is checked with its secret "
+          f"({tokens.get(legacy_id, {}).get('reason')})")
+    with open(data_path) as f:
+        store_id = json.load(f).get("store_id")
+    check(keyring_stores(legacy_id) == [store_id],
+          "the old item now names the data file's store id, not a path")
+
+
 notifications = None
 notifications_log = os.path.join(tmp, "notifications.json")
 try:
@@ -346,6 +447,9 @@ try:
                              f"{r.stderr[-300:]!r})")
     r = run("check (end)", "--check")
     check(r.returncode in (1, 2), f"a last --check (rc {r.returncode})")
+
+    # --- the restore offer and the migration of old items (issue #13) ---------
+    restore_offer_and_migration()
 except Exception as error:  # a step that could not run is a failure, not a crash
     check(False, f"the scenarios stopped early: {type(error).__name__}: {error}")
 

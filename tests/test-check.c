@@ -125,6 +125,20 @@ fixture_set_up (Fixture       *fixture,
   g_assert_true (sh_manager_load_finish (fixture->manager, loaded, &error));
   g_assert_no_error (error);
   sh_channel_list_add (sh_manager_get_channels (fixture->manager), channel);
+
+  /* A token without its secret is not sent to the network ("secret
+   * missing"): these have theirs. */
+  for (guint i = 0; i < sh_channel_get_n_tokens (channel); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), i);
+      g_autoptr(ShSecret) secret = sh_secret_new ("test-check-secret", NULL, 0);
+      g_autoptr(GAsyncResult) stored = NULL;
+      ShSecretStore *secrets = sh_manager_get_secret_store (fixture->manager);
+
+      sh_secret_store_store_async (secrets, token, secret, NULL, sh_test_store_result, &stored);
+      sh_test_wait_for_result (&stored, 5000);
+      g_assert_true (sh_secret_store_store_finish (secrets, stored, &error));
+    }
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "sh-check.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-secret-store.h"
@@ -379,8 +380,50 @@ test_add_rolls_back_when_save_fails (void)
   g_assert_false (g_hash_table_contains (ids, sh_token_get_id (token)));
 }
 
+static GHashTable *
+attributes_of (ShSecretStore *store,
+               const char    *token_id)
+{
+  /* Any item of the schema with this token id, whatever its store. */
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  const SecretSchema any = {
+    SH_SECRET_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
+    { { "token-id", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  GList *items;
+  GHashTable *attributes = NULL;
+
+  g_hash_table_insert (query, "token-id", (gpointer) token_id);
+  items = secret_service_search_sync (NULL, &any, query, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), <=, 1);
+  if (items != NULL)
+    attributes = secret_item_get_attributes (items->data);
+  g_list_free_full (items, g_object_unref);
+  return attributes;
+}
+
+static guint
+restore (ShManager *manager,
+         guint     *out_left)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  sh_manager_restore_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_manager_restore_finish (manager, result, &n, out_left, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Issue #13: nothing is deleted on a guess. A token whose secret is gone
+ * stays ("secret missing"); a secret no token lists is offered back and
+ * restored into its channel; neither is deleted. */
 static void
-test_reconcile_orphans (void)
+test_reconcile_keeps_and_offers (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
@@ -392,11 +435,15 @@ test_reconcile_orphans (void)
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
   ShChannelList *channels;
+  ShToken *found;
+  ShChannel *home = NULL;
 
   g_assert_true (add_token (manager, channel, kept, SECRET_A, &error));
   g_assert_true (add_token (manager, channel, lost, SECRET_B, &error));
   /* A secret whose token never reached the data file (a crash in between). */
+  sh_token_set_channel_id (orphan, sh_channel_get_id (channel));
   g_assert_true (store_secret (sh_manager_get_secret_store (manager), orphan, SECRET_B, &error));
   /* A secret deleted behind our back (Seahorse, a keyring reset). */
   sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (lost),
@@ -405,20 +452,328 @@ test_reconcile_orphans (void)
   g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
 
   restarted = load_manager (dir);
-  g_assert_cmpuint (reconcile (restarted), ==, 2);
+  g_assert_cmpuint (reconcile (restarted), ==, 1);
 
+  /* The token without its secret is still there, and says so. */
   channels = sh_manager_get_channels (restarted);
   g_assert_nonnull (sh_channel_list_lookup_token (channels, sh_token_get_id (kept), NULL));
-  g_assert_null (sh_channel_list_lookup_token (channels, sh_token_get_id (lost), NULL));
+  found = sh_channel_list_lookup_token (channels, sh_token_get_id (lost), NULL);
+  g_assert_nonnull (found);
+  g_assert_cmpint (sh_token_get_state (found), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (found), ==, SH_TOKEN_REASON_SECRET_MISSING);
   g_assert_nonnull (strstr (sh_manager_get_notice (restarted), "Alice Example on Acme Coffee"));
-  ids = list_ids (sh_manager_get_secret_store (restarted));
-  g_assert_cmpuint (g_hash_table_size (ids), ==, 1);
-  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (kept)));
+  g_assert_nonnull (strstr (sh_manager_get_notice (restarted), "secret missing"));
+  contents = data_file (restarted);
+  g_assert_nonnull (strstr (contents, sh_token_get_id (lost)));
+  g_assert_nonnull (strstr (contents, "\"secret-missing\""));
 
-  /* The repair was saved: the next start finds nothing to do. */
+  /* The secret nobody lists is still in the keyring, offered back. */
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 2);
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (orphan)));
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
+  g_assert_null (sh_channel_list_lookup_token (channels, sh_token_get_id (orphan), NULL));
+
+  g_assert_cmpuint (restore (restarted, NULL), ==, 1);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 0);
+  found = sh_channel_list_lookup_token (channels, sh_token_get_id (orphan), &home);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (sh_channel_get_id (home), ==, sh_channel_get_id (channel));
+  g_assert_cmpstr (sh_token_get_owner_name (found), ==, "Alice Example");
+
+  /* Saved: the next start lists it and has nothing to do. */
   g_clear_object (&restarted);
   restarted = load_manager (dir);
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (restarted),
+                                                  sh_token_get_id (orphan), NULL));
   g_assert_cmpuint (reconcile (restarted), ==, 0);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 0);
+}
+
+/* A token whose data file entry is lost with its channel (an older file put
+ * back) comes back with its channel, from what its keyring item says. */
+static void
+test_restore_rebuilds_channel (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) first = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShChannel) second = sh_test_make_channel ("Acme Tea", SH_NETWORK_X, 0);
+  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) b = make_token (SH_NETWORK_X);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *prev = NULL;
+  g_autofree char *older = NULL;
+  ShChannel *rebuilt;
+  ShToken *found;
+
+  sh_token_set_owner_id (b, "4242");
+  g_assert_true (add_token (manager, first, a, SECRET_A, &error));
+  g_assert_true (add_token (manager, second, b, SECRET_B, &error));
+
+  /* The version before the second add, put back as the current file. */
+  path = g_strdup (sh_store_get_path (sh_manager_get_store (manager)));
+  prev = g_strconcat (path, ".prev", NULL);
+  g_assert_true (g_file_get_contents (prev, &older, NULL, NULL));
+  g_assert_null (strstr (older, sh_token_get_id (b)));
+  g_assert_true (g_file_set_contents (path, older, -1, NULL));
+
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
+  g_assert_cmpuint (restore (restarted, NULL), ==, 1);
+
+  rebuilt = sh_channel_list_lookup_external (sh_manager_get_channels (restarted), SH_NETWORK_X,
+                                             sh_channel_get_external_id (second));
+  g_assert_nonnull (rebuilt);
+  g_assert_cmpstr (sh_channel_get_id (rebuilt), ==, sh_channel_get_id (second));
+  g_assert_cmpstr (sh_channel_get_name (rebuilt), ==, "Acme Tea");
+  found = sh_channel_lookup_token (rebuilt, sh_token_get_id (b));
+  g_assert_nonnull (found);
+  g_assert_cmpstr (sh_token_get_owner_id (found), ==, "4242");
+  g_assert_cmpstr (sh_token_get_owner_name (found), ==, "Alice Example");
+}
+
+/* An item that names no channel the list has and not enough to make one
+ * (written before items kept their channel) stays in the keyring: counted,
+ * never deleted, never filed in a made-up channel. */
+static void
+test_restore_leaves_unplaceable (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) kept = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) stray = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  guint left = 0;
+
+  g_assert_true (add_token (manager, channel, kept, SECRET_A, &error));
+  sh_token_set_channel_id (stray, "a-channel-nobody-lists");
+  g_assert_true (store_secret (sh_manager_get_secret_store (manager), stray, SECRET_B, &error));
+
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
+  g_assert_cmpuint (restore (restarted, &left), ==, 0);
+  g_assert_cmpuint (left, ==, 1);
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (restarted))), ==, 1);
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (stray)));
+}
+
+/* Only a removal the data file records deletes a secret; the record goes
+ * once the secret is gone. */
+static void
+test_recorded_removal_deletes (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) removed = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) stays = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  ShStore *store = sh_manager_get_store (manager);
+
+  g_assert_true (add_token (manager, channel, removed, SECRET_A, &error));
+  g_assert_true (add_token (manager, channel, stays, SECRET_B, &error));
+
+  /* A removal cut short after its first save: the file records it, the
+   * secret is still there. */
+  sh_store_mark_removed (store, sh_token_get_id (removed));
+  sh_channel_remove_token (channel, removed);
+  sh_store_save_async (store, G_LIST_MODEL (sh_manager_get_channels (manager)), NULL,
+                       sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_store_save_finish (store, result, &error));
+  contents = data_file (manager);
+  g_assert_nonnull (strstr (contents, "\"removed_tokens\""));
+
+  restarted = load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 1);
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_false (g_hash_table_contains (ids, sh_token_get_id (removed)));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (stays)));
+  g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 0);
+  g_clear_pointer (&contents, g_free);
+  contents = data_file (restarted);
+  g_assert_null (strstr (contents, sh_token_get_id (removed)));
+}
+
+/* Issue #13 (a): channels.json gone, channels.json.prev there. The previous
+ * version is loaded, and no secret is deleted: not the one of its tokens,
+ * not the one of the token only the lost file listed. */
+static void
+test_missing_file_keeps_secrets (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) b = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (add_token (manager, channel, a, SECRET_A, &error));
+  g_assert_true (add_token (manager, channel, b, SECRET_B, &error));
+  path = g_strdup (sh_store_get_path (sh_manager_get_store (manager)));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  restarted = load_manager (dir);
+  g_assert_nonnull (strstr (sh_manager_get_notice (restarted), "missing"));
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (restarted),
+                                                  sh_token_get_id (a), NULL));
+  g_assert_cmpuint (reconcile (restarted), ==, 0);
+  ids = list_ids (sh_manager_get_secret_store (restarted));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (a)));
+  g_assert_true (g_hash_table_contains (ids, sh_token_get_id (b)));
+  /* Nothing on disk became an empty list: the previous version is intact
+   * and the file, once written, is that version. */
+  if (g_file_get_contents (path, &contents, NULL, NULL))
+    g_assert_nonnull (strstr (contents, sh_token_get_id (a)));
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strconcat (sh_store_get_path (sh_manager_get_store (restarted)), ".prev", NULL);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, sh_token_get_id (a)));
+}
+
+/* Issue #13 (b): the data folder moves (home renamed, /home → /var/home, a
+ * restore under another user name). Nothing is lost: the items name their
+ * store by the id in the file, not by a path. */
+static void
+test_folder_moved (void)
+{
+  g_autofree char *parent = sh_test_make_dir ();
+  g_autofree char *before = g_build_filename (parent, "home-before", "socialhub", NULL);
+  g_autofree char *after_parent = g_build_filename (parent, "var-home", NULL);
+  g_autofree char *after = g_build_filename (after_parent, "socialhub", NULL);
+  g_autofree char *before_parent = g_path_get_dirname (before);
+  g_autoptr(ShManager) manager = NULL;
+  g_autoptr(ShManager) moved = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) b = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  ShToken *found;
+
+  g_assert_cmpint (g_mkdir_with_parents (before, 0700), ==, 0);
+  manager = load_manager (before);
+  g_assert_true (add_token (manager, channel, a, SECRET_A, &error));
+  g_assert_true (add_token (manager, channel, b, SECRET_B, &error));
+  g_clear_object (&manager);
+
+  g_assert_cmpint (g_rename (before_parent, after_parent), ==, 0);
+  moved = load_manager (after);
+  g_assert_null (sh_manager_get_notice (moved));
+  g_assert_cmpuint (reconcile (moved), ==, 0);
+  g_assert_null (sh_manager_get_notice (moved));
+  found = sh_channel_list_lookup_token (sh_manager_get_channels (moved), sh_token_get_id (a), NULL);
+  g_assert_nonnull (found);
+  g_assert_cmpint (sh_token_get_reason (found), !=, SH_TOKEN_REASON_SECRET_MISSING);
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (moved),
+                                                  sh_token_get_id (b), NULL));
+  ids = list_ids (sh_manager_get_secret_store (moved));
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 2);
+}
+
+/* Items written by SocialHub before 0.3 name their store by the data
+ * folder's path, and the file (version 1) has no store id. After the folder
+ * moved, the items of the file's tokens are adopted: found, and renamed to
+ * the store id the file now holds; an item of another store is left alone. */
+static void
+test_legacy_items_adopted (void)
+{
+  g_autofree char *parent = sh_test_make_dir ();
+  g_autofree char *old_dir = g_build_filename (parent, "old", NULL);
+  g_autofree char *new_dir = g_build_filename (parent, "new", NULL);
+  g_autofree char *other_dir = g_build_filename (parent, "other", NULL);
+  g_autofree char *file = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(ShManager) manager = NULL;
+  g_autoptr(GHashTable) secrets = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) other = NULL;
+  g_autoptr(GError) error = NULL;
+  const SecretSchema schema = {
+    SH_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { "token-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "channel-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "network", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "format-version", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "store", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+  g_autofree char *t1 = g_uuid_string_random ();
+  g_autofree char *t2 = g_uuid_string_random ();
+  g_autofree char *foreign = g_uuid_string_random ();
+  const char *ids[] = { t1, t2, foreign };
+  const char *stores[] = { old_dir, old_dir, other_dir };
+  ShToken *found;
+
+  g_assert_cmpint (g_mkdir_with_parents (old_dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GHashTable) attrs = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *text = g_strdup_printf ("{\"version\":1,\"token_id\":\"%s\","
+                                               "\"access_token\":\"" SECRET_A "%u\","
+                                               "\"expires_at\":0}", ids[i], i);
+
+      g_hash_table_insert (attrs, "token-id", (gpointer) ids[i]);
+      g_hash_table_insert (attrs, "channel-id", "c1");
+      g_hash_table_insert (attrs, "network", "facebook");
+      g_hash_table_insert (attrs, "format-version", "1");
+      g_hash_table_insert (attrs, "store", (gpointer) stores[i]);
+      g_assert_true (secret_password_storev_sync (&schema, attrs, SECRET_COLLECTION_DEFAULT,
+                                                  "old item", text, NULL, &error));
+      g_assert_no_error (error);
+    }
+  file = g_build_filename (old_dir, "channels.json", NULL);
+  contents = g_strdup_printf ("{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":1,"
+                              "\"channels\":[{\"id\":\"c1\",\"network\":\"facebook\","
+                              "\"external_id\":\"100\",\"name\":\"Old Page\",\"tokens\":["
+                              "{\"id\":\"%s\",\"owner\":{\"name\":\"Alice\"}},"
+                              "{\"id\":\"%s\",\"owner\":{\"name\":\"Bob\"}}]}]}", t1, t2);
+  g_assert_true (g_file_set_contents (file, contents, -1, NULL));
+
+  /* The home folder moves, then the first start. */
+  g_assert_cmpint (g_rename (old_dir, new_dir), ==, 0);
+  manager = load_manager (new_dir);
+  g_assert_cmpuint (reconcile (manager), ==, 0);
+  found = sh_channel_list_lookup_token (sh_manager_get_channels (manager), t1, NULL);
+  g_assert_nonnull (found);
+  g_assert_cmpint (sh_token_get_reason (found), ==, SH_TOKEN_REASON_NONE);
+  secrets = load_secrets (sh_manager_get_secret_store (manager), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (secrets), ==, 2);
+  g_assert_true (g_hash_table_contains (secrets, t1));
+  g_assert_true (g_hash_table_contains (secrets, t2));
+  g_assert_cmpuint (sh_manager_get_n_orphans (manager), ==, 0);
+
+  /* Migrated to the id the file now holds; the other store's item kept. */
+  g_clear_pointer (&contents, g_free);
+  contents = data_file (manager);
+  g_assert_nonnull (strstr (contents, sh_store_get_id (sh_manager_get_store (manager))));
+  attributes = attributes_of (sh_manager_get_secret_store (manager), t1);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "store"), ==,
+                   sh_store_get_id (sh_manager_get_store (manager)));
+  other = attributes_of (sh_manager_get_secret_store (manager), foreign);
+  g_assert_cmpstr (g_hash_table_lookup (other, "store"), ==, other_dir);
 }
 
 static void
@@ -442,6 +797,40 @@ test_no_reconcile_after_recovery (void)
   g_assert_cmpuint (reconcile (restarted), ==, 0);
   ids = list_ids (sh_manager_get_secret_store (restarted));
   g_assert_true (g_hash_table_contains (ids, sh_token_get_id (token)));
+}
+
+/* A check of a token whose secret is gone: unknown, "secret-missing", its
+ * last verdict kept, never invalid, and the network is not asked. */
+static void
+test_check_secret_missing (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
+  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, 1764000000, 0);
+  sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (token),
+                                NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
+  g_clear_object (&result);
+
+  sh_check_all_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  sh_check_all_finish (manager, result, &summary, NULL);
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_SECRET_MISSING);
+  g_assert_cmpint (sh_token_get_last_verdict (token), ==, SH_TOKEN_STATE_VALID);
+  g_assert_cmpuint (summary.n_unknown, ==, 1);
+  g_assert_cmpuint (summary.n_checked, ==, 0);
+  g_assert_cmpuint (summary.n_requests, ==, 0);
+  g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (manager),
+                                                  sh_token_get_id (token), NULL));
 }
 
 /* Last: it locks the keyring for the rest of this process's session. */
@@ -498,7 +887,14 @@ main (int    argc,
   g_test_add_func ("/keyring/item-without-id-in-text", test_item_without_id_in_text);
   g_test_add_func ("/keyring/add-and-remove-together", test_add_and_remove_together);
   g_test_add_func ("/keyring/add-rolls-back-when-save-fails", test_add_rolls_back_when_save_fails);
-  g_test_add_func ("/keyring/reconcile-orphans", test_reconcile_orphans);
+  g_test_add_func ("/keyring/reconcile-keeps-and-offers", test_reconcile_keeps_and_offers);
+  g_test_add_func ("/keyring/restore-rebuilds-channel", test_restore_rebuilds_channel);
+  g_test_add_func ("/keyring/restore-leaves-unplaceable", test_restore_leaves_unplaceable);
+  g_test_add_func ("/keyring/recorded-removal-deletes", test_recorded_removal_deletes);
+  g_test_add_func ("/keyring/missing-file-keeps-secrets", test_missing_file_keeps_secrets);
+  g_test_add_func ("/keyring/folder-moved", test_folder_moved);
+  g_test_add_func ("/keyring/legacy-items-adopted", test_legacy_items_adopted);
+  g_test_add_func ("/keyring/check-secret-missing", test_check_secret_missing);
   g_test_add_func ("/keyring/no-reconcile-after-recovery", test_no_reconcile_after_recovery);
   g_test_add_func ("/keyring/locked", test_locked_keyring);
 

@@ -5,6 +5,7 @@
 #include "sh-channel.h"
 #include "sh-channel-list.h"
 #include "sh-enum-types.h"
+#include "sh-secret.h"
 
 #define NOW ((gint64) 1764000000)
 #define DAY ((gint64) 24 * 60 * 60)
@@ -173,6 +174,11 @@ test_names_round_trip (void)
 
   g_assert_cmpstr (sh_token_reason_to_string (SH_TOKEN_REASON_PASSWORD_CHANGED), ==, "password-changed");
   g_assert_cmpstr (sh_token_reason_to_string (SH_TOKEN_REASON_KEYRING_LOCKED), ==, "keyring-locked");
+  /* A token whose secret is gone: no verdict, said as such (issue #13). */
+  g_assert_cmpstr (sh_token_reason_to_string (SH_TOKEN_REASON_SECRET_MISSING), ==, "secret-missing");
+  g_assert_true (sh_token_reason_is_for_unknown (SH_TOKEN_REASON_SECRET_MISSING));
+  g_assert_nonnull (strstr (sh_token_reason_get_explanation (SH_TOKEN_REASON_SECRET_MISSING),
+                            "keyring no longer holds the secret"));
   g_assert_cmpstr (sh_channel_state_to_string (SH_CHANNEL_STATE_DEGRADED), ==, "degraded");
   g_assert_false (sh_token_reason_from_string ("password_changed", &(ShTokenReason){0}));
 }
@@ -205,6 +211,45 @@ test_channel_list (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
 }
 
+/* A keyring item's text names its token, channel and owner beside the
+ * secret; the info read back never holds the secret. */
+static void
+test_secret_item_info (void)
+{
+  g_autoptr(ShSecret) secret = sh_secret_new ("EAAsecretINFOtest123", "refresh-xyz", 42);
+  g_autoptr(ShSecret) back = NULL;
+  g_autoptr(ShSecretInfo) info = NULL;
+  g_autoptr(ShSecretInfo) old = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *token_id = NULL;
+  ShSecretInfo in = {
+    .token_id = "t1", .network = "x", .channel_id = "c1", .channel_external_id = "99",
+    .channel_name = "Acme", .owner_id = "7", .owner_name = "Alice",
+  };
+
+  json = sh_secret_to_json_full (secret, &in);
+  back = sh_secret_from_json (json, &token_id, NULL);
+  g_assert_cmpstr (back->access_token, ==, "EAAsecretINFOtest123");
+  g_assert_cmpstr (back->refresh_token, ==, "refresh-xyz");
+  g_assert_cmpstr (token_id, ==, "t1");
+
+  info = sh_secret_info_from_json (json);
+  g_assert_cmpstr (info->token_id, ==, "t1");
+  g_assert_cmpstr (info->network, ==, "x");
+  g_assert_cmpstr (info->channel_id, ==, "c1");
+  g_assert_cmpstr (info->channel_external_id, ==, "99");
+  g_assert_cmpstr (info->channel_name, ==, "Acme");
+  g_assert_cmpstr (info->owner_id, ==, "7");
+  g_assert_cmpstr (info->owner_name, ==, "Alice");
+
+  /* An item of SocialHub 0.1 names only its secret. */
+  old = sh_secret_info_from_json ("{\"version\":1,\"access_token\":\"abc\",\"expires_at\":0}");
+  g_assert_nonnull (old);
+  g_assert_null (old->token_id);
+  g_assert_null (old->channel_external_id);
+  g_assert_null (sh_secret_info_from_json ("not json"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -217,6 +262,7 @@ main (int    argc,
   g_test_add_func ("/model/expiring-window", test_expiring_window);
   g_test_add_func ("/model/names-round-trip", test_names_round_trip);
   g_test_add_func ("/model/channel-list", test_channel_list);
+  g_test_add_func ("/model/secret-item-info", test_secret_item_info);
 
   return g_test_run ();
 }

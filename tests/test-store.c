@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sh-channel-list.h"
 #include "sh-error.h"
@@ -362,6 +364,182 @@ test_saves_coalesce (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
+/* ---- issue #13, item 11: only a regular file, of a bounded size ---------- */
+
+/* Loads in a worker thread with a deadline: an old loader blocked in open()
+ * on a FIFO would hang here, and the test fails by timeout, not forever. */
+static void
+assert_refused (ShStore    *store,
+                const char *why)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  loaded = load (store, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, sh_test_time_limit (5 * G_USEC_PER_SEC));
+  g_assert_cmpuint (loaded->len, ==, 0);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, sh_store_get_path (store)));
+  g_assert_nonnull (strstr (notice, why));
+  g_assert_nonnull (strstr (notice, "will not write the file"));
+  g_assert_true (sh_store_get_read_only (store));
+
+  /* Read-only: a save says so and writes nothing. */
+  save (store, list, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_STORE_IO);
+  g_assert_nonnull (strstr (error->message, "cannot be saved"));
+}
+
+static void
+test_fifo_is_refused (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (sh_store_get_path (store), 0600), ==, 0);
+  assert_refused (store, "not a regular file");
+  g_assert_cmpint (g_lstat (sh_store_get_path (store), &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+}
+
+static void
+test_symlink_to_device_is_refused (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autofree char *target = NULL;
+
+  g_assert_cmpint (symlink ("/dev/zero", sh_store_get_path (store)), ==, 0);
+  assert_refused (store, "not a regular file");
+  target = g_file_read_link (sh_store_get_path (store), NULL);
+  g_assert_cmpstr (target, ==, "/dev/zero");
+}
+
+static void
+test_huge_file_is_refused (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  GStatBuf st;
+  int fd;
+
+  /* 65 MiB of real bytes (not a sparse hole): a valid start, then spaces. */
+  fd = g_open (sh_store_get_path (store), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  {
+    g_autofree char *block = g_malloc (1024 * 1024);
+    const char *head = "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":[";
+
+    memset (block, ' ', 1024 * 1024);
+    memcpy (block, head, strlen (head));
+    for (guint i = 0; i < 65; i++)
+      {
+        g_assert_cmpint (write (fd, block, 1024 * 1024), ==, 1024 * 1024);
+        if (i == 0)
+          memset (block, ' ', strlen (head));
+      }
+  }
+  close (fd);
+  assert_refused (store, "larger than 64 MiB");
+  g_assert_cmpint (g_stat (sh_store_get_path (store), &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 65 * 1024 * 1024);
+  g_assert_null (find_aside (dir));
+}
+
+/* Issue #13, item 6 (a): a missing file with a previous version is that
+ * version, like a damaged one, and says so. */
+static void
+test_missing_restores_previous (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShStore) again = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  g_autofree char *notice = NULL;
+  g_autofree char *got = NULL;
+
+  save (store, list, &error);
+  sh_channel_list_add (list, extra);
+  save (store, list, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (sh_store_get_path (store)), ==, 0);
+
+  loaded = load (again, &notice, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "missing"));
+  g_assert_nonnull (strstr (notice, "previous version"));
+  got = serialize_array (loaded);
+  g_assert_cmpstr (got, ==, v1);
+  g_assert_false (sh_store_get_read_only (again));
+  /* The same store: its id came back with it. */
+  g_assert_cmpstr (sh_store_get_id (again), ==, sh_store_get_id (store));
+  g_assert_true (sh_store_get_id_saved (again));
+}
+
+/* The store id is made once and kept; a version 1 file gets one at its
+ * first save; removal records round-trip, sorted. */
+static void
+test_store_id_and_removals (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShStore) store = sh_store_new (dir);
+  g_autoptr(ShStore) again = sh_store_new (dir);
+  g_autoptr(ShStore) third = sh_store_new (dir);
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *id = NULL;
+  const char *v1 = "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":1,\"channels\":["
+                   "{\"id\":\"c1\",\"network\":\"x\",\"external_id\":\"7\",\"tokens\":["
+                   "{\"id\":\"hand-made-1\"}]}]}";
+
+  g_assert_true (g_file_set_contents (sh_store_get_path (store), v1, -1, NULL));
+  loaded = load (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_true (g_uuid_string_is_valid (sh_store_get_id (store)));
+  g_assert_false (sh_store_get_id_saved (store));
+  id = g_strdup (sh_store_get_id (store));
+
+  sh_store_mark_removed (store, "t-b");
+  sh_store_mark_removed (store, "t-a");
+  save (store, list, &error);
+  g_assert_no_error (error);
+  g_assert_true (sh_store_get_id_saved (store));
+  contents = read_file (sh_store_get_path (store));
+  g_assert_nonnull (strstr (contents, "\"version\" : 2"));
+  g_assert_nonnull (strstr (contents, id));
+  g_assert_nonnull (strstr (contents, "\"t-a\",\n    \"t-b\""));
+
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = load (again, NULL, &error);
+  g_assert_cmpstr (sh_store_get_id (again), ==, id);
+  g_assert_true (g_hash_table_contains (sh_store_get_removed (again), "t-a"));
+  g_assert_true (g_hash_table_contains (sh_store_get_removed (again), "t-b"));
+  sh_store_unmark_removed (again, "t-a");
+  sh_store_unmark_removed (again, "t-b");
+  save (again, list, &error);
+  g_clear_pointer (&contents, g_free);
+  contents = read_file (sh_store_get_path (store));
+  g_assert_null (strstr (contents, "removed_tokens"));
+
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+  loaded = load (third, NULL, &error);
+  g_assert_cmpstr (sh_store_get_id (third), ==, id);
+  g_assert_cmpuint (g_hash_table_size (sh_store_get_removed (third)), ==, 0);
+}
+
 /* The first channel's name says which save a file comes from ("v3"). */
 static guint
 loaded_version (const char *dir)
@@ -544,13 +722,14 @@ secret_ids (ShManager *manager)
  * process killed at a random moment: on restart the file loads, holds every
  * token reported added (and at most the one in flight), never a token
  * without its secret, and at most one secret without its token, which the
- * reconciliation removes. Then the two agree exactly. */
+ * reconciliation offers back and the restore files again. Then the two agree
+ * exactly. */
 #define ADD_ROUNDS 30
 
 static void
 test_kill_while_adding (void)
 {
-  guint with_tokens = 0, n_rounds = rounds (ADD_ROUNDS);
+  guint with_tokens = 0, restored_any = 0, n_rounds = rounds (ADD_ROUNDS);
 
   for (guint round = 0; round < n_rounds; round++)
     {
@@ -609,6 +788,23 @@ test_kill_while_adding (void)
       sh_test_wait_for_result (&reconciled, 20000);
       g_assert_true (sh_manager_reconcile_finish (manager, reconciled, NULL, &error));
       g_assert_no_error (error);
+      /* The secret of the add in flight is not deleted on a guess: it is
+       * offered back, and restoring it files its token again. */
+      g_assert_cmpuint (sh_manager_get_n_orphans (manager), ==, orphans);
+      if (orphans > 0)
+        {
+          g_autoptr(GAsyncResult) restored = NULL;
+          guint n_restored = 0;
+
+          sh_manager_restore_async (manager, NULL, sh_test_store_result, &restored);
+          sh_test_wait_for_result (&restored, 20000);
+          g_assert_true (sh_manager_restore_finish (manager, restored, &n_restored, NULL, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (n_restored, ==, orphans);
+          g_clear_pointer (&tokens, g_hash_table_unref);
+          tokens = token_ids_in_file (manager);
+          restored_any++;
+        }
       g_clear_pointer (&secrets, g_hash_table_unref);
       secrets = secret_ids (manager);
       g_assert_cmpuint (g_hash_table_size (secrets), ==, g_hash_table_size (tokens));
@@ -618,8 +814,8 @@ test_kill_while_adding (void)
       if (g_hash_table_size (tokens) > 0)
         with_tokens++;
     }
-  g_test_message ("%u of %u killed adders had added tokens; file and keyring agreed after each",
-                  with_tokens, n_rounds);
+  g_test_message ("%u of %u killed adders had added tokens, %u left a secret that was restored; "
+                  "file and keyring agreed after each", with_tokens, n_rounds, restored_any);
   g_assert_cmpuint (with_tokens, >=, n_rounds / 2);
 }
 
@@ -641,6 +837,11 @@ main (int    argc,
   g_test_add_func ("/store/too-new-is-left-alone", test_too_new_is_left_alone);
   g_test_add_func ("/store/unreadable-is-left-alone", test_unreadable_is_left_alone);
   g_test_add_func ("/store/saves-coalesce", test_saves_coalesce);
+  g_test_add_func ("/store/fifo-is-refused", test_fifo_is_refused);
+  g_test_add_func ("/store/symlink-to-device-is-refused", test_symlink_to_device_is_refused);
+  g_test_add_func ("/store/huge-file-is-refused", test_huge_file_is_refused);
+  g_test_add_func ("/store/missing-restores-previous", test_missing_restores_previous);
+  g_test_add_func ("/store/store-id-and-removals", test_store_id_and_removals);
   g_test_add_func ("/store/kill-before-rename", test_kill_before_rename);
   g_test_add_func ("/store/kill-at-random-moments", test_kill_at_random_moments);
   g_test_add_func ("/store/kill-while-adding", test_kill_while_adding);

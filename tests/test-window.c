@@ -626,6 +626,83 @@ test_notice (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
 }
 
+/* ---- issue #13: "secret missing" and the restore offer ------------------------ */
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+toast_button_has_label (GtkWidget *widget,
+                        gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+test_secret_missing_and_restore (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  ShSecretStore *secrets = sh_manager_get_secret_store (fixture->manager);
+  g_autofree char *channel_id = sh_channel_generate_id ();
+  g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, "1234567");
+  g_autoptr(ShToken) missing = sh_token_new ("tok-missing", SH_NETWORK_FACEBOOK, channel_id);
+  g_autoptr(ShToken) orphan = sh_token_new ("tok-orphan", SH_NETWORK_FACEBOOK, channel_id);
+  g_autoptr(ShSecret) secret = sh_secret_new ("EAAwindowTESTsecret", NULL, 0);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShTokenRow *row;
+  GtkWidget *restore;
+  guint n = 0;
+
+  load_manager (fixture);
+  sh_channel_set_name (channel, "Acme Coffee");
+  sh_token_set_owner_name (missing, "Alice Example");
+  sh_token_set_owner_name (orphan, "Carol Example");
+  sh_manager_add_token_async (fixture->manager, channel, missing, secret, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_manager_add_token_finish (fixture->manager, result, &error));
+  g_clear_object (&result);
+  /* Alice's secret vanishes; Carol's is in the keyring, in no channel. */
+  sh_secret_store_delete_async (secrets, "tok-missing", NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_secret_store_delete_finish (secrets, result, &error));
+  g_clear_object (&result);
+  sh_secret_store_store_async (secrets, orphan, secret, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_secret_store_store_finish (secrets, result, &error));
+  g_clear_object (&result);
+
+  sh_manager_reconcile_async (fixture->manager, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_manager_reconcile_finish (fixture->manager, result, &n, &error));
+  g_clear_object (&result);
+
+  /* Alice's token is kept and says "Secret missing", not its last verdict. */
+  open_channel (fixture, channel);
+  WAIT_UNTIL (find_token_row (fixture, missing) != NULL);
+  row = find_token_row (fixture, missing);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Secret missing\n"));
+
+  /* The offer: a toast whose Restore button brings Carol's token back. */
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, toast_button_has_label,
+                           (gpointer) "_Restore") != NULL);
+  restore = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, toast_button_has_label,
+                         (gpointer) "_Restore");
+  save_screenshot (GTK_WIDGET (fixture->window), "window-restore-offer.png");
+  g_signal_emit_by_name (restore, "clicked");
+  WAIT_UNTIL (sh_channel_list_lookup_token (sh_manager_get_channels (fixture->manager),
+                                            "tok-orphan", NULL) != NULL);
+  WAIT_UNTIL (find_token_row (fixture, sh_channel_list_lookup_token (
+                sh_manager_get_channels (fixture->manager), "tok-orphan", NULL)) != NULL);
+  g_assert_cmpuint (sh_manager_get_n_orphans (fixture->manager), ==, 0);
+}
+
 /* ---- the "Add Channel" dialog, on the emulator ------------------------------ */
 
 static void
@@ -1460,6 +1537,8 @@ main (int    argc,
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
+  g_test_add ("/window/secret-missing-and-restore", Fixture, NULL, fixture_set_up,
+              test_secret_missing_and_restore, fixture_tear_down);
   g_test_add ("/window/sign-in", Fixture, NULL, fixture_set_up_sandbox, test_sign_in, fixture_tear_down);
   g_test_add ("/window/sign-in-errors", Fixture, NULL, fixture_set_up_sandbox, test_sign_in_errors,
               fixture_tear_down);

@@ -225,19 +225,24 @@ on_secrets (GObject      *source,
   data->pending = 1;
   for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
     {
-      g_autoptr(GPtrArray) tokens = tokens_of (manager, FALSE, network);
+      g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
+      g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
       ShProvider *provider = sh_manager_get_provider (manager, network);
 
-      for (guint i = 0; i < tokens->len; i++)
+      for (guint i = 0; i < all_tokens->len; i++)
         {
-          ShToken *token = g_ptr_array_index (tokens, i);
+          ShToken *token = g_ptr_array_index (all_tokens, i);
 
-          /* A token whose secret is gone cannot be judged here. */
+          /* A token whose secret is gone cannot be judged: it reads
+           * "secret missing" (unknown, its last verdict kept), and the
+           * network is not asked about it. */
           if (!g_hash_table_contains (data->secrets, sh_token_get_id (token)))
             {
-              sh_token_mark_unknown (token, SH_TOKEN_REASON_KEYRING_LOCKED);
+              sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
               data->summary.n_unknown++;
+              continue;
             }
+          g_ptr_array_add (tokens, g_object_ref (token));
         }
       if (tokens->len == 0)
         continue;

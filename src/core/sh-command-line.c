@@ -178,6 +178,17 @@ check_network (const char  *option,
   return FALSE;
 }
 
+static gboolean
+is_plausible_id (const char *id)
+{
+  if (*id == '\0' || !g_utf8_validate (id, -1, NULL))
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 ShCommand
 sh_command_line_parse (GVariantDict  *options,
                        GError       **error)
@@ -244,7 +255,9 @@ sh_command_line_parse (GVariantDict  *options,
   if ((add_token != NULL && !check_network ("--add-token", add_token, error)) ||
       (login != NULL && !check_network ("--login", login, error)))
     return SH_COMMAND_WINDOW;
-  if (remove_token != NULL && !g_uuid_string_is_valid (remove_token))
+  /* Any id a stored token may have (a hand-edited file may hold ids that
+   * are not UUIDs); the lookup says whether there is one. */
+  if (remove_token != NULL && !is_plausible_id (remove_token))
     {
       g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
                    _("“%s” is not a token id. “socialhub --list” shows the ids."), remove_token);

@@ -19,6 +19,7 @@ static const char * const token_reason_names[] = {
   "unconfirmed-user", "invalid-token", "role-lost", "permission-missing",
   "revoked", "account-locked", "account-suspended",
   "offline", "network-error", "server-error", "rate-limited", "keyring-locked",
+  "secret-missing",
 };
 
 static const char * const channel_state_names[] = {
@@ -27,7 +28,7 @@ static const char * const channel_state_names[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (network_names) == SH_NETWORK_X + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (token_state_names) == SH_TOKEN_STATE_INVALID + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (token_reason_names) == SH_TOKEN_REASON_KEYRING_LOCKED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (token_reason_names) == SH_TOKEN_REASON_SECRET_MISSING + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (channel_state_names) == SH_CHANNEL_STATE_DISCONNECTED + 1);
 
 static gboolean
@@ -140,7 +141,7 @@ sh_token_state_is_usable (ShTokenState state)
 const char *
 sh_token_reason_to_string (ShTokenReason reason)
 {
-  g_return_val_if_fail (reason <= SH_TOKEN_REASON_KEYRING_LOCKED, NULL);
+  g_return_val_if_fail (reason <= SH_TOKEN_REASON_SECRET_MISSING, NULL);
   return token_reason_names[reason];
 }
 
@@ -202,6 +203,8 @@ sh_token_reason_get_explanation (ShTokenReason reason)
       return _("Not checked: the network asked SocialHub to slow down. It will try again later.");
     case SH_TOKEN_REASON_KEYRING_LOCKED:
       return _("Not checked: the keyring is locked or not available.");
+    case SH_TOKEN_REASON_SECRET_MISSING:
+      return _("The keyring no longer holds the secret of this token. Remove it, or add the access token again.");
     default:
       g_return_val_if_reached (NULL);
     }

@@ -42,6 +42,7 @@ typedef enum {
   SH_TOKEN_REASON_SERVER_ERROR,
   SH_TOKEN_REASON_RATE_LIMITED,
   SH_TOKEN_REASON_KEYRING_LOCKED,
+  SH_TOKEN_REASON_SECRET_MISSING,   /* the keyring has no secret for it */
 } ShTokenReason;
 
 typedef enum {

@@ -2,8 +2,10 @@
  *
  * The one object the window, the command line and the monitor share. Adding a
  * token stores its secret first and the data second (undoing the secret if the
- * data cannot be saved); removing does the reverse order. A crash between the
- * two leaves at most an orphan secret, which the next load cleans up.
+ * data cannot be saved); removing does the reverse order, recording the
+ * removal in the data file until the secret is gone. A crash between the two
+ * leaves at most a secret no token lists, which the next start offers back
+ * (or deletes, if the file records its token as removed).
  */
 #pragma once
 
@@ -53,11 +55,13 @@ gboolean        sh_manager_ensure_loaded_finish (ShManager          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
-/* Brings the keyring and the data file into agreement after a clean load:
- * deletes secrets that belong to no token and forgets tokens whose secret is
- * gone. Does nothing after a load that needed recovery (the secrets of
- * entries set aside must survive until the user has looked at them). Returns
- * the number of repairs made. */
+/* Brings the keyring and the data file into agreement after a clean load
+ * (never after one that needed recovery: the secrets of entries set aside
+ * must survive until the user has looked at them). It deletes only the
+ * secrets of tokens the file records as removed; a token without its secret
+ * is kept and marked "secret missing"; a secret no token lists is counted
+ * in "n-orphans", to be offered back with sh_manager_restore_async().
+ * Returns the number of repairs made. */
 void            sh_manager_reconcile_async     (ShManager           *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
@@ -65,6 +69,22 @@ void            sh_manager_reconcile_async     (ShManager           *self,
 gboolean        sh_manager_reconcile_finish    (ShManager           *self,
                                                 GAsyncResult        *result,
                                                 guint               *out_n_repaired,
+                                                GError             **error);
+
+/* The secrets the last reconciliation found that no channel lists. */
+guint           sh_manager_get_n_orphans       (ShManager           *self);
+
+/* Files those secrets' tokens again, from what their keyring items say
+ * (channel, owner). @out_n_left: items that do not say enough (written
+ * before 0.3 for a channel no longer listed); they stay in the keyring. */
+void            sh_manager_restore_async       (ShManager           *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        sh_manager_restore_finish      (ShManager           *self,
+                                                GAsyncResult        *result,
+                                                guint               *out_n_restored,
+                                                guint               *out_n_left,
                                                 GError             **error);
 
 /* @channel may be new (not yet in the list) or existing. */

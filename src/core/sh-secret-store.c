@@ -6,6 +6,12 @@
  * prompt nobody can see (no display, a test under Xvfb) would wait forever,
  * so a locked keyring is reported as SH_ERROR_KEYRING_LOCKED and the user
  * unlocks it in their desktop's own way.
+ *
+ * Items name their store by the data file's store id ("store" attribute).
+ * Items written before that named it by the data folder's path, which
+ * changes when a home folder moves; ShManager hands over the token ids its
+ * file lists, and before the first operation of the session such items are
+ * adopted: their "store" attribute is rewritten to the id (see adopt_*).
  */
 #include "config.h"
 
@@ -31,12 +37,34 @@
 
 struct _ShSecretStore
 {
-  GObject   parent_instance;
+  GObject     parent_instance;
 
-  char     *scope;
-  gboolean  session_collection;
-  guint     timeout_ms;
+  char       *scope;
+  gboolean    session_collection;
+  guint       timeout_ms;
+
+  GHashTable *channels;        /* channel id -> ChannelInfo, for the items' text */
+
+  /* adoption of items written with a path (see the top of the file) */
+  char       *legacy_scope;
+  GHashTable *adopt_ids;       /* token ids the data file lists; NULL: nothing to adopt */
+  gboolean    adopting;
+  GPtrArray  *adopt_waiters;   /* GTask of operations waiting for the adoption */
+  guint       n_adopted;
 };
+
+typedef struct {
+  char *external_id;
+  char *name;
+} ChannelInfo;
+
+static void
+channel_info_free (ChannelInfo *info)
+{
+  g_free (info->external_id);
+  g_free (info->name);
+  g_free (info);
+}
 
 G_DEFINE_FINAL_TYPE (ShSecretStore, sh_secret_store, G_TYPE_OBJECT)
 
@@ -57,6 +85,7 @@ typedef enum {
   OP_LOAD,
   OP_LIST_IDS,
   OP_DELETE,
+  OP_LOAD_INFO,
 } OpKind;
 
 /* One keyring operation in flight. */
@@ -96,6 +125,10 @@ sh_secret_store_finalize (GObject *object)
   ShSecretStore *self = SH_SECRET_STORE (object);
 
   g_free (self->scope);
+  g_free (self->legacy_scope);
+  g_clear_pointer (&self->channels, g_hash_table_unref);
+  g_clear_pointer (&self->adopt_ids, g_hash_table_unref);
+  g_clear_pointer (&self->adopt_waiters, g_ptr_array_unref);
   G_OBJECT_CLASS (sh_secret_store_parent_class)->finalize (object);
 }
 
@@ -109,6 +142,9 @@ static void
 sh_secret_store_init (ShSecretStore *self)
 {
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) channel_info_free);
+  self->adopt_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 ShSecretStore *
@@ -131,6 +167,69 @@ sh_secret_store_set_timeout (ShSecretStore *self,
 {
   g_return_if_fail (SH_IS_SECRET_STORE (self));
   self->timeout_ms = timeout_ms;
+}
+
+void
+sh_secret_store_set_scope (ShSecretStore *self,
+                           const char    *scope)
+{
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+  g_return_if_fail (scope != NULL);
+  g_free (self->scope);
+  self->scope = g_strdup (scope);
+}
+
+const char *
+sh_secret_store_get_scope (ShSecretStore *self)
+{
+  g_return_val_if_fail (SH_IS_SECRET_STORE (self), NULL);
+  return self->scope;
+}
+
+void
+sh_secret_store_describe_channel (ShSecretStore *self,
+                                  const char    *channel_id,
+                                  const char    *external_id,
+                                  const char    *name)
+{
+  ChannelInfo *info;
+
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+  g_return_if_fail (channel_id != NULL);
+
+  info = g_new0 (ChannelInfo, 1);
+  info->external_id = g_strdup (external_id);
+  info->name = g_strdup (name);
+  g_hash_table_replace (self->channels, g_strdup (channel_id), info);
+}
+
+void
+sh_secret_store_adopt (ShSecretStore *self,
+                       const char    *legacy_scope,
+                       GHashTable    *token_ids)
+{
+  GHashTableIter iter;
+  gpointer id;
+
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+
+  g_free (self->legacy_scope);
+  self->legacy_scope = g_strdup (legacy_scope);
+  g_clear_pointer (&self->adopt_ids, g_hash_table_unref);
+  self->adopt_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (token_ids != NULL)
+    {
+      g_hash_table_iter_init (&iter, token_ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_hash_table_add (self->adopt_ids, g_strdup (id));
+    }
+}
+
+guint
+sh_secret_store_get_n_adopted (ShSecretStore *self)
+{
+  g_return_val_if_fail (SH_IS_SECRET_STORE (self), 0);
+  return self->n_adopted;
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -256,13 +355,31 @@ op_return_error (GTask        *task,
 }
 
 static void on_service (GObject *source, GAsyncResult *result, gpointer user_data);
+static void adopt_start (ShSecretStore *self);
 
 static void
-op_connect (GTask *task)
+op_proceed (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
 
   secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->inner, on_service, task);
+}
+
+/* Every operation waits for the adoption of the session, if one is due, so
+ * that none of them misses an item still named by a path. */
+static void
+op_connect (GTask *task)
+{
+  ShSecretStore *self = g_task_get_source_object (task);
+
+  if (self->adopt_ids == NULL)
+    {
+      op_proceed (task);
+      return;
+    }
+  g_ptr_array_add (self->adopt_waiters, task);
+  if (!self->adopting)
+    adopt_start (self);
 }
 
 /* ---- completions -------------------------------------------------------- */
@@ -308,8 +425,9 @@ on_cleared (GObject      *source,
  */
 
 typedef struct {
-  GHashTable *table;        /* token id -> ShSecret (OP_LOAD) or itself (OP_LIST_IDS) */
-  GHashTable *unnamed;      /* object path -> ShSecret or NULL: token id to be read */
+  GHashTable *table;        /* token id -> ShSecret (OP_LOAD), ShSecretInfo (OP_LOAD_INFO)
+                             * or itself (OP_LIST_IDS) */
+  GHashTable *unnamed;      /* object path -> ShSecret, ShSecretInfo or NULL: token id to be read */
   guint       pending;      /* attribute reads in flight */
   GError     *error;        /* first failure of an attribute read */
 } Reading;
@@ -331,18 +449,25 @@ secret_free0 (gpointer secret)
 }
 
 static void
+info_free0 (gpointer info)
+{
+  if (info != NULL)
+    sh_secret_info_free (info);
+}
+
+static void
 reading_add (Reading    *reading,
              OpKind      kind,
              const char *token_id,
-             ShSecret   *secret)
+             gpointer    value)
 {
   if (kind == OP_LIST_IDS)
     {
       g_hash_table_add (reading->table, g_strdup (token_id));
-      g_clear_pointer (&secret, sh_secret_free);
+      g_clear_pointer ((ShSecret **) &value, sh_secret_free);
     }
   else
-    g_hash_table_replace (reading->table, g_strdup (token_id), secret);
+    g_hash_table_replace (reading->table, g_strdup (token_id), value);
 }
 
 static void
@@ -392,12 +517,26 @@ on_attributes (GObject      *source,
       if (token_id != NULL)
         {
           g_autofree char *stolen_path = NULL;
-          ShSecret *secret = NULL;
+          gpointer value = NULL;
 
           /* Stealing hands over the key too: it must be freed here. */
           g_hash_table_steal_extended (reading->unnamed, path, (gpointer *) &stolen_path,
-                                       (gpointer *) &secret);
-          reading_add (reading, op->kind, token_id, secret);
+                                       &value);
+          if (op->kind == OP_LOAD_INFO && value != NULL)
+            {
+              ShSecretInfo *info = value;
+              const char *channel_id = NULL, *network = NULL;
+
+              g_variant_lookup (attributes, ATTR_CHANNEL_ID, "&s", &channel_id);
+              g_variant_lookup (attributes, ATTR_NETWORK, "&s", &network);
+              g_free (info->token_id);
+              info->token_id = g_strdup (token_id);
+              if (info->channel_id == NULL)
+                info->channel_id = g_strdup (channel_id);
+              if (info->network == NULL)
+                info->network = g_strdup (network);
+            }
+          reading_add (reading, op->kind, token_id, value);
         }
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -477,6 +616,18 @@ on_secrets (GObject      *source,
       g_autofree char *token_id = NULL;
       ShSecret *secret;
 
+      if (op->kind == OP_LOAD_INFO)
+        {
+          ShSecretInfo *info = sh_secret_info_from_json (secret_value_get_text (value));
+
+          if (info == NULL)
+            continue;
+          /* The attributes hold the token id, channel and network of
+           * every item, the text only of newer ones. */
+          g_hash_table_insert (reading->unnamed, g_strdup (path), info);
+          continue;
+        }
+
       secret = sh_secret_from_json (secret_value_get_text (value), &token_id, &parse_error);
       if (secret == NULL)
         {
@@ -510,7 +661,7 @@ on_paths (GObject      *source,
       op_return_error (task, error);
       return;
     }
-  if (op->kind == OP_LOAD && locked != NULL && locked[0] != NULL)
+  if ((op->kind == OP_LOAD || op->kind == OP_LOAD_INFO) && locked != NULL && locked[0] != NULL)
     {
       g_task_return_error (task, keyring_locked ());
       return;
@@ -520,9 +671,13 @@ on_paths (GObject      *source,
   if (op->kind == OP_LOAD)
     reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sh_secret_free);
+  else if (op->kind == OP_LOAD_INFO)
+    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sh_secret_info_free);
   else
     reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  reading->unnamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, secret_free0);
+  reading->unnamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            op->kind == OP_LOAD_INFO ? info_free0 : secret_free0);
   g_object_set_data_full (G_OBJECT (task), "sh-reading", reading, (GDestroyNotify) reading_free);
 
   /* Locked items cannot give their secret; listing their ids needs only
@@ -609,6 +764,7 @@ on_service (GObject      *source,
 
     case OP_LOAD:
     case OP_LIST_IDS:
+    case OP_LOAD_INFO:
       secret_service_search_for_dbus_paths (service, &token_schema, op->attributes, op->inner,
                                             on_paths, g_steal_pointer (&task));
       break;
@@ -621,6 +777,255 @@ on_service (GObject      *source,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* ---- adoption of items named by a path ---------------------------------- *
+ *
+ * Once per session, before the first operation: one search for every item of
+ * our schema and one for ours; of the others (usually none) the attributes
+ * are read, and an item is adopted (its "store" rewritten to our id) when its
+ * store is our own folder's path, or a path and its token is one the data
+ * file lists. An item of another live store has another token id: token ids
+ * are random UUIDs, so that test cannot take another store's item.
+ */
+
+typedef struct {
+  ShSecretStore *self;
+  GCancellable  *cancellable;
+  guint          timeout_id;
+  SecretService *service;
+  GHashTable    *ours;      /* object paths already ours */
+  guint          pending;
+} Adopt;
+
+typedef struct {
+  Adopt *adopt;
+  char  *path;
+} AdoptItem;
+
+static void
+adopt_finish (Adopt *adopt)
+{
+  ShSecretStore *self = adopt->self;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->adopt_waiters);
+
+  self->adopt_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->adopting = FALSE;
+  /* Whatever happened, once per session: an item we could not adopt is
+   * tried again at the next start. */
+  g_clear_pointer (&self->adopt_ids, g_hash_table_unref);
+
+  g_clear_handle_id (&adopt->timeout_id, g_source_remove);
+  g_clear_object (&adopt->cancellable);
+  g_clear_object (&adopt->service);
+  g_clear_pointer (&adopt->ours, g_hash_table_unref);
+  g_free (adopt);
+
+  /* The tasks' references go to op_proceed(), which hands them on. */
+  g_ptr_array_set_free_func (waiters, NULL);
+  for (guint i = 0; i < waiters->len; i++)
+    op_proceed (g_ptr_array_index (waiters, i));
+  g_object_unref (self);
+}
+
+static gboolean
+on_adopt_timeout (gpointer user_data)
+{
+  Adopt *adopt = user_data;
+
+  adopt->timeout_id = 0;
+  g_cancellable_cancel (adopt->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+adopt_one_done (Adopt *adopt)
+{
+  if (--adopt->pending == 0)
+    adopt_finish (adopt);
+}
+
+static void
+on_adopt_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Adopt *adopt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                                             &error);
+
+  if (reply != NULL)
+    adopt->self->n_adopted++;
+  else
+    g_message ("A keyring item of SocialHub could not be moved to its store id: %s",
+               error->message);
+  adopt_one_done (adopt);
+}
+
+static void
+on_adopt_attributes (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AdoptItem *item = user_data;
+  Adopt *adopt = item->adopt;
+  g_autofree char *path = item->path;
+  ShSecretStore *self = adopt->self;
+  GDBusConnection *bus = G_DBUS_CONNECTION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (bus, result, &error);
+  g_autoptr(GVariant) boxed = NULL;
+  const char *store = NULL, *token_id = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key, *value;
+
+  g_free (item);
+  if (reply == NULL)
+    {
+      adopt_one_done (adopt);
+      return;
+    }
+  g_variant_get (reply, "(v)", &boxed);
+  if (!g_variant_is_of_type (boxed, G_VARIANT_TYPE ("a{ss}")))
+    {
+      adopt_one_done (adopt);
+      return;
+    }
+  g_variant_lookup (boxed, ATTR_SCOPE, "&s", &store);
+  g_variant_lookup (boxed, ATTR_TOKEN_ID, "&s", &token_id);
+  if (store == NULL || token_id == NULL || g_str_equal (store, self->scope) ||
+      !(g_strcmp0 (store, self->legacy_scope) == 0 ||
+        (store[0] == '/' && g_hash_table_contains (self->adopt_ids, token_id))))
+    {
+      adopt_one_done (adopt);
+      return;
+    }
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, boxed);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, ATTR_SCOPE))
+      g_variant_builder_add (&builder, "{ss}", key, value);
+  g_variant_builder_add (&builder, "{ss}", ATTR_SCOPE, self->scope);
+  adopt->pending++;
+  g_dbus_connection_call (bus, g_dbus_proxy_get_name (G_DBUS_PROXY (adopt->service)), path,
+                          "org.freedesktop.DBus.Properties", "Set",
+                          g_variant_new ("(ssv)", ITEM_INTERFACE, "Attributes",
+                                         g_variant_builder_end (&builder)),
+                          NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, adopt->cancellable,
+                          on_adopt_set, adopt);
+  adopt_one_done (adopt);
+}
+
+static void
+adopt_read_foreign (Adopt  *adopt,
+                    char  **paths)
+{
+  GDBusConnection *bus = g_dbus_proxy_get_connection (G_DBUS_PROXY (adopt->service));
+  const char *name = g_dbus_proxy_get_name (G_DBUS_PROXY (adopt->service));
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      AdoptItem *item;
+
+      if (g_hash_table_contains (adopt->ours, paths[i]))
+        continue;
+      item = g_new0 (AdoptItem, 1);
+      item->adopt = adopt;
+      item->path = g_strdup (paths[i]);
+      adopt->pending++;
+      g_dbus_connection_call (bus, name, paths[i], "org.freedesktop.DBus.Properties", "Get",
+                              g_variant_new ("(ss)", ITEM_INTERFACE, "Attributes"),
+                              G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                              adopt->cancellable, on_adopt_attributes, item);
+    }
+}
+
+static void
+on_adopt_all (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Adopt *adopt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+
+  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (source), result,
+                                                    &unlocked, &locked, &error))
+    {
+      g_debug ("No adoption of keyring items: %s", error->message);
+      adopt_one_done (adopt);
+      return;
+    }
+  adopt_read_foreign (adopt, unlocked);
+  adopt_read_foreign (adopt, locked);
+  adopt_one_done (adopt);
+}
+
+static void
+on_adopt_ours (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Adopt *adopt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+  g_autoptr(GHashTable) any = NULL;
+
+  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (source), result,
+                                                    &unlocked, &locked, &error))
+    {
+      g_debug ("No adoption of keyring items: %s", error->message);
+      adopt_one_done (adopt);
+      return;
+    }
+  for (guint i = 0; unlocked != NULL && unlocked[i] != NULL; i++)
+    g_hash_table_add (adopt->ours, g_strdup (unlocked[i]));
+  for (guint i = 0; locked != NULL && locked[i] != NULL; i++)
+    g_hash_table_add (adopt->ours, g_strdup (locked[i]));
+
+  any = g_hash_table_new (g_str_hash, g_str_equal);
+  secret_service_search_for_dbus_paths (adopt->service, &token_schema, any, adopt->cancellable,
+                                        on_adopt_all, adopt);
+}
+
+static void
+on_adopt_service (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Adopt *adopt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) ours = NULL;
+
+  adopt->service = secret_service_get_finish (result, &error);
+  if (adopt->service == NULL)
+    {
+      adopt_one_done (adopt);
+      return;
+    }
+  ours = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (ours, (gpointer) ATTR_SCOPE, adopt->self->scope);
+  secret_service_search_for_dbus_paths (adopt->service, &token_schema, ours, adopt->cancellable,
+                                        on_adopt_ours, adopt);
+}
+
+static void
+adopt_start (ShSecretStore *self)
+{
+  Adopt *adopt = g_new0 (Adopt, 1);
+
+  self->adopting = TRUE;
+  adopt->self = g_object_ref (self);
+  adopt->cancellable = g_cancellable_new ();
+  adopt->timeout_id = g_timeout_add (self->timeout_ms, on_adopt_timeout, adopt);
+  adopt->ours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  adopt->pending = 1;
+  secret_service_get (SECRET_SERVICE_OPEN_SESSION, adopt->cancellable, on_adopt_service, adopt);
 }
 
 /* ---- public API -------------------------------------------------------- */
@@ -656,7 +1061,20 @@ sh_secret_store_store_async (ShSecretStore       *self,
   op->label = g_strdup_printf (_("SocialHub access token of %s (%s)"),
                                owner ?: _("unknown owner"),
                                sh_network_get_display_name (sh_token_get_network (token)));
-  op->secret_json = sh_secret_to_json (secret, sh_token_get_id (token));
+  {
+    ChannelInfo *channel = g_hash_table_lookup (self->channels, sh_token_get_channel_id (token));
+    ShSecretInfo info = {
+      .token_id = (char *) sh_token_get_id (token),
+      .network = (char *) sh_network_to_string (sh_token_get_network (token)),
+      .channel_id = (char *) sh_token_get_channel_id (token),
+      .channel_external_id = channel != NULL ? channel->external_id : NULL,
+      .channel_name = channel != NULL ? channel->name : NULL,
+      .owner_id = (char *) sh_token_get_owner_id (token),
+      .owner_name = (char *) sh_token_get_owner_name (token),
+    };
+
+    op->secret_json = sh_secret_to_json_full (secret, &info);
+  }
   op_connect (task);
 }
 
@@ -714,6 +1132,27 @@ GHashTable *
 sh_secret_store_list_ids_finish (ShSecretStore  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sh_secret_store_load_info_async (ShSecretStore       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_SECRET_STORE (self));
+
+  op_connect (op_start (self, OP_LOAD_INFO, sh_secret_store_load_info_async,
+                        cancellable, callback, user_data));
+}
+
+GHashTable *
+sh_secret_store_load_info_finish (ShSecretStore  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -24,6 +24,28 @@ ShSecretStore *sh_secret_store_new            (const char          *scope,
 void           sh_secret_store_set_timeout    (ShSecretStore       *self,
                                                guint                timeout_ms);
 
+/* The scope of the items read and written from now on: ShManager sets the
+ * data file's store id once the file is loaded. */
+void           sh_secret_store_set_scope      (ShSecretStore       *self,
+                                               const char          *scope);
+const char    *sh_secret_store_get_scope      (ShSecretStore       *self);
+
+/* Items name their channel in their text (not in their attributes, which
+ * must stay the same for a write to replace the item): what a token's
+ * channel is called, for the items written from now on. */
+void           sh_secret_store_describe_channel (ShSecretStore     *self,
+                                               const char          *channel_id,
+                                               const char          *external_id,
+                                               const char          *name);
+
+/* Before the next operation, items written with a path for their store
+ * are moved to the current scope if that path is @legacy_scope or if their
+ * token is in @token_ids (the data file's tokens). Once per call. */
+void           sh_secret_store_adopt          (ShSecretStore       *self,
+                                               const char          *legacy_scope,
+                                               GHashTable          *token_ids);
+guint          sh_secret_store_get_n_adopted  (ShSecretStore       *self);
+
 void           sh_secret_store_store_async    (ShSecretStore       *self,
                                                ShToken             *token,
                                                const ShSecret      *secret,
@@ -51,6 +73,17 @@ void           sh_secret_store_list_ids_async (ShSecretStore       *self,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
 GHashTable    *sh_secret_store_list_ids_finish (ShSecretStore      *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* What every item says about its token (ShSecretInfo: token, channel,
+ * owner), without the secrets. Returns token id → ShSecretInfo. Needs an
+ * unlocked keyring, like a load. */
+void           sh_secret_store_load_info_async (ShSecretStore      *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GHashTable    *sh_secret_store_load_info_finish (ShSecretStore     *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 

@@ -31,6 +31,29 @@ ShSecret  *sh_secret_from_json  (const char     *json,
                                  GError        **error);
 char      *sh_secret_redact     (const char     *token);
 
+/* What a keyring item says about its token besides the secret: enough to
+ * put the token back in its channel when the data file no longer lists it
+ * (ShManager's restore). Any member may be NULL (items written before 0.3
+ * name only the token, its channel id and its network). */
+typedef struct {
+  char *token_id;
+  char *network;
+  char *channel_id;
+  char *channel_external_id;
+  char *channel_name;
+  char *owner_id;
+  char *owner_name;
+} ShSecretInfo;
+
+ShSecretInfo *sh_secret_info_copy (const ShSecretInfo *info);
+void       sh_secret_info_free  (ShSecretInfo   *info);
+/* The item's text with @info's members beside the secret. */
+char      *sh_secret_to_json_full (const ShSecret     *secret,
+                                   const ShSecretInfo *info);
+/* NULL when @json is not an item of ours; never holds the secret. */
+ShSecretInfo *sh_secret_info_from_json (const char *json);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShSecret, sh_secret_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShSecretInfo, sh_secret_info_free)
 
 G_END_DECLS

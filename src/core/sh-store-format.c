@@ -1,6 +1,7 @@
-/* sh-store-format.c — the data file's JSON (format version 1).
+/* sh-store-format.c — the data file's JSON (format version 2).
  *
- * {"format":"io.socialhub.SocialHub/channels","version":1,"channels":[
+ * {"format":"io.socialhub.SocialHub/channels","version":2,
+ *  "store_id":"<uuid>","removed_tokens":["<token id>",…],"channels":[
  *   {"id","network","external_id","name","picture_url","tokens":[
  *     {"id","owner":{"id","name"},"scopes":[…],"granted_at","expires_at",
  *      "data_access_expires_at","state","reason","last_verdict",
@@ -11,6 +12,8 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sh-channel.h"
 #include "sh-error.h"
@@ -36,6 +39,13 @@ add_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_int_value (builder, value);
+}
+
+static int
+compare_strings (const char **a,
+                 const char **b)
+{
+  return strcmp (*a, *b);
 }
 
 static void
@@ -101,6 +111,15 @@ char *
 sh_store_format_serialize (GListModel *channels,
                            gsize      *out_length)
 {
+  return sh_store_format_serialize_full (channels, NULL, NULL, out_length);
+}
+
+char *
+sh_store_format_serialize_full (GListModel *channels,
+                                const char *store_id,
+                                GHashTable *removed,
+                                gsize      *out_length)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -112,6 +131,20 @@ sh_store_format_serialize (GListModel *channels,
   json_builder_begin_object (builder);
   add_string (builder, "format", SH_STORE_FORMAT_NAME);
   add_int (builder, "version", SH_STORE_FORMAT_VERSION);
+  if (store_id != NULL)
+    add_string (builder, "store_id", store_id);
+  if (removed != NULL && g_hash_table_size (removed) > 0)
+    {
+      g_autofree const char **ids = (const char **) g_hash_table_get_keys_as_array (removed, NULL);
+      guint n_ids = g_hash_table_size (removed);
+
+      qsort (ids, n_ids, sizeof (char *), (GCompareFunc) compare_strings);
+      json_builder_set_member_name (builder, "removed_tokens");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n_ids; i++)
+        json_builder_add_string_value (builder, ids[i]);
+      json_builder_end_array (builder);
+    }
   json_builder_set_member_name (builder, "channels");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
@@ -277,6 +310,23 @@ sh_store_format_parse (const char  *data,
                        guint       *out_n_skipped,
                        GError     **error)
 {
+  g_autofree char *store_id = NULL;
+  g_autoptr(GHashTable) removed = NULL;
+
+  return sh_store_format_parse_full (data, length, out_n_skipped, &store_id, &removed, error);
+}
+
+GPtrArray *
+sh_store_format_parse_full (const char  *data,
+                            gssize       length,
+                            guint       *out_n_skipped,
+                            char       **out_store_id,
+                            GHashTable **out_removed,
+                            GError     **error)
+{
+  g_autoptr(GHashTable) removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *store_id;
+  JsonNode *removed_node;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -363,7 +413,28 @@ sh_store_format_parse (const char  *data,
       g_ptr_array_add (channels, g_steal_pointer (&channel));
     }
 
+  /* A store id that is not a UUID was edited by hand: a fresh one is
+   * safer than matching keyring items on whatever it says. */
+  store_id = sh_json_get_string (root, "store_id");
+  removed_node = json_object_get_member (root, "removed_tokens");
+  if (removed_node != NULL && JSON_NODE_HOLDS_ARRAY (removed_node))
+    {
+      JsonArray *ids = json_node_get_array (removed_node);
+
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          JsonNode *id = json_array_get_element (ids, i);
+
+          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
+              *json_node_get_string (id) != '\0' &&
+              !g_hash_table_contains (seen_ids, json_node_get_string (id)))
+            g_hash_table_add (removed, g_strdup (json_node_get_string (id)));
+        }
+    }
+
   if (out_n_skipped != NULL)
     *out_n_skipped = n_skipped;
+  *out_store_id = (store_id != NULL && g_uuid_string_is_valid (store_id)) ? g_strdup (store_id) : NULL;
+  *out_removed = g_steal_pointer (&removed);
   return g_steal_pointer (&channels);
 }

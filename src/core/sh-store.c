@@ -10,7 +10,15 @@
  * (channels.json.damaged-DATE) and the previous version is tried; a file with
  * some unreadable entries is copied aside before those entries are dropped; a
  * file that cannot be read or comes from a newer version makes the store
- * read-only, so that nothing overwrites what the user may still need.
+ * read-only, so that nothing overwrites what the user may still need. A
+ * missing file with a previous version falls back to that version, like a
+ * damaged one. Only a regular file of at most SH_STORE_MAX_SIZE is read: a
+ * FIFO, a device or a huge file makes the session read-only instead of
+ * hanging or filling the memory.
+ *
+ * The file also names its store (a UUID the keyring items carry, stable when
+ * the folder moves) and the tokens removed whose secrets may still be in the
+ * keyring; ShManager uses both to keep the keyring in step.
  */
 #include "config.h"
 
@@ -18,6 +26,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sh-error.h"
@@ -31,6 +40,9 @@ struct _ShStore
   char        *directory;
   char        *path;
   gboolean     read_only;
+  char        *id;
+  gboolean     id_saved;
+  GHashTable  *removed;         /* token ids, see sh_store_mark_removed() */
 
   /* save queue, touched only in the main context */
   gboolean     writing;
@@ -52,9 +64,11 @@ typedef struct {
 } WriteJob;
 
 typedef struct {
-  GPtrArray *channels;
-  char      *notice;
-  gboolean   read_only;
+  GPtrArray  *channels;
+  char       *notice;
+  gboolean    read_only;
+  char       *store_id;
+  GHashTable *removed;
 } LoadResult;
 
 static void start_next_write (ShStore *self);
@@ -72,7 +86,9 @@ static void
 load_result_free (LoadResult *result)
 {
   g_clear_pointer (&result->channels, g_ptr_array_unref);
+  g_clear_pointer (&result->removed, g_hash_table_unref);
   g_free (result->notice);
+  g_free (result->store_id);
   g_free (result);
 }
 
@@ -83,6 +99,8 @@ sh_store_finalize (GObject *object)
 
   g_free (self->directory);
   g_free (self->path);
+  g_free (self->id);
+  g_clear_pointer (&self->removed, g_hash_table_unref);
   g_clear_pointer (&self->pending_bytes, g_bytes_unref);
   g_clear_pointer (&self->pending_tasks, g_ptr_array_unref);
 
@@ -99,6 +117,9 @@ static void
 sh_store_init (ShStore *self)
 {
   self->pending_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Until a load says otherwise: a store that was never saved. */
+  self->id = g_uuid_string_random ();
 }
 
 ShStore *
@@ -126,6 +147,58 @@ sh_store_get_read_only (ShStore *self)
 {
   g_return_val_if_fail (SH_IS_STORE (self), TRUE);
   return self->read_only;
+}
+
+const char *
+sh_store_get_id (ShStore *self)
+{
+  g_return_val_if_fail (SH_IS_STORE (self), NULL);
+  return self->id;
+}
+
+gboolean
+sh_store_get_id_saved (ShStore *self)
+{
+  g_return_val_if_fail (SH_IS_STORE (self), FALSE);
+  return self->id_saved;
+}
+
+void
+sh_store_undo_create (ShStore *self)
+{
+  g_return_if_fail (SH_IS_STORE (self));
+
+  /* Another save under way has its own reason for the file. */
+  if (self->writing || self->pending_bytes != NULL)
+    return;
+  if (g_unlink (self->path) != 0 && errno != ENOENT)
+    g_debug ("Could not remove %s: %s", self->path, g_strerror (errno));
+  self->id_saved = FALSE;
+}
+
+void
+sh_store_mark_removed (ShStore    *self,
+                       const char *token_id)
+{
+  g_return_if_fail (SH_IS_STORE (self));
+  g_return_if_fail (token_id != NULL);
+  g_hash_table_add (self->removed, g_strdup (token_id));
+}
+
+void
+sh_store_unmark_removed (ShStore    *self,
+                         const char *token_id)
+{
+  g_return_if_fail (SH_IS_STORE (self));
+  g_return_if_fail (token_id != NULL);
+  g_hash_table_remove (self->removed, token_id);
+}
+
+GHashTable *
+sh_store_get_removed (ShStore *self)
+{
+  g_return_val_if_fail (SH_IS_STORE (self), NULL);
+  return self->removed;
 }
 
 void
@@ -172,6 +245,107 @@ copy_aside (const char  *path,
   return TRUE;
 }
 
+/* Reads @path if it is a regular file of at most SH_STORE_MAX_SIZE bytes.
+ * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
+ * forever. A missing file is G_FILE_ERROR_NOENT; anything else we refuse to
+ * read is an SH_ERROR_STORE_IO error whose message says why. */
+static gboolean
+read_regular_file (const char  *path,
+                   char       **out_contents,
+                   gsize       *out_length,
+                   GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize length = 0, capacity;
+  int fd, saved_errno;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_IO, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_IO,
+                           S_ISDIR (st.st_mode) ? _("it is a folder, not a file")
+                                                : _("it is not a regular file"));
+      return FALSE;
+    }
+  if (st.st_size > SH_STORE_MAX_SIZE)
+    {
+      close (fd);
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_IO,
+                   _("it is larger than %u MiB, more than any channel list needs"),
+                   (guint) (SH_STORE_MAX_SIZE / (1024 * 1024)));
+      return FALSE;
+    }
+
+  /* The size may change while we read: never read past the cap. */
+  capacity = (gsize) st.st_size + 1;
+  contents = g_malloc (capacity + 1);
+  for (;;)
+    {
+      gssize n;
+
+      if (length == capacity)
+        {
+          if (capacity > SH_STORE_MAX_SIZE)
+            {
+              close (fd);
+              g_set_error (error, SH_ERROR, SH_ERROR_STORE_IO,
+                           _("it is larger than %u MiB, more than any channel list needs"),
+                           (guint) (SH_STORE_MAX_SIZE / (1024 * 1024)));
+              return FALSE;
+            }
+          capacity = MIN (capacity * 2, (gsize) SH_STORE_MAX_SIZE + 1);
+          contents = g_realloc (contents, capacity + 1);
+        }
+      n = read (fd, contents + length, capacity - length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved_errno = errno;
+          close (fd);
+          g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_IO, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  close (fd);
+  contents[length] = '\0';
+  *out_contents = g_steal_pointer (&contents);
+  *out_length = length;
+  return TRUE;
+}
+
+static GPtrArray *
+parse_into (LoadResult  *result,
+            const char  *contents,
+            gsize        length,
+            guint       *n_skipped,
+            GError     **error)
+{
+  g_clear_pointer (&result->store_id, g_free);
+  g_clear_pointer (&result->removed, g_hash_table_unref);
+  return sh_store_format_parse_full (contents, length, n_skipped, &result->store_id,
+                                     &result->removed, error);
+}
+
 static LoadResult *
 load_in_thread (const char  *path,
                 GError     **error)
@@ -190,14 +364,41 @@ load_in_thread (const char  *path,
    * happened, so channels.json is still the complete old version. */
   g_unlink (tmp_path);
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!read_regular_file (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
+          g_clear_error (&local_error);
+          /* No previous version either: a first start. */
+          if (!read_regular_file (prev_path, &contents, &length, &prev_error) &&
+              g_error_matches (prev_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            {
+              result->channels = g_ptr_array_new_with_free_func (g_object_unref);
+              return result;
+            }
+          /* The file is gone but its previous version is there (deleted by
+           * hand, lost by a backup tool): that version, not an empty list
+           * that the next save would make permanent. */
+          if (prev_error == NULL)
+            result->channels = parse_into (result, contents, length, &n_skipped, &prev_error);
+          if (result->channels != NULL)
+            {
+              result->notice = g_strdup_printf (_("The data file %s was missing. Its previous "
+                                                  "version was restored; changes made since the "
+                                                  "last save may be missing."), path);
+              return result;
+            }
           result->channels = g_ptr_array_new_with_free_func (g_object_unref);
+          result->read_only = TRUE;
+          result->notice = g_strdup_printf (_("The data file %s is missing and its previous "
+                                              "version could not be read (%s). SocialHub starts "
+                                              "without your channels and will not write the "
+                                              "file until this is fixed."),
+                                            path, prev_error->message);
           return result;
         }
-      /* Unreadable (permissions, I/O error): keep our hands off it. */
+      /* Unreadable (permissions, I/O error, not a file, too large): keep
+       * our hands off it. */
       result->channels = g_ptr_array_new_with_free_func (g_object_unref);
       result->read_only = TRUE;
       result->notice = g_strdup_printf (_("The data file %s could not be read (%s). "
@@ -207,7 +408,7 @@ load_in_thread (const char  *path,
       return result;
     }
 
-  result->channels = sh_store_format_parse (contents, length, &n_skipped, &local_error);
+  result->channels = parse_into (result, contents, length, &n_skipped, &local_error);
   if (result->channels != NULL && n_skipped == 0)
     return result;
 
@@ -253,8 +454,8 @@ load_in_thread (const char  *path,
     }
 
   g_clear_pointer (&contents, g_free);
-  if (g_file_get_contents (prev_path, &contents, &length, &prev_error))
-    result->channels = sh_store_format_parse (contents, length, &n_skipped, &prev_error);
+  if (read_regular_file (prev_path, &contents, &length, &prev_error))
+    result->channels = parse_into (result, contents, length, &n_skipped, &prev_error);
 
   if (result->channels != NULL)
     {
@@ -326,6 +527,21 @@ sh_store_load_finish (ShStore       *self,
     return NULL;
 
   self->read_only = load->read_only;
+  /* A file without an id (version 1, or none yet) gets one now; it is
+   * written with the next save. */
+  g_free (self->id);
+  self->id_saved = load->store_id != NULL;
+  self->id = load->store_id != NULL ? g_steal_pointer (&load->store_id) : g_uuid_string_random ();
+  g_hash_table_remove_all (self->removed);
+  if (load->removed != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, load->removed);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_hash_table_add (self->removed, g_strdup (id));
+    }
   if (out_notice != NULL)
     *out_notice = g_steal_pointer (&load->notice);
   channels = g_steal_pointer (&load->channels);
@@ -483,6 +699,8 @@ on_write_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_task_propagate_boolean (G_TASK (result), &error);
+  if (error == NULL)
+    self->id_saved = TRUE;
   for (guint i = 0; i < waiting->len; i++)
     {
       GTask *task = g_ptr_array_index (waiting, i);
@@ -554,7 +772,7 @@ sh_store_save_async (ShStore             *self,
 
   /* Serialised here, in the main context, where the model lives; only the
    * bytes travel to the worker thread. */
-  data = sh_store_format_serialize (channels, &length);
+  data = sh_store_format_serialize_full (channels, self->id, self->removed, &length);
   g_clear_pointer (&self->pending_bytes, g_bytes_unref);
   self->pending_bytes = g_bytes_new_take (data, length);
   g_ptr_array_add (self->pending_tasks, g_steal_pointer (&task));

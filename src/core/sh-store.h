@@ -17,10 +17,32 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShStore, sh_store, SH, STORE, GObject)
 
 #define SH_STORE_FILE_NAME "channels.json"
+/* Past this a data file is not read (the session is read-only): a channel
+ * list of thousands of channels is a few MiB. */
+#define SH_STORE_MAX_SIZE  (64 * 1024 * 1024)
 
 ShStore     *sh_store_new              (const char          *directory);
 const char  *sh_store_get_path         (ShStore             *self);
 gboolean     sh_store_get_read_only    (ShStore             *self);
+
+/* The store's stable id (a UUID kept in the file; keyring items carry it in
+ * place of a path). Valid after a load; get_id_saved() says whether the file
+ * on disk holds it yet. */
+const char  *sh_store_get_id           (ShStore             *self);
+gboolean     sh_store_get_id_saved     (ShStore             *self);
+
+/* Removes the file that the first save of a new store created, when what
+ * it was saved for did not happen (a first add whose secret could not be
+ * stored): a failed add leaves nothing on disk. */
+void         sh_store_undo_create      (ShStore             *self);
+
+/* Tokens removed whose secret may still be in the keyring: written with
+ * every save until unmarked, so that only those secrets are ever deleted. */
+void         sh_store_mark_removed     (ShStore             *self,
+                                        const char          *token_id);
+void         sh_store_unmark_removed   (ShStore             *self,
+                                        const char          *token_id);
+GHashTable  *sh_store_get_removed      (ShStore             *self);
 
 void         sh_store_load_async       (ShStore             *self,
                                         GCancellable        *cancellable,

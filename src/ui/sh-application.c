@@ -68,8 +68,11 @@ on_reconciled (GObject      *source,
   if (!sh_manager_reconcile_finish (SH_MANAGER (source), result, &n_repaired, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("Keyring not reconciled: %s", error->message);
-  else if (n_repaired > 0)
-    g_debug ("Reconciliation repaired %u entries", n_repaired);
+  else
+    /* The window offers the orphans back (a toast with "Restore"); without
+     * a window, app.restore-tokens does the same. */
+    g_debug ("Reconciled: %u repaired, %u secrets in the keyring that no channel lists",
+             n_repaired, sh_manager_get_n_orphans (SH_MANAGER (source)));
 }
 
 /* With run-in-background on, the application stays when its window closes,
@@ -449,7 +452,43 @@ add_token (GSimpleAction *action,
                                   g_strdup (channel_id));
 }
 
+static void
+on_restored (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_restored = 0, n_left = 0;
+
+  if (!sh_manager_restore_finish (SH_MANAGER (source), result, &n_restored, &n_left, &error))
+    g_message ("Nothing restored: %s", error->message);
+  else
+    g_debug ("Restored %u tokens; %u secrets stay in the keyring", n_restored, n_left);
+  g_application_release (app);
+}
+
+/* app.restore-tokens: the restore offer's button, from the window or (it is
+ * exported on the bus) from outside when no window is open. */
+static void
+restore_tokens (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ShApplication *self = SH_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-tokens", NULL);
+      return;
+    }
+  g_application_hold (G_APPLICATION (self));
+  sh_manager_restore_async (self->manager, self->cancellable, on_restored, g_object_ref (self));
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "restore-tokens", .activate = restore_tokens },
   { .name = "about", .activate = show_about },
   { .name = "add-token", .activate = add_token, .parameter_type = "s" },
   { .name = "preferences", .activate = show_preferences },

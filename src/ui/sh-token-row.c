@@ -115,6 +115,11 @@ format_verdict (ShToken *token)
   ShTokenState effective = sh_token_get_effective_state (token);
   ShTokenReason reason;
 
+  /* Without its secret the token cannot be used whatever it was last
+   * judged: no verdict is shown, only that (Remove or add it again). */
+  if (sh_token_get_state (token) == SH_TOKEN_STATE_UNKNOWN &&
+      sh_token_get_reason (token) == SH_TOKEN_REASON_SECRET_MISSING)
+    return g_strdup (_("Secret missing"));
   if (effective == SH_TOKEN_STATE_UNKNOWN)
     return g_strdup (_("Not checked yet"));
 
@@ -181,7 +186,9 @@ sh_token_row_refresh (ShTokenRow *self)
   markup = g_markup_escape_text (subtitle, -1);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), markup);
 
-  icon = icon_for_state (sh_token_get_effective_state (self->token), &css_class);
+  icon = icon_for_state (pending == SH_TOKEN_REASON_SECRET_MISSING
+                        ? SH_TOKEN_STATE_UNKNOWN
+                        : sh_token_get_effective_state (self->token), &css_class);
   gtk_image_set_from_icon_name (self->state_icon, icon);
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), state_classes[i]);

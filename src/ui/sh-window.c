@@ -56,6 +56,7 @@ struct _ShWindow
   GtkWidget            *back_button;
   ShChannelPage        *channel_page;
   AdwToastOverlay      *toast_overlay;
+  AdwToast             *restore_toast;   /* the offer while it shows */
   GtkWidget            *check_button;
   GtkStack             *check_stack;
   GtkSpinner           *check_spinner;
@@ -259,6 +260,94 @@ on_notice_dismissed (ShWindow *self)
 {
   /* The binding stays: a new notice shows the bar again. */
   gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
+}
+
+/* ---- the restore offer ------------------------------------------------------ */
+
+static void
+on_restored (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ShWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  guint n_restored = 0, n_left = 0;
+
+  if (!sh_manager_restore_finish (SH_MANAGER (source), result, &n_restored, &n_left, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sh_window_add_toast (self, error->message);
+      return;
+    }
+  if (n_left > 0)
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Restored %u access tokens; %u does not say which channel it belongs to and stays in the keyring",
+                                          "Restored %u access tokens; %u do not say which channel they belong to and stay in the keyring",
+                                          n_left),
+                             n_restored, n_left);
+  else
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Restored %u access token",
+                                          "Restored %u access tokens", n_restored),
+                             n_restored);
+  sh_window_add_toast (self, title);
+}
+
+static void
+restore_tokens_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+
+  sh_manager_restore_async (self->manager, self->cancellable, on_restored, g_object_ref (self));
+}
+
+static void
+on_restore_toast_dismissed (AdwToast *toast,
+                            ShWindow *self)
+{
+  if (self->restore_toast == toast)
+    self->restore_toast = NULL;
+}
+
+/* Secrets in the keyring that no channel lists are never deleted on a
+ * guess: the window offers them back until the person decides. */
+static void
+on_orphans_changed (ShWindow *self)
+{
+  guint n = sh_manager_get_n_orphans (self->manager);
+  g_autofree char *title = NULL;
+
+  if (n == 0)
+    {
+      if (self->restore_toast != NULL)
+        adw_toast_dismiss (self->restore_toast);
+      return;
+    }
+  if (self->toast_overlay == NULL)
+    return;
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Found %u access token in the keyring that no channel lists",
+                                        "Found %u access tokens in the keyring that no channel lists",
+                                        n),
+                           n);
+  if (self->restore_toast != NULL)
+    {
+      adw_toast_set_title (self->restore_toast, title);
+      return;
+    }
+  self->restore_toast = adw_toast_new (title);
+  /* It stays until used or dismissed: a decision, not a passing message. */
+  adw_toast_set_timeout (self->restore_toast, 0);
+  adw_toast_set_priority (self->restore_toast, ADW_TOAST_PRIORITY_HIGH);
+  /* Translators: the button of "Found 6 access tokens in the keyring that no channel lists" */
+  adw_toast_set_button_label (self->restore_toast, _("_Restore"));
+  adw_toast_set_action_name (self->restore_toast, "win.restore-tokens");
+  g_signal_connect_object (self->restore_toast, "dismissed",
+                           G_CALLBACK (on_restore_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->restore_toast);
 }
 
 /* ---- adding tokens --------------------------------------------------------- */
@@ -685,6 +774,9 @@ sh_window_constructed (GObject *object)
                                notice_to_revealed, NULL, NULL, NULL);
 
   g_signal_connect (self->manager, "notify::loaded", G_CALLBACK (on_loaded_changed), self);
+  g_signal_connect_swapped (self->manager, "notify::n-orphans", G_CALLBACK (on_orphans_changed),
+                            self);
+  on_orphans_changed (self);
   g_signal_connect (channels, "items-changed", G_CALLBACK (on_channels_changed), self);
   update_view (self);
 
@@ -827,6 +919,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-token", "s", add_token_action);
   gtk_widget_class_install_action (widget_class, "win.remove-token", "s", remove_token_action);
   gtk_widget_class_install_action (widget_class, "win.check-now", NULL, check_now_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-tokens", NULL, restore_tokens_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.check-now", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.check-now", NULL);
