@@ -18,6 +18,7 @@
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-provider.h"
+#include "sh-untrusted-text.h"
 
 struct _ShManager
 {
@@ -593,9 +594,15 @@ on_ids_listed (GObject      *source,
           g_ptr_array_add (lost, g_object_ref (token));
           if (lost_names->len > 0)
             g_string_append (lost_names, ", ");
-          g_string_append_printf (lost_names, _("%s on %s"),
-                                  sh_token_get_owner_name (token) ?: _("unknown owner"),
-                                  sh_channel_get_name (channel) ?: "?");
+          {
+            /* Names from a network or the file, printed by --list: sanitized. */
+            g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
+            g_autofree char *name = sh_untrusted_text_sanitize (sh_channel_get_name (channel));
+
+            /* Translators: "Alice Example on Acme Coffee" (a person, a channel) */
+            g_string_append_printf (lost_names, _("%s on %s"),
+                                    owner ?: _("unknown owner"), name ?: "?");
+          }
         }
     }
 
