@@ -144,7 +144,7 @@ sh_cli_application_command_line (GApplication            *app,
   if (self->notifier == NULL && g_variant_dict_contains (options, "verbose") &&
       sh_command_line_parse (options, NULL) == SH_COMMAND_CHECK)
     g_application_command_line_printerr (cmdline, "socialhub: %s\n",
-      _("No notification server is running: what this check finds is not notified."));
+      _("No notification server is running, so nobody is notified of what this check finds."));
 
   g_application_hold (app);
   g_object_set_data (G_OBJECT (cmdline), "sh-application", self);

@@ -33,7 +33,7 @@ static const GOptionEntry option_entries[] = {
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the built-in emulator instead of the real networks"), NULL },
   { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Also say what could not be done on the side, such as showing notifications"), NULL },
+    N_("Also say what was left undone, such as notifications that could not be shown"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }

@@ -285,8 +285,8 @@ answer_request (ShXLoopback              *self,
        * of someone else's, not X's redirect. */
       g_debug ("X sign-in: a request for another host name was refused");
       compose_page (client, 421, NULL, _("Wrong address"),
-                    _("This server only answers at 127.0.0.1, to X’s answer to a SocialHub "
-                      "sign-in."));
+                    _("This server only answers at 127.0.0.1, and only to the address X "
+                      "sends a browser back to after a SocialHub sign-in."));
       return;
 
     case SH_X_LOOPBACK_WRONG_METHOD:
