@@ -30,141 +30,26 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pyatspi
 
-# Longer under the sanitizers (build-aux/run-sanitizers.sh sets the factor).
-TIMEOUT_S = 30 * float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from atspi_wait import (Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
+                        find_toplevel, has_state, is_showing, log, safe_name, safe_role,
+                        screenshot, wait_for, wait_for_app, walk)
+
 # The emulator approves after ~3 s; the app polls every interval (5 s) plus
-# a margin. Two polls, and slack for a slow machine.
-SIGN_IN_TIMEOUT_S = 40
+# a margin. Two polls, and slack for a slow machine (wait_for scales it by
+# SH_TEST_TIME_FACTOR, as it does every deadline).
+SIGN_IN_TIMEOUT_S = 60
 APP_ID = 'io.socialhub.SocialHub'
 USER_CODE = re.compile(r'^[A-Z0-9]{8}$')
 
 ALICE_TOKEN_PREFIX = 'Token of Alice Example: Invalid — Its owner changed their password'
 
 
-class Failure(Exception):
-    pass
-
-
-def log(message):
-    print(f'# {message}', flush=True)
-
-
-def wait_for(what, func, timeout=TIMEOUT_S):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = func()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise Failure(f'timed out after {timeout} s waiting for {what}')
-        time.sleep(0.1)
-
-
-def children(node):
-    try:
-        return [node.getChildAtIndex(i) for i in range(node.childCount)]
-    except Exception:
-        return []
-
-
-def walk(node, depth=0, max_depth=60):
-    if node is None or depth > max_depth:
-        return
-    yield node
-    for child in children(node):
-        yield from walk(child, depth + 1, max_depth)
-
-
-def safe_name(node):
-    try:
-        return node.name or ''
-    except Exception:
-        return ''
-
-
-def safe_role(node):
-    try:
-        return node.getRoleName()
-    except Exception:
-        return ''
-
-
-def states(node):
-    try:
-        return node.getState()
-    except Exception:
-        return None
-
-
-def has_state(node, state):
-    s = states(node)
-    return s is not None and s.contains(state)
-
-
-def find_app(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in children(desktop):
-        try:
-            if app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
-
-
-def find_all(root, predicate):
-    return [node for node in walk(root) if predicate(node)]
-
-
 def toplevels(app):
     return children(app)
-
-
-def find_toplevel(app, name):
-    for node in toplevels(app):
-        if safe_name(node) == name and (has_state(node, pyatspi.STATE_VISIBLE)
-                                        or has_state(node, pyatspi.STATE_SHOWING)):
-            return node
-    return None
-
-
-def is_showing(node):
-    return has_state(node, pyatspi.STATE_SHOWING)
-
-
-def dump(root, out):
-    for node in walk(root):
-        name = safe_name(node)
-        s = states(node)
-        text = ','.join(pyatspi.stateToString(x) for x in s.getStates()) if s else '?'
-        if name:
-            out.write(f'{safe_role(node)}: {name} [{text}]\n')
-
-
-def screenshot(directory, name):
-    path = os.path.join(directory, name)
-    result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
-                            timeout=TIMEOUT_S)
-    if result.returncode != 0 or not os.path.exists(path) or os.path.getsize(path) < 8192:
-        raise Failure('screenshot failed: ' + result.stderr.decode().strip())
-    log(f'Screenshot: {path}')
-
-
-def click(node, what):
-    try:
-        action = node.queryAction()
-    except NotImplementedError:
-        raise Failure(f'{what} has no action interface')
-    names = [action.getName(i) for i in range(action.nActions)]
-    for wanted in ('click', 'activate', 'press', 'toggle'):
-        if wanted in names:
-            action.doAction(names.index(wanted))
-            return
-    raise Failure(f'{what} has no click action (has {names})')
 
 
 def button(root, name, icon_only=False):
@@ -391,12 +276,7 @@ def run(binary, tmp, artifacts):
     process = subprocess.Popen([binary, '--sandbox'], env=env, stdout=app_log,
                                stderr=subprocess.STDOUT)
     try:
-        def app_ready():
-            if process.poll() is not None:
-                raise Failure(f'socialhub exited early with status {process.returncode}')
-            return find_app(process.pid)
-
-        app = wait_for('SocialHub on the accessibility bus', app_ready)
+        app = wait_for_app(process)
         session = Session(process, app, artifacts)
         try:
             check_dialog(session)
