@@ -153,6 +153,28 @@ def wait_for_window(app, name):
     return wait_for(f'the {name!r} window', ready)
 
 
+# A toast sits on its window's AdwToastOverlay, its label 6 levels below the window
+# (overlay, toast, bin, label); the channel list is deeper.
+TOAST_DEPTH = 7
+
+
+def find_toast(app, text):
+    """A toast saying @text in a window of @app. Only the top levels of each
+    window are read, not the lists: a toast goes after 5 s whatever the test
+    does, and a walk of the whole tree takes longer than that under ASan."""
+    for window in children(app):
+        for node in walk(window, max_depth=TOAST_DEPTH):
+            if safe_name(node) == text:
+                return node
+    return None
+
+
+def wait_for_toast(app, text):
+    """Waits for the toast @text: call it right after what makes the toast,
+    before waiting for anything else, or it may be gone."""
+    return wait_for(f'the toast {text!r}', lambda: find_toast(app, text))
+
+
 def dump(root, out):
     for node in walk(root):
         s = states(node)
