@@ -46,12 +46,21 @@ def log(message):
     print(f'# {message}', flush=True)
 
 
+# The application under test (wait_for_app): a wait ends as soon as it has
+# exited, saying so, rather than at its deadline.
+_watched = None
+
+
 def wait_for(what, func, timeout=None):
     """Returns func()'s first true result; Failure after @timeout seconds
-    (TIMEOUT_S when None; always scaled by SH_TEST_TIME_FACTOR)."""
+    (TIMEOUT_S when None; always scaled by SH_TEST_TIME_FACTOR), or as soon
+    as the application under test has exited."""
     timeout = TIMEOUT_S if timeout is None else timeout * TIME_FACTOR
     deadline = time.monotonic() + timeout
     while True:
+        if _watched is not None and _watched.poll() is not None:
+            raise Failure(f'socialhub exited with status {_watched.returncode} while the test '
+                          f'waited for {what} (see what it said below)')
         result = func()
         if result:
             return result
@@ -133,11 +142,12 @@ def find_toplevel(app, name):
 
 
 def wait_for_app(process, what='SocialHub'):
-    """The application of @process on the accessibility bus; Failure as soon
-    as the process exits."""
+    """The application of @process on the accessibility bus; from now on
+    every wait fails as soon as the process exits."""
+    global _watched
+    _watched = process
+
     def app_ready():
-        if process.poll() is not None:
-            raise Failure(f'socialhub exited early with status {process.returncode}')
         return find_app(process.pid)
 
     return wait_for(f'{what} on the accessibility bus', app_ready)
