@@ -32,6 +32,9 @@ import urllib.request
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
 ACME, BAKERY = "104857600123", "104857600456"
+# Limits on how long one command may take; longer under the sanitizers
+# (build-aux/run-sanitizers.sh sets the factor).
+TIME_FACTOR = float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
 
 passed = 0
 failures = []
@@ -52,7 +55,7 @@ def start_sandbox(state):
     proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     variables, buffered = {}, b""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 20 * TIME_FACTOR
     while "SOCIALHUB_X_CLIENT_ID" not in variables:
         left = deadline - time.monotonic()
         if left <= 0 or proc.poll() is not None:
@@ -90,7 +93,7 @@ def control(action, **form):
 
 def run(*args, stdin=None, timeout=60):
     r = subprocess.run([SOCIALHUB, *args], env=env, input=stdin, capture_output=True,
-                       text=True, timeout=timeout)
+                       text=True, timeout=timeout * TIME_FACTOR)
     outputs.append(r.stdout)
     outputs.append(r.stderr)
     return r
@@ -221,7 +224,8 @@ try:
     slow.stdin.write(issued.get("token", "")[:half])
     slow.stdin.flush()
     time.sleep(0.5)
-    slow_out, slow_err = slow.communicate(issued.get("token", "")[half:], timeout=60)
+    slow_out, slow_err = slow.communicate(issued.get("token", "")[half:],
+                                          timeout=60 * TIME_FACTOR)
     outputs.extend([slow_out, slow_err])
     check(slow.returncode == 0 and "Bakery & Sons" in slow_out,
           f"a token piped in two pieces is read whole (rc {slow.returncode}, {slow_err.strip()!r})")

@@ -31,6 +31,10 @@ import urllib.request
 
 SOCIALHUB, SANDBOX, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 ALICE, BOB = "10001", "10002"
+# Waits are for states, with deadlines that cost nothing when the state
+# comes at once; longer under the sanitizers (run-sanitizers.sh sets it).
+TIME_FACTOR = float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
+WAIT_S = 60 * TIME_FACTOR
 
 passed = 0
 failures = []
@@ -50,7 +54,7 @@ def start_sandbox(state):
     proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     variables, buffered = {}, b""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 20 * TIME_FACTOR
     while "SOCIALHUB_X_CLIENT_ID" not in variables:
         left = deadline - time.monotonic()
         if left <= 0 or proc.poll() is not None:
@@ -95,6 +99,31 @@ def run(*args, timeout=90):
                           timeout=timeout)
 
 
+def wait_until(func, timeout=WAIT_S):
+    """func()'s first true result, or None after @timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = func()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+def requests_seen():
+    """How many requests the emulator has answered (GET /control/requests)."""
+    with urllib.request.urlopen(base_url + "/control/requests", timeout=10) as answer:
+        return len(json.loads(answer.read())["requests"])
+
+
+def data_file_version():
+    """Changes with every save (a save renames a new file over the old)."""
+    try:
+        st = os.stat(os.path.join(data_home, "socialhub", "channels.json"))
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
 def calls():
     with open(log_path) as f:
         return json.load(f)
@@ -104,9 +133,10 @@ def notifies():
     return [c for c in calls() if c["method"] == "Notify"]
 
 
-def settle(expected, timeout=10):
+def settle(expected, timeout=WAIT_S):
     """Waits until the log holds @expected calls, then a little longer so
-    that an extra call would be seen."""
+    that an extra call would be seen (what follows a finished check: a
+    Notify sent at its end is already on the bus)."""
     deadline = time.monotonic() + timeout
     while len(calls()) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -146,7 +176,7 @@ def walk(node, depth=0):
         return
 
 
-def wait_for_named(pid, name, timeout=20):
+def wait_for_named(pid, name, timeout=WAIT_S):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for node in walk(atspi_app(pid)):
@@ -207,19 +237,22 @@ try:
     subprocess.run(["gsettings", "set", "org.gnome.desktop.interface",
                     "toolkit-accessibility", "true"], capture_output=True)
     gui_log = open(os.path.join(tmp, "socialhub.log"), "w")
+    requests_before, saved_before = requests_seen(), data_file_version()
     gui = subprocess.Popen([SOCIALHUB], env=gui_env, stdout=gui_log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    owned = False
-    while time.monotonic() < deadline and not owned:
+
+    def owned():
         q = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
                             "--object-path", "/org/freedesktop/DBus", "--method",
                             "org.freedesktop.DBus.NameHasOwner", "io.socialhub.SocialHub"],
                            capture_output=True, text=True)
-        owned = "true" in q.stdout
-        time.sleep(0.2)
-    check(owned, "the window's instance runs")
-    # Its start check (longer under the sanitizers: SH_TEST_TIME_FACTOR).
-    time.sleep(4 * float(os.environ.get("SH_TEST_TIME_FACTOR", "1")))
+        return "true" in q.stdout
+
+    check(wait_until(owned), "the window's instance runs")
+    # Its start check is over once the emulator has answered it and the
+    # verdicts are saved (the notifier has judged them by then).
+    check(wait_until(lambda: requests_seen() > requests_before
+                     and data_file_version() != saved_before),
+          "the window checks at start and saves the verdicts")
     check(len(settle(1)) == 1, "a restart (the window's start check) sends nothing new")
     autostart = os.path.join(os.environ.get("XDG_CONFIG_HOME", os.path.expanduser("~/.config")),
                              "autostart", "io.socialhub.SocialHub.desktop")
@@ -303,11 +336,7 @@ try:
             except Exception:
                 return
 
-        dialog = None
-        deadline = time.monotonic() + 30
-        while dialog is None and time.monotonic() < deadline:
-            dialog = find_dialog()
-            time.sleep(0.2)
+        dialog = wait_until(find_dialog)
         check(dialog is not None, "Reconnect opens the Add Access Token dialog")
         check(dialog is not None and any("Acme Coffee" in name for name in labels(dialog)),
               "the dialog is for Acme Coffee")

@@ -24,156 +24,18 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pyatspi
 
-TIMEOUT_S = 30
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from atspi_wait import (CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
+                        find_all, find_toplevel, focus_like_wm, has_state, log, safe_name,
+                        safe_role, screenshot, wait_for, wait_for_app, wait_for_focus,
+                        wait_for_window, walk, children)
+
 SCHEMA_ID = 'io.socialhub.SocialHub'
 KEY = 'notify-token-expiring'
 SWITCH = 'Access Token About to Expire'
-
-
-class Failure(Exception):
-    pass
-
-
-def log(message):
-    print(f'# {message}', flush=True)
-
-
-def wait_for(what, func, timeout=TIMEOUT_S):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = func()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise Failure(f'timed out after {timeout} s waiting for {what}')
-        time.sleep(0.1)
-
-
-def children(node):
-    try:
-        return [node.getChildAtIndex(i) for i in range(node.childCount)]
-    except Exception:
-        return []
-
-
-def walk(node, depth=0, max_depth=60):
-    if node is None or depth > max_depth:
-        return
-    yield node
-    for child in children(node):
-        yield from walk(child, depth + 1, max_depth)
-
-
-def safe_name(node):
-    try:
-        return node.name or ''
-    except Exception:
-        return ''
-
-
-def safe_role(node):
-    try:
-        return node.getRoleName()
-    except Exception:
-        return ''
-
-
-def has_state(node, state):
-    try:
-        return node.getState().contains(state)
-    except Exception:
-        return False
-
-
-def find_app(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in children(desktop):
-        try:
-            if app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
-
-
-def find_all(root, predicate):
-    return [node for node in walk(root) if predicate(node)]
-
-
-def focus_within(window):
-    # GTK 4.8 under Xvfb (no window manager) sets no "active" on windows;
-    # the focused widget is what tells where a key will go.
-    return window is not None and any(has_state(n, pyatspi.STATE_FOCUSED) for n in walk(window))
-
-
-def find_toplevel(app, name):
-    for node in children(app):
-        if safe_name(node) == name and (has_state(node, pyatspi.STATE_VISIBLE)
-                                        or has_state(node, pyatspi.STATE_SHOWING)):
-            return node
-    return None
-
-
-def dump(root, out):
-    for node in walk(root):
-        name = safe_name(node)
-        try:
-            text = ','.join(pyatspi.stateToString(s) for s in node.getState().getStates())
-        except Exception:
-            text = '?'
-        out.write(f'{safe_role(node)}: {name} [{text}]\n')
-
-
-def screenshot(directory, name):
-    path = os.path.join(directory, name)
-    result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
-                            timeout=TIMEOUT_S)
-    if result.returncode != 0 or not os.path.exists(path) or os.path.getsize(path) < 8192:
-        raise Failure('screenshot failed: ' + result.stderr.decode().strip())
-    log(f'Screenshot: {path}')
-
-
-def actions(node):
-    try:
-        action = node.queryAction()
-    except NotImplementedError:
-        return None, []
-    return action, [action.getName(i) for i in range(action.nActions)]
-
-
-def click(node, what):
-    action, names = actions(node)
-    for wanted in ('click', 'activate', 'press', 'toggle'):
-        if wanted in names:
-            action.doAction(names.index(wanted))
-            return
-    raise Failure(f'{what} has no click action (has {names})')
-
-
-# X11 keysyms (X11/keysymdef.h) and modifier masks (X.h).
-KEYSYMS = {'Return': 0xff0d, 'comma': 0x2c, 'w': 0x77, 'question': 0x3f}
-CONTROL_MASK = 1 << 2
-
-
-class Keyboard:
-    """Key presses through the registry daemon (XTest on X11), to whatever
-    window has the focus, as a person's keyboard would. The daemon finds the
-    key of a keysym in the server's keymap and adds Shift when the keysym
-    needs it (Ctrl+? is Ctrl+Shift+slash on most keymaps)."""
-
-    def chord(self, keysym, modifiers=0):
-        if modifiers:
-            pyatspi.Registry.generateKeyboardEvent(modifiers, None, pyatspi.KEY_LOCKMODIFIERS)
-        try:
-            pyatspi.Registry.generateKeyboardEvent(KEYSYMS[keysym], None, pyatspi.KEY_SYM)
-        finally:
-            if modifiers:
-                pyatspi.Registry.generateKeyboardEvent(modifiers, None,
-                                                       pyatspi.KEY_UNLOCKMODIFIERS)
 
 
 def gsettings_get(env, key):
@@ -185,8 +47,11 @@ def gsettings_get(env, key):
 
 
 def check_preferences(process, app, env, artifacts):
-    keyboard = Keyboard()
-    main = wait_for('the main window', lambda: find_toplevel(app, 'SocialHub'))
+    keyboard = Keyboard(app)
+    main = wait_for_window(app, 'SocialHub')
+    # The main window is presented with the focus (nothing else would give
+    # it): the menu and its keys need it.
+    wait_for_focus(app, 'SocialHub')
 
     # The primary menu, then its first item.
     # GtkMenuButton and the toggle button inside it both carry the name;
@@ -207,16 +72,23 @@ def check_preferences(process, app, env, artifacts):
         if menu_item(other) is None:
             raise Failure(f'the main menu has no "{other}" item')
     screenshot(artifacts, 'preferences-atspi-menu.png')
+    # Insensitive, it would take the click and do nothing (it is, without
+    # the settings schema).
+    item = wait_for('the "Preferences" menu item to be sensitive',
+                    lambda: has_state(menu_item('Preferences'), pyatspi.STATE_SENSITIVE)
+                    and menu_item('Preferences'))
     _, names = actions(item)
     if names:
         click(item, '"Preferences"')
     else:
-        # GTK 4.8 gives menu items no action interface: the menu opens with
-        # the focus on its first item, Preferences; Return activates it.
+        # A menu item without an action interface: the menu opens with the
+        # focus on its first item, Preferences; Return activates it.
+        wait_for('the keyboard focus on the "Preferences" menu item',
+                 lambda: has_state(menu_item('Preferences'), pyatspi.STATE_FOCUSED))
         log('The menu item has no actions; pressing Return on it')
-        keyboard.chord('Return')
+        keyboard.press('SocialHub', 'Return')
 
-    prefs = wait_for('the Preferences window', lambda: find_toplevel(app, 'Preferences'))
+    prefs = wait_for_window(app, 'Preferences')
     log('Preferences opened from the main menu')
 
     # Every control a person can change has a name.
@@ -257,27 +129,29 @@ def check_preferences(process, app, env, artifacts):
         raise Failure('the Preferences window has no "Close" button')
     click(close, 'the "Close" button')
     wait_for('the Preferences window to close', lambda: find_toplevel(app, 'Preferences') is None)
-    wait_for(f'gsettings get {KEY} to say false', lambda: gsettings_get(env, KEY) == 'false',
-             timeout=10)
+    wait_for(f'gsettings get {KEY} to say false', lambda: gsettings_get(env, KEY) == 'false')
     log(f'gsettings get {SCHEMA_ID} {KEY}: false')
 
     # Ctrl+comma opens it again, showing the saved state; Ctrl+W closes it.
-    keyboard.chord('comma', CONTROL_MASK)
+    # No window manager here gives the focus back to the main window when
+    # Preferences goes: the test does, and the key waits for it.
+    focus_like_wm(app, process.pid, 'SocialHub')
+    keyboard.press('SocialHub', 'comma', CONTROL_MASK)
     prefs = wait_for('Preferences after Ctrl+comma', lambda: find_toplevel(app, 'Preferences'))
     switch = wait_for(f'the "{SWITCH}" switch', expiring_switch)
     if has_state(switch, pyatspi.STATE_CHECKED):
         raise Failure(f'"{SWITCH}" shows on after it was turned off')
     # Keys go to the window that has the focus: on a slow run (the
-    # sanitizers) Preferences may be mapped before it is active.
-    wait_for('the keyboard focus in Preferences',
-             lambda: focus_within(find_toplevel(app, 'Preferences')))
-    keyboard.chord('w', CONTROL_MASK)
+    # sanitizers) Preferences is mapped well before it is active. The app
+    # presents it, so the focus must come by itself.
+    keyboard.press('Preferences', 'w', CONTROL_MASK)
     wait_for('Ctrl+W to close Preferences', lambda: find_toplevel(app, 'Preferences') is None)
     if find_toplevel(app, 'SocialHub') is None:
         raise Failure('Ctrl+W in Preferences closed the main window too')
 
     # Ctrl+? (Shift+slash on most keymaps): the shortcuts window.
-    keyboard.chord('question', CONTROL_MASK)
+    focus_like_wm(app, process.pid, 'SocialHub')
+    keyboard.press('SocialHub', 'question', CONTROL_MASK)
 
     def shortcuts():
         for node in children(app):
@@ -320,12 +194,7 @@ def run(binary, tmp, artifacts):
                                stderr=subprocess.STDOUT)
     app = None
     try:
-        def app_ready():
-            if process.poll() is not None:
-                raise Failure(f'socialhub exited early with status {process.returncode}')
-            return find_app(process.pid)
-
-        app = wait_for('SocialHub on the accessibility bus', app_ready)
+        app = wait_for_app(process)
         check_preferences(process, app, env, artifacts)
     except Failure:
         if app is not None:

@@ -29,7 +29,10 @@ import time
 
 import pyatspi
 
-TIMEOUT_S = 30
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from atspi_wait import (Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
+                        safe_role, screenshot, wait_for, wait_for_app, walk)
+
 SCHEMA = 'io.socialhub.SocialHub.Token'
 
 CHANNELS = [
@@ -58,14 +61,6 @@ EXPECTED_NAMES = [
 ]
 # Bob's row: the state, then the plain-language reason.
 BOB_PREFIX = 'Token of Bob Example: Invalid — Its owner changed their password'
-
-
-class Failure(Exception):
-    pass
-
-
-def log(message):
-    print(f'# {message}', flush=True)
 
 
 def data_file():
@@ -125,61 +120,6 @@ def clear_secrets(store):
                            capture_output=True, timeout=TIMEOUT_S)
 
 
-def wait_for(what, func, timeout=TIMEOUT_S):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = func()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise Failure(f'timed out after {timeout} s waiting for {what}')
-        time.sleep(0.1)
-
-
-def children(node):
-    try:
-        return [node.getChildAtIndex(i) for i in range(node.childCount)]
-    except Exception:
-        return []
-
-
-def walk(node, depth=0, max_depth=60):
-    if node is None or depth > max_depth:
-        return
-    yield node
-    for child in children(node):
-        yield from walk(child, depth + 1, max_depth)
-
-
-def safe_name(node):
-    try:
-        return node.name or ''
-    except Exception:
-        return ''
-
-
-def safe_role(node):
-    try:
-        return node.getRoleName()
-    except Exception:
-        return ''
-
-
-def find_app(pid):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for app in children(desktop):
-        try:
-            if app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
-
-
-def find_all(root, predicate):
-    return [node for node in walk(root) if predicate(node)]
-
-
 def is_showing(node):
     try:
         return node.getState().contains(pyatspi.STATE_SHOWING)
@@ -198,21 +138,6 @@ def dump(root, out):
             out.write(f'{safe_role(node)}: {name} [{states}]\n')
 
 
-def settle():
-    # For the pictures only: let the page's slide (250 ms) end. What the
-    # test asserts never depends on this.
-    time.sleep(0.5)
-
-
-def screenshot(directory, name):
-    path = os.path.join(directory, name)
-    result = subprocess.run(['import', '-window', 'root', path], capture_output=True,
-                            timeout=TIMEOUT_S)
-    if result.returncode != 0 or not os.path.exists(path) or os.path.getsize(path) < 8192:
-        raise Failure('screenshot failed: ' + result.stderr.decode().strip())
-    log(f'Screenshot: {path}')
-
-
 def run(binary, tmp, artifacts):
     data_home = os.path.join(tmp, 'data')
     store = os.path.join(data_home, 'socialhub')  # sh_manager_default_data_dir (FALSE)
@@ -225,9 +150,17 @@ def run(binary, tmp, artifacts):
     subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
                     'toolkit-accessibility', 'true'], capture_output=True)
 
+    # Page transitions off, so that a screenshot taken once the page's rows
+    # are there shows that page alone, not two crossfading (no sleep).
+    config_home = os.path.join(tmp, 'config')
+    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
+    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
+        f.write('[Settings]\ngtk-enable-animations=false\n')
+
     env = dict(os.environ)
     env.update({
         'XDG_DATA_HOME': data_home,
+        'XDG_CONFIG_HOME': config_home,
         'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
         # Never reach the real networks from a test, whatever the app checks.
         'SOCIALHUB_GRAPH_URL': 'http://127.0.0.1:9/v24.0',
@@ -271,12 +204,7 @@ GERMAN_ROW = 'Acme Coffee, Facebook-Seite, Eingeschränkt, 1 von 2 Token gültig
 
 
 def check_german(process, artifacts, scheme):
-    def app_ready():
-        if process.poll() is not None:
-            raise Failure(f'socialhub exited early with status {process.returncode}')
-        return find_app(process.pid)
-
-    app = wait_for('SocialHub (German) on the accessibility bus', app_ready)
+    app = wait_for_app(process, 'SocialHub (German)')
     suffix = '' if scheme == 'default' else '-dark'
     try:
         row = wait_for(f'a row named {GERMAN_ROW!r}',
@@ -289,7 +217,6 @@ def check_german(process, artifacts, scheme):
         action.doAction([action.getName(i) for i in range(action.nActions)].index('click'))
         wait_for('the German token rows',
                  lambda: find_all(app, lambda n: safe_name(n).startswith('Token von Bob Example')))
-        settle()
         screenshot(artifacts, f'window-atspi-de-channel{suffix}.png')
     except Failure:
         with open(os.path.join(artifacts, 'window-atspi-de-tree.txt'), 'w') as f:
@@ -300,12 +227,7 @@ def check_german(process, artifacts, scheme):
 
 
 def check_window(process, tmp, artifacts):
-    def app_ready():
-        if process.poll() is not None:
-            raise Failure(f'socialhub exited early with status {process.returncode}')
-        return find_app(process.pid)
-
-    app = wait_for('SocialHub on the accessibility bus', app_ready)
+    app = wait_for_app(process)
     log(f'Found application {safe_name(app)!r}')
 
     def channel_row_nodes():
@@ -335,7 +257,7 @@ def check_window(process, tmp, artifacts):
     try:
         # The list: one push button per channel, named with all its row says.
         wait_for(f'a row named {EXPECTED_NAMES[0]!r}', channel_row)
-        wait_for(f'a row named {EXPECTED_NAMES[1]!r}', named(EXPECTED_NAMES[1]), timeout=5)
+        wait_for(f'a row named {EXPECTED_NAMES[1]!r}', named(EXPECTED_NAMES[1]))
         screenshot(artifacts, 'window-atspi.png')
 
         # Its tokens are on the channel's page, opened by pressing the row.
@@ -345,7 +267,6 @@ def check_window(process, tmp, artifacts):
                        lambda: find_all(app, lambda n: safe_name(n).startswith(BOB_PREFIX)))
         log(f'Token row announced as {safe_name(bob[0])!r}')
         wait_for('"Add Access Token to Acme Coffee"', named('Add Access Token to Acme Coffee'))
-        settle()
         screenshot(artifacts, 'window-atspi-channel.png')
         press('Back to All Channels')
 
@@ -412,7 +333,7 @@ def check_window(process, tmp, artifacts):
 
     chose = [False]
     try:
-        found = wait_for('the "Add Channel" dialog', dialog, timeout=10)
+        found = wait_for('the "Add Channel" dialog', dialog)
     except Failure:
         with open(os.path.join(artifacts, 'window-atspi-tree.txt'), 'w') as f:
             dump(app, f)
