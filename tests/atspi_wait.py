@@ -396,3 +396,45 @@ class Keyboard:
                 pyatspi.Registry.generateKeyboardEvent(modifiers, None,
                                                        pyatspi.KEY_UNLOCKMODIFIERS)
         return target
+
+
+# GTK 4.8's AT-SPI code, asked about an accessible while its window closes,
+# builds a reference with no object path: "GLib-CRITICAL: g_variant_is_
+# object_path: assertion 'string != NULL' failed", then GLib's GVariant
+# assertions that follow from the missing value. It came once in about ten
+# runs on two loaded cores, never with gdb attached; nothing of SocialHub's
+# builds an object path there (the in-process window tests, which run with
+# criticals fatal, never saw it). The suite makes criticals fatal
+# (G_DEBUG=fatal-criticals): for the applications driven over AT-SPI alone,
+# criticals are logged instead, and check_app_log() fails the test on every
+# critical except that one GTK fault and the GVariant assertions it sets off.
+GTK_ATSPI_FAULT = "g_variant_is_object_path: assertion 'string != NULL' failed"
+
+
+def app_env(env):
+    """@env for an application driven over AT-SPI: criticals logged, not
+    fatal (see GTK_ATSPI_FAULT); any other G_DEBUG flag is kept."""
+    flags = [f for f in env.get('G_DEBUG', '').split(',') if f and f != 'fatal-criticals']
+    env = dict(env)
+    if flags:
+        env['G_DEBUG'] = ','.join(flags)
+    else:
+        env.pop('G_DEBUG', None)
+    return env
+
+
+def check_app_log(path):
+    """Failure if the application's log at @path holds a critical other than
+    GTK 4.8's AT-SPI fault (and the GVariant assertions that follow it)."""
+    with open(path, errors='replace') as f:
+        lines = [line.rstrip('\n') for line in f if 'CRITICAL' in line]
+    seen_fault = False
+    for line in lines:
+        if GTK_ATSPI_FAULT in line:
+            seen_fault = True
+            log('tolerated GTK 4.8 AT-SPI fault: ' + line.strip())
+            continue
+        if seen_fault and 'GLib-CRITICAL' in line and ': g_variant_' in line:
+            log('tolerated, follows the GTK fault: ' + line.strip())
+            continue
+        raise Failure('the application logged a critical: ' + line.strip())

@@ -30,7 +30,7 @@ import time
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
+from atspi_wait import (app_env, check_app_log, Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
                         safe_role, screenshot, wait_for, wait_for_app, walk)
 
 SCHEMA = 'io.socialhub.SocialHub.Token'
@@ -182,7 +182,7 @@ def run(binary, tmp, artifacts):
 
 def with_app(binary, env, tmp, check):
     app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
-    process = subprocess.Popen([binary], env=env, stdout=app_log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([binary], env=app_env(env), stdout=app_log, stderr=subprocess.STDOUT)
     try:
         check(process)
     finally:
@@ -198,6 +198,8 @@ def with_app(binary, env, tmp, check):
             output = f.read().strip()
         if output:
             log('SocialHub said:\n' + output)
+        if sys.exc_info()[0] is None:
+            check_app_log(os.path.join(tmp, 'socialhub.log'))
 
 
 GERMAN_ROW = 'Acme Coffee, Facebook-Seite, Eingeschränkt, 1 von 2 Token gültig'
