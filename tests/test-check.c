@@ -356,6 +356,34 @@ test_add_same_secret (Fixture       *fixture,
   g_assert_cmpuint (n_x_tokens (fixture), ==, 2);
 }
 
+/* The message names a channel and a person that came from a network: it is
+ * printed to a terminal, so no escape sequence or bidi override of theirs
+ * reaches it raw (sh-untrusted-text.h). */
+static void
+test_add_same_secret_hostile_names (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(ShGrantedChannel) first = x_granted ("x-access-1", "x-refresh-1", NULL);
+  g_autoptr(ShGrantedChannel) again = x_granted ("x-access-1", NULL, NULL);
+  g_autoptr(ShToken) token = NULL;
+  g_autoptr(ShToken) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (first->name);
+  first->name = g_strdup ("@acme\033]0;pwned\007coffee");
+  g_free (first->owner_name);
+  first->owner_name = g_strdup ("Eve \342\200\256gnp.exe");
+  token = add_granted (fixture, first, &error);
+  g_assert_no_error (error);
+
+  none = add_granted (fixture, again, &error);
+  g_assert_error (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
+  g_assert_null (strchr (error->message, '\033'));
+  g_assert_null (strchr (error->message, '\007'));
+  g_assert_null (strstr (error->message, "\342\200\256"));
+  g_assert_nonnull (strstr (error->message, "Eve gnp.exe"));
+}
+
 /* A typed owner name fills in only where the network named nobody. */
 static void
 test_name_owner (void)
@@ -394,6 +422,8 @@ main (int    argc,
               fixture_set_up, test_all_callers_leave, fixture_tear_down);
   g_test_add ("/check/add-same-secret", Fixture, NULL,
               fixture_set_up, test_add_same_secret, fixture_tear_down);
+  g_test_add ("/check/add-same-secret-hostile-names", Fixture, NULL,
+              fixture_set_up, test_add_same_secret_hostile_names, fixture_tear_down);
   g_test_add_func ("/check/name-owner", test_name_owner);
   return g_test_run ();
 }

@@ -558,6 +558,8 @@ on_secrets_for_add (GObject      *source,
       g_autofree char *channel_name = channel != NULL
         ? sh_untrusted_text_sanitize (sh_channel_get_name (channel)) : NULL;
       g_autofree char *owner_name = sh_untrusted_text_sanitize (sh_token_get_owner_name (existing));
+      /* A hand-edited file may hold any id: printed to a terminal too. */
+      g_autofree char *token_id = sh_untrusted_text_sanitize (sh_token_get_id (existing));
 
       data->existing = g_object_ref (existing);
 
@@ -572,7 +574,7 @@ on_secrets_for_add (GObject      *source,
                                owner_name ?: _("an unknown owner"),
                                channel_name ?: _("this channel"),
                                sh_network_get_display_name (sh_token_get_network (existing)),
-                               sh_token_get_id (existing));
+                               token_id);
       g_object_unref (task);
       return;
     }

@@ -283,6 +283,16 @@ read_regular_file (const char  *path,
                                                 : _("it is not a regular file"));
       return FALSE;
     }
+  /* O_NONBLOCK was only there so that opening a FIFO could not block; a
+   * filesystem that honours it for regular files (FUSE, some network
+   * homes) would answer a read with EAGAIN. */
+  if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_IO, g_strerror (saved_errno));
+      return FALSE;
+    }
   if (st.st_size > SH_STORE_MAX_SIZE)
     {
       close (fd);

@@ -27,6 +27,7 @@
 #include "sh-check.h"
 #include "sh-error.h"
 #include "sh-qr-code.h"
+#include "sh-untrusted-text.h"
 
 struct _ShAddTokenDialog
 {
@@ -452,9 +453,13 @@ describe_granted (ShAddTokenDialog       *self,
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
 
       if (g_strcmp0 (sh_token_get_owner_id (token), granted->owner_id) == 0)
-        /* Translators: %s is a person, e.g. "In SocialHub: renews Alice Example’s token" */
-        return g_strdup_printf (_("In SocialHub: renews %s’s token"),
-                                granted->owner_name ?: _("this person"));
+        {
+          g_autofree char *owner = sh_untrusted_text_sanitize (granted->owner_name);
+
+          /* Translators: %s is a person, e.g. "In SocialHub: renews Alice Example’s token" */
+          return g_strdup_printf (_("In SocialHub: renews %s’s token"),
+                                  owner ?: _("this person"));
+        }
     }
   if (n == 1)
     return g_strdup (_("In SocialHub: adds a second token"));
@@ -472,6 +477,7 @@ show_pages (ShAddTokenDialog *self,
 {
   ShChannelList *list = sh_manager_get_channels (self->manager);
   const char *owner = NULL;
+  g_autofree char *safe_owner = NULL;
   gboolean facebook = self->network == SH_NETWORK_FACEBOOK;
   gboolean found = FALSE;
   g_autofree char *description = NULL;
@@ -496,13 +502,14 @@ show_pages (ShAddTokenDialog *self,
 
   adw_preferences_group_set_title (self->pages_group,
                                    facebook ? _("Choose Pages") : _("Choose Accounts"));
+  safe_owner = sh_untrusted_text_sanitize (owner);
   if (owner != NULL)
     /* Translators: %s is a person */
     description = g_strdup_printf (facebook ? _("%s manages these Pages. Each Page you choose "
                                                 "gets an access token from %s.")
                                             : _("%s can use these accounts. Each account you "
                                                 "choose gets an access token from %s."),
-                                   owner, owner);
+                                   safe_owner, safe_owner);
   else
     description = g_strdup (facebook ? _("The token links this Page.")
                                      : _("The token links this account."));
@@ -513,7 +520,7 @@ show_pages (ShAddTokenDialog *self,
       ShGrantedChannel *granted = g_ptr_array_index (channels, i);
       ShChannel *existing = sh_channel_list_lookup_external (list, granted->network,
                                                              granted->external_id);
-      const char *name = granted->name ?: granted->external_id;
+      g_autofree char *name = sh_untrusted_text_sanitize (granted->name ?: granted->external_id);
       g_autofree char *subtitle = describe_granted (self, granted, existing);
       g_autofree char *title_markup = g_markup_escape_text (name, -1);
       g_autofree char *subtitle_markup = g_markup_escape_text (subtitle, -1);
@@ -586,11 +593,12 @@ present_message (ShAddTokenDialog *self,
   ShToken *existing = sh_check_add_granted_get_existing (self->manager, result);
   ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
                                                sh_token_get_channel_id (existing));
-  const char *owner = sh_token_get_owner_name (existing);
-  const char *name = channel != NULL ? sh_channel_get_name (channel) : NULL;
+  /* Names from a network or the data file: sanitized (sh-untrusted-text.h). */
+  g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (existing));
+  g_autofree char *channel_name = channel != NULL
+    ? sh_untrusted_text_sanitize (sh_channel_get_name (channel)) : NULL;
+  const char *name = channel_name != NULL ? channel_name : _("this channel");
 
-  if (name == NULL)
-    name = _("this channel");
   if (owner == NULL || *owner == '\0')
     /* Translators: a toast; %s is a channel, e.g. "This token for Acme Coffee is already in SocialHub" */
     return g_strdup_printf (_("This token for %s is already in SocialHub"), name);
@@ -892,7 +900,7 @@ sh_add_token_dialog_constructed (GObject *object)
 
   if (self->channel != NULL)
     {
-      const char *name = sh_channel_get_name (self->channel);
+      g_autofree char *name = sh_untrusted_text_sanitize (sh_channel_get_name (self->channel));
 
       self->network = sh_channel_get_network (self->channel);
       self->network_chosen = TRUE;
