@@ -398,43 +398,40 @@ class Keyboard:
         return target
 
 
-# GTK 4.8's AT-SPI code, asked about an accessible while its window closes,
-# builds a reference with no object path: "GLib-CRITICAL: g_variant_is_
-# object_path: assertion 'string != NULL' failed", then GLib's GVariant
-# assertions that follow from the missing value. It came once in about ten
-# runs on two loaded cores, never with gdb attached; nothing of SocialHub's
-# builds an object path there (the in-process window tests, which run with
-# criticals fatal, never saw it). The suite makes criticals fatal
-# (G_DEBUG=fatal-criticals): for the applications driven over AT-SPI alone,
-# criticals are logged instead, and check_app_log() fails the test on every
-# critical except that one GTK fault and the GVariant assertions it sets off.
+
+# GTK 4.8's AT-SPI code sometimes answers a request about a toplevel whose
+# accessible context has no object path (a window being hidden or torn down)
+# with a reference built from NULL: "GLib-CRITICAL: g_variant_is_object_path:
+# assertion 'string != NULL' failed", then a crash inside g_variant_new (seen
+# under ASan: SEGV in g_variant_builder_add_value called from libgtk-4).
+# Newer GTK checks for the missing path (gtk_at_spi_context_to_ref). It came
+# about once in ten runs on two loaded cores, always while a test walked the
+# tree as a window closed, and never with gdb attached; no code of
+# SocialHub's is on that path. A test that fails with exactly that fault in
+# the application's log is run once more, from scratch, and says so; any
+# other failure, or the fault twice, fails the test.
 GTK_ATSPI_FAULT = "g_variant_is_object_path: assertion 'string != NULL' failed"
 
 
-def app_env(env):
-    """@env for an application driven over AT-SPI: criticals logged, not
-    fatal (see GTK_ATSPI_FAULT); any other G_DEBUG flag is kept."""
-    flags = [f for f in env.get('G_DEBUG', '').split(',') if f and f != 'fatal-criticals']
-    env = dict(env)
-    if flags:
-        env['G_DEBUG'] = ','.join(flags)
-    else:
-        env.pop('G_DEBUG', None)
-    return env
+def gtk_atspi_fault_in(log_path):
+    """Whether the application's log at @log_path shows GTK 4.8's fault."""
+    try:
+        with open(log_path, errors='replace') as f:
+            return GTK_ATSPI_FAULT in f.read()
+    except OSError:
+        return False
 
 
-def check_app_log(path):
-    """Failure if the application's log at @path holds a critical other than
-    GTK 4.8's AT-SPI fault (and the GVariant assertions that follow it)."""
-    with open(path, errors='replace') as f:
-        lines = [line.rstrip('\n') for line in f if 'CRITICAL' in line]
-    seen_fault = False
-    for line in lines:
-        if GTK_ATSPI_FAULT in line:
-            seen_fault = True
-            log('tolerated GTK 4.8 AT-SPI fault: ' + line.strip())
-            continue
-        if seen_fault and 'GLib-CRITICAL' in line and ': g_variant_' in line:
-            log('tolerated, follows the GTK fault: ' + line.strip())
-            continue
-        raise Failure('the application logged a critical: ' + line.strip())
+def run_with_one_retry_on_gtk_fault(run_once, new_tmp):
+    """run_once(tmp) in a fresh folder from new_tmp(); once more if it failed
+    with GTK 4.8's AT-SPI fault (see GTK_ATSPI_FAULT) and nothing else."""
+    tmp = new_tmp()
+    try:
+        run_once(tmp)
+        return
+    except Failure:
+        if not gtk_atspi_fault_in(os.path.join(tmp, 'socialhub.log')):
+            raise
+    log('The application crashed in GTK 4.8\'s AT-SPI code (g_variant_is_object_path on '
+        'a closing window, a GTK bug fixed in later versions); running the test once more')
+    run_once(new_tmp())
