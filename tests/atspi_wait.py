@@ -343,6 +343,13 @@ class _X11:
                 return window
         return None
 
+    def exists(self, pid, title):
+        """Whether process @pid has a toplevel X window titled @title, mapped
+        or not (GTK destroys it when the window is destroyed)."""
+        return any(self._property(window, b'_NET_WM_PID', b'CARDINAL') == pid
+                   and self._property(window, b'_NET_WM_NAME', b'UTF8_STRING') == title
+                   for window in self.toplevels())
+
     def focus(self, window):
         self.x.XSetInputFocus(self.display, window, self.REVERT_TO_PARENT, self.CURRENT_TIME)
         self.x.XSync(self.display, 0)
@@ -365,6 +372,18 @@ def focus_like_wm(app, pid, name):
     log(f'No window manager: giving the keyboard focus to {name!r}')
     _x11.focus(window)
     return wait_for_focus(app, name)
+
+
+def wait_for_window_gone(app, pid, name):
+    """Waits until @app's toplevel @name has gone. Through X11 first, asking
+    the application nothing: GTK 4.8 can crash when an AT-SPI client asks
+    about a window while it is being torn down (see GTK_ATSPI_FAULT). Once
+    its X window is destroyed, the accessible tree no longer lists it."""
+    global _x11
+    if _x11 is None:
+        _x11 = _X11()
+    wait_for(f'the X window of {name!r} to be destroyed', lambda: not _x11.exists(pid, name))
+    wait_for(f'{name!r} to leave the accessible tree', lambda: find_toplevel(app, name) is None)
 
 
 # X11 keysyms (X11/keysymdef.h) and modifier masks (X.h).

@@ -34,7 +34,7 @@ import tempfile
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (run_with_one_retry_on_gtk_fault, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
+from atspi_wait import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
                         find_toplevel, has_state, is_showing, log, safe_name, safe_role,
                         screenshot, wait_for, wait_for_app, wait_for_toast, walk)
 
@@ -182,11 +182,11 @@ def check_dialog(session):
     if descriptions.get('Acme Coffee') != 'New channel':
         raise Failure(f'Acme Coffee is described as {descriptions.get("Acme Coffee")!r}')
 
+    wait_for_window_gone(app, session.process.pid, 'Add Channel')
     acme = 'Acme Coffee, Facebook Page, Connected, 1 of 1 token valid'
     wait_for(f'a row named {acme!r}', session.named(acme))
     wait_for('the Corner Bookshop row',
              session.named('Corner Bookshop, Facebook Page, Connected, 1 of 1 token valid'))
-    wait_for('the dialog to close', lambda: find_toplevel(app, 'Add Channel') is None)
     screenshot(session.artifacts, 'dialog-2-added.png')
 
     # Alice changes her password on "Facebook".

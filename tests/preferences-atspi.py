@@ -28,7 +28,7 @@ import tempfile
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (run_with_one_retry_on_gtk_fault, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
+from atspi_wait import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
                         find_all, find_toplevel, focus_like_wm, has_state, log, safe_name,
                         safe_role, screenshot, wait_for, wait_for_app, wait_for_focus,
                         wait_for_window, walk, children)
@@ -128,7 +128,7 @@ def check_preferences(process, app, env, artifacts):
     if close is None:
         raise Failure('the Preferences window has no "Close" button')
     click(close, 'the "Close" button')
-    wait_for('the Preferences window to close', lambda: find_toplevel(app, 'Preferences') is None)
+    wait_for_window_gone(app, process.pid, 'Preferences')
     wait_for(f'gsettings get {KEY} to say false', lambda: gsettings_get(env, KEY) == 'false')
     log(f'gsettings get {SCHEMA_ID} {KEY}: false')
 
@@ -145,7 +145,7 @@ def check_preferences(process, app, env, artifacts):
     # sanitizers) Preferences is mapped well before it is active. The app
     # presents it, so the focus must come by itself.
     keyboard.press('Preferences', 'w', CONTROL_MASK)
-    wait_for('Ctrl+W to close Preferences', lambda: find_toplevel(app, 'Preferences') is None)
+    wait_for_window_gone(app, process.pid, 'Preferences')
     if find_toplevel(app, 'SocialHub') is None:
         raise Failure('Ctrl+W in Preferences closed the main window too')
 
