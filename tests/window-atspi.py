@@ -90,7 +90,7 @@ def data_file():
 
 
 def secret_attributes(store, channel, token):
-    # The attributes ShSecretStore uses (src/core/sh-secret-store.c).
+    # The attributes ShSecretStore uses (src/core/storage/sh-secret-store.c).
     return ['xdg:schema', SCHEMA,
             'token-id', token['id'],
             'channel-id', channel['id'],
