@@ -287,9 +287,9 @@ bench_facebook (guint n)
   list = sh_manager_get_channels (manager);
   provider = sh_facebook_provider_new ();
   sh_manager_add_provider (manager, provider);
-  /* The manager's own scope, in the session collection: its one search
-   * reads every collection. */
-  store = sh_secret_store_new (data_dir, TRUE);
+  /* The manager's own store: its scope is the data file's store id, which
+   * the manager made when it loaded the empty folder. */
+  store = g_object_ref (sh_manager_get_secret_store (manager));
 
   for (guint c = 0; c < n_channels; c++)
     {
@@ -689,7 +689,7 @@ write_store (const char *data_home,
 {
   g_autofree char *data_dir = g_build_filename (data_home, "socialhub", NULL);
   g_autoptr(ShManager) manager = NULL;
-  g_autoptr(ShSecretStore) store = sh_secret_store_new (data_dir, TRUE);
+  ShSecretStore *store;
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_secret_free);
   guint n_channels = n_tokens / 3;
@@ -697,6 +697,8 @@ write_store (const char *data_home,
 
   g_mkdir_with_parents (data_dir, 0700);
   manager = new_loaded_manager (data_dir);
+  /* The app's scope is the store id of the data file, not its path. */
+  store = sh_manager_get_secret_store (manager);
   list = sh_manager_get_channels (manager);
   for (guint c = 0; c < n_channels; c++)
     {
