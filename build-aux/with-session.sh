@@ -16,7 +16,17 @@ if [ "${1:-}" = "--no-keyring" ]; then
 fi
 
 world=$(mktemp -d "${TMPDIR:-/tmp}/socialhub-test.XXXXXX")
-trap 'rm -rf "$world"' EXIT
+# gnome-keyring-daemon leaves when the bus closes, and may still be writing
+# its keyring file as we clean up ("Directory not empty"): try again until
+# it has gone, and never let the clean-up change the command's exit status.
+remove_world() {
+  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    rm -rf "$world" 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "with-session.sh: could not remove $world" >&2
+}
+trap remove_world EXIT
 mkdir -p "$world/tmp" "$world/home" "$world/data" "$world/config" "$world/cache" "$world/runtime" "$world/services"
 chmod 700 "$world/runtime"
 export TMPDIR="$world/tmp"
