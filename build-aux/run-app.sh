@@ -37,7 +37,7 @@ SOCIALHUB_SCREENSHOT="$screenshot" GSK_RENDERER=cairo \
   xvfb-run -a -s '-screen 0 1024x720x24 -noreset' "$top/build-aux/with-session.sh" sh -c '
     "$0" "$@" &
     app=$!
-    # The first frame takes about a second cold (TESTING.md); wait for the
+    # The first frame takes about a second cold; wait for the
     # window to be mapped, bounded, then for it to paint.
     i=0
     while [ $i -lt 100 ] && ! xwininfo -root -tree 2>/dev/null | grep -q "\"SocialHub\""; do

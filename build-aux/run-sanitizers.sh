@@ -30,7 +30,7 @@ ninja -C "$build"
 # Python tests' exit status both see. detect_leaks needs a clean exit.
 # fast_unwind_on_malloc=0: Debian's GLib has no frame pointers, so the fast
 # unwinder stops at g_malloc and no suppression could match; the slow one
-# sees the whole stack. It deadlocks inside Mesa (TESTING.md) and trips
+# sees the whole stack. It deadlocks inside Mesa and trips
 # inside libproxy's threads, so neither is loaded: GDK_DEBUG=gl-disable and
 # GIO's dummy proxy resolver (every test talks to 127.0.0.1 only).
 # intercept_tls_get_addr=0: otherwise LeakSanitizer (gcc 12, glibc 2.36)

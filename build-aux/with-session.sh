@@ -3,7 +3,7 @@
 #
 # Runs COMMAND in a world of its own: a fresh HOME and XDG folders, a private
 # session bus (dbus-run-session) and, unless --no-keyring, a real
-# gnome-keyring with an unlocked login collection (TESTING.md: without
+# gnome-keyring with an unlocked login collection (without
 # --unlock there is no login collection and a store hangs on an invisible
 # prompt). --no-keyring starts a bus with no service files at all, so that
 # nothing can answer for org.freedesktop.secrets.

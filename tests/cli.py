@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The command line as a script or a person uses it: `socialhub --list`
-prints the stored channels in DESIGN.md's JSON, wrong arguments are refused
+prints the stored channels in ARCHITECTURE.md's JSON, wrong arguments are refused
 with a clear message, and a command given while the window is open is
 answered by that running instance. With the standalone emulator,
 --add-token is idempotent (the same token twice adds nothing, names the
@@ -72,7 +72,7 @@ def fresh_home(fixture=FIXTURE):
     return home
 
 
-# --list --json: exactly DESIGN.md's fields, states derived from the tokens.
+# --list --json: exactly ARCHITECTURE.md's fields, states derived from the tokens.
 home = fresh_home()
 r = run("--list", "--json", data_home=home)
 check(r.returncode == 0, "--list --json exits 0")
@@ -81,13 +81,13 @@ check(list(out.keys()) == ["channels"], "top level holds only 'channels'")
 check(len(out["channels"]) == 2, "both stored channels are listed")
 page, account = out["channels"]
 check(list(page.keys()) == ["id", "network", "external_id", "name", "state", "tokens"],
-      "channel fields are DESIGN.md's, in its order")
+      "channel fields are ARCHITECTURE.md's, in its order")
 check(page["network"] == "facebook" and page["external_id"] == "104857600123"
       and page["name"] == "Acme Coffee", "channel identity is printed as stored")
 check(page["state"] == "degraded", "one valid and one invalid token make the Page degraded")
 check([list(t.keys()) for t in page["tokens"]] ==
       [["id", "owner", "state", "reason", "expires_at", "checked_at"]] * 2,
-      "token fields are DESIGN.md's, in its order")
+      "token fields are ARCHITECTURE.md's, in its order")
 alice, bob = page["tokens"]
 check(alice["owner"] == "Alice Example" and alice["state"] == "valid" and alice["reason"] is None,
       "a valid token has no reason")

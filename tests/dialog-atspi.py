@@ -21,7 +21,7 @@
 #     and the channel, leaves it Connected through Bob's.
 # Screenshots of each step go to $SH_TEST_ARTIFACT_DIR (or the temporary
 # folder). Needs a display, a session bus and an unlocked Secret Service (see
-# TESTING.md). Every wait is bounded; none is a fixed sleep.
+# tests/README.md). Every wait is bounded; none is a fixed sleep.
 
 import os
 import re

@@ -15,7 +15,7 @@
 #   - Ctrl+comma opens Preferences again, Ctrl+W closes it;
 #   - Ctrl+? opens the shortcuts window, which lists the shortcuts.
 # Screenshots go to $SH_TEST_ARTIFACT_DIR (or the temporary folder). Needs a
-# display, a session bus and an unlocked Secret Service (see TESTING.md).
+# display, a session bus and an unlocked Secret Service (see tests/README.md).
 # Every wait is bounded; none is a fixed sleep.
 
 import os

@@ -1,6 +1,6 @@
 /* test-facebook-classify.c — the pure judgement of Graph answers
- * (sh-facebook-classify.c) pinned to the error table of API-FACTS.md and the
- * states and reasons of DESIGN.md.
+ * (sh-facebook-classify.c) pinned to the error table of docs/network-behaviour.md and the
+ * states and reasons of ARCHITECTURE.md.
  *
  * Only code 190 and the permission codes may give a token a verdict other
  * than valid; throttle codes, temporary and unknown codes, bodies that are not
@@ -22,7 +22,7 @@ typedef struct {
   gboolean      throttled;
 } ErrorCase;
 
-/* API-FACTS.md, "Errors": every row of the table. */
+/* docs/network-behaviour.md, "Errors": every row of the table. */
 static const ErrorCase error_table[] = {
   { 190, 463, SH_TOKEN_STATE_EXPIRED, SH_TOKEN_REASON_EXPIRED, FALSE },
   { 190, 460, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED, FALSE },

@@ -836,7 +836,7 @@ typedef struct {
   ShToken *made_up;
 } Mixed;
 
-/* One batch with every death of API-FACTS.md beside a working token. */
+/* One batch with every death of docs/network-behaviour.md beside a working token. */
 static void
 test_mixed_batch (Fixture       *fixture,
                   gconstpointer  data)
@@ -1568,7 +1568,7 @@ exit_status_of (ShChannel *first,
   return sh_check_exit_status (G_LIST_MODEL (store));
 }
 
-/* DESIGN.md: 0 every channel connected; 1 some token expired, invalid or
+/* ARCHITECTURE.md: 0 every channel connected; 1 some token expired, invalid or
  * expiring but every channel still has a valid token; 2 a channel
  * disconnected; 3 otherwise, when something could not be checked. */
 static void

@@ -138,7 +138,7 @@ test_scripted_password_change (Fixture       *fixture,
   changed = request (fixture, "POST", "/control/change-password", "person=10002");
   g_assert_cmpuint (changed->status, ==, 200);
 
-  /* API-FACTS.md: 190/460, HTTP 400, OAuthException, fbtrace_id, and the
+  /* docs/network-behaviour.md: 190/460, HTTP 400, OAuthException, fbtrace_id, and the
    * WWW-Authenticate header. */
   after = graph_me (fixture, token);
   g_assert_cmpuint (after->status, ==, 400);

@@ -1,4 +1,4 @@
-/* test-sandbox-graph.c — the emulated Graph API pinned to API-FACTS.md.
+/* test-sandbox-graph.c — the emulated Graph API pinned to docs/network-behaviour.md.
  *
  * Each test starts an in-process sandbox on a free loopback port and talks to
  * it with a real SoupSession; failures are scripted through the world's API

@@ -1,8 +1,8 @@
-/* test-sandbox-x.c — the emulated X pinned to API-FACTS.md ("X (Twitter) API
+/* test-sandbox-x.c — the emulated X pinned to docs/network-behaviour.md ("X (Twitter) API
  * v2"): the PKCE helper against RFC 7636's vector, then the authorize page,
  * the token and revoke endpoints and /2/users/me over real loopback HTTP,
  * with redirects left for the test to look at. Error bodies are compared
- * byte for byte with the ones API-FACTS.md quotes. */
+ * byte for byte with the ones docs/network-behaviour.md quotes. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -20,7 +20,7 @@
 #define ACME_ID   "44196397"
 #define BAKERY_ID "44196398"
 
-/* Bodies quoted by API-FACTS.md, and those the sandbox documents beside them. */
+/* Bodies quoted by docs/network-behaviour.md, and those the sandbox documents beside them. */
 #define UNAUTHORIZED_BODY \
   "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401,\"detail\":\"Unauthorized\"}"
 #define FORBIDDEN_BODY \

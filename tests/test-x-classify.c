@@ -1,5 +1,5 @@
 /* test-x-classify.c — what X's answers mean (sh-x-classify.c), without any
- * network: the bodies of API-FACTS.md and the emulator byte for byte, the
+ * network: the bodies of docs/network-behaviour.md and the emulator byte for byte, the
  * app-configuration problems, a 401 that is not X's (a proxy's or a
  * captive portal's page), the token endpoint's refusals, the
  * rate-limit headers, the loopback redirect's query, and random and cut

@@ -16,7 +16,7 @@
 # A screenshot of the screen goes to $SH_TEST_ARTIFACT_DIR (or the temporary
 # folder). Needs a display, a session bus and an unlocked Secret Service: run
 # it under xvfb-run + dbus-run-session + gnome-keyring-daemon --unlock
-# (see TESTING.md). Exits non-zero with a clear message on any failure.
+# (see tests/README.md). Exits non-zero with a clear message on any failure.
 
 import json
 import os

@@ -565,7 +565,7 @@ on_stdin_read (GObject      *source,
         {
           memset (text, 0, strlen (text));
           memset (data->pasted->data, 0, data->pasted->len);
-          /* Malformed input is a usage error (DESIGN.md): 64. */
+          /* Malformed input is a usage error (ARCHITECTURE.md): 64. */
           fail (task, error, SH_EXIT_USAGE);
           return;
         }

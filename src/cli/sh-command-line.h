@@ -1,4 +1,4 @@
-/* sh-command-line.h — socialhub's options (DESIGN.md, "Command line").
+/* sh-command-line.h — socialhub's options (ARCHITECTURE.md, "Command line").
  *
  * Shared by the GUI application and the headless one, so that a command run
  * while the window is open is handled by that running instance.

@@ -1,6 +1,6 @@
 /* sh-json-output.h — what --list and --check print, as JSON or as text.
  *
- * The JSON form is DESIGN.md's, field for field: scripts depend on it.
+ * The JSON form is ARCHITECTURE.md's, field for field: scripts depend on it.
  */
 #pragma once
 

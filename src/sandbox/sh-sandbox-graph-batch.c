@@ -1,4 +1,4 @@
-/* sh-sandbox-graph-batch.c — batch requests (API-FACTS.md; Graph docs,
+/* sh-sandbox-graph-batch.c — batch requests (docs/network-behaviour.md; Graph docs,
  * "Batch Requests"): POST / with access_token=ANY_VALID_OR_CLIENT_TOKEN and
  *
  *   batch=[{"method":"GET","relative_url":"me?fields=id,name","access_token":"T1"},…]

@@ -1,4 +1,4 @@
-/* sh-sandbox-graph-device.c — Facebook Login for Devices (API-FACTS.md,
+/* sh-sandbox-graph-device.c — Facebook Login for Devices (docs/network-behaviour.md,
  * "Login for Devices"): POST /device/login and POST /device/login_status,
  * both with the client token APP_ID|CLIENT_TOKEN.
  *

@@ -1,4 +1,4 @@
-/* sh-sandbox-graph-errors.c — Graph error objects (API-FACTS.md, "Errors"):
+/* sh-sandbox-graph-errors.c — Graph error objects (docs/network-behaviour.md, "Errors"):
  *
  *   {"error":{"message","type","code","error_subcode","is_transient",
  *             "error_user_title","error_user_msg","fbtrace_id"}}
@@ -282,7 +282,7 @@ _sh_graph_no_field (const char *field,
   return _sh_graph_param_error (message);
 }
 
-/* Codes 10 and 200-299 mean "permission missing" (API-FACTS.md); the
+/* Codes 10 and 200-299 mean "permission missing" (docs/network-behaviour.md); the
  * sandbox uses 200 for a person without a role on the Page asked for. */
 ShGraphReply *
 _sh_graph_permission_error (const char *message)

@@ -1,5 +1,5 @@
 /* sh-sandbox-graph-nodes.c — the Graph nodes a token checker reads
- * (API-FACTS.md, "Checking a token from a desktop app"):
+ * (docs/network-behaviour.md, "Checking a token from a desktop app"):
  *
  *   GET    /me?fields=id,name          the person (user token) or the Page
  *   GET    /me/accounts?fields=…       one new Page token per Page with a role
@@ -132,7 +132,7 @@ add_person_fields (JsonBuilder     *builder,
 }
 
 /* A Page's access_token: a new Page token for a person asking with their
- * user token (expires never: API-FACTS.md), the token itself for a Page
+ * user token (expires never: docs/network-behaviour.md), the token itself for a Page
  * token. */
 static const char *
 page_token_for (ShGraphRequest *request,

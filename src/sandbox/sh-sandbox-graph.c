@@ -1,5 +1,5 @@
 /* sh-sandbox-graph.c — the emulated Facebook Graph API: one request in, one
- * answer out (API-FACTS.md, "Facebook Graph API").
+ * answer out (docs/network-behaviour.md, "Facebook Graph API").
  *
  * A request is resolved to an ShGraphReply (status, headers, JSON body)
  * without touching the SoupServerMessage, so that a batch item runs exactly

@@ -1,4 +1,4 @@
-/* sh-sandbox-graph.h — the emulated Facebook Graph API (API-FACTS.md). */
+/* sh-sandbox-graph.h — the emulated Facebook Graph API (docs/network-behaviour.md). */
 #pragma once
 
 #include <libsoup/soup.h>

@@ -34,7 +34,7 @@ char            *sh_sandbox_server_dup_graph_url      (ShSandboxServer *self);
 char            *sh_sandbox_server_dup_x_api_url      (ShSandboxServer *self);
 char            *sh_sandbox_server_dup_x_authorize_url (ShSandboxServer *self);
 /* Points every provider of this process at the sandbox: sets the
- * SOCIALHUB_* variables of DESIGN.md, the client ids included. */
+ * SOCIALHUB_* variables of ARCHITECTURE.md, the client ids included. */
 void             sh_sandbox_server_export_environment (ShSandboxServer *self);
 /* Every request's method and path with its query, in order, for tests that
  * check what reached the network (never holds a form body). */

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 #define SH_SANDBOX_X_CLIENT_ID   "c2FuZGJveC1jbGllbnQtaWQ"
 #define SH_SANDBOX_GRAPH_VERSION "v24.0"
 
-/* Lifetimes (API-FACTS.md). */
+/* Lifetimes (docs/network-behaviour.md). */
 #define SH_SANDBOX_FB_USER_LIFETIME    5183944   /* ≈ 60 days */
 #define SH_SANDBOX_FB_DATA_ACCESS      (90 * 24 * 3600)
 #define SH_SANDBOX_X_ACCESS_LIFETIME   7200
@@ -84,7 +84,7 @@ typedef struct {
 } ShSandboxToken;
 
 /* Why a token does not work, in the world's terms. The Graph and X handlers
- * turn this into their network's error (API-FACTS.md tables). */
+ * turn this into their network's error (docs/network-behaviour.md tables). */
 typedef enum {
   SH_SANDBOX_TOKEN_OK,
   SH_SANDBOX_TOKEN_UNKNOWN,           /* never issued: cannot parse */

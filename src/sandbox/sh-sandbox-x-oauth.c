@@ -1,5 +1,5 @@
 /* sh-sandbox-x-oauth.c — the emulated X OAuth 2.0: Authorization Code with
- * PKCE for a public client (API-FACTS.md, "OAuth 2.0 Authorization Code with
+ * PKCE for a public client (docs/network-behaviour.md, "OAuth 2.0 Authorization Code with
  * PKCE").
  *
  * GET /i/oauth2/authorize

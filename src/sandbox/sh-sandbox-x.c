@@ -1,4 +1,4 @@
-/* sh-sandbox-x.c — the emulated X API v2 (API-FACTS.md, "X (Twitter) API v2").
+/* sh-sandbox-x.c — the emulated X API v2 (docs/network-behaviour.md, "X (Twitter) API v2").
  *
  * Routes (below the sandbox's "/x" prefix):
  *   GET  /i/oauth2/authorize   the consent page        (sh-sandbox-x-oauth.c)
@@ -16,13 +16,13 @@
  *       used as a bearer token (the body never says which);
  *   429 {"title":"Too Many Requests","type":"about:blank","status":429,"detail":"Too Many Requests"}
  *       after 75 calls in a 15-minute window. The window is per X account
- *       ("per user", API-FACTS), not per token: two tokens of one account
+ *       ("per user", docs/network-behaviour.md), not per token: two tokens of one account
  *       share it. A window starts with the first call after the last one
  *       ended; x-rate-limit-reset is its end.
  *   403 {"title":"Forbidden","type":"about:blank","status":403,"detail":"Forbidden"}
  *       when the account is locked (UNCONFIRMED for v2: v1.1 answers error
  *       326; the sandbox picks the plain v2 problem, whose type is
- *       about:blank, unlike the app-configuration problems of API-FACTS,
+ *       about:blank, unlike the app-configuration problems of docs/network-behaviour.md,
  *       whose types are …/problems/client-forbidden and the like). A locked
  *       account's calls count against its window.
  *

@@ -1,4 +1,4 @@
-/* sh-sandbox-x.h — the emulated X API v2 and its OAuth 2.0 (API-FACTS.md). */
+/* sh-sandbox-x.h — the emulated X API v2 and its OAuth 2.0 (docs/network-behaviour.md). */
 #pragma once
 
 #include <libsoup/soup.h>

@@ -154,7 +154,7 @@ on_port_changed (ShPreferencesWindow *self)
   g_autofree char *subtitle = NULL;
 
   /* What the person has to type into X's developer portal: exactly this URI
-   * (API-FACTS.md: X matches the registered callback exactly). */
+   * (docs/network-behaviour.md: X matches the registered callback exactly). */
   subtitle = g_strdup_printf (_("Register http://127.0.0.1:%u/callback as the callback URI of "
                                 "your X app"), port);
   adw_action_row_set_subtitle (self->x_port_row, subtitle);

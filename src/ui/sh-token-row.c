@@ -108,7 +108,7 @@ format_history (ShToken *token,
 
 /* "Invalid — Its owner changed their password…", the reason of the state the
  * token is believed to be in. An unknown check result never hides the last
- * verdict (DESIGN.md), so that stays the headline. */
+ * verdict (ARCHITECTURE.md), so that stays the headline. */
 static char *
 format_verdict (ShToken *token)
 {

@@ -48,7 +48,7 @@ static GParamSpec *properties[N_PROPS];
 /**
  * sh_channel_state_derive:
  *
- * DESIGN.md: connected when every token is valid, degraded when at least one
+ * ARCHITECTURE.md: connected when every token is valid, degraded when at least one
  * is valid and at least one is known dead, disconnected when none is valid
  * and at least one is dead, unknown when there is no verdict. A token with no
  * verdict yet beside a valid one does not degrade the channel: nothing is

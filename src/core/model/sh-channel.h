@@ -1,7 +1,7 @@
 /* sh-channel.h — a Facebook Page or an X account and the tokens that link it.
  *
  * The channel's state is derived from its tokens every time one changes; it is
- * never stored (DESIGN.md, "Model").
+ * never stored (ARCHITECTURE.md, "Model").
  */
 #pragma once
 

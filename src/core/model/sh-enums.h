@@ -1,4 +1,4 @@
-/* sh-enums.h — the states and reasons of DESIGN.md, with their stable names.
+/* sh-enums.h — the states and reasons of ARCHITECTURE.md, with their stable names.
  *
  * The string forms ("password-changed", "degraded", …) are part of the JSON
  * output and the data file; never rename one.

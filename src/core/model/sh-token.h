@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define SH_TYPE_TOKEN (sh_token_get_type ())
 G_DECLARE_FINAL_TYPE (ShToken, sh_token, SH, TOKEN, GObject)
 
-/* Default warning window before an expiry, DESIGN.md: 7 days. */
+/* Default warning window before an expiry, ARCHITECTURE.md: 7 days. */
 #define SH_TOKEN_DEFAULT_WARNING_WINDOW (7 * 24 * 60 * 60)
 
 ShToken        *sh_token_new                   (const char    *id,

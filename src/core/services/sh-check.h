@@ -21,7 +21,7 @@ gboolean   sh_check_all_finish      (ShManager           *manager,
                                      ShCheckSummary      *out_summary,
                                      GError             **error);
 
-/* --check's exit status (DESIGN.md): 0 every channel connected; 1 a token
+/* --check's exit status (ARCHITECTURE.md): 0 every channel connected; 1 a token
  * expired, invalid or expiring but every channel still has a valid one; 2 a
  * channel disconnected; 3 otherwise, when something could not be checked. */
 int        sh_check_exit_status     (GListModel          *channels);

@@ -1,6 +1,6 @@
 /* sh-config.h — where the networks are and which client ids to use.
  *
- * DESIGN.md, "Where the networks are": the environment overrides GSettings,
+ * ARCHITECTURE.md, "Where the networks are": the environment overrides GSettings,
  * which overrides the build's meson options, which default to the real
  * services. Client ids are public (no app secret exists in the program).
  */

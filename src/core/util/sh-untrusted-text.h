@@ -1,6 +1,6 @@
 /* sh-untrusted-text.h — text from a network or a file, made safe to show.
  *
- * DESIGN.md, "Reliability rules": every text that came from a network or a
+ * ARCHITECTURE.md, "Reliability rules": every text that came from a network or a
  * file is untrusted. A Page's name, an account's name or an owner's name can
  * hold terminal escape sequences (ESC ]0; retitles the terminal, ESC [2J
  * clears it), line breaks that forge lines of output, bidi overrides that

@@ -1,5 +1,5 @@
 /* sh-facebook-classify.c — the Graph's answers, judged by code and subcode
- * (never by HTTP status or message text: API-FACTS.md, "Errors"). Only code
+ * (never by HTTP status or message text: docs/network-behaviour.md, "Errors"). Only code
  * 190 and the permission codes name an auth fault; everything else leaves
  * the token without a verdict. */
 #include "config.h"

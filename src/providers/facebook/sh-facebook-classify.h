@@ -1,7 +1,7 @@
 /* sh-facebook-classify.h — what a Graph answer means for a token.
  *
  * Pure functions over bytes (no I/O), so that they can be fuzzed: the error
- * table of API-FACTS.md, the batch answer format and the usage headers.
+ * table of docs/network-behaviour.md, the batch answer format and the usage headers.
  */
 #pragma once
 

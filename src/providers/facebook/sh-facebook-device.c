@@ -3,7 +3,7 @@
  * POST /device/login gives a code for the person to type (or a QR link for
  * their phone); /device/login_status is polled no faster than the interval
  * Facebook gives, slowing down when it says "too fast"; the four subcodes of
- * API-FACTS.md decide. After the grant, the person's Pages come with a Page
+ * docs/network-behaviour.md decide. After the grant, the person's Pages come with a Page
  * token each.
  */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* sh-x-classify.c — X's answers, judged (API-FACTS.md, "X (Twitter) API v2").
+/* sh-x-classify.c — X's answers, judged (docs/network-behaviour.md, "X (Twitter) API v2").
  *
  * Only a 401 that carries X's own problem body (an access token X no longer
  * takes), a refusal of a refresh token, and a 403 that names the account
@@ -179,7 +179,7 @@ classify_forbidden (const char *body,
   else if (type == NULL || g_str_equal (type, "about:blank"))
     /* A plain "Forbidden": the token was taken (no 401) but the request was
      * not allowed. X may answer so for a locked account, but nothing
-     * documents it for v2 (API-FACTS.md names only v1.1's codes 326 and
+     * documents it for v2 (docs/network-behaviour.md names only v1.1's codes 326 and
      * 64): calling the token dead on a guess would be a false alarm. No
      * verdict; the last one stands. */
     verdict (out, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR);
@@ -229,7 +229,7 @@ sh_x_classify_users_me (guint       status,
         return;
       }
     case 401:
-      /* Only X's own answer is X's verdict (API-FACTS.md): a proxy, a
+      /* Only X's own answer is X's verdict (docs/network-behaviour.md): a proxy, a
        * captive portal or a TLS-intercepting box answers 401 with HTML or
        * nothing, and that says nothing about the token. */
       if (!is_x_unauthorized (body, length))
@@ -383,7 +383,7 @@ sh_x_parse_token_reply (guint          status,
     {
       out->error = g_strdup (error);
       /* RFC 6749 §5.2. X answers invalid_request for a spent or revoked
-       * refresh token and a dead code (API-FACTS.md). */
+       * refresh token and a dead code (docs/network-behaviour.md). */
       if (g_str_equal (error, "invalid_request") || g_str_equal (error, "invalid_grant"))
         return SH_X_GRANT_REFUSED;
       if (g_str_equal (error, "invalid_client") || g_str_equal (error, "unauthorized_client") ||

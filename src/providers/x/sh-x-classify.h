@@ -1,7 +1,7 @@
 /* sh-x-classify.h — what an X answer means for a token.
  *
  * Pure functions over bytes and strings (no I/O, no clock), so that they can
- * be fuzzed: /2/users/me answers (API-FACTS.md, "Checking a token"), the
+ * be fuzzed: /2/users/me answers (docs/network-behaviour.md, "Checking a token"), the
  * token endpoint's answers and errors, the x-rate-limit-* headers, and the
  * query of the browser's redirect to the loopback server.
  */
@@ -48,7 +48,7 @@ gboolean  sh_x_parse_problem     (const char  *body,
                                   char       **out_type,
                                   gint64      *out_status);
 /* Whether a problem type is one of the app configuration faults of
- * API-FACTS.md (…/problems/client-forbidden, …/unsupported-authentication). */
+ * docs/network-behaviour.md (…/problems/client-forbidden, …/unsupported-authentication). */
 gboolean  sh_x_problem_is_app_fault (const char *type);
 /* The first code of a v1.1 error body {"errors":[{"code":N,…}]}, or -1. */
 gint64    sh_x_parse_v1_error    (const char  *body,

@@ -56,7 +56,7 @@ ShXReply    *_sh_x_finish            (ShXProvider         *self,
 /* A person-readable error for a reply that is not what was wanted. */
 GError      *_sh_x_transport_error   (ShXReply            *reply);
 
-/* Rate limits are counted per X account ("per user", API-FACTS.md): @key is
+/* Rate limits are counted per X account ("per user", docs/network-behaviour.md): @key is
  * the account's id (a token's owner id) or, when unknown, the token's id. */
 char        *_sh_x_rate_key          (ShToken             *token);
 /* No request for @key before this moment (unix seconds); 0 when free. */

@@ -77,7 +77,7 @@ char *
 sh_x_redirect_uri (void)
 {
   /* 127.0.0.1, never "localhost": X matches the registered URI exactly
-   * (API-FACTS.md), and a name could resolve to another address. */
+   * (docs/network-behaviour.md), and a name could resolve to another address. */
   return g_strdup_printf ("http://127.0.0.1:%u/callback", sh_x_redirect_port ());
 }
 

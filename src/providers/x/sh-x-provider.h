@@ -18,9 +18,9 @@ G_BEGIN_DECLS
 #define SH_TYPE_X_PROVIDER (sh_x_provider_get_type ())
 G_DECLARE_FINAL_TYPE (ShXProvider, sh_x_provider, SH, X_PROVIDER, ShProvider)
 
-/* What SocialHub asks X for (API-FACTS.md): reading, and a refresh token. */
+/* What SocialHub asks X for (docs/network-behaviour.md): reading, and a refresh token. */
 #define SH_X_SCOPES                 "tweet.read users.read offline.access"
-/* An access token's life when X does not say (API-FACTS.md: two hours). */
+/* An access token's life when X does not say (docs/network-behaviour.md: two hours). */
 #define SH_X_ACCESS_LIFETIME        7200
 /* Refresh an access token this many seconds before it ends. */
 #define SH_X_REFRESH_MARGIN         300

@@ -1,4 +1,4 @@
-/* sh-x-refresh.c — X's refresh-token rotation (API-FACTS.md, "Refresh").
+/* sh-x-refresh.c — X's refresh-token rotation (docs/network-behaviour.md, "Refresh").
  *
  * Each refresh spends the refresh token it sends and answers a new pair;
  * lose that answer and the grant is gone. So:

@@ -1,6 +1,6 @@
 /* sh-x-sign-in.c — "Add access token" for X: OAuth 2.0 Authorization Code
  * with PKCE (RFC 7636, S256) as a public client, in the system browser with
- * a loopback redirect (RFC 8252; API-FACTS.md).
+ * a loopback redirect (RFC 8252; docs/network-behaviour.md).
  *
  * Each attempt makes a fresh code verifier (32 random bytes) and a fresh
  * state (256 random bits) and forgets both when it ends. The loopback server
