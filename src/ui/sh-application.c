@@ -18,6 +18,7 @@
 #include "sh-preferences-window.h"
 #include "sh-sandbox-menu.h"
 #include "sh-sandbox-server.h"
+#include "sh-startup-timer.h"
 #include "sh-window.h"
 
 struct _ShApplication
@@ -169,26 +170,14 @@ on_first_paint (GdkFrameClock *clock,
 }
 
 static void
-wait_for_paint (GtkWidget     *window,
-                ShApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (window, wait_for_paint, self);
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (on_first_paint), self, 0);
-  gtk_widget_queue_draw (window);
-}
-
-static void
 start_after_first_frame (ShApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
     start_background_work (self);
-  else if (gtk_widget_get_realized (GTK_WIDGET (window)))
-    wait_for_paint (GTK_WIDGET (window), self);
   else
-    g_signal_connect_object (window, "realize", G_CALLBACK (wait_for_paint), self, 0);
+    sh_startup_timer_watch_paint (GTK_WIDGET (window), G_CALLBACK (on_first_paint), self);
 }
 
 static void
