@@ -17,22 +17,22 @@
 #include "sh-notifier.h"
 #include "sh-preferences-window.h"
 #include "sh-sandbox-menu.h"
-#include "sh-sandbox-server.h"
+#include "sh-sandbox-session.h"
 #include "sh-startup-timer.h"
 #include "sh-window.h"
 
 struct _ShApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication    parent_instance;
 
-  gboolean         sandbox;
-  ShSandboxServer *sandbox_server;
-  ShManager       *manager;
-  ShMonitor       *monitor;
-  ShNotifier      *notifier;
-  GSettings       *settings;
-  gboolean         held;        /* running in the background */
-  GCancellable   *cancellable;
+  gboolean          sandbox;
+  ShSandboxSession *sandbox_session;
+  ShManager        *manager;
+  ShMonitor        *monitor;
+  ShNotifier       *notifier;
+  GSettings        *settings;
+  gboolean          held;        /* running in the background */
+  GCancellable     *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (ShApplication, sh_application, ADW_TYPE_APPLICATION)
@@ -215,15 +215,10 @@ sh_application_startup (GApplication *app)
 
       /* Before anything reads the configuration: every provider of this
        * process talks to the emulator. */
-      self->sandbox_server = sh_sandbox_server_new (NULL, 0, &error);
-      if (self->sandbox_server == NULL)
+      self->sandbox_session = sh_sandbox_session_new (&error);
+      if (self->sandbox_session == NULL)
         g_error ("The sandbox could not start: %s", error->message);
-      sh_sandbox_server_export_environment (self->sandbox_server);
-      {
-        g_autofree char *state = g_build_filename (data_dir, "sandbox-world.json", NULL);
-        sh_sandbox_server_set_state_file (self->sandbox_server, state);
-      }
-      sh_sandbox_menu_install (app, self->sandbox_server);
+      sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session));
     }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
@@ -323,7 +318,7 @@ sh_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
-  g_clear_object (&self->sandbox_server);
+  g_clear_object (&self->sandbox_session);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sh_application_parent_class)->dispose (object);
 }
