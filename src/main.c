@@ -13,7 +13,7 @@
 #include "sh-manager.h"
 #include "sh-process.h"
 #include "sh-providers.h"
-#include "sh-sandbox-server.h"
+#include "sh-sandbox-session.h"
 
 /* The providers live in src/providers, which the applications do not know:
  * they are handed to the manager once the primary instance has one. */
@@ -29,24 +29,18 @@ add_providers (GApplication *app)
     sh_manager_add_provider (manager, g_ptr_array_index (providers, i));
 }
 
-/* The headless instance lives in src/core, which knows nothing of the
+/* The headless instance lives in src/cli, which knows nothing of the
  * emulator; the sandbox is started here when that instance becomes primary
- * (the window's application starts its own). */
+ * (the window's application starts its own, in the same way). */
 static void
 start_sandbox (GApplication *app)
 {
   g_autoptr(GError) error = NULL;
-  ShSandboxServer *server = sh_sandbox_server_new (NULL, 0, &error);
+  ShSandboxSession *session = sh_sandbox_session_new (&error);
 
-  g_autofree char *data_dir = sh_manager_default_data_dir (TRUE);
-  g_autofree char *state = g_build_filename (data_dir, "sandbox-world.json", NULL);
-
-  if (server == NULL)
+  if (session == NULL)
     g_error ("The sandbox could not start: %s", error->message);
-  sh_sandbox_server_export_environment (server);
-  /* The same world as the window's, so that tokens outlive this process. */
-  sh_sandbox_server_set_state_file (server, state);
-  g_object_set_data_full (G_OBJECT (app), "sh-sandbox-server", server, g_object_unref);
+  g_object_set_data_full (G_OBJECT (app), "sh-sandbox-session", session, g_object_unref);
 }
 
 /* Run first, before GLib opens anything: a caller that closed our standard

@@ -161,7 +161,8 @@ typedef struct {
 #define SH_TYPE_SANDBOX_WORLD (sh_sandbox_world_get_type ())
 G_DECLARE_FINAL_TYPE (ShSandboxWorld, sh_sandbox_world, SH, SANDBOX_WORLD, GObject)
 
-/* A world with a few people, Pages and X accounts (see the .c file). */
+/* A world with a few people, Pages and X accounts
+ * (sh-sandbox-world-records.c). */
 ShSandboxWorld       *sh_sandbox_world_new               (void);
 
 /* The world's clock: real time plus an offset the control endpoint moves. */

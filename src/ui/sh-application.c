@@ -17,21 +17,22 @@
 #include "sh-notifier.h"
 #include "sh-preferences-window.h"
 #include "sh-sandbox-menu.h"
-#include "sh-sandbox-server.h"
+#include "sh-sandbox-session.h"
+#include "sh-startup-timer.h"
 #include "sh-window.h"
 
 struct _ShApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication    parent_instance;
 
-  gboolean         sandbox;
-  ShSandboxServer *sandbox_server;
-  ShManager       *manager;
-  ShMonitor       *monitor;
-  ShNotifier      *notifier;
-  GSettings       *settings;
-  gboolean         held;        /* running in the background */
-  GCancellable   *cancellable;
+  gboolean          sandbox;
+  ShSandboxSession *sandbox_session;
+  ShManager        *manager;
+  ShMonitor        *monitor;
+  ShNotifier       *notifier;
+  GSettings        *settings;
+  gboolean          held;        /* running in the background */
+  GCancellable     *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (ShApplication, sh_application, ADW_TYPE_APPLICATION)
@@ -169,26 +170,14 @@ on_first_paint (GdkFrameClock *clock,
 }
 
 static void
-wait_for_paint (GtkWidget     *window,
-                ShApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (window, wait_for_paint, self);
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (on_first_paint), self, 0);
-  gtk_widget_queue_draw (window);
-}
-
-static void
 start_after_first_frame (ShApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
     start_background_work (self);
-  else if (gtk_widget_get_realized (GTK_WIDGET (window)))
-    wait_for_paint (GTK_WIDGET (window), self);
   else
-    g_signal_connect_object (window, "realize", G_CALLBACK (wait_for_paint), self, 0);
+    sh_startup_timer_watch_paint (GTK_WIDGET (window), G_CALLBACK (on_first_paint), self);
 }
 
 static void
@@ -226,15 +215,10 @@ sh_application_startup (GApplication *app)
 
       /* Before anything reads the configuration: every provider of this
        * process talks to the emulator. */
-      self->sandbox_server = sh_sandbox_server_new (NULL, 0, &error);
-      if (self->sandbox_server == NULL)
+      self->sandbox_session = sh_sandbox_session_new (&error);
+      if (self->sandbox_session == NULL)
         g_error ("The sandbox could not start: %s", error->message);
-      sh_sandbox_server_export_environment (self->sandbox_server);
-      {
-        g_autofree char *state = g_build_filename (data_dir, "sandbox-world.json", NULL);
-        sh_sandbox_server_set_state_file (self->sandbox_server, state);
-      }
-      sh_sandbox_menu_install (app, self->sandbox_server);
+      sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session));
     }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
@@ -334,7 +318,7 @@ sh_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
-  g_clear_object (&self->sandbox_server);
+  g_clear_object (&self->sandbox_session);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sh_application_parent_class)->dispose (object);
 }

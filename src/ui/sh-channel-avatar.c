@@ -17,6 +17,9 @@ struct _ShChannelAvatar
   AdwAvatar      *avatar;
   ShChannel      *channel;
   ShPictureCache *pictures;
+  /* Follow whichever channel and cache the avatar is given. */
+  GSignalGroup   *channel_signals;
+  GSignalGroup   *picture_signals;
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelAvatar, sh_channel_avatar, ADW_TYPE_BIN)
@@ -38,14 +41,6 @@ update (ShChannelAvatar *self)
 }
 
 static void
-on_channel_changed (ShChannel       *channel,
-                    GParamSpec      *pspec,
-                    ShChannelAvatar *self)
-{
-  update (self);
-}
-
-static void
 on_picture_ready (ShPictureCache  *pictures,
                   const char      *url,
                   ShChannelAvatar *self)
@@ -62,14 +57,8 @@ sh_channel_avatar_set_channel (ShChannelAvatar *self,
 
   if (self->channel == channel)
     return;
-  if (self->channel != NULL)
-    g_signal_handlers_disconnect_by_data (self->channel, self);
   g_set_object (&self->channel, channel);
-  if (channel != NULL)
-    {
-      g_signal_connect (channel, "notify::name", G_CALLBACK (on_channel_changed), self);
-      g_signal_connect (channel, "notify::picture-url", G_CALLBACK (on_channel_changed), self);
-    }
+  g_signal_group_set_target (self->channel_signals, channel);
   update (self);
 }
 
@@ -79,11 +68,8 @@ sh_channel_avatar_set_picture_cache (ShChannelAvatar *self,
 {
   g_return_if_fail (SH_IS_CHANNEL_AVATAR (self));
 
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
   g_set_object (&self->pictures, pictures);
-  if (pictures != NULL)
-    g_signal_connect (pictures, "ready", G_CALLBACK (on_picture_ready), self);
+  g_signal_group_set_target (self->picture_signals, pictures);
   update (self);
 }
 
@@ -92,10 +78,8 @@ sh_channel_avatar_dispose (GObject *object)
 {
   ShChannelAvatar *self = SH_CHANNEL_AVATAR (object);
 
-  if (self->channel != NULL)
-    g_signal_handlers_disconnect_by_data (self->channel, self);
-  if (self->pictures != NULL)
-    g_signal_handlers_disconnect_by_data (self->pictures, self);
+  g_clear_object (&self->channel_signals);
+  g_clear_object (&self->picture_signals);
   g_clear_object (&self->channel);
   g_clear_object (&self->pictures);
 
@@ -111,6 +95,13 @@ sh_channel_avatar_class_init (ShChannelAvatarClass *klass)
 static void
 sh_channel_avatar_init (ShChannelAvatar *self)
 {
+  self->channel_signals = g_signal_group_new (SH_TYPE_CHANNEL);
+  g_signal_group_connect_swapped (self->channel_signals, "notify::name",
+                                  G_CALLBACK (update), self);
+  g_signal_group_connect_swapped (self->channel_signals, "notify::picture-url",
+                                  G_CALLBACK (update), self);
+  self->picture_signals = g_signal_group_new (SH_TYPE_PICTURE_CACHE);
+  g_signal_group_connect (self->picture_signals, "ready", G_CALLBACK (on_picture_ready), self);
 }
 
 GtkWidget *

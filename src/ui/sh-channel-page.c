@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-channel-avatar.h"
+#include "sh-channel-badge.h"
 #include "sh-channel-display.h"
 #include "sh-channel-page.h"
 #include "sh-token-row.h"
@@ -23,6 +24,9 @@ struct _ShChannelPage
 
   ShChannel            *channel;
   GPtrArray            *token_rows;
+  /* Follow whichever channel the page shows, and its list of tokens. */
+  GSignalGroup         *channel_signals;
+  GSignalGroup         *token_signals;
 
   AdwPreferencesPage   *preferences_page;
   AdwActionRow         *summary_row;
@@ -39,21 +43,10 @@ struct _ShChannelPage
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
 
-void
-sh_channel_page_set_picture_cache (ShChannelPage  *self,
-                                   ShPictureCache *cache)
-{
-  g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
-
-  sh_channel_avatar_set_picture_cache (self->avatar, cache);
-}
-
 static void
 refresh (ShChannelPage *self)
 {
   ShChannel *channel = self->channel;
-  ShChannelState state;
-  ShNetwork network;
   g_autofree char *summary = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
@@ -62,25 +55,22 @@ refresh (ShChannelPage *self)
   if (channel == NULL)
     return;
 
-  state = sh_channel_get_state (channel);
-  network = sh_channel_get_network (channel);
-  summary = sh_channel_dup_summary (channel);
-
-  gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon), sh_network_get_display_name (network));
   name = sh_channel_dup_display_name (channel);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), name);
+  summary = sh_channel_dup_summary (channel);
   /* Translators: under a channel's name: its network, then e.g. "1 of 2 tokens valid" */
-  subtitle = g_strdup_printf (_("%s · %s"), sh_network_get_display_name (network), summary);
+  subtitle = g_strdup_printf (_("%s · %s"),
+                              sh_network_get_display_name (sh_channel_get_network (channel)),
+                              summary);
   adw_action_row_set_subtitle (self->summary_row, subtitle);
-  gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
-  sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
+  sh_channel_badge_update (self->network_icon, self->state_badge, channel);
 
   label = sh_channel_dup_accessible_label (channel);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  gtk_widget_set_visible (self->reconnect_row, state == SH_CHANNEL_STATE_DISCONNECTED);
+  gtk_widget_set_visible (self->reconnect_row,
+                          sh_channel_get_state (channel) == SH_CHANNEL_STATE_DISCONNECTED);
   g_free (label);
   label = g_strdup_printf (_("Reconnect %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reconnect_button),
@@ -143,20 +133,12 @@ on_tokens_changed (GListModel    *tokens,
 }
 
 static void
-on_channel_notify (ShChannel     *channel,
-                   GParamSpec    *pspec,
-                   ShChannelPage *self)
-{
-  refresh (self);
-}
-
-static void
 disconnect_channel (ShChannelPage *self)
 {
   if (self->channel == NULL)
     return;
-  g_signal_handlers_disconnect_by_data (self->channel, self);
-  g_signal_handlers_disconnect_by_data (sh_channel_get_tokens (self->channel), self);
+  g_signal_group_set_target (self->channel_signals, NULL);
+  g_signal_group_set_target (self->token_signals, NULL);
   clear_token_rows (self);
   g_clear_object (&self->channel);
   sh_channel_avatar_set_channel (self->avatar, NULL);
@@ -212,12 +194,21 @@ sh_channel_page_set_channel (ShChannelPage *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
                                   -1);
 
-  g_signal_connect (channel, "notify", G_CALLBACK (on_channel_notify), self);
-  g_signal_connect (sh_channel_get_tokens (channel), "items-changed",
-                    G_CALLBACK (on_tokens_changed), self);
+  g_signal_group_set_target (self->channel_signals, channel);
+  g_signal_group_set_target (self->token_signals, sh_channel_get_tokens (channel));
   on_tokens_changed (sh_channel_get_tokens (channel), 0, 0, 0, self);
   refresh (self);
   scroll_to_top (self);
+}
+
+/* The channel's picture comes from the window's cache, as in the list. */
+void
+sh_channel_page_set_picture_cache (ShChannelPage  *self,
+                                   ShPictureCache *cache)
+{
+  g_return_if_fail (SH_IS_CHANNEL_PAGE (self));
+
+  sh_channel_avatar_set_picture_cache (self->avatar, cache);
 }
 
 ShChannel *
@@ -234,6 +225,8 @@ sh_channel_page_dispose (GObject *object)
   ShChannelPage *self = SH_CHANNEL_PAGE (object);
 
   disconnect_channel (self);
+  g_clear_object (&self->channel_signals);
+  g_clear_object (&self->token_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_CHANNEL_PAGE);
   g_clear_pointer (&self->token_rows, g_ptr_array_unref);
 
@@ -267,6 +260,11 @@ sh_channel_page_init (ShChannelPage *self)
 {
   /* The group owns the token rows; this array only remembers them. */
   self->token_rows = g_ptr_array_new ();
+  self->channel_signals = g_signal_group_new (SH_TYPE_CHANNEL);
+  g_signal_group_connect_swapped (self->channel_signals, "notify", G_CALLBACK (refresh), self);
+  self->token_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect (self->token_signals, "items-changed",
+                          G_CALLBACK (on_tokens_changed), self);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->avatar = SH_CHANNEL_AVATAR (sh_channel_avatar_new (48));
   adw_action_row_add_prefix (self->summary_row, GTK_WIDGET (self->avatar));

@@ -1,8 +1,8 @@
 /* sh-channel-row.c — one line of the channel list: a channel and its health.
  *
  * The list view recycles rows as a person scrolls, so a row is given its
- * channel after it is made and may be given another later: it follows the
- * channel's notifications while it shows it and lets go when it changes.
+ * channel after it is made and may be given another later: a signal group
+ * follows the notifications of whichever channel it shows.
  * Pressing the row opens the channel's page (win.show-channel); a
  * disconnected channel also offers "Reconnect" right there.
  *
@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-channel-avatar.h"
+#include "sh-channel-badge.h"
 #include "sh-channel-display.h"
 #include "sh-channel-row.h"
 
@@ -24,6 +25,8 @@ struct _ShChannelRow
   GtkBox      parent_instance;
 
   ShChannel  *channel;
+  /* The channel's "notify", following whichever channel the row shows. */
+  GSignalGroup *channel_signals;
 
   GtkWidget  *open_button;
   ShChannelAvatar *avatar;
@@ -60,7 +63,6 @@ sh_channel_row_refresh (ShChannelRow *self)
 {
   ShChannel *channel = self->channel;
   ShChannelState state;
-  ShNetwork network;
   g_autofree char *summary = NULL;
   g_autofree char *label = NULL;
   g_autofree char *reconnect = NULL;
@@ -70,17 +72,12 @@ sh_channel_row_refresh (ShChannelRow *self)
     return;
 
   state = sh_channel_get_state (channel);
-  network = sh_channel_get_network (channel);
   summary = sh_channel_dup_summary (channel);
 
-  gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon),
-                               sh_network_get_display_name (network));
+  sh_channel_badge_update (self->network_icon, self->state_badge, channel);
   name = sh_channel_dup_display_name (channel);
   gtk_label_set_text (self->title_label, name);
   gtk_label_set_text (self->summary_label, summary);
-  gtk_label_set_text (self->state_badge, sh_channel_state_get_label (state));
-  sh_widget_show_channel_state (GTK_WIDGET (self->state_badge), state);
 
   label = sh_channel_dup_accessible_label (channel);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
@@ -97,14 +94,6 @@ sh_channel_row_refresh (ShChannelRow *self)
                                   -1);
 }
 
-static void
-on_channel_notify (ShChannel    *channel,
-                   GParamSpec   *pspec,
-                   ShChannelRow *self)
-{
-  sh_channel_row_refresh (self);
-}
-
 void
 sh_channel_row_set_channel (ShChannelRow *self,
                             ShChannel    *channel)
@@ -116,9 +105,8 @@ sh_channel_row_set_channel (ShChannelRow *self,
 
   if (self->channel == channel)
     return;
-  if (self->channel != NULL)
-    g_signal_handlers_disconnect_by_data (self->channel, self);
   g_set_object (&self->channel, channel);
+  g_signal_group_set_target (self->channel_signals, channel);
   sh_channel_avatar_set_channel (self->avatar, channel);
   if (channel != NULL)
     {
@@ -131,7 +119,6 @@ sh_channel_row_set_channel (ShChannelRow *self,
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reconnect_button), target);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reconnect_button), "win.add-token");
       g_variant_unref (target);
-      g_signal_connect (channel, "notify", G_CALLBACK (on_channel_notify), self);
       sh_channel_row_refresh (self);
     }
   else
@@ -159,8 +146,7 @@ sh_channel_row_dispose (GObject *object)
   ShChannelRow *self = SH_CHANNEL_ROW (object);
   GtkWidget *child;
 
-  if (self->channel != NULL)
-    g_signal_handlers_disconnect_by_data (self->channel, self);
+  g_clear_object (&self->channel_signals);
   g_clear_object (&self->channel);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_box_remove (GTK_BOX (self), child);
@@ -249,6 +235,10 @@ static void
 sh_channel_row_init (ShChannelRow *self)
 {
   GtkWidget *content, *text, *title_line;
+
+  self->channel_signals = g_signal_group_new (SH_TYPE_CHANNEL);
+  g_signal_group_connect_swapped (self->channel_signals, "notify",
+                                  G_CALLBACK (sh_channel_row_refresh), self);
 
   gtk_box_set_spacing (GTK_BOX (self), 6);
   gtk_widget_add_css_class (GTK_WIDGET (self), "card");

@@ -11,47 +11,19 @@
  * Items written before that named it by the data folder's path, which
  * changes when a home folder moves; ShManager hands over the token ids its
  * file lists, and before the first operation of the session such items are
- * adopted: their "store" attribute is rewritten to the id (see adopt_*).
+ * adopted: their "store" attribute is rewritten to the id
+ * (sh-secret-store-adopt.c).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-/* The by-path calls (secret-paths.h) are behind this guard in libsecret;
- * they have kept their signatures since 0.16 (2013), and the fast load
- * below needs them. */
-#define SECRET_API_SUBJECT_TO_CHANGE 1
-#include <libsecret/secret.h>
 #include <string.h>
 
 #include "sh-error.h"
-#include "sh-secret-store.h"
+#include "sh-secret-store-private.h"
 #include "sh-untrusted-text.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
-#define ATTR_TOKEN_ID      "token-id"
-#define ATTR_CHANNEL_ID    "channel-id"
-#define ATTR_NETWORK       "network"
-#define ATTR_VERSION       "format-version"
-#define ATTR_SCOPE         "store"
-#define ITEM_INTERFACE     "org.freedesktop.Secret.Item"
-
-struct _ShSecretStore
-{
-  GObject     parent_instance;
-
-  char       *scope;
-  gboolean    session_collection;
-  guint       timeout_ms;
-
-  GHashTable *channels;        /* channel id -> ChannelInfo, for the items' text */
-
-  /* adoption of items written with a path (see the top of the file) */
-  char       *legacy_scope;
-  GHashTable *adopt_ids;       /* token ids the data file lists; NULL: nothing to adopt */
-  gboolean    adopting;
-  GPtrArray  *adopt_waiters;   /* GTask of operations waiting for the adoption */
-  guint       n_adopted;
-};
 
 typedef struct {
   char *external_id;
@@ -68,7 +40,7 @@ channel_info_free (ChannelInfo *info)
 
 G_DEFINE_FINAL_TYPE (ShSecretStore, sh_secret_store, G_TYPE_OBJECT)
 
-static const SecretSchema token_schema = {
+const SecretSchema _sh_secret_store_token_schema = {
   SH_SECRET_SCHEMA_NAME, SECRET_SCHEMA_NONE,
   {
     { ATTR_TOKEN_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
@@ -203,35 +175,6 @@ sh_secret_store_describe_channel (ShSecretStore *self,
   g_hash_table_replace (self->channels, g_strdup (channel_id), info);
 }
 
-void
-sh_secret_store_adopt (ShSecretStore *self,
-                       const char    *legacy_scope,
-                       GHashTable    *token_ids)
-{
-  GHashTableIter iter;
-  gpointer id;
-
-  g_return_if_fail (SH_IS_SECRET_STORE (self));
-
-  g_free (self->legacy_scope);
-  self->legacy_scope = g_strdup (legacy_scope);
-  g_clear_pointer (&self->adopt_ids, g_hash_table_unref);
-  self->adopt_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (token_ids != NULL)
-    {
-      g_hash_table_iter_init (&iter, token_ids);
-      while (g_hash_table_iter_next (&iter, &id, NULL))
-        g_hash_table_add (self->adopt_ids, g_strdup (id));
-    }
-}
-
-guint
-sh_secret_store_get_n_adopted (ShSecretStore *self)
-{
-  g_return_val_if_fail (SH_IS_SECRET_STORE (self), 0);
-  return self->n_adopted;
-}
-
 /* ---- errors ------------------------------------------------------------ */
 
 static GError *
@@ -355,10 +298,9 @@ op_return_error (GTask        *task,
 }
 
 static void on_service (GObject *source, GAsyncResult *result, gpointer user_data);
-static void adopt_start (ShSecretStore *self);
 
-static void
-op_proceed (GTask *task)
+void
+_sh_secret_store_op_proceed (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
 
@@ -373,13 +315,9 @@ op_connect (GTask *task)
   ShSecretStore *self = g_task_get_source_object (task);
 
   if (self->adopt_ids == NULL)
-    {
-      op_proceed (task);
-      return;
-    }
-  g_ptr_array_add (self->adopt_waiters, task);
-  if (!self->adopting)
-    adopt_start (self);
+    _sh_secret_store_op_proceed (task);
+  else
+    _sh_secret_store_adopt_then_proceed (self, task);
 }
 
 /* ---- completions -------------------------------------------------------- */
@@ -724,7 +662,7 @@ on_collection (GObject      *source,
     }
 
   value = secret_value_new (op->secret_json, -1, "application/json");
-  secret_service_store (secret_collection_get_service (collection), &token_schema,
+  secret_service_store (secret_collection_get_service (collection), &_sh_secret_store_token_schema,
                         op->attributes, g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
                         op->label, value, op->inner, on_stored, g_steal_pointer (&task));
 }
@@ -765,12 +703,12 @@ on_service (GObject      *source,
     case OP_LOAD:
     case OP_LIST_IDS:
     case OP_LOAD_INFO:
-      secret_service_search_for_dbus_paths (service, &token_schema, op->attributes, op->inner,
+      secret_service_search_for_dbus_paths (service, &_sh_secret_store_token_schema, op->attributes, op->inner,
                                             on_paths, g_steal_pointer (&task));
       break;
 
     case OP_DELETE:
-      secret_service_clear (service, &token_schema, op->attributes, op->inner,
+      secret_service_clear (service, &_sh_secret_store_token_schema, op->attributes, op->inner,
                             on_cleared, g_steal_pointer (&task));
       break;
 
@@ -779,256 +717,26 @@ on_service (GObject      *source,
     }
 }
 
-/* ---- adoption of items named by a path ---------------------------------- *
- *
- * Once per session, before the first operation: one search for every item of
- * our schema and one for ours; of the others (usually none) the attributes
- * are read, and an item is adopted (its "store" rewritten to our id) when its
- * store is our own folder's path, or a path and its token is one the data
- * file lists. An item of another live store has another token id: token ids
- * are random UUIDs, so that test cannot take another store's item.
- */
+/* ---- public API -------------------------------------------------------- */
 
-typedef struct {
-  ShSecretStore *self;
-  GCancellable  *cancellable;
-  guint          timeout_id;
-  SecretService *service;
-  GHashTable    *ours;      /* object paths already ours */
-  guint          pending;
-} Adopt;
-
-typedef struct {
-  Adopt *adopt;
-  char  *path;
-} AdoptItem;
-
-static void
-adopt_finish (Adopt *adopt)
+/* Every _finish: the same task, a table or a yes. */
+static GHashTable *
+op_propagate_table (ShSecretStore  *self,
+                    GAsyncResult   *result,
+                    GError        **error)
 {
-  ShSecretStore *self = adopt->self;
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->adopt_waiters);
-
-  self->adopt_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  self->adopting = FALSE;
-  /* Whatever happened, once per session: an item we could not adopt is
-   * tried again at the next start. */
-  g_clear_pointer (&self->adopt_ids, g_hash_table_unref);
-
-  g_clear_handle_id (&adopt->timeout_id, g_source_remove);
-  g_clear_object (&adopt->cancellable);
-  g_clear_object (&adopt->service);
-  g_clear_pointer (&adopt->ours, g_hash_table_unref);
-  g_free (adopt);
-
-  /* The tasks' references go to op_proceed(), which hands them on. */
-  g_ptr_array_set_free_func (waiters, NULL);
-  for (guint i = 0; i < waiters->len; i++)
-    op_proceed (g_ptr_array_index (waiters, i));
-  g_object_unref (self);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static gboolean
-on_adopt_timeout (gpointer user_data)
+op_propagate_boolean (ShSecretStore  *self,
+                      GAsyncResult   *result,
+                      GError        **error)
 {
-  Adopt *adopt = user_data;
-
-  adopt->timeout_id = 0;
-  g_cancellable_cancel (adopt->cancellable);
-  return G_SOURCE_REMOVE;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
-
-static void
-adopt_one_done (Adopt *adopt)
-{
-  if (--adopt->pending == 0)
-    adopt_finish (adopt);
-}
-
-static void
-on_adopt_set (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Adopt *adopt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             &error);
-
-  if (reply != NULL)
-    adopt->self->n_adopted++;
-  else
-    g_message ("A keyring item of SocialHub could not be moved to its store id: %s",
-               error->message);
-  adopt_one_done (adopt);
-}
-
-static void
-on_adopt_attributes (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  AdoptItem *item = user_data;
-  Adopt *adopt = item->adopt;
-  g_autofree char *path = item->path;
-  ShSecretStore *self = adopt->self;
-  GDBusConnection *bus = G_DBUS_CONNECTION (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (bus, result, &error);
-  g_autoptr(GVariant) boxed = NULL;
-  const char *store = NULL, *token_id = NULL;
-  GVariantBuilder builder;
-  GVariantIter iter;
-  const char *key, *value;
-
-  g_free (item);
-  if (reply == NULL)
-    {
-      adopt_one_done (adopt);
-      return;
-    }
-  g_variant_get (reply, "(v)", &boxed);
-  if (!g_variant_is_of_type (boxed, G_VARIANT_TYPE ("a{ss}")))
-    {
-      adopt_one_done (adopt);
-      return;
-    }
-  g_variant_lookup (boxed, ATTR_SCOPE, "&s", &store);
-  g_variant_lookup (boxed, ATTR_TOKEN_ID, "&s", &token_id);
-  if (store == NULL || token_id == NULL || g_str_equal (store, self->scope) ||
-      !(g_strcmp0 (store, self->legacy_scope) == 0 ||
-        (store[0] == '/' && g_hash_table_contains (self->adopt_ids, token_id))))
-    {
-      adopt_one_done (adopt);
-      return;
-    }
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
-  g_variant_iter_init (&iter, boxed);
-  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
-    if (!g_str_equal (key, ATTR_SCOPE))
-      g_variant_builder_add (&builder, "{ss}", key, value);
-  g_variant_builder_add (&builder, "{ss}", ATTR_SCOPE, self->scope);
-  adopt->pending++;
-  g_dbus_connection_call (bus, g_dbus_proxy_get_name (G_DBUS_PROXY (adopt->service)), path,
-                          "org.freedesktop.DBus.Properties", "Set",
-                          g_variant_new ("(ssv)", ITEM_INTERFACE, "Attributes",
-                                         g_variant_builder_end (&builder)),
-                          NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, adopt->cancellable,
-                          on_adopt_set, adopt);
-  adopt_one_done (adopt);
-}
-
-static void
-adopt_read_foreign (Adopt  *adopt,
-                    char  **paths)
-{
-  GDBusConnection *bus = g_dbus_proxy_get_connection (G_DBUS_PROXY (adopt->service));
-  const char *name = g_dbus_proxy_get_name (G_DBUS_PROXY (adopt->service));
-
-  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    {
-      AdoptItem *item;
-
-      if (g_hash_table_contains (adopt->ours, paths[i]))
-        continue;
-      item = g_new0 (AdoptItem, 1);
-      item->adopt = adopt;
-      item->path = g_strdup (paths[i]);
-      adopt->pending++;
-      g_dbus_connection_call (bus, name, paths[i], "org.freedesktop.DBus.Properties", "Get",
-                              g_variant_new ("(ss)", ITEM_INTERFACE, "Attributes"),
-                              G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
-                              adopt->cancellable, on_adopt_attributes, item);
-    }
-}
-
-static void
-on_adopt_all (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Adopt *adopt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) unlocked = NULL;
-  g_auto(GStrv) locked = NULL;
-
-  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (source), result,
-                                                    &unlocked, &locked, &error))
-    {
-      g_debug ("No adoption of keyring items: %s", error->message);
-      adopt_one_done (adopt);
-      return;
-    }
-  adopt_read_foreign (adopt, unlocked);
-  adopt_read_foreign (adopt, locked);
-  adopt_one_done (adopt);
-}
-
-static void
-on_adopt_ours (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Adopt *adopt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) unlocked = NULL;
-  g_auto(GStrv) locked = NULL;
-  g_autoptr(GHashTable) any = NULL;
-
-  if (!secret_service_search_for_dbus_paths_finish (SECRET_SERVICE (source), result,
-                                                    &unlocked, &locked, &error))
-    {
-      g_debug ("No adoption of keyring items: %s", error->message);
-      adopt_one_done (adopt);
-      return;
-    }
-  for (guint i = 0; unlocked != NULL && unlocked[i] != NULL; i++)
-    g_hash_table_add (adopt->ours, g_strdup (unlocked[i]));
-  for (guint i = 0; locked != NULL && locked[i] != NULL; i++)
-    g_hash_table_add (adopt->ours, g_strdup (locked[i]));
-
-  any = g_hash_table_new (g_str_hash, g_str_equal);
-  secret_service_search_for_dbus_paths (adopt->service, &token_schema, any, adopt->cancellable,
-                                        on_adopt_all, adopt);
-}
-
-static void
-on_adopt_service (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Adopt *adopt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) ours = NULL;
-
-  adopt->service = secret_service_get_finish (result, &error);
-  if (adopt->service == NULL)
-    {
-      adopt_one_done (adopt);
-      return;
-    }
-  ours = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (ours, (gpointer) ATTR_SCOPE, adopt->self->scope);
-  secret_service_search_for_dbus_paths (adopt->service, &token_schema, ours, adopt->cancellable,
-                                        on_adopt_ours, adopt);
-}
-
-static void
-adopt_start (ShSecretStore *self)
-{
-  Adopt *adopt = g_new0 (Adopt, 1);
-
-  self->adopting = TRUE;
-  adopt->self = g_object_ref (self);
-  adopt->cancellable = g_cancellable_new ();
-  adopt->timeout_id = g_timeout_add (self->timeout_ms, on_adopt_timeout, adopt);
-  adopt->ours = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  adopt->pending = 1;
-  secret_service_get (SECRET_SERVICE_OPEN_SESSION, adopt->cancellable, on_adopt_service, adopt);
-}
-
-/* ---- public API -------------------------------------------------------- */
 
 void
 sh_secret_store_store_async (ShSecretStore       *self,
@@ -1083,8 +791,7 @@ sh_secret_store_store_finish (ShSecretStore  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return op_propagate_boolean (self, result, error);
 }
 
 void
@@ -1112,8 +819,7 @@ sh_secret_store_load_finish (ShSecretStore  *self,
                              GAsyncResult   *result,
                              GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return op_propagate_table (self, result, error);
 }
 
 void
@@ -1133,8 +839,7 @@ sh_secret_store_list_ids_finish (ShSecretStore  *self,
                                  GAsyncResult   *result,
                                  GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return op_propagate_table (self, result, error);
 }
 
 void
@@ -1154,8 +859,7 @@ sh_secret_store_load_info_finish (ShSecretStore  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return op_propagate_table (self, result, error);
 }
 
 void
@@ -1182,6 +886,5 @@ sh_secret_store_delete_finish (ShSecretStore  *self,
                                GAsyncResult   *result,
                                GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return op_propagate_boolean (self, result, error);
 }

@@ -1,0 +1,48 @@
+/* sh-sandbox-world-private.h — the world's state, shared by the files that
+ * make up ShSandboxWorld (gnome-text-editor's way: one object, one struct,
+ * files by concern):
+ *
+ *   sh-sandbox-world.c          the object, its clock and the Graph usage count
+ *   sh-sandbox-world-records.c  people, Pages, X accounts and issued tokens
+ *   sh-sandbox-world-codes.c    device codes and X authorization codes
+ *   sh-sandbox-world-faults.c   what a test or a person broke on purpose
+ *   sh-sandbox-world-state.c    the lasting state saved between runs
+ */
+#pragma once
+
+#include "sh-sandbox-world.h"
+
+G_BEGIN_DECLS
+
+struct _ShSandboxWorld
+{
+  GObject     parent_instance;
+
+  gint64      clock_offset;
+  guint       approve_delay;
+  guint64     next_serial;
+
+  GPtrArray  *people;        /* ShSandboxPerson */
+  GPtrArray  *pages;         /* ShSandboxPage */
+  GPtrArray  *x_accounts;    /* ShSandboxXAccount */
+  GPtrArray  *tokens;        /* ShSandboxToken, in issue order */
+  GHashTable *token_index;   /* SHA-256 of the value → ShSandboxToken */
+  GPtrArray  *device_codes;  /* ShSandboxDeviceCode */
+  GPtrArray  *x_codes;       /* ShSandboxXCode */
+  GPtrArray  *x_redirects;   /* char * */
+  GPtrArray  *faults;        /* ShSandboxFault */
+
+  guint       next_device_person;
+  char       *forced_device_person;
+  gboolean    decline_next_device;
+
+  gint64      usage_window_start;
+  guint       usage_calls;
+  guint       usage_floor;
+};
+
+/* Each file sets up the arrays it owns; the object frees them. */
+void _sh_sandbox_world_init_records (ShSandboxWorld *self);
+void _sh_sandbox_world_init_codes   (ShSandboxWorld *self);
+
+G_END_DECLS

@@ -1,0 +1,237 @@
+/* sh-sandbox-world-state.c — the world's lasting state as JSON (clock,
+ * people, roles, issued tokens as hashes), so that the sandbox's tokens
+ * outlive a restart; see sh_sandbox_world_save_state() in the header. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sh-json.h"
+#include "sh-sandbox-world-private.h"
+
+/* ---- lasting state ----------------------------------------------------------------- */
+
+#define STATE_VERSION 1
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_str (JsonBuilder *builder,
+         const char  *name,
+         const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+char *
+sh_sandbox_world_save_state (ShSandboxWorld *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_int (builder, "version", STATE_VERSION);
+  add_int (builder, "clock_offset", self->clock_offset);
+  add_int (builder, "next_serial", (gint64) self->next_serial);
+  add_int (builder, "approve_delay", self->approve_delay);
+  add_int (builder, "next_device_person", self->next_device_person);
+
+  json_builder_set_member_name (builder, "people");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      ShSandboxPerson *person = g_ptr_array_index (self->people, i);
+
+      json_builder_begin_object (builder);
+      add_str (builder, "id", person->id);
+      add_int (builder, "password_generation", person->password_generation);
+      add_int (builder, "app_removed", person->app_removed);
+      add_int (builder, "app_removed_serial", (gint64) person->app_removed_serial);
+      add_int (builder, "checkpointed", person->checkpointed);
+      add_int (builder, "unconfirmed", person->unconfirmed);
+      add_int (builder, "x_locked", person->x_locked);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "pages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      ShSandboxPage *page = g_ptr_array_index (self->pages, i);
+
+      json_builder_begin_object (builder);
+      add_str (builder, "id", page->id);
+      json_builder_set_member_name (builder, "admins");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < page->admin_ids->len; j++)
+        json_builder_add_string_value (builder, g_ptr_array_index (page->admin_ids, j));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "x_redirects");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->x_redirects->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (self->x_redirects, i));
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->tokens->len; i++)
+    {
+      ShSandboxToken *token = g_ptr_array_index (self->tokens, i);
+
+      json_builder_begin_object (builder);
+      add_str (builder, "hash", token->hash);
+      add_int (builder, "serial", (gint64) token->serial);
+      add_int (builder, "kind", token->kind);
+      add_str (builder, "person", token->person_id);
+      add_str (builder, "target", token->target_id);
+      add_int (builder, "issued_at", token->issued_at);
+      add_int (builder, "expires_at", token->expires_at);
+      add_int (builder, "data_access_expires_at", token->data_access_expires_at);
+      add_int (builder, "password_generation", token->password_generation);
+      add_int (builder, "revoked", token->revoked);
+      {
+        ShSandboxToken *partner = sh_sandbox_world_lookup_token (self, token->partner);
+        add_str (builder, "partner", partner ? partner->hash : NULL);
+      }
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint j = 0; token->scopes != NULL && token->scopes[j] != NULL; j++)
+        json_builder_add_string_value (builder, token->scopes[j]);
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* Missing or mistyped members read as 0 / NULL (sh-json.h). */
+static gint64
+get_int (JsonObject *object,
+         const char *name)
+{
+  gint64 value = 0;
+
+  sh_json_get_int (object, name, &value);
+  return value;
+}
+
+static JsonObject *
+element_object (JsonArray *array,
+                guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Replaces the seeded state with a saved one. A state that cannot be read
+ * leaves the world as it was and says why. */
+gboolean
+sh_sandbox_world_load_state (ShSandboxWorld  *self,
+                             const char      *json,
+                             GError         **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *array;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      get_int (json_node_get_object (json_parser_get_root (parser)), "version") != STATE_VERSION)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "not a sandbox state of this version");
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  self->clock_offset = get_int (root, "clock_offset");
+  self->next_serial = (guint64) get_int (root, "next_serial");
+  self->approve_delay = (guint) get_int (root, "approve_delay");
+  self->next_device_person = (guint) get_int (root, "next_device_person");
+
+  array = sh_json_get_array (root, "people");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = element_object (array, i);
+      ShSandboxPerson *person = object ? sh_sandbox_world_get_person (self, sh_json_get_string (object, "id")) : NULL;
+
+      if (person == NULL)
+        continue;
+      person->password_generation = (guint) get_int (object, "password_generation");
+      person->app_removed = get_int (object, "app_removed") != 0;
+      person->app_removed_serial = (guint64) get_int (object, "app_removed_serial");
+      person->checkpointed = get_int (object, "checkpointed") != 0;
+      person->unconfirmed = get_int (object, "unconfirmed") != 0;
+      person->x_locked = get_int (object, "x_locked") != 0;
+    }
+
+  array = sh_json_get_array (root, "pages");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = element_object (array, i);
+      ShSandboxPage *page = object ? sh_sandbox_world_get_page (self, sh_json_get_string (object, "id")) : NULL;
+      JsonArray *admins = object ? sh_json_get_array (object, "admins") : NULL;
+
+      if (page == NULL || admins == NULL)
+        continue;
+      g_ptr_array_set_size (page->admin_ids, 0);
+      for (guint j = 0; j < json_array_get_length (admins); j++)
+        g_ptr_array_add (page->admin_ids, g_strdup (json_array_get_string_element (admins, j)));
+    }
+
+  array = sh_json_get_array (root, "x_redirects");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    sh_sandbox_world_allow_x_redirect (self, json_array_get_string_element (array, i));
+
+  array = sh_json_get_array (root, "tokens");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = element_object (array, i);
+      JsonArray *scopes = object ? sh_json_get_array (object, "scopes") : NULL;
+      g_autoptr(GStrvBuilder) scope_builder = g_strv_builder_new ();
+      ShSandboxToken *token;
+
+      if (object == NULL || sh_json_get_string (object, "hash") == NULL ||
+          sh_json_get_string (object, "person") == NULL ||
+          g_hash_table_contains (self->token_index, sh_json_get_string (object, "hash")))
+        continue;
+      token = g_new0 (ShSandboxToken, 1);
+      token->hash = g_strdup (sh_json_get_string (object, "hash"));
+      token->serial = (guint64) get_int (object, "serial");
+      token->kind = (ShSandboxTokenKind) CLAMP (get_int (object, "kind"), 0, SH_SANDBOX_TOKEN_X_REFRESH);
+      token->person_id = g_strdup (sh_json_get_string (object, "person"));
+      token->target_id = g_strdup (sh_json_get_string (object, "target"));
+      token->issued_at = get_int (object, "issued_at");
+      token->expires_at = get_int (object, "expires_at");
+      token->data_access_expires_at = get_int (object, "data_access_expires_at");
+      token->password_generation = (guint) get_int (object, "password_generation");
+      token->revoked = get_int (object, "revoked") != 0;
+      token->partner = g_strdup (sh_json_get_string (object, "partner"));
+      for (guint j = 0; scopes != NULL && j < json_array_get_length (scopes); j++)
+        g_strv_builder_add (scope_builder, json_array_get_string_element (scopes, j));
+      token->scopes = g_strv_builder_end (scope_builder);
+      g_ptr_array_add (self->tokens, token);
+      g_hash_table_insert (self->token_index, token->hash, token);
+    }
+  return TRUE;
+}

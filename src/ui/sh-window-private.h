@@ -1,0 +1,51 @@
+/* sh-window-private.h — what the files of ShWindow share: sh-window.c (the
+ * type, its template and views) and sh-window-actions.c (the actions, the
+ * remove dialog, the toasts). */
+#pragma once
+
+#include "sh-channel-page.h"
+#include "sh-picture-cache.h"
+#include "sh-window.h"
+
+G_BEGIN_DECLS
+
+struct _ShWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  ShManager            *manager;
+  ShChannelSections    *sections;
+  ShPictureCache       *pictures;
+  /* Fires when the window closes: nothing started here calls back into it. */
+  GCancellable         *cancellable;
+  gboolean              checking;
+
+  AdwWindowTitle       *window_title;
+  GtkWidget            *sandbox_badge;
+  GtkRevealer          *notice_revealer;
+  GtkLabel             *notice_label;
+  GtkStack             *stack;
+  GtkStack             *list_stack;
+  AdwBin               *list_bin;
+  GtkSearchBar         *search_bar;
+  GtkEditable          *search_entry;
+  GtkWidget            *search_button;
+  GtkWidget            *back_button;
+  ShChannelPage        *channel_page;
+  AdwToastOverlay      *toast_overlay;
+  AdwToast             *restore_toast;   /* the offer while it shows */
+  GtkWidget            *check_button;
+  GtkStack             *check_stack;
+  GtkSpinner           *check_spinner;
+};
+
+/* sh-window.c */
+void _sh_window_show_channel         (ShWindow       *self,
+                                      ShChannel      *channel);
+
+/* sh-window-actions.c */
+void _sh_window_class_actions_init   (GtkWidgetClass *widget_class);
+/* Offers back the secrets in the keyring that no channel lists. */
+void _sh_window_update_restore_offer (ShWindow       *self);
+
+G_END_DECLS
