@@ -86,7 +86,7 @@ on_status (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
   int code, subcode;
 
@@ -97,6 +97,7 @@ on_status (GObject      *source,
     {
       gint64 data_access = member_int (object, "data_access_expiration_time");
       const char *user_token = sh_json_get_string (object, "access_token");
+      ShFacebookProvider *self = g_task_get_source_object (task);
       GCancellable *cancellable = g_task_get_cancellable (task);
       GError *error = NULL;
 
@@ -110,7 +111,7 @@ on_status (GObject      *source,
           return;
         }
 
-      _sh_facebook_list_pages_async (SH_FACEBOOK_PROVIDER (source),
+      _sh_facebook_list_pages_async (self,
                                      sh_json_get_string (object, "access_token"), data_access,
                                      cancellable, on_pages, g_steal_pointer (&task));
       return;
@@ -161,8 +162,9 @@ poll_now (gpointer user_data)
   data->poll_id = 0;
   g_hash_table_insert (form, "access_token", data->client_token);
   g_hash_table_insert (form, "code", data->code);
-  _sh_facebook_post_async (g_task_get_source_object (task), "/device/login_status", form,
-                        g_task_get_cancellable (task), on_status, task);
+  sh_http_client_post_async (_sh_facebook_get_http (g_task_get_source_object (task)),
+                             "/device/login_status", form,
+                             g_task_get_cancellable (task), on_status, task);
   return G_SOURCE_REMOVE;
 }
 
@@ -207,7 +209,7 @@ on_login (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
   g_autofree char *escaped = NULL;
   gint64 expires_in;
@@ -267,6 +269,6 @@ _sh_facebook_sign_in_async (ShProvider          *provider,
 
   g_hash_table_insert (form, "access_token", data->client_token);
   g_hash_table_insert (form, "scope", SCOPES);
-  _sh_facebook_post_async (SH_FACEBOOK_PROVIDER (provider), "/device/login", form, cancellable,
-                        on_login, task);
+  sh_http_client_post_async (_sh_facebook_get_http (SH_FACEBOOK_PROVIDER (provider)),
+                             "/device/login", form, cancellable, on_login, task);
 }

@@ -14,47 +14,21 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "sh-http.h"
 #include "sh-x-classify.h"
 #include "sh-x-provider.h"
 
 G_BEGIN_DECLS
 
-/* One X answer, whatever it was. */
-typedef struct {
-  guint         status;   /* 0 when the request never got an answer */
-  char         *body;
-  gsize         length;
-  ShXRateLimit  rate;     /* x-rate-limit-* headers */
-  GError       *error;    /* transport error (status 0) */
-} ShXReply;
-
-void        _sh_x_reply_free         (ShXReply *reply);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShXReply, _sh_x_reply_free)
-
+/* X's REST client: tokens of a GET go as "Bearer TOKEN", and every request
+ * says "Cache-Control: no-store". */
+ShHttpClient *_sh_x_get_http         (ShXProvider         *self);
 SoupSession *_sh_x_get_session       (ShXProvider         *self);
 /* The configured client id, or NULL when none is. */
 char        *_sh_x_client_id         (void);
 
-/* GET @path (below the API URL, query included) with @bearer in the
- * Authorization header, never in the URL. */
-void         _sh_x_get_async         (ShXProvider         *self,
-                                      const char          *path,
-                                      const char          *bearer,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
-/* POST @path with an urlencoded @form: tokens travel in the body. */
-void         _sh_x_post_async        (ShXProvider         *self,
-                                      const char          *path,
-                                      GHashTable          *form,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
-/* Never fails: a transport error is in the reply. */
-ShXReply    *_sh_x_finish            (ShXProvider         *self,
-                                      GAsyncResult        *result);
 /* A person-readable error for a reply that is not what was wanted. */
-GError      *_sh_x_transport_error   (ShXReply            *reply);
+GError      *_sh_x_transport_error   (ShHttpReply         *reply);
 
 /* Rate limits are counted per X account ("per user", API-FACTS.md): @key is
  * the account's id (a token's owner id) or, when unknown, the token's id. */
@@ -62,12 +36,12 @@ char        *_sh_x_rate_key          (ShToken             *token);
 /* No request for @key before this moment (unix seconds); 0 when free. */
 gint64       _sh_x_get_throttled_until (ShXProvider       *self,
                                         const char        *key);
-/* Notes the x-rate-limit-* headers of @reply: a 429 (@throttled) or a
+/* Reads the x-rate-limit-* headers of @reply: a 429 (@throttled) or a
  * remaining count of 0 stops requests for @key until x-rate-limit-reset
  * (15 minutes when the answer does not say). */
 void         _sh_x_note_rate_limit   (ShXProvider         *self,
                                       const char          *key,
-                                      ShXReply            *reply,
+                                      ShHttpReply         *reply,
                                       gboolean             throttled);
 /* A configuration fault of the X app (client-forbidden, …): logged once
  * per distinct problem, for a person to act on. */
