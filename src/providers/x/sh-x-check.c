@@ -26,6 +26,7 @@
 
 #include "sh-error.h"
 #include "sh-x-private.h"
+#include "sh-x-refresh.h"
 
 typedef struct {
   GPtrArray      *items;         /* Item */

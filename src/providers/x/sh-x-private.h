@@ -1,11 +1,14 @@
 /* sh-x-private.h — what the X provider's files share.
  *
- *   sh-x-provider.c  the class, its HTTP session, rate-limit memory,
- *                    identifying a pasted token, revocation
+ *   sh-x-provider.c  the class, its REST client, rate-limit memory,
+ *                    identifying a pasted token
  *   sh-x-sign-in.c   "Add access token": browser, loopback, code exchange
  *   sh-x-loopback.c  the redirect server on 127.0.0.1 (ShXLoopback)
  *   sh-x-refresh.c   refresh-token rotation: one refresh per token at once,
  *                    the new pair stored before anything uses it
+ *                    (sh-x-refresh.h; it uses this header, never the
+ *                    other way round)
+ *   sh-x-revoke.c    revoking a grant
  *   sh-x-check.c     checking many tokens with /2/users/me
  *   sh-x-classify.c  what X's answers mean (pure)
  */
@@ -66,7 +69,8 @@ ShGrantedChannel *_sh_x_describe_finish (ShXProvider      *self,
                                          GAsyncResult     *result,
                                          GError          **error);
 /* Revokes both tokens of @secret, each with its token_type_hint; quietly
- * when @callback is NULL (a sign-in that could not finish). */
+ * when @callback is NULL (a sign-in that could not finish). In
+ * sh-x-revoke.c. */
 void         _sh_x_revoke_secret_async (ShXProvider       *self,
                                         const ShSecret    *secret,
                                         GCancellable      *cancellable,
@@ -81,50 +85,9 @@ void         _sh_x_check_async       (ShProvider          *provider,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
 
-/* ---- renewals (sh-x-refresh.c) --------------------------------------------- */
-
+/* The refresh state this provider owns (sh-x-refresh.h). */
 typedef struct _ShXRenewals ShXRenewals;
 
-ShXRenewals *_sh_x_renewals_new      (void);
-void         _sh_x_renewals_free     (ShXRenewals         *renewals);
 ShXRenewals *_sh_x_get_renewals      (ShXProvider         *self);
-
-/* The newest secret known for @token: @secret itself, or the pair a refresh
- * in this process gave when @secret's refresh token has been spent (the
- * caller read the keyring before the refresh stored its answer). A newer
- * pair that the keyring did not take is offered to it again. */
-ShSecret    *_sh_x_current_secret    (ShXProvider         *self,
-                                      ShToken             *token,
-                                      const ShSecret      *secret);
-
-/* Spends @secret's refresh token for a new pair, stores the pair in the
- * keyring, and only then returns it. A token is never refreshed twice at
- * once: a second caller waits for the first's answer. The refresh itself is
- * never cut short (its answer is the only copy of the new refresh token);
- * @cancellable only makes this caller's answer G_IO_ERROR_CANCELLED.
- * Errors: SH_ERROR_TOKEN_REFUSED (X refused: revoked or spent),
- * SH_ERROR_NETWORK, SH_ERROR_SERVER (also when throttled: see
- * _sh_x_get_throttled_until), SH_ERROR_NOT_CONFIGURED (the app's setup),
- * SH_ERROR_KEYRING_* (X renewed the token but the keyring did not take the
- * new pair: said loudly, kept in memory, retried at the next use). */
-void         _sh_x_refresh_async     (ShXProvider         *self,
-                                      ShToken             *token,
-                                      const ShSecret      *secret,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
-ShSecret    *_sh_x_refresh_finish    (ShXProvider         *self,
-                                      GAsyncResult        *result,
-                                      GError             **error);
-
-/* For revocation, which has no ShToken: waits for a refresh in flight that
- * spends @secret's refresh token, then answers the newest pair known. */
-void         _sh_x_settled_secret_async  (ShXProvider         *self,
-                                          const ShSecret      *secret,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
-ShSecret    *_sh_x_settled_secret_finish (ShXProvider         *self,
-                                          GAsyncResult        *result);
 
 G_END_DECLS

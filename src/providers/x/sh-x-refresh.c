@@ -28,6 +28,7 @@
 
 #include "sh-error.h"
 #include "sh-x-private.h"
+#include "sh-x-refresh.h"
 
 struct _ShXRenewals
 {
