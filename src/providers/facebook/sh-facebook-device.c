@@ -65,21 +65,6 @@ member_int (JsonObject *object,
 static void schedule_poll (GTask *task);
 
 static void
-on_pages (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GPtrArray *channels = _sh_facebook_list_pages_finish (SH_FACEBOOK_PROVIDER (source), result, &error);
-
-  if (channels == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 on_status (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -97,8 +82,6 @@ on_status (GObject      *source,
     {
       gint64 data_access = member_int (object, "data_access_expiration_time");
       const char *user_token = sh_json_get_string (object, "access_token");
-      ShFacebookProvider *self = g_task_get_source_object (task);
-      GCancellable *cancellable = g_task_get_cancellable (task);
       GError *error = NULL;
 
       /* It goes into the next requests' headers: a token with a line break
@@ -111,9 +94,7 @@ on_status (GObject      *source,
           return;
         }
 
-      _sh_facebook_list_pages_async (self,
-                                     sh_json_get_string (object, "access_token"), data_access,
-                                     cancellable, on_pages, g_steal_pointer (&task));
+      _sh_facebook_answer_with_pages (g_steal_pointer (&task), user_token, data_access, FALSE);
       return;
     }
 

@@ -46,15 +46,13 @@ void          _sh_facebook_check_async   (ShProvider          *provider,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
-/* Pages a user token manages, as granted channels owned by @owner. */
-void          _sh_facebook_list_pages_async (ShFacebookProvider  *self,
-                                             const char          *user_token,
-                                             gint64               data_access_expires_at,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data);
-GPtrArray    *_sh_facebook_list_pages_finish (ShFacebookProvider *self,
-                                              GAsyncResult       *result,
-                                              GError            **error);
+/* The Pages @user_token manages, as granted channels owned by its person:
+ * @task (taken; its source is the provider) is answered with them, a
+ * GPtrArray of ShGrantedChannel, or with why not. @need_one: no Page at
+ * all is an error too. */
+void          _sh_facebook_answer_with_pages (GTask      *task,
+                                              const char *user_token,
+                                              gint64      data_access_expires_at,
+                                              gboolean    need_one);
 
 G_END_DECLS

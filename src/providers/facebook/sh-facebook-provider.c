@@ -150,6 +150,7 @@ typedef struct {
   guint      n_pages;    /* pages fetched, against runaway paging */
   GError    *refused;    /* why the first Page token that cannot be used was left out */
   guint      n_refused;
+  gboolean   need_one;   /* no Page at all is an error */
 } ListPages;
 
 static void
@@ -297,6 +298,13 @@ on_pages (GObject      *source,
                               "%u Facebook Pages were left out. %s", data->n_refused),
                  data->n_refused, data->refused->message);
     }
+  if (data->need_one && data->channels->len == 0)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_TOKEN_REFUSED,
+                               _("This token belongs to a person who manages no Facebook Page "
+                                 "SocialHub could add."));
+      return;
+    }
   g_task_return_pointer (task, g_steal_pointer (&data->channels), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -321,32 +329,40 @@ on_owner (GObject      *source,
                "/me/accounts?fields=id,name,access_token,tasks,picture%7Burl,is_silhouette%7D&limit=100");
 }
 
-void
-_sh_facebook_list_pages_async (ShFacebookProvider  *self,
-                               const char          *user_token,
-                               gint64               data_access_expires_at,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static void
+on_listed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ListPages *data = g_new0 (ListPages, 1);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *channels = g_task_propagate_pointer (G_TASK (result), &error);
 
-  g_task_set_source_tag (task, _sh_facebook_list_pages_async);
-  data->user_token = g_strdup (user_token);
-  data->data_access_expires_at = data_access_expires_at;
-  data->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_task_set_task_data (task, data, (GDestroyNotify) list_pages_free);
-  sh_http_client_get_async (self->http, "/me?fields=id,name", user_token, cancellable,
-                            on_owner, task);
+  if (channels == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
-GPtrArray *
-_sh_facebook_list_pages_finish (ShFacebookProvider  *self,
-                                GAsyncResult        *result,
-                                GError             **error)
+void
+_sh_facebook_answer_with_pages (GTask      *task,
+                                const char *user_token,
+                                gint64      data_access_expires_at,
+                                gboolean    need_one)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  ShFacebookProvider *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GTask *list = g_task_new (self, cancellable, on_listed, task);
+  ListPages *data = g_new0 (ListPages, 1);
+
+  g_task_set_source_tag (list, _sh_facebook_answer_with_pages);
+  data->user_token = g_strdup (user_token);
+  data->data_access_expires_at = data_access_expires_at;
+  data->need_one = need_one;
+  data->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_task_set_task_data (list, data, (GDestroyNotify) list_pages_free);
+  sh_http_client_get_async (self->http, "/me?fields=id,name", user_token, cancellable,
+                            on_owner, list);
 }
 
 /* ---- identify a pasted token ---------------------------------------------- */
@@ -367,28 +383,6 @@ identify_free (Identify *data)
   g_free (data);
 }
 
-static void
-on_identify_pages (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GPtrArray *channels = _sh_facebook_list_pages_finish (SH_FACEBOOK_PROVIDER (source), result, &error);
-
-  if (channels == NULL)
-    g_task_return_error (task, error);
-  else if (channels->len == 0)
-    {
-      g_ptr_array_unref (channels);
-      g_task_return_new_error (task, SH_ERROR, SH_ERROR_TOKEN_REFUSED,
-                               _("This token belongs to a person who manages no Facebook Page "
-                                 "SocialHub could add."));
-    }
-  else
-    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
 /* Whether /me/accounts works tells a user token from a Page token: a Page
  * has no "accounts" edge (error 100). */
 static void
@@ -397,7 +391,6 @@ on_identify_accounts (GObject      *source,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShFacebookProvider *self = g_task_get_source_object (task);
   Identify *data = g_task_get_task_data (task);
   g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(GPtrArray) channels = NULL;
@@ -406,10 +399,7 @@ on_identify_accounts (GObject      *source,
 
   if (reply->status == 200)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      _sh_facebook_list_pages_async (self, data->token, 0, cancellable,
-                                     on_identify_pages, g_steal_pointer (&task));
+      _sh_facebook_answer_with_pages (g_steal_pointer (&task), data->token, 0, TRUE);
       return;
     }
   if (!sh_facebook_parse_error (reply->body, reply->length, &code, &subcode) || code != 100)
