@@ -58,16 +58,17 @@ void         _sh_x_sign_in_async     (ShProvider          *provider,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
-/* A granted channel for the account @access_token speaks for. */
+/* The account @secret speaks for, as the one granted channel of a
+ * GPtrArray. */
 void         _sh_x_describe_async    (ShXProvider         *self,
                                       const ShSecret      *secret,
                                       const char          *scope,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
-ShGrantedChannel *_sh_x_describe_finish (ShXProvider      *self,
-                                         GAsyncResult     *result,
-                                         GError          **error);
+GPtrArray   *_sh_x_describe_finish   (ShXProvider         *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
 /* Revokes both tokens of @secret, each with its token_type_hint; quietly
  * when @callback is NULL (a sign-in that could not finish). In
  * sh-x-revoke.c. */

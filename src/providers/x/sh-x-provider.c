@@ -257,6 +257,7 @@ on_describe_me (GObject      *source,
   Describe *data = g_task_get_task_data (task);
   g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShGrantedChannel *channel;
+  GPtrArray *channels;
   ShXUser user = { 0 };
 
   if (reply->status != 200 || !sh_x_parse_user (reply->body, reply->length, &user))
@@ -287,7 +288,9 @@ on_describe_me (GObject      *source,
    * access token) lives exactly as long as its access token, and says so. */
   channel->expires_at = channel->secret->refresh_token != NULL ? 0 : channel->secret->expires_at;
   sh_x_user_clear (&user);
-  g_task_return_pointer (task, channel, (GDestroyNotify) sh_granted_channel_free);
+  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_ptr_array_add (channels, channel);
+  g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -309,7 +312,7 @@ _sh_x_describe_async (ShXProvider         *self,
                             secret->access_token, cancellable, on_describe_me, task);
 }
 
-ShGrantedChannel *
+GPtrArray *
 _sh_x_describe_finish (ShXProvider  *self,
                        GAsyncResult *result,
                        GError      **error)
@@ -320,44 +323,22 @@ _sh_x_describe_finish (ShXProvider  *self,
 /* ---- identify a pasted token ---------------------------------------------------------- */
 
 static void
-on_identified (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  ShGrantedChannel *channel = _sh_x_describe_finish (SH_X_PROVIDER (source), result, &error);
-  GPtrArray *channels;
-
-  if (channel == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_ptr_array_add (channels, channel);
-  g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 sh_x_provider_identify_async (ShProvider          *provider,
                               const char          *access_token,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   g_autofree char *token = g_strstrip (g_strdup (access_token));
   g_autoptr(ShSecret) secret = NULL;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, sh_x_provider_identify_async);
   /* Nothing reaches a header that could not be a token (the command line
    * checked the raw bytes already; the dialog's text is checked here). */
   if (!sh_token_syntax_check_pasted (SH_NETWORK_X, access_token, strlen (access_token), &error))
     {
       memset (token, 0, strlen (token));
-      g_task_return_error (task, error);
+      g_task_report_error (provider, callback, user_data, sh_x_provider_identify_async, error);
       return;
     }
 
@@ -365,8 +346,8 @@ sh_x_provider_identify_async (ShProvider          *provider,
    * say when it was made: it lives two hours at most. */
   secret = sh_secret_new (token, NULL, now_seconds () + SH_X_ACCESS_LIFETIME);
   memset (token, 0, strlen (token));
-  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, cancellable, on_identified,
-                        g_steal_pointer (&task));
+  /* The account, as the one channel of the answer. */
+  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, cancellable, callback, user_data);
 }
 
 /* ---- revocation (sh-x-revoke.c) ----------------------------------------------------- */

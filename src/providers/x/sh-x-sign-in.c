@@ -105,18 +105,15 @@ on_described (GObject      *source,
   ShXProvider *self = SH_X_PROVIDER (source);
   SignIn *data = g_task_get_task_data (task);
   GError *error = NULL;
-  ShGrantedChannel *channel = _sh_x_describe_finish (self, result, &error);
-  GPtrArray *channels;
+  GPtrArray *channels = _sh_x_describe_finish (self, result, &error);
 
-  if (channel == NULL)
+  if (channels == NULL)
     {
       /* Tokens nobody will keep: give them back. */
       _sh_x_revoke_secret_async (self, data->secret, NULL, NULL, NULL);
       g_task_return_error (task, error);
       return;
     }
-  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_ptr_array_add (channels, channel);
   g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
