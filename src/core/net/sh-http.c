@@ -89,7 +89,7 @@ on_closed (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&read->error));
   else
     {
-      /* The caller wipes what it reads (sh-x-provider.c). */
+      /* The caller wipes what it reads (ShHttpClient does). */
       GBytes *bytes = g_bytes_new_take (g_steal_pointer (&read->data), read->length);
 
       read->allocated = 0;
