@@ -29,9 +29,9 @@ void          _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                                 gint64              until);
 
 /* The Graph object of a 200 answer, or NULL. */
-JsonObject   *_sh_facebook_reply_object    (ShHttpReply        *reply);
+JsonObject   *_sh_facebook_reply_object    (ShHttpReply *reply);
 /* A person-readable GError for a reply that is not what was wanted. */
-GError       *_sh_facebook_reply_error     (ShHttpReply        *reply);
+GError       *_sh_facebook_reply_error     (ShHttpReply *reply);
 
 void          _sh_facebook_sign_in_async (ShProvider          *provider,
                                           ShSignInPromptFunc   prompt,

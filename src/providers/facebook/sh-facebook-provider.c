@@ -17,9 +17,9 @@ struct _ShFacebookProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  guint        usage_percent;     /* the last usage headers' verdict */
-  gint64       usage_noted_at;    /* when they came (monotonic µs), 0: never */
-  gint64       throttled_until;   /* no request before this (unix seconds) */
+  guint         usage_percent;    /* the last usage headers' verdict */
+  gint64        usage_noted_at;   /* when they came (monotonic µs), 0: never */
+  gint64        throttled_until;  /* no request before this (unix seconds) */
 };
 
 G_DEFINE_FINAL_TYPE (ShFacebookProvider, sh_facebook_provider, SH_TYPE_PROVIDER)

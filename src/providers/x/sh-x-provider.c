@@ -24,11 +24,11 @@ struct _ShXProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  GHashTable  *throttles;      /* rate key → gint64 *: no request before */
-  GHashTable  *app_faults;     /* what was reported already */
-  ShXRenewals *renewals;
-  gboolean     open_browser;
-  guint        sign_in_timeout;
+  GHashTable   *throttles;     /* rate key → gint64 *: no request before */
+  GHashTable   *app_faults;    /* what was reported already */
+  ShXRenewals  *renewals;
+  gboolean      open_browser;
+  guint         sign_in_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (ShXProvider, sh_x_provider, SH_TYPE_PROVIDER)
