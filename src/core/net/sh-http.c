@@ -1,4 +1,5 @@
-/* sh-http.c — sending a request and reading its answer within a size limit. */
+/* sh-http.c — sending a request and reading its answer within a size limit,
+ * and the REST client built on it (ShHttpClient, ShHttpReply). */
 #include "config.h"
 
 #include <string.h>
@@ -88,7 +89,7 @@ on_closed (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&read->error));
   else
     {
-      /* The caller wipes what it reads (sh-x-provider.c). */
+      /* The caller wipes what it reads (ShHttpClient does). */
       GBytes *bytes = g_bytes_new_take (g_steal_pointer (&read->data), read->length);
 
       read->allocated = 0;
@@ -233,4 +234,262 @@ sh_http_describe_error (const GError *error)
   if (error->domain == G_TLS_ERROR)
     return _("No secure connection to the server could be made.");
   return error->message;
+}
+
+/* ---- the reply -------------------------------------------------------------- */
+
+void
+sh_http_reply_free (ShHttpReply *reply)
+{
+  if (reply == NULL)
+    return;
+  if (reply->body != NULL)
+    {
+      /* Token endpoint answers hold tokens. */
+      memset (reply->body, 0, reply->length);
+      g_free (reply->body);
+    }
+  g_clear_pointer (&reply->headers, soup_message_headers_unref);
+  g_clear_error (&reply->error);
+  g_free (reply);
+}
+
+const char *
+sh_http_reply_get_header (const ShHttpReply *reply,
+                          const char        *name)
+{
+  g_return_val_if_fail (reply != NULL, NULL);
+
+  if (reply->headers == NULL)
+    return NULL;
+  return soup_message_headers_get_one (reply->headers, name);
+}
+
+gboolean
+sh_http_reply_is_cancelled (const ShHttpReply *reply)
+{
+  return g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* ---- the client --------------------------------------------------------------- */
+
+struct _ShHttpClient
+{
+  GObject            parent_instance;
+
+  SoupSession       *session;
+  ShHttpBaseFunc     base_url;
+  char              *auth_scheme;
+  ShHttpClientFlags  flags;
+};
+
+G_DEFINE_FINAL_TYPE (ShHttpClient, sh_http_client, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_REPLIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static char *
+full_url (ShHttpClient *self,
+          const char   *path)
+{
+  g_autofree char *base = self->base_url ();
+
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  return g_strconcat (base, path[0] == '/' ? "" : "/", path, NULL);
+}
+
+static void
+on_message_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  ShHttpReply *reply = g_new0 (ShHttpReply, 1);
+  g_autoptr(GBytes) bytes = sh_http_send_and_read_finish (SOUP_SESSION (source), result,
+                                                          &reply->error);
+
+  if (bytes != NULL)
+    {
+      gsize length;
+      gconstpointer data = g_bytes_get_data (bytes, &length);
+
+      reply->status = soup_message_get_status (msg);
+      reply->length = length;
+      reply->body = g_strndup (data, length);
+      /* The answer may hold tokens: do not leave them in freed memory. */
+      memset ((gpointer) data, 0, length);
+    }
+  else if (sh_http_error_is_too_large (reply->error))
+    {
+      /* The server answered, with something no answer of its API is:
+       * judged like any other unusable body (the error says why). */
+      reply->status = soup_message_get_status (msg);
+      reply->body = g_strdup ("");
+    }
+  if (reply->status != 0)
+    {
+      reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+      g_signal_emit (g_task_get_source_object (task), signals[SIGNAL_REPLIED], 0, reply);
+    }
+  g_task_return_pointer (task, reply, (GDestroyNotify) sh_http_reply_free);
+}
+
+static void
+send_message (ShHttpClient        *self,
+              const char          *method,
+              const char          *path,
+              GHashTable          *form,
+              const char          *token,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autofree char *url = full_url (self, path);
+  g_autoptr(SoupMessage) msg = form != NULL
+    ? soup_message_new_from_encoded_form (method, url, soup_form_encode_hash (form))
+    : soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+  GTask *task;
+
+  if (msg == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
+                               SH_ERROR_INVALID_ARGUMENT, "Bad API address");
+      return;
+    }
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat (self->auth_scheme, " ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+      memset (value, 0, strlen (value));
+    }
+  if (self->flags & SH_HTTP_CLIENT_NO_STORE)
+    soup_message_headers_replace (headers, "Cache-Control", "no-store");
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, send_message);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  sh_http_send_and_read_async (self->session, msg, SH_HTTP_MAX_BODY, G_PRIORITY_DEFAULT,
+                               cancellable, on_message_sent, task);
+}
+
+void
+sh_http_client_get_async (ShHttpClient        *self,
+                          const char          *path,
+                          const char          *token,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_HTTP_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  send_message (self, "GET", path, NULL, token, cancellable, callback, user_data);
+}
+
+void
+sh_http_client_post_async (ShHttpClient        *self,
+                           const char          *path,
+                           GHashTable          *form,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_HTTP_CLIENT (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (form != NULL);
+
+  send_message (self, "POST", path, form, NULL, cancellable, callback, user_data);
+}
+
+ShHttpReply *
+sh_http_client_finish (ShHttpClient *self,
+                       GAsyncResult *result)
+{
+  GError *error = NULL;
+  ShHttpReply *reply;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  reply = g_task_propagate_pointer (G_TASK (result), &error);
+  if (reply == NULL)
+    {
+      reply = g_new0 (ShHttpReply, 1);
+      reply->error = error;
+    }
+  return reply;
+}
+
+SoupSession *
+sh_http_client_get_session (ShHttpClient *self)
+{
+  g_return_val_if_fail (SH_IS_HTTP_CLIENT (self), NULL);
+  return self->session;
+}
+
+static void
+sh_http_client_dispose (GObject *object)
+{
+  ShHttpClient *self = SH_HTTP_CLIENT (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (sh_http_client_parent_class)->dispose (object);
+}
+
+static void
+sh_http_client_finalize (GObject *object)
+{
+  ShHttpClient *self = SH_HTTP_CLIENT (object);
+
+  g_free (self->auth_scheme);
+  G_OBJECT_CLASS (sh_http_client_parent_class)->finalize (object);
+}
+
+static void
+sh_http_client_class_init (ShHttpClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sh_http_client_dispose;
+  object_class->finalize = sh_http_client_finalize;
+
+  signals[SIGNAL_REPLIED] =
+    g_signal_new ("replied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+sh_http_client_init (ShHttpClient *self)
+{
+}
+
+ShHttpClient *
+sh_http_client_new (ShHttpBaseFunc     base_url,
+                    const char        *auth_scheme,
+                    ShHttpClientFlags  flags,
+                    guint              max_conns)
+{
+  ShHttpClient *self;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (auth_scheme != NULL, NULL);
+
+  self = g_object_new (SH_TYPE_HTTP_CLIENT, NULL);
+  self->base_url = base_url;
+  self->auth_scheme = g_strdup (auth_scheme);
+  self->flags = flags;
+  /* One keep-alive session for all of a network's requests. */
+  self->session = soup_session_new_with_options ("max-conns-per-host", max_conns,
+                                                 "timeout", 30,
+                                                 "user-agent", "SocialHub/" PACKAGE_VERSION,
+                                                 NULL);
+  return self;
 }

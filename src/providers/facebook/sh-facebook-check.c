@@ -140,7 +140,7 @@ on_single (GObject      *source,
   Single *single = user_data;
   ChunkRequest *request = single->request;
   CheckRun *run = g_task_get_task_data (request->task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShFacebookVerdict verdict;
 
   if (reply->status != 0)
@@ -176,9 +176,9 @@ send_singles (ChunkRequest *request)
       single->request = request;
       single->token = g_ptr_array_index (request->chunk->tokens, i);
       run->summary.n_requests++;
-      _sh_facebook_get_async (self, "/me?fields=id,name",
-                           g_ptr_array_index (request->chunk->secrets, i),
-                           g_task_get_cancellable (request->task), on_single, single);
+      sh_http_client_get_async (_sh_facebook_get_http (self), "/me?fields=id,name",
+                                g_ptr_array_index (request->chunk->secrets, i),
+                                g_task_get_cancellable (request->task), on_single, single);
     }
 }
 
@@ -189,7 +189,7 @@ on_batch (GObject      *source,
 {
   ChunkRequest *request = user_data;
   CheckRun *run = g_task_get_task_data (request->task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(GPtrArray) items = NULL;
   ShFacebookVerdict verdict;
 
@@ -281,8 +281,8 @@ send_chunk (GTask *task,
   g_hash_table_insert (form, "access_token", run->client_token);
   g_hash_table_insert (form, "batch", batch);
   g_hash_table_insert (form, "include_headers", "false");
-  _sh_facebook_post_async (g_task_get_source_object (task), "/", form,
-                        g_task_get_cancellable (task), on_batch, request);
+  sh_http_client_post_async (_sh_facebook_get_http (g_task_get_source_object (task)), "/", form,
+                             g_task_get_cancellable (task), on_batch, request);
   memset (batch, 0, strlen (batch));
 }
 

@@ -65,28 +65,13 @@ member_int (JsonObject *object,
 static void schedule_poll (GTask *task);
 
 static void
-on_pages (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GPtrArray *channels = _sh_facebook_list_pages_finish (SH_FACEBOOK_PROVIDER (source), result, &error);
-
-  if (channels == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 on_status (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
   int code, subcode;
 
@@ -97,7 +82,6 @@ on_status (GObject      *source,
     {
       gint64 data_access = member_int (object, "data_access_expiration_time");
       const char *user_token = sh_json_get_string (object, "access_token");
-      GCancellable *cancellable = g_task_get_cancellable (task);
       GError *error = NULL;
 
       /* It goes into the next requests' headers: a token with a line break
@@ -110,9 +94,7 @@ on_status (GObject      *source,
           return;
         }
 
-      _sh_facebook_list_pages_async (SH_FACEBOOK_PROVIDER (source),
-                                     sh_json_get_string (object, "access_token"), data_access,
-                                     cancellable, on_pages, g_steal_pointer (&task));
+      _sh_facebook_answer_with_pages (g_steal_pointer (&task), user_token, data_access, FALSE);
       return;
     }
 
@@ -161,8 +143,9 @@ poll_now (gpointer user_data)
   data->poll_id = 0;
   g_hash_table_insert (form, "access_token", data->client_token);
   g_hash_table_insert (form, "code", data->code);
-  _sh_facebook_post_async (g_task_get_source_object (task), "/device/login_status", form,
-                        g_task_get_cancellable (task), on_status, task);
+  sh_http_client_post_async (_sh_facebook_get_http (g_task_get_source_object (task)),
+                             "/device/login_status", form,
+                             g_task_get_cancellable (task), on_status, task);
   return G_SOURCE_REMOVE;
 }
 
@@ -207,7 +190,7 @@ on_login (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
   g_autofree char *escaped = NULL;
   gint64 expires_in;
@@ -267,6 +250,6 @@ _sh_facebook_sign_in_async (ShProvider          *provider,
 
   g_hash_table_insert (form, "access_token", data->client_token);
   g_hash_table_insert (form, "scope", SCOPES);
-  _sh_facebook_post_async (SH_FACEBOOK_PROVIDER (provider), "/device/login", form, cancellable,
-                        on_login, task);
+  sh_http_client_post_async (_sh_facebook_get_http (SH_FACEBOOK_PROVIDER (provider)),
+                             "/device/login", form, cancellable, on_login, task);
 }

@@ -14,34 +14,28 @@
 
 struct _ShFacebookProvider
 {
-  ShProvider   parent_instance;
+  ShProvider    parent_instance;
 
-  SoupSession *session;
-  guint        usage_percent;     /* the last usage headers' verdict */
-  gint64       usage_noted_at;    /* when they came (monotonic µs), 0: never */
-  gint64       throttled_until;   /* no request before this (unix seconds) */
+  ShHttpClient *http;
+  guint         usage_percent;    /* the last usage headers' verdict */
+  gint64        usage_noted_at;   /* when they came (monotonic µs), 0: never */
+  gint64        throttled_until;  /* no request before this (unix seconds) */
 };
 
 G_DEFINE_FINAL_TYPE (ShFacebookProvider, sh_facebook_provider, SH_TYPE_PROVIDER)
 
 /* ---- HTTP ---------------------------------------------------------------- */
 
-void
-_sh_facebook_reply_free (ShFacebookReply *reply)
+ShHttpClient *
+_sh_facebook_get_http (ShFacebookProvider *self)
 {
-  if (reply == NULL)
-    return;
-  g_free (reply->body);
-  g_free (reply->app_usage);
-  g_free (reply->business_usage);
-  g_clear_error (&reply->error);
-  g_free (reply);
+  return self->http;
 }
 
 SoupSession *
 _sh_facebook_get_session (ShFacebookProvider *self)
 {
-  return self->session;
+  return sh_http_client_get_session (self->http);
 }
 
 char *
@@ -56,128 +50,13 @@ _sh_facebook_client_token (void)
 }
 
 static char *
-graph_url (const char *path)
+graph_url (void)
 {
-  g_autofree char *base = sh_config_dup (SH_CONFIG_GRAPH_URL);
-
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  return g_strconcat (base, path[0] == '/' ? "" : "/", path, NULL);
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  ShFacebookReply *reply = g_new0 (ShFacebookReply, 1);
-  g_autoptr(GBytes) bytes = sh_http_send_and_read_finish (SOUP_SESSION (source), result,
-                                                          &reply->error);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-
-  if (bytes != NULL)
-    {
-      reply->status = soup_message_get_status (msg);
-      reply->length = g_bytes_get_size (bytes);
-      reply->body = g_strndup (g_bytes_get_data (bytes, NULL), reply->length);
-    }
-  else if (sh_http_error_is_too_large (reply->error))
-    {
-      /* Facebook answered, with something no Graph answer is: judged like
-       * any other unusable body (the error says why). */
-      reply->status = soup_message_get_status (msg);
-      reply->body = g_strdup ("");
-    }
-  if (reply->status != 0)
-    {
-      reply->app_usage = g_strdup (soup_message_headers_get_one (headers, "X-App-Usage"));
-      reply->business_usage =
-        g_strdup (soup_message_headers_get_one (headers, "X-Business-Use-Case-Usage"));
-      _sh_facebook_note_usage (g_task_get_source_object (task), reply);
-    }
-  g_task_return_pointer (task, reply, (GDestroyNotify) _sh_facebook_reply_free);
-}
-
-static void
-send_message (ShFacebookProvider  *self,
-              SoupMessage         *msg,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, send_message);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  sh_http_send_and_read_async (self->session, msg, SH_HTTP_MAX_BODY, G_PRIORITY_DEFAULT,
-                               cancellable, on_sent, task);
-}
-
-void
-_sh_facebook_get_async (ShFacebookProvider  *self,
-                     const char          *path,
-                     const char          *access_token,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  g_autofree char *url = graph_url (path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-  if (msg == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
-                               SH_ERROR_INVALID_ARGUMENT, "Bad Graph address");
-      return;
-    }
-  if (access_token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("OAuth ", access_token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  send_message (self, msg, cancellable, callback, user_data);
-}
-
-void
-_sh_facebook_post_async (ShFacebookProvider  *self,
-                      const char          *path,
-                      GHashTable          *form,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
-{
-  g_autofree char *url = graph_url (path);
-  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", url,
-                                                                   soup_form_encode_hash (form));
-
-  if (msg == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
-                               SH_ERROR_INVALID_ARGUMENT, "Bad Graph address");
-      return;
-    }
-  send_message (self, msg, cancellable, callback, user_data);
-}
-
-ShFacebookReply *
-_sh_facebook_finish (ShFacebookProvider *self,
-                  GAsyncResult       *result)
-{
-  GError *error = NULL;
-  ShFacebookReply *reply = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (reply == NULL)
-    {
-      reply = g_new0 (ShFacebookReply, 1);
-      reply->error = error;
-    }
-  return reply;
+  return sh_config_dup (SH_CONFIG_GRAPH_URL);
 }
 
 JsonObject *
-_sh_facebook_reply_object (ShFacebookReply *reply)
+_sh_facebook_reply_object (ShHttpReply *reply)
 {
   g_autoptr(JsonNode) root = NULL;
 
@@ -192,13 +71,13 @@ _sh_facebook_reply_object (ShFacebookReply *reply)
 }
 
 GError *
-_sh_facebook_reply_error (ShFacebookReply *reply)
+_sh_facebook_reply_error (ShHttpReply *reply)
 {
   ShFacebookVerdict verdict;
 
   if (reply->status == 0)
     {
-      if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (sh_http_reply_is_cancelled (reply))
         return g_error_copy (reply->error);
       return g_error_new (SH_ERROR, SH_ERROR_NETWORK, _("Facebook could not be reached: %s"),
                           sh_http_describe_error (reply->error));
@@ -217,15 +96,19 @@ _sh_facebook_reply_error (ShFacebookReply *reply)
                       _("Facebook gave an answer SocialHub cannot use (HTTP %u)."), reply->status);
 }
 
-void
-_sh_facebook_note_usage (ShFacebookProvider *self,
-                         ShFacebookReply       *reply)
+/* Every Graph answer says how much of the budgets is used, whoever asked. */
+static void
+on_replied (ShHttpClient       *http,
+            const ShHttpReply  *reply,
+            ShFacebookProvider *self)
 {
+  const char *app_usage = sh_http_reply_get_header (reply, "X-App-Usage");
+  const char *business_usage = sh_http_reply_get_header (reply, "X-Business-Use-Case-Usage");
   guint regain = 0;
 
-  if (reply->app_usage == NULL && reply->business_usage == NULL)
+  if (app_usage == NULL && business_usage == NULL)
     return;
-  self->usage_percent = sh_facebook_parse_usage (reply->app_usage, reply->business_usage, &regain);
+  self->usage_percent = sh_facebook_parse_usage (app_usage, business_usage, &regain);
   self->usage_noted_at = g_get_monotonic_time ();
   if (regain > 0)
     self->throttled_until = MAX (self->throttled_until,
@@ -267,6 +150,7 @@ typedef struct {
   guint      n_pages;    /* pages fetched, against runaway paging */
   GError    *refused;    /* why the first Page token that cannot be used was left out */
   guint      n_refused;
+  gboolean   need_one;   /* no Page at all is an error */
 } ListPages;
 
 static void
@@ -314,8 +198,8 @@ fetch_pages (GTask      *task,
 {
   ListPages *data = g_task_get_task_data (task);
 
-  _sh_facebook_get_async (g_task_get_source_object (task), path, data->user_token,
-                       g_task_get_cancellable (task), on_pages, task);
+  sh_http_client_get_async (_sh_facebook_get_http (g_task_get_source_object (task)), path,
+                            data->user_token, g_task_get_cancellable (task), on_pages, task);
 }
 
 /* "picture": {"data": {"url": …, "is_silhouette": …}}: the Page's picture,
@@ -341,7 +225,7 @@ on_pages (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ListPages *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) object = _sh_facebook_reply_object (reply);
   JsonNode *pages, *paging;
   const char *next = NULL;
@@ -414,6 +298,13 @@ on_pages (GObject      *source,
                               "%u Facebook Pages were left out. %s", data->n_refused),
                  data->n_refused, data->refused->message);
     }
+  if (data->need_one && data->channels->len == 0)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_TOKEN_REFUSED,
+                               _("This token belongs to a person who manages no Facebook Page "
+                                 "SocialHub could add."));
+      return;
+    }
   g_task_return_pointer (task, g_steal_pointer (&data->channels), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -424,7 +315,7 @@ on_owner (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ListPages *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (SH_FACEBOOK_PROVIDER (source), result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
 
   if (me == NULL || sh_json_get_string (me, "id") == NULL)
@@ -438,31 +329,40 @@ on_owner (GObject      *source,
                "/me/accounts?fields=id,name,access_token,tasks,picture%7Burl,is_silhouette%7D&limit=100");
 }
 
-void
-_sh_facebook_list_pages_async (ShFacebookProvider  *self,
-                               const char          *user_token,
-                               gint64               data_access_expires_at,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static void
+on_listed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ListPages *data = g_new0 (ListPages, 1);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GPtrArray *channels = g_task_propagate_pointer (G_TASK (result), &error);
 
-  g_task_set_source_tag (task, _sh_facebook_list_pages_async);
-  data->user_token = g_strdup (user_token);
-  data->data_access_expires_at = data_access_expires_at;
-  data->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_task_set_task_data (task, data, (GDestroyNotify) list_pages_free);
-  _sh_facebook_get_async (self, "/me?fields=id,name", user_token, cancellable, on_owner, task);
+  if (channels == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
-GPtrArray *
-_sh_facebook_list_pages_finish (ShFacebookProvider  *self,
-                                GAsyncResult        *result,
-                                GError             **error)
+void
+_sh_facebook_answer_with_pages (GTask      *task,
+                                const char *user_token,
+                                gint64      data_access_expires_at,
+                                gboolean    need_one)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  ShFacebookProvider *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GTask *list = g_task_new (self, cancellable, on_listed, task);
+  ListPages *data = g_new0 (ListPages, 1);
+
+  g_task_set_source_tag (list, _sh_facebook_answer_with_pages);
+  data->user_token = g_strdup (user_token);
+  data->data_access_expires_at = data_access_expires_at;
+  data->need_one = need_one;
+  data->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_task_set_task_data (list, data, (GDestroyNotify) list_pages_free);
+  sh_http_client_get_async (self->http, "/me?fields=id,name", user_token, cancellable,
+                            on_owner, list);
 }
 
 /* ---- identify a pasted token ---------------------------------------------- */
@@ -483,28 +383,6 @@ identify_free (Identify *data)
   g_free (data);
 }
 
-static void
-on_identify_pages (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  GPtrArray *channels = _sh_facebook_list_pages_finish (SH_FACEBOOK_PROVIDER (source), result, &error);
-
-  if (channels == NULL)
-    g_task_return_error (task, error);
-  else if (channels->len == 0)
-    {
-      g_ptr_array_unref (channels);
-      g_task_return_new_error (task, SH_ERROR, SH_ERROR_TOKEN_REFUSED,
-                               _("This token belongs to a person who manages no Facebook Page "
-                                 "SocialHub could add."));
-    }
-  else
-    g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
 /* Whether /me/accounts works tells a user token from a Page token: a Page
  * has no "accounts" edge (error 100). */
 static void
@@ -513,19 +391,15 @@ on_identify_accounts (GObject      *source,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (source);
   Identify *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (self, result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(GPtrArray) channels = NULL;
   ShGrantedChannel *channel;
   int code, subcode;
 
   if (reply->status == 200)
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      _sh_facebook_list_pages_async (self, data->token, 0, cancellable,
-                                     on_identify_pages, g_steal_pointer (&task));
+      _sh_facebook_answer_with_pages (g_steal_pointer (&task), data->token, 0, TRUE);
       return;
     }
   if (!sh_facebook_parse_error (reply->body, reply->length, &code, &subcode) || code != 100)
@@ -550,7 +424,7 @@ on_identify_accounts (GObject      *source,
  * accepts it. The other reasons (expired, password changed, …) are known
  * facts about a real token and are said as they are. */
 static GError *
-identify_error (ShFacebookReply *reply)
+identify_error (ShHttpReply *reply)
 {
   ShFacebookVerdict verdict;
 
@@ -571,9 +445,9 @@ on_identify_me (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (source);
+  ShFacebookProvider *self = g_task_get_source_object (task);
   Identify *data = g_task_get_task_data (task);
-  g_autoptr(ShFacebookReply) reply = _sh_facebook_finish (self, result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(JsonObject) me = _sh_facebook_reply_object (reply);
   GCancellable *cancellable;
 
@@ -585,8 +459,8 @@ on_identify_me (GObject      *source,
   data->id = g_strdup (sh_json_get_string (me, "id"));
   data->name = g_strdup (sh_json_get_string (me, "name"));
   cancellable = g_task_get_cancellable (task);
-  _sh_facebook_get_async (self, "/me/accounts?fields=id&limit=1", data->token,
-                          cancellable, on_identify_accounts, g_steal_pointer (&task));
+  sh_http_client_get_async (self->http, "/me/accounts?fields=id&limit=1", data->token,
+                            cancellable, on_identify_accounts, g_steal_pointer (&task));
 }
 
 static void
@@ -612,8 +486,8 @@ sh_facebook_provider_identify_async (ShProvider          *provider,
       g_object_unref (task);
       return;
     }
-  _sh_facebook_get_async (SH_FACEBOOK_PROVIDER (provider), "/me?fields=id,name", data->token,
-                       cancellable, on_identify_me, task);
+  sh_http_client_get_async (SH_FACEBOOK_PROVIDER (provider)->http, "/me?fields=id,name",
+                            data->token, cancellable, on_identify_me, task);
 }
 
 /* ---- class ------------------------------------------------------------------ */
@@ -623,7 +497,7 @@ sh_facebook_provider_dispose (GObject *object)
 {
   ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (object);
 
-  g_clear_object (&self->session);
+  g_clear_object (&self->http);
   G_OBJECT_CLASS (sh_facebook_provider_parent_class)->dispose (object);
 }
 
@@ -642,13 +516,12 @@ sh_facebook_provider_class_init (ShFacebookProviderClass *klass)
 static void
 sh_facebook_provider_init (ShFacebookProvider *self)
 {
-  /* One keep-alive session; enough connections for the parallel batches
-   * plus a sign-in or a picture at the same time. */
-  self->session = soup_session_new_with_options ("max-conns-per-host",
-                                                 SH_FACEBOOK_PARALLEL_BATCHES + 2,
-                                                 "timeout", 30,
-                                                 "user-agent", "SocialHub/" PACKAGE_VERSION,
-                                                 NULL);
+  /* Enough connections for the parallel batches plus a sign-in or a
+   * picture at the same time. The token of a GET goes in the header as
+   * "OAuth TOKEN", never in the URL. */
+  self->http = sh_http_client_new (graph_url, "OAuth", SH_HTTP_CLIENT_FLAGS_NONE,
+                                   SH_FACEBOOK_PARALLEL_BATCHES + 2);
+  g_signal_connect_object (self->http, "replied", G_CALLBACK (on_replied), self, 0);
 }
 
 ShProvider *

@@ -26,6 +26,7 @@
 
 #include "sh-error.h"
 #include "sh-x-private.h"
+#include "sh-x-refresh.h"
 
 typedef struct {
   GPtrArray      *items;         /* Item */
@@ -116,8 +117,9 @@ ask_users_me (Item *item)
   CheckRun *run = g_task_get_task_data (item->task);
 
   run->summary.n_requests++;
-  _sh_x_get_async (provider_of (item), "/2/users/me", item->secret->access_token,
-                   g_task_get_cancellable (item->task), on_me, item);
+  sh_http_client_get_async (_sh_x_get_http (provider_of (item)), "/2/users/me",
+                            item->secret->access_token,
+                            g_task_get_cancellable (item->task), on_me, item);
 }
 
 static void
@@ -194,8 +196,8 @@ on_me (GObject      *source,
        gpointer      user_data)
 {
   Item *item = user_data;
-  ShXProvider *self = SH_X_PROVIDER (source);
-  g_autoptr(ShXReply) reply = _sh_x_finish (self, result);
+  ShXProvider *self = provider_of (item);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShXVerdict judged;
 
   if (reply->status == 0)

@@ -1,5 +1,6 @@
-/* sh-x-provider.c — the X provider class, its HTTP session and rate-limit
- * memory, identifying a pasted token, and revocation. */
+/* sh-x-provider.c — the X provider class, its REST client and rate-limit
+ * memory, and identifying a pasted token. Revocation is in sh-x-revoke.c,
+ * refreshing in sh-x-refresh.c. */
 #include "config.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "sh-http.h"
 #include "sh-token-syntax.h"
 #include "sh-x-private.h"
+#include "sh-x-refresh.h"
 
 /* A 429 without x-rate-limit-reset: X's windows are 15 minutes. */
 #define DEFAULT_THROTTLE (15 * 60)
@@ -19,14 +21,14 @@
 
 struct _ShXProvider
 {
-  ShProvider   parent_instance;
+  ShProvider    parent_instance;
 
-  SoupSession *session;
-  GHashTable  *throttles;      /* rate key → gint64 *: no request before */
-  GHashTable  *app_faults;     /* what was reported already */
-  ShXRenewals *renewals;
-  gboolean     open_browser;
-  guint        sign_in_timeout;
+  ShHttpClient *http;
+  GHashTable   *throttles;     /* rate key → gint64 *: no request before */
+  GHashTable   *app_faults;    /* what was reported already */
+  ShXRenewals  *renewals;
+  gboolean      open_browser;
+  guint         sign_in_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (ShXProvider, sh_x_provider, SH_TYPE_PROVIDER)
@@ -91,162 +93,30 @@ _sh_x_client_id (void)
 
 /* ---- HTTP ---------------------------------------------------------------------- */
 
-void
-_sh_x_reply_free (ShXReply *reply)
+ShHttpClient *
+_sh_x_get_http (ShXProvider *self)
 {
-  if (reply == NULL)
-    return;
-  if (reply->body != NULL)
-    {
-      /* Token endpoint answers hold tokens. */
-      memset (reply->body, 0, reply->length);
-      g_free (reply->body);
-    }
-  g_clear_error (&reply->error);
-  g_free (reply);
+  return self->http;
 }
 
 SoupSession *
 _sh_x_get_session (ShXProvider *self)
 {
-  return self->session;
+  return sh_http_client_get_session (self->http);
 }
 
 static char *
-api_url (const char *path)
+api_url (void)
 {
-  g_autofree char *base = sh_config_dup (SH_CONFIG_X_API_URL);
-
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  return g_strconcat (base, path[0] == '/' ? "" : "/", path, NULL);
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  ShXReply *reply = g_new0 (ShXReply, 1);
-  g_autoptr(GBytes) bytes = sh_http_send_and_read_finish (SOUP_SESSION (source), result,
-                                                          &reply->error);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-
-  if (bytes != NULL)
-    {
-      gsize length;
-      gconstpointer data = g_bytes_get_data (bytes, &length);
-
-      reply->status = soup_message_get_status (msg);
-      reply->length = length;
-      reply->body = g_strndup (data, length);
-      /* The answer may hold tokens: do not leave them in freed memory. */
-      memset ((gpointer) data, 0, length);
-    }
-  else if (sh_http_error_is_too_large (reply->error))
-    {
-      /* X answered, with something no X answer is: judged like any other
-       * unusable body (the error says why). */
-      reply->status = soup_message_get_status (msg);
-      reply->body = g_strdup ("");
-    }
-  if (reply->status != 0)
-    sh_x_parse_rate_limit (soup_message_headers_get_one (headers, "x-rate-limit-limit"),
-                           soup_message_headers_get_one (headers, "x-rate-limit-remaining"),
-                           soup_message_headers_get_one (headers, "x-rate-limit-reset"),
-                           &reply->rate);
-  g_task_return_pointer (task, reply, (GDestroyNotify) _sh_x_reply_free);
-}
-
-static void
-send_message (ShXProvider         *self,
-              SoupMessage         *msg,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, send_message);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  /* X's answers about tokens must not be kept by anything in between. */
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Cache-Control",
-                                "no-store");
-  sh_http_send_and_read_async (self->session, msg, SH_HTTP_MAX_BODY, G_PRIORITY_DEFAULT,
-                               cancellable, on_sent, task);
-}
-
-void
-_sh_x_get_async (ShXProvider         *self,
-                 const char          *path,
-                 const char          *bearer,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  g_autofree char *url = api_url (path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-
-  if (msg == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
-                               SH_ERROR_INVALID_ARGUMENT, "Bad X API address");
-      return;
-    }
-  if (bearer != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-      memset (value, 0, strlen (value));
-    }
-  send_message (self, msg, cancellable, callback, user_data);
-}
-
-void
-_sh_x_post_async (ShXProvider         *self,
-                  const char          *path,
-                  GHashTable          *form,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  g_autofree char *url = api_url (path);
-  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", url,
-                                                                   soup_form_encode_hash (form));
-
-  if (msg == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, send_message, SH_ERROR,
-                               SH_ERROR_INVALID_ARGUMENT, "Bad X API address");
-      return;
-    }
-  send_message (self, msg, cancellable, callback, user_data);
-}
-
-ShXReply *
-_sh_x_finish (ShXProvider  *self,
-              GAsyncResult *result)
-{
-  GError *error = NULL;
-  ShXReply *reply = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (reply == NULL)
-    {
-      reply = g_new0 (ShXReply, 1);
-      reply->error = error;
-    }
-  return reply;
+  return sh_config_dup (SH_CONFIG_X_API_URL);
 }
 
 GError *
-_sh_x_transport_error (ShXReply *reply)
+_sh_x_transport_error (ShHttpReply *reply)
 {
   if (reply->status == 0)
     {
-      if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (sh_http_reply_is_cancelled (reply))
         return g_error_copy (reply->error);
       return g_error_new (SH_ERROR, SH_ERROR_NETWORK, _("X could not be reached: %s"),
                           sh_http_describe_error (reply->error));
@@ -287,19 +157,24 @@ _sh_x_get_throttled_until (ShXProvider *self,
 void
 _sh_x_note_rate_limit (ShXProvider *self,
                        const char  *key,
-                       ShXReply    *reply,
+                       ShHttpReply *reply,
                        gboolean     throttled)
 {
   gint64 now = now_seconds ();
   gint64 until = 0;
+  ShXRateLimit rate;
 
   if (key == NULL || reply->status == 0)
     return;
+  sh_x_parse_rate_limit (sh_http_reply_get_header (reply, "x-rate-limit-limit"),
+                         sh_http_reply_get_header (reply, "x-rate-limit-remaining"),
+                         sh_http_reply_get_header (reply, "x-rate-limit-reset"),
+                         &rate);
   if (throttled)
-    until = reply->rate.has_reset ? reply->rate.reset : now + DEFAULT_THROTTLE;
-  else if (reply->rate.has_remaining && reply->rate.remaining == 0 && reply->rate.has_reset)
+    until = rate.has_reset ? rate.reset : now + DEFAULT_THROTTLE;
+  else if (rate.has_remaining && rate.remaining == 0 && rate.has_reset)
     /* The last request of the window: the next one would be refused. */
-    until = reply->rate.reset;
+    until = rate.reset;
 
   if (until <= now)
     {
@@ -342,7 +217,7 @@ describe_free (Describe *data)
 
 static GError *
 users_me_error (ShXProvider *self,
-                ShXReply    *reply)
+                ShHttpReply *reply)
 {
   ShXVerdict verdict;
 
@@ -378,10 +253,11 @@ on_describe_me (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShXProvider *self = SH_X_PROVIDER (source);
+  ShXProvider *self = g_task_get_source_object (task);
   Describe *data = g_task_get_task_data (task);
-  g_autoptr(ShXReply) reply = _sh_x_finish (self, result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShGrantedChannel *channel;
+  GPtrArray *channels;
   ShXUser user = { 0 };
 
   if (reply->status != 200 || !sh_x_parse_user (reply->body, reply->length, &user))
@@ -412,7 +288,9 @@ on_describe_me (GObject      *source,
    * access token) lives exactly as long as its access token, and says so. */
   channel->expires_at = channel->secret->refresh_token != NULL ? 0 : channel->secret->expires_at;
   sh_x_user_clear (&user);
-  g_task_return_pointer (task, channel, (GDestroyNotify) sh_granted_channel_free);
+  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
+  g_ptr_array_add (channels, channel);
+  g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -430,11 +308,11 @@ _sh_x_describe_async (ShXProvider         *self,
   data->secret = sh_secret_copy (secret);
   data->scope = g_strdup (scope);
   g_task_set_task_data (task, data, (GDestroyNotify) describe_free);
-  _sh_x_get_async (self, "/2/users/me?user.fields=profile_image_url", secret->access_token,
-                   cancellable, on_describe_me, task);
+  sh_http_client_get_async (self->http, "/2/users/me?user.fields=profile_image_url",
+                            secret->access_token, cancellable, on_describe_me, task);
 }
 
-ShGrantedChannel *
+GPtrArray *
 _sh_x_describe_finish (ShXProvider  *self,
                        GAsyncResult *result,
                        GError      **error)
@@ -445,44 +323,22 @@ _sh_x_describe_finish (ShXProvider  *self,
 /* ---- identify a pasted token ---------------------------------------------------------- */
 
 static void
-on_identified (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  ShGrantedChannel *channel = _sh_x_describe_finish (SH_X_PROVIDER (source), result, &error);
-  GPtrArray *channels;
-
-  if (channel == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_ptr_array_add (channels, channel);
-  g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 sh_x_provider_identify_async (ShProvider          *provider,
                               const char          *access_token,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
   g_autofree char *token = g_strstrip (g_strdup (access_token));
   g_autoptr(ShSecret) secret = NULL;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, sh_x_provider_identify_async);
   /* Nothing reaches a header that could not be a token (the command line
    * checked the raw bytes already; the dialog's text is checked here). */
   if (!sh_token_syntax_check_pasted (SH_NETWORK_X, access_token, strlen (access_token), &error))
     {
       memset (token, 0, strlen (token));
-      g_task_return_error (task, error);
+      g_task_report_error (provider, callback, user_data, sh_x_provider_identify_async, error);
       return;
     }
 
@@ -490,143 +346,11 @@ sh_x_provider_identify_async (ShProvider          *provider,
    * say when it was made: it lives two hours at most. */
   secret = sh_secret_new (token, NULL, now_seconds () + SH_X_ACCESS_LIFETIME);
   memset (token, 0, strlen (token));
-  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, cancellable, on_identified,
-                        g_steal_pointer (&task));
+  /* The account, as the one channel of the answer. */
+  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, cancellable, callback, user_data);
 }
 
-/* ---- revocation ------------------------------------------------------------------------ */
-
-typedef struct {
-  ShSecret *secret;
-  char     *client_id;
-  guint     step;       /* 0: the refresh token, 1: the access token */
-  GError   *error;      /* the first failure; the other token is still tried */
-} Revoke;
-
-static void
-revoke_free (Revoke *data)
-{
-  sh_secret_free (data->secret);
-  g_free (data->client_id);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
-static void revoke_next (GTask *task);
-
-static void
-on_revoked (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Revoke *data = g_task_get_task_data (task);
-  g_autoptr(ShXReply) reply = _sh_x_finish (SH_X_PROVIDER (source), result);
-
-  /* RFC 7009 §2.2: 200 also for a token that was already dead. */
-  if (reply->status != 200 && data->error == NULL)
-    {
-      if (reply->status == 0)
-        data->error = _sh_x_transport_error (reply);
-      else
-        data->error = g_error_new (SH_ERROR, SH_ERROR_SERVER,
-                                   _("X did not revoke the token (HTTP %u)."), reply->status);
-    }
-  if (g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_error_copy (reply->error));
-      return;
-    }
-  data->step++;
-  revoke_next (g_steal_pointer (&task));
-}
-
-static void
-revoke_next (GTask *task)
-{
-  Revoke *data = g_task_get_task_data (task);
-  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *token = NULL, *hint = NULL;
-
-  /* The refresh token first: it is the one that lives on. */
-  if (data->step == 0 && data->secret->refresh_token != NULL)
-    {
-      token = data->secret->refresh_token;
-      hint = "refresh_token";
-    }
-  else if (data->step <= 1)
-    {
-      data->step = 1;
-      token = data->secret->access_token;
-      hint = "access_token";
-    }
-
-  if (token == NULL)
-    {
-      if (data->error != NULL)
-        g_task_return_error (task, g_steal_pointer (&data->error));
-      else
-        g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-
-  /* The hint is required in practice (arctic#314). */
-  g_hash_table_insert (form, "token", (gpointer) token);
-  g_hash_table_insert (form, "token_type_hint", (gpointer) hint);
-  g_hash_table_insert (form, "client_id", data->client_id);
-  _sh_x_post_async (g_task_get_source_object (task), "/2/oauth2/revoke", form,
-                    g_task_get_cancellable (task), on_revoked, task);
-}
-
-static void
-on_settled_for_revoke (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  GTask *task = user_data;
-  Revoke *data = g_task_get_task_data (task);
-
-  sh_secret_free (data->secret);
-  data->secret = _sh_x_settled_secret_finish (SH_X_PROVIDER (source), result);
-  revoke_next (task);
-}
-
-static void
-on_quiet_revoke (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_debug ("X: revoking the tokens of an unfinished sign-in failed: %s", error->message);
-}
-
-void
-_sh_x_revoke_secret_async (ShXProvider         *self,
-                           const ShSecret      *secret,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback ? callback : on_quiet_revoke, user_data);
-  Revoke *data = g_new0 (Revoke, 1);
-
-  g_task_set_source_tag (task, sh_provider_revoke_async);
-  data->secret = sh_secret_copy (secret);
-  data->client_id = _sh_x_client_id ();
-  g_task_set_task_data (task, data, (GDestroyNotify) revoke_free);
-  if (data->client_id == NULL)
-    {
-      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_CONFIGURED,
-                               _("No X app is configured, so the token could not be revoked."));
-      g_object_unref (task);
-      return;
-    }
-  /* A refresh of this token may be under way: revoke what it gives. */
-  _sh_x_settled_secret_async (self, secret, cancellable, on_settled_for_revoke, task);
-}
+/* ---- revocation (sh-x-revoke.c) ----------------------------------------------------- */
 
 static void
 sh_x_provider_revoke_async (ShProvider          *provider,
@@ -740,9 +464,9 @@ sh_x_provider_dispose (GObject *object)
 {
   ShXProvider *self = SH_X_PROVIDER (object);
 
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
+  if (self->http != NULL)
+    soup_session_abort (sh_http_client_get_session (self->http));
+  g_clear_object (&self->http);
   G_OBJECT_CLASS (sh_x_provider_parent_class)->dispose (object);
 }
 
@@ -786,10 +510,9 @@ sh_x_provider_class_init (ShXProviderClass *klass)
 static void
 sh_x_provider_init (ShXProvider *self)
 {
-  self->session = soup_session_new_with_options ("max-conns-per-host", SH_X_PARALLEL_CHECKS + 2,
-                                                 "timeout", 30,
-                                                 "user-agent", "SocialHub/" PACKAGE_VERSION,
-                                                 NULL);
+  /* X's answers about tokens must not be kept by anything in between. */
+  self->http = sh_http_client_new (api_url, "Bearer", SH_HTTP_CLIENT_NO_STORE,
+                                   SH_X_PARALLEL_CHECKS + 2);
   self->throttles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->app_faults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->renewals = _sh_x_renewals_new ();

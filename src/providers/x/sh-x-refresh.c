@@ -28,6 +28,7 @@
 
 #include "sh-error.h"
 #include "sh-x-private.h"
+#include "sh-x-refresh.h"
 
 struct _ShXRenewals
 {
@@ -299,7 +300,7 @@ on_token_reply (GObject      *source,
   Renewal *renewal = user_data;
   ShXProvider *self = renewal->self;
   ShXRenewals *renewals = _sh_x_get_renewals (self);
-  g_autoptr(ShXReply) reply = _sh_x_finish (self, result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShXTokenReply answer;
   ShXGrantOutcome outcome = sh_x_parse_token_reply (reply->status, reply->body, reply->length,
                                                     &answer);
@@ -455,7 +456,8 @@ _sh_x_refresh_async (ShXProvider         *self,
   g_hash_table_insert (form, "refresh_token", current->refresh_token);
   g_hash_table_insert (form, "client_id", client_id);
   g_debug ("X: renewing one access token");
-  _sh_x_post_async (self, "/2/oauth2/token", form, NULL, on_token_reply, renewal);
+  sh_http_client_post_async (_sh_x_get_http (self), "/2/oauth2/token", form, NULL,
+                             on_token_reply, renewal);
 }
 
 ShSecret *

@@ -105,18 +105,15 @@ on_described (GObject      *source,
   ShXProvider *self = SH_X_PROVIDER (source);
   SignIn *data = g_task_get_task_data (task);
   GError *error = NULL;
-  ShGrantedChannel *channel = _sh_x_describe_finish (self, result, &error);
-  GPtrArray *channels;
+  GPtrArray *channels = _sh_x_describe_finish (self, result, &error);
 
-  if (channel == NULL)
+  if (channels == NULL)
     {
       /* Tokens nobody will keep: give them back. */
       _sh_x_revoke_secret_async (self, data->secret, NULL, NULL, NULL);
       g_task_return_error (task, error);
       return;
     }
-  channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  g_ptr_array_add (channels, channel);
   g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -128,9 +125,9 @@ on_token (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShXProvider *self = SH_X_PROVIDER (source);
+  ShXProvider *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(ShXReply) reply = _sh_x_finish (self, result);
+  g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   ShXTokenReply answer;
   ShXGrantOutcome outcome = sh_x_parse_token_reply (reply->status, reply->body, reply->length,
                                                     &answer);
@@ -209,8 +206,8 @@ on_code (GObject      *source,
   g_hash_table_insert (form, "redirect_uri", (gpointer) sh_x_loopback_get_redirect_uri (data->loopback));
   g_hash_table_insert (form, "code_verifier", data->verifier);
   g_hash_table_insert (form, "client_id", data->client_id);
-  _sh_x_post_async (self, "/2/oauth2/token", form, cancellable, on_token,
-                    g_steal_pointer (&task));
+  sh_http_client_post_async (_sh_x_get_http (self), "/2/oauth2/token", form, cancellable,
+                             on_token, g_steal_pointer (&task));
   memset (code, 0, strlen (code));
 }
 
