@@ -8,7 +8,7 @@
  * secret twice adds nothing, and a typed owner name fills only a gap. */
 #include "config.h"
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "test-util.h"
@@ -168,7 +168,7 @@ assert_checked (Fixture      *fixture,
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
 
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.n_checked, ==, n_checked);
   g_assert_cmpuint (summary.n_requests, ==, 1);
@@ -184,10 +184,10 @@ test_callers_share_one_run (Fixture       *fixture,
   g_autoptr(GAsyncResult) third = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &first);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &first);
   wait_until_held (fixture);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &second);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &third);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &second);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &third);
   g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
@@ -201,7 +201,7 @@ test_callers_share_one_run (Fixture       *fixture,
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
   /* Asked after the run ended: a new run. */
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
   wait_until_held (fixture);
   g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
   held_release (fixture->provider);
@@ -220,12 +220,12 @@ test_one_caller_leaves (Fixture       *fixture,
   g_autoptr(GAsyncResult) staying = NULL;
   g_autoptr(GError) error = NULL;
 
-  sh_check_all_async (fixture->manager, window, sh_test_store_result, &leaving);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &staying);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), window, sh_test_store_result, &leaving);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &staying);
   wait_until_held (fixture);
   g_cancellable_cancel (window);
   sh_test_wait_for_result (&leaving, 5000);
-  g_assert_false (sh_check_all_finish (fixture->manager, leaving, NULL, &error));
+  g_assert_false (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), leaving, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
 
@@ -246,8 +246,8 @@ test_all_callers_leave (Fixture       *fixture,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_check_all_async (fixture->manager, a, sh_test_store_result, &first);
-  sh_check_all_async (fixture->manager, b, sh_test_store_result, &second);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), a, sh_test_store_result, &first);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), b, sh_test_store_result, &second);
   wait_until_held (fixture);
   g_cancellable_cancel (a);
   g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
@@ -256,7 +256,7 @@ test_all_callers_leave (Fixture       *fixture,
   sh_test_wait_for_result (&first, 5000);
   sh_test_wait_for_result (&second, 5000);
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
   /* The provider answers the cancelled check late, as a real one would. */
   {
     g_autoptr(GTask) old = g_steal_pointer (&fixture->provider->held);
@@ -295,9 +295,9 @@ add_granted (Fixture                *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_manager_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 10000);
-  return sh_check_add_granted_finish (fixture->manager, result, error);
+  return sh_manager_add_granted_finish (fixture->manager, result, error);
 }
 
 static guint
@@ -397,14 +397,14 @@ test_name_owner (void)
   g_ptr_array_add (granted, page);
   g_ptr_array_add (granted, named);
 
-  g_assert_cmpuint (sh_check_name_owner (granted, "   "), ==, 0);
+  g_assert_cmpuint (sh_manager_name_owner (granted, "   "), ==, 0);
   g_assert_null (page->owner_name);
-  g_assert_cmpuint (sh_check_name_owner (granted, "  Carol Example \n"), ==, 1);
+  g_assert_cmpuint (sh_manager_name_owner (granted, "  Carol Example \n"), ==, 1);
   g_assert_cmpstr (page->owner_name, ==, "Carol Example");
   g_assert_cmpstr (named->owner_name, ==, "Dan Example");
 
   g_clear_pointer (&page->owner_name, g_free);
-  g_assert_cmpuint (sh_check_name_owner (granted, long_name), ==, 1);
+  g_assert_cmpuint (sh_manager_name_owner (granted, long_name), ==, 1);
   g_assert_cmpint (g_utf8_strlen (page->owner_name, -1), ==, SH_OWNER_NAME_MAX);
 }
 

@@ -21,7 +21,7 @@
 
 #include <libsoup/soup.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-pkce.h"
@@ -269,9 +269,9 @@ file_granted (Fixture                *fixture,
   g_autoptr(GError) error = NULL;
   ShToken *token;
 
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_manager_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
-  token = sh_check_add_granted_finish (fixture->manager, result, &error);
+  token = sh_manager_add_granted_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   return token;
@@ -343,9 +343,9 @@ check_all (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 60000);
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, &summary, &error));
   g_assert_no_error (error);
   return summary;
 }
@@ -1153,7 +1153,7 @@ test_check_valid (Fixture       *fixture,
   g_assert_cmpuint (request_log (fixture)->len, ==, 2);
   assert_verdict (acme, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "acme");
   assert_verdict (bakery, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "bakery");
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
 }
 
 /* X says the access token is dead: one refresh, the new pair in the
@@ -1236,14 +1236,14 @@ test_check_one_refresh_at_once (Fixture       *fixture,
   /* Through the manager, twice: each reads the keyring itself. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
   clear_log (fixture);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[0].result);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[1].result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &pending[0].result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &pending[1].result);
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
 
       sh_test_wait_for_result (&pending[i].result, WAIT_MS);
-      g_assert_true (sh_check_all_finish (fixture->manager, pending[i].result, NULL, &error));
+      g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), pending[i].result, NULL, &error));
       g_assert_no_error (error);
       g_clear_object (&pending[i].result);
     }
@@ -1318,7 +1318,7 @@ test_check_revoked (Fixture       *fixture,
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED, "revoked");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
   g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_DISCONNECTED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
   /* Asked again: refused again, not retried in a loop. */
   clear_log (fixture);
@@ -1766,9 +1766,9 @@ test_refresh_not_stored (Fixture       *fixture,
   clear_log (fixture);
   g_test_expect_message ("SocialHub-Providers", G_LOG_LEVEL_WARNING,
                          "*new refresh token could not be stored*");
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
-  g_assert_false (sh_check_all_finish (fixture->manager, result, NULL, &error));
+  g_assert_false (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, NULL, &error));
   g_test_assert_expected_messages ();
   g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "new refresh token could not be stored"));

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
@@ -377,17 +377,17 @@ on_checked (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShManager *manager = SH_MANAGER (source);
+  ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* Even a failed check (a locked keyring) has something true to show:
    * every token, with why it was not checked. */
-  if (!sh_check_all_finish (manager, result, NULL, &error))
+  if (!sh_checker_check_finish (SH_CHECKER (source), result, NULL, &error))
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
   print_channels (manager, data);
   g_application_command_line_set_exit_status (
-    data->cmdline, sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
+    data->cmdline, sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -403,7 +403,7 @@ on_granted_added (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  g_autoptr(ShToken) token = sh_manager_add_granted_finish (SH_MANAGER (source), result, &error);
   g_autofree char *owner = NULL;
   g_autofree char *name = NULL;
   ShChannel *channel;
@@ -461,7 +461,7 @@ add_next_granted (GTask *task)
 
       if (!wanted (data, granted))
         continue;
-      sh_check_add_granted_async (manager, granted, data->cancellable, on_granted_added, task);
+      sh_manager_add_granted_async (manager, granted, data->cancellable, on_granted_added, task);
       return;
     }
 
@@ -490,7 +490,7 @@ take_granted (GTask     *task,
   /* --owner fills in the person a pasted Page token does not name; a name
    * the network gives wins. */
   if (data->owner != NULL && granted->len > 0 &&
-      sh_check_name_owner (granted, data->owner) == 0)
+      sh_manager_name_owner (granted, data->owner) == 0)
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
       _("The network names the owner of this token; --owner is not used."));
   add_next_granted (g_object_ref (task));
@@ -652,7 +652,7 @@ on_removed (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
 
-  if (!sh_check_remove_token_finish (SH_MANAGER (source), result, &warning, &error))
+  if (!sh_manager_revoke_token_finish (SH_MANAGER (source), result, &warning, &error))
     {
       fail (task, error, SH_EXIT_FAILURE);
       return;
@@ -664,7 +664,7 @@ on_removed (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
-/* Revoke where the network allows it, then forget (sh-check.c). */
+/* Revoke where the network allows it, then forget (sh-manager-tokens.c). */
 static void
 remove_token (GTask *task)
 {
@@ -681,7 +681,7 @@ remove_token (GTask *task)
       fail (task, error, SH_EXIT_FAILURE);
       return;
     }
-  sh_check_remove_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
+  sh_manager_revoke_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
 }
 
 static void
@@ -703,7 +703,8 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_CHECK:
-      sh_check_all_async (manager, data->cancellable, on_checked, g_object_ref (task));
+      sh_checker_check_async (sh_manager_get_checker (manager), data->cancellable, on_checked,
+                              g_object_ref (task));
       break;
 
     case SH_COMMAND_ADD_TOKEN:

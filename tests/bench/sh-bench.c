@@ -44,7 +44,7 @@
 #include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-facebook-provider.h"
 #include "sh-manager.h"
 #include "sh-sandbox-server.h"
@@ -322,8 +322,8 @@ bench_facebook (guint n)
   add_latency (world, "graph");
   log_before = sh_sandbox_server_get_request_log (server)->len;
   wall = now_ms ();
-  sh_check_all_async (manager, NULL, sh_test_store_result, &result);
-  check_ok = sh_check_all_finish (manager, wait_result (&result), &summary, &error);
+  sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
+  check_ok = sh_checker_check_finish (sh_manager_get_checker (manager), wait_result (&result), &summary, &error);
   wall = now_ms () - wall;
   if (!check_ok)
     {
