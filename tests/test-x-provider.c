@@ -1261,16 +1261,17 @@ test_check_one_refresh_at_once (Fixture       *fixture,
     g_ptr_array_add (tokens, token);
     clear_log (fixture);
     for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
-      sh_provider_check_async (fixture->provider, tokens, secrets, SH_TOKEN_DEFAULT_WARNING_WINDOW,
+      sh_provider_check_async (fixture->provider, tokens, secrets,
                                NULL, sh_test_store_result, &pending[i].result);
     for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
       {
         g_autoptr(GError) error = NULL;
+        g_autoptr(GHashTable) verdicts = NULL;
         ShCheckSummary summary = { 0 };
 
         sh_test_wait_for_result (&pending[i].result, WAIT_MS);
-        g_assert_true (sh_provider_check_finish (fixture->provider, pending[i].result, &summary,
-                                                 &error));
+        verdicts = sh_provider_check_finish (fixture->provider, pending[i].result, &summary, &error);
+        g_assert_nonnull (verdicts);
         g_assert_no_error (error);
         g_assert_cmpuint (summary.n_checked, ==, 1);
         g_clear_object (&pending[i].result);
@@ -1287,14 +1288,16 @@ test_check_one_refresh_at_once (Fixture       *fixture,
     g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) verdicts = NULL;
 
     g_hash_table_insert (stale, g_strdup (sh_token_get_id (token)), sh_secret_copy (stored));
     g_ptr_array_add (tokens, token);
     clear_log (fixture);
-    sh_provider_check_async (fixture->provider, tokens, stale, SH_TOKEN_DEFAULT_WARNING_WINDOW,
+    sh_provider_check_async (fixture->provider, tokens, stale,
                              NULL, sh_test_store_result, &result);
     sh_test_wait_for_result (&result, WAIT_MS);
-    g_assert_true (sh_provider_check_finish (fixture->provider, result, NULL, &error));
+    verdicts = sh_provider_check_finish (fixture->provider, result, NULL, &error);
+    g_assert_nonnull (verdicts);
     g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
     assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "stale copy");
   }
@@ -1760,11 +1763,11 @@ test_refresh_not_stored (Fixture       *fixture,
   ShSecretStore *store = sh_manager_get_secret_store (fixture->manager);
   gint64 end;
 
-  /* No keyring for the provider: X renews, the keyring cannot take it. */
+  /* No keyring for the checker: X renews, the keyring cannot take it. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
-  sh_provider_set_secret_store (fixture->provider, NULL);
+  sh_checker_set_secret_store (sh_manager_get_checker (fixture->manager), NULL);
   clear_log (fixture);
-  g_test_expect_message ("SocialHub-Providers", G_LOG_LEVEL_WARNING,
+  g_test_expect_message ("SocialHub", G_LOG_LEVEL_WARNING,
                          "*new refresh token could not be stored*");
   sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
@@ -1779,7 +1782,7 @@ test_refresh_not_stored (Fixture       *fixture,
 
   /* The keyring is back: the next check uses the pair kept in memory (no
    * second refresh, which X would refuse) and stores it. */
-  sh_provider_set_secret_store (fixture->provider, store);
+  sh_checker_set_secret_store (sh_manager_get_checker (fixture->manager), store);
   clear_log (fixture);
   check_all (fixture);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "kept in memory");

@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sh-checker.h"
 #include "sh-config.h"
 #include "sh-error.h"
@@ -21,8 +23,9 @@ struct _ShChecker
 {
   GObject    parent_instance;
 
-  ShManager *manager;   /* not a reference: the manager owns its checker */
-  struct _Run *run;     /* the run under way, or NULL */
+  ShManager     *manager;       /* not a reference: the manager owns its checker */
+  ShSecretStore *secret_store;  /* where renewed secrets go: the manager's */
+  struct _Run   *run;           /* the run under way, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ShChecker, sh_checker, G_TYPE_OBJECT)
@@ -229,25 +232,172 @@ one_network_done (GTask *task)
                              g_object_ref (task));
 }
 
+/* ---- one network's answer: renewed secrets stored, then verdicts applied -- */
+
+typedef struct {
+  GTask          *task;       /* the run */
+  ShNetwork       network;
+  GPtrArray      *tokens;     /* ShToken sent to the provider */
+  GHashTable     *verdicts;   /* token id → ShVerdict */
+  ShCheckSummary  summary;
+  guint           n_storing;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_object_unref (answer->task);
+  g_ptr_array_unref (answer->tokens);
+  g_hash_table_unref (answer->verdicts);
+  g_free (answer);
+}
+
+/* A renewed secret the keyring did not take: said loudly; the provider
+ * keeps the pair and offers it again at the next check. */
+static GError *
+renewal_not_stored (ShNetwork     network,
+                    const GError *error)
+{
+  gint code = SH_ERROR_KEYRING_FAILED;
+
+  if (error != NULL && error->domain == SH_ERROR &&
+      (error->code == SH_ERROR_KEYRING_UNAVAILABLE || error->code == SH_ERROR_KEYRING_LOCKED ||
+       error->code == SH_ERROR_KEYRING_TIMEOUT || error->code == SH_ERROR_KEYRING_FAILED))
+    code = error->code;
+  return g_error_new (SH_ERROR, code,
+                      /* Translators: the first %s is a network, e.g. "X" */
+                      _("%s renewed an access token, but the new refresh token could not be "
+                        "stored in the keyring (%s). SocialHub keeps it until it quits and will "
+                        "try to store it again; if it cannot, the token must be added again."),
+                      sh_network_get_display_name (network),
+                      error != NULL ? error->message : _("no keyring"));
+}
+
+/* Every renewed secret is in the keyring (or said to be lost): now the
+ * verdicts count. */
+static void
+apply_answer (Answer *answer)
+{
+  CheckAll *data = g_task_get_task_data (answer->task);
+  GTask *task = g_object_ref (answer->task);
+  gint64 window = sh_config_get_warning_window ();
+
+  data->summary.n_checked += answer->summary.n_checked;
+  data->summary.n_unknown += answer->summary.n_unknown;
+  data->summary.n_requests += answer->summary.n_requests;
+  for (guint i = 0; i < answer->tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (answer->tokens, i);
+      ShVerdict *verdict = g_hash_table_lookup (answer->verdicts, sh_token_get_id (token));
+
+      if (verdict == NULL)
+        continue;
+      if (sh_token_state_is_verdict (verdict->state))
+        sh_token_apply_verdict (token, verdict->state, verdict->reason, verdict->checked_at, window);
+      else
+        sh_token_mark_unknown (token, verdict->reason);
+    }
+  answer_free (answer);
+  one_network_done (task);
+  g_object_unref (task);
+}
+
+typedef struct {
+  Answer  *answer;
+  ShToken *token;
+} Storing;
+
+static void
+renewed_stored (Storing      *storing,
+                const GError *error)
+{
+  Answer *answer = storing->answer;
+  CheckAll *data = g_task_get_task_data (answer->task);
+
+  if (error != NULL)
+    {
+      g_autoptr(GError) loud = renewal_not_stored (answer->network, error);
+      ShVerdict *verdict = g_hash_table_lookup (answer->verdicts, sh_token_get_id (storing->token));
+
+      g_warning ("%s", loud->message);
+      /* The verdict was reached with a pair nobody can find again. */
+      if (sh_token_state_is_verdict (verdict->state))
+        {
+          answer->summary.n_checked--;
+          answer->summary.n_unknown++;
+        }
+      verdict->state = SH_TOKEN_STATE_UNKNOWN;
+      verdict->reason = SH_TOKEN_REASON_KEYRING_LOCKED;
+      if (data->error == NULL)
+        data->error = g_steal_pointer (&loud);
+    }
+  g_object_unref (storing->token);
+  g_free (storing);
+  if (--answer->n_storing == 0)
+    apply_answer (answer);
+}
+
+static void
+on_renewed_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error);
+  renewed_stored (user_data, error);
+}
+
 static void
 on_provider_checked (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  CheckAll *data = g_task_get_task_data (task);
+  Answer *answer = user_data;
+  ShChecker *self = g_task_get_source_object (answer->task);
+  CheckAll *data = g_task_get_task_data (answer->task);
   g_autoptr(GError) error = NULL;
-  ShCheckSummary summary = { 0 };
+  GHashTable *verdicts;
 
-  if (sh_provider_check_finish (SH_PROVIDER (source), result, &summary, &error))
+  verdicts = sh_provider_check_finish (SH_PROVIDER (source), result, &answer->summary, &error);
+  if (verdicts == NULL)
     {
-      data->summary.n_checked += summary.n_checked;
-      data->summary.n_unknown += summary.n_unknown;
-      data->summary.n_requests += summary.n_requests;
+      if (data->error == NULL)
+        data->error = g_steal_pointer (&error);
+      verdicts = sh_verdicts_new ();
+      answer->summary = (ShCheckSummary) { 0 };
     }
-  else if (data->error == NULL)
-    data->error = g_steal_pointer (&error);
-  one_network_done (task);
+  answer->verdicts = verdicts;
+
+  /* The rotation guarantee: a renewed secret is in the keyring before
+   * anyone sees the verdict reached with it. Not cancellable: the keyring
+   * must get it. */
+  answer->n_storing = 1;
+  for (guint i = 0; i < answer->tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (answer->tokens, i);
+      ShVerdict *verdict = g_hash_table_lookup (verdicts, sh_token_get_id (token));
+      Storing *storing;
+
+      if (verdict == NULL || verdict->renewed == NULL)
+        continue;
+      storing = g_new0 (Storing, 1);
+      storing->answer = answer;
+      storing->token = g_object_ref (token);
+      answer->n_storing++;
+      if (self->secret_store == NULL)
+        {
+          g_autoptr(GError) none = g_error_new_literal (SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE,
+                                                        _("no keyring was given to the checker"));
+
+          renewed_stored (storing, none);
+          continue;
+        }
+      sh_secret_store_store_async (self->secret_store, token, verdict->renewed, NULL,
+                                   on_renewed_stored, storing);
+    }
+  if (--answer->n_storing == 0)
+    apply_answer (answer);
 }
 
 static void
@@ -290,6 +440,7 @@ on_secrets (GObject      *source,
       g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
       g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
       ShProvider *provider = sh_manager_get_provider (manager, network);
+      Answer *answer;
 
       for (guint i = 0; i < all_tokens->len; i++)
         {
@@ -298,7 +449,9 @@ on_secrets (GObject      *source,
           /* A token whose secret is gone cannot be judged: it reads
            * "secret missing" (unknown, its last verdict kept), and the
            * network is not asked about it. */
-          if (!g_hash_table_contains (data->secrets, sh_token_get_id (token)))
+          ShSecret *secret = g_hash_table_lookup (data->secrets, sh_token_get_id (token));
+
+          if (secret == NULL || secret->access_token == NULL)
             {
               sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
               data->summary.n_unknown++;
@@ -313,10 +466,13 @@ on_secrets (GObject      *source,
           data->summary.n_unknown += tokens->len;
           continue;
         }
+      answer = g_new0 (Answer, 1);
+      answer->task = g_object_ref (task);
+      answer->network = network;
+      answer->tokens = g_ptr_array_ref (tokens);
       data->pending++;
-      sh_provider_check_async (provider, tokens, data->secrets, sh_config_get_warning_window (),
-                               g_task_get_cancellable (task), on_provider_checked,
-                               g_object_ref (task));
+      sh_provider_check_async (provider, tokens, data->secrets, g_task_get_cancellable (task),
+                               on_provider_checked, answer);
     }
   one_network_done (task);
 }
@@ -429,8 +585,17 @@ sh_checker_get_running (ShChecker *self)
 /* ---- the object ---------------------------------------------------------- */
 
 static void
+sh_checker_dispose (GObject *object)
+{
+  g_clear_object (&SH_CHECKER (object)->secret_store);
+  G_OBJECT_CLASS (sh_checker_parent_class)->dispose (object);
+}
+
+static void
 sh_checker_class_init (ShCheckerClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = sh_checker_dispose;
+
   /* After every check of all tokens (whoever asked for it), once its
    * verdicts are applied and before they are saved: the notifier compares
    * them with what it told, and its record is saved with them. */
@@ -453,7 +618,16 @@ _sh_checker_new (ShManager *manager)
 
   self = g_object_new (SH_TYPE_CHECKER, NULL);
   self->manager = manager;
+  self->secret_store = g_object_ref (sh_manager_get_secret_store (manager));
   return self;
+}
+
+void
+sh_checker_set_secret_store (ShChecker     *self,
+                             ShSecretStore *store)
+{
+  g_return_if_fail (SH_IS_CHECKER (self));
+  g_set_object (&self->secret_store, store);
 }
 
 int

@@ -49,6 +49,12 @@ gboolean   sh_checker_announce_finish (ShChecker           *self,
  * channel disconnected; 3 otherwise, when something could not be checked. */
 int        sh_checker_exit_status   (GListModel          *channels);
 
+/* Where renewed secrets (X's refresh rotation) are stored before anyone
+ * sees a verdict: the manager's keyring by default. NULL makes every such
+ * store fail, as a keyring that takes nothing would (tests). */
+void       sh_checker_set_secret_store (ShChecker         *self,
+                                        ShSecretStore     *store);
+
 /* For ShManager, which owns its checker. */
 ShChecker *_sh_checker_new          (ShManager           *manager);
 

@@ -213,7 +213,6 @@ sh_manager_add_provider (ShManager  *self,
   g_return_if_fail (SH_IS_PROVIDER (provider));
 
   network = sh_provider_get_network (provider);
-  sh_provider_set_secret_store (provider, self->secrets);
   g_set_object (&self->providers[network], provider);
 }
 
