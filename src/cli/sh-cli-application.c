@@ -112,8 +112,8 @@ sh_cli_application_startup (GApplication *app)
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
   /* --check notifies about the changes it finds, once each, like the
-   * window's monitor; the notifier holds the application until what it
-   * told is saved. */
+   * window's monitor; what it told is saved with the check's verdicts,
+   * before --check answers. */
   if (notifications_available (app))
     self->notifier = sh_notifier_new (self->manager, app);
 }

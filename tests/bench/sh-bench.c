@@ -12,7 +12,7 @@
  * Against the in-process sandbox with a latency fault of LATENCY_MS on every
  * HTTP request of the network under test:
  *  - facebook: N Page tokens on N/2 Pages (channels), checked with the app's
- *    own path (sh_check_all_async: one keyring search, then the provider's
+ *    own path (sh_checker_check_async: one keyring search, then the provider's
  *    Graph batches, then the data file saved), against the latency bound
  *    ceil(N/50) / SH_FACEBOOK_PARALLEL_BATCHES × LATENCY_MS and against a
  *    naive checker in the same run: one plain GET /me per token, one at a
@@ -328,7 +328,7 @@ bench_facebook (guint n)
   if (!check_ok)
     {
       g_snprintf (value, sizeof value, "failed after %.0f ms: %s", wall, error->message);
-      row ("Facebook check", n, "full check (sh_check_all_async)", value, "< 1000 ms", met (FALSE));
+      row ("Facebook check", n, "full check (sh_checker_check_async)", value, "< 1000 ms", met (FALSE));
       g_clear_error (&error);
     }
   requests = sh_sandbox_server_get_request_log (server)->len - log_before;
@@ -412,7 +412,7 @@ bench_facebook (guint n)
   if (check_ok)
     {
       g_snprintf (value, sizeof value, "%.0f ms", wall);
-      row ("Facebook check", n, "wall time (sh_check_all_async)", value, "< 1000 ms",
+      row ("Facebook check", n, "wall time (sh_checker_check_async)", value, "< 1000 ms",
            n == 1000 ? met (wall < 1000) : "—");
     }
   g_snprintf (value, sizeof value, "keyring search %s%.0f ms; provider check alone %.0f ms "

@@ -8,7 +8,6 @@
 
 #include <glib/gi18n.h>
 
-#include "sh-config.h"
 #include "sh-error.h"
 #include "sh-manager-private.h"
 #include "sh-untrusted-text.h"

@@ -1,15 +1,12 @@
-/* sh-manager.c — keeps the channel list, the data file and the keyring in step.
+/* sh-manager.c — the channel list, the data file and the keyring kept in step:
+ * the object, loading and saving.
  *
  * Ordering is what keeps tokens and secrets in agreement without a
- * transaction across two stores:
- *   add:    secret first, then the data file (undo the secret if that fails);
- *   remove: the data file first (recording the removal), then the secret,
- *           then the data file again (forgetting the record).
- * An interruption between the steps can leave a secret without a token. The
- * reconciliation deletes such a secret only when the file records its token
- * as removed; any other is offered back (sh_manager_restore_async()), and a
- * token whose secret is gone is kept and reads "secret missing": nothing is
- * deleted on a guess.
+ * transaction across two stores (sh-manager-tokens.c); an interruption
+ * between the steps can leave a secret without a token, which the
+ * reconciliation (sh-manager-reconcile.c) deletes only when the file records
+ * its token as removed, and otherwise offers back: nothing is deleted on a
+ * guess. Checking is the checker's (sh-checker.c), one per manager.
  */
 #include "config.h"
 
@@ -19,7 +16,6 @@
 #include "sh-error.h"
 #include "sh-manager-private.h"
 #include "sh-provider.h"
-#include "sh-untrusted-text.h"
 
 
 G_DEFINE_FINAL_TYPE (ShManager, sh_manager, G_TYPE_OBJECT)
