@@ -44,7 +44,7 @@ gboolean   sh_checker_announce_finish (ShChecker           *self,
                                        GAsyncResult        *result,
                                        GError             **error);
 
-/* --check's exit status (DESIGN.md): 0 every channel connected; 1 a token
+/* --check's exit status (ARCHITECTURE.md): 0 every channel connected; 1 a token
  * expired, invalid or expiring but every channel still has a valid one; 2 a
  * channel disconnected; 3 otherwise, when something could not be checked. */
 int        sh_checker_exit_status   (GListModel          *channels);
