@@ -19,7 +19,6 @@ typedef struct {
   guint n_repaired;
 } Reconcile;
 
-
 static void
 on_reconcile_saved (GObject      *source,
                     GAsyncResult *result,
@@ -203,6 +202,7 @@ on_ids_listed (GObject      *source,
     }
   reconcile_one_done (task);
 }
+
 void
 sh_manager_reconcile_async (ShManager           *self,
                             GCancellable        *cancellable,

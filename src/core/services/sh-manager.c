@@ -17,7 +17,6 @@
 #include "sh-manager-private.h"
 #include "sh-provider.h"
 
-
 G_DEFINE_FINAL_TYPE (ShManager, sh_manager, G_TYPE_OBJECT)
 
 enum {
