@@ -27,7 +27,7 @@
 #include "sh-channel-list-view.h"
 #include "sh-channel-page.h"
 #include "sh-channel-sections.h"
-#include "sh-checker.h"
+#include "sh-monitor.h"
 #include "sh-status-bar.h"
 #include "sh-untrusted-text.h"
 #include "sh-window.h"
@@ -37,6 +37,7 @@ struct _ShWindow
   AdwApplicationWindow  parent_instance;
 
   ShManager            *manager;
+  ShMonitor            *monitor;    /* Check Now goes through it */
   ShChannelSections    *sections;
   ShPictureCache       *pictures;
   /* Fires when the window closes: nothing started here calls back into it. */
@@ -561,7 +562,7 @@ on_checked (GObject      *source,
   g_autofree char *title = NULL;
   ShCheckSummary summary = { 0 };
 
-  if (!sh_checker_check_finish (SH_CHECKER (source), result, &summary, &error))
+  if (!sh_monitor_check_now_finish (self->monitor, result, &summary, &error))
     {
       if (g_cancellable_is_cancelled (self->cancellable))
         return;
@@ -611,8 +612,7 @@ check_now_action (GtkWidget  *widget,
     return;
   set_checking (self, TRUE);
   /* Joins a check under way; the checker loads the file first if needed. */
-  sh_checker_check_async (sh_manager_get_checker (self->manager), self->cancellable, on_checked,
-                          g_object_ref (self));
+  sh_monitor_check_now_async (self->monitor, self->cancellable, on_checked, g_object_ref (self));
 }
 
 /* ---- SOCIALHUB_DEBUG_STARTUP ------------------------------------------------ */
@@ -794,6 +794,7 @@ sh_window_dispose (GObject *object)
   g_clear_object (&self->sections);
   g_clear_object (&self->pictures);
   g_clear_object (&self->manager);
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
 }
@@ -915,15 +916,19 @@ sh_window_init (ShWindow *self)
 
 ShWindow *
 sh_window_new (GtkApplication *app,
-               ShManager      *manager)
+               ShMonitor      *monitor)
 {
-  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
-  g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
+  ShWindow *self;
 
-  return g_object_new (SH_TYPE_WINDOW,
+  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (SH_IS_MONITOR (monitor), NULL);
+
+  self = g_object_new (SH_TYPE_WINDOW,
                        "application", app,
-                       "manager", manager,
+                       "manager", sh_monitor_get_manager (monitor),
                        NULL);
+  self->monitor = g_object_ref (monitor);
+  return self;
 }
 
 ShManager *

@@ -231,8 +231,9 @@ sh_monitor_request_check (ShMonitor       *self,
 
 /* Check Now and --check: they want the answer, and a check under way is
  * "now" enough, so they join it (the checker joins runs) instead of
- * queueing a follow-up. Offline or stopped, the check runs all the same:
- * a person asked, and "offline" is an answer too. */
+ * queueing a follow-up. Offline the check runs all the same: a person
+ * asked, and "offline" is an answer too. A monitor not started yet (before
+ * the window's first frame) leaves the check to the caller alone. */
 void
 sh_monitor_check_now_async (ShMonitor           *self,
                             GCancellable        *cancellable,
@@ -241,7 +242,7 @@ sh_monitor_check_now_async (ShMonitor           *self,
 {
   g_return_if_fail (SH_IS_MONITOR (self));
 
-  if (!self->checking)
+  if (self->active && !self->checking)
     start_check (self);
   sh_checker_check_async (sh_manager_get_checker (self->manager), cancellable, callback, user_data);
 }
@@ -676,6 +677,13 @@ sh_monitor_set_watch_sleep (ShMonitor *self,
 {
   g_return_if_fail (SH_IS_MONITOR (self));
   self->watch_sleep = watch;
+}
+
+ShManager *
+sh_monitor_get_manager (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), NULL);
+  return self->manager;
 }
 
 gboolean

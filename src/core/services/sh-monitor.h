@@ -64,15 +64,15 @@ void         sh_monitor_set_debounce       (ShMonitor            *self,
 void         sh_monitor_set_watch_sleep    (ShMonitor            *self,
                                             gboolean              watch);
 
+ShManager   *sh_monitor_get_manager        (ShMonitor            *self);
 void         sh_monitor_start              (ShMonitor            *self);
 void         sh_monitor_stop               (ShMonitor            *self);
 gboolean     sh_monitor_get_active         (ShMonitor            *self);
 /* Asks for a check now (merged with one that is running or queued). */
 void         sh_monitor_request_check      (ShMonitor            *self,
                                             ShMonitorReason       reason);
-/* The one way a person's check starts (Check Now, --check): joins the
- * check under way, or starts one even when offline or stopped; answers
- * with that check's summary. */
+/* The way a person's check starts (Check Now): joins the check under way,
+ * or starts one, even when offline; answers with that check's summary. */
 void         sh_monitor_check_now_async    (ShMonitor            *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,
