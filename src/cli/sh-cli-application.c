@@ -148,7 +148,7 @@ sh_cli_application_command_line (GApplication            *app,
 
   g_application_hold (app);
   g_object_set_data (G_OBJECT (cmdline), "sh-application", self);
-  sh_command_line_run_async (self->manager, cmdline, NULL, on_command_done,
+  sh_command_line_run_async (self->manager, NULL, cmdline, NULL, on_command_done,
                              g_object_ref (cmdline));
   /* GApplication sets the status returned here on the command line: a
    * command refused at once (a running sandbox) has set its own already,

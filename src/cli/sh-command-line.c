@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-checker.h"
+#include "sh-monitor.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
@@ -287,6 +288,7 @@ typedef struct {
   guint                    n_added;
   guint                    n_present;    /* in SocialHub already: nothing added */
   GCancellable            *cancellable;
+  ShMonitor               *monitor;      /* the window's, when it runs; or NULL */
 } RunData;
 
 static void
@@ -304,6 +306,7 @@ run_data_free (RunData *data)
       g_byte_array_unref (data->pasted);
     }
   g_clear_object (&data->cancellable);
+  g_clear_object (&data->monitor);
   g_free (data);
 }
 
@@ -371,6 +374,19 @@ provider_or_fail (GTask *task)
 
 /* --check ------------------------------------------------------------------ */
 
+static gboolean
+check_finish (GTask         *task,
+              GAsyncResult  *result,
+              GError       **error)
+{
+  RunData *data = g_task_get_task_data (task);
+  ShManager *manager = g_task_get_source_object (task);
+
+  if (data->monitor != NULL)
+    return sh_monitor_check_now_finish (data->monitor, result, NULL, error);
+  return sh_checker_check_finish (sh_manager_get_checker (manager), result, NULL, error);
+}
+
 static void
 on_checked (GObject      *source,
             GAsyncResult *result,
@@ -383,7 +399,7 @@ on_checked (GObject      *source,
 
   /* Even a failed check (a locked keyring) has something true to show:
    * every token, with why it was not checked. */
-  if (!sh_checker_check_finish (SH_CHECKER (source), result, NULL, &error))
+  if (!check_finish (task, result, &error))
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
   print_channels (manager, data);
   g_application_command_line_set_exit_status (
@@ -703,8 +719,14 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_CHECK:
-      sh_checker_check_async (sh_manager_get_checker (manager), data->cancellable, on_checked,
-                              g_object_ref (task));
+      /* Through the window's monitor, which joins a check under way; the
+       * headless instance has no schedule, only its checker. */
+      if (data->monitor != NULL)
+        sh_monitor_check_now_async (data->monitor, data->cancellable, on_checked,
+                                    g_object_ref (task));
+      else
+        sh_checker_check_async (sh_manager_get_checker (manager), data->cancellable, on_checked,
+                                g_object_ref (task));
       break;
 
     case SH_COMMAND_ADD_TOKEN:
@@ -750,6 +772,7 @@ on_manager_loaded (GObject      *source,
 
 void
 sh_command_line_run_async (ShManager               *manager,
+                           ShMonitor               *monitor,
                            GApplicationCommandLine *cmdline,
                            GCancellable            *cancellable,
                            GAsyncReadyCallback      callback,
@@ -761,6 +784,7 @@ sh_command_line_run_async (ShManager               *manager,
   RunData *data;
 
   g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (monitor == NULL || SH_IS_MONITOR (monitor));
   g_return_if_fail (G_IS_APPLICATION_COMMAND_LINE (cmdline));
 
   task = g_task_new (manager, cancellable, callback, user_data);
@@ -772,6 +796,7 @@ sh_command_line_run_async (ShManager               *manager,
   data->command = sh_command_line_parse (options, &error);
   data->json = g_variant_dict_contains (options, "json");
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  data->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
   g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
   g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
   g_variant_dict_lookup (options, "owner", "s", &data->owner);
