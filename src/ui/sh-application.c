@@ -309,7 +309,8 @@ sh_application_command_line (GApplication            *app,
     }
 
   g_application_hold (app);
-  sh_command_line_run_async (self->manager, self->monitor, cmdline, self->cancellable, on_command_done, app);
+  sh_command_line_run_async (self->manager, self->monitor, cmdline, self->cancellable,
+                             on_command_done, app);
   /* GApplication sets the returned status on the command line: keep the
    * one a command refused at once has set (a sandbox mismatch: 69). */
   return g_application_command_line_get_exit_status (cmdline);
