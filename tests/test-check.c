@@ -8,9 +8,11 @@
  * secret twice adds nothing, and a typed owner name fills only a gap. */
 #include "config.h"
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-notifier.h"
+#include "sh-store-private.h"
 #include "test-util.h"
 
 /* ---- a provider that answers when told ------------------------------------ */
@@ -25,6 +27,8 @@ struct _TestHeldProvider
   guint       n_checks;
   guint       n_cancelled;
   GTask      *held;       /* the check in flight */
+  GPtrArray  *tokens;     /* its tokens */
+  gboolean    judge;      /* answer "valid" for each, not only count them */
 };
 
 G_DEFINE_FINAL_TYPE (TestHeldProvider, test_held_provider, SH_TYPE_PROVIDER)
@@ -40,7 +44,6 @@ static void
 held_check_async (ShProvider          *provider,
                   GPtrArray           *tokens,
                   GHashTable          *secrets,
-                  gint64               warning_window,
                   GCancellable        *cancellable,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data)
@@ -50,24 +53,11 @@ held_check_async (ShProvider          *provider,
   g_assert_null (self->held);
   self->n_checks++;
   self->held = g_task_new (self, cancellable, callback, user_data);
+  g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  self->tokens = g_ptr_array_ref (tokens);
   g_task_set_task_data (self->held, GUINT_TO_POINTER (tokens->len), NULL);
   if (cancellable != NULL)
     g_signal_connect (cancellable, "cancelled", G_CALLBACK (on_held_cancelled), self);
-}
-
-static gboolean
-held_check_finish (ShProvider      *provider,
-                   GAsyncResult    *result,
-                   ShCheckSummary  *out_summary,
-                   GError         **error)
-{
-  ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (summary == NULL)
-    return FALSE;
-  *out_summary = *summary;
-  g_free (summary);
-  return TRUE;
 }
 
 /* The network answers: every token judged, one request. */
@@ -75,14 +65,25 @@ static void
 held_release (TestHeldProvider *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->held);
-  ShCheckSummary *summary = g_new0 (ShCheckSummary, 1);
+  g_autoptr(GHashTable) verdicts = sh_verdicts_new ();
+  ShCheckSummary summary = { 0 };
 
   g_assert_nonnull (task);
   if (g_task_get_cancellable (task) != NULL)
     g_signal_handlers_disconnect_by_data (g_task_get_cancellable (task), self);
-  summary->n_checked = GPOINTER_TO_UINT (g_task_get_task_data (task));
-  summary->n_requests = 1;
-  g_task_return_pointer (task, summary, g_free);
+  summary.n_checked = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  summary.n_requests = 1;
+  for (guint i = 0; self->judge && i < self->tokens->len; i++)
+    g_hash_table_insert (verdicts, g_strdup (sh_token_get_id (g_ptr_array_index (self->tokens, i))),
+                         sh_verdict_new (SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE));
+  sh_provider_return_check (task, &summary, verdicts);
+}
+
+static void
+test_held_provider_finalize (GObject *object)
+{
+  g_clear_pointer (&TEST_HELD_PROVIDER (object)->tokens, g_ptr_array_unref);
+  G_OBJECT_CLASS (test_held_provider_parent_class)->finalize (object);
 }
 
 static void
@@ -90,9 +91,9 @@ test_held_provider_class_init (TestHeldProviderClass *klass)
 {
   ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = test_held_provider_finalize;
   provider_class->network = SH_NETWORK_FACEBOOK;
   provider_class->check_async = held_check_async;
-  provider_class->check_finish = held_check_finish;
 }
 
 static void
@@ -168,7 +169,7 @@ assert_checked (Fixture      *fixture,
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
 
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.n_checked, ==, n_checked);
   g_assert_cmpuint (summary.n_requests, ==, 1);
@@ -184,10 +185,10 @@ test_callers_share_one_run (Fixture       *fixture,
   g_autoptr(GAsyncResult) third = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &first);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &first);
   wait_until_held (fixture);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &second);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &third);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &second);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &third);
   g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
@@ -201,7 +202,7 @@ test_callers_share_one_run (Fixture       *fixture,
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
   /* Asked after the run ended: a new run. */
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
   wait_until_held (fixture);
   g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
   held_release (fixture->provider);
@@ -220,12 +221,12 @@ test_one_caller_leaves (Fixture       *fixture,
   g_autoptr(GAsyncResult) staying = NULL;
   g_autoptr(GError) error = NULL;
 
-  sh_check_all_async (fixture->manager, window, sh_test_store_result, &leaving);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &staying);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), window, sh_test_store_result, &leaving);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &staying);
   wait_until_held (fixture);
   g_cancellable_cancel (window);
   sh_test_wait_for_result (&leaving, 5000);
-  g_assert_false (sh_check_all_finish (fixture->manager, leaving, NULL, &error));
+  g_assert_false (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), leaving, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
 
@@ -246,8 +247,8 @@ test_all_callers_leave (Fixture       *fixture,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_check_all_async (fixture->manager, a, sh_test_store_result, &first);
-  sh_check_all_async (fixture->manager, b, sh_test_store_result, &second);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), a, sh_test_store_result, &first);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), b, sh_test_store_result, &second);
   wait_until_held (fixture);
   g_cancellable_cancel (a);
   g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
@@ -256,7 +257,7 @@ test_all_callers_leave (Fixture       *fixture,
   sh_test_wait_for_result (&first, 5000);
   sh_test_wait_for_result (&second, 5000);
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &later);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
   /* The provider answers the cancelled check late, as a real one would. */
   {
     g_autoptr(GTask) old = g_steal_pointer (&fixture->provider->held);
@@ -269,6 +270,60 @@ test_all_callers_leave (Fixture       *fixture,
   held_release (fixture->provider);
   sh_test_wait_for_result (&later, 5000);
   assert_checked (fixture, later, 2);
+}
+
+/* ---- one write of the data file per check ---------------------------------- */
+
+static void
+count_write (gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+}
+
+/* A check writes the data file once, with what the notifier told: the
+ * check used to save its verdicts, and the notifier then saved again. */
+static void
+test_one_save_per_check (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(ShNotifier) notifier = sh_notifier_new (fixture->manager, NULL);
+  g_autoptr(ShManager) again = sh_manager_new (fixture->dir, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 quiet_until;
+  gint n_writes = 0;
+  ShChannel *channel;
+
+  _sh_store_set_before_rename_hook (sh_manager_get_store (fixture->manager), count_write,
+                                    &n_writes);
+  fixture->provider->judge = TRUE;
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result,
+                          &result);
+  wait_until_held (fixture);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&result, 5000);
+  assert_checked (fixture, result, 2);
+  /* Whatever the check's end set going has time to write too. */
+  quiet_until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < quiet_until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (g_atomic_int_get (&n_writes), ==, 1);
+
+  /* That one write holds the verdicts and what was told. */
+  sh_manager_load_async (again, NULL, sh_test_store_result, &loaded);
+  sh_test_wait_for_result (&loaded, 5000);
+  g_assert_true (sh_manager_load_finish (again, loaded, &error));
+  g_assert_no_error (error);
+  channel = g_list_model_get_item (G_LIST_MODEL (sh_manager_get_channels (again)), 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), i);
+
+      g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
+      g_assert_cmpint (sh_token_get_notified_state (token), ==, SH_TOKEN_STATE_VALID);
+    }
+  g_object_unref (channel);
 }
 
 /* ---- adding: the same secret twice ------------------------------------------ */
@@ -295,9 +350,9 @@ add_granted (Fixture                *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_manager_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 10000);
-  return sh_check_add_granted_finish (fixture->manager, result, error);
+  return sh_manager_add_granted_finish (fixture->manager, result, error);
 }
 
 static guint
@@ -397,14 +452,14 @@ test_name_owner (void)
   g_ptr_array_add (granted, page);
   g_ptr_array_add (granted, named);
 
-  g_assert_cmpuint (sh_check_name_owner (granted, "   "), ==, 0);
+  g_assert_cmpuint (sh_manager_name_owner (granted, "   "), ==, 0);
   g_assert_null (page->owner_name);
-  g_assert_cmpuint (sh_check_name_owner (granted, "  Carol Example \n"), ==, 1);
+  g_assert_cmpuint (sh_manager_name_owner (granted, "  Carol Example \n"), ==, 1);
   g_assert_cmpstr (page->owner_name, ==, "Carol Example");
   g_assert_cmpstr (named->owner_name, ==, "Dan Example");
 
   g_clear_pointer (&page->owner_name, g_free);
-  g_assert_cmpuint (sh_check_name_owner (granted, long_name), ==, 1);
+  g_assert_cmpuint (sh_manager_name_owner (granted, long_name), ==, 1);
   g_assert_cmpint (g_utf8_strlen (page->owner_name, -1), ==, SH_OWNER_NAME_MAX);
 }
 
@@ -420,6 +475,8 @@ main (int    argc,
               fixture_set_up, test_one_caller_leaves, fixture_tear_down);
   g_test_add ("/check/all-callers-leave", Fixture, NULL,
               fixture_set_up, test_all_callers_leave, fixture_tear_down);
+  g_test_add ("/check/one-save-per-check", Fixture, NULL,
+              fixture_set_up, test_one_save_per_check, fixture_tear_down);
   g_test_add ("/check/add-same-secret", Fixture, NULL,
               fixture_set_up, test_add_same_secret, fixture_tear_down);
   g_test_add ("/check/add-same-secret-hostile-names", Fixture, NULL,

@@ -4,7 +4,7 @@
  * ShManager on a fresh data folder (the keyring is the real gnome-keyring of
  * build-aux/with-session.sh) and a Facebook provider, and drives them the
  * way the command line and the window do: sign in with the device code,
- * identify pasted tokens, check every token with sh_check_all_async().
+ * identify pasted tokens, check every token with sh_checker_check_async().
  *
  * What reached the network is read from the emulator's request log; how
  * many requests the checker had open at once is counted on its own HTTP
@@ -18,7 +18,7 @@
 
 #include <libsoup/soup.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-facebook-private.h"
 #include "sh-manager.h"
@@ -162,9 +162,9 @@ file_granted (Fixture                *fixture,
   g_autoptr(GError) error = NULL;
   ShToken *token;
 
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_manager_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
-  token = sh_check_add_granted_finish (fixture->manager, result, &error);
+  token = sh_manager_add_granted_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   return token;
@@ -215,9 +215,9 @@ check_all (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 60000);
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, &summary, &error));
   g_assert_no_error (error);
   return summary;
 }
@@ -550,7 +550,7 @@ test_sign_in (Fixture       *fixture,
   }
   g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_CONNECTED);
   g_assert_cmpint (channel_state (fixture, BOOKSHOP), ==, SH_CHANNEL_STATE_CONNECTED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
 
   sign_in_clear (&sign_in);
 }
@@ -882,7 +882,7 @@ test_mixed_batch (Fixture       *fixture,
   g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_DEGRADED);
   g_assert_cmpint (channel_state (fixture, BAKERY), ==, SH_CHANNEL_STATE_DISCONNECTED);
   g_assert_cmpint (channel_state (fixture, BOOKSHOP), ==, SH_CHANNEL_STATE_DISCONNECTED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
   /* Dan clears the checkpoint, but his account is not confirmed (190/464,
    * told after a checkpoint, so in a second round). */
@@ -899,7 +899,7 @@ test_mixed_batch (Fixture       *fixture,
   check_all (fixture);
   assert_verdict (m.checkpoint, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "confirmed");
   g_assert_cmpint (channel_state (fixture, BOOKSHOP), ==, SH_CHANNEL_STATE_DEGRADED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
   g_object_unref (m.valid);
   g_object_unref (m.password);
@@ -964,7 +964,7 @@ three_assert_unknown (Fixture       *fixture,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, what);
   g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_DEGRADED);
   g_assert_cmpint (channel_state (fixture, BAKERY), ==, SH_CHANNEL_STATE_CONNECTED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 3);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 3);
 }
 
 typedef struct {
@@ -1565,7 +1565,7 @@ exit_status_of (ShChannel *first,
   for (ShChannel *channel = first; channel != NULL; channel = va_arg (args, ShChannel *))
     g_list_store_append (store, channel);
   va_end (args);
-  return sh_check_exit_status (G_LIST_MODEL (store));
+  return sh_checker_exit_status (G_LIST_MODEL (store));
 }
 
 /* ARCHITECTURE.md: 0 every channel connected; 1 some token expired, invalid or
@@ -1596,7 +1596,7 @@ test_exit_status (void)
   sh_token_apply_verdict (nth_token (expiring, 0), SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now, window);
   g_assert_cmpint (sh_token_get_state (nth_token (expiring, 0)), ==, SH_TOKEN_STATE_EXPIRING);
 
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (empty)), ==, 0);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (empty)), ==, 0);
   g_assert_cmpint (exit_status_of (good, NULL), ==, 0);
   g_assert_cmpint (exit_status_of (good, mixed, NULL), ==, 1);
   g_assert_cmpint (exit_status_of (good, expiring, NULL), ==, 1);

@@ -4,7 +4,7 @@
  * half-added. */
 #include "config.h"
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-store.h"
@@ -104,14 +104,14 @@ test_check_changes_no_verdict (void)
   g_object_unref (channel);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
 
-  sh_check_all_async (manager, NULL, sh_test_store_result, &checked);
+  sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &checked);
   sh_test_wait_for_result (&checked, 5000);
-  g_assert_false (sh_check_all_finish (manager, checked, &summary, &error));
+  g_assert_false (sh_checker_check_finish (sh_manager_get_checker (manager), checked, &summary, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_UNKNOWN);
   g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_KEYRING_LOCKED);
   g_assert_cmpint (sh_token_get_last_verdict (token), ==, SH_TOKEN_STATE_VALID);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))), ==, 3);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))), ==, 3);
 }
 
 int

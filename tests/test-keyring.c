@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-secret-store.h"
@@ -820,9 +820,9 @@ test_check_secret_missing (void)
   g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
   g_clear_object (&result);
 
-  sh_check_all_async (manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 10000);
-  sh_check_all_finish (manager, result, &summary, NULL);
+  sh_checker_check_finish (sh_manager_get_checker (manager), result, &summary, NULL);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_UNKNOWN);
   g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_SECRET_MISSING);
   g_assert_cmpint (sh_token_get_last_verdict (token), ==, SH_TOKEN_STATE_VALID);

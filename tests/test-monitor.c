@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sh-channel-list.h"
+#include "sh-checker.h"
 #include "sh-monitor.h"
 #include "test-util.h"
 
@@ -329,6 +330,43 @@ test_logind_absent (Fixture *f, gconstpointer data)
   spin ();
 }
 
+static void
+count_announced (guint *n_announced)
+{
+  (*n_announced)++;
+}
+
+/* Check Now while the monitor's own check runs (the start check here, a
+ * timer's alike): it joins that check — one run, one "checked" — gets its
+ * summary, and queues no follow-up. */
+static void
+test_check_now_joins (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 1, 1, 1 };
+  guint n_announced = 0;
+
+  /* The real check: the manager's checker. */
+  sh_monitor_set_check_func (f->monitor, NULL, NULL);
+  g_signal_connect_swapped (sh_manager_get_checker (f->manager), "checked",
+                            G_CALLBACK (count_announced), &n_announced);
+  sh_monitor_start (f->monitor);
+  g_assert_true (sh_monitor_get_checking (f->monitor));
+  g_assert_true (sh_checker_get_running (sh_manager_get_checker (f->manager)));
+
+  sh_monitor_check_now_async (f->monitor, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 5000);
+  g_assert_true (sh_monitor_check_now_finish (f->monitor, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_checked + summary.n_unknown, ==, 0);
+  spin ();
+  g_assert_cmpuint (n_announced, ==, 1);
+  g_assert_false (sh_monitor_get_checking (f->monitor));
+  g_assert_false (sh_checker_get_running (sh_manager_get_checker (f->manager)));
+  g_assert_cmpuint (n_started, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -342,5 +380,6 @@ main (int argc, char **argv)
   ADD ("/monitor/offline", test_offline);
   ADD ("/monitor/resume", test_resume);
   ADD ("/monitor/logind-absent", test_logind_absent);
+  ADD ("/monitor/check-now-joins", test_check_now_joins);
   return g_test_run ();
 }

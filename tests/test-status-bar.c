@@ -114,11 +114,11 @@ test_last_checked_from_tokens (void)
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "");
   sh_channel_list_add (sh_manager_get_channels (manager), channel);
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now - 300, 0);
-  sh_manager_emit_checked (manager);
+  g_signal_emit_by_name (sh_manager_get_checker (manager), "checked");
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "Last checked 5 minutes ago");
   /* A check without a verdict keeps the time of the last one. */
   sh_token_mark_unknown (token, SH_TOKEN_REASON_OFFLINE);
-  sh_manager_emit_checked (manager);
+  g_signal_emit_by_name (sh_manager_get_checker (manager), "checked");
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "Last checked 5 minutes ago");
   g_object_unref (bar);
 }

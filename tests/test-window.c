@@ -64,6 +64,7 @@ tick (gpointer user_data)
 typedef struct {
   char      *dir;
   ShManager *manager;
+  ShMonitor *monitor;
   ShWindow  *window;
 } Fixture;
 
@@ -368,7 +369,8 @@ fixture_set_up_full (Fixture    *fixture,
       g_assert_no_error (error);
     }
   fixture->manager = sh_manager_new (fixture->dir, sandbox);
-  fixture->window = sh_window_new (app, fixture->manager);
+  fixture->monitor = sh_monitor_new (fixture->manager, NULL);
+  fixture->window = sh_window_new (app, fixture->monitor);
   gtk_window_present (GTK_WINDOW (fixture->window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
 }
@@ -393,6 +395,7 @@ fixture_tear_down (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (manager), (gpointer *) &manager);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (window == NULL);
+  g_clear_object (&fixture->monitor);
   g_object_unref (fixture->manager);
   WAIT_UNTIL (manager == NULL);
 

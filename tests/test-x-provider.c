@@ -21,7 +21,7 @@
 
 #include <libsoup/soup.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-pkce.h"
@@ -269,9 +269,9 @@ file_granted (Fixture                *fixture,
   g_autoptr(GError) error = NULL;
   ShToken *token;
 
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
+  sh_manager_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
-  token = sh_check_add_granted_finish (fixture->manager, result, &error);
+  token = sh_manager_add_granted_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   return token;
@@ -343,9 +343,9 @@ check_all (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
 
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 60000);
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
+  g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, &summary, &error));
   g_assert_no_error (error);
   return summary;
 }
@@ -1153,7 +1153,7 @@ test_check_valid (Fixture       *fixture,
   g_assert_cmpuint (request_log (fixture)->len, ==, 2);
   assert_verdict (acme, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "acme");
   assert_verdict (bakery, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "bakery");
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
 }
 
 /* X says the access token is dead: one refresh, the new pair in the
@@ -1236,14 +1236,14 @@ test_check_one_refresh_at_once (Fixture       *fixture,
   /* Through the manager, twice: each reads the keyring itself. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
   clear_log (fixture);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[0].result);
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[1].result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &pending[0].result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &pending[1].result);
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
 
       sh_test_wait_for_result (&pending[i].result, WAIT_MS);
-      g_assert_true (sh_check_all_finish (fixture->manager, pending[i].result, NULL, &error));
+      g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), pending[i].result, NULL, &error));
       g_assert_no_error (error);
       g_clear_object (&pending[i].result);
     }
@@ -1261,16 +1261,17 @@ test_check_one_refresh_at_once (Fixture       *fixture,
     g_ptr_array_add (tokens, token);
     clear_log (fixture);
     for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
-      sh_provider_check_async (fixture->provider, tokens, secrets, SH_TOKEN_DEFAULT_WARNING_WINDOW,
+      sh_provider_check_async (fixture->provider, tokens, secrets,
                                NULL, sh_test_store_result, &pending[i].result);
     for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
       {
         g_autoptr(GError) error = NULL;
+        g_autoptr(GHashTable) verdicts = NULL;
         ShCheckSummary summary = { 0 };
 
         sh_test_wait_for_result (&pending[i].result, WAIT_MS);
-        g_assert_true (sh_provider_check_finish (fixture->provider, pending[i].result, &summary,
-                                                 &error));
+        verdicts = sh_provider_check_finish (fixture->provider, pending[i].result, &summary, &error);
+        g_assert_nonnull (verdicts);
         g_assert_no_error (error);
         g_assert_cmpuint (summary.n_checked, ==, 1);
         g_clear_object (&pending[i].result);
@@ -1287,14 +1288,16 @@ test_check_one_refresh_at_once (Fixture       *fixture,
     g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
     g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) verdicts = NULL;
 
     g_hash_table_insert (stale, g_strdup (sh_token_get_id (token)), sh_secret_copy (stored));
     g_ptr_array_add (tokens, token);
     clear_log (fixture);
-    sh_provider_check_async (fixture->provider, tokens, stale, SH_TOKEN_DEFAULT_WARNING_WINDOW,
+    sh_provider_check_async (fixture->provider, tokens, stale,
                              NULL, sh_test_store_result, &result);
     sh_test_wait_for_result (&result, WAIT_MS);
-    g_assert_true (sh_provider_check_finish (fixture->provider, result, NULL, &error));
+    verdicts = sh_provider_check_finish (fixture->provider, result, NULL, &error);
+    g_assert_nonnull (verdicts);
     g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
     assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "stale copy");
   }
@@ -1318,7 +1321,7 @@ test_check_revoked (Fixture       *fixture,
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED, "revoked");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
   g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_DISCONNECTED);
-  g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
   /* Asked again: refused again, not retried in a loop. */
   clear_log (fixture);
@@ -1760,15 +1763,15 @@ test_refresh_not_stored (Fixture       *fixture,
   ShSecretStore *store = sh_manager_get_secret_store (fixture->manager);
   gint64 end;
 
-  /* No keyring for the provider: X renews, the keyring cannot take it. */
+  /* No keyring for the checker: X renews, the keyring cannot take it. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
-  sh_provider_set_secret_store (fixture->provider, NULL);
+  sh_checker_set_secret_store (sh_manager_get_checker (fixture->manager), NULL);
   clear_log (fixture);
-  g_test_expect_message ("SocialHub-Providers", G_LOG_LEVEL_WARNING,
+  g_test_expect_message ("SocialHub", G_LOG_LEVEL_WARNING,
                          "*new refresh token could not be stored*");
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, WAIT_MS);
-  g_assert_false (sh_check_all_finish (fixture->manager, result, NULL, &error));
+  g_assert_false (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result, NULL, &error));
   g_test_assert_expected_messages ();
   g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "new refresh token could not be stored"));
@@ -1779,7 +1782,7 @@ test_refresh_not_stored (Fixture       *fixture,
 
   /* The keyring is back: the next check uses the pair kept in memory (no
    * second refresh, which X would refuse) and stores it. */
-  sh_provider_set_secret_store (fixture->provider, store);
+  sh_checker_set_secret_store (sh_manager_get_checker (fixture->manager), store);
   clear_log (fixture);
   check_all (fixture);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "kept in memory");

@@ -112,8 +112,8 @@ sh_cli_application_startup (GApplication *app)
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
   /* --check notifies about the changes it finds, once each, like the
-   * window's monitor; the notifier holds the application until what it
-   * told is saved. */
+   * window's monitor; what it told is saved with the check's verdicts,
+   * before --check answers. */
   if (notifications_available (app))
     self->notifier = sh_notifier_new (self->manager, app);
 }
@@ -148,7 +148,7 @@ sh_cli_application_command_line (GApplication            *app,
 
   g_application_hold (app);
   g_object_set_data (G_OBJECT (cmdline), "sh-application", self);
-  sh_command_line_run_async (self->manager, cmdline, NULL, on_command_done,
+  sh_command_line_run_async (self->manager, NULL, cmdline, NULL, on_command_done,
                              g_object_ref (cmdline));
   /* GApplication sets the status returned here on the command line: a
    * command refused at once (a running sandbox) has set its own already,

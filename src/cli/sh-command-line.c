@@ -5,7 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "sh-check.h"
+#include "sh-checker.h"
+#include "sh-monitor.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
@@ -287,6 +288,7 @@ typedef struct {
   guint                    n_added;
   guint                    n_present;    /* in SocialHub already: nothing added */
   GCancellable            *cancellable;
+  ShMonitor               *monitor;      /* the window's, when it runs; or NULL */
 } RunData;
 
 static void
@@ -304,6 +306,7 @@ run_data_free (RunData *data)
       g_byte_array_unref (data->pasted);
     }
   g_clear_object (&data->cancellable);
+  g_clear_object (&data->monitor);
   g_free (data);
 }
 
@@ -371,23 +374,36 @@ provider_or_fail (GTask *task)
 
 /* --check ------------------------------------------------------------------ */
 
+static gboolean
+check_finish (GTask         *task,
+              GAsyncResult  *result,
+              GError       **error)
+{
+  RunData *data = g_task_get_task_data (task);
+  ShManager *manager = g_task_get_source_object (task);
+
+  if (data->monitor != NULL)
+    return sh_monitor_check_now_finish (data->monitor, result, NULL, error);
+  return sh_checker_check_finish (sh_manager_get_checker (manager), result, NULL, error);
+}
+
 static void
 on_checked (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShManager *manager = SH_MANAGER (source);
+  ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* Even a failed check (a locked keyring) has something true to show:
    * every token, with why it was not checked. */
-  if (!sh_check_all_finish (manager, result, NULL, &error))
+  if (!check_finish (task, result, &error))
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
   print_channels (manager, data);
   g_application_command_line_set_exit_status (
-    data->cmdline, sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
+    data->cmdline, sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -403,7 +419,7 @@ on_granted_added (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  g_autoptr(ShToken) token = sh_manager_add_granted_finish (SH_MANAGER (source), result, &error);
   g_autofree char *owner = NULL;
   g_autofree char *name = NULL;
   ShChannel *channel;
@@ -461,7 +477,7 @@ add_next_granted (GTask *task)
 
       if (!wanted (data, granted))
         continue;
-      sh_check_add_granted_async (manager, granted, data->cancellable, on_granted_added, task);
+      sh_manager_add_granted_async (manager, granted, data->cancellable, on_granted_added, task);
       return;
     }
 
@@ -490,7 +506,7 @@ take_granted (GTask     *task,
   /* --owner fills in the person a pasted Page token does not name; a name
    * the network gives wins. */
   if (data->owner != NULL && granted->len > 0 &&
-      sh_check_name_owner (granted, data->owner) == 0)
+      sh_manager_name_owner (granted, data->owner) == 0)
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
       _("The network names the owner of this token; --owner is not used."));
   add_next_granted (g_object_ref (task));
@@ -652,7 +668,7 @@ on_removed (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
 
-  if (!sh_check_remove_token_finish (SH_MANAGER (source), result, &warning, &error))
+  if (!sh_manager_revoke_token_finish (SH_MANAGER (source), result, &warning, &error))
     {
       fail (task, error, SH_EXIT_FAILURE);
       return;
@@ -664,7 +680,7 @@ on_removed (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
-/* Revoke where the network allows it, then forget (sh-check.c). */
+/* Revoke where the network allows it, then forget (sh-manager-tokens.c). */
 static void
 remove_token (GTask *task)
 {
@@ -681,7 +697,7 @@ remove_token (GTask *task)
       fail (task, error, SH_EXIT_FAILURE);
       return;
     }
-  sh_check_remove_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
+  sh_manager_revoke_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));
 }
 
 static void
@@ -703,7 +719,14 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_CHECK:
-      sh_check_all_async (manager, data->cancellable, on_checked, g_object_ref (task));
+      /* Through the window's monitor, which joins a check under way; the
+       * headless instance has no schedule, only its checker. */
+      if (data->monitor != NULL)
+        sh_monitor_check_now_async (data->monitor, data->cancellable, on_checked,
+                                    g_object_ref (task));
+      else
+        sh_checker_check_async (sh_manager_get_checker (manager), data->cancellable, on_checked,
+                                g_object_ref (task));
       break;
 
     case SH_COMMAND_ADD_TOKEN:
@@ -749,6 +772,7 @@ on_manager_loaded (GObject      *source,
 
 void
 sh_command_line_run_async (ShManager               *manager,
+                           ShMonitor               *monitor,
                            GApplicationCommandLine *cmdline,
                            GCancellable            *cancellable,
                            GAsyncReadyCallback      callback,
@@ -760,6 +784,7 @@ sh_command_line_run_async (ShManager               *manager,
   RunData *data;
 
   g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (monitor == NULL || SH_IS_MONITOR (monitor));
   g_return_if_fail (G_IS_APPLICATION_COMMAND_LINE (cmdline));
 
   task = g_task_new (manager, cancellable, callback, user_data);
@@ -771,6 +796,7 @@ sh_command_line_run_async (ShManager               *manager,
   data->command = sh_command_line_parse (options, &error);
   data->json = g_variant_dict_contains (options, "json");
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  data->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
   g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
   g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
   g_variant_dict_lookup (options, "owner", "s", &data->owner);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include "sh-manager.h"
+#include "sh-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -48,8 +49,10 @@ ShCommand  sh_command_line_parse       (GVariantDict  *options,
 gboolean   sh_command_line_get_sandbox (GVariantDict  *options);
 
 /* Runs a headless command (not SH_COMMAND_WINDOW) on @manager, loading it
- * first if needed; prints through @cmdline and sets its exit status. */
+ * first if needed; prints through @cmdline and sets its exit status.
+ * --check goes through @monitor (the window's) when there is one. */
 void       sh_command_line_run_async   (ShManager               *manager,
+                                        ShMonitor               *monitor,
                                         GApplicationCommandLine *cmdline,
                                         GCancellable            *cancellable,
                                         GAsyncReadyCallback      callback,

@@ -24,7 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-add-token-dialog.h"
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-qr-code.h"
 #include "sh-untrusted-text.h"
@@ -590,7 +590,7 @@ static char *
 present_message (ShAddTokenDialog *self,
                  GAsyncResult     *result)
 {
-  ShToken *existing = sh_check_add_granted_get_existing (self->manager, result);
+  ShToken *existing = sh_manager_add_granted_get_existing (self->manager, result);
   ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
                                                sh_token_get_channel_id (existing));
   /* Names from a network or the data file: sanitized (sh-untrusted-text.h). */
@@ -614,7 +614,7 @@ on_granted_added (GObject      *source,
 {
   g_autoptr(ShAddTokenDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
+  g_autoptr(ShToken) token = sh_manager_add_granted_finish (SH_MANAGER (source), result, &error);
   ShGrantedChannel *granted;
   GtkWidget *row;
 
@@ -682,7 +682,7 @@ add_next (ShAddTokenDialog *self)
       return;
     }
 
-  sh_check_add_granted_async (self->manager, g_ptr_array_index (self->granted, self->next_to_add),
+  sh_manager_add_granted_async (self->manager, g_ptr_array_index (self->granted, self->next_to_add),
                               self->cancellable, on_granted_added, g_object_ref (self));
 }
 
@@ -744,7 +744,7 @@ on_identified (GObject      *source,
            * hold it any longer. */
           gtk_editable_set_text (self->token_entry, "");
           /* The typed name, where the network did not name the person. */
-          sh_check_name_owner (channels,
+          sh_manager_name_owner (channels,
                                gtk_editable_get_text (GTK_EDITABLE (self->owner_entry)));
           direct = channels->len == 1;
           show_pages (self, g_steal_pointer (&channels));

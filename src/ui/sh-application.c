@@ -138,9 +138,8 @@ sync_autostart (ShApplication *self)
 static void
 start_monitor (ShApplication *self)
 {
-  if (self->monitor != NULL)
+  if (sh_monitor_get_active (self->monitor))
     return;
-  self->monitor = sh_monitor_new (self->manager, NULL);
   sh_monitor_start (self->monitor);
   update_background (self);
   sync_autostart (self);
@@ -222,6 +221,8 @@ sh_application_startup (GApplication *app)
     }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
+  /* Made now for the window's Check Now; started after the first frame. */
+  self->monitor = sh_monitor_new (self->manager, NULL);
   /* Before any check, whoever starts it (the monitor, Check Now, a
    * forwarded --check): it compares each check's verdicts with what it told. */
   self->notifier = sh_notifier_new (self->manager, app);
@@ -260,7 +261,7 @@ sh_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (sh_window_new (GTK_APPLICATION (app), self->manager));
+    window = GTK_WINDOW (sh_window_new (GTK_APPLICATION (app), self->monitor));
   gtk_window_present (window);
 }
 
@@ -292,7 +293,8 @@ sh_application_command_line (GApplication            *app,
     }
 
   g_application_hold (app);
-  sh_command_line_run_async (self->manager, cmdline, self->cancellable, on_command_done, app);
+  sh_command_line_run_async (self->manager, self->monitor, cmdline, self->cancellable,
+                             on_command_done, app);
   /* GApplication sets the returned status on the command line: keep the
    * one a command refused at once has set (a sandbox mismatch: 69). */
   return g_application_command_line_get_exit_status (cmdline);

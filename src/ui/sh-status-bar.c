@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-checker.h"
 #include "sh-status-bar.h"
 #include "sh-window.h"
 
@@ -96,14 +97,14 @@ sh_status_bar_set_manager (ShStatusBar *self,
     return;
   if (self->manager != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_signal_handlers_disconnect_by_data (sh_manager_get_checker (self->manager), self);
       g_signal_handlers_disconnect_by_data (sh_manager_get_channels (self->manager), self);
     }
   g_set_object (&self->manager, manager);
   if (manager != NULL)
     {
-      g_signal_connect_object (manager, "checked", G_CALLBACK (update_checked), self,
-                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (sh_manager_get_checker (manager), "checked",
+                               G_CALLBACK (update_checked), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (manager, "notify::loaded", G_CALLBACK (update_checked), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (sh_manager_get_channels (manager), "items-changed",

@@ -13,7 +13,7 @@
 
 #include "sh-add-token-dialog.h"
 #include "sh-channel-display.h"
-#include "sh-check.h"
+#include "sh-monitor.h"
 #include "sh-untrusted-text.h"
 #include "sh-window-private.h"
 
@@ -231,7 +231,7 @@ on_token_removed (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
 
-  if (!sh_check_remove_token_finish (SH_MANAGER (source), result, &warning, &error))
+  if (!sh_manager_revoke_token_finish (SH_MANAGER (source), result, &warning, &error))
     {
       if (!g_cancellable_is_cancelled (data->self->cancellable) &&
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -271,7 +271,7 @@ on_remove_response (AdwMessageDialog *dialog,
   owner = token_owner_name (token);
   data->done = g_strdup_printf (_("Removed the access token of %s"), owner);
   /* Revoked at the network where that exists (X), then forgotten. */
-  sh_check_remove_token_async (self->manager, token, self->cancellable, on_token_removed, data);
+  sh_manager_revoke_token_async (self->manager, token, self->cancellable, on_token_removed, data);
 }
 
 /* GTK 4.8 names a button with a mnemonic after both its raw label and its
@@ -360,7 +360,7 @@ on_checked (GObject      *source,
   g_autofree char *title = NULL;
   ShCheckSummary summary = { 0 };
 
-  if (!sh_check_all_finish (SH_MANAGER (source), result, &summary, &error))
+  if (!sh_monitor_check_now_finish (self->monitor, result, &summary, &error))
     {
       if (g_cancellable_is_cancelled (self->cancellable))
         return;
@@ -400,26 +400,6 @@ on_checked (GObject      *source,
 }
 
 static void
-on_loaded_for_check (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(ShWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-  /* Checking before the file is read would save an empty list over it. */
-  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
-    {
-      set_checking (self, FALSE);
-      sh_window_add_toast (self, error->message);
-      return;
-    }
-  sh_check_all_async (self->manager, self->cancellable, on_checked, g_object_ref (self));
-}
-
-static void
 check_now_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -429,8 +409,8 @@ check_now_action (GtkWidget  *widget,
   if (self->checking)
     return;
   set_checking (self, TRUE);
-  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded_for_check,
-                                  g_object_ref (self));
+  /* Joins a check under way; the checker loads the file first if needed. */
+  sh_monitor_check_now_async (self->monitor, self->cancellable, on_checked, g_object_ref (self));
 }
 
 /* ---- the window's actions and their keys ---------------------------------------- */

@@ -14,6 +14,7 @@ struct _ShWindow
   AdwApplicationWindow  parent_instance;
 
   ShManager            *manager;
+  ShMonitor            *monitor;    /* Check Now goes through it */
   ShChannelSections    *sections;
   ShPictureCache       *pictures;
   /* Fires when the window closes: nothing started here calls back into it. */

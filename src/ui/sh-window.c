@@ -324,6 +324,7 @@ sh_window_dispose (GObject *object)
   g_clear_object (&self->sections);
   g_clear_object (&self->pictures);
   g_clear_object (&self->manager);
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
 }
@@ -428,15 +429,19 @@ sh_window_init (ShWindow *self)
 
 ShWindow *
 sh_window_new (GtkApplication *app,
-               ShManager      *manager)
+               ShMonitor      *monitor)
 {
-  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
-  g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
+  ShWindow *self;
 
-  return g_object_new (SH_TYPE_WINDOW,
+  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (SH_IS_MONITOR (monitor), NULL);
+
+  self = g_object_new (SH_TYPE_WINDOW,
                        "application", app,
-                       "manager", manager,
+                       "manager", sh_monitor_get_manager (monitor),
                        NULL);
+  self->monitor = g_object_ref (monitor);
+  return self;
 }
 
 ShManager *

@@ -5,14 +5,16 @@
 
 #include "sh-channel-sections.h"
 #include "sh-manager.h"
+#include "sh-monitor.h"
 
 G_BEGIN_DECLS
 
 #define SH_TYPE_WINDOW (sh_window_get_type ())
 G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
 
+/* The window's manager is @monitor's; Check Now goes through @monitor. */
 ShWindow  *sh_window_new         (GtkApplication *app,
-                                  ShManager      *manager);
+                                  ShMonitor      *monitor);
 ShManager *sh_window_get_manager (ShWindow       *self);
 ShChannelSections *sh_window_get_sections (ShWindow *self);
 void       sh_window_add_toast   (ShWindow       *self,

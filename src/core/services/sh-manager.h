@@ -20,6 +20,8 @@ G_BEGIN_DECLS
 #define SH_TYPE_MANAGER (sh_manager_get_type ())
 G_DECLARE_FINAL_TYPE (ShManager, sh_manager, SH, MANAGER, GObject)
 
+typedef struct _ShChecker ShChecker;
+
 ShManager      *sh_manager_new                 (const char          *data_dir,
                                                 gboolean             sandbox);
 char           *sh_manager_default_data_dir    (gboolean             sandbox);
@@ -28,6 +30,8 @@ ShStore        *sh_manager_get_store           (ShManager           *self);
 ShSecretStore  *sh_manager_get_secret_store    (ShManager           *self);
 gboolean        sh_manager_get_loaded          (ShManager           *self);
 gboolean        sh_manager_get_sandbox         (ShManager           *self);
+/* The one checker of this manager's tokens (sh-checker.h). */
+ShChecker      *sh_manager_get_checker         (ShManager           *self);
 const char     *sh_manager_get_notice          (ShManager           *self);
 
 /* The networks this manager can reach (one provider per network). */
@@ -110,8 +114,52 @@ gboolean        sh_manager_remove_token_finish (ShManager           *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
-/* Emits "checked": called by sh_check_all_async() when a check ends. */
-void            sh_manager_emit_checked        (ShManager           *self);
+/* Files a granted channel's token: into the channel with the same network
+ * and external id, or a new channel. A person's new token replaces their
+ * old one for that channel. Returns the new ShToken.
+ *
+ * Adding is idempotent: when a token of the data file holds the same secret
+ * already (the access token, or for X also the refresh token; found in one
+ * keyring search of the network's secrets), nothing is added and the error
+ * is SH_ERROR_ALREADY_ADDED, its message naming that token and channel. */
+void       sh_manager_add_granted_async  (ShManager              *manager,
+                                        const ShGrantedChannel *granted,
+                                        GCancellable           *cancellable,
+                                        GAsyncReadyCallback     callback,
+                                        gpointer                user_data);
+ShToken   *sh_manager_add_granted_finish (ShManager              *manager,
+                                        GAsyncResult           *result,
+                                        GError                **error);
+/* After SH_ERROR_ALREADY_ADDED: the token that holds that secret (owned
+ * by its channel), so that a caller can word its own message. */
+ShToken   *sh_manager_add_granted_get_existing (ShManager          *manager,
+                                              GAsyncResult       *result);
+
+/* The longest owner name a person may type, in characters. */
+#define SH_OWNER_NAME_MAX 200
+
+/* Gives @name (typed by a person: --owner, the window's "Whose token is
+ * this?") as the owner of each ShGrantedChannel in @granted whose network
+ * did not name the person (a pasted Facebook Page token). What the network
+ * says wins: it is verified, a typed name is not. Spaces around @name go;
+ * an empty or NULL @name changes nothing; a longer one than
+ * SH_OWNER_NAME_MAX is cut. Returns how many channels took the name. */
+guint      sh_manager_name_owner      (GPtrArray              *granted,
+                                     const char             *name);
+
+/* Removes a token the way a person means it: revoked at the network where
+ * that exists (X), then forgotten. A revocation that fails (the network is
+ * down) does not stop the removal; @out_warning then says that the token
+ * may still be valid there. */
+void       sh_manager_revoke_token_async  (ShManager           *manager,
+                                         ShToken             *token,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean   sh_manager_revoke_token_finish (ShManager           *manager,
+                                         GAsyncResult        *result,
+                                         char               **out_warning,
+                                         GError             **error);
 
 void            sh_manager_save_async          (ShManager           *self,
                                                 GCancellable        *cancellable,

@@ -1,7 +1,7 @@
 /* sh-monitor.c — when to check: start, network back, resume, timer, expiry. */
 #include "config.h"
 
-#include "sh-check.h"
+#include "sh-checker.h"
 #include "sh-config.h"
 #include "sh-monitor.h"
 
@@ -62,12 +62,6 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_CHECKED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
-
 static void reschedule (ShMonitor *self);
 
 static gint64
@@ -105,39 +99,7 @@ sh_monitor_backoff_base (guint n_failures,
   return MIN (delay, max_seconds);
 }
 
-/* ---- the default check: load if needed, then check every token ------------ */
-
-static void
-on_default_checked (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ShCheckSummary summary = { 0 };
-  GError *error = NULL;
-
-  if (!sh_check_all_finish (SH_MANAGER (source), result, &summary, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_memdup2 (&summary, sizeof summary), g_free);
-}
-
-static void
-on_default_loaded (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  sh_check_all_async (SH_MANAGER (source), g_task_get_cancellable (task), on_default_checked,
-                      g_object_ref (task));
-}
+/* ---- the default check: the manager's checker ------------------------------ */
 
 static void
 default_check_start (ShManager           *manager,
@@ -145,10 +107,7 @@ default_check_start (ShManager           *manager,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  GTask *task = g_task_new (manager, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, default_check_start);
-  sh_manager_ensure_loaded_async (manager, cancellable, on_default_loaded, task);
+  sh_checker_check_async (sh_manager_get_checker (manager), cancellable, callback, user_data);
 }
 
 static gboolean
@@ -157,13 +116,7 @@ default_check_finish (ShManager       *manager,
                       ShCheckSummary  *out_summary,
                       GError         **error)
 {
-  g_autofree ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
-
-  if (summary == NULL)
-    return FALSE;
-  if (out_summary != NULL)
-    *out_summary = *summary;
-  return TRUE;
+  return sh_checker_check_finish (sh_manager_get_checker (manager), result, out_summary, error);
 }
 
 /* ---- running one check ------------------------------------------------------ */
@@ -199,7 +152,7 @@ on_check_done (GObject      *source,
   ShCheckSummary summary = { 0 };
   gboolean ok, stopped;
 
-  ok = self->check_finish (SH_MANAGER (source), result, &summary, &error);
+  ok = self->check_finish (self->manager, result, &summary, &error);
   g_clear_handle_id (&self->time_limit_id, g_source_remove);
   g_clear_object (&self->check_cancellable);
   set_checking (self, FALSE);
@@ -230,8 +183,6 @@ on_check_done (GObject      *source,
                error != NULL ? error->message : "no verdict",
                self->retry_at - now (self));
     }
-
-  g_signal_emit (self, signals[SIGNAL_CHECKED], 0, ok);
 
   if (self->pending)
     {
@@ -276,6 +227,35 @@ sh_monitor_request_check (ShMonitor       *self,
     }
   g_debug ("Checking (reason %d)", reason);
   start_check (self);
+}
+
+/* Check Now and --check: they want the answer, and a check under way is
+ * "now" enough, so they join it (the checker joins runs) instead of
+ * queueing a follow-up. Offline the check runs all the same: a person
+ * asked, and "offline" is an answer too. A monitor not started yet (before
+ * the window's first frame) leaves the check to the caller alone. */
+void
+sh_monitor_check_now_async (ShMonitor           *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+
+  if (self->active && !self->checking)
+    start_check (self);
+  sh_checker_check_async (sh_manager_get_checker (self->manager), cancellable, callback, user_data);
+}
+
+gboolean
+sh_monitor_check_now_finish (ShMonitor       *self,
+                             GAsyncResult    *result,
+                             ShCheckSummary  *out_summary,
+                             GError         **error)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
+  return sh_checker_check_finish (sh_manager_get_checker (self->manager), result, out_summary,
+                                  error);
 }
 
 /* ---- the schedule -------------------------------------------------------------- */
@@ -629,12 +609,6 @@ sh_monitor_class_init (ShMonitorClass *klass)
   properties[PROP_ACTIVE] =
     g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* After each check the monitor ran; the argument says whether it reached
-   * verdicts. */
-  signals[SIGNAL_CHECKED] =
-    g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -703,6 +677,13 @@ sh_monitor_set_watch_sleep (ShMonitor *self,
 {
   g_return_if_fail (SH_IS_MONITOR (self));
   self->watch_sleep = watch;
+}
+
+ShManager *
+sh_monitor_get_manager (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), NULL);
+  return self->manager;
 }
 
 gboolean

@@ -26,7 +26,7 @@ G_DECLARE_FINAL_TYPE (ShMonitor, sh_monitor, SH, MONITOR, GObject)
  * expires_at and checked_at). */
 typedef gint64 (*ShMonitorClock) (gpointer user_data);
 
-/* The check the monitor runs: sh_check_all_async()/_finish() by default. */
+/* The check the monitor runs: the manager's ShChecker by default. */
 typedef void     (*ShMonitorCheckStart)  (ShManager           *manager,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
@@ -64,12 +64,23 @@ void         sh_monitor_set_debounce       (ShMonitor            *self,
 void         sh_monitor_set_watch_sleep    (ShMonitor            *self,
                                             gboolean              watch);
 
+ShManager   *sh_monitor_get_manager        (ShMonitor            *self);
 void         sh_monitor_start              (ShMonitor            *self);
 void         sh_monitor_stop               (ShMonitor            *self);
 gboolean     sh_monitor_get_active         (ShMonitor            *self);
 /* Asks for a check now (merged with one that is running or queued). */
 void         sh_monitor_request_check      (ShMonitor            *self,
                                             ShMonitorReason       reason);
+/* The way a person's check starts (Check Now): joins the check under way,
+ * or starts one, even when offline; answers with that check's summary. */
+void         sh_monitor_check_now_async    (ShMonitor            *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean     sh_monitor_check_now_finish   (ShMonitor            *self,
+                                            GAsyncResult         *result,
+                                            ShCheckSummary       *out_summary,
+                                            GError              **error);
 /* Runs whatever is due at the clock's current time and schedules the rest:
  * the real timer calls this; a test calls it after moving its clock. */
 void         sh_monitor_run_due            (ShMonitor            *self);

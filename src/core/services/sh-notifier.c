@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-checker.h"
 #include "sh-notifier.h"
 #include "sh-untrusted-text.h"
 
@@ -18,7 +19,6 @@ struct _ShNotifier
   ShNotifierClock  clock;
   gpointer         clock_data;
   GHashTable      *shown;         /* ids sent by this process */
-  guint            n_saving;
   guint            withdraw_id;
   int              body_markup;   /* -1: not asked yet */
 };
@@ -360,21 +360,6 @@ send_grouped (ShNotifier *self,
 
 /* ---- comparing ---------------------------------------------------------------------- */
 
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(ShNotifier) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sh_manager_save_finish (SH_MANAGER (source), result, &error))
-    g_message ("Could not save what was notified: %s", error->message);
-  self->n_saving--;
-  if (self->application != NULL)
-    g_application_release (self->application);
-}
-
 /* @send_new: FALSE only withdraws what is no longer true (between checks,
  * e.g. after a token was added), without telling anything new. */
 static guint
@@ -386,7 +371,6 @@ process (ShNotifier *self,
   g_autoptr(GPtrArray) keep_alive = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) to_withdraw = g_ptr_array_new_with_free_func (g_free);
-  gboolean changed = FALSE;
   guint n_sent = 0;
   GHashTableIter iter;
   gpointer key;
@@ -412,7 +396,8 @@ process (ShNotifier *self,
           if (now[j] == SH_TOKEN_STATE_UNKNOWN)
             told[j] = SH_TOKEN_STATE_UNKNOWN;
         }
-      channel_now = sh_channel_state_derive (now, n);
+      /* What the channel holds already; only what was told is derived. */
+      channel_now = sh_channel_get_state (channel);
       channel_told = sh_channel_state_derive (told, n);
 
       if (channel_now == SH_CHANNEL_STATE_DISCONNECTED)
@@ -441,7 +426,6 @@ process (ShNotifier *self,
           if (now[j] == SH_TOKEN_STATE_VALID && told[j] != SH_TOKEN_STATE_VALID)
             {
               sh_token_set_notified_state (token, SH_TOKEN_STATE_VALID);
-              changed = TRUE;
             }
           if (!send_new || now[j] == SH_TOKEN_STATE_UNKNOWN)
             continue;
@@ -460,7 +444,6 @@ process (ShNotifier *self,
           if (sh_token_get_notified_state (token) != now[j])
             {
               sh_token_set_notified_state (token, now[j]);
-              changed = TRUE;
             }
         }
 
@@ -502,15 +485,6 @@ process (ShNotifier *self,
     send_grouped (self, events);
   n_sent = events->len > 0 ? 1 : 0;
 
-  /* (Before the load there is nothing to save; the next pass saves it.) */
-  if (changed && sh_manager_get_loaded (self->manager))
-    {
-      /* Told once: a restart reads this and sends nothing again. */
-      self->n_saving++;
-      if (self->application != NULL)
-        g_application_hold (self->application);
-      sh_manager_save_async (self->manager, NULL, on_saved, g_object_ref (self));
-    }
   return n_sent;
 }
 
@@ -614,7 +588,8 @@ sh_notifier_new (ShManager    *manager,
   if (schema != NULL && g_settings_schema_has_key (schema, "notify-token-invalid"))
     self->settings = g_settings_new_full (schema, NULL, NULL);
 
-  g_signal_connect_object (manager, "checked", G_CALLBACK (on_checked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sh_manager_get_checker (manager), "checked", G_CALLBACK (on_checked),
+                           self, G_CONNECT_SWAPPED);
   channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
     {
@@ -633,11 +608,4 @@ sh_notifier_set_clock (ShNotifier      *self,
   g_return_if_fail (SH_IS_NOTIFIER (self));
   self->clock = clock != NULL ? clock : real_clock;
   self->clock_data = user_data;
-}
-
-gboolean
-sh_notifier_get_busy (ShNotifier *self)
-{
-  g_return_val_if_fail (SH_IS_NOTIFIER (self), FALSE);
-  return self->n_saving > 0;
 }

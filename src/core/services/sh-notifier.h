@@ -1,6 +1,6 @@
 /* sh-notifier.h — what to tell the user after a check, once per change.
  *
- * After every check (ShManager::checked) the notifier compares each token's
+ * After every check (ShChecker::checked) the notifier compares each token's
  * believed state with the state it last told the user about (the token's
  * persisted notified-state) and sends, through GNotification:
  *   - a token became expired/invalid while its channel still has a valid
@@ -11,7 +11,8 @@
  * Unknown results (offline, 5xx, timeouts, throttling, keyring) keep the
  * last verdict as the believed state, so they never notify. A notification is
  * withdrawn when what it said is no longer true. The notify-* GSettings keys
- * are respected. The buttons activate app.add-token(channel id).
+ * are respected. The buttons activate app.add-token(channel id). What was
+ * told is noted in the tokens; the checker saves it with the verdicts, once.
  */
 #pragma once
 
@@ -32,7 +33,5 @@ void         sh_notifier_set_clock  (ShNotifier      *self,
                                      gpointer         user_data);
 /* What runs after each check; returns the number of notifications sent. */
 guint        sh_notifier_process    (ShNotifier      *self);
-/* Whether a save of notified states is still running. */
-gboolean     sh_notifier_get_busy   (ShNotifier      *self);
 
 G_END_DECLS

@@ -7,11 +7,58 @@
 #include "sh-error.h"
 #include "sh-provider.h"
 
-typedef struct {
-  ShSecretStore *secret_store;
-} ShProviderPrivate;
+G_DEFINE_ABSTRACT_TYPE (ShProvider, sh_provider, G_TYPE_OBJECT)
 
-G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ShProvider, sh_provider, G_TYPE_OBJECT)
+ShVerdict *
+sh_verdict_new (ShTokenState  state,
+                ShTokenReason reason)
+{
+  ShVerdict *verdict = g_new0 (ShVerdict, 1);
+
+  verdict->state = state;
+  verdict->reason = reason;
+  verdict->checked_at = g_get_real_time () / G_USEC_PER_SEC;
+  return verdict;
+}
+
+void
+sh_verdict_free (ShVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+  sh_secret_free (verdict->renewed);
+  g_free (verdict);
+}
+
+GHashTable *
+sh_verdicts_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sh_verdict_free);
+}
+
+typedef struct {
+  ShCheckSummary  summary;
+  GHashTable     *verdicts;
+} CheckResult;
+
+static void
+check_result_free (CheckResult *result)
+{
+  g_hash_table_unref (result->verdicts);
+  g_free (result);
+}
+
+void
+sh_provider_return_check (GTask                *task,
+                          const ShCheckSummary *summary,
+                          GHashTable           *verdicts)
+{
+  CheckResult *result = g_new0 (CheckResult, 1);
+
+  result->summary = *summary;
+  result->verdicts = g_hash_table_ref (verdicts);
+  g_task_return_pointer (task, result, (GDestroyNotify) check_result_free);
+}
 
 G_DEFINE_BOXED_TYPE (ShGrantedChannel, sh_granted_channel,
                      sh_granted_channel_copy, sh_granted_channel_free)
@@ -82,7 +129,7 @@ default_identify_async (ShProvider *self, const char *access_token, GCancellable
 
 static void
 default_check_async (ShProvider *self, GPtrArray *tokens, GHashTable *secrets,
-                     gint64 warning_window, GCancellable *cancellable,
+                     GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data)
 {
   not_supported (self, sh_provider_check_async, callback, user_data);
@@ -105,18 +152,20 @@ default_pointer_finish (ShProvider *self, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gboolean
+static GHashTable *
 default_check_finish (ShProvider *self, GAsyncResult *result, ShCheckSummary *out_summary,
                       GError **error)
 {
-  ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
+  CheckResult *answer = g_task_propagate_pointer (G_TASK (result), error);
+  GHashTable *verdicts;
 
-  if (summary == NULL)
-    return FALSE;
+  if (answer == NULL)
+    return NULL;
   if (out_summary != NULL)
-    *out_summary = *summary;
-  g_free (summary);
-  return TRUE;
+    *out_summary = answer->summary;
+  verdicts = g_hash_table_ref (answer->verdicts);
+  check_result_free (answer);
+  return verdicts;
 }
 
 static gboolean
@@ -126,18 +175,8 @@ default_boolean_finish (ShProvider *self, GAsyncResult *result, GError **error)
 }
 
 static void
-sh_provider_dispose (GObject *object)
-{
-  ShProviderPrivate *priv = sh_provider_get_instance_private (SH_PROVIDER (object));
-
-  g_clear_object (&priv->secret_store);
-  G_OBJECT_CLASS (sh_provider_parent_class)->dispose (object);
-}
-
-static void
 sh_provider_class_init (ShProviderClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = sh_provider_dispose;
   klass->sign_in_async = default_sign_in_async;
   klass->sign_in_finish = default_pointer_finish;
   klass->identify_async = default_identify_async;
@@ -151,25 +190,6 @@ sh_provider_class_init (ShProviderClass *klass)
 static void
 sh_provider_init (ShProvider *self)
 {
-}
-
-void
-sh_provider_set_secret_store (ShProvider    *self,
-                              ShSecretStore *store)
-{
-  ShProviderPrivate *priv = sh_provider_get_instance_private (self);
-
-  g_return_if_fail (SH_IS_PROVIDER (self));
-  g_set_object (&priv->secret_store, store);
-}
-
-ShSecretStore *
-sh_provider_get_secret_store (ShProvider *self)
-{
-  ShProviderPrivate *priv = sh_provider_get_instance_private (self);
-
-  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
-  return priv->secret_store;
 }
 
 ShNetwork
@@ -226,24 +246,23 @@ void
 sh_provider_check_async (ShProvider          *self,
                          GPtrArray           *tokens,
                          GHashTable          *secrets,
-                         gint64               warning_window,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
   g_return_if_fail (SH_IS_PROVIDER (self));
   g_return_if_fail (tokens != NULL && secrets != NULL);
-  SH_PROVIDER_GET_CLASS (self)->check_async (self, tokens, secrets, warning_window, cancellable,
-                                             callback, user_data);
+  SH_PROVIDER_GET_CLASS (self)->check_async (self, tokens, secrets, cancellable, callback,
+                                             user_data);
 }
 
-gboolean
+GHashTable *
 sh_provider_check_finish (ShProvider      *self,
                           GAsyncResult    *result,
                           ShCheckSummary  *out_summary,
                           GError         **error)
 {
-  g_return_val_if_fail (SH_IS_PROVIDER (self), FALSE);
+  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
   return SH_PROVIDER_GET_CLASS (self)->check_finish (self, result, out_summary, error);
 }
 

@@ -9,7 +9,9 @@
  *             and loopback redirect), reporting what to show through
  *             @prompt, and return the channels the grant gives access to
  *   identify  who a pasted access token belongs to, as channels
- *   check     judge many tokens at once; applies verdicts to the ShTokens
+ *   check     judge many tokens at once from their secrets; returns a
+ *             verdict per token (and a secret it renewed), never touching
+ *             the ShTokens, the data file or the keyring (ShChecker does)
  *   revoke    revoke a token at the network, where it allows that
  */
 #pragma once
@@ -18,7 +20,6 @@
 
 #include "sh-enums.h"
 #include "sh-secret.h"
-#include "sh-secret-store.h"
 #include "sh-token.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,31 @@ typedef struct {
   guint n_requests;    /* HTTP requests made */
 } ShCheckSummary;
 
+/* What a provider concluded about one token. ShChecker applies it (with the
+ * warning window) and stores @renewed in the keyring before anyone sees the
+ * verdict. */
+typedef struct {
+  ShTokenState   state;       /* a verdict, or SH_TOKEN_STATE_UNKNOWN: none */
+  ShTokenReason  reason;      /* why, for expired/invalid/unknown */
+  gint64         checked_at;  /* when the network answered */
+  ShSecret      *renewed;     /* the secret renewed during the check (X's
+                               * refresh rotation), or NULL */
+} ShVerdict;
+
+ShVerdict *sh_verdict_new  (ShTokenState   state,
+                            ShTokenReason  reason);
+void       sh_verdict_free (ShVerdict     *verdict);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShVerdict, sh_verdict_free)
+
+/* A token id → ShVerdict table for a provider's check to fill. */
+GHashTable *sh_verdicts_new (void);
+
+/* For a provider's check task: the summary and the verdicts, returned
+ * with sh_provider_return_check() and unpacked by the default finish. */
+void       sh_provider_return_check (GTask                *task,
+                                     const ShCheckSummary *summary,
+                                     GHashTable           *verdicts);
+
 #define SH_TYPE_PROVIDER (sh_provider_get_type ())
 G_DECLARE_DERIVABLE_TYPE (ShProvider, sh_provider, SH, PROVIDER, GObject)
 
@@ -93,16 +119,16 @@ struct _ShProviderClass
                                  GAsyncResult        *result,
                                  GError             **error);
 
-  /* @tokens: ShToken of this network; @secrets: token id → ShSecret. A
-   * token without a secret is not the provider's to judge. */
+  /* @tokens: ShToken of this network, read only (id, owner); @secrets:
+   * token id → ShSecret, one for each of @tokens (ShChecker decides about
+   * a token without one). Returns token id → ShVerdict. */
   void       (*check_async)     (ShProvider          *self,
                                  GPtrArray           *tokens,
                                  GHashTable          *secrets,
-                                 gint64               warning_window,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data);
-  gboolean   (*check_finish)    (ShProvider          *self,
+  GHashTable*(*check_finish)    (ShProvider          *self,
                                  GAsyncResult        *result,
                                  ShCheckSummary      *out_summary,
                                  GError             **error);
@@ -120,12 +146,6 @@ struct _ShProviderClass
 };
 
 ShNetwork  sh_provider_get_network   (ShProvider          *self);
-
-/* Where a provider that renews tokens (X's refresh rotation) stores the new
- * secret before anything uses it. Set by sh_manager_add_provider(). */
-void           sh_provider_set_secret_store (ShProvider    *self,
-                                             ShSecretStore *store);
-ShSecretStore *sh_provider_get_secret_store (ShProvider    *self);
 
 void       sh_provider_sign_in_async (ShProvider          *self,
                                       ShSignInPromptFunc   prompt,
@@ -147,11 +167,11 @@ GPtrArray *sh_provider_identify_finish (ShProvider        *self,
 void       sh_provider_check_async   (ShProvider          *self,
                                       GPtrArray           *tokens,
                                       GHashTable          *secrets,
-                                      gint64               warning_window,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
-gboolean   sh_provider_check_finish  (ShProvider          *self,
+/* Token id → ShVerdict, or NULL with @error. */
+GHashTable *sh_provider_check_finish (ShProvider          *self,
                                       GAsyncResult        *result,
                                       ShCheckSummary      *out_summary,
                                       GError             **error);

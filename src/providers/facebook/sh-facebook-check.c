@@ -36,10 +36,10 @@ typedef struct {
   GPtrArray      *chunks;          /* Chunk, not yet sent */
   guint           next_chunk;
   guint           in_flight;
-  gint64          warning_window;
   gboolean        stopped;         /* throttled: send nothing more */
   GHashTable     *secrets;         /* token id → ShSecret (ref) */
   ShCheckSummary  summary;
+  GHashTable     *verdicts;        /* token id → ShVerdict */
   char           *client_token;
 } CheckRun;
 
@@ -62,6 +62,7 @@ check_run_free (CheckRun *run)
 {
   g_ptr_array_unref (run->chunks);
   g_hash_table_unref (run->secrets);
+  g_hash_table_unref (run->verdicts);
   g_free (run->client_token);
   g_free (run);
 }
@@ -72,22 +73,18 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* Notes what the Graph said of @token, for ShChecker to apply. */
 static void
 apply (CheckRun                *run,
        ShToken                 *token,
        const ShFacebookVerdict *verdict)
 {
   if (sh_token_state_is_verdict (verdict->state))
-    {
-      sh_token_apply_verdict (token, verdict->state, verdict->reason, now_seconds (),
-                              run->warning_window);
-      run->summary.n_checked++;
-    }
+    run->summary.n_checked++;
   else
-    {
-      sh_token_mark_unknown (token, verdict->reason);
-      run->summary.n_unknown++;
-    }
+    run->summary.n_unknown++;
+  g_hash_table_replace (run->verdicts, g_strdup (sh_token_get_id (token)),
+                        sh_verdict_new (verdict->state, verdict->reason));
 }
 
 static void
@@ -323,7 +320,7 @@ pump (GTask *task)
     {
       if (g_task_return_error_if_cancelled (task))
         return;
-      g_task_return_pointer (task, g_memdup2 (&run->summary, sizeof run->summary), g_free);
+      sh_provider_return_check (task, &run->summary, run->verdicts);
     }
 }
 
@@ -331,7 +328,6 @@ void
 _sh_facebook_check_async (ShProvider          *provider,
                           GPtrArray           *tokens,
                           GHashTable          *secrets,
-                          gint64               warning_window,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
@@ -343,7 +339,7 @@ _sh_facebook_check_async (ShProvider          *provider,
   g_task_set_source_tag (task, _sh_facebook_check_async);
   run->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
   run->secrets = g_hash_table_ref (secrets);
-  run->warning_window = warning_window;
+  run->verdicts = sh_verdicts_new ();
   run->client_token = _sh_facebook_client_token ();
   g_task_set_task_data (task, run, (GDestroyNotify) check_run_free);
 
@@ -352,8 +348,6 @@ _sh_facebook_check_async (ShProvider          *provider,
       ShToken *token = g_ptr_array_index (tokens, i);
       ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
 
-      if (secret == NULL)
-        continue;
       /* A token stored before it was checked (a Page token with a line
        * break from an older version): no request can carry it — a header
        * would refuse it — and no network would take it. */

@@ -42,7 +42,6 @@ void          _sh_facebook_sign_in_async (ShProvider          *provider,
 void          _sh_facebook_check_async   (ShProvider          *provider,
                                           GPtrArray           *tokens,
                                           GHashTable          *secrets,
-                                          gint64               warning_window,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);

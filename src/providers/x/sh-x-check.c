@@ -18,9 +18,10 @@
  *  - a network failure, a 5xx, a throttle or a body we cannot read leaves
  *    the token unknown with a reason, never expired or invalid.
  *
- * When X renewed a token but the keyring did not take the new refresh
- * token, the token reads "keyring" and the whole check fails with that
- * error, so that it is said out loud.
+ * Each token's verdict carries the pair it was checked with when that is
+ * not the one it came with (a refresh here, or one remembered from an
+ * earlier refresh): ShChecker stores it in the keyring before the verdict
+ * counts.
  */
 #include "config.h"
 
@@ -33,15 +34,15 @@ typedef struct {
   guint           next;
   guint           in_flight;
   gboolean        pumping;       /* items may end inside start_item() */
-  gint64          warning_window;
   ShCheckSummary  summary;
-  GError         *keyring_error; /* a renewed refresh token the keyring did not take */
+  GHashTable     *verdicts;      /* token id → ShVerdict */
 } CheckRun;
 
 typedef struct {
   GTask    *task;                /* the run, while this item is out */
   ShToken  *token;
-  ShSecret *secret;
+  ShSecret *given;               /* the secret the check came with */
+  ShSecret *secret;              /* the newest one: given, or renewed */
   char     *rate_key;
   gboolean  refreshed;
 } Item;
@@ -56,6 +57,7 @@ static void
 item_free (Item *item)
 {
   g_clear_object (&item->token);
+  sh_secret_free (item->given);
   sh_secret_free (item->secret);
   g_free (item->rate_key);
   g_assert (item->task == NULL);
@@ -66,7 +68,7 @@ static void
 check_run_free (CheckRun *run)
 {
   g_ptr_array_unref (run->items);
-  g_clear_error (&run->keyring_error);
+  g_hash_table_unref (run->verdicts);
   g_free (run);
 }
 
@@ -88,17 +90,16 @@ verdict (Item          *item,
          ShTokenReason  reason)
 {
   CheckRun *run = g_task_get_task_data (item->task);
+  ShVerdict *judged = sh_verdict_new (state, reason);
 
   if (sh_token_state_is_verdict (state))
-    {
-      sh_token_apply_verdict (item->token, state, reason, now_seconds (), run->warning_window);
-      run->summary.n_checked++;
-    }
+    run->summary.n_checked++;
   else
-    {
-      sh_token_mark_unknown (item->token, reason);
-      run->summary.n_unknown++;
-    }
+    run->summary.n_unknown++;
+  if (g_strcmp0 (item->secret->access_token, item->given->access_token) != 0 ||
+      g_strcmp0 (item->secret->refresh_token, item->given->refresh_token) != 0)
+    judged->renewed = sh_secret_copy (item->secret);
+  g_hash_table_replace (run->verdicts, g_strdup (sh_token_get_id (item->token)), judged);
   item_done (item);
 }
 
@@ -139,7 +140,6 @@ on_refreshed (GObject      *source,
               gpointer      user_data)
 {
   Item *item = user_data;
-  CheckRun *run = g_task_get_task_data (item->task);
   g_autoptr(GError) error = NULL;
   ShSecret *fresh = _sh_x_refresh_finish (SH_X_PROVIDER (source), result, &error);
 
@@ -169,14 +169,6 @@ on_refreshed (GObject      *source,
       return;
     case SH_ERROR_NETWORK:
       verdict (item, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR);
-      return;
-    case SH_ERROR_KEYRING_UNAVAILABLE:
-    case SH_ERROR_KEYRING_LOCKED:
-    case SH_ERROR_KEYRING_TIMEOUT:
-    case SH_ERROR_KEYRING_FAILED:
-      if (run->keyring_error == NULL)
-        run->keyring_error = g_error_copy (error);
-      verdict (item, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_KEYRING_LOCKED);
       return;
     case SH_ERROR_SERVER:
       verdict (item, SH_TOKEN_STATE_UNKNOWN,
@@ -286,17 +278,13 @@ pump (GTask *task)
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (run->keyring_error != NULL)
-    g_task_return_error (task, g_steal_pointer (&run->keyring_error));
-  else
-    g_task_return_pointer (task, g_memdup2 (&run->summary, sizeof run->summary), g_free);
+  sh_provider_return_check (task, &run->summary, run->verdicts);
 }
 
 void
 _sh_x_check_async (ShProvider          *provider,
                    GPtrArray           *tokens,
                    GHashTable          *secrets,
-                   gint64               warning_window,
                    GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
@@ -306,20 +294,17 @@ _sh_x_check_async (ShProvider          *provider,
 
   g_task_set_source_tag (task, _sh_x_check_async);
   run->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
-  run->warning_window = warning_window;
+  run->verdicts = sh_verdicts_new ();
   g_task_set_task_data (task, run, (GDestroyNotify) check_run_free);
 
   for (guint i = 0; i < tokens->len; i++)
     {
       ShToken *token = g_ptr_array_index (tokens, i);
       ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
-      Item *item;
+      Item *item = g_new0 (Item, 1);
 
-      /* A token without a secret is not ours to judge (sh-check.c). */
-      if (secret == NULL || secret->access_token == NULL)
-        continue;
-      item = g_new0 (Item, 1);
       item->token = g_object_ref (token);
+      item->given = sh_secret_copy (secret);
       item->secret = sh_secret_copy (secret);
       item->rate_key = _sh_x_rate_key (token);
       g_ptr_array_add (run->items, item);

@@ -81,7 +81,6 @@ void         _sh_x_revoke_secret_async (ShXProvider       *self,
 void         _sh_x_check_async       (ShProvider          *provider,
                                       GPtrArray           *tokens,
                                       GHashTable          *secrets,
-                                      gint64               warning_window,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);

@@ -6,10 +6,12 @@
  *  - one refresh per token at a time: a table of refreshes in flight, keyed
  *    by token id; whoever asks while one runs waits for its answer (the GUI
  *    and --check share one primary instance, hence one provider);
- *  - the new pair goes into the keyring before any caller gets it; when the
- *    keyring refuses, the caller gets a loud SH_ERROR_KEYRING_* error naming
- *    the lost refresh token, and the pair stays in memory (below) and is
- *    offered to the keyring again at the next use;
+ *  - the new pair is remembered here at once and goes back to the check as
+ *    a renewed secret, which ShChecker stores in the keyring before anyone
+ *    sees the verdict; the provider never writes the keyring. Until the
+ *    keyring holds it (a check reads it back), each check that starts from
+ *    the spent pair uses the remembered one and reports it renewed again,
+ *    so a keyring that refused it is offered it again at the next check;
  *  - the refresh request is never cancelled half-way: a cancelled caller just
  *    stops waiting for it;
  *  - the newest pair of each token renewed in this process is remembered, with
@@ -39,9 +41,6 @@ struct _ShXRenewals
 
 typedef struct {
   ShSecret *secret;
-  ShToken  *token;
-  gboolean  stored;        /* the keyring holds it */
-  gboolean  storing;       /* a store is under way */
 } Latest;
 
 typedef struct {
@@ -76,7 +75,6 @@ static void
 latest_free (Latest *latest)
 {
   sh_secret_free (latest->secret);
-  g_clear_object (&latest->token);
   g_free (latest);
 }
 
@@ -101,77 +99,6 @@ _sh_x_renewals_free (ShXRenewals *renewals)
   g_hash_table_unref (renewals->latest);
   g_hash_table_unref (renewals->spent);
   g_free (renewals);
-}
-
-static GError *
-keyring_error (const GError *error)
-{
-  gint code = SH_ERROR_KEYRING_FAILED;
-
-  if (error != NULL && error->domain == SH_ERROR &&
-      (error->code == SH_ERROR_KEYRING_UNAVAILABLE || error->code == SH_ERROR_KEYRING_LOCKED ||
-       error->code == SH_ERROR_KEYRING_TIMEOUT || error->code == SH_ERROR_KEYRING_FAILED))
-    code = error->code;
-  return g_error_new (SH_ERROR, code,
-                      _("X renewed an access token, but the new refresh token could not be stored "
-                        "in the keyring (%s). SocialHub keeps it until it quits and will try to "
-                        "store it again; if it cannot, the token must be added again."),
-                      error != NULL ? error->message : _("no keyring"));
-}
-
-/* ---- storing again what the keyring did not take ------------------------------------ */
-
-typedef struct {
-  ShXProvider *self;
-  char        *token_id;
-  char        *refresh_digest;
-} Restore;
-
-static void
-on_restored (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Restore *op = user_data;
-  ShXRenewals *renewals = _sh_x_get_renewals (op->self);
-  Latest *latest = g_hash_table_lookup (renewals->latest, op->token_id);
-  g_autoptr(GError) error = NULL;
-  gboolean stored = sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error);
-  g_autofree char *current = latest != NULL ? digest (latest->secret->refresh_token) : NULL;
-
-  if (latest != NULL && g_strcmp0 (current, op->refresh_digest) == 0)
-    {
-      latest->storing = FALSE;
-      latest->stored = stored;
-    }
-  if (!stored)
-    {
-      g_autoptr(GError) loud = keyring_error (error);
-
-      g_warning ("%s", loud->message);
-    }
-  g_object_unref (op->self);
-  g_free (op->token_id);
-  g_free (op->refresh_digest);
-  g_free (op);
-}
-
-static void
-store_again (ShXProvider *self,
-             const char  *token_id,
-             Latest      *latest)
-{
-  ShSecretStore *store = sh_provider_get_secret_store (SH_PROVIDER (self));
-  Restore *op;
-
-  if (store == NULL || latest->storing)
-    return;
-  op = g_new0 (Restore, 1);
-  op->self = g_object_ref (self);
-  op->token_id = g_strdup (token_id);
-  op->refresh_digest = digest (latest->secret->refresh_token);
-  latest->storing = TRUE;
-  sh_secret_store_store_async (store, latest->token, latest->secret, NULL, on_restored, op);
 }
 
 /* ---- the newest pair ---------------------------------------------------------------- */
@@ -203,17 +130,12 @@ _sh_x_current_secret (ShXProvider    *self,
       g_strcmp0 (secret->access_token, latest->secret->access_token) == 0)
     {
       /* The keyring has caught up: nothing to remember any more. */
-      if (latest->stored)
-        g_hash_table_remove (renewals->latest, id);
+      g_hash_table_remove (renewals->latest, id);
       return sh_secret_copy (secret);
     }
 
   if (g_strcmp0 (spent_by (renewals, secret), id) == 0)
-    {
-      if (!latest->stored)
-        store_again (self, id, latest);
-      return sh_secret_copy (latest->secret);
-    }
+    return sh_secret_copy (latest->secret);
 
   /* Another pair we know nothing of (added again meanwhile): trust it. */
   return sh_secret_copy (secret);
@@ -267,32 +189,6 @@ renewal_done (Renewal *renewal)
 }
 
 static void
-on_stored (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Renewal *renewal = user_data;
-  ShXRenewals *renewals = _sh_x_get_renewals (renewal->self);
-  Latest *latest = g_hash_table_lookup (renewals->latest, sh_token_get_id (renewal->token));
-  g_autoptr(GError) error = NULL;
-
-  if (latest != NULL)
-    latest->storing = FALSE;
-  if (sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error))
-    {
-      if (latest != NULL)
-        latest->stored = TRUE;
-    }
-  else
-    {
-      renewal->error = keyring_error (error);
-      g_warning ("%s", renewal->error->message);
-      g_clear_pointer (&renewal->fresh, sh_secret_free);
-    }
-  renewal_done (renewal);
-}
-
-static void
 on_token_reply (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -304,7 +200,6 @@ on_token_reply (GObject      *source,
   ShXTokenReply answer;
   ShXGrantOutcome outcome = sh_x_parse_token_reply (reply->status, reply->body, reply->length,
                                                     &answer);
-  ShSecretStore *store;
   Latest *latest;
 
   _sh_x_note_rate_limit (self, renewal->rate_key, reply, outcome == SH_X_GRANT_THROTTLED);
@@ -358,24 +253,8 @@ on_token_reply (GObject      *source,
                         g_strdup (sh_token_get_id (renewal->token)));
   latest = g_new0 (Latest, 1);
   latest->secret = sh_secret_copy (renewal->fresh);
-  latest->token = g_object_ref (renewal->token);
   g_hash_table_replace (renewals->latest, g_strdup (sh_token_get_id (renewal->token)), latest);
-
-  store = sh_provider_get_secret_store (SH_PROVIDER (self));
-  if (store == NULL)
-    {
-      g_autoptr(GError) none = g_error_new_literal (SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE,
-                                                    _("no keyring was given to the X provider"));
-
-      renewal->error = keyring_error (none);
-      g_warning ("%s", renewal->error->message);
-      g_clear_pointer (&renewal->fresh, sh_secret_free);
-      renewal_done (renewal);
-      return;
-    }
-  /* Not cancellable either: the keyring must get it. */
-  latest->storing = TRUE;
-  sh_secret_store_store_async (store, renewal->token, renewal->fresh, NULL, on_stored, renewal);
+  renewal_done (renewal);
 }
 
 static void

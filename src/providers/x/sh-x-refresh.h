@@ -15,22 +15,20 @@ void         _sh_x_renewals_free     (ShXRenewals         *renewals);
 
 /* The newest secret known for @token: @secret itself, or the pair a refresh
  * in this process gave when @secret's refresh token has been spent (the
- * caller read the keyring before the refresh stored its answer). A newer
- * pair that the keyring did not take is offered to it again. */
+ * caller read the keyring before the refresh's answer was stored). */
 ShSecret    *_sh_x_current_secret    (ShXProvider         *self,
                                       ShToken             *token,
                                       const ShSecret      *secret);
 
-/* Spends @secret's refresh token for a new pair, stores the pair in the
- * keyring, and only then returns it. A token is never refreshed twice at
+/* Spends @secret's refresh token for a new pair, remembers it, and returns
+ * it; storing it is the caller's (the check reports it renewed, and the
+ * checker stores it before anyone sees it). A token is never refreshed twice at
  * once: a second caller waits for the first's answer. The refresh itself is
  * never cut short (its answer is the only copy of the new refresh token);
  * @cancellable only makes this caller's answer G_IO_ERROR_CANCELLED.
  * Errors: SH_ERROR_TOKEN_REFUSED (X refused: revoked or spent),
  * SH_ERROR_NETWORK, SH_ERROR_SERVER (also when throttled: see
- * _sh_x_get_throttled_until), SH_ERROR_NOT_CONFIGURED (the app's setup),
- * SH_ERROR_KEYRING_* (X renewed the token but the keyring did not take the
- * new pair: said loudly, kept in memory, retried at the next use). */
+ * _sh_x_get_throttled_until), SH_ERROR_NOT_CONFIGURED (the app's setup). */
 void         _sh_x_refresh_async     (ShXProvider         *self,
                                       ShToken             *token,
                                       const ShSecret      *secret,

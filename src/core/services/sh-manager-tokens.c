@@ -1,381 +1,329 @@
-/* sh-check.c — one check of every token, and filing granted tokens.
+/* sh-manager-tokens.c — the add and remove transactions.
  *
- * The window's Check Now, the monitor and a forwarded --check can ask at the
- * same moment. They share one run: a second caller joins the run under way
- * and gets its summary, instead of sending every request twice (and using up
- * the networks' rate limits twice). A caller that cancels leaves the run;
- * the run itself stops when the last caller has left.
+ * add:    secret first, then the data file (undo the secret if that fails);
+ * remove: the data file first (recording the removal), then the secret,
+ *         then the data file again (forgetting the record).
+ * Above those: filing what a network granted (idempotent, replacing a
+ * person's earlier token), and removing the way a person means it (revoked
+ * at the network where that exists, then forgotten).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "sh-check.h"
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-manager-private.h"
 #include "sh-untrusted-text.h"
 
-typedef struct _Run Run;
+/* ---- add ------------------------------------------------------------- */
 
 typedef struct {
-  GHashTable     *secrets;
-  guint           pending;
-  ShCheckSummary  summary;
-  GError         *error;
-  Run            *run;
-} CheckAll;
+  ShChannel *channel;
+  ShToken   *token;
+  gboolean   channel_is_new;
+  gboolean   created_file;    /* the store's first save, made for this add */
+  GError    *save_error;
+} AddData;
 
 static void
-check_all_free (CheckAll *data)
+add_data_free (AddData *data)
 {
-  g_clear_pointer (&data->secrets, g_hash_table_unref);
-  g_clear_error (&data->error);
+  g_clear_object (&data->channel);
+  g_clear_object (&data->token);
+  g_clear_error (&data->save_error);
   g_free (data);
 }
 
-static GPtrArray *
-tokens_of (ShManager *manager,
-           gboolean   any_network,
-           ShNetwork  network)
-{
-  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
-  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      GListModel *list = sh_channel_get_tokens (channel);
-
-      if (!any_network && sh_channel_get_network (channel) != network)
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
-        g_ptr_array_add (tokens, g_list_model_get_item (list, j));
-    }
-  return tokens;
-}
-
-/* ---- one run, shared by whoever asks while it goes ----------------------- */
-
-#define RUN_KEY "sh-check-run"
-
-struct _Run {
-  GCancellable *cancellable;   /* the run's own: cancelled when nobody waits */
-  GPtrArray    *callers;       /* GTask, each with its cancellable handler */
-  guint         n_waiting;
-};
-
-typedef struct {
-  Run    *run;
-  gulong  handler;
-  gboolean left;
-} Caller;
-
 static void
-run_free (Run *run)
-{
-  g_clear_object (&run->cancellable);
-  g_ptr_array_unref (run->callers);
-  g_free (run);
-}
-
-static void
-caller_free (Caller *caller)
-{
-  g_free (caller);
-}
-
-/* Answers every caller still waiting, and ends the run. */
-static void
-finish_check (GTask *task)
-{
-  ShManager *manager = g_task_get_source_object (task);
-  CheckAll *data = g_task_get_task_data (task);
-  Run *run = g_steal_pointer (&data->run);
-
-  /* Unless a newer run took its place after this one was given up. */
-  if (g_object_get_data (G_OBJECT (manager), RUN_KEY) == run)
-    g_object_steal_data (G_OBJECT (manager), RUN_KEY);
-  for (guint i = 0; i < run->callers->len; i++)
-    {
-      GTask *caller_task = g_ptr_array_index (run->callers, i);
-      Caller *caller = g_task_get_task_data (caller_task);
-
-      g_cancellable_disconnect (g_task_get_cancellable (caller_task), caller->handler);
-      if (caller->left)
-        continue;
-      if (data->error != NULL)
-        g_task_return_error (caller_task, g_error_copy (data->error));
-      else
-        g_task_return_pointer (caller_task, g_memdup2 (&data->summary, sizeof data->summary),
-                               g_free);
-    }
-  run_free (run);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-return_cancelled (gpointer user_data)
-{
-  GTask *caller_task = user_data;
-
-  g_task_return_new_error (caller_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                           "The check was cancelled");
-  return G_SOURCE_REMOVE;
-}
-
-/* A caller cancelled: it gets its answer now (from an idle: this handler
- * may run inside g_cancellable_connect()), and the run stops if it was the
- * last one waiting. */
-static void
-on_caller_cancelled (GCancellable *cancellable,
-                     gpointer      user_data)
-{
-  GTask *caller_task = user_data;
-  Caller *caller = g_task_get_task_data (caller_task);
-
-  if (caller->left)
-    return;
-  caller->left = TRUE;
-  g_idle_add_full (G_PRIORITY_DEFAULT, return_cancelled, g_object_ref (caller_task),
-                   g_object_unref);
-  if (--caller->run->n_waiting == 0)
-    g_cancellable_cancel (caller->run->cancellable);
-}
-
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_add_rollback_deleted (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CheckAll *data = g_task_get_task_data (task);
+  AddData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  /* The verdicts stand in memory even if the file could not take them. */
-  if (!sh_manager_save_finish (SH_MANAGER (source), result, &error) && data->error == NULL)
-    data->error = g_steal_pointer (&error);
-  sh_manager_emit_checked (SH_MANAGER (source));
-  finish_check (task);
+  /* If even this fails, the next start offers the secret back. */
+  if (!sh_secret_store_delete_finish (SH_SECRET_STORE (source), result, &error))
+    g_debug ("Could not undo a stored secret: %s", error->message);
+  g_task_return_error (task, g_steal_pointer (&data->save_error));
 }
 
 static void
-one_network_done (GTask *task)
-{
-  CheckAll *data = g_task_get_task_data (task);
-
-  if (--data->pending > 0)
-    return;
-  sh_manager_save_async (g_task_get_source_object (task), NULL, on_saved, g_object_ref (task));
-}
-
-static void
-on_provider_checked (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_add_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CheckAll *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  ShCheckSummary summary = { 0 };
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
 
-  if (sh_provider_check_finish (SH_PROVIDER (source), result, &summary, &error))
+  if (sh_store_save_finish (SH_STORE (source), result, &data->save_error))
     {
-      data->summary.n_checked += summary.n_checked;
-      data->summary.n_unknown += summary.n_unknown;
-      data->summary.n_requests += summary.n_requests;
-    }
-  else if (data->error == NULL)
-    data->error = g_steal_pointer (&error);
-  one_network_done (task);
-}
-
-static void
-on_secrets (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ShManager *manager = g_task_get_source_object (task);
-  CheckAll *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, 0);
-  GError *error = NULL;
-
-  data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
-  if (data->secrets == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          /* Every caller left: nobody to answer but the run to end. */
-          data->error = error;
-          finish_check (task);
-          return;
-        }
-      /* No secrets, no check: every token reads "not checked: keyring",
-       * keeping its last verdict. The error says what to do. */
-      for (guint i = 0; i < all->len; i++)
-        sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
-      data->summary.n_unknown = all->len;
-      data->error = error;
-      data->pending = 1;
-      one_network_done (task);
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
-  /* One pending unit for the walk itself, so that the save waits for all. */
-  data->pending = 1;
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
-    {
-      g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
-      g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
-      ShProvider *provider = sh_manager_get_provider (manager, network);
-
-      for (guint i = 0; i < all_tokens->len; i++)
-        {
-          ShToken *token = g_ptr_array_index (all_tokens, i);
-
-          /* A token whose secret is gone cannot be judged: it reads
-           * "secret missing" (unknown, its last verdict kept), and the
-           * network is not asked about it. */
-          if (!g_hash_table_contains (data->secrets, sh_token_get_id (token)))
-            {
-              sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
-              data->summary.n_unknown++;
-              continue;
-            }
-          g_ptr_array_add (tokens, g_object_ref (token));
-        }
-      if (tokens->len == 0)
-        continue;
-      if (provider == NULL)
-        {
-          data->summary.n_unknown += tokens->len;
-          continue;
-        }
-      data->pending++;
-      sh_provider_check_async (provider, tokens, data->secrets, sh_config_get_warning_window (),
-                               g_task_get_cancellable (task), on_provider_checked,
-                               g_object_ref (task));
-    }
-  one_network_done (task);
+  sh_channel_remove_token (data->channel, data->token);
+  if (data->channel_is_new)
+    sh_channel_list_remove (self->channels, data->channel);
+  sh_secret_store_delete_async (self->secrets, sh_token_get_id (data->token), NULL,
+                                on_add_rollback_deleted, g_steal_pointer (&task));
 }
 
 static void
-start_run (ShManager *manager,
-           Run       *run)
+on_add_secret_stored (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  GTask *task = g_task_new (manager, run->cancellable, NULL, NULL);
-  CheckAll *data = g_new0 (CheckAll, 1);
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  data->run = run;
-  g_task_set_source_tag (task, start_run);
-  g_task_set_task_data (task, data, (GDestroyNotify) check_all_free);
-  /* Every secret a check needs, in one Secret Service search. */
-  sh_secret_store_load_async (sh_manager_get_secret_store (manager), NULL, run->cancellable,
-                              on_secrets, task);
+  if (!sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error))
+    {
+      if (data->created_file)
+        sh_store_undo_create (self->store);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The channel may have been added meanwhile by another add. */
+  if (data->channel_is_new &&
+      sh_channel_list_lookup (self->channels, sh_channel_get_id (data->channel)) != NULL)
+    data->channel_is_new = FALSE;
+  if (data->channel_is_new)
+    sh_channel_list_add (self->channels, data->channel);
+  sh_channel_add_token (data->channel, data->token);
+
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL,
+                       on_add_saved, g_steal_pointer (&task));
+}
+
+static void
+add_store_secret (GTask *owned_task)
+{
+  g_autoptr(GTask) task = owned_task;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+
+  const ShSecret *secret = g_object_get_data (G_OBJECT (task), "sh-secret");
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  sh_secret_store_store_async (self->secrets, data->token, secret, cancellable,
+                               on_add_secret_stored, g_steal_pointer (&task));
+}
+
+static void
+on_add_id_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  add_store_secret (g_steal_pointer (&task));
 }
 
 void
-sh_check_all_async (ShManager           *manager,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+sh_manager_add_token_async (ShManager           *self,
+                            ShChannel           *channel,
+                            ShToken             *token,
+                            const ShSecret      *secret,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
-  GTask *task;
-  Caller *caller;
-  Run *run;
-  gboolean new_run;
+  g_autoptr(GTask) task = NULL;
+  AddData *data;
 
-  g_return_if_fail (SH_IS_MANAGER (manager));
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_return_if_fail (SH_IS_CHANNEL (channel));
+  g_return_if_fail (SH_IS_TOKEN (token));
+  g_return_if_fail (secret != NULL);
 
-  task = g_task_new (manager, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_check_all_async);
-  run = g_object_get_data (G_OBJECT (manager), RUN_KEY);
-  /* A run everybody left is ending: start afresh rather than join it. */
-  if (run != NULL && g_cancellable_is_cancelled (run->cancellable))
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_add_token_async);
+
+  if (!self->loaded)
     {
-      g_object_steal_data (G_OBJECT (manager), RUN_KEY);
-      run = NULL;
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_AVAILABLE,
+                               _("Your channels are still being loaded."));
+      return;
     }
-  new_run = run == NULL;
-  if (new_run)
+  if (sh_store_get_read_only (self->store))
     {
-      run = g_new0 (Run, 1);
-      run->cancellable = g_cancellable_new ();
-      run->callers = g_ptr_array_new_with_free_func (g_object_unref);
-      g_object_set_data (G_OBJECT (manager), RUN_KEY, run);
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_STORE_IO,
+                               _("The token was not added: the data file could not be loaded "
+                                 "safely, so SocialHub does not change it."));
+      return;
     }
-  caller = g_new0 (Caller, 1);
-  caller->run = run;
-  g_task_set_task_data (task, caller, (GDestroyNotify) caller_free);
-  g_ptr_array_add (run->callers, task);
-  run->n_waiting++;
-  if (cancellable != NULL)
-    caller->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
-                                             task, NULL);
-  if (new_run)
-    start_run (manager, run);
+  if (sh_channel_list_lookup_token (self->channels, sh_token_get_id (token), NULL) != NULL)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                               "Token %s is already stored", sh_token_get_id (token));
+      return;
+    }
+
+  data = g_new0 (AddData, 1);
+  data->channel = g_object_ref (channel);
+  data->token = g_object_ref (token);
+  data->channel_is_new = sh_channel_list_lookup (self->channels, sh_channel_get_id (channel)) == NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+
+  /* The keyring item records the channel: set it before storing. */
+  sh_token_set_channel_id (token, sh_channel_get_id (channel));
+  _sh_manager_describe_channel (self, channel);
+  g_object_set_data_full (G_OBJECT (task), "sh-secret", sh_secret_copy (secret),
+                          (GDestroyNotify) sh_secret_free);
+
+  /* The first token of a new store: the file must name the store before a
+   * keyring item does, or a crash in between would leave an item of a
+   * store nobody knows. */
+  if (!sh_store_get_id_saved (self->store))
+    {
+      data->created_file = !g_file_test (sh_store_get_path (self->store), G_FILE_TEST_EXISTS);
+      sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL, on_add_id_saved,
+                           g_steal_pointer (&task));
+      return;
+    }
+  add_store_secret (g_steal_pointer (&task));
 }
 
 gboolean
-sh_check_all_finish (ShManager       *manager,
-                     GAsyncResult    *result,
-                     ShCheckSummary  *out_summary,
-                     GError         **error)
+sh_manager_add_token_finish (ShManager     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
-  ShCheckSummary *summary;
-
-  g_return_val_if_fail (g_task_is_valid (result, manager), FALSE);
-
-  summary = g_task_propagate_pointer (G_TASK (result), error);
-  if (summary == NULL)
-    return FALSE;
-  if (out_summary != NULL)
-    *out_summary = *summary;
-  g_free (summary);
-  return TRUE;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-int
-sh_check_exit_status (GListModel *channels)
+/* ---- remove ------------------------------------------------------------ */
+
+static void
+on_removal_forgotten (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  gboolean disconnected = FALSE, some_bad = FALSE, some_unknown = FALSE;
-  gboolean channel_unknown = FALSE;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    g_debug ("The record of a removed token stays until the next start: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_remove_secret_deleted (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+
+  /* The token is already forgotten; a secret left behind stays recorded as
+   * removed, and the next start deletes it. */
+  if (!sh_secret_store_delete_finish (SH_SECRET_STORE (source), result, &error))
     {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      GListModel *tokens = sh_channel_get_tokens (channel);
+      g_debug ("Keyring item of a removed token stays until the next start: %s", error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* Gone: the record goes too. If this save fails, the next start finds
+   * the record without a secret and forgets it then. */
+  sh_store_unmark_removed (self->store, sh_token_get_id (data->token));
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL, on_removal_forgotten,
+                       g_steal_pointer (&task));
+}
 
-      switch (sh_channel_get_state (channel))
-        {
-        case SH_CHANNEL_STATE_DISCONNECTED: disconnected = TRUE; break;
-        case SH_CHANNEL_STATE_UNKNOWN: channel_unknown = TRUE; break;
-        case SH_CHANNEL_STATE_CONNECTED:
-        case SH_CHANNEL_STATE_DEGRADED:
-        default: break;
-        }
-      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          ShTokenState state = sh_token_get_state (token);
+static void
+on_remove_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *self = g_task_get_source_object (task);
+  AddData *data = g_task_get_task_data (task);
+  GError *error = NULL;
 
-          if (state == SH_TOKEN_STATE_UNKNOWN)
-            some_unknown = TRUE;
-          else if (state != SH_TOKEN_STATE_VALID)
-            some_bad = TRUE;
-        }
+  if (!sh_store_save_finish (SH_STORE (source), result, &error))
+    {
+      /* Put it back: the data file still has it. */
+      sh_store_unmark_removed (self->store, sh_token_get_id (data->token));
+      if (data->channel_is_new)
+        sh_channel_list_add (self->channels, data->channel);
+      sh_channel_add_token (data->channel, data->token);
+      g_task_return_error (task, error);
+      return;
     }
 
-  if (disconnected)
-    return 2;
-  /* 1 only when every channel is known to still have a valid token: a
-   * channel without any verdict yet beside a dead token elsewhere is "could
-   * not be checked" (3), not "still linked". */
-  if (some_bad && !channel_unknown)
-    return 1;
-  if (some_bad || some_unknown || channel_unknown)
-    return 3;
-  return 0;
+  sh_secret_store_delete_async (self->secrets, sh_token_get_id (data->token), NULL,
+                                on_remove_secret_deleted, g_steal_pointer (&task));
+}
+
+void
+sh_manager_remove_token_async (ShManager           *self,
+                               ShToken             *token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ShChannel *channel = NULL;
+  AddData *data;
+
+  g_return_if_fail (SH_IS_MANAGER (self));
+  g_return_if_fail (SH_IS_TOKEN (token));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_manager_remove_token_async);
+
+  if (sh_channel_list_lookup_token (self->channels, sh_token_get_id (token), &channel) == NULL)
+    {
+      g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_FOUND,
+                               _("There is no access token with the id %s."),
+                               sh_token_get_id (token));
+      return;
+    }
+
+  data = g_new0 (AddData, 1);
+  data->channel = g_object_ref (channel);
+  data->token = g_object_ref (token);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_data_free);
+
+  /* Recorded in the same save that forgets the token: from then on, and
+   * only then, its secret may be deleted, whenever that succeeds. */
+  sh_store_mark_removed (self->store, sh_token_get_id (token));
+  sh_channel_remove_token (channel, token);
+  /* channel_is_new here means "the channel went away with its last token". */
+  if (sh_channel_get_n_tokens (channel) == 0)
+    {
+      data->channel_is_new = TRUE;
+      sh_channel_list_remove (self->channels, channel);
+    }
+
+  sh_store_save_async (self->store, G_LIST_MODEL (self->channels), NULL,
+                       on_remove_saved, g_steal_pointer (&task));
+}
+
+gboolean
+sh_manager_remove_token_finish (ShManager     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- filing granted tokens -------------------------------------------------- */
@@ -582,7 +530,7 @@ on_secrets_for_add (GObject      *source,
 }
 
 void
-sh_check_add_granted_async (ShManager              *manager,
+sh_manager_add_granted_async (ShManager              *manager,
                             const ShGrantedChannel *granted,
                             GCancellable           *cancellable,
                             GAsyncReadyCallback     callback,
@@ -595,7 +543,7 @@ sh_check_add_granted_async (ShManager              *manager,
   g_return_if_fail (granted != NULL && granted->secret != NULL && granted->external_id != NULL);
 
   task = g_task_new (manager, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_check_add_granted_async);
+  g_task_set_source_tag (task, sh_manager_add_granted_async);
   data = g_new0 (AddGranted, 1);
   data->granted = sh_granted_channel_copy (granted);
   g_task_set_task_data (task, data, (GDestroyNotify) add_granted_free);
@@ -607,7 +555,7 @@ sh_check_add_granted_async (ShManager              *manager,
 }
 
 ShToken *
-sh_check_add_granted_finish (ShManager     *manager,
+sh_manager_add_granted_finish (ShManager     *manager,
                              GAsyncResult  *result,
                              GError       **error)
 {
@@ -616,20 +564,20 @@ sh_check_add_granted_finish (ShManager     *manager,
 }
 
 ShToken *
-sh_check_add_granted_get_existing (ShManager    *manager,
+sh_manager_add_granted_get_existing (ShManager    *manager,
                                    GAsyncResult *result)
 {
   AddGranted *data;
 
   g_return_val_if_fail (g_task_is_valid (result, manager), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_check_add_granted_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_manager_add_granted_async, NULL);
 
   data = g_task_get_task_data (G_TASK (result));
   return data->existing;
 }
 
 guint
-sh_check_name_owner (GPtrArray  *granted,
+sh_manager_name_owner (GPtrArray  *granted,
                      const char *name)
 {
   g_autofree char *clean = NULL;
@@ -752,7 +700,7 @@ on_secret_for_removal (GObject      *source,
 }
 
 void
-sh_check_remove_token_async (ShManager           *manager,
+sh_manager_revoke_token_async (ShManager           *manager,
                              ShToken             *token,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
@@ -765,7 +713,7 @@ sh_check_remove_token_async (ShManager           *manager,
   g_return_if_fail (SH_IS_TOKEN (token));
 
   task = g_task_new (manager, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_check_remove_token_async);
+  g_task_set_source_tag (task, sh_manager_revoke_token_async);
   data = g_new0 (RemoveToken, 1);
   data->token = g_object_ref (token);
   g_task_set_task_data (task, data, (GDestroyNotify) remove_token_free);
@@ -775,7 +723,7 @@ sh_check_remove_token_async (ShManager           *manager,
 }
 
 gboolean
-sh_check_remove_token_finish (ShManager     *manager,
+sh_manager_revoke_token_finish (ShManager     *manager,
                               GAsyncResult  *result,
                               char         **out_warning,
                               GError       **error)

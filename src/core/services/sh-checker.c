@@ -1,0 +1,674 @@
+/* sh-checker.c — the one check of every token.
+ *
+ * The monitor's timers, Check Now and a forwarded --check can ask at the
+ * same moment. They share one run: a second caller joins the run under way
+ * and gets its summary, instead of sending every request twice (and using up
+ * the networks' rate limits twice). A caller that cancels leaves the run;
+ * the run itself stops when the last caller has left.
+ *
+ * A run loads the data file if needed, reads every secret in one keyring
+ * search, hands each network's tokens to its provider, emits "checked" once
+ * the verdicts stand (the notifier records what it told), and then saves the
+ * data file once, before any caller gets its answer.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-checker.h"
+#include "sh-config.h"
+#include "sh-error.h"
+
+struct _ShChecker
+{
+  GObject    parent_instance;
+
+  ShManager     *manager;       /* not a reference: the manager owns its checker */
+  ShSecretStore *secret_store;  /* where renewed secrets go: the manager's */
+  struct _Run   *run;           /* the run under way, or NULL */
+};
+
+G_DEFINE_FINAL_TYPE (ShChecker, sh_checker, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_CHECKED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+typedef struct _Run Run;
+
+typedef struct {
+  GHashTable     *secrets;
+  guint           pending;
+  ShCheckSummary  summary;
+  GError         *error;
+  Run            *run;
+  ShManager      *manager;   /* kept alive while the run goes */
+} CheckAll;
+
+static void
+check_all_free (CheckAll *data)
+{
+  g_clear_object (&data->manager);
+  g_clear_pointer (&data->secrets, g_hash_table_unref);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static GPtrArray *
+tokens_of (ShManager *manager,
+           gboolean   any_network,
+           ShNetwork  network)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *list = sh_channel_get_tokens (channel);
+
+      if (!any_network && sh_channel_get_network (channel) != network)
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (list); j++)
+        g_ptr_array_add (tokens, g_list_model_get_item (list, j));
+    }
+  return tokens;
+}
+
+/* ---- one run, shared by whoever asks while it goes ----------------------- */
+
+struct _Run {
+  GCancellable *cancellable;   /* the run's own: cancelled when nobody waits */
+  GPtrArray    *callers;       /* GTask, each with its cancellable handler */
+  guint         n_waiting;
+};
+
+typedef struct {
+  Run    *run;
+  gulong  handler;
+  gboolean left;
+} Caller;
+
+static void
+run_free (Run *run)
+{
+  g_clear_object (&run->cancellable);
+  g_ptr_array_unref (run->callers);
+  g_free (run);
+}
+
+static void
+caller_free (Caller *caller)
+{
+  g_free (caller);
+}
+
+/* Answers every caller still waiting, and ends the run. */
+static void
+finish_check (GTask *task)
+{
+  ShChecker *self = g_task_get_source_object (task);
+  CheckAll *data = g_task_get_task_data (task);
+  Run *run = g_steal_pointer (&data->run);
+
+  /* Unless a newer run took its place after this one was given up. */
+  if (self->run == run)
+    self->run = NULL;
+  for (guint i = 0; i < run->callers->len; i++)
+    {
+      GTask *caller_task = g_ptr_array_index (run->callers, i);
+      Caller *caller = g_task_get_task_data (caller_task);
+
+      g_cancellable_disconnect (g_task_get_cancellable (caller_task), caller->handler);
+      if (caller->left)
+        continue;
+      if (data->error != NULL)
+        g_task_return_error (caller_task, g_error_copy (data->error));
+      else
+        g_task_return_pointer (caller_task, g_memdup2 (&data->summary, sizeof data->summary),
+                               g_free);
+    }
+  run_free (run);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+return_cancelled (gpointer user_data)
+{
+  GTask *caller_task = user_data;
+
+  g_task_return_new_error (caller_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "The check was cancelled");
+  return G_SOURCE_REMOVE;
+}
+
+/* A caller cancelled: it gets its answer now (from an idle: this handler
+ * may run inside g_cancellable_connect()), and the run stops if it was the
+ * last one waiting. */
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *caller_task = user_data;
+  Caller *caller = g_task_get_task_data (caller_task);
+
+  if (caller->left)
+    return;
+  caller->left = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, return_cancelled, g_object_ref (caller_task),
+                   g_object_unref);
+  if (--caller->run->n_waiting == 0)
+    g_cancellable_cancel (caller->run->cancellable);
+}
+
+/* ---- the end of a run: announce, then save once -------------------------- */
+
+static void
+on_announced_saved (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sh_manager_save_finish (SH_MANAGER (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+sh_checker_announce_async (ShChecker           *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_CHECKER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_checker_announce_async);
+  /* The handlers (the notifier) note what they told in the tokens; the one
+   * save below records it with the verdicts. */
+  g_signal_emit (self, signals[SIGNAL_CHECKED], 0);
+  sh_manager_save_async (self->manager, NULL, on_announced_saved, task);
+}
+
+gboolean
+sh_checker_announce_finish (ShChecker     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The verdicts stand in memory even if the file could not take them. */
+  if (!sh_checker_announce_finish (SH_CHECKER (source), result, &error) && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+  finish_check (task);
+}
+
+static void
+one_network_done (GTask *task)
+{
+  CheckAll *data = g_task_get_task_data (task);
+
+  if (--data->pending > 0)
+    return;
+  sh_checker_announce_async (g_task_get_source_object (task), NULL, on_saved,
+                             g_object_ref (task));
+}
+
+/* ---- one network's answer: renewed secrets stored, then verdicts applied -- */
+
+typedef struct {
+  GTask          *task;       /* the run */
+  ShNetwork       network;
+  GPtrArray      *tokens;     /* ShToken sent to the provider */
+  GHashTable     *verdicts;   /* token id → ShVerdict */
+  ShCheckSummary  summary;
+  guint           n_storing;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_object_unref (answer->task);
+  g_ptr_array_unref (answer->tokens);
+  g_hash_table_unref (answer->verdicts);
+  g_free (answer);
+}
+
+/* A renewed secret the keyring did not take: said loudly; the provider
+ * keeps the pair and offers it again at the next check. */
+static GError *
+renewal_not_stored (ShNetwork     network,
+                    const GError *error)
+{
+  gint code = SH_ERROR_KEYRING_FAILED;
+
+  if (error != NULL && error->domain == SH_ERROR &&
+      (error->code == SH_ERROR_KEYRING_UNAVAILABLE || error->code == SH_ERROR_KEYRING_LOCKED ||
+       error->code == SH_ERROR_KEYRING_TIMEOUT || error->code == SH_ERROR_KEYRING_FAILED))
+    code = error->code;
+  return g_error_new (SH_ERROR, code,
+                      /* Translators: the first %s is a network, e.g. "X" */
+                      _("%s renewed an access token, but the new refresh token could not be "
+                        "stored in the keyring (%s). SocialHub keeps it until it quits and will "
+                        "try to store it again; if it cannot, the token must be added again."),
+                      sh_network_get_display_name (network),
+                      error != NULL ? error->message : _("no keyring"));
+}
+
+/* Every renewed secret is in the keyring (or said to be lost): now the
+ * verdicts count. */
+static void
+apply_answer (Answer *answer)
+{
+  CheckAll *data = g_task_get_task_data (answer->task);
+  GTask *task = g_object_ref (answer->task);
+  gint64 window = sh_config_get_warning_window ();
+
+  data->summary.n_checked += answer->summary.n_checked;
+  data->summary.n_unknown += answer->summary.n_unknown;
+  data->summary.n_requests += answer->summary.n_requests;
+  for (guint i = 0; i < answer->tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (answer->tokens, i);
+      ShVerdict *verdict = g_hash_table_lookup (answer->verdicts, sh_token_get_id (token));
+
+      if (verdict == NULL)
+        continue;
+      if (sh_token_state_is_verdict (verdict->state))
+        sh_token_apply_verdict (token, verdict->state, verdict->reason, verdict->checked_at, window);
+      else
+        sh_token_mark_unknown (token, verdict->reason);
+    }
+  answer_free (answer);
+  one_network_done (task);
+  g_object_unref (task);
+}
+
+typedef struct {
+  Answer  *answer;
+  ShToken *token;
+} Storing;
+
+static void
+renewed_stored (Storing      *storing,
+                const GError *error)
+{
+  Answer *answer = storing->answer;
+  CheckAll *data = g_task_get_task_data (answer->task);
+
+  if (error != NULL)
+    {
+      g_autoptr(GError) loud = renewal_not_stored (answer->network, error);
+      ShVerdict *verdict = g_hash_table_lookup (answer->verdicts, sh_token_get_id (storing->token));
+
+      g_warning ("%s", loud->message);
+      /* The verdict was reached with a pair nobody can find again. */
+      if (sh_token_state_is_verdict (verdict->state))
+        {
+          answer->summary.n_checked--;
+          answer->summary.n_unknown++;
+        }
+      verdict->state = SH_TOKEN_STATE_UNKNOWN;
+      verdict->reason = SH_TOKEN_REASON_KEYRING_LOCKED;
+      if (data->error == NULL)
+        data->error = g_steal_pointer (&loud);
+    }
+  g_object_unref (storing->token);
+  g_free (storing);
+  if (--answer->n_storing == 0)
+    apply_answer (answer);
+}
+
+static void
+on_renewed_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sh_secret_store_store_finish (SH_SECRET_STORE (source), result, &error);
+  renewed_stored (user_data, error);
+}
+
+static void
+on_provider_checked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Answer *answer = user_data;
+  ShChecker *self = g_task_get_source_object (answer->task);
+  CheckAll *data = g_task_get_task_data (answer->task);
+  g_autoptr(GError) error = NULL;
+  GHashTable *verdicts;
+
+  verdicts = sh_provider_check_finish (SH_PROVIDER (source), result, &answer->summary, &error);
+  if (verdicts == NULL)
+    {
+      if (data->error == NULL)
+        data->error = g_steal_pointer (&error);
+      verdicts = sh_verdicts_new ();
+      answer->summary = (ShCheckSummary) { 0 };
+    }
+  answer->verdicts = verdicts;
+
+  /* The rotation guarantee: a renewed secret is in the keyring before
+   * anyone sees the verdict reached with it. Not cancellable: the keyring
+   * must get it. */
+  answer->n_storing = 1;
+  for (guint i = 0; i < answer->tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (answer->tokens, i);
+      ShVerdict *verdict = g_hash_table_lookup (verdicts, sh_token_get_id (token));
+      Storing *storing;
+
+      if (verdict == NULL || verdict->renewed == NULL)
+        continue;
+      storing = g_new0 (Storing, 1);
+      storing->answer = answer;
+      storing->token = g_object_ref (token);
+      answer->n_storing++;
+      if (self->secret_store == NULL)
+        {
+          g_autoptr(GError) none = g_error_new_literal (SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE,
+                                                        _("no keyring was given to the checker"));
+
+          renewed_stored (storing, none);
+          continue;
+        }
+      sh_secret_store_store_async (self->secret_store, token, verdict->renewed, NULL,
+                                   on_renewed_stored, storing);
+    }
+  if (--answer->n_storing == 0)
+    apply_answer (answer);
+}
+
+static void
+on_secrets (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShChecker *self = g_task_get_source_object (task);
+  ShManager *manager = self->manager;
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, 0);
+  GError *error = NULL;
+
+  data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
+  if (data->secrets == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Every caller left: nobody to answer but the run to end. */
+          data->error = error;
+          finish_check (task);
+          return;
+        }
+      /* No secrets, no check: every token reads "not checked: keyring",
+       * keeping its last verdict. The error says what to do. */
+      for (guint i = 0; i < all->len; i++)
+        sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
+      data->summary.n_unknown = all->len;
+      data->error = error;
+      data->pending = 1;
+      one_network_done (task);
+      return;
+    }
+
+  /* One pending unit for the walk itself, so that the save waits for all. */
+  data->pending = 1;
+  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
+    {
+      g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
+      g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+      ShProvider *provider = sh_manager_get_provider (manager, network);
+      Answer *answer;
+
+      for (guint i = 0; i < all_tokens->len; i++)
+        {
+          ShToken *token = g_ptr_array_index (all_tokens, i);
+
+          /* A token whose secret is gone cannot be judged: it reads
+           * "secret missing" (unknown, its last verdict kept), and the
+           * network is not asked about it. */
+          ShSecret *secret = g_hash_table_lookup (data->secrets, sh_token_get_id (token));
+
+          if (secret == NULL || secret->access_token == NULL)
+            {
+              sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
+              data->summary.n_unknown++;
+              continue;
+            }
+          g_ptr_array_add (tokens, g_object_ref (token));
+        }
+      if (tokens->len == 0)
+        continue;
+      if (provider == NULL)
+        {
+          data->summary.n_unknown += tokens->len;
+          continue;
+        }
+      answer = g_new0 (Answer, 1);
+      answer->task = g_object_ref (task);
+      answer->network = network;
+      answer->tokens = g_ptr_array_ref (tokens);
+      data->pending++;
+      sh_provider_check_async (provider, tokens, data->secrets, g_task_get_cancellable (task),
+                               on_provider_checked, answer);
+    }
+  one_network_done (task);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  CheckAll *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
+    {
+      /* Nothing loaded, nothing judged: nothing to announce or save. */
+      data->error = error;
+      finish_check (task);
+      g_object_unref (task);
+      return;
+    }
+  /* Every secret a check needs, in one Secret Service search. */
+  sh_secret_store_load_async (sh_manager_get_secret_store (SH_MANAGER (source)), NULL,
+                              g_task_get_cancellable (task), on_secrets, task);
+}
+
+static void
+start_run (ShChecker *self,
+           Run       *run)
+{
+  GTask *task = g_task_new (self, run->cancellable, NULL, NULL);
+  CheckAll *data = g_new0 (CheckAll, 1);
+
+  data->run = run;
+  data->manager = g_object_ref (self->manager);
+  g_task_set_source_tag (task, start_run);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_all_free);
+  /* Load if needed, then check: written here only. */
+  sh_manager_ensure_loaded_async (self->manager, run->cancellable, on_loaded, task);
+}
+
+void
+sh_checker_check_async (ShChecker           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+  Caller *caller;
+  Run *run;
+  gboolean new_run;
+
+  g_return_if_fail (SH_IS_CHECKER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_checker_check_async);
+  run = self->run;
+  /* A run everybody left is ending: start afresh rather than join it. */
+  if (run != NULL && g_cancellable_is_cancelled (run->cancellable))
+    {
+      self->run = NULL;
+      run = NULL;
+    }
+  new_run = run == NULL;
+  if (new_run)
+    {
+      run = g_new0 (Run, 1);
+      run->cancellable = g_cancellable_new ();
+      run->callers = g_ptr_array_new_with_free_func (g_object_unref);
+      self->run = run;
+    }
+  caller = g_new0 (Caller, 1);
+  caller->run = run;
+  g_task_set_task_data (task, caller, (GDestroyNotify) caller_free);
+  g_ptr_array_add (run->callers, task);
+  run->n_waiting++;
+  if (cancellable != NULL)
+    caller->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                             task, NULL);
+  if (new_run)
+    start_run (self, run);
+}
+
+gboolean
+sh_checker_check_finish (ShChecker       *self,
+                         GAsyncResult    *result,
+                         ShCheckSummary  *out_summary,
+                         GError         **error)
+{
+  ShCheckSummary *summary;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  summary = g_task_propagate_pointer (G_TASK (result), error);
+  if (summary == NULL)
+    return FALSE;
+  if (out_summary != NULL)
+    *out_summary = *summary;
+  g_free (summary);
+  return TRUE;
+}
+
+gboolean
+sh_checker_get_running (ShChecker *self)
+{
+  g_return_val_if_fail (SH_IS_CHECKER (self), FALSE);
+  return self->run != NULL;
+}
+
+/* ---- the object ---------------------------------------------------------- */
+
+static void
+sh_checker_dispose (GObject *object)
+{
+  g_clear_object (&SH_CHECKER (object)->secret_store);
+  G_OBJECT_CLASS (sh_checker_parent_class)->dispose (object);
+}
+
+static void
+sh_checker_class_init (ShCheckerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = sh_checker_dispose;
+
+  /* After every check of all tokens (whoever asked for it), once its
+   * verdicts are applied and before they are saved: the notifier compares
+   * them with what it told, and its record is saved with them. */
+  signals[SIGNAL_CHECKED] =
+    g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+sh_checker_init (ShChecker *self)
+{
+}
+
+ShChecker *
+_sh_checker_new (ShManager *manager)
+{
+  ShChecker *self;
+
+  g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
+
+  self = g_object_new (SH_TYPE_CHECKER, NULL);
+  self->manager = manager;
+  self->secret_store = g_object_ref (sh_manager_get_secret_store (manager));
+  return self;
+}
+
+void
+sh_checker_set_secret_store (ShChecker     *self,
+                             ShSecretStore *store)
+{
+  g_return_if_fail (SH_IS_CHECKER (self));
+  g_set_object (&self->secret_store, store);
+}
+
+int
+sh_checker_exit_status (GListModel *channels)
+{
+  gboolean disconnected = FALSE, some_bad = FALSE, some_unknown = FALSE;
+  gboolean channel_unknown = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      switch (sh_channel_get_state (channel))
+        {
+        case SH_CHANNEL_STATE_DISCONNECTED: disconnected = TRUE; break;
+        case SH_CHANNEL_STATE_UNKNOWN: channel_unknown = TRUE; break;
+        case SH_CHANNEL_STATE_CONNECTED:
+        case SH_CHANNEL_STATE_DEGRADED:
+        default: break;
+        }
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          ShTokenState state = sh_token_get_state (token);
+
+          if (state == SH_TOKEN_STATE_UNKNOWN)
+            some_unknown = TRUE;
+          else if (state != SH_TOKEN_STATE_VALID)
+            some_bad = TRUE;
+        }
+    }
+
+  if (disconnected)
+    return 2;
+  /* 1 only when every channel is known to still have a valid token: a
+   * channel without any verdict yet beside a dead token elsewhere is "could
+   * not be checked" (3), not "still linked". */
+  if (some_bad && !channel_unknown)
+    return 1;
+  if (some_bad || some_unknown || channel_unknown)
+    return 3;
+  return 0;
+}
