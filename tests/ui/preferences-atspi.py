@@ -28,7 +28,7 @@ import tempfile
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
+from shtest.atspi import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
                         find_all, find_toplevel, focus_like_wm, has_state, log, safe_name,
                         safe_role, screenshot, wait_for, wait_for_app, wait_for_focus,
                         wait_for_window, walk, children)

@@ -30,7 +30,7 @@ import time
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (run_with_one_retry_on_gtk_fault, Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
+from shtest.atspi import (run_with_one_retry_on_gtk_fault, Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
                         safe_role, screenshot, wait_for, wait_for_app, walk)
 
 SCHEMA = 'io.socialhub.SocialHub.Token'

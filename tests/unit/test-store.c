@@ -827,7 +827,7 @@ main (int    argc,
 
   store_writer = g_getenv ("SH_STORE_WRITER");
   if (store_writer == NULL)
-    store_writer = "./tests/store-writer";
+    store_writer = "./tests/unit/store-writer";
 
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);

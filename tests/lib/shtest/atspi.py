@@ -1,4 +1,4 @@
-# atspi_wait.py — what the AT-SPI tests share: waiting for a state, finding
+# shtest/atspi.py — what the AT-SPI tests share: waiting for a state, finding
 # things in the accessible tree, and sending a key only once its window has
 # the keyboard focus.
 #
@@ -16,8 +16,8 @@
 #     the focus goes away (Preferences closed), nothing gives the focus back
 #     to the main window, as a window manager would: focus_like_wm() does
 #     that one thing, with XSetInputFocus on the window's X id.
-# Used by window-atspi.py, preferences-atspi.py and dialog-atspi.py, which
-# run with this folder first on sys.path (Python puts a script's folder there).
+# Used by the AT-SPI tests (tests/ui/*-atspi.py, tests/e2e/notifications.py),
+# which meson runs with tests/lib on PYTHONPATH.
 
 import ctypes
 import ctypes.util

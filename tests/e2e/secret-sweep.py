@@ -49,7 +49,7 @@ X_ACME, X_BAKERY = "44196397", "44196398"
 FRAGMENT = 12
 PYTHON = "/usr/bin/python3"
 FAKE_NOTIFICATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                  "fake-notifications.py")
+                                  "..", "lib", "shtest", "fake_notifications.py")
 
 passed = 0
 failures = []

@@ -34,7 +34,7 @@ import tempfile
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from atspi_wait import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
+from shtest.atspi import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
                         find_toplevel, has_state, is_showing, log, safe_name, safe_role,
                         screenshot, wait_for, wait_for_app, wait_for_toast, walk)
 
