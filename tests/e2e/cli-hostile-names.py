@@ -12,8 +12,10 @@ import subprocess
 import sys
 import tempfile
 
+from shtest.session import Checks
+
 SOCIALHUB = sys.argv[1]
-failures = []
+check = Checks()
 
 OSC_TITLE = "\x1b]0;pwned\x07Acme"          # retitles the terminal
 CLEAR = "Bakery\x1b[2J\x1b[H"               # clears the screen
@@ -22,12 +24,6 @@ FORGED = "Cafe\n  fake-id  Mallory: Valid"  # forges a line of output
 C1 = "Deli\u009b31m"                        # 8-bit CSI
 HUGE = "H" * (300 * 1024)
 OWNER = "Eve\x1b[31m\u2067Evil\u2069\r"
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def channel(n, name, owner="Alice Example"):
@@ -96,4 +92,4 @@ listed = json.loads(r.stdout)["channels"]
 check([c["name"] for c in listed] == names, "--json keeps every name exactly")
 check(listed[0]["tokens"][0]["owner"] == OWNER, "--json keeps the owner's name exactly")
 
-sys.exit(1 if failures else 0)
+sys.exit(1 if check.failures else 0)

@@ -14,66 +14,31 @@ Usage: cli-status.py SOCIALHUB SOCIALHUB_SANDBOX  (inside build-aux/with-session
 """
 import json
 import os
-import select
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
-import urllib.request
 
 from gi.repository import Gio, GLib
+
+from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.session import Checks
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
 ACME = "104857600123"
 X_ACME, X_BAKERY = "44196397", "44196398"
 LOGIN = "/org/freedesktop/secrets/collection/login"
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-    return condition
-
-
-def start_sandbox(state):
-    proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    variables, buffered = {}, b""
-    deadline = time.monotonic() + 20
-    while "SOCIALHUB_X_CLIENT_ID" not in variables:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit("FAIL  the emulator did not start")
-        ready, _, _ = select.select([proc.stdout], [], [], left)
-        if ready:
-            buffered += os.read(proc.stdout.fileno(), 4096)
-            *lines, buffered = buffered.split(b"\n")
-            for line in lines:
-                name, _, value = line.decode().partition("=")
-                variables[name] = value
-    return proc, variables
+check = Checks()
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-cli-status-")
-sandbox, variables = start_sandbox(os.path.join(tmp, "world.json"))
+sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"))
 base_url = variables["SOCIALHUB_SANDBOX_URL"]
-env = dict(os.environ, LANGUAGE="C", LC_ALL="C.UTF-8", XDG_DATA_HOME=os.path.join(tmp, "data"))
-env.update({k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")})
+env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"))
 
 
 def control(action, **form):
-    data = urllib.parse.urlencode(form).encode() if action not in ("world", "requests") else None
-    request = urllib.request.Request(base_url + "/control/" + action, data=data)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return json.loads(error.read() or b"{}")
+    return sandbox_control(base_url, action, **form)
 
 
 def run(*args, stdin=None, timeout=60):
@@ -210,4 +175,4 @@ finally:
     except subprocess.TimeoutExpired:
         sandbox.kill()
 
-sys.exit(1 if failures else 0)
+sys.exit(1 if check.failures else 0)

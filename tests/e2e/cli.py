@@ -11,24 +11,18 @@ Usage: cli.py SOCIALHUB FIXTURE [SOCIALHUB_SANDBOX]  (inside build-aux/with-sess
 import json
 import os
 import pty
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+
+from shtest.sandbox import control as sandbox_control, start_sandbox
+from shtest.session import Checks
 
 SOCIALHUB, FIXTURE = sys.argv[1], sys.argv[2]
 SANDBOX = sys.argv[3] if len(sys.argv) > 3 else None
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
+check = Checks()
 
 
 def run(*args, data_home, stdin=None, timeout=20, extra_env=None, **kwargs):
@@ -159,27 +153,6 @@ for args, words in [(["--list", "--owner", "Carol"], "--owner goes with --add-to
     check(r.returncode == 64 and words in r.stderr, f"{' '.join(args)!r} is refused: {r.stderr.strip()}")
 
 
-def start_sandbox(tmp):
-    """The standalone emulator; returns it and the variables it prints."""
-    proc = subprocess.Popen([SANDBOX, "--state", os.path.join(tmp, "world.json")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    variables, buffered = {}, b""
-    deadline = time.monotonic() + 20
-    while "SOCIALHUB_X_CLIENT_ID" not in variables:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit("FAIL  the emulator did not start")
-        ready, _, _ = select.select([proc.stdout], [], [], left)
-        if ready:
-            buffered += os.read(proc.stdout.fileno(), 4096)
-            *lines, buffered = buffered.split(b"\n")
-            for line in lines:
-                name, _, value = line.decode().partition("=")
-                variables[name] = value
-    return proc, variables
-
-
 def files_holding(folder, secret):
     """Every file under @folder that holds @secret."""
     hits = []
@@ -199,15 +172,12 @@ if SANDBOX is None:
     print("SKIP  adding tokens needs the emulator")
 else:
     tmp = tempfile.mkdtemp(prefix="socialhub-cli-sandbox-")
-    sandbox, variables = start_sandbox(tmp)
+    sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"))
     base_url = variables["SOCIALHUB_SANDBOX_URL"]
     world_env = {k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")}
 
     def control(action, **form):
-        request = urllib.request.Request(base_url + "/control/" + action,
-                                         data=urllib.parse.urlencode(form).encode())
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
+        return sandbox_control(base_url, action, **form)
 
     def listed(home):
         r = run("--list", "--json", data_home=home, extra_env=world_env)
@@ -390,4 +360,4 @@ else:
         gui.terminate()
         gui.wait(timeout=10)
 
-sys.exit(1 if failures else 0)
+sys.exit(1 if check.failures else 0)

@@ -32,20 +32,10 @@ import sys
 import tempfile
 import time
 
+from shtest.session import Checks, free_port
+
 SOCIALHUB = sys.argv[1]
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+check = Checks()
 
 
 def allow_core_dumps():
@@ -142,6 +132,6 @@ check(not dumped, "default: the kernel dumped no core (WCOREDUMP is not set)")
 check(not cores, f"default: no core file in the working folder ({cores})")
 shutil.rmtree(work, ignore_errors=True)
 
-if failures:
-    print(f"{len(failures)} failure(s)")
+if check.failures:
+    print(f"{len(check.failures)} failure(s)")
     sys.exit(1)

@@ -20,75 +20,33 @@ Usage: e2e-facebook.py SOCIALHUB SOCIALHUB_SANDBOX  (inside build-aux/with-sessi
 """
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
+
+from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.session import TIME_FACTOR, Checks
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
 ACME, BAKERY = "104857600123", "104857600456"
-# Limits on how long one command may take; longer under the sanitizers
-# (build-aux/run-sanitizers.sh sets the factor).
-TIME_FACTOR = float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
-
-passed = 0
-failures = []
+check = Checks()
 outputs = []          # every stdout and stderr the app printed
-
-
-def check(condition, what):
-    global passed
-    print(("ok    " if condition else "FAIL  ") + what, flush=True)
-    if condition:
-        passed += 1
-    else:
-        failures.append(what)
-    return condition
-
-
-def start_sandbox(state):
-    proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    variables, buffered = {}, b""
-    deadline = time.monotonic() + 20 * TIME_FACTOR
-    while "SOCIALHUB_X_CLIENT_ID" not in variables:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit("FAIL  the emulator did not start")
-        ready, _, _ = select.select([proc.stdout], [], [], left)
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            buffered += chunk
-            *lines, buffered = buffered.split(b"\n")
-            for line in lines:
-                name, _, value = line.decode().partition("=")
-                variables[name] = value
-    return proc, variables
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-e2e-")
 data_home = os.path.join(tmp, "data")
 data_dir = os.path.join(data_home, "socialhub")
-sandbox, variables = start_sandbox(os.path.join(tmp, "world.json"))
+sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
+                                   timeout=20 * TIME_FACTOR)
 base_url = variables["SOCIALHUB_SANDBOX_URL"]
-env = dict(os.environ, LANGUAGE="C", LC_ALL="C.UTF-8", XDG_DATA_HOME=data_home)
-env.update({k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")})
+env = app_env(variables, XDG_DATA_HOME=data_home)
 
 
 def control(action, **form):
-    data = urllib.parse.urlencode(form).encode() if action != "world" else None
-    request = urllib.request.Request(base_url + "/control/" + action, data=data)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return json.loads(error.read() or b"{}")
+    return sandbox_control(base_url, action, **form)
 
 
 def run(*args, stdin=None, timeout=60):
@@ -276,5 +234,5 @@ finally:
         sandbox.kill()
     shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+print(f"{check.passed} passed, {len(check.failures)} failed")
+sys.exit(1 if check.failures else 0)

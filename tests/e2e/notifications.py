@@ -20,93 +20,39 @@ Usage: notifications.py SOCIALHUB SOCIALHUB_SANDBOX FAKE_NOTIFICATIONS
 """
 import json
 import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 import urllib.request
+
+from shtest.atspi import find_app, find_toplevel, safe_name, walk
+from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.session import TIME_FACTOR, WAIT_S, Checks, start_fake_notifications, stop, wait_until
 
 SOCIALHUB, SANDBOX, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 ALICE, BOB = "10001", "10002"
-# Waits are for states, with deadlines that cost nothing when the state
-# comes at once; longer under the sanitizers (run-sanitizers.sh sets it).
-TIME_FACTOR = float(os.environ.get("SH_TEST_TIME_FACTOR", "1"))
-WAIT_S = 60 * TIME_FACTOR
-
-passed = 0
-failures = []
-
-
-def check(condition, what):
-    global passed
-    print(("ok    " if condition else "FAIL  ") + what, flush=True)
-    if condition:
-        passed += 1
-    else:
-        failures.append(what)
-    return condition
-
-
-def start_sandbox(state):
-    proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    variables, buffered = {}, b""
-    deadline = time.monotonic() + 20 * TIME_FACTOR
-    while "SOCIALHUB_X_CLIENT_ID" not in variables:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit("FAIL  the emulator did not start")
-        ready, _, _ = select.select([proc.stdout], [], [], left)
-        if ready:
-            buffered += os.read(proc.stdout.fileno(), 4096)
-            *lines, buffered = buffered.split(b"\n")
-            for line in lines:
-                name, _, value = line.decode().partition("=")
-                variables[name] = value
-    return proc, variables
+check = Checks()
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-notify-")
 data_home = os.path.join(tmp, "data")
 log_path = os.path.join(tmp, "notifications.json")
-sandbox, variables = start_sandbox(os.path.join(tmp, "world.json"))
+sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
+                                   timeout=20 * TIME_FACTOR)
 base_url = variables["SOCIALHUB_SANDBOX_URL"]
-env = dict(os.environ, LANGUAGE="C", LC_ALL="C.UTF-8", XDG_DATA_HOME=data_home,
-           GNOTIFICATION_BACKEND="freedesktop")
-env.update({k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")})
+env = app_env(variables, XDG_DATA_HOME=data_home, GNOTIFICATION_BACKEND="freedesktop")
 
-server = subprocess.Popen(["/usr/bin/python3", FAKE, log_path], stdout=subprocess.PIPE, text=True)
-if server.stdout.readline().strip() != "ready":
-    raise SystemExit("FAIL  the fake notification server did not start")
+server = start_fake_notifications(log_path, FAKE)
 
 
 def control(action, **form):
-    data = urllib.parse.urlencode(form).encode()
-    request = urllib.request.Request(base_url + "/control/" + action, data=data)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return json.loads(error.read() or b"{}")
+    return sandbox_control(base_url, action, **form)
 
 
 def run(*args, timeout=90):
     return subprocess.run([SOCIALHUB, *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
-
-
-def wait_until(func, timeout=WAIT_S):
-    """func()'s first true result, or None after @timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = func()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
 
 
 def requests_seen():
@@ -152,41 +98,12 @@ def action_key(notify, label):
     return None
 
 
-def atspi_app(pid):
-    import pyatspi
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        app = desktop.getChildAtIndex(i)
-        try:
-            if app is not None and app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
-
-
-def walk(node, depth=0):
-    if node is None or depth > 40:
-        return
-    try:
-        yield node
-        for k in range(node.childCount):
-            yield from walk(node.getChildAtIndex(k), depth + 1)
-    except Exception:
-        return
-
-
 def wait_for_named(pid, name, timeout=WAIT_S):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for node in walk(atspi_app(pid)):
-            try:
-                if node.name == name:
-                    return node
-            except Exception:
-                continue
-        time.sleep(0.3)
-    return None
+    """The node of @pid's application named @name, or None after @timeout."""
+    def named():
+        return next((node for node in walk(find_app(pid)) if safe_name(node) == name), None)
+
+    return wait_until(named, timeout)
 
 
 gui = None
@@ -308,56 +225,23 @@ try:
                         "--object-path", "/org/freedesktop/Notifications", "--method",
                         "io.socialhub.FakeNotifications.Invoke", str(again["id"]), key],
                        capture_output=True, text=True, check=True)
-        import pyatspi
-
         def find_dialog():
-            desktop = pyatspi.Registry.getDesktop(0)
-            for i in range(desktop.childCount):
-                app = desktop.getChildAtIndex(i)
-                try:
-                    if app is None or app.get_process_id() != gui.pid:
-                        continue
-                    for j in range(app.childCount):
-                        top = app.getChildAtIndex(j)
-                        if top.name == "Add Access Token" and \
-                                top.getState().contains(pyatspi.STATE_VISIBLE):
-                            return top
-                except Exception:
-                    continue
-            return None
-
-        def labels(node, depth=0):
-            if node is None or depth > 40:
-                return
-            try:
-                yield node.name or ""
-                for k in range(node.childCount):
-                    yield from labels(node.getChildAtIndex(k), depth + 1)
-            except Exception:
-                return
+            app = find_app(gui.pid)
+            return find_toplevel(app, "Add Access Token") if app is not None else None
 
         dialog = wait_until(find_dialog)
         check(dialog is not None, "Reconnect opens the Add Access Token dialog")
-        check(dialog is not None and any("Acme Coffee" in name for name in labels(dialog)),
+        check(dialog is not None and any("Acme Coffee" in safe_name(node) for node in walk(dialog)),
               "the dialog is for Acme Coffee")
 finally:
-    if gui is not None and gui.poll() is None:
-        gui.send_signal(signal.SIGTERM)
-        try:
-            gui.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            gui.kill()
-            gui.wait()
+    if gui is not None:
+        stop(gui)
     server.terminate()
     server.wait(timeout=10)
-    sandbox.terminate()
-    try:
-        sandbox.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        sandbox.kill()
+    stop(sandbox)
 
-print(f"{passed} passed, {len(failures)} failed")
-if failures and os.path.exists(os.path.join(tmp, "socialhub.log")):
+print(f"{check.passed} passed, {len(check.failures)} failed")
+if check.failures and os.path.exists(os.path.join(tmp, "socialhub.log")):
     with open(os.path.join(tmp, "socialhub.log")) as f:
         print("--- socialhub.log\n" + f.read())
-sys.exit(1 if failures else 0)
+sys.exit(1 if check.failures else 0)

@@ -33,7 +33,6 @@ import re
 import secrets
 import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,14 +41,14 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.session import free_port, start_fake_notifications
+
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
 ACME, BAKERY, CORNER = "104857600123", "104857600456", "104857600789"
 X_ACME, X_BAKERY = "44196397", "44196398"
 FRAGMENT = 12
-PYTHON = "/usr/bin/python3"
-FAKE_NOTIFICATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                  "..", "lib", "shtest", "fake_notifications.py")
 
 passed = 0
 failures = []
@@ -94,60 +93,30 @@ def shown(token):
             f"{hashlib.sha256(token.encode()).hexdigest()[:12]})")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_sandbox(state, log):
+def start_quiet_sandbox(state, log):
     """The emulator, its messages in @log (a swept file). No debug messages:
     GLib writes them to standard output, which is read only at the start."""
     quiet = {k: v for k, v in os.environ.items() if k != "G_MESSAGES_DEBUG"}
     with open(log, "wb") as stderr:
-        proc = subprocess.Popen([SANDBOX, "--state", state], stdout=subprocess.PIPE,
-                                stderr=stderr, env=quiet)
-    variables, buffered = {}, b""
-    deadline = time.monotonic() + 20
-    while "SOCIALHUB_X_CLIENT_ID" not in variables:
-        left = deadline - time.monotonic()
-        if left <= 0 or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit("FAIL  the emulator did not start")
-        ready, _, _ = select.select([proc.stdout], [], [], left)
-        if ready:
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            buffered += chunk
-            *lines, buffered = buffered.split(b"\n")
-            for line in lines:
-                name, _, value = line.decode().partition("=")
-                variables[name] = value
-    return proc, variables
+        return start_sandbox(SANDBOX, state, stderr=stderr, env=quiet)
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-sweep-")
 state_file = os.path.join(tmp, "world.json")
-sandbox, variables = start_sandbox(state_file, os.path.join(tmp, "sandbox.log"))
+sandbox, variables = start_quiet_sandbox(state_file, os.path.join(tmp, "sandbox.log"))
 base_url = variables["SOCIALHUB_SANDBOX_URL"]
 redirect_port = free_port()
 # Every GLib debug message (they go to standard output); SOCIALHUB_DEBUG_STARTUP
 # is the app's only debug switch of its own (the window's first frame).
-env = dict(os.environ, LANGUAGE="C", LC_ALL="C.UTF-8", G_MESSAGES_DEBUG="all",
-           SOCIALHUB_DEBUG_STARTUP="1", SOCIALHUB_X_BROWSER="none",
-           SOCIALHUB_X_REDIRECT_PORT=str(redirect_port))
-env.update({k: v for k, v in variables.items() if k.startswith("SOCIALHUB_")})
+env = app_env(variables, G_MESSAGES_DEBUG="all",
+              SOCIALHUB_DEBUG_STARTUP="1", SOCIALHUB_X_BROWSER="none",
+              SOCIALHUB_X_REDIRECT_PORT=str(redirect_port))
 
 
 def control(action, **form):
     """The emulator's control endpoint; tokens go in the form body, never in
     the URL (the URL sweep reads these requests too)."""
-    data = urllib.parse.urlencode(form).encode() if action not in ("world", "requests") else None
-    request = urllib.request.Request(base_url + "/control/" + action, data=data)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return json.loads(error.read() or b"{}")
+    return sandbox_control(base_url, action, **form)
 
 
 def learn_tokens():
@@ -233,18 +202,6 @@ def x_login(label):
     outputs.append((f"{label}: stdout", out))
     outputs.append((f"{label}: stderr", err))
     return proc.returncode, out, err, address
-
-
-def start_fake_notifications(log):
-    """A notification server that writes what it is sent to @log (inside
-    the swept folders), so that notifications are swept too."""
-    proc = subprocess.Popen([PYTHON, FAKE_NOTIFICATIONS, log], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    ready, _, _ = select.select([proc.stdout], [], [], 20)
-    if not ready or proc.stdout.readline().strip() != "ready":
-        proc.kill()
-        raise RuntimeError("the fake notification server did not start")
-    return proc
 
 
 def read_text(path):
@@ -345,9 +302,11 @@ def restore_offer_and_migration():
 
 
 notifications = None
+# The notification server writes what it is sent inside the swept folders,
+# so that notifications are swept too.
 notifications_log = os.path.join(tmp, "notifications.json")
 try:
-    notifications = start_fake_notifications(notifications_log)
+    notifications = start_fake_notifications(notifications_log, stderr=subprocess.DEVNULL)
     check(control("approve-delay", seconds="0").get("ok") is True,
           "the emulator approves sign-ins at once")
     check(control("allow-redirect", uri=f"http://127.0.0.1:{redirect_port}/callback").get("ok")

@@ -16,14 +16,10 @@ import sys
 import tempfile
 import time
 
+from shtest.session import Checks
+
 SOCIALHUB, FIXTURE = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
+check = Checks()
 
 
 def run(*args, data_home, stdin=None, timeout=20):
@@ -176,4 +172,4 @@ check(store_id is not None, "the data file now names its store")
 stores = [item.get("store") for tid in token_ids for item in keyring_items(tid)]
 check(stores == [store_id] * 3, f"each item now carries the store id, not a path ({stores})")
 
-sys.exit(1 if failures else 0)
+sys.exit(1 if check.failures else 0)

@@ -18,15 +18,11 @@ import sys
 import tempfile
 import threading
 
+from shtest.session import Checks
+
 SOCIALHUB = sys.argv[1]
-failures = []
+check = Checks()
 requests = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 class Graph(http.server.BaseHTTPRequestHandler):
@@ -109,6 +105,6 @@ names = sorted(c["name"] for c in stored())
 check(names == ["Good Page"], f"only the good Page is stored: {names}")
 
 server.shutdown()
-if failures:
-    print(f"{len(failures)} failed")
+if check.failures:
+    print(f"{len(check.failures)} failed")
     sys.exit(1)

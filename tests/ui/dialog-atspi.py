@@ -25,16 +25,13 @@
 
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
+from shtest.atspi import (main, running_app, window_env, wait_for_window_gone, Failure, TIMEOUT_S, children, click, dump, find_all,  # noqa: E402
                         find_toplevel, has_state, is_showing, log, safe_name, safe_role,
                         screenshot, wait_for, wait_for_app, wait_for_toast, walk)
 
@@ -256,29 +253,7 @@ def check_dialog(session):
 
 
 def run(binary, tmp, artifacts):
-    data_home = os.path.join(tmp, 'data')
-    os.makedirs(data_home)
-    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
-                    'toolkit-accessibility', 'true'], capture_output=True)
-
-    # Page transitions off, so that screenshots show one page, not two
-    # crossfading (a GTK setting, in this test's own configuration folder).
-    config_home = os.path.join(tmp, 'config')
-    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
-    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
-        f.write('[Settings]\ngtk-enable-animations=false\n')
-
-    env = dict(os.environ)
-    env.update({
-        'XDG_DATA_HOME': data_home,
-        'XDG_CONFIG_HOME': config_home,
-        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
-    })
-    env.pop('GTK_A11Y', None)
-    app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
-    process = subprocess.Popen([binary, '--sandbox'], env=env, stdout=app_log,
-                               stderr=subprocess.STDOUT)
-    try:
+    with running_app([binary, '--sandbox'], window_env(tmp), tmp) as process:
         app = wait_for_app(process)
         session = Session(process, app, artifacts)
         try:
@@ -286,48 +261,7 @@ def run(binary, tmp, artifacts):
         except Failure:
             session.fail_with_tree('dialog-atspi')
             raise
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        app_log.close()
-        with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
-            output = f.read().strip()
-        if output:
-            log('SocialHub said:\n' + output)
-
-
-def main():
-    if len(sys.argv) != 2:
-        print('usage: dialog-atspi.py PATH/TO/socialhub', file=sys.stderr)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    if not os.access(binary, os.X_OK):
-        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
-        return 1
-    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
-    os.makedirs(artifacts, exist_ok=True)
-    folders = []
-
-    def new_tmp():
-        folders.append(tempfile.mkdtemp(prefix='dialog-atspi-'))
-        return folders[-1]
-
-    try:
-        run_with_one_retry_on_gtk_fault(lambda tmp: run(binary, tmp, artifacts), new_tmp)
-    except Failure as error:
-        print(f'FAIL: {error}', file=sys.stderr)
-        return 1
-    finally:
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
-    print('PASS: dialog-atspi')
-    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main('dialog-atspi', run))

@@ -19,16 +19,13 @@
 # Every wait is bounded; none is a fixed sleep.
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (run_with_one_retry_on_gtk_fault, wait_for_window_gone, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
+from shtest.atspi import (main, running_app, window_env, wait_for_window_gone, CONTROL_MASK, Failure, Keyboard, TIMEOUT_S, actions, click, dump,  # noqa: E402
                         find_all, find_toplevel, focus_like_wm, has_state, log, safe_name,
                         safe_role, screenshot, wait_for, wait_for_app, wait_for_focus,
                         wait_for_window, walk, children)
@@ -171,83 +168,23 @@ def check_preferences(process, app, env, artifacts):
 
 
 def run(binary, tmp, artifacts):
-    data_home = os.path.join(tmp, 'data')
-    config_home = os.path.join(tmp, 'config')
-    os.makedirs(data_home)
-    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
-    # Page transitions off, so that screenshots show one page.
-    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
-        f.write('[Settings]\ngtk-enable-animations=false\n')
-    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
-                    'toolkit-accessibility', 'true'], capture_output=True)
-
-    env = dict(os.environ)
-    env.update({
-        'XDG_DATA_HOME': data_home,
-        'XDG_CONFIG_HOME': config_home,
-        'GSETTINGS_BACKEND': 'keyfile',
-        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
-    })
-    env.pop('GTK_A11Y', None)
-    app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
-    process = subprocess.Popen([binary, '--sandbox'], env=env, stdout=app_log,
-                               stderr=subprocess.STDOUT)
-    app = None
-    try:
-        app = wait_for_app(process)
-        check_preferences(process, app, env, artifacts)
-    except Failure:
-        if app is not None:
-            with open(os.path.join(artifacts, 'preferences-atspi-tree.txt'), 'w') as f:
-                dump(app, f)
-            log('Accessible tree written to preferences-atspi-tree.txt')
-            try:
-                screenshot(artifacts, 'preferences-atspi-failure.png')
-            except Failure as error:
-                log(str(error))
-        raise
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        app_log.close()
-        with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
-            output = f.read().strip()
-        if output:
-            log('SocialHub said:\n' + output)
-
-
-def main():
-    if len(sys.argv) != 2:
-        print('usage: preferences-atspi.py PATH/TO/socialhub', file=sys.stderr)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    if not os.access(binary, os.X_OK):
-        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
-        return 1
-    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
-    os.makedirs(artifacts, exist_ok=True)
-    folders = []
-
-    def new_tmp():
-        folders.append(tempfile.mkdtemp(prefix='preferences-atspi-'))
-        return folders[-1]
-
-    try:
-        run_with_one_retry_on_gtk_fault(lambda tmp: run(binary, tmp, artifacts), new_tmp)
-    except Failure as error:
-        print(f'FAIL: {error}', file=sys.stderr)
-        return 1
-    finally:
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
-    print('PASS: preferences-atspi')
-    return 0
+    env = window_env(tmp, GSETTINGS_BACKEND='keyfile')
+    with running_app([binary, '--sandbox'], env, tmp) as process:
+        app = None
+        try:
+            app = wait_for_app(process)
+            check_preferences(process, app, env, artifacts)
+        except Failure:
+            if app is not None:
+                with open(os.path.join(artifacts, 'preferences-atspi-tree.txt'), 'w') as f:
+                    dump(app, f)
+                log('Accessible tree written to preferences-atspi-tree.txt')
+                try:
+                    screenshot(artifacts, 'preferences-atspi-failure.png')
+                except Failure as error:
+                    log(str(error))
+            raise
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main('preferences-atspi', run))

@@ -20,17 +20,14 @@
 
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (run_with_one_retry_on_gtk_fault, Failure, TIMEOUT_S, children, find_all, log, safe_name,  # noqa: E402
+from shtest.atspi import (main, running_app, window_env, Failure, TIMEOUT_S, children, click, find_all, is_showing, log, safe_name,  # noqa: E402
                         safe_role, screenshot, wait_for, wait_for_app, walk)
 
 SCHEMA = 'io.socialhub.SocialHub.Token'
@@ -120,13 +117,6 @@ def clear_secrets(store):
                            capture_output=True, timeout=TIMEOUT_S)
 
 
-def is_showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_SHOWING)
-    except Exception:
-        return False
-
-
 def dump(root, out):
     for node in walk(root):
         name = safe_name(node)
@@ -146,28 +136,12 @@ def run(binary, tmp, artifacts):
         json.dump(data_file(), f)
     store_secrets(store)
 
-    # dogtail and some toolkits look at this key; GTK 4 speaks AT-SPI anyway.
-    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
-                    'toolkit-accessibility', 'true'], capture_output=True)
-
-    # Page transitions off, so that a screenshot taken once the page's rows
-    # are there shows that page alone, not two crossfading (no sleep).
-    config_home = os.path.join(tmp, 'config')
-    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
-    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
-        f.write('[Settings]\ngtk-enable-animations=false\n')
-
-    env = dict(os.environ)
-    env.update({
-        'XDG_DATA_HOME': data_home,
-        'XDG_CONFIG_HOME': config_home,
-        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
+    env = window_env(tmp, **{
         # Never reach the real networks from a test, whatever the app checks.
         'SOCIALHUB_GRAPH_URL': 'http://127.0.0.1:9/v24.0',
         'SOCIALHUB_X_API_URL': 'http://127.0.0.1:9',
         'SOCIALHUB_X_AUTHORIZE_URL': 'http://127.0.0.1:9/authorize',
     })
-    env.pop('GTK_A11Y', None)
     try:
         with_app(binary, env, tmp, lambda p: check_window(p, tmp, artifacts))
         # The same window in German, light then dark: what a German-speaking
@@ -181,23 +155,8 @@ def run(binary, tmp, artifacts):
 
 
 def with_app(binary, env, tmp, check):
-    app_log = open(os.path.join(tmp, 'socialhub.log'), 'w')
-    process = subprocess.Popen([binary], env=env, stdout=app_log, stderr=subprocess.STDOUT)
-    try:
+    with running_app([binary], env, tmp) as process:
         check(process)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        app_log.close()
-        with open(os.path.join(tmp, 'socialhub.log'), encoding='utf-8', errors='replace') as f:
-            output = f.read().strip()
-        if output:
-            log('SocialHub said:\n' + output)
 
 
 GERMAN_ROW = 'Acme Coffee, Facebook-Seite, Eingeschränkt, 1 von 2 Token gültig'
@@ -243,13 +202,7 @@ def check_window(process, tmp, artifacts):
         nodes = [n for n in nodes if is_showing(n)] or nodes
         if not nodes:
             raise Failure(f'no {role} named {name!r}')
-        action = nodes[0].queryAction()
-        names = [action.getName(i) for i in range(action.nActions)]
-        for wanted in ('click', 'activate', 'press', 'toggle'):
-            if wanted in names:
-                action.doAction(names.index(wanted))
-                return
-        raise Failure(f'{name!r} has no click action (has {names})')
+        click(nodes[0], repr(name))
 
     def named(name):
         return lambda: find_all(app, lambda n: safe_name(n) == name)
@@ -343,33 +296,5 @@ def check_window(process, tmp, artifacts):
     screenshot(artifacts, 'window-atspi-dialog.png')
 
 
-def main():
-    if len(sys.argv) != 2:
-        print('usage: window-atspi.py PATH/TO/socialhub', file=sys.stderr)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    if not os.access(binary, os.X_OK):
-        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
-        return 1
-    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
-    os.makedirs(artifacts, exist_ok=True)
-    folders = []
-
-    def new_tmp():
-        folders.append(tempfile.mkdtemp(prefix='window-atspi-'))
-        return folders[-1]
-
-    try:
-        run_with_one_retry_on_gtk_fault(lambda tmp: run(binary, tmp, artifacts), new_tmp)
-    except Failure as error:
-        print(f'FAIL: {error}', file=sys.stderr)
-        return 1
-    finally:
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
-    print('PASS: window-atspi')
-    return 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main('window-atspi', run))

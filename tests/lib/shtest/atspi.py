@@ -19,17 +19,22 @@
 # Used by the AT-SPI tests (tests/ui/*-atspi.py, tests/e2e/notifications.py),
 # which meson runs with tests/lib on PYTHONPATH.
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
 
 import pyatspi
 
-TIME_FACTOR = float(os.environ.get('SH_TEST_TIME_FACTOR', '1'))
+from shtest.session import TIME_FACTOR, WAIT_S, stop
+
 # One state (a window, a row, the focus) must come within this.
-TIMEOUT_S = 60 * TIME_FACTOR
+TIMEOUT_S = WAIT_S
 # libatspi gives up on a call to the application after 800 ms by default
 # ("Did not receive a reply"). A click that opens a window answers only once
 # the window is built, which under ASan on busy cores takes seconds: a call
@@ -454,3 +459,80 @@ def run_with_one_retry_on_gtk_fault(run_once, new_tmp):
     log('The application crashed in GTK 4.8\'s AT-SPI code (g_variant_is_object_path on '
         'a closing window, a GTK bug fixed in later versions); running the test once more')
     run_once(new_tmp())
+
+
+# --- one test's run -----------------------------------------------------------
+
+def window_env(tmp, **extra):
+    """The environment of the window under test in @tmp: its own data and
+    configuration folders, page transitions off (a screenshot taken once a
+    page's rows are there shows that page alone, not two crossfading: a GTK
+    setting, in the test's own configuration folder), AT-SPI on, @extra."""
+    data_home = os.path.join(tmp, 'data')
+    config_home = os.path.join(tmp, 'config')
+    os.makedirs(data_home, exist_ok=True)
+    os.makedirs(os.path.join(config_home, 'gtk-4.0'))
+    with open(os.path.join(config_home, 'gtk-4.0', 'settings.ini'), 'w') as f:
+        f.write('[Settings]\ngtk-enable-animations=false\n')
+    # dogtail and some toolkits look at this key; GTK 4 speaks AT-SPI anyway.
+    subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface',
+                    'toolkit-accessibility', 'true'], capture_output=True)
+    env = dict(os.environ)
+    env.update({
+        'XDG_DATA_HOME': data_home,
+        'XDG_CONFIG_HOME': config_home,
+        'GSK_RENDERER': env.get('GSK_RENDERER', 'cairo'),
+    })
+    env.update(extra)
+    env.pop('GTK_A11Y', None)
+    return env
+
+
+@contextlib.contextmanager
+def running_app(argv, env, tmp):
+    """Runs @argv with its output in @tmp/socialhub.log (where
+    run_with_one_retry_on_gtk_fault looks for GTK's fault); on the way out
+    stops it and logs what it said."""
+    log_path = os.path.join(tmp, 'socialhub.log')
+    app_log = open(log_path, 'w')
+    process = subprocess.Popen(argv, env=env, stdout=app_log, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        stop(process)
+        app_log.close()
+        with open(log_path, encoding='utf-8', errors='replace') as f:
+            output = f.read().strip()
+        if output:
+            log('SocialHub said:\n' + output)
+
+
+def main(name, run):
+    """The main() of an AT-SPI test @name.py PATH/TO/socialhub: run(binary,
+    tmp, artifacts) in a fresh folder (once more on GTK's fault, see
+    run_with_one_retry_on_gtk_fault); PASS or FAIL, and the exit status."""
+    if len(sys.argv) != 2:
+        print(f'usage: {name}.py PATH/TO/socialhub', file=sys.stderr)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    if not os.access(binary, os.X_OK):
+        print(f'FAIL: {binary} is not an executable', file=sys.stderr)
+        return 1
+    artifacts = os.environ.get('SH_TEST_ARTIFACT_DIR') or tempfile.gettempdir()
+    os.makedirs(artifacts, exist_ok=True)
+    folders = []
+
+    def new_tmp():
+        folders.append(tempfile.mkdtemp(prefix=f'{name}-'))
+        return folders[-1]
+
+    try:
+        run_with_one_retry_on_gtk_fault(lambda tmp: run(binary, tmp, artifacts), new_tmp)
+    except Failure as error:
+        print(f'FAIL: {error}', file=sys.stderr)
+        return 1
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f'PASS: {name}')
+    return 0
