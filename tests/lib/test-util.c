@@ -111,3 +111,27 @@ sh_test_make_self_signed_certificate (const char *dir)
   g_assert_no_error (error);
   return certificate;
 }
+
+gint64
+sh_test_fake_clock (gpointer now_seconds)
+{
+  return *(const gint64 *) now_seconds;
+}
+
+guint
+sh_test_free_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any_port, TRUE, &error));
+  local = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}

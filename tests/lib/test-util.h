@@ -22,6 +22,11 @@ ShChannel  *sh_test_make_channel    (const char    *name,
  * something may take: build-aux/run-valgrind.sh runs everything about 20
  * times slower, and a limit it breaks says nothing about memory. */
 gint64      sh_test_time_limit      (gint64         usec);
+/* A fake clock for sh_monitor_set_clock() and the like: returns the
+ * gint64 (seconds) that @now_seconds points to, which the test moves. */
+gint64      sh_test_fake_clock      (gpointer       now_seconds);
+/* A loopback TCP port nobody listens on right now. */
+guint       sh_test_free_port       (void);
 /* A self-signed certificate for 127.0.0.1 with its key, made afresh by
  * openssl in @dir (test-only: nothing ever trusts it). NULL when openssl is
  * not installed; the caller skips its test then. */

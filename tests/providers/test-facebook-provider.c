@@ -23,6 +23,7 @@
 #include "sh-facebook-private.h"
 #include "sh-manager.h"
 #include "sh-sandbox-server.h"
+#include "provider-test.h"
 #include "test-util.h"
 
 #define ALICE      "10001"   /* Acme Coffee, Corner Bookshop */
@@ -53,54 +54,22 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  fixture->server = sh_sandbox_server_new (NULL, 0, &error);
-  g_assert_no_error (error);
+  fixture->server = sh_test_sandbox_start ();
   fixture->world = sh_sandbox_server_get_world (fixture->server);
-  sh_sandbox_server_export_environment (fixture->server);
 
   fixture->data_dir = sh_test_make_dir ();
-  fixture->manager = sh_manager_new (fixture->data_dir, FALSE);
-  sh_manager_ensure_loaded_async (fixture->manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  g_assert_true (sh_manager_ensure_loaded_finish (fixture->manager, result, &error));
-  g_assert_no_error (error);
+  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
 
   fixture->provider = sh_facebook_provider_new ();
   sh_manager_add_provider (fixture->manager, fixture->provider);
-}
-
-/* Secrets travel in headers and form bodies, never in a URL (which lands in
- * proxies' and servers' logs). */
-static void
-assert_no_token_in_urls (Fixture *fixture)
-{
-  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
-  GPtrArray *tokens = sh_sandbox_world_list_tokens (fixture->world);
-
-  for (guint i = 0; i < log->len; i++)
-    {
-      const char *line = g_ptr_array_index (log, i);
-
-      for (guint j = 0; j < tokens->len; j++)
-        {
-          ShSandboxToken *token = g_ptr_array_index (tokens, j);
-
-          if (strstr (line, token->value) != NULL)
-            g_error ("request %u carries token %u of the world in its URL", i, j);
-        }
-      g_assert_null (strstr (line, "access_token="));
-      g_assert_null (strstr (line, SH_SANDBOX_CLIENT_TOKEN));
-    }
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  assert_no_token_in_urls (fixture);
+  sh_test_assert_no_token_in_urls (fixture->server, (const char * const []) {
+    "access_token=", SH_SANDBOX_CLIENT_TOKEN, NULL });
   g_clear_object (&fixture->provider);
   g_clear_object (&fixture->manager);
   g_clear_object (&fixture->server);
@@ -109,23 +78,11 @@ fixture_tear_down (Fixture       *fixture,
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static GPtrArray *
-request_log (Fixture *fixture)
-{
-  return sh_sandbox_server_get_request_log (fixture->server);
-}
-
-static void
-clear_log (Fixture *fixture)
-{
-  g_ptr_array_set_size (request_log (fixture), 0);
-}
-
 static guint
 count_log (Fixture    *fixture,
            const char *line)
 {
-  GPtrArray *log = request_log (fixture);
+  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
   guint n = 0;
 
   for (guint i = 0; i < log->len; i++)
@@ -153,23 +110,6 @@ issue_page_token (Fixture    *fixture,
                                        0, NULL);
 }
 
-/* Files a granted channel the way --add-token and --login do. */
-static ShToken *
-file_granted (Fixture                *fixture,
-              const ShGrantedChannel *granted)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ShToken *token;
-
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  token = sh_check_add_granted_finish (fixture->manager, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (token);
-  return token;
-}
-
 /* Adds a token of the world to the manager, on the channel of its Page.
  * @owner_id must differ between tokens of one Page: a person's new token
  * replaces their old one. */
@@ -188,7 +128,7 @@ add_token (Fixture        *fixture,
   granted->owner_id = g_strdup (owner_id);
   granted->owner_name = g_strdup (owner_name);
   granted->secret = sh_secret_new (world_token->value, NULL, 0);
-  return file_granted (fixture, granted);
+  return sh_test_file_granted (fixture->manager, granted);
 }
 
 /* A token value the world never issued. */
@@ -205,63 +145,14 @@ add_foreign_token (Fixture    *fixture,
   granted->owner_id = g_strdup (owner_id);
   granted->owner_name = g_strdup ("Someone");
   granted->secret = sh_secret_new (value, NULL, 0);
-  return file_granted (fixture, granted);
-}
-
-static ShCheckSummary
-check_all (Fixture *fixture)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ShCheckSummary summary = { 0 };
-
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 60000);
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
-  g_assert_no_error (error);
-  return summary;
-}
-
-static void
-assert_token (ShToken       *token,
-              ShTokenState   state,
-              ShTokenReason  reason,
-              ShTokenState   last_verdict,
-              ShTokenReason  last_reason,
-              const char    *what)
-{
-  if (sh_token_get_state (token) != state || sh_token_get_reason (token) != reason ||
-      sh_token_get_last_verdict (token) != last_verdict ||
-      sh_token_get_last_verdict_reason (token) != last_reason)
-    g_error ("%s: token of %s is %s/%s (last verdict %s/%s), wanted %s/%s (last verdict %s/%s)",
-             what, sh_token_get_owner_name (token),
-             sh_token_state_to_string (sh_token_get_state (token)),
-             sh_token_reason_to_string (sh_token_get_reason (token)) ?: "none",
-             sh_token_state_to_string (sh_token_get_last_verdict (token)),
-             sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)) ?: "none",
-             sh_token_state_to_string (state), sh_token_reason_to_string (reason) ?: "none",
-             sh_token_state_to_string (last_verdict),
-             sh_token_reason_to_string (last_reason) ?: "none");
-}
-
-static void
-assert_verdict (ShToken       *token,
-                ShTokenState   state,
-                ShTokenReason  reason,
-                const char    *what)
-{
-  assert_token (token, state, reason, state, reason, what);
+  return sh_test_file_granted (fixture->manager, granted);
 }
 
 static ShChannelState
 channel_state (Fixture    *fixture,
                const char *external_id)
 {
-  ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
-                                                        SH_NETWORK_FACEBOOK, external_id);
-
-  g_assert_nonnull (channel);
-  return sh_channel_get_state (channel);
+  return sh_test_channel_state (fixture->manager, SH_NETWORK_FACEBOOK, external_id);
 }
 
 static GHashTable *
@@ -536,14 +427,15 @@ test_sign_in (Fixture       *fixture,
   /* Filed and checked: two connected channels, one valid token each. */
   for (guint i = 0; i < channels->len; i++)
     {
-      g_autoptr(ShToken) token = file_granted (fixture, g_ptr_array_index (channels, i));
+      g_autoptr(ShToken) token = sh_test_file_granted (fixture->manager,
+                                                       g_ptr_array_index (channels, i));
 
       g_assert_cmpstr (sh_token_get_owner_name (token), ==, "Alice Example");
       g_assert_cmpint (sh_token_get_expires_at (token), ==, 0);
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
   {
-    ShCheckSummary summary = check_all (fixture);
+    ShCheckSummary summary = sh_test_check_all (fixture->manager);
 
     g_assert_cmpuint (summary.n_checked, ==, 2);
     g_assert_cmpuint (summary.n_unknown, ==, 0);
@@ -623,18 +515,6 @@ test_sign_in_cancelled (Fixture       *fixture,
 
 /* ---- identify a pasted token ---------------------------------------------------- */
 
-static GPtrArray *
-identify (Fixture     *fixture,
-          const char  *value,
-          GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sh_provider_identify_async (fixture->provider, value, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  return sh_provider_identify_finish (fixture->provider, result, error);
-}
-
 static void
 test_identify_page_token (Fixture       *fixture,
                           gconstpointer  data)
@@ -648,7 +528,7 @@ test_identify_page_token (Fixture       *fixture,
   ShGrantedChannel *channel;
 
   /* Pasted with the spaces and newline a terminal adds. */
-  channels = identify (fixture, padded, &error);
+  channels = sh_test_identify (fixture->provider, padded, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (channels->len, ==, 1);
   channel = g_ptr_array_index (channels, 0);
@@ -659,7 +539,7 @@ test_identify_page_token (Fixture       *fixture,
   /* A Page token does not say who granted it. */
   g_assert_null (channel->owner_id);
 
-  filed = file_granted (fixture, channel);
+  filed = sh_test_file_granted (fixture->manager, channel);
   g_assert_cmpint (sh_token_get_state (filed), ==, SH_TOKEN_STATE_VALID);
   g_assert_cmpint (channel_state (fixture, BAKERY), ==, SH_CHANNEL_STATE_CONNECTED);
   ids = secret_ids (fixture);
@@ -679,7 +559,7 @@ test_identify_user_token (Fixture       *fixture,
   g_autoptr(GPtrArray) channels = NULL;
   g_autoptr(GError) error = NULL;
 
-  channels = identify (fixture, user->value, &error);
+  channels = sh_test_identify (fixture->provider, user->value, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (channels->len, ==, 2);
   assert_page_grant (fixture, find_granted (channels, ACME), ACME, ALICE);
@@ -706,7 +586,7 @@ test_identify_refused (Fixture       *fixture,
   g_assert_true (sh_sandbox_world_change_password (fixture->world, DAN));
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, token->value, &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, token->value, &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
@@ -717,7 +597,7 @@ test_identify_refused (Fixture       *fixture,
   }
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, made_up, &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, made_up, &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
@@ -726,11 +606,11 @@ test_identify_refused (Fixture       *fixture,
                      "Facebook refused the token: it is not a valid access token. "
                      "Copy the whole token again, or get a new one.");
   }
-  clear_log (fixture);
+  sh_test_clear_requests (fixture->server);
   {
     /* What is wrong is said, and nothing goes into a header. */
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, "EAA\x1b[2Jabc", &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, "EAA\x1b[2Jabc", &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
     g_assert_cmpstr (error->message, ==,
@@ -740,13 +620,13 @@ test_identify_refused (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (not_tokens); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) channels = identify (fixture, not_tokens[i], &error);
+      g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, not_tokens[i], &error);
 
       g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
       g_assert_null (channels);
     }
   /* Not even asked. */
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
   ids = secret_ids (fixture);
@@ -786,13 +666,13 @@ test_batches_of_fifty (Fixture       *fixture,
   g_autoptr(GPtrArray) tokens = add_many (fixture, 120);
   ShCheckSummary summary;
 
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 120);
   g_assert_cmpuint (summary.n_unknown, ==, 0);
   g_assert_cmpuint (summary.n_requests, ==, 3);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 3);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 3);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 3);
   for (guint i = 0; i < tokens->len; i++)
     {
       ShToken *token = g_ptr_array_index (tokens, i);
@@ -811,18 +691,18 @@ test_batch_boundary (Fixture       *fixture,
   g_autoptr(GPtrArray) tokens = add_many (fixture, 50);
   ShCheckSummary summary;
 
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 50);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
 
   g_ptr_array_add (tokens, add_token (fixture, issue_page_token (fixture, ALICE, ACME),
                                       "8000001", "One more"));
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 51);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 2);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 2);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 2);
 }
 
 typedef struct {
@@ -862,10 +742,10 @@ test_mixed_batch (Fixture       *fixture,
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, expiring->value));
   g_assert_true (sh_sandbox_world_revoke_token (fixture->world, revoking->value));
 
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 1);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 1);
   g_assert_cmpuint (summary.n_checked, ==, 8);
   g_assert_cmpuint (summary.n_unknown, ==, 0);
 
@@ -888,7 +768,7 @@ test_mixed_batch (Fixture       *fixture,
    * told after a checkpoint, so in a second round). */
   g_assert_true (sh_sandbox_world_restore_person (fixture->world, DAN));
   sh_sandbox_world_get_person (fixture->world, DAN)->unconfirmed = TRUE;
-  summary = check_all (fixture);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 8);
   assert_verdict (m.checkpoint, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_UNCONFIRMED_USER,
                   "unconfirmed");
@@ -896,7 +776,7 @@ test_mixed_batch (Fixture       *fixture,
 
   /* Confirmed: Dan's token works again and the verdict follows. */
   g_assert_true (sh_sandbox_world_restore_person (fixture->world, DAN));
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (m.checkpoint, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "confirmed");
   g_assert_cmpint (channel_state (fixture, BOOKSHOP), ==, SH_CHANNEL_STATE_DEGRADED);
   g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
@@ -1008,7 +888,7 @@ test_non_auth_failures (Fixture       *fixture,
   Three three;
 
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
@@ -1018,8 +898,8 @@ test_non_auth_failures (Fixture       *fixture,
 
       g_test_message ("fault: %s", c->name);
       add_fault (fixture, c->kind, c->status, c->code, -1);
-      clear_log (fixture);
-      summary = check_all (fixture);
+      sh_test_clear_requests (fixture->server);
+      summary = sh_test_check_all (fixture->manager);
       g_assert_cmpuint (summary.n_checked, ==, 0);
       g_assert_cmpuint (summary.n_unknown, ==, 3);
       three_assert_unknown (fixture, &three, c->reason, c->name);
@@ -1031,20 +911,20 @@ test_non_auth_failures (Fixture       *fixture,
         {
           /* Throttled: this provider asks nothing more for a while, and the
            * tokens stay as they were. */
-          clear_log (fixture);
-          check_all (fixture);
-          g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+          sh_test_clear_requests (fixture->server);
+          sh_test_check_all (fixture->manager);
+          g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
           three_assert_unknown (fixture, &three, SH_TOKEN_REASON_RATE_LIMITED, c->name);
           replace_provider (fixture);
         }
-      check_all (fixture);
+      sh_test_check_all (fixture->manager);
       three_assert_verdicts (fixture, &three, c->name);
     }
 
   /* Null items from the second on: the first is judged, the rest are not. */
   add_fault (fixture, SH_SANDBOX_FAULT_BATCH_NULL, 0, 1, -1);
   {
-    ShCheckSummary summary = check_all (fixture);
+    ShCheckSummary summary = sh_test_check_all (fixture->manager);
 
     g_assert_cmpuint (summary.n_checked, ==, 1);
     g_assert_cmpuint (summary.n_unknown, ==, 2);
@@ -1063,25 +943,25 @@ test_fallback_to_singles (Fixture       *fixture,
   ShCheckSummary summary;
 
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
 
   add_fault (fixture, SH_SANDBOX_FAULT_STATUS, 503, 0, 1);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "after a failed batch");
   g_assert_cmpuint (summary.n_checked, ==, 3);
   g_assert_cmpuint (summary.n_requests, ==, 4);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
   g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 3);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 4);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 4);
 
   add_fault (fixture, SH_SANDBOX_FAULT_THROTTLE, 0, 613, 1);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   three_assert_unknown (fixture, &three, SH_TOKEN_REASON_RATE_LIMITED, "throttled batch");
   g_assert_cmpuint (summary.n_requests, ==, 1);
   g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 0);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 1);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 1);
   three_clear (&three);
 }
 
@@ -1100,8 +980,8 @@ test_usage_slows_down (Fixture       *fixture,
   /* Low usage: batches overlap. */
   replace_provider (fixture);
   watch_concurrency (fixture, &concurrency);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   unwatch_concurrency (fixture, &concurrency);
   g_assert_cmpuint (summary.n_checked, ==, 120);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 3);
@@ -1111,8 +991,8 @@ test_usage_slows_down (Fixture       *fixture,
   sh_sandbox_world_set_app_usage (fixture->world, 80);
   replace_provider (fixture);
   watch_concurrency (fixture, &concurrency);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   unwatch_concurrency (fixture, &concurrency);
   g_assert_cmpuint (summary.n_checked, ==, 120);
   g_assert_cmpuint (summary.n_unknown, ==, 0);
@@ -1124,11 +1004,11 @@ test_usage_slows_down (Fixture       *fixture,
   sh_sandbox_world_set_app_usage (fixture->world, 90);
   replace_provider (fixture);
   watch_concurrency (fixture, &concurrency);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   unwatch_concurrency (fixture, &concurrency);
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 1);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 1);
   g_assert_cmpuint (concurrency.max_open, ==, 1);
   g_assert_cmpuint (summary.n_checked, ==, 50);
   g_assert_cmpuint (summary.n_unknown, ==, 70);
@@ -1149,9 +1029,9 @@ test_usage_slows_down (Fixture       *fixture,
   g_assert_cmpuint (n_limited, ==, 70);
 
   /* The same process right after: nothing is sent while usage is that high. */
-  clear_log (fixture);
-  summary = check_all (fixture);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
   g_assert_cmpuint (summary.n_unknown, ==, 120);
   for (guint i = 0; i < tokens->len; i++)
     assert_token (g_ptr_array_index (tokens, i), SH_TOKEN_STATE_UNKNOWN,
@@ -1190,18 +1070,18 @@ test_connection_refused (Fixture       *fixture,
   ShCheckSummary summary;
 
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
   g_setenv ("SOCIALHUB_GRAPH_URL", closed, TRUE);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_unknown, ==, 3);
   three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "connection refused");
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 
   g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "reachable again");
   three_clear (&three);
 }
@@ -1216,19 +1096,19 @@ test_name_not_resolved (Fixture       *fixture,
   ShCheckSummary summary;
 
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
   /* .invalid never resolves (RFC 6761). */
   g_setenv ("SOCIALHUB_GRAPH_URL", "http://nonexistent.invalid/graph/" SH_SANDBOX_GRAPH_VERSION, TRUE);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_unknown, ==, 3);
   three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "name not resolved");
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 
   g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "resolved again");
   three_clear (&three);
 }
@@ -1250,7 +1130,7 @@ test_timeouts (Fixture       *fixture,
   g_object_set (_sh_facebook_get_session (SH_FACEBOOK_PROVIDER (fixture->provider)),
                 "timeout", 1, NULL);
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1260,9 +1140,9 @@ test_timeouts (Fixture       *fixture,
 
       g_test_message ("fault: %s", cases[i].name);
       add_fault (fixture, cases[i].kind, 0, 0, -1);
-      clear_log (fixture);
+      sh_test_clear_requests (fixture->server);
       start = g_get_monotonic_time ();
-      summary = check_all (fixture);
+      summary = sh_test_check_all (fixture->manager);
       g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
       g_assert_cmpuint (summary.n_unknown, ==, 3);
       three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, cases[i].name);
@@ -1270,7 +1150,7 @@ test_timeouts (Fixture       *fixture,
       g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, 0);
 
       sh_sandbox_world_clear_faults (fixture->world);
-      check_all (fixture);
+      sh_test_check_all (fixture->manager);
       three_assert_verdicts (fixture, &three, cases[i].name);
     }
   three_clear (&three);
@@ -1330,11 +1210,11 @@ test_tls_untrusted (Fixture       *fixture,
   https_graph = sh_sandbox_server_dup_graph_url (https);
 
   three_set_up (fixture, &three);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
   g_setenv ("SOCIALHUB_GRAPH_URL", https_graph, TRUE);
-  summary = check_all (fixture);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_unknown, ==, 3);
   three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "untrusted certificate");
   /* The handshake failed: not one request reached the server. */
@@ -1350,7 +1230,7 @@ test_tls_untrusted (Fixture       *fixture,
   g_assert_null (channels);
 
   g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "trusted server again");
   three_clear (&three);
 }
@@ -1450,7 +1330,7 @@ test_identify_bad_page_token (Fixture       *fixture,
                  "{\"id\":\"201\",\"name\":\"Good Page\",\"access_token\":\"EAAGoodPage1\"},"
                  "{\"id\":\"202\",\"name\":\"Broken Page\",\"access_token\":\"EAABad\\nX-Injected: 1\"},"
                  "{\"id\":\"203\",\"name\":\"Junk Page\",\"access_token\":\"EAA\\u00e9t\\u0007\"}]}";
-    channels = identify (fixture, "EAAUserToken1", &error);
+    channels = sh_test_identify (fixture->provider, "EAAUserToken1", &error);
     g_assert_no_error (error);
     g_assert_cmpuint (channels->len, ==, 1);
     channel = g_ptr_array_index (channels, 0);
@@ -1464,7 +1344,7 @@ test_identify_bad_page_token (Fixture       *fixture,
 
     fake.pages = "{\"data\":[{\"id\":\"202\",\"name\":\"Broken Page\","
                  "\"access_token\":\"EAABad\\r\\nX-Injected: 1\"}]}";
-    channels = identify (fixture, "EAAUserToken1", &error);
+    channels = sh_test_identify (fixture->provider, "EAAUserToken1", &error);
     g_assert_null (channels);
     g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
     g_assert_cmpstr (error->message, ==,
@@ -1479,7 +1359,7 @@ test_identify_bad_page_token (Fixture       *fixture,
 
     fake.pages = "{\"data\":[{\"id\":\"204\",\"name\":\"Nul Page\","
                  "\"access_token\":\"EAANul\\u0000tail\"}]}";
-    channels = identify (fixture, "EAAUserToken1", &error);
+    channels = sh_test_identify (fixture->provider, "EAAUserToken1", &error);
     g_assert_null (channels);
     g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
   }
@@ -1528,12 +1408,12 @@ test_check_stored_bad_token (Fixture       *fixture,
   granted->owner_id = g_strdup (BOB);
   granted->owner_name = g_strdup ("Bob");
   granted->secret = sh_secret_new ("EAAOldPage\nX-Injected: 1", NULL, 0);
-  broken = file_granted (fixture, granted);
+  broken = sh_test_file_granted (fixture->manager, granted);
 
   /* The batch fails: each token goes alone, in a header. */
   add_fault (fixture, SH_SANDBOX_FAULT_STATUS, 503, 0, 1);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   assert_verdict (alive, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "good token");
   assert_verdict (broken, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN, "broken token");
   g_assert_cmpuint (summary.n_checked, ==, 2);

@@ -31,24 +31,6 @@ typedef struct {
 
 /* ---- helpers: sockets ---------------------------------------------------------- */
 
-static guint
-free_port (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) local = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any_port, TRUE, &error));
-  local = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  g_socket_close (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-}
-
 static void
 spin_once (void)
 {
@@ -265,7 +247,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->port = free_port ();
+  fixture->port = sh_test_free_port ();
   fixture->state = sh_pkce_new_state ();
   fixture->loopback = sh_x_loopback_new (fixture->port, fixture->state, &error);
   g_assert_no_error (error);

@@ -28,6 +28,7 @@
 #include "sh-sandbox-server.h"
 #include "sh-x-private.h"
 #include "sh-x-provider.h"
+#include "provider-test.h"
 #include "test-util.h"
 
 #define ACME        "44196397"   /* @acmecoffee, signed in by person 10001 */
@@ -53,24 +54,6 @@ typedef struct {
 
 /* ---- helpers: sockets --------------------------------------------------------- */
 
-static guint
-free_port (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) local = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any_port, TRUE, &error));
-  local = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  g_socket_close (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-}
-
 static gboolean
 can_connect (const char *ip,
              guint       port)
@@ -91,18 +74,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *port = NULL;
 
-  fixture->server = sh_sandbox_server_new (NULL, 0, &error);
-  g_assert_no_error (error);
+  fixture->server = sh_test_sandbox_start ();
   fixture->world = sh_sandbox_server_get_world (fixture->server);
-  sh_sandbox_server_export_environment (fixture->server);
   /* The browser's trip through the consent page takes no time. */
   sh_sandbox_world_set_approve_delay (fixture->world, 0);
 
-  fixture->port = free_port ();
+  fixture->port = sh_test_free_port ();
   port = g_strdup_printf ("%u", fixture->port);
   g_setenv ("SOCIALHUB_X_REDIRECT_PORT", port, TRUE);
   g_setenv ("SOCIALHUB_X_BROWSER", "none", TRUE);
@@ -110,11 +89,7 @@ fixture_set_up (Fixture       *fixture,
   sh_sandbox_world_allow_x_redirect (fixture->world, fixture->redirect_uri);
 
   fixture->data_dir = sh_test_make_dir ();
-  fixture->manager = sh_manager_new (fixture->data_dir, FALSE);
-  sh_manager_ensure_loaded_async (fixture->manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  g_assert_true (sh_manager_ensure_loaded_finish (fixture->manager, result, &error));
-  g_assert_no_error (error);
+  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
 
   fixture->provider = sh_x_provider_new ();
   g_assert_false (sh_x_provider_get_open_browser (SH_X_PROVIDER (fixture->provider)));
@@ -123,35 +98,13 @@ fixture_set_up (Fixture       *fixture,
   fixture->browser = soup_session_new_with_options ("max-conns-per-host", 4, "timeout", 10, NULL);
 }
 
-/* Secrets travel in headers and form bodies, never in a URL. */
-static void
-assert_no_token_in_urls (Fixture *fixture)
-{
-  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
-  GPtrArray *tokens = sh_sandbox_world_list_tokens (fixture->world);
-
-  for (guint i = 0; i < log->len; i++)
-    {
-      const char *line = g_ptr_array_index (log, i);
-
-      for (guint j = 0; j < tokens->len; j++)
-        {
-          ShSandboxToken *token = g_ptr_array_index (tokens, j);
-
-          if (strstr (line, token->value) != NULL)
-            g_error ("request %u carries token %u of the world in its URL", i, j);
-        }
-      g_assert_null (strstr (line, "access_token="));
-      g_assert_null (strstr (line, "refresh_token="));
-      g_assert_null (strstr (line, "code_verifier"));
-    }
-}
-
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  assert_no_token_in_urls (fixture);
+  /* Secrets travel in headers and form bodies, never in a URL. */
+  sh_test_assert_no_token_in_urls (fixture->server, (const char * const []) {
+    "access_token=", "refresh_token=", "code_verifier", NULL });
   g_clear_object (&fixture->browser);
   g_clear_object (&fixture->provider);
   g_clear_object (&fixture->manager);
@@ -162,23 +115,11 @@ fixture_tear_down (Fixture       *fixture,
 
 /* ---- helpers: the request log, the world, the keyring ---------------------------- */
 
-static GPtrArray *
-request_log (Fixture *fixture)
-{
-  return sh_sandbox_server_get_request_log (fixture->server);
-}
-
-static void
-clear_log (Fixture *fixture)
-{
-  g_ptr_array_set_size (request_log (fixture), 0);
-}
-
 static guint
 count_log (Fixture    *fixture,
            const char *prefix)
 {
-  GPtrArray *log = request_log (fixture);
+  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
   guint n = 0;
 
   for (guint i = 0; i < log->len; i++)
@@ -197,8 +138,8 @@ static const char *
 log_line (Fixture *fixture,
           guint    i)
 {
-  g_assert_cmpuint (i, <, request_log (fixture)->len);
-  return g_ptr_array_index (request_log (fixture), i);
+  g_assert_cmpuint (i, <, sh_sandbox_server_get_request_log (fixture->server)->len);
+  return g_ptr_array_index (sh_sandbox_server_get_request_log (fixture->server), i);
 }
 
 /* A new provider, as a new process would have: no memory of throttles or
@@ -261,22 +202,6 @@ issue_pair (Fixture         *fixture,
   *out_refresh = refresh;
 }
 
-static ShToken *
-file_granted (Fixture                *fixture,
-              const ShGrantedChannel *granted)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ShToken *token;
-
-  sh_check_add_granted_async (fixture->manager, granted, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  token = sh_check_add_granted_finish (fixture->manager, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (token);
-  return token;
-}
-
 /* Files a pair of the world as a signed-in token of @account_id whose
  * access token ends at @expires_at by the keyring's record. */
 static ShToken *
@@ -300,7 +225,7 @@ add_pair (Fixture         *fixture,
     *out_access = access;
   if (out_refresh != NULL)
     *out_refresh = refresh;
-  return file_granted (fixture, granted);
+  return sh_test_file_granted (fixture->manager, granted);
 }
 
 static gint64
@@ -334,61 +259,6 @@ stored_secret (Fixture *fixture,
 
   g_assert_nonnull (secret);
   return sh_secret_copy (secret);
-}
-
-static ShCheckSummary
-check_all (Fixture *fixture)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ShCheckSummary summary = { 0 };
-
-  sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 60000);
-  g_assert_true (sh_check_all_finish (fixture->manager, result, &summary, &error));
-  g_assert_no_error (error);
-  return summary;
-}
-
-static void
-assert_token (ShToken       *token,
-              ShTokenState   state,
-              ShTokenReason  reason,
-              ShTokenState   last_verdict,
-              ShTokenReason  last_reason,
-              const char    *what)
-{
-  if (sh_token_get_state (token) != state || sh_token_get_reason (token) != reason ||
-      sh_token_get_last_verdict (token) != last_verdict ||
-      sh_token_get_last_verdict_reason (token) != last_reason)
-    g_error ("%s: token is %s/%s (last verdict %s/%s), wanted %s/%s (last verdict %s/%s)",
-             what, sh_token_state_to_string (sh_token_get_state (token)),
-             sh_token_reason_to_string (sh_token_get_reason (token)) ?: "none",
-             sh_token_state_to_string (sh_token_get_last_verdict (token)),
-             sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)) ?: "none",
-             sh_token_state_to_string (state), sh_token_reason_to_string (reason) ?: "none",
-             sh_token_state_to_string (last_verdict),
-             sh_token_reason_to_string (last_reason) ?: "none");
-}
-
-static void
-assert_verdict (ShToken       *token,
-                ShTokenState   state,
-                ShTokenReason  reason,
-                const char    *what)
-{
-  assert_token (token, state, reason, state, reason, what);
-}
-
-static ShChannelState
-channel_state (Fixture    *fixture,
-               const char *external_id)
-{
-  ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
-                                                        SH_NETWORK_X, external_id);
-
-  g_assert_nonnull (channel);
-  return sh_channel_get_state (channel);
 }
 
 /* ---- helpers: the browser ---------------------------------------------------------- */
@@ -659,17 +529,18 @@ test_sign_in (Fixture       *fixture,
   wait_until_closed (fixture);
 
   /* Filed and checked: connected. */
-  token = file_granted (fixture, channel);
+  token = sh_test_file_granted (fixture->manager, channel);
   g_assert_cmpint (sh_token_get_expires_at (token), ==, 0);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
   {
-    ShCheckSummary summary = check_all (fixture);
+    ShCheckSummary summary = sh_test_check_all (fixture->manager);
 
     g_assert_cmpuint (summary.n_checked, ==, 1);
     g_assert_cmpuint (summary.n_unknown, ==, 0);
   }
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "signed in");
-  g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_CONNECTED);
+  g_assert_cmpint (sh_test_channel_state (fixture->manager, SH_NETWORK_X, ACME), ==,
+                   SH_CHANNEL_STATE_CONNECTED);
 }
 
 /* An answer with another state is refused with a page that says so; the
@@ -1004,18 +875,6 @@ test_sign_in_fresh_secrets (Fixture       *fixture,
 
 /* ---- identify a pasted token -------------------------------------------------------- */
 
-static GPtrArray *
-identify (Fixture     *fixture,
-          const char  *value,
-          GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sh_provider_identify_async (fixture->provider, value, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, WAIT_MS);
-  return sh_provider_identify_finish (fixture->provider, result, error);
-}
-
 static void
 test_identify (Fixture       *fixture,
                gconstpointer  data)
@@ -1031,7 +890,7 @@ test_identify (Fixture       *fixture,
   ShGrantedChannel *channel;
   gint64 now = now_seconds ();
 
-  channels = identify (fixture, padded, &error);
+  channels = sh_test_identify (fixture->provider, padded, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (channels->len, ==, 1);
   channel = g_ptr_array_index (channels, 0);
@@ -1046,15 +905,15 @@ test_identify (Fixture       *fixture,
   g_assert_cmpint (channel->expires_at, ==, channel->secret->expires_at);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 1);
 
-  token = file_granted (fixture, channel);
+  token = sh_test_file_granted (fixture->manager, channel);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_EXPIRING);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_EXPIRING, SH_TOKEN_REASON_NONE, "pasted");
 
   /* Without a refresh token, a 401 before the end is a dead token. */
   g_assert_true (sh_sandbox_world_revoke_token (fixture->world, access->value));
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_INVALID_TOKEN, "pasted, revoked");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
 }
@@ -1070,7 +929,7 @@ test_identify_refused (Fixture       *fixture,
   issue_pair (fixture, ACME, &access, &refresh);
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, made_up, &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, made_up, &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
@@ -1079,16 +938,16 @@ test_identify_refused (Fixture       *fixture,
   {
     /* A refresh token is not an access token. */
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, refresh->value, &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, refresh->value, &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_TOKEN_REFUSED);
     g_assert_null (channels);
   }
-  clear_log (fixture);
+  sh_test_clear_requests (fixture->server);
   for (guint i = 0; i < G_N_ELEMENTS (not_tokens); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) channels = identify (fixture, not_tokens[i], &error);
+      g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, not_tokens[i], &error);
 
       g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
       g_assert_null (channels);
@@ -1097,12 +956,12 @@ test_identify_refused (Fixture       *fixture,
     /* The reason says what is wrong (the one syntax check of
      * sh-token-syntax.h), and nothing was sent. */
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) channels = identify (fixture, "abc\x01" "def", &error);
+    g_autoptr(GPtrArray) channels = sh_test_identify (fixture->provider, "abc\x01" "def", &error);
 
     g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
     g_assert_cmpstr (error->message, ==, "This is not an X access token: it contains a control character.");
   }
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 }
 
 static void add_http_fault (Fixture *fixture, ShSandboxFaultKind kind, guint status, int code);
@@ -1119,7 +978,7 @@ test_identify_behind_portal (Fixture       *fixture,
 
   issue_pair (fixture, ACME, &access, &refresh);
   add_http_fault (fixture, SH_SANDBOX_FAULT_HTML, 401, 0);
-  channels = identify (fixture, access->value, &error);
+  channels = sh_test_identify (fixture->provider, access->value, &error);
   g_assert_null (channels);
   g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
   g_assert_cmpstr (error->message, ==, "X gave an answer SocialHub cannot use (HTTP 401).");
@@ -1129,7 +988,7 @@ test_identify_behind_portal (Fixture       *fixture,
   sh_sandbox_world_clear_faults (fixture->world);
   g_clear_error (&error);
   g_clear_pointer (&channels, g_ptr_array_unref);
-  channels = identify (fixture, access->value, &error);
+  channels = sh_test_identify (fixture->provider, access->value, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (channels->len, ==, 1);
 }
@@ -1144,13 +1003,13 @@ test_check_valid (Fixture       *fixture,
   g_autoptr(ShToken) bakery = add_pair (fixture, BAKERY, now_seconds () + 7000, NULL, NULL);
   ShCheckSummary summary;
 
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 2);
   g_assert_cmpuint (summary.n_unknown, ==, 0);
   g_assert_cmpuint (summary.n_requests, ==, 2);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 2);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 2);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 2);
   assert_verdict (acme, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "acme");
   assert_verdict (bakery, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "bakery");
   g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
@@ -1170,12 +1029,12 @@ test_check_refresh_on_401 (Fixture       *fixture,
   ShCheckSummary summary;
 
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 1);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "refreshed");
   /* 401, refresh, then the new access token works. */
-  g_assert_cmpuint (request_log (fixture)->len, ==, 3);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 3);
   g_assert_cmpstr (log_line (fixture, 0), ==, USERS_ME);
   g_assert_cmpstr (log_line (fixture, 1), ==, TOKEN_POST);
   g_assert_cmpstr (log_line (fixture, 2), ==, USERS_ME);
@@ -1192,8 +1051,8 @@ test_check_refresh_on_401 (Fixture       *fixture,
   g_assert_cmpint (sh_token_get_expires_at (token), ==, 0);
 
   /* The next check uses the new pair as it is. */
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 1);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "after refresh");
@@ -1208,10 +1067,10 @@ test_check_refresh_before_use (Fixture       *fixture,
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 60, NULL, NULL);
   g_autoptr(ShSecret) stored = NULL;
 
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "refreshed early");
-  g_assert_cmpuint (request_log (fixture)->len, ==, 2);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 2);
   g_assert_cmpstr (log_line (fixture, 0), ==, TOKEN_POST);
   g_assert_cmpstr (log_line (fixture, 1), ==, USERS_ME);
   stored = stored_secret (fixture, token);
@@ -1235,7 +1094,7 @@ test_check_one_refresh_at_once (Fixture       *fixture,
 
   /* Through the manager, twice: each reads the keyring itself. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
-  clear_log (fixture);
+  sh_test_clear_requests (fixture->server);
   sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[0].result);
   sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &pending[1].result);
   for (guint i = 0; i < 2; i++)
@@ -1259,7 +1118,7 @@ test_check_one_refresh_at_once (Fixture       *fixture,
     g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
 
     g_ptr_array_add (tokens, token);
-    clear_log (fixture);
+    sh_test_clear_requests (fixture->server);
     for (guint i = 0; i < G_N_ELEMENTS (pending); i++)
       sh_provider_check_async (fixture->provider, tokens, secrets, SH_TOKEN_DEFAULT_WARNING_WINDOW,
                                NULL, sh_test_store_result, &pending[i].result);
@@ -1290,7 +1149,7 @@ test_check_one_refresh_at_once (Fixture       *fixture,
 
     g_hash_table_insert (stale, g_strdup (sh_token_get_id (token)), sh_secret_copy (stored));
     g_ptr_array_add (tokens, token);
-    clear_log (fixture);
+    sh_test_clear_requests (fixture->server);
     sh_provider_check_async (fixture->provider, tokens, stale, SH_TOKEN_DEFAULT_WARNING_WINDOW,
                              NULL, sh_test_store_result, &result);
     sh_test_wait_for_result (&result, WAIT_MS);
@@ -1309,20 +1168,21 @@ test_check_revoked (Fixture       *fixture,
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, &access, &refresh);
   ShCheckSummary summary;
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
   g_assert_true (sh_sandbox_world_revoke_token (fixture->world, refresh->value));
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 1);
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED, "revoked");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
-  g_assert_cmpint (channel_state (fixture, ACME), ==, SH_CHANNEL_STATE_DISCONNECTED);
+  g_assert_cmpint (sh_test_channel_state (fixture->manager, SH_NETWORK_X, ACME), ==,
+                   SH_CHANNEL_STATE_DISCONNECTED);
   g_assert_cmpint (sh_check_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
   /* Asked again: refused again, not retried in a loop. */
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED, "still revoked");
 }
@@ -1335,15 +1195,15 @@ test_check_locked (Fixture       *fixture,
 {
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
   sh_sandbox_world_get_person (fixture->world, ACME_PERSON)->x_locked = TRUE;
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "locked");
   g_assert_cmpint (sh_token_get_effective_state (token), ==, SH_TOKEN_STATE_VALID);
   g_assert_true (sh_sandbox_world_restore_person (fixture->world, ACME_PERSON));
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "unlocked");
 }
 
@@ -1357,13 +1217,13 @@ test_check_rate_limited (Fixture       *fixture,
   g_autoptr(ShToken) other = add_pair (fixture, BAKERY, now_seconds () + 7000, NULL, NULL);
   ShCheckSummary summary;
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
 
   /* The problem form, for Acme's request only (the first one). */
   add_fault (fixture, "/2/users/me", "problem", 1);
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 2);
   g_assert_cmpuint (summary.n_unknown + summary.n_checked, ==, 2);
   if (sh_token_get_state (token) != SH_TOKEN_STATE_UNKNOWN)
@@ -1379,8 +1239,8 @@ test_check_rate_limited (Fixture       *fixture,
   assert_verdict (other, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "other account");
 
   /* Until the reset: nothing is asked for that account, the other goes on. */
-  clear_log (fixture);
-  summary = check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 1);
   g_assert_cmpuint (summary.n_requests, ==, 1);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
@@ -1392,16 +1252,16 @@ test_check_rate_limited (Fixture       *fixture,
   replace_provider (fixture);
   sh_sandbox_world_advance (fixture->world, -16 * 60);
   add_fault (fixture, "/2/users/me", "v1", -1);
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 2);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "429 v1.1");
   assert_token (other, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "429 v1.1, other");
   sh_sandbox_world_clear_faults (fixture->world);
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   g_assert_cmpuint (count_log (fixture, USERS_ME), ==, 2);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "after the reset");
 
@@ -1414,7 +1274,7 @@ test_check_rate_limited (Fixture       *fixture,
     g_assert_true (sh_sandbox_world_expire_token (fixture->world, current->access_token));
   }
   add_fault (fixture, "/2/oauth2/token", "problem", 1);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "throttled refresh");
 }
@@ -1502,13 +1362,13 @@ test_check_app_fault (Fixture       *fixture,
   StandIn stand_in = { NULL };
   ShCheckSummary summary;
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
 
   stand_in_start (&stand_in);
   g_test_expect_message ("SocialHub-Providers", G_LOG_LEVEL_WARNING,
                          "*client-forbidden*configuration*");
-  summary = check_all (fixture);
+  summary = sh_test_check_all (fixture->manager);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (stand_in.n_users_me, ==, 1);
   g_assert_cmpuint (summary.n_unknown, ==, 1);
@@ -1516,7 +1376,7 @@ test_check_app_fault (Fixture       *fixture,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "client-forbidden");
 
   /* Said once, not at every check. */
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   g_assert_cmpuint (stand_in.n_users_me, ==, 2);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "client-forbidden again");
@@ -1530,14 +1390,14 @@ test_check_network_down (Fixture       *fixture,
 {
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
   g_autoptr(ShToken) early = NULL;
-  g_autofree char *nowhere = g_strdup_printf ("http://127.0.0.1:%u/x", free_port ());
+  g_autofree char *nowhere = g_strdup_printf ("http://127.0.0.1:%u/x", sh_test_free_port ());
   ShCheckSummary summary;
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   /* Its access token at its end: the refresh is what fails. */
   early = add_pair (fixture, BAKERY, now_seconds () + 10, NULL, NULL);
   g_setenv ("SOCIALHUB_X_API_URL", nowhere, TRUE);
-  summary = check_all (fixture);
+  summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_unknown, ==, 2);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "offline");
@@ -1596,7 +1456,7 @@ test_check_bad_answers (Fixture       *fixture,
   };
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1605,8 +1465,8 @@ test_check_bad_answers (Fixture       *fixture,
 
       g_test_message ("fault: %s", cases[i].name);
       add_http_fault (fixture, cases[i].kind, cases[i].status, cases[i].code);
-      clear_log (fixture);
-      summary = check_all (fixture);
+      sh_test_clear_requests (fixture->server);
+      summary = sh_test_check_all (fixture->manager);
       g_assert_cmpuint (summary.n_unknown, ==, 1);
       assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
                     SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
@@ -1614,7 +1474,7 @@ test_check_bad_answers (Fixture       *fixture,
       g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
 
       sh_sandbox_world_clear_faults (fixture->world);
-      check_all (fixture);
+      sh_test_check_all (fixture->manager);
       assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
     }
 }
@@ -1634,7 +1494,7 @@ test_check_timeouts (Fixture       *fixture,
   /* Before any connection: a connection keeps the timeout it was made with. */
   g_object_set (_sh_x_get_session (SH_X_PROVIDER (fixture->provider)), "timeout", 1, NULL);
   token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1643,13 +1503,13 @@ test_check_timeouts (Fixture       *fixture,
 
       g_test_message ("fault: %s", cases[i].name);
       add_http_fault (fixture, cases[i].kind, 0, 0);
-      check_all (fixture);
+      sh_test_check_all (fixture->manager);
       g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
       assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
                     SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
 
       sh_sandbox_world_clear_faults (fixture->world);
-      check_all (fixture);
+      sh_test_check_all (fixture->manager);
       assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, cases[i].name);
     }
 }
@@ -1661,17 +1521,17 @@ test_check_name_not_resolved (Fixture       *fixture,
   g_autoptr(ShToken) token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
   g_autofree char *api_url = g_strdup (g_getenv ("SOCIALHUB_X_API_URL"));
 
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   /* .invalid never resolves (RFC 6761). */
   g_setenv ("SOCIALHUB_X_API_URL", "http://nonexistent.invalid/x", TRUE);
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "name not resolved");
-  g_assert_cmpuint (request_log (fixture)->len, ==, 0);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 
   g_setenv ("SOCIALHUB_X_API_URL", api_url, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "resolved again");
 }
 
@@ -1689,7 +1549,7 @@ test_identify_too_large (Fixture       *fixture,
       g_autoptr(GPtrArray) channels = NULL;
 
       add_http_fault (fixture, SH_SANDBOX_FAULT_HUGE, 0, chunked);
-      channels = identify (fixture, access->value, &error);
+      channels = sh_test_identify (fixture->provider, access->value, &error);
       g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
       /* g_format_size puts a no-break space before the unit. */
       g_assert_nonnull (strstr (error->message, "larger than 1.0\u00a0MiB"));
@@ -1724,25 +1584,25 @@ test_tls_untrusted (Fixture       *fixture,
   https_api = sh_sandbox_server_dup_x_api_url (https);
 
   token = add_pair (fixture, ACME, now_seconds () + 7000, NULL, NULL);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "before");
 
   g_setenv ("SOCIALHUB_X_API_URL", https_api, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "untrusted certificate");
   /* The handshake failed: not one request reached the server. */
   g_assert_cmpuint (sh_sandbox_server_get_request_log (https)->len, ==, 0);
 
   issue_pair (fixture, BAKERY, &access, &refresh);
-  channels = identify (fixture, access->value, &error);
+  channels = sh_test_identify (fixture->provider, access->value, &error);
   g_assert_error (error, SH_ERROR, SH_ERROR_NETWORK);
   g_assert_cmpstr (error->message, ==,
                    "X could not be reached: The server’s certificate is not trusted.");
   g_assert_null (channels);
 
   g_setenv ("SOCIALHUB_X_API_URL", api_url, TRUE);
-  check_all (fixture);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "trusted server again");
 }
 
@@ -1763,7 +1623,7 @@ test_refresh_not_stored (Fixture       *fixture,
   /* No keyring for the provider: X renews, the keyring cannot take it. */
   g_assert_true (sh_sandbox_world_expire_token (fixture->world, access->value));
   sh_provider_set_secret_store (fixture->provider, NULL);
-  clear_log (fixture);
+  sh_test_clear_requests (fixture->server);
   g_test_expect_message ("SocialHub-Providers", G_LOG_LEVEL_WARNING,
                          "*new refresh token could not be stored*");
   sh_check_all_async (fixture->manager, NULL, sh_test_store_result, &result);
@@ -1780,8 +1640,8 @@ test_refresh_not_stored (Fixture       *fixture,
   /* The keyring is back: the next check uses the pair kept in memory (no
    * second refresh, which X would refuse) and stores it. */
   sh_provider_set_secret_store (fixture->provider, store);
-  clear_log (fixture);
-  check_all (fixture);
+  sh_test_clear_requests (fixture->server);
+  sh_test_check_all (fixture->manager);
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "kept in memory");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -1838,13 +1698,13 @@ test_revoke (Fixture       *fixture,
 
   issue_pair (fixture, ACME, &access, &refresh);
   secret = sh_secret_new (access->value, refresh->value, now_seconds () + 7000);
-  clear_log (fixture);
+  sh_test_clear_requests (fixture->server);
   g_assert_true (revoke_secret (fixture, secret, &error));
   g_assert_no_error (error);
   /* Both tokens, one request each (the emulator refuses one without its
    * token_type_hint). */
   g_assert_cmpuint (count_log (fixture, REVOKE_POST), ==, 2);
-  g_assert_cmpuint (request_log (fixture)->len, ==, 2);
+  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 2);
   g_assert_true (access->revoked);
   g_assert_true (refresh->revoked);
 }
@@ -1892,7 +1752,7 @@ test_revoke_network_down (Fixture       *fixture,
   ShSandboxToken *access, *refresh;
   g_autoptr(ShSecret) secret = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *nowhere = g_strdup_printf ("http://127.0.0.1:%u/x", free_port ());
+  g_autofree char *nowhere = g_strdup_printf ("http://127.0.0.1:%u/x", sh_test_free_port ());
 
   issue_pair (fixture, ACME, &access, &refresh);
   secret = sh_secret_new (access->value, refresh->value, now_seconds () + 7000);

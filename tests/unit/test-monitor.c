@@ -5,76 +5,17 @@
 
 #include "sh-channel-list.h"
 #include "sh-monitor.h"
+#include "test-fake-network.h"
 #include "test-util.h"
 
 #define T0 ((gint64) 1764000000)
 #define DAY ((gint64) 24 * 60 * 60)
-
-/* ---- a GNetworkMonitor the test switches on and off ---------------------- */
-
-#define FAKE_TYPE_NETWORK (fake_network_get_type ())
-G_DECLARE_FINAL_TYPE (FakeNetwork, fake_network, FAKE, NETWORK, GObject)
-
-struct _FakeNetwork { GObject parent_instance; gboolean available; };
-
-static void fake_network_iface_init (GNetworkMonitorInterface *iface) { }
-static gboolean fake_initable_init (GInitable *i, GCancellable *c, GError **e) { return TRUE; }
-static void fake_initable_iface_init (GInitableIface *iface) { iface->init = fake_initable_init; }
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FakeNetwork, fake_network, G_TYPE_OBJECT,
-  G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_initable_iface_init)
-  G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, fake_network_iface_init))
-
-enum { FN_PROP_0, FN_PROP_AVAILABLE, FN_PROP_METERED, FN_PROP_CONNECTIVITY };
-
-static void
-fake_network_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  FakeNetwork *self = FAKE_NETWORK (object);
-
-  switch (prop_id)
-    {
-    case FN_PROP_AVAILABLE: g_value_set_boolean (value, self->available); break;
-    case FN_PROP_METERED: g_value_set_boolean (value, FALSE); break;
-    case FN_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
-                                               : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fake_network_class_init (FakeNetworkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = fake_network_get_property;
-  g_object_class_override_property (object_class, FN_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, FN_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, FN_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void fake_network_init (FakeNetwork *self) { self->available = TRUE; }
-
-static void
-fake_network_set (FakeNetwork *self, gboolean available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-}
 
 /* ---- a check the test completes by hand ------------------------------------ */
 
 static guint n_started;
 static GTask *running;
 static gint64 fake_now = T0;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
 
 static void
 fake_check_start (ShManager *manager, GCancellable *cancellable,
@@ -133,7 +74,7 @@ setup (Fixture *f, gconstpointer data)
   f->manager = sh_manager_new (f->dir, FALSE);
   f->network = g_object_new (FAKE_TYPE_NETWORK, NULL);
   f->monitor = sh_monitor_new (f->manager, G_NETWORK_MONITOR (f->network));
-  sh_monitor_set_clock (f->monitor, fake_clock, NULL);
+  sh_monitor_set_clock (f->monitor, sh_test_fake_clock, &fake_now);
   sh_monitor_set_check_func (f->monitor, fake_check_start, fake_check_finish);
   sh_monitor_set_interval (f->monitor, 3600);
   sh_monitor_set_debounce (f->monitor, 1);
