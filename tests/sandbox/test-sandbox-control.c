@@ -7,29 +7,13 @@
 #include <libsoup/soup.h>
 
 #include "sh-sandbox-server.h"
+#include "sandbox-test.h"
 #include "test-util.h"
 
 typedef struct {
   ShSandboxServer *server;
   SoupSession     *session;
 } Fixture;
-
-typedef struct {
-  guint       status;
-  char       *content_type;
-  char       *body;
-  SoupMessage *msg;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->content_type);
-  g_free (reply->body);
-  g_clear_object (&reply->msg);
-  g_free (reply);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 static Reply *
 request (Fixture    *fixture,
@@ -38,41 +22,14 @@ request (Fixture    *fixture,
          const char *form)
 {
   g_autofree char *url = g_strconcat (sh_sandbox_server_get_base_url (fixture->server), path, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
+  SoupMessage *msg = soup_message_new (method, url);
 
-  reply->msg = soup_message_new (method, url);
   if (form != NULL)
     {
       g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-      soup_message_set_request_body_from_bytes (reply->msg, "application/x-www-form-urlencoded", body);
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
     }
-  soup_session_send_and_read_async (fixture->session, reply->msg, G_PRIORITY_DEFAULT, NULL,
-                                    sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (reply->msg);
-  reply->content_type = g_strdup (soup_message_headers_get_content_type (
-    soup_message_get_response_headers (reply->msg), NULL));
-  reply->body = g_bytes_get_size (bytes) > 0
-                  ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
-                  : g_strdup ("");
-  return reply;
-}
-
-static JsonObject *
-parse_object (const char *body)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, body, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return sh_test_send (fixture->session, msg);
 }
 
 static char *
@@ -85,7 +42,7 @@ issue_page_token (Fixture    *fixture,
   g_autoptr(JsonObject) object = NULL;
 
   g_assert_cmpuint (reply->status, ==, 200);
-  object = parse_object (reply->body);
+  object = sh_test_parse_object (reply->body);
   g_assert_cmpint (json_object_get_int_member (object, "expires_at"), ==, 0);
   return g_strdup (json_object_get_string_member (object, "token"));
 }
@@ -131,7 +88,7 @@ test_scripted_password_change (Fixture       *fixture,
   JsonObject *error;
 
   g_assert_cmpuint (before->status, ==, 200);
-  page = parse_object (before->body);
+  page = sh_test_parse_object (before->body);
   g_assert_cmpstr (json_object_get_string_member (page, "id"), ==, "104857600123");
   g_assert_cmpstr (json_object_get_string_member (page, "name"), ==, "Acme Coffee");
 
@@ -142,7 +99,7 @@ test_scripted_password_change (Fixture       *fixture,
    * WWW-Authenticate header. */
   after = graph_me (fixture, token);
   g_assert_cmpuint (after->status, ==, 400);
-  body = parse_object (after->body);
+  body = sh_test_parse_object (after->body);
   error = json_object_get_object_member (body, "error");
   g_assert_cmpint (json_object_get_int_member (error, "code"), ==, 190);
   g_assert_cmpint (json_object_get_int_member (error, "error_subcode"), ==, 460);
@@ -169,7 +126,7 @@ test_each_way_to_die (Fixture       *fixture,
       g_autofree char *token = issue_page_token (fixture, cases[i].person, pages[i]);
       g_autoptr(Reply) done = request (fixture, "POST", cases[i].path, cases[i].form);
       g_autoptr(Reply) after = graph_me (fixture, token);
-      g_autoptr(JsonObject) body = parse_object (after->body);
+      g_autoptr(JsonObject) body = sh_test_parse_object (after->body);
       JsonObject *error = json_object_get_object_member (body, "error");
 
       g_assert_cmpuint (done->status, ==, 200);
@@ -187,8 +144,8 @@ test_expire_and_world (Fixture       *fixture,
   g_autoptr(Reply) expired = request (fixture, "POST", "/control/expire-token", form);
   g_autoptr(Reply) after = graph_me (fixture, token);
   g_autoptr(Reply) world = request (fixture, "GET", "/control/world", NULL);
-  g_autoptr(JsonObject) body = parse_object (after->body);
-  g_autoptr(JsonObject) state = parse_object (world->body);
+  g_autoptr(JsonObject) body = sh_test_parse_object (after->body);
+  g_autoptr(JsonObject) state = sh_test_parse_object (world->body);
   JsonArray *tokens = json_object_get_array_member (state, "tokens");
   JsonObject *first = json_array_get_object_element (tokens, 0);
 
@@ -355,7 +312,7 @@ test_request_log (Fixture       *fixture,
   log = request (fixture, "GET", "/control/requests", NULL);
   g_assert_cmpuint (log->status, ==, 200);
   g_assert_cmpstr (log->content_type, ==, "application/json");
-  object = parse_object (log->body);
+  object = sh_test_parse_object (log->body);
   requests = json_object_get_array_member (object, "requests");
   n = json_array_get_length (requests);
   /* Three issue-token, the GET with the token in its URL, expire-token, the

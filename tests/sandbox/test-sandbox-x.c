@@ -11,6 +11,7 @@
 
 #include "sh-pkce.h"
 #include "sh-sandbox-server.h"
+#include "sandbox-test.h"
 #include "test-util.h"
 
 #define REDIRECT  "http://127.0.0.1:8923/callback"
@@ -52,26 +53,9 @@ typedef struct {
 } Fixture;
 
 typedef struct {
-  guint        status;
-  char        *content_type;
-  char        *body;
-  SoupMessage *msg;
-} Reply;
-
-typedef struct {
   char *access;
   char *refresh;
 } Pair;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->content_type);
-  g_free (reply->body);
-  g_clear_object (&reply->msg);
-  g_free (reply);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 static void
 pair_clear (Pair *pair)
@@ -110,23 +94,8 @@ static Reply *
 send_message (Fixture     *fixture,
               SoupMessage *msg)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-
-  reply->msg = msg;
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  reply->content_type = g_strdup (soup_message_headers_get_content_type (
-    soup_message_get_response_headers (msg), NULL));
-  reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  return reply;
+  return sh_test_send (fixture->session, msg);
 }
 
 static const char *
@@ -315,18 +284,6 @@ revoke_token (Fixture    *fixture,
                     NULL);
 }
 
-static JsonObject *
-parse_object (const char *body)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, body, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 /* Checks a 200 token answer and returns its tokens. */
 static void
 assert_token_reply (Reply      *reply,
@@ -339,7 +296,7 @@ assert_token_reply (Reply      *reply,
   g_assert_cmpuint (reply->status, ==, 200);
   g_assert_cmpstr (reply->content_type, ==, "application/json");
   g_assert_cmpstr (header (reply, "Cache-Control"), ==, "no-store");
-  object = parse_object (reply->body);
+  object = sh_test_parse_object (reply->body);
   g_assert_cmpuint (json_object_get_size (object), ==, offline ? 5 : 4);
   g_assert_cmpstr (json_object_get_string_member (object, "token_type"), ==, "bearer");
   g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 7200);
@@ -507,7 +464,7 @@ test_flow (Fixture       *fixture,
   /* user.fields=profile_image_url: an absolute URL on the sandbox. */
   with_picture = get_me (fixture, pair.access, "user.fields=profile_image_url");
   g_assert_cmpuint (with_picture->status, ==, 200);
-  object = parse_object (with_picture->body);
+  object = sh_test_parse_object (with_picture->body);
   picture = g_strconcat (sh_sandbox_server_get_base_url (fixture->server),
                          "/pictures/" ACME_ID ".svg", NULL);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "data"),
@@ -701,7 +658,7 @@ test_redirect_mismatch (Fixture       *fixture,
                      "client_id", SH_SANDBOX_X_CLIENT_ID,
                      NULL);
   g_assert_cmpuint (reply->status, ==, 400);
-  object = parse_object (reply->body);
+  object = sh_test_parse_object (reply->body);
   g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "invalid_request");
 }
 
@@ -749,7 +706,7 @@ test_token_client (Fixture       *fixture,
   grant = post_form (fixture, "/2/oauth2/token",
                      "grant_type", "password", "client_id", SH_SANDBOX_X_CLIENT_ID, NULL);
   g_assert_cmpuint (grant->status, ==, 400);
-  object = parse_object (grant->body);
+  object = sh_test_parse_object (grant->body);
   g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "unsupported_grant_type");
 
   no_grant = post_form (fixture, "/2/oauth2/token", "client_id", SH_SANDBOX_X_CLIENT_ID, NULL);

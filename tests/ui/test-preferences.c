@@ -18,31 +18,12 @@
 #include <gio/gsettingsbackend.h>
 
 #include "sh-preferences-window.h"
-
-#define WAIT_TIMEOUT_S 10
+#include "ui-test.h"
 
 typedef struct {
   GSettings           *settings;
   ShPreferencesWindow *window;
 } Fixture;
-
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main loop until @cond holds or the time is up: no fixed sleeps,
- * and a hang becomes a failure. */
-#define WAIT_UNTIL(cond) G_STMT_START {                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC; \
-    guint tick_id_ = g_timeout_add (10, tick, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (tick_id_);                                                 \
-    if (!(cond))                                                                \
-      g_error ("Timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -62,48 +43,6 @@ iterate (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-/* Renders @window as it is on screen into a PNG, as test-window.c does: the
- * window's background colour, then its snapshot vfunc. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("SH_TEST_ARTIFACT_DIR");
-  GtkSnapshot *snapshot;
-  GtkStyleContext *context;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-  GStatBuf st;
-
-  gtk_test_widget_wait_for_draw (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-
-  snapshot = gtk_snapshot_new ();
-  context = gtk_widget_get_style_context (window);
-  if (!gtk_style_context_lookup_color (context, "window_bg_color", &background))
-    gdk_rgba_parse (&background, "white");
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  GTK_WIDGET_GET_CLASS (window)->snapshot (window, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  if (dir == NULL || *dir == '\0')
-    dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  /* A blank or broken render of a whole window compresses to almost nothing. */
-  g_assert_cmpint (st.st_size, >, 8 * 1024);
-  g_test_message ("Screenshot: %s", path);
 }
 
 static const char *
@@ -357,7 +296,7 @@ test_developer_apps (Fixture       *fixture,
           g_assert_cmpstr (gtk_editable_get_text (row), ==, fields[i].refused[j]);
         }
       if (i == 0)
-        save_screenshot (GTK_WIDGET (fixture->window), "preferences-refused.png");
+        sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences-refused.png");
 
       /* Correcting it clears the mark before anything is applied. */
       gtk_editable_set_text (row, "");
@@ -395,7 +334,7 @@ test_developer_apps (Fixture       *fixture,
 
   /* No override in the test's environment. */
   g_assert_false (gtk_widget_get_visible (child (fixture, "override_group")));
-  save_screenshot (GTK_WIDGET (fixture->window), "preferences-developer.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences-developer.png");
 }
 
 static void
@@ -472,14 +411,14 @@ test_screenshots (Fixture       *fixture,
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
 
-  save_screenshot (GTK_WIDGET (fixture->window), "preferences.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture->window), "preferences-dark.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences-dark.png");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (fixture->window),
                                                 "notifications");
-  save_screenshot (GTK_WIDGET (fixture->window), "preferences-notifications-dark.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences-notifications-dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  save_screenshot (GTK_WIDGET (fixture->window), "preferences-notifications.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "preferences-notifications.png");
 }
 
 /* The shortcuts window lists every shortcut the application has, with the
@@ -522,7 +461,7 @@ test_shortcuts_window (void)
   g_assert_cmpuint (found, ==, (1u << G_N_ELEMENTS (expected)) - 1);
 
   gtk_window_present (GTK_WINDOW (window));
-  save_screenshot (window, "shortcuts.png");
+  sh_test_save_screenshot (window, "shortcuts.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

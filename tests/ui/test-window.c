@@ -26,8 +26,8 @@
 #include "sh-sandbox-server.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
+#include "ui-test.h"
 
-#define WAIT_TIMEOUT_S 10
 /* A sign-in: the emulator approves after ~3 s, the provider polls every 5 s
  * (plus a margin): one or two polls, and slack for a slow machine. */
 #define SIGN_IN_TIMEOUT_S 25
@@ -40,26 +40,6 @@
 
 static GtkApplication *app;
 static ShSandboxServer *emulator;
-
-/* Spins the main loop until @cond holds or the time is up, then asserts it:
- * no fixed sleeps, and a hang becomes a failure. The timeout source only
- * wakes the loop up so that the condition is looked at again. */
-static gboolean
-tick (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond) WAIT_UNTIL_S (cond, WAIT_TIMEOUT_S)
-#define WAIT_UNTIL_S(cond, seconds) G_STMT_START {                            \
-    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC;    \
-    guint tick_id_ = g_timeout_add (10, tick, NULL);                            \
-    while (!(cond) && g_get_monotonic_time () < deadline_)                      \
-      g_main_context_iteration (NULL, TRUE);                                    \
-    g_source_remove (tick_id_);                                                 \
-    if (!(cond))                                                                \
-      g_error ("Timed out waiting for: %s", #cond);                             \
-  } G_STMT_END
 
 typedef struct {
   char      *dir;
@@ -285,52 +265,6 @@ add_token (ShChannel    *channel,
   return token;  /* owned by the channel */
 }
 
-/* Renders @window as it is on screen into a PNG. A GtkWidgetPaintable would
- * not do: it copies the widget's cached render node, which a toplevel does
- * not keep. So do what GTK does for a frame: the window's background
- * colour (its CSS box is inset by the resize borders, hence not
- * gtk_snapshot_render_background), then its snapshot vfunc, which asks each
- * child for its node. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("SH_TEST_ARTIFACT_DIR");
-  GtkSnapshot *snapshot;
-  GtkStyleContext *context;
-  GdkRGBA background;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-  GStatBuf st;
-
-  gtk_test_widget_wait_for_draw (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-
-  snapshot = gtk_snapshot_new ();
-  context = gtk_widget_get_style_context (window);
-  if (!gtk_style_context_lookup_color (context, "window_bg_color", &background))
-    gdk_rgba_parse (&background, "white");
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  GTK_WIDGET_GET_CLASS (window)->snapshot (window, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  if (dir == NULL || *dir == '\0')
-    dir = g_get_tmp_dir ();
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  /* A blank or broken render of a whole window compresses to almost nothing. */
-  g_assert_cmpint (st.st_size, >, 8 * 1024);
-  g_test_message ("Screenshot: %s", path);
-}
-
 static void
 remove_tree (const char *path)
 {
@@ -422,7 +356,7 @@ test_empty (Fixture       *fixture,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Channels Yet");
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)),
                             "Facebook Page or an X account"));
-  save_screenshot (GTK_WIDGET (fixture->window), "window-empty.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-empty.png");
 
   /* "Add Channel" opens the dialog; with no network to sign in to, it says
    * so rather than wait for nothing. */
@@ -490,9 +424,9 @@ test_groups (Fixture       *fixture,
   /* The list holds rows for what it shows, none for tokens. */
   g_assert_null (find_token_row (fixture, bob));
 
-  save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Pressing the row opens the channel's page, with its tokens. */
@@ -512,9 +446,9 @@ test_groups (Fixture       *fixture,
 
   /* A check that could not reach the network keeps the last verdict and
    * says why there is no newer one. */
-  save_screenshot (GTK_WIDGET (fixture->window), "window-channel.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-channel.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-channel-dark.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-channel-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Granted two days ago, last judged three minutes ago: the row says when. */
@@ -580,7 +514,7 @@ test_groups (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (search), "BAKERY");
   WAIT_UNTIL (shown_state (fixture, acme) == -1 && shown_state (fixture, fresh) == -1);
   WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-search.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-search.png");
   gtk_editable_set_text (GTK_EDITABLE (search), "no such channel");
   WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, status_has_title,
                            "No Channel Found") != NULL &&
@@ -623,7 +557,7 @@ test_notice (Fixture       *fixture,
   g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
                      find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_WINDOW_TITLE, NULL, NULL))),
                    ==, "Sandbox");
-  save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
 }
 
 /* ---- issue #13: "secret missing" and the restore offer ------------------------ */
@@ -694,7 +628,7 @@ test_secret_missing_and_restore (Fixture       *fixture,
                            (gpointer) "_Restore") != NULL);
   restore = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, toast_button_has_label,
                          (gpointer) "_Restore");
-  save_screenshot (GTK_WIDGET (fixture->window), "window-restore-offer.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-restore-offer.png");
   g_signal_emit_by_name (restore, "clicked");
   WAIT_UNTIL (sh_channel_list_lookup_token (sh_manager_get_channels (fixture->manager),
                                             "tok-orphan", NULL) != NULL);
@@ -931,9 +865,9 @@ test_sign_in (Fixture       *fixture,
   g_assert_nonnull (countdown);
   g_assert_true (g_regex_match_simple ("^Code expires in [67]:[0-5][0-9]$",
                                        gtk_label_get_label (GTK_LABEL (countdown)), 0, 0));
-  save_screenshot (dialog, "dialog-code.png");
+  sh_test_save_screenshot (dialog, "dialog-code.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (dialog, "dialog-code-dark.png");
+  sh_test_save_screenshot (dialog, "dialog-code-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   /* Narrow, as on a phone: everything still fits, the QR code too. */
   gtk_widget_hide (dialog);
@@ -941,7 +875,7 @@ test_sign_in (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (dialog));
   WAIT_UNTIL (gtk_widget_get_mapped (dialog) && gtk_widget_get_width (dialog) <= 400);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (qr)), >=, 132);
-  save_screenshot (dialog, "dialog-code-narrow.png");
+  sh_test_save_screenshot (dialog, "dialog-code-narrow.png");
 
   /* Alice approves; her two Pages are offered, both chosen, both new. */
   WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
@@ -949,7 +883,7 @@ test_sign_in (Fixture       *fixture,
   g_assert_cmpstr (pages, ==,
                    "Acme Coffee: New channel [x]\n"
                    "Corner Bookshop: New channel [x]\n");
-  save_screenshot (dialog, "dialog-pages.png");
+  sh_test_save_screenshot (dialog, "dialog-pages.png");
 
   WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
@@ -962,7 +896,7 @@ test_sign_in (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (sh_channel_get_picture_url (acme), ".svg"));
   WAIT_UNTIL (adw_avatar_get_custom_image (ADW_AVATAR (find_widget (GTK_WIDGET (find_channel_row (fixture, acme)),
                                                                     ADW_TYPE_AVATAR, NULL, NULL))) != NULL);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-pictures.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-pictures.png");
 
   /* The channel's own "Add Access Token": Bob approves next; only Acme
    * Coffee is chosen, and it gets a second token. */
@@ -980,7 +914,7 @@ test_sign_in (Fixture       *fixture,
                    "Acme Coffee: In SocialHub: adds a second token [x]\n"
                    "Bakery &amp; Sons: New channel [ ]\n");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (dialog, "dialog-pages-dark.png");
+  sh_test_save_screenshot (dialog, "dialog-pages-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
   g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 2);
@@ -1016,7 +950,7 @@ test_sign_in_errors (Fixture       *fixture,
   WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "error") == 0, SIGN_IN_TIMEOUT_S);
   status = find_widget (dialog, ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "The request was declined");
-  save_screenshot (dialog, "dialog-declined.png");
+  sh_test_save_screenshot (dialog, "dialog-declined.png");
 
   /* Try Again: a new code; then the world's clock runs past its life. */
   click (dialog, "_Try Again");
@@ -1135,7 +1069,7 @@ test_paste_check_remove (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
                                    "Facebook refused the token"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
-  save_screenshot (dialog, "dialog-paste-refused.png");
+  sh_test_save_screenshot (dialog, "dialog-paste-refused.png");
 
   /* Alice's user token: her two Pages, both chosen. */
   paste_token (dialog, user->value);
@@ -1177,7 +1111,7 @@ test_paste_check_remove (Fixture       *fixture,
   g_assert_cmpint (sh_token_get_reason (alice), ==, SH_TOKEN_REASON_PASSWORD_CHANGED);
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
   g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-checked.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked.png");
   /* A narrow window (a phone, half a small screen): a mapped window keeps
    * its size, so show it again at the new one. */
   gtk_widget_hide (GTK_WIDGET (fixture->window));
@@ -1185,9 +1119,9 @@ test_paste_check_remove (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)) &&
               gtk_widget_get_width (GTK_WIDGET (fixture->window)) <= 400);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow-dark.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Remove, after a confirmation that names the person and the channel. */
@@ -1197,7 +1131,7 @@ test_paste_check_remove (Fixture       *fixture,
   g_assert_nonnull (message);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (message)), ==,
                    "Remove the access token of Alice Example from Acme Coffee?");
-  save_screenshot (message, "dialog-remove.png");
+  sh_test_save_screenshot (message, "dialog-remove.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "cancel");
   g_assert_nonnull (token_of (acme, ALICE));
 
@@ -1250,7 +1184,7 @@ test_paste_owner_and_twice (Fixture       *fixture,
                                        "Whose token is this?");
   gtk_test_accessible_assert_property (gtk_editable_get_delegate (GTK_EDITABLE (owner_entry)),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Whose token is this?");
-  save_screenshot (dialog, "dialog-paste-owner.png");
+  sh_test_save_screenshot (dialog, "dialog-paste-owner.png");
   gtk_editable_set_text (GTK_EDITABLE (owner_entry), "  Carol Example ");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
                          page->value);
@@ -1280,7 +1214,7 @@ test_paste_owner_and_twice (Fixture       *fixture,
                    "Carol Example’s token for Bakery & Sons is already in SocialHub");
   g_assert_cmpuint (g_list_model_get_n_items (sh_channel_get_tokens (bakery)), ==, 1);
   g_assert_true (lookup_page (fixture, BAKERY_PAGE) == bakery);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-token-present.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-token-present.png");
 }
 
 /* A stand-in for the X provider, whose sign-in is a browser page: enough to
@@ -1361,7 +1295,7 @@ test_network_choice (Fixture       *fixture,
   button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to X");
   g_assert_nonnull (button);
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Sign In to X");
-  save_screenshot (dialog, "dialog-network.png");
+  sh_test_save_screenshot (dialog, "dialog-network.png");
 
   /* The browser sign-in: a button to open the page again and one to copy
    * its link; no code, no QR code. */
@@ -1373,7 +1307,7 @@ test_network_choice (Fixture       *fixture,
   g_assert_false (gtk_widget_get_mapped (find_widget (dialog, GTK_TYPE_LABEL, label_has_class,
                                                       "sh-user-code")));
   g_assert_nonnull (find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Waiting for the browser, "));
-  save_screenshot (dialog, "dialog-browser.png");
+  sh_test_save_screenshot (dialog, "dialog-browser.png");
   WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
 }
 
@@ -1477,7 +1411,7 @@ test_long_name (Fixture       *fixture,
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (badge)));
   assert_window_sane (fixture);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-long-name.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-long-name.png");
 
   /* The channel's page: its title and the token's owner. */
   open_channel (fixture, channel);
@@ -1494,7 +1428,7 @@ test_long_name (Fixture       *fixture,
                                           "NNNN"));
   assert_window_sane (fixture);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
-  save_screenshot (GTK_WIDGET (fixture->window), "window-long-name-page.png");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-long-name-page.png");
 }
 
 static void
