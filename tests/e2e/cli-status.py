@@ -21,7 +21,7 @@ import tempfile
 from gi.repository import Gio, GLib
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import Checks
+from shtest.session import Checks, stop
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
@@ -169,10 +169,6 @@ try:
 except Exception as error:  # a step that could not run is a failure, not a crash
     check(False, f"the scenarios stopped early: {type(error).__name__}: {error}")
 finally:
-    sandbox.terminate()
-    try:
-        sandbox.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        sandbox.kill()
+    stop(sandbox)
 
 sys.exit(1 if check.failures else 0)

@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import TIME_FACTOR, Checks
+from shtest.session import TIME_FACTOR, Checks, stop
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
@@ -227,11 +227,7 @@ try:
 except Exception as error:  # a step that could not even run is a failure, not a crash
     check(False, f"the script stopped early: {type(error).__name__}: {error}")
 finally:
-    sandbox.terminate()
-    try:
-        sandbox.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        sandbox.kill()
+    stop(sandbox)
     shutil.rmtree(tmp, ignore_errors=True)
 
 print(f"{check.passed} passed, {len(check.failures)} failed")
