@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Notifications end to end: the real `socialhub` against the standalone
-emulator, with fake-notifications.py owning org.freedesktop.Notifications on
+emulator, with shtest/fake_notifications.py owning org.freedesktop.Notifications on
 the private session bus (GNOTIFICATION_BACKEND=freedesktop).
 
 Without a window: a check of healthy tokens, a 503 and throttling send

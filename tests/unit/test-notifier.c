@@ -4,7 +4,7 @@
  * nothing new after a restart, and the notify-* settings.
  *
  * Runs a real GApplication with the freedesktop backend against
- * fake-notifications.py (its path in SH_FAKE_NOTIFICATIONS) on the private
+ * lib/shtest/fake_notifications.py (its path in SH_FAKE_NOTIFICATIONS) on the private
  * session bus of with-session.sh. */
 #include "config.h"
 

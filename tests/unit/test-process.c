@@ -1,6 +1,6 @@
 /* test-process.c — sh_process_forbid_core_dumps() on this very process:
  * what the kernel says of it afterwards (PR_GET_DUMPABLE, RLIMIT_CORE).
- * tests/core-dumps.py shows the effect on a real crash of the real binary;
+ * tests/e2e/core-dumps.py shows the effect on a real crash of the real binary;
  * this says which of the two settings each case leaves.
  */
 #include "config.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""fake-notifications.py LOG.json — a tiny org.freedesktop.Notifications.
+"""fake_notifications.py LOG.json — a tiny org.freedesktop.Notifications.
 
 Owns the name on the session bus, answers Notify / CloseNotification /
 GetCapabilities / GetServerInformation, and rewrites LOG.json after each
