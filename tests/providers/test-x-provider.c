@@ -543,6 +543,34 @@ test_sign_in (Fixture       *fixture,
                    SH_CHANNEL_STATE_CONNECTED);
 }
 
+/* After a refused answer: the sign-in still waits and listens, nothing was
+ * exchanged; the browser's own answer then ends it with one channel and one
+ * code exchanged. */
+static void
+assert_refused_then_signed_in (Fixture    *fixture,
+                               SignIn     *sign_in,
+                               const char *location)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+
+  spin (200);
+  g_assert_null (sign_in->result);
+  g_assert_true (can_connect ("127.0.0.1", fixture->port));
+  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
+
+  {
+    g_autoptr(Page) page = fetch (fixture, location);
+
+    g_assert_cmpuint (page->status, ==, SOUP_STATUS_OK);
+  }
+  channels = sign_in_finish (sign_in, WAIT_MS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (channels->len, ==, 1);
+  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
+  wait_until_closed (fixture);
+}
+
 /* An answer with another state is refused with a page that says so; the
  * server keeps waiting for the real one. */
 static void
@@ -550,8 +578,6 @@ test_sign_in_wrong_state (Fixture       *fixture,
                           gconstpointer  data)
 {
   SignIn sign_in;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = NULL;
   g_autofree char *location = NULL;
   g_autofree char *forged = NULL;
   g_autofree char *other_state = sh_pkce_new_state ();
@@ -574,21 +600,7 @@ test_sign_in_wrong_state (Fixture       *fixture,
     g_assert_cmpuint (page->status, ==, SOUP_STATUS_BAD_REQUEST);
   }
   /* Still waiting, still listening, nothing exchanged. */
-  spin (200);
-  g_assert_null (sign_in.result);
-  g_assert_true (can_connect ("127.0.0.1", fixture->port));
-  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
-
-  {
-    g_autoptr(Page) page = fetch (fixture, location);
-
-    g_assert_cmpuint (page->status, ==, SOUP_STATUS_OK);
-  }
-  channels = sign_in_finish (&sign_in, WAIT_MS, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (channels->len, ==, 1);
-  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
-  wait_until_closed (fixture);
+  assert_refused_then_signed_in (fixture, &sign_in, location);
 }
 
 /* A GET of @target sent to the loopback server with a Host header of the
@@ -644,8 +656,6 @@ test_sign_in_wrong_host (Fixture       *fixture,
                          gconstpointer  data)
 {
   SignIn sign_in;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = NULL;
   g_autofree char *location = NULL;
   g_autofree char *rebinding = g_strdup_printf ("evil.example:%u", fixture->port);
   const char *target;
@@ -656,21 +666,7 @@ test_sign_in_wrong_host (Fixture       *fixture,
   g_assert_nonnull (target);
 
   g_assert_cmpuint (raw_get (fixture, target, rebinding), ==, 421);
-  spin (200);
-  g_assert_null (sign_in.result);
-  g_assert_true (can_connect ("127.0.0.1", fixture->port));
-  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 0);
-
-  {
-    g_autoptr(Page) page = fetch (fixture, location);
-
-    g_assert_cmpuint (page->status, ==, SOUP_STATUS_OK);
-  }
-  channels = sign_in_finish (&sign_in, WAIT_MS, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (channels->len, ==, 1);
-  g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
-  wait_until_closed (fixture);
+  assert_refused_then_signed_in (fixture, &sign_in, location);
 }
 
 /* Two answers at once, both right: one is taken, one code is exchanged. */
