@@ -45,7 +45,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/sanitizers/lsan.supp:print_suppress
 export G_SLICE=always-malloc
 export GDK_DEBUG=gl-disable
 export GIO_USE_PROXY_RESOLVER=dummy
-# Limits on how long a step may take scale with the slowdown (tests/test-util.h).
+# Limits on how long a step may take scale with the slowdown (tests/lib/test-util.h).
 export SH_TEST_TIME_FACTOR=3
 
 start=$(date +%s)

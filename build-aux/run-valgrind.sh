@@ -24,7 +24,7 @@ rm -rf "$logs"
 mkdir -p "$logs"
 
 suppressions=""
-for supp in /usr/share/glib-2.0/valgrind/glib.supp "$top/tests/valgrind.supp"; do
+for supp in /usr/share/glib-2.0/valgrind/glib.supp "$top/tests/sanitizers/valgrind.supp"; do
   [ -f "$supp" ] && suppressions="$suppressions --suppressions=$supp"
 done
 

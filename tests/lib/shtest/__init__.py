@@ -1,0 +1,12 @@
+"""shtest — what the Python tests share (tests/README.md, "How to add a test").
+
+session: one line a check (Checks), waiting for a state (wait_until),
+    deadlines scaled by SH_TEST_TIME_FACTOR, stopping a process, free ports,
+    the fake notification server;
+sandbox: the standalone emulator (start_sandbox, app_env, control);
+atspi: the real window over AT-SPI (wait_for, walk, find_app, click, the
+    keyboard focus) and an AT-SPI test's main();
+fake_notifications.py: an org.freedesktop.Notifications that records (a
+    script, run by session.start_fake_notifications).
+meson puts tests/lib on PYTHONPATH for every test.
+"""

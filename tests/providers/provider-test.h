@@ -1,0 +1,52 @@
+/* provider-test.h — what the provider tests share: an in-process emulator,
+ * a loaded manager on a fresh data folder, running a check of every token,
+ * filing a granted channel, and assertions on tokens and request logs. */
+#pragma once
+
+#include "sh-checker.h"
+#include "sh-manager.h"
+#include "sh-sandbox-server.h"
+
+G_BEGIN_DECLS
+
+/* How long one asynchronous step of a provider test may take. */
+#define SH_TEST_PROVIDER_WAIT_MS 30000
+
+/* The emulator on a free loopback port, its URLs and ids exported to the
+ * environment (SOCIALHUB_*), as the providers read them. */
+ShSandboxServer *sh_test_sandbox_start          (void);
+/* A manager on @data_dir, loaded. */
+ShManager       *sh_test_manager_new_loaded     (const char              *data_dir);
+/* Secrets travel in headers and form bodies, never in a URL (which lands in
+ * proxies' and servers' logs): no token of the world and none of the
+ * NULL-terminated @forbidden strings in any request line. */
+void             sh_test_assert_no_token_in_urls (ShSandboxServer        *server,
+                                                  const char * const     *forbidden);
+void             sh_test_clear_requests         (ShSandboxServer         *server);
+/* Files a granted channel the way --add-token and --login do. */
+ShToken         *sh_test_file_granted           (ShManager               *manager,
+                                                 const ShGrantedChannel  *granted);
+/* The channels a pasted token gives access to (sh_provider_identify_async). */
+GPtrArray       *sh_test_identify               (ShProvider              *provider,
+                                                 const char              *value,
+                                                 GError                 **error);
+ShCheckSummary   sh_test_check_all              (ShManager               *manager);
+ShChannelState   sh_test_channel_state          (ShManager               *manager,
+                                                 ShNetwork                network,
+                                                 const char              *external_id);
+/* Named like the tests' other assertions, which read as sentences.
+ * Fails with @what and both states (never the token's value) unless
+ * @token is @state/@reason with @last_verdict/@last_reason as its last. */
+void             assert_token                   (ShToken                 *token,
+                                                 ShTokenState             state,
+                                                 ShTokenReason            reason,
+                                                 ShTokenState             last_verdict,
+                                                 ShTokenReason            last_reason,
+                                                 const char              *what);
+/* The same, where the last verdict is the current state. */
+void             assert_verdict                 (ShToken                 *token,
+                                                 ShTokenState             state,
+                                                 ShTokenReason            reason,
+                                                 const char              *what);
+
+G_END_DECLS

@@ -1,0 +1,1495 @@
+/* test-window.c — the main window, in process, on a real display.
+ *
+ * Drives the model (ShManager on a temporary folder, channels and tokens
+ * added to its list, verdicts applied) and checks what the window shows and
+ * what it tells assistive technologies. Saves screenshots of the window to
+ * $SH_TEST_ARTIFACT_DIR (or the temporary folder) for a person to look at.
+ *
+ * Needs a display (xvfb-run). Loading the data file does not touch the
+ * keyring. The tests of the "Add Channel" dialog, Check Now and Remove run
+ * against the built-in emulator started in this process, with the real
+ * Facebook provider, and store their tokens in the keyring (with-session.sh
+ * gives every test a fresh, unlocked one).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sh-add-token-dialog.h"
+#include "sh-channel-sections.h"
+#include "sh-channel-row.h"
+#include "sh-manager.h"
+#include "sh-providers.h"
+#include "sh-qr-code.h"
+#include "sh-sandbox-server.h"
+#include "sh-token-row.h"
+#include "sh-window.h"
+#include "ui-test.h"
+
+/* A sign-in: the emulator approves after ~3 s, the provider polls every 5 s
+ * (plus a margin): one or two polls, and slack for a slow machine. */
+#define SIGN_IN_TIMEOUT_S 25
+
+#define ALICE "10001"
+#define BOB   "10002"
+#define CAROL "10003"
+#define ACME_PAGE   "104857600123"
+#define BAKERY_PAGE "104857600456"
+
+static GtkApplication *app;
+static ShSandboxServer *emulator;
+
+typedef struct {
+  char      *dir;
+  ShManager *manager;
+  ShMonitor *monitor;
+  ShWindow  *window;
+} Fixture;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget   *root,
+             GType        type,
+             WidgetMatch  match,
+             gpointer     data)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, data)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+row_has_channel (GtkWidget *widget,
+                 gpointer   channel)
+{
+  return sh_channel_row_get_channel (SH_CHANNEL_ROW (widget)) == channel;
+}
+
+static gboolean
+row_has_token (GtkWidget *widget,
+               gpointer   token)
+{
+  return sh_token_row_get_token (SH_TOKEN_ROW (widget)) == token;
+}
+
+static gboolean
+status_has_title (GtkWidget *widget,
+                  gpointer   title)
+{
+  return g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+/* How many channels the list shows in the section of STATE. */
+static guint
+section_size (Fixture        *fixture,
+              ShChannelState  state)
+{
+  return g_list_model_get_n_items (sh_channel_sections_get_section (
+    sh_window_get_sections (fixture->window), state));
+}
+
+static ShChannelRow *
+find_channel_row (Fixture   *fixture,
+                  ShChannel *channel)
+{
+  return (ShChannelRow *) find_widget (GTK_WIDGET (fixture->window), SH_TYPE_CHANNEL_ROW,
+                                       row_has_channel, channel);
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  /* The avatar's initials are a picture, not text of the row. */
+  if (ADW_IS_AVATAR (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its badge. */
+static const char *
+row_text (ShChannelRow *row,
+          guint         n)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (GTK_WIDGET (row), labels);
+  g_assert_cmpuint (n, <, labels->len);
+  return gtk_label_get_text (GTK_LABEL (g_ptr_array_index (labels, n)));
+}
+
+/* The row's big button: what a person presses, what a screen reader names. */
+static GtkWidget *
+row_button (ShChannelRow *row)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (row), GTK_TYPE_BUTTON, NULL, NULL);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* Opens a channel's page the way its row's button does. */
+static void
+open_channel (Fixture   *fixture,
+              ShChannel *channel)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-channel",
+                                             "s", sh_channel_get_id (channel)));
+}
+
+static ShTokenRow *
+find_token_row (Fixture *fixture,
+                ShToken *token)
+{
+  return (ShTokenRow *) find_widget (GTK_WIDGET (fixture->window), SH_TYPE_TOKEN_ROW,
+                                     row_has_token, token);
+}
+
+static gboolean
+stack_has_list_page (GtkWidget *widget,
+                     gpointer   data)
+{
+  return gtk_stack_get_child_by_name (GTK_STACK (widget), "list") != NULL;
+}
+
+/* Which of the window's pages is shown: "loading", "empty" or "list". */
+static const char *
+visible_page (Fixture *fixture)
+{
+  GtkWidget *stack = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_STACK,
+                                  stack_has_list_page, NULL);
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+/* The state of the section a channel's row is shown in, -1 if no row shows
+ * it on screen. The list is lazy: a row exists once it has been laid out. */
+static int
+shown_state (Fixture   *fixture,
+             ShChannel *channel)
+{
+  static const ShChannelState states[] = {
+    SH_CHANNEL_STATE_DISCONNECTED, SH_CHANNEL_STATE_DEGRADED,
+    SH_CHANNEL_STATE_UNKNOWN, SH_CHANNEL_STATE_CONNECTED,
+  };
+  ShChannelRow *row = find_channel_row (fixture, channel);
+
+  if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)))
+    return -1;
+  for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+    {
+      GListModel *section = sh_channel_sections_get_section (sh_window_get_sections (fixture->window),
+                                                             states[s]);
+
+      for (guint i = 0; i < g_list_model_get_n_items (section); i++)
+        {
+          g_autoptr(ShChannel) shown = g_list_model_get_item (section, i);
+
+          if (shown == channel)
+            return states[s];
+        }
+    }
+  return -2;
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sh_manager_load_finish (SH_MANAGER (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+load_manager (Fixture *fixture)
+{
+  gboolean done = FALSE;
+
+  sh_manager_load_async (fixture->manager, NULL, on_loaded, &done);
+  WAIT_UNTIL (done);
+}
+
+static ShChannel *
+add_channel (Fixture    *fixture,
+             ShNetwork   network,
+             const char *name)
+{
+  g_autofree char *id = sh_channel_generate_id ();
+  g_autoptr(ShChannel) channel = sh_channel_new (id, network, id);
+
+  sh_channel_set_name (channel, name);
+  sh_channel_list_add (sh_manager_get_channels (fixture->manager), channel);
+  return channel;  /* owned by the list */
+}
+
+static ShToken *
+add_token (ShChannel    *channel,
+           const char   *owner,
+           ShTokenState  state,
+           ShTokenReason reason)
+{
+  g_autofree char *id = sh_token_generate_id ();
+  g_autoptr(ShToken) token = sh_token_new (id, sh_channel_get_network (channel),
+                                           sh_channel_get_id (channel));
+
+  sh_token_set_owner_name (token, owner);
+  if (state != SH_TOKEN_STATE_UNKNOWN)
+    sh_token_apply_verdict (token, state, reason, g_get_real_time () / G_USEC_PER_SEC,
+                            SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  sh_channel_add_token (channel, token);
+  return token;  /* owned by the channel */
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* ---- fixture -------------------------------------------------------------- */
+
+static void
+fixture_set_up_full (Fixture    *fixture,
+                     gboolean    sandbox,
+                     const char *file_contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (file_contents != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, SH_STORE_FILE_NAME, NULL);
+
+      g_file_set_contents (path, file_contents, -1, &error);
+      g_assert_no_error (error);
+    }
+  fixture->manager = sh_manager_new (fixture->dir, sandbox);
+  fixture->monitor = sh_monitor_new (fixture->manager, NULL);
+  fixture->window = sh_window_new (app, fixture->monitor);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture_set_up_full (fixture, FALSE, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ShWindow *window = fixture->window;
+  ShManager *manager = fixture->manager;
+
+  /* Both must really go away: a leaked signal handler or reference from the
+   * window to the manager would keep one of them alive. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_object_add_weak_pointer (G_OBJECT (manager), (gpointer *) &manager);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (window == NULL);
+  g_clear_object (&fixture->monitor);
+  g_object_unref (fixture->manager);
+  WAIT_UNTIL (manager == NULL);
+
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void
+test_empty (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GtkWidget *status;
+  GtkWidget *dialog = NULL;
+  GListModel *toplevels;
+
+  /* Before the data file is read the window must not claim there is nothing. */
+  g_assert_cmpstr (visible_page (fixture), ==, "loading");
+
+  load_manager (fixture);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+
+  status = find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_nonnull (status);
+  WAIT_UNTIL (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Channels Yet");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)),
+                            "Facebook Page or an X account"));
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-empty.png");
+
+  /* "Add Channel" opens the dialog; with no network to sign in to, it says
+   * so rather than wait for nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.add-channel", NULL));
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; dialog == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SH_IS_ADD_TOKEN_DIALOG (toplevel))
+        dialog = toplevel;
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Channel");
+  status = find_widget (dialog, ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Could not sign in");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_groups (Fixture       *fixture,
+             gconstpointer  data)
+{
+  ShChannel *acme, *bakery, *fresh;
+  ShToken *alice, *bob, *carol;
+  ShChannelRow *row;
+  ShTokenRow *token_row;
+  GtkWidget *search;
+  g_autofree char *bob_label = NULL;
+  g_autoptr(GDateTime) granted = NULL;
+  g_autofree char *granted_text = NULL;
+  g_autofree char *carol_subtitle = NULL;
+  gint64 now;
+
+  load_manager (fixture);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+
+  acme = add_channel (fixture, SH_NETWORK_FACEBOOK, "Acme Coffee");
+  alice = add_token (acme, "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  bob = add_token (acme, "Bob Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  bakery = add_channel (fixture, SH_NETWORK_X, "Bakery & Sons");
+  carol = add_token (bakery, "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  /* 40 days and a bit: rounding must not make it 39 or 41. */
+  sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400 + 3600);
+  fresh = add_channel (fixture, SH_NETWORK_FACEBOOK, "Fresh Page");
+  add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
+
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DEGRADED);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  WAIT_UNTIL (shown_state (fixture, fresh) == SH_CHANNEL_STATE_UNKNOWN);
+
+  row = find_channel_row (fixture, acme);
+  g_assert_cmpstr (row_text (row, 0), ==, "Acme Coffee");
+  g_assert_cmpstr (row_text (row, 1), ==, "1 of 2 tokens valid");
+  g_assert_cmpstr (row_text (row, 2), ==, "Degraded");
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid");
+  /* A markup character in a name is shown as it is. */
+  g_assert_cmpstr (row_text (find_channel_row (fixture, bakery), 0), ==, "Bakery & Sons");
+  /* The list holds rows for what it shows, none for tokens. */
+  g_assert_null (find_token_row (fixture, bob));
+
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-list.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Pressing the row opens the channel's page, with its tokens. */
+  open_channel (fixture, acme);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "channel") == 0);
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (find_token_row (fixture, bob))));
+  token_row = find_token_row (fixture, bob);
+  g_assert_nonnull (token_row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (token_row)), ==, "Bob Example");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)),
+                                   "Invalid — Its owner changed their password"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), "Never expires"));
+  bob_label = g_strdup_printf ("Token of Bob Example: Invalid — %s",
+                               sh_token_reason_get_explanation (SH_TOKEN_REASON_PASSWORD_CHANGED));
+  gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_LABEL, bob_label);
+
+  /* A check that could not reach the network keeps the last verdict and
+   * says why there is no newer one. */
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-channel.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-channel-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Granted two days ago, last judged three minutes ago: the row says when. */
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  sh_token_set_granted_at (carol, now - 2 * 86400);
+  sh_token_apply_verdict (carol, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now - 190,
+                          SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  sh_token_mark_unknown (carol, SH_TOKEN_REASON_OFFLINE);
+  open_channel (fixture, bakery);
+  WAIT_UNTIL (find_token_row (fixture, carol) != NULL);
+  g_assert_null (find_token_row (fixture, bob));
+  token_row = find_token_row (fixture, carol);
+  granted = g_date_time_new_from_unix_local (now - 2 * 86400);
+  granted_text = g_date_time_format (granted, "%x");
+  carol_subtitle = g_strdup_printf ("Valid\nNot checked: this computer is offline.\n"
+                                    "Expires in 40 days\nAdded on %s · Checked 3 minutes ago",
+                                    granted_text);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, carol_subtitle);
+  /* Back to the list: the channel is still where it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  open_channel (fixture, acme);
+
+  /* Bob adds a new token: the channel moves to Connected, and what the row
+   * says, to eyes and to a screen reader, follows. */
+  sh_token_apply_verdict (bob, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE,
+                          g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL);
+  gtk_test_accessible_assert_property (find_token_row (fixture, bob), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Token of Bob Example: Valid");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
+  row = find_channel_row (fixture, acme);
+  g_assert_cmpstr (row_text (row, 1), ==, "2 of 2 tokens valid");
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Acme Coffee, Facebook Page, Connected, 2 of 2 tokens valid");
+  /* Nothing is degraded any more: that section (and its heading) goes. */
+  g_assert_cmpuint (section_size (fixture, SH_CHANNEL_STATE_DEGRADED), ==, 0);
+
+  /* Both tokens die: disconnected, first group, and the row's text says so. */
+  sh_token_apply_verdict (alice, SH_TOKEN_STATE_EXPIRED, SH_TOKEN_REASON_EXPIRED,
+                          g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DEGRADED);
+  sh_token_apply_verdict (bob, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_CHECKPOINT,
+                          g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
+  open_channel (fixture, acme);
+  WAIT_UNTIL (find_token_row (fixture, bob) != NULL);
+  token_row = find_token_row (fixture, bob);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)),
+                                   "Invalid — Facebook locked"));
+  /* Escape goes back, as in every GNOME app with pages. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+
+  /* Search by name: only what matches, whatever the case; nothing found
+   * says so; an empty search shows all again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL));
+  search = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_assert_nonnull (search);
+  WAIT_UNTIL (gtk_widget_get_mapped (search));
+  gtk_editable_set_text (GTK_EDITABLE (search), "BAKERY");
+  WAIT_UNTIL (shown_state (fixture, acme) == -1 && shown_state (fixture, fresh) == -1);
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-search.png");
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such channel");
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE, status_has_title,
+                           "No Channel Found") != NULL &&
+              gtk_widget_get_mapped (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE,
+                                                  status_has_title, "No Channel Found")));
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED &&
+              shown_state (fixture, fresh) == SH_CHANNEL_STATE_UNKNOWN);
+
+  /* Renaming re-sorts within the section; removing every channel shows the
+   * empty state again. */
+  sh_channel_set_name (acme, "Acme Roasters");
+  WAIT_UNTIL (g_strcmp0 (row_text (find_channel_row (fixture, acme), 0), "Acme Roasters") == 0);
+  sh_channel_list_remove (sh_manager_get_channels (fixture->manager), acme);
+  sh_channel_list_remove (sh_manager_get_channels (fixture->manager), bakery);
+  sh_channel_list_remove (sh_manager_get_channels (fixture->manager), fresh);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+}
+
+static void
+test_notice (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *revealer;
+  GtkWidget *label;
+
+  /* A damaged data file: the manager says so in its notice; the window must
+   * show it, not bury it. */
+  fixture_set_up_full (fixture, TRUE, "{ this is not JSON");
+  load_manager (fixture);
+  g_assert_nonnull (sh_manager_get_notice (fixture->manager));
+
+  revealer = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_REVEALER, NULL, NULL);
+  g_assert_nonnull (revealer);
+  WAIT_UNTIL (gtk_revealer_get_child_revealed (GTK_REVEALER (revealer)));
+  label = find_widget (revealer, GTK_TYPE_LABEL, NULL, NULL);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, sh_manager_get_notice (fixture->manager));
+
+  /* The sandbox says so plainly. */
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                     find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_WINDOW_TITLE, NULL, NULL))),
+                   ==, "Sandbox");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
+}
+
+/* ---- issue #13: "secret missing" and the restore offer ------------------------ */
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+toast_button_has_label (GtkWidget *widget,
+                        gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+test_secret_missing_and_restore (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  ShSecretStore *secrets = sh_manager_get_secret_store (fixture->manager);
+  g_autofree char *channel_id = sh_channel_generate_id ();
+  g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, "1234567");
+  g_autoptr(ShToken) missing = sh_token_new ("tok-missing", SH_NETWORK_FACEBOOK, channel_id);
+  g_autoptr(ShToken) orphan = sh_token_new ("tok-orphan", SH_NETWORK_FACEBOOK, channel_id);
+  g_autoptr(ShSecret) secret = sh_secret_new ("EAAwindowTESTsecret", NULL, 0);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShTokenRow *row;
+  GtkWidget *restore;
+  guint n = 0;
+
+  load_manager (fixture);
+  sh_channel_set_name (channel, "Acme Coffee");
+  sh_token_set_owner_name (missing, "Alice Example");
+  sh_token_set_owner_name (orphan, "Carol Example");
+  sh_manager_add_token_async (fixture->manager, channel, missing, secret, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_manager_add_token_finish (fixture->manager, result, &error));
+  g_clear_object (&result);
+  /* Alice's secret vanishes; Carol's is in the keyring, in no channel. */
+  sh_secret_store_delete_async (secrets, "tok-missing", NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_secret_store_delete_finish (secrets, result, &error));
+  g_clear_object (&result);
+  sh_secret_store_store_async (secrets, orphan, secret, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_secret_store_store_finish (secrets, result, &error));
+  g_clear_object (&result);
+
+  sh_manager_reconcile_async (fixture->manager, NULL, on_result, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (sh_manager_reconcile_finish (fixture->manager, result, &n, &error));
+  g_clear_object (&result);
+
+  /* Alice's token is kept and says "Secret missing", not its last verdict. */
+  open_channel (fixture, channel);
+  WAIT_UNTIL (find_token_row (fixture, missing) != NULL);
+  row = find_token_row (fixture, missing);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Secret missing\n"));
+
+  /* The offer: a toast whose Restore button brings Carol's token back. */
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, toast_button_has_label,
+                           (gpointer) "_Restore") != NULL);
+  restore = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, toast_button_has_label,
+                         (gpointer) "_Restore");
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-restore-offer.png");
+  g_signal_emit_by_name (restore, "clicked");
+  WAIT_UNTIL (sh_channel_list_lookup_token (sh_manager_get_channels (fixture->manager),
+                                            "tok-orphan", NULL) != NULL);
+  WAIT_UNTIL (find_token_row (fixture, sh_channel_list_lookup_token (
+                sh_manager_get_channels (fixture->manager), "tok-orphan", NULL)) != NULL);
+  g_assert_cmpuint (sh_manager_get_n_orphans (fixture->manager), ==, 0);
+}
+
+/* ---- the "Add Channel" dialog, on the emulator ------------------------------ */
+
+static void
+fixture_set_up_sandbox (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) providers = sh_providers_new_all ();
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+
+  fixture_set_up_full (fixture, TRUE, NULL);
+  for (guint i = 0; i < providers->len; i++)
+    sh_manager_add_provider (fixture->manager, g_ptr_array_index (providers, i));
+  load_manager (fixture);
+
+  /* Every test starts with Alice approving, nobody broken. */
+  sh_sandbox_world_set_next_device_person (world, ALICE, FALSE);
+  sh_sandbox_world_restore_person (world, ALICE);
+  sh_sandbox_world_restore_person (world, BOB);
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SH_IS_ADD_TOKEN_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+stack_has_code_page (GtkWidget *widget,
+                     gpointer   data)
+{
+  return gtk_stack_get_child_by_name (GTK_STACK (widget), "code") != NULL;
+}
+
+/* The dialog's page: "busy", "code", "error", "paste", "pages"… */
+static const char *
+dialog_page (GtkWidget *dialog)
+{
+  GtkWidget *stack = find_widget (dialog, GTK_TYPE_STACK, stack_has_code_page, NULL);
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static gboolean
+label_has_class (GtkWidget *widget,
+                 gpointer   css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static gboolean
+label_has_text (GtkWidget *widget,
+                gpointer   text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+label_has_prefix (GtkWidget *widget,
+                  gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+button_has_label (GtkWidget *widget,
+                  gpointer   label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+button_has_action (GtkWidget *widget,
+                   gpointer   action)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = find_widget (root, GTK_TYPE_BUTTON, button_has_label, (gpointer) label);
+
+  if (button == NULL)
+    g_error ("No button “%s” is shown", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* The Pages offered, as "Name: subtitle [x]" lines, in order. */
+static char *
+describe_pages (GtkWidget *dialog)
+{
+  GString *out = g_string_new (NULL);
+  GtkWidget *stack = find_widget (dialog, GTK_TYPE_STACK, stack_has_code_page, NULL);
+  GtkWidget *page = gtk_stack_get_child_by_name (GTK_STACK (stack), "pages");
+  GtkWidget *group = find_widget (page, ADW_TYPE_PREFERENCES_GROUP, NULL, NULL);
+  GtkWidget *list = find_widget (group, GTK_TYPE_LIST_BOX, NULL, NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *check = find_widget (row, GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+
+      if (!ADW_IS_ACTION_ROW (row))
+        continue;
+      g_string_append_printf (out, "%s: %s [%c]\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                              gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) ? 'x' : ' ');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+window_has_toast (Fixture    *fixture,
+                  const char *text)
+{
+  return find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL,
+                      label_has_text, (gpointer) text) != NULL;
+}
+
+static ShChannel *
+lookup_page (Fixture    *fixture,
+             const char *page_id)
+{
+  return sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
+                                          SH_NETWORK_FACEBOOK, page_id);
+}
+
+/* Does @action, then waits until @dialog is finalized: closed, and nothing
+ * (a late callback, a leaked reference) keeps it. Watched before @action,
+ * which may finalize it at once. */
+#define WAIT_GONE_AFTER(dialog, action) G_STMT_START {                        \
+    GtkWidget *gone_ = (dialog);                                                \
+    g_object_add_weak_pointer (G_OBJECT (gone_), (gpointer *) &gone_);          \
+    action;                                                                     \
+    WAIT_UNTIL (gone_ == NULL);                                                 \
+  } G_STMT_END
+
+static gboolean
+button_has_tooltip (GtkWidget *widget,
+                    gpointer   tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* With more than one network, the dialog asks which first. */
+static GtkWidget *
+open_add_channel (Fixture *fixture)
+{
+  GtkWidget *dialog, *button;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-channel", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  if (g_strcmp0 (dialog_page (dialog), "network") == 0)
+    {
+      button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to Facebook");
+      g_assert_nonnull (button);
+      g_signal_emit_by_name (button, "clicked");
+    }
+  return dialog;
+}
+
+static void
+test_sign_in (Fixture       *fixture,
+              gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  GtkWidget *dialog, *code_label, *countdown;
+  ShQrCode *qr;
+  g_autofree char *pages = NULL;
+  g_autofree char *qr_text = NULL;
+  ShChannel *acme;
+
+  dialog = open_add_channel (fixture);
+  g_assert_nonnull (dialog);
+  /* One network: no choice to make, straight to the code. */
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+
+  code_label = find_widget (dialog, GTK_TYPE_LABEL, label_has_class, "sh-user-code");
+  g_assert_nonnull (code_label);
+  g_assert_cmpuint (strlen (gtk_label_get_label (GTK_LABEL (code_label))), ==, 8);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (code_label)));
+  g_assert_nonnull (sh_sandbox_world_lookup_user_code (world, gtk_label_get_label (GTK_LABEL (code_label))));
+
+  qr = SH_QR_CODE (find_widget (dialog, SH_TYPE_QR_CODE, NULL, NULL));
+  qr_text = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1",
+                             gtk_label_get_label (GTK_LABEL (code_label)));
+  g_assert_cmpstr (sh_qr_code_get_text (qr), ==, qr_text);
+  g_assert_cmpint (sh_qr_code_get_size (qr), >=, 21);
+  gtk_test_accessible_assert_role (qr, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (qr, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "QR code of the sign-in address");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (qr)));
+
+  countdown = find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Code expires in ");
+  g_assert_nonnull (countdown);
+  g_assert_true (g_regex_match_simple ("^Code expires in [67]:[0-5][0-9]$",
+                                       gtk_label_get_label (GTK_LABEL (countdown)), 0, 0));
+  sh_test_save_screenshot (dialog, "dialog-code.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  sh_test_save_screenshot (dialog, "dialog-code-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  /* Narrow, as on a phone: everything still fits, the QR code too. */
+  gtk_widget_hide (dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (dialog) && gtk_widget_get_width (dialog) <= 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (qr)), >=, 132);
+  sh_test_save_screenshot (dialog, "dialog-code-narrow.png");
+
+  /* Alice approves; her two Pages are offered, both chosen, both new. */
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: New channel [x]\n"
+                   "Corner Bookshop: New channel [x]\n");
+  sh_test_save_screenshot (dialog, "dialog-pages.png");
+
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
+  acme = lookup_page (fixture, ACME_PAGE);
+  g_assert_nonnull (acme);
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 1);
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
+  /* The Page's picture came with it, and its row shows it once fetched. */
+  g_assert_true (g_str_has_suffix (sh_channel_get_picture_url (acme), ".svg"));
+  WAIT_UNTIL (adw_avatar_get_custom_image (ADW_AVATAR (find_widget (GTK_WIDGET (find_channel_row (fixture, acme)),
+                                                                    ADW_TYPE_AVATAR, NULL, NULL))) != NULL);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-pictures.png");
+
+  /* The channel's own "Add Access Token": Bob approves next; only Acme
+   * Coffee is chosen, and it gets a second token. */
+  sh_sandbox_world_set_next_device_person (world, BOB, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-token", "s",
+                                             sh_channel_get_id (acme)));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (sh_add_token_dialog_get_channel (SH_ADD_TOKEN_DIALOG (dialog)) == acme);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add Access Token");
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  g_free (pages);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: In SocialHub: adds a second token [x]\n"
+                   "Bakery &amp; Sons: New channel [ ]\n");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  sh_test_save_screenshot (dialog, "dialog-pages-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 2);
+  g_assert_null (lookup_page (fixture, BAKERY_PAGE));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* Alice grants again: her token of Acme Coffee is renewed, not doubled. */
+  sh_sandbox_world_set_next_device_person (world, ALICE, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-token", "s",
+                                             sh_channel_get_id (acme)));
+  dialog = find_dialog ();
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "pages") == 0, SIGN_IN_TIMEOUT_S);
+  g_free (pages);
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: In SocialHub: renews Alice Example’s token [x]\n"
+                   "Corner Bookshop: In SocialHub: renews Alice Example’s token [ ]\n");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 2);
+}
+
+static void
+test_sign_in_errors (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  GtkWidget *dialog, *status;
+  ShSandboxFault *fault;
+
+  /* Declined: said plainly, with "Try Again". */
+  sh_sandbox_world_set_next_device_person (world, BOB, TRUE);
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "error") == 0, SIGN_IN_TIMEOUT_S);
+  status = find_widget (dialog, ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "The request was declined");
+  sh_test_save_screenshot (dialog, "dialog-declined.png");
+
+  /* Try Again: a new code; then the world's clock runs past its life. */
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  sh_sandbox_world_advance (world, 600);
+  WAIT_UNTIL_S (g_strcmp0 (dialog_page (dialog), "error") == 0, SIGN_IN_TIMEOUT_S);
+  sh_sandbox_world_advance (world, -600);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "The code expired");
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "Try again"));
+
+  /* A server error: the provider's message, and "Try Again" works. */
+  fault = g_new0 (ShSandboxFault, 1);
+  fault->kind = SH_SANDBOX_FAULT_STATUS;
+  fault->network = g_strdup ("graph");
+  fault->path_prefix = g_strdup ("/device/login");
+  fault->remaining = 1;
+  fault->status = 503;
+  sh_sandbox_world_add_fault (world, fault);
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "error") == 0 &&
+              g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "Could not sign in") == 0);
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "503"));
+  click (dialog, "_Try Again");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+
+  /* Cancel: the sign-in stops, nothing is added, the window goes away. */
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+}
+
+static void
+test_cancel_early (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *dialog;
+  guint before = sh_sandbox_world_list_tokens (sh_sandbox_server_get_world (emulator))->len;
+
+  /* Closed before the code arrives: the late answer finds nobody. */
+  dialog = open_add_channel (fixture);
+  g_assert_cmpstr (dialog_page (dialog), ==, "busy");
+  WAIT_GONE_AFTER (dialog, gtk_window_destroy (GTK_WINDOW (dialog)));
+
+  /* Closed while identifying a pasted token. */
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  click (dialog, "I Have a _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
+                         "EAAB-some-token");
+  click (dialog, "Add _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "busy");
+  WAIT_GONE_AFTER (dialog, gtk_window_destroy (GTK_WINDOW (dialog)));
+
+  /* Let any late answer arrive, then make sure nothing came of it. */
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  WAIT_GONE_AFTER (dialog, gtk_window_close (GTK_WINDOW (dialog)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  g_assert_cmpuint (sh_sandbox_world_list_tokens (sh_sandbox_server_get_world (emulator))->len, ==, before);
+}
+
+static void
+paste_token (GtkWidget  *dialog,
+             const char *value)
+{
+  GtkWidget *entry;
+
+  if (g_strcmp0 (dialog_page (dialog), "paste") != 0)
+    {
+      WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "busy") != 0);
+      click (dialog, "I Have a _Token");
+    }
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  entry = find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), value);
+  click (dialog, "Add _Token");
+}
+
+static ShToken *
+token_of (ShChannel  *channel,
+          const char *owner_id)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (g_strcmp0 (sh_token_get_owner_id (token), owner_id) == 0)
+        return token;  /* owned by the channel */
+    }
+  return NULL;
+}
+
+static void
+test_paste_check_remove (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *user = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL,
+                                                       0, NULL);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  GtkWidget *dialog, *error_label, *message, *check_button;
+  g_autofree char *pages = NULL;
+  ShChannel *acme, *bakery;
+  ShToken *alice;
+
+  /* A token that does not work: refused with the reason, nothing stored. */
+  dialog = open_add_channel (fixture);
+  paste_token (dialog, "EAAB-not-a-real-token");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "paste") == 0);
+  error_label = find_widget (dialog, GTK_TYPE_LABEL, label_has_class, "error");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (error_label)),
+                                   "Facebook refused the token"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 0);
+  sh_test_save_screenshot (dialog, "dialog-paste-refused.png");
+
+  /* Alice's user token: her two Pages, both chosen. */
+  paste_token (dialog, user->value);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "pages") == 0);
+  /* The entry lets the token go once it is identified. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW,
+                                                                     NULL, NULL))), ==, "");
+  pages = describe_pages (dialog);
+  g_assert_cmpstr (pages, ==,
+                   "Acme Coffee: New channel [x]\n"
+                   "Corner Bookshop: New channel [x]\n");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+
+  /* A Page token: one channel, added at once. */
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  bakery = lookup_page (fixture, BAKERY_PAGE);
+  g_assert_nonnull (bakery);
+  g_assert_cmpstr (sh_channel_get_name (bakery), ==, "Bakery & Sons");
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* Alice changes her password; Check Now finds out. */
+  acme = lookup_page (fixture, ACME_PAGE);
+  alice = token_of (acme, ALICE);
+  g_assert_nonnull (alice);
+  sh_sandbox_world_change_password (world, ALICE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.check-now", NULL));
+  /* Running: the button is off until the check ends, with a spinner. */
+  check_button = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON, button_has_action,
+                              "win.check-now");
+  g_assert_nonnull (check_button);
+  gtk_test_accessible_assert_property (check_button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Check Now");
+  g_assert_false (gtk_widget_is_sensitive (check_button));
+  g_assert_true (gtk_widget_get_visible (find_widget (check_button, GTK_TYPE_SPINNER, NULL, NULL)));
+  WAIT_UNTIL (window_has_toast (fixture, "Checked 3 tokens"));
+  g_assert_true (gtk_widget_is_sensitive (check_button));
+  g_assert_cmpint (sh_token_get_state (alice), ==, SH_TOKEN_STATE_INVALID);
+  g_assert_cmpint (sh_token_get_reason (alice), ==, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DISCONNECTED);
+  g_assert_cmpint (shown_state (fixture, bakery), ==, SH_CHANNEL_STATE_CONNECTED);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked.png");
+  /* A narrow window (a phone, half a small screen): a mapped window keeps
+   * its size, so show it again at the new one. */
+  gtk_widget_hide (GTK_WIDGET (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 720);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)) &&
+              gtk_widget_get_width (GTK_WIDGET (fixture->window)) <= 400);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-checked-narrow-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Remove, after a confirmation that names the person and the channel. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-token", "s",
+                                             sh_token_get_id (alice)));
+  message = find_message_dialog ();
+  g_assert_nonnull (message);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (message)), ==,
+                   "Remove the access token of Alice Example from Acme Coffee?");
+  sh_test_save_screenshot (message, "dialog-remove.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  g_assert_nonnull (token_of (acme, ALICE));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-token", "s",
+                                             sh_token_get_id (alice)));
+  message = find_message_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (message), "remove");
+  WAIT_UNTIL (window_has_toast (fixture, "Removed the access token of Alice Example"));
+  /* Acme Coffee had only Alice's token: it leaves with it. */
+  g_assert_null (lookup_page (fixture, ACME_PAGE));
+}
+
+static gboolean
+is_plain_entry_row (GtkWidget *widget,
+                    gpointer   data)
+{
+  return !ADW_IS_PASSWORD_ENTRY_ROW (widget);
+}
+
+static gboolean
+label_text_has_prefix (GtkWidget *widget,
+                       gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+/* Issue 13: a pasted Page token names no person, so the paste page asks
+ * whose it is; the same token pasted again adds nothing and the window
+ * says, in a toast, which token and channel have it. */
+static void
+test_paste_owner_and_twice (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  GtkWidget *dialog, *owner_entry, *toast;
+  ShTokenRow *row;
+  ShChannel *bakery;
+  ShToken *token;
+
+  dialog = open_add_channel (fixture);
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "busy") != 0);
+  click (dialog, "I Have a _Token");
+  g_assert_cmpstr (dialog_page (dialog), ==, "paste");
+  owner_entry = find_widget (dialog, ADW_TYPE_ENTRY_ROW, is_plain_entry_row, NULL);
+  g_assert_nonnull (owner_entry);
+  g_assert_true (gtk_widget_get_mapped (owner_entry));
+  gtk_test_accessible_assert_property (owner_entry, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Whose token is this?");
+  gtk_test_accessible_assert_property (gtk_editable_get_delegate (GTK_EDITABLE (owner_entry)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Whose token is this?");
+  sh_test_save_screenshot (dialog, "dialog-paste-owner.png");
+  gtk_editable_set_text (GTK_EDITABLE (owner_entry), "  Carol Example ");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
+                         page->value);
+  WAIT_GONE_AFTER (dialog, click (dialog, "Add _Token"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+
+  /* The typed name is the owner, as a signed-in person's name would be. */
+  bakery = lookup_page (fixture, BAKERY_PAGE);
+  g_assert_nonnull (bakery);
+  g_assert_cmpuint (g_list_model_get_n_items (sh_channel_get_tokens (bakery)), ==, 1);
+  token = g_list_model_get_item (sh_channel_get_tokens (bakery), 0);
+  g_object_unref (token);  /* the channel keeps it */
+  g_assert_cmpstr (sh_token_get_owner_name (token), ==, "Carol Example");
+  open_channel (fixture, bakery);
+  WAIT_UNTIL (find_token_row (fixture, token) != NULL);
+  row = find_token_row (fixture, token);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Carol Example");
+
+  /* The same token again: nothing added, a toast naming it. */
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  WAIT_UNTIL (find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_text_has_prefix,
+                           "Carol Example’s token for") != NULL);
+  toast = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, label_text_has_prefix,
+                       "Carol Example’s token for");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (toast)), ==,
+                   "Carol Example’s token for Bakery & Sons is already in SocialHub");
+  g_assert_cmpuint (g_list_model_get_n_items (sh_channel_get_tokens (bakery)), ==, 1);
+  g_assert_true (lookup_page (fixture, BAKERY_PAGE) == bakery);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-token-present.png");
+}
+
+/* A stand-in for the X provider, whose sign-in is a browser page: enough to
+ * see the network choice and the browser branch of the dialog. */
+#define FAKE_TYPE_X_PROVIDER (fake_x_provider_get_type ())
+G_DECLARE_FINAL_TYPE (FakeXProvider, fake_x_provider, FAKE, X_PROVIDER, ShProvider)
+
+struct _FakeXProvider
+{
+  ShProvider parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FakeXProvider, fake_x_provider, SH_TYPE_PROVIDER)
+
+static void
+fake_x_on_cancelled (GCancellable *cancellable,
+                     GTask        *task)
+{
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+}
+
+static void
+fake_x_sign_in_async (ShProvider          *provider,
+                      ShSignInPromptFunc   prompt,
+                      gpointer             prompt_data,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (provider, cancellable, callback, user_data);
+  ShSignInPrompt shown = {
+    .authorize_uri = (char *) "http://127.0.0.1:9/authorize?client_id=test",
+    .expires_at = g_get_real_time () / G_USEC_PER_SEC + 600,
+  };
+
+  /* Returns when cancelled, as a browser sign-in nobody finishes would. */
+  g_cancellable_connect (cancellable, G_CALLBACK (fake_x_on_cancelled), task, NULL);
+  prompt (&shown, prompt_data);
+}
+
+static GPtrArray *
+fake_x_sign_in_finish (ShProvider   *provider,
+                       GAsyncResult *result,
+                       GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+fake_x_provider_class_init (FakeXProviderClass *klass)
+{
+  ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
+
+  provider_class->network = SH_NETWORK_X;
+  provider_class->sign_in_async = fake_x_sign_in_async;
+  provider_class->sign_in_finish = fake_x_sign_in_finish;
+}
+
+static void
+fake_x_provider_init (FakeXProvider *self)
+{
+}
+
+static void
+test_network_choice (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ShProvider) x = g_object_new (FAKE_TYPE_X_PROVIDER, NULL);
+  GtkWidget *dialog, *button;
+
+  /* In place of the real one, which would open a browser. */
+  sh_manager_add_provider (fixture->manager, x);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-channel", NULL));
+  dialog = find_dialog ();
+  g_assert_cmpstr (dialog_page (dialog), ==, "network");
+  button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to X");
+  g_assert_nonnull (button);
+  gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Sign In to X");
+  sh_test_save_screenshot (dialog, "dialog-network.png");
+
+  /* The browser sign-in: a button to open the page again and one to copy
+   * its link; no code, no QR code. */
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL (g_strcmp0 (dialog_page (dialog), "code") == 0);
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_BUTTON, button_has_label, "_Open Sign-in Page"));
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Copy Link"));
+  g_assert_false (gtk_widget_get_mapped (find_widget (dialog, SH_TYPE_QR_CODE, NULL, NULL)));
+  g_assert_false (gtk_widget_get_mapped (find_widget (dialog, GTK_TYPE_LABEL, label_has_class,
+                                                      "sh-user-code")));
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Waiting for the browser, "));
+  sh_test_save_screenshot (dialog, "dialog-browser.png");
+  WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
+}
+
+/* ---- a 300 KB name (issue #13, 9) ---------------------------------------- */
+
+/* The label of @root showing text that starts with @prefix. */
+static gboolean
+label_starts_with (GtkWidget *widget,
+                   gpointer   prefix)
+{
+  return g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static GtkLabel *
+find_label (GtkWidget  *root,
+            const char *prefix)
+{
+  GtkWidget *label = find_widget (root, GTK_TYPE_LABEL, label_starts_with, (gpointer) prefix);
+
+  g_assert_nonnull (label);
+  return GTK_LABEL (label);
+}
+
+/* A label that does not grow past its allocation: ellipsized on one line,
+ * its text drawn within its width. (Pango's ellipsizing gives up on 300 KB
+ * of text: the label must not be handed that much.) */
+static void
+assert_one_ellipsized_line (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  int drawn;
+
+  g_assert_cmpint (gtk_label_get_ellipsize (label), !=, PANGO_ELLIPSIZE_NONE);
+  g_assert_cmpint (gtk_label_get_lines (label), <=, 1);
+  pango_layout_get_pixel_size (layout, &drawn, NULL);
+  g_test_message ("label: %d px drawn in %d px", drawn, gtk_widget_get_width (GTK_WIDGET (label)));
+  g_assert_true (pango_layout_is_ellipsized (layout));
+  g_assert_cmpint (drawn, <=, gtk_widget_get_width (GTK_WIDGET (label)));
+  /* One line high at the width it has, whatever the text. */
+  {
+    int minimum, natural;
+
+    gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_VERTICAL,
+                        gtk_widget_get_width (GTK_WIDGET (label)), &minimum, &natural, NULL, NULL);
+    g_assert_cmpint (natural, <, 50);
+  }
+}
+
+/* What fits on screen: the window asks for no more than the display. */
+static void
+assert_window_sane (Fixture *fixture)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  g_test_message ("window width: minimum %d, natural %d", minimum, natural);
+  g_assert_cmpint (minimum, <=, 600);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 1280);
+}
+
+/* A Page named with 300 KB (the name arrives from the API or the data
+ * file): its row, its page and its token's row show one ellipsized line,
+ * the state badge beside it keeps its whole word, and the window keeps its
+ * size. */
+static void
+test_long_name (Fixture       *fixture,
+                gconstpointer  data)
+{
+  gsize size = 300 * 1024;
+  g_autofree char *name = g_malloc (size + 1);
+  g_autofree char *owner = g_malloc (size + 1);
+  ShChannel *channel;
+  ShToken *token;
+  ShChannelRow *row;
+  GtkLabel *title, *badge;
+  GtkWidget *page;
+  int width_before;
+
+  memset (name, 'N', size);
+  name[size] = '\0';
+  memset (owner, 'O', size);
+  owner[size] = '\0';
+
+  load_manager (fixture);
+  width_before = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  channel = add_channel (fixture, SH_NETWORK_FACEBOOK, name);
+  token = add_token (channel, owner, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  add_token (channel, "Bob Sample", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  add_channel (fixture, SH_NETWORK_FACEBOOK, "Acme Coffee");
+  WAIT_UNTIL (shown_state (fixture, channel) == SH_CHANNEL_STATE_DEGRADED);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  row = find_channel_row (fixture, channel);
+
+  title = find_label (GTK_WIDGET (row), "NNNN");
+  assert_one_ellipsized_line (title);
+  g_assert_true (gtk_widget_get_width (GTK_WIDGET (title)) < 1280);
+  /* The badge says "Degraded" in full, not "…". */
+  badge = GTK_LABEL (find_widget (GTK_WIDGET (row), GTK_TYPE_LABEL, label_starts_with, "Degraded"));
+  g_assert_nonnull (badge);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (badge)));
+  assert_window_sane (fixture);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-long-name.png");
+
+  /* The channel's page: its title and the token's owner. */
+  open_channel (fixture, channel);
+  WAIT_UNTIL (find_token_row (fixture, token) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (find_token_row (fixture, token))));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  page = gtk_widget_get_ancestor (GTK_WIDGET (find_token_row (fixture, token)), ADW_TYPE_PREFERENCES_PAGE);
+  g_assert_nonnull (page);
+  assert_one_ellipsized_line (find_label (page, "NNNN"));
+  assert_one_ellipsized_line (find_label (GTK_WIDGET (find_token_row (fixture, token)), "OOOO"));
+  /* The window's title is the channel's name too. */
+  assert_one_ellipsized_line (find_label (find_widget (GTK_WIDGET (fixture->window),
+                                                       ADW_TYPE_WINDOW_TITLE, NULL, NULL),
+                                          "NNNN"));
+  assert_window_sane (fixture);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width_before);
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-long-name-page.png");
+}
+
+static void
+fixture_set_up_none (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  /* test_notice sets itself up: it needs a data file and the sandbox. */
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* GtkTestATContext, so that accessible properties can be asserted. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  /* A GtkApplication as in the real program, with our stylesheet: the
+   * screenshots must look like what users get. */
+  app = GTK_APPLICATION (adw_application_new ("io.socialhub.SocialHub.WindowTest",
+                                              G_APPLICATION_NON_UNIQUE));
+  g_application_set_resource_base_path (G_APPLICATION (app), "/io/socialhub/SocialHub");
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  /* The emulator, for the dialog's tests; every provider made from now on
+   * talks to it. */
+  emulator = sh_sandbox_server_new (NULL, 0, &error);
+  g_assert_no_error (error);
+  sh_sandbox_server_export_environment (emulator);
+
+  /* Stack and revealer transitions become immediate. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
+  g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
+  g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
+  g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
+  g_test_add ("/window/secret-missing-and-restore", Fixture, NULL, fixture_set_up,
+              test_secret_missing_and_restore, fixture_tear_down);
+  g_test_add ("/window/sign-in", Fixture, NULL, fixture_set_up_sandbox, test_sign_in, fixture_tear_down);
+  g_test_add ("/window/sign-in-errors", Fixture, NULL, fixture_set_up_sandbox, test_sign_in_errors,
+              fixture_tear_down);
+  g_test_add ("/window/cancel-early", Fixture, NULL, fixture_set_up_sandbox, test_cancel_early,
+              fixture_tear_down);
+  g_test_add ("/window/paste-check-remove", Fixture, NULL, fixture_set_up_sandbox,
+              test_paste_check_remove, fixture_tear_down);
+  g_test_add ("/window/paste-owner-and-twice", Fixture, NULL, fixture_set_up_sandbox,
+              test_paste_owner_and_twice, fixture_tear_down);
+  g_test_add ("/window/network-choice", Fixture, NULL, fixture_set_up_sandbox,
+              test_network_choice, fixture_tear_down);
+
+  status = g_test_run ();
+  g_object_unref (app);
+  g_clear_object (&emulator);
+  return status;
+}

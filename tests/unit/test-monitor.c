@@ -1,0 +1,326 @@
+/* test-monitor.c — when checks run: start, merged requests, offline, network
+ * back, timer, expiry moments, back-off, resume. Time is a fake clock and the
+ * network a fake GNetworkMonitor: nothing waits for a real interval. */
+#include "config.h"
+
+#include "sh-channel-list.h"
+#include "sh-checker.h"
+#include "sh-monitor.h"
+#include "test-fake-network.h"
+#include "test-util.h"
+
+#define T0 ((gint64) 1764000000)
+#define DAY ((gint64) 24 * 60 * 60)
+
+/* ---- a check the test completes by hand ------------------------------------ */
+
+static guint n_started;
+static GTask *running;
+static gint64 fake_now = T0;
+
+static void
+fake_check_start (ShManager *manager, GCancellable *cancellable,
+                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_assert_null (running);     /* one at a time */
+  n_started++;
+  running = g_task_new (manager, cancellable, callback, user_data);
+}
+
+static gboolean
+fake_check_finish (ShManager *manager, GAsyncResult *result,
+                   ShCheckSummary *out_summary, GError **error)
+{
+  g_autofree ShCheckSummary *summary = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (summary == NULL)
+    return FALSE;
+  *out_summary = *summary;
+  return TRUE;
+}
+
+static void
+spin (void)
+{
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Ends the running check: @n_checked verdicts, @n_unknown without, or an error. */
+static void
+complete (guint n_checked, guint n_unknown, gboolean error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&running);
+  ShCheckSummary summary = { n_checked, n_unknown, 1 };
+
+  g_assert_nonnull (task);
+  if (error)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "keyring locked");
+  else
+    g_task_return_pointer (task, g_memdup2 (&summary, sizeof summary), g_free);
+  spin ();
+}
+
+typedef struct {
+  ShManager   *manager;
+  FakeNetwork *network;
+  ShMonitor   *monitor;
+  char        *dir;
+} Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->dir = sh_test_make_dir ();
+  f->manager = sh_manager_new (f->dir, FALSE);
+  f->network = g_object_new (FAKE_TYPE_NETWORK, NULL);
+  f->monitor = sh_monitor_new (f->manager, G_NETWORK_MONITOR (f->network));
+  sh_monitor_set_clock (f->monitor, sh_test_fake_clock, &fake_now);
+  sh_monitor_set_check_func (f->monitor, fake_check_start, fake_check_finish);
+  sh_monitor_set_interval (f->monitor, 3600);
+  sh_monitor_set_debounce (f->monitor, 1);
+  sh_monitor_set_watch_sleep (f->monitor, FALSE);
+  n_started = 0;
+  fake_now = T0;
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  sh_monitor_stop (f->monitor);
+  if (running != NULL)
+    complete (0, 0, TRUE);
+  g_clear_object (&f->monitor);
+  g_clear_object (&f->network);
+  g_clear_object (&f->manager);
+  g_free (f->dir);
+}
+
+static void
+wait_for_start (guint expected)
+{
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (n_started < expected && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (n_started, ==, expected);
+}
+
+static void
+test_start_and_merge (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  g_assert_cmpuint (n_started, ==, 1);
+  g_assert_true (sh_monitor_get_checking (f->monitor));
+
+  /* Three requests during a check: one follow-up, not three. (The
+   * debounced ones, network and resume, have their own tests.) */
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_REQUEST);
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_TIMER);
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_EXPIRY);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 1);
+  complete (2, 0, FALSE);
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, T0);
+  complete (2, 0, FALSE);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_false (sh_monitor_get_checking (f->monitor));
+}
+
+static void
+test_timer (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, T0 + 3600);
+
+  fake_now = T0 + 3599;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 1);
+  fake_now = T0 + 3600;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 2);
+  complete (1, 0, FALSE);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, T0 + 7200);
+}
+
+static void
+test_expiry_moments (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), 0);
+  gint64 expires_at = T0 + 10 * DAY;
+
+  sh_token_set_expires_at (token, expires_at);
+  sh_channel_list_add (sh_manager_get_channels (f->manager), channel);
+  sh_monitor_set_interval (f->monitor, 30 * DAY);
+
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  /* The warning window (7 days) opens 3 days from now: a check then. */
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, expires_at - 7 * DAY);
+  fake_now = expires_at - 7 * DAY;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 2);
+  complete (1, 0, FALSE);
+  /* Then at the expiry itself. */
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, expires_at);
+  fake_now = expires_at;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 3);
+  complete (1, 0, FALSE);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, expires_at + 30 * DAY);
+}
+
+static void
+test_backoff (Fixture *f, gconstpointer data)
+{
+  gint64 delay;
+
+  g_assert_cmpuint (sh_monitor_backoff_base (0, 3600), ==, 0);
+  g_assert_cmpuint (sh_monitor_backoff_base (1, 3600), ==, 30);
+  g_assert_cmpuint (sh_monitor_backoff_base (2, 3600), ==, 60);
+  g_assert_cmpuint (sh_monitor_backoff_base (5, 3600), ==, 480);
+  g_assert_cmpuint (sh_monitor_backoff_base (20, 3600), ==, 3600);
+
+  sh_monitor_start (f->monitor);
+  complete (0, 0, TRUE);          /* a keyring error */
+  g_assert_cmpuint (sh_monitor_get_n_failures (f->monitor), ==, 1);
+  delay = sh_monitor_get_next_due (f->monitor) - T0;
+  g_assert_cmpint (delay, >=, 24);
+  g_assert_cmpint (delay, <=, 36);
+
+  fake_now = T0 + delay;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 2);
+  complete (0, 3, FALSE);         /* every token unknown: a failure too */
+  g_assert_cmpuint (sh_monitor_get_n_failures (f->monitor), ==, 2);
+  delay = sh_monitor_get_next_due (f->monitor) - fake_now;
+  g_assert_cmpint (delay, >=, 48);
+  g_assert_cmpint (delay, <=, 72);
+
+  fake_now += delay;
+  sh_monitor_run_due (f->monitor);
+  complete (3, 0, FALSE);
+  g_assert_cmpuint (sh_monitor_get_n_failures (f->monitor), ==, 0);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, fake_now + 3600);
+}
+
+static void
+test_offline (Fixture *f, gconstpointer data)
+{
+  fake_network_set (f->network, FALSE);
+  sh_monitor_start (f->monitor);
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_REQUEST);
+  fake_now += 10 * DAY;
+  sh_monitor_run_due (f->monitor);
+  spin ();
+  /* Offline: no check at all, so no verdict can change, and no timer runs. */
+  g_assert_cmpuint (n_started, ==, 0);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, 0);
+  g_assert_false (sh_monitor_get_network_available (f->monitor));
+
+  /* Back online: one check after the debounce, not one per flap. */
+  fake_network_set (f->network, TRUE);
+  fake_network_set (f->network, FALSE);
+  fake_network_set (f->network, TRUE);
+  wait_for_start (1);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 1);
+
+  /* Going offline during a check cancels it and counts no failure. */
+  fake_network_set (f->network, FALSE);
+  g_assert_true (g_cancellable_is_cancelled (g_task_get_cancellable (running)));
+  {
+    g_autoptr(GTask) task = g_steal_pointer (&running);
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  }
+  spin ();
+  g_assert_cmpuint (sh_monitor_get_n_failures (f->monitor), ==, 0);
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, 0);
+  fake_network_set (f->network, TRUE);
+  wait_for_start (2);
+}
+
+static void
+test_resume (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  sh_monitor_resumed (f->monitor);
+  wait_for_start (2);
+  complete (1, 0, FALSE);
+  /* Stopped: nothing more. */
+  sh_monitor_stop (f->monitor);
+  sh_monitor_resumed (f->monitor);
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_REQUEST);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 2);
+}
+
+static void
+test_logind_absent (Fixture *f, gconstpointer data)
+{
+  /* With no system bus (or no logind on it) the monitor still works. */
+  sh_monitor_set_watch_sleep (f->monitor, TRUE);
+  sh_monitor_start (f->monitor);
+  g_assert_cmpuint (n_started, ==, 1);
+  complete (1, 0, FALSE);
+  spin ();
+}
+
+static void
+count_announced (guint *n_announced)
+{
+  (*n_announced)++;
+}
+
+/* Check Now while the monitor's own check runs (the start check here, a
+ * timer's alike): it joins that check — one run, one "checked" — gets its
+ * summary, and queues no follow-up. */
+static void
+test_check_now_joins (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 1, 1, 1 };
+  guint n_announced = 0;
+
+  /* The real check: the manager's checker. */
+  sh_monitor_set_check_func (f->monitor, NULL, NULL);
+  g_signal_connect_swapped (sh_manager_get_checker (f->manager), "checked",
+                            G_CALLBACK (count_announced), &n_announced);
+  sh_monitor_start (f->monitor);
+  g_assert_true (sh_monitor_get_checking (f->monitor));
+  g_assert_true (sh_checker_get_running (sh_manager_get_checker (f->manager)));
+
+  sh_monitor_check_now_async (f->monitor, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 5000);
+  g_assert_true (sh_monitor_check_now_finish (f->monitor, result, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_checked + summary.n_unknown, ==, 0);
+  spin ();
+  g_assert_cmpuint (n_announced, ==, 1);
+  g_assert_false (sh_monitor_get_checking (f->monitor));
+  g_assert_false (sh_checker_get_running (sh_manager_get_checker (f->manager)));
+  g_assert_cmpuint (n_started, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/monitor/start-and-merge", test_start_and_merge);
+  ADD ("/monitor/timer", test_timer);
+  ADD ("/monitor/expiry-moments", test_expiry_moments);
+  ADD ("/monitor/backoff", test_backoff);
+  ADD ("/monitor/offline", test_offline);
+  ADD ("/monitor/resume", test_resume);
+  ADD ("/monitor/logind-absent", test_logind_absent);
+  ADD ("/monitor/check-now-joins", test_check_now_joins);
+  return g_test_run ();
+}
