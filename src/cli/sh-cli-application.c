@@ -6,6 +6,7 @@
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
+#include "sh-monitor.h"
 #include "sh-notifier.h"
 
 struct _ShCliApplication
@@ -14,6 +15,7 @@ struct _ShCliApplication
 
   gboolean      sandbox;
   ShManager    *manager;
+  ShMonitor    *monitor;    /* never started: no schedule, only --check */
   ShNotifier   *notifier;
   int           local_exit_status;
 };
@@ -111,6 +113,7 @@ sh_cli_application_startup (GApplication *app)
   G_APPLICATION_CLASS (sh_cli_application_parent_class)->startup (app);
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
+  self->monitor = sh_monitor_new (self->manager, NULL);
   /* --check notifies about the changes it finds, once each, like the
    * window's monitor; what it told is saved with the check's verdicts,
    * before --check answers. */
@@ -148,7 +151,7 @@ sh_cli_application_command_line (GApplication            *app,
 
   g_application_hold (app);
   g_object_set_data (G_OBJECT (cmdline), "sh-application", self);
-  sh_command_line_run_async (self->manager, NULL, cmdline, NULL, on_command_done,
+  sh_command_line_run_async (self->manager, self->monitor, cmdline, NULL, on_command_done,
                              g_object_ref (cmdline));
   /* GApplication sets the status returned here on the command line: a
    * command refused at once (a running sandbox) has set its own already,
@@ -162,6 +165,7 @@ sh_cli_application_dispose (GObject *object)
   ShCliApplication *self = SH_CLI_APPLICATION (object);
 
   g_clear_object (&self->notifier);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->manager);
   G_OBJECT_CLASS (sh_cli_application_parent_class)->dispose (object);
 }

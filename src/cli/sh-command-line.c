@@ -288,7 +288,7 @@ typedef struct {
   guint                    n_added;
   guint                    n_present;    /* in SocialHub already: nothing added */
   GCancellable            *cancellable;
-  ShMonitor               *monitor;      /* the window's, when it runs; or NULL */
+  ShMonitor               *monitor;      /* the window's, or the headless instance's */
 } RunData;
 
 static void
@@ -380,11 +380,8 @@ check_finish (GTask         *task,
               GError       **error)
 {
   RunData *data = g_task_get_task_data (task);
-  ShManager *manager = g_task_get_source_object (task);
 
-  if (data->monitor != NULL)
-    return sh_monitor_check_now_finish (data->monitor, result, NULL, error);
-  return sh_checker_check_finish (sh_manager_get_checker (manager), result, NULL, error);
+  return sh_monitor_check_now_finish (data->monitor, result, NULL, error);
 }
 
 static void
@@ -719,14 +716,10 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_CHECK:
-      /* Through the window's monitor, which joins a check under way; the
-       * headless instance has no schedule, only its checker. */
-      if (data->monitor != NULL)
-        sh_monitor_check_now_async (data->monitor, data->cancellable, on_checked,
-                                    g_object_ref (task));
-      else
-        sh_checker_check_async (sh_manager_get_checker (manager), data->cancellable, on_checked,
-                                g_object_ref (task));
+      /* Through the monitor, the only way a check starts: the window's joins
+       * a check under way; the headless instance's has no schedule. */
+      sh_monitor_check_now_async (data->monitor, data->cancellable, on_checked,
+                                  g_object_ref (task));
       break;
 
     case SH_COMMAND_ADD_TOKEN:
@@ -784,7 +777,7 @@ sh_command_line_run_async (ShManager               *manager,
   RunData *data;
 
   g_return_if_fail (SH_IS_MANAGER (manager));
-  g_return_if_fail (monitor == NULL || SH_IS_MONITOR (monitor));
+  g_return_if_fail (SH_IS_MONITOR (monitor));
   g_return_if_fail (G_IS_APPLICATION_COMMAND_LINE (cmdline));
 
   task = g_task_new (manager, cancellable, callback, user_data);
@@ -796,7 +789,7 @@ sh_command_line_run_async (ShManager               *manager,
   data->command = sh_command_line_parse (options, &error);
   data->json = g_variant_dict_contains (options, "json");
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  data->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
+  data->monitor = g_object_ref (monitor);
   g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
   g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
   g_variant_dict_lookup (options, "owner", "s", &data->owner);

@@ -50,7 +50,7 @@ gboolean   sh_command_line_get_sandbox (GVariantDict  *options);
 
 /* Runs a headless command (not SH_COMMAND_WINDOW) on @manager, loading it
  * first if needed; prints through @cmdline and sets its exit status.
- * --check goes through @monitor (the window's) when there is one. */
+ * --check goes through @monitor, the only way a check starts. */
 void       sh_command_line_run_async   (ShManager               *manager,
                                         ShMonitor               *monitor,
                                         GApplicationCommandLine *cmdline,
