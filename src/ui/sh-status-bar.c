@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sh-checker.h"
+#include "sh-monitor.h"
 #include "sh-status-bar.h"
 #include "sh-window.h"
 
@@ -17,7 +17,8 @@ struct _ShStatusBar
   GtkRevealer *offline_revealer;
   GtkRevealer *checked_revealer;
   GtkLabel    *checked_label;
-  ShManager   *manager;
+  ShMonitor   *monitor;      /* knows when the tokens were last checked */
+  GSignalGroup *monitor_signals;
   GBinding    *offline_binding;
   guint        tick_id;
 };
@@ -47,34 +48,14 @@ sh_status_bar_format_last_checked (gint64 checked_at,
                           (int) (ago / 86400));
 }
 
-static gint64
-last_checked (ShManager *manager)
-{
-  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
-  gint64 last = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      GListModel *tokens = sh_channel_get_tokens (channel);
-
-      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          last = MAX (last, sh_token_get_checked_at (token));
-        }
-    }
-  return last;
-}
-
 static void
 update_checked (ShStatusBar *self)
 {
   g_autofree char *text = NULL;
 
-  if (self->manager == NULL)
+  if (self->monitor == NULL)
     return;
-  text = sh_status_bar_format_last_checked (last_checked (self->manager),
+  text = sh_status_bar_format_last_checked (sh_monitor_get_last_checked (self->monitor),
                                             g_get_real_time () / G_USEC_PER_SEC);
   gtk_label_set_label (self->checked_label, text);
   gtk_revealer_set_reveal_child (self->checked_revealer, *text != '\0');
@@ -88,28 +69,15 @@ on_tick (gpointer user_data)
 }
 
 void
-sh_status_bar_set_manager (ShStatusBar *self,
-                           ShManager   *manager)
+sh_status_bar_set_monitor (ShStatusBar *self,
+                           ShMonitor   *monitor)
 {
   g_return_if_fail (SH_IS_STATUS_BAR (self));
+  g_return_if_fail (monitor == NULL || SH_IS_MONITOR (monitor));
 
-  if (self->manager == manager)
+  if (!g_set_object (&self->monitor, monitor))
     return;
-  if (self->manager != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (sh_manager_get_checker (self->manager), self);
-      g_signal_handlers_disconnect_by_data (sh_manager_get_channels (self->manager), self);
-    }
-  g_set_object (&self->manager, manager);
-  if (manager != NULL)
-    {
-      g_signal_connect_object (sh_manager_get_checker (manager), "checked",
-                               G_CALLBACK (update_checked), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (manager, "notify::loaded", G_CALLBACK (update_checked), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (sh_manager_get_channels (manager), "items-changed",
-                               G_CALLBACK (update_checked), self, G_CONNECT_SWAPPED);
-    }
+  g_signal_group_set_target (self->monitor_signals, monitor);
   update_checked (self);
 }
 
@@ -147,8 +115,8 @@ on_root_changed (ShStatusBar *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (root != NULL && SH_IS_WINDOW (root) && self->manager == NULL)
-    sh_status_bar_set_manager (self, sh_window_get_manager (SH_WINDOW (root)));
+  if (root != NULL && SH_IS_WINDOW (root) && self->monitor == NULL)
+    sh_status_bar_set_monitor (self, sh_window_get_monitor (SH_WINDOW (root)));
 }
 
 static void
@@ -161,7 +129,8 @@ sh_status_bar_dispose (GObject *object)
   if (self->offline_binding != NULL)
     g_binding_unbind (self->offline_binding);
   self->offline_binding = NULL;
-  sh_status_bar_set_manager (self, NULL);
+  sh_status_bar_set_monitor (self, NULL);
+  g_clear_object (&self->monitor_signals);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (sh_status_bar_parent_class)->dispose (object);
@@ -213,7 +182,11 @@ sh_status_bar_init (ShStatusBar *self)
   gtk_revealer_set_child (self->checked_revealer, GTK_WIDGET (self->checked_label));
   gtk_widget_set_parent (GTK_WIDGET (self->checked_revealer), GTK_WIDGET (self));
 
-  /* The window's template builds this before the window has its manager:
+  self->monitor_signals = g_signal_group_new (SH_TYPE_MONITOR);
+  g_signal_group_connect_swapped (self->monitor_signals, "notify::last-checked",
+                                  G_CALLBACK (update_checked), self);
+
+  /* The window's template builds this before the window has its monitor:
    * look again when shown. */
   g_signal_connect (self, "notify::root", G_CALLBACK (on_root_changed), NULL);
   g_signal_connect (self, "map", G_CALLBACK (on_root_changed), NULL);

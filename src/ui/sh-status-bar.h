@@ -1,17 +1,18 @@
 /* sh-status-bar.h — "Offline" and "Last checked 5 minutes ago" under the
- * header bar. Finds its manager through the ShWindow it is placed in. */
+ * header bar. Finds its monitor through the ShWindow it is placed in. */
 #pragma once
 
 #include <gtk/gtk.h>
-#include "sh-manager.h"
+#include "sh-monitor.h"
 
 G_BEGIN_DECLS
 
 #define SH_TYPE_STATUS_BAR (sh_status_bar_get_type ())
 G_DECLARE_FINAL_TYPE (ShStatusBar, sh_status_bar, SH, STATUS_BAR, GtkWidget)
 
-void        sh_status_bar_set_manager       (ShStatusBar *self,
-                                             ShManager   *manager);
+/* The time shown is @monitor's "last-checked". */
+void        sh_status_bar_set_monitor       (ShStatusBar *self,
+                                             ShMonitor   *monitor);
 void        sh_status_bar_set_network_monitor (ShStatusBar     *self,
                                                GNetworkMonitor *monitor);
 gboolean    sh_status_bar_get_offline_shown (ShStatusBar *self);

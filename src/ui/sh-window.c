@@ -444,6 +444,14 @@ sh_window_new (GtkApplication *app,
   return self;
 }
 
+ShMonitor *
+sh_window_get_monitor (ShWindow *self)
+{
+  g_return_val_if_fail (SH_IS_WINDOW (self), NULL);
+
+  return self->monitor;
+}
+
 ShManager *
 sh_window_get_manager (ShWindow *self)
 {

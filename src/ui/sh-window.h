@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
 ShWindow  *sh_window_new         (GtkApplication *app,
                                   ShMonitor      *monitor);
 ShManager *sh_window_get_manager (ShWindow       *self);
+ShMonitor *sh_window_get_monitor (ShWindow       *self);
 ShChannelSections *sh_window_get_sections (ShWindow *self);
 void       sh_window_add_toast   (ShWindow       *self,
                                   const char     *title);

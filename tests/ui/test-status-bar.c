@@ -1,6 +1,6 @@
 /* test-status-bar.c — the window's offline notice follows the network
  * monitor (a fake one here), and "Last checked 5 minutes ago" reads the time
- * of the last verdict. */
+ * of the last verdict, which the ShMonitor keeps. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -52,12 +52,14 @@ test_last_checked_from_tokens (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = sh_manager_new (dir, FALSE);
+  g_autoptr(FakeNetwork) network = g_object_new (FAKE_TYPE_NETWORK, NULL);
+  g_autoptr(ShMonitor) monitor = sh_monitor_new (manager, G_NETWORK_MONITOR (network));
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
   g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), 1);
   ShStatusBar *bar = g_object_ref_sink (g_object_new (SH_TYPE_STATUS_BAR, NULL));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  sh_status_bar_set_manager (bar, manager);
+  sh_status_bar_set_monitor (bar, monitor);
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "");
   sh_channel_list_add (sh_manager_get_channels (manager), channel);
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now - 300, 0);

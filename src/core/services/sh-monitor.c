@@ -510,6 +510,32 @@ on_interval_changed (ShMonitor *self)
     reschedule (self);
 }
 
+/* The newest verdict of any token, also one from an earlier process or from
+ * a check that joined this one: what "Last checked" shows. */
+static void
+note_verdict_times (ShMonitor *self)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+  gint64 newest = self->last_checked;
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+          newest = MAX (newest, sh_token_get_checked_at (token));
+        }
+    }
+  if (newest != self->last_checked)
+    {
+      self->last_checked = newest;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
+    }
+}
+
 static void
 sh_monitor_constructed (GObject *object)
 {
@@ -531,6 +557,12 @@ sh_monitor_constructed (GObject *object)
   self->network_available = g_network_monitor_get_network_available (self->network_monitor);
   g_signal_connect_object (self->network_monitor, "notify::network-available",
                            G_CALLBACK (on_network_available), self, 0);
+  /* Scanned when the file is read and after each check, not per repaint. */
+  g_signal_connect_object (self->manager, "notify::loaded", G_CALLBACK (note_verdict_times),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sh_manager_get_checker (self->manager), "checked",
+                           G_CALLBACK (note_verdict_times), self, G_CONNECT_SWAPPED);
+  note_verdict_times (self);
 }
 
 static void

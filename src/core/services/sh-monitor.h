@@ -89,7 +89,8 @@ void         sh_monitor_resumed            (ShMonitor            *self);
 
 gboolean     sh_monitor_get_checking       (ShMonitor            *self);
 gboolean     sh_monitor_get_network_available (ShMonitor         *self);
-/* Clock time of the last check that reached a verdict; 0 = none yet. */
+/* Clock time of the last check that reached a verdict, also as the tokens
+ * remember it from an earlier process ("last-checked"); 0 = none yet. */
 gint64       sh_monitor_get_last_checked   (ShMonitor            *self);
 /* Clock time of the next scheduled check (timer, expiry or retry); 0 none. */
 gint64       sh_monitor_get_next_due       (ShMonitor            *self);
