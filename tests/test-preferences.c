@@ -18,6 +18,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "sh-preferences-window.h"
+#include "sh-providers.h"
 
 #define WAIT_TIMEOUT_S 10
 
@@ -542,6 +543,7 @@ main (int    argc,
   g_unsetenv ("SOCIALHUB_X_CLIENT_ID");
   g_unsetenv ("SOCIALHUB_X_REDIRECT_PORT");
   gtk_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   /* An application as in the real program, for libadwaita's and our
    * stylesheet: the screenshots must look like what users get. */

@@ -25,6 +25,7 @@
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-pkce.h"
+#include "sh-providers.h"
 #include "sh-sandbox-server.h"
 #include "sh-x-private.h"
 #include "sh-x-provider.h"
@@ -287,7 +288,7 @@ add_pair (Fixture         *fixture,
           ShSandboxToken **out_refresh)
 {
   ShSandboxXAccount *account = sh_sandbox_world_get_x_account (fixture->world, account_id);
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_X);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("x");
   ShSandboxToken *access, *refresh;
 
   issue_pair (fixture, account_id, &access, &refresh);
@@ -385,7 +386,7 @@ channel_state (Fixture    *fixture,
                const char *external_id)
 {
   ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
-                                                        SH_NETWORK_X, external_id);
+                                                        "x", external_id);
 
   g_assert_nonnull (channel);
   return sh_channel_get_state (channel);
@@ -634,7 +635,7 @@ test_sign_in (Fixture       *fixture,
   g_assert_nonnull (channels);
   g_assert_cmpuint (channels->len, ==, 1);
   channel = g_ptr_array_index (channels, 0);
-  g_assert_cmpint (channel->network, ==, SH_NETWORK_X);
+  g_assert_cmpstr (channel->network, ==, "x");
   g_assert_cmpstr (channel->external_id, ==, ACME);
   g_assert_cmpstr (channel->name, ==, "@acmecoffee");
   g_assert_cmpstr (channel->owner_id, ==, ACME);
@@ -1947,6 +1948,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
 #define ADD(path, func) \
   g_test_add ("/x-provider/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -26,6 +26,7 @@
 #include "sh-add-token-dialog.h"
 #include "sh-check.h"
 #include "sh-error.h"
+#include "sh-provider-registry.h"
 #include "sh-qr-code.h"
 #include "sh-untrusted-text.h"
 
@@ -35,7 +36,7 @@ struct _ShAddTokenDialog
 
   ShManager        *manager;
   ShChannel        *channel;
-  ShNetwork         network;
+  const char       *network;        /* interned provider id */
   gboolean          network_chosen;
 
   GCancellable     *cancellable;     /* the window's life */
@@ -153,11 +154,28 @@ attempt_is_current (Attempt *attempt)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* "Facebook", "X": the network, not the kind of channel. */
-static const char *
-network_get_name (ShNetwork network)
+/* What the chosen network's provider says about itself (sh-provider.h):
+ * the registered class, else the class of the manager's provider. */
+static ShProviderClass *
+network_class (ShAddTokenDialog *self)
 {
-  return network == SH_NETWORK_X ? _("X") : _("Facebook");
+  ShProviderClass *klass = sh_provider_registry_lookup (self->network);
+  ShProvider *provider = sh_manager_get_provider (self->manager, self->network);
+
+  if (klass == NULL && provider != NULL)
+    klass = SH_PROVIDER_GET_CLASS (provider);
+  return klass;
+}
+
+/* One of the provider's own sentences (ShProviderText). */
+static char *
+network_text (ShAddTokenDialog *self,
+              ShProviderText    text,
+              const char       *arg)
+{
+  ShProviderClass *klass = network_class (self);
+
+  return klass != NULL ? sh_provider_class_dup_text (klass, text, arg) : g_strdup ("");
 }
 
 static ShProvider *
@@ -271,7 +289,7 @@ on_countdown_tick (gpointer user_data)
   return update_countdown (SH_ADD_TOKEN_DIALOG (user_data));
 }
 
-/* "https://www.facebook.com/device" → "www.facebook.com/device" */
+/* "https://example.com/device" → "example.com/device" */
 static char *
 address_for_display (const char *uri)
 {
@@ -286,9 +304,13 @@ on_prompt (const ShSignInPrompt *prompt,
 {
   Attempt *attempt = user_data;
   ShAddTokenDialog *self = attempt->self;
-  const char *network = network_get_name (self->network);
+  const char *network = sh_network_get_name (self->network);
   g_autofree char *intro = NULL;
-  gboolean device = prompt->user_code != NULL;
+  ShProviderClass *klass = network_class (self);
+  /* The provider says which sign-in it runs: a code (with a QR code) or
+   * a page in the browser. */
+  gboolean device = klass != NULL ? klass->sign_in_kind == SH_SIGN_IN_DEVICE_CODE
+                                  : prompt->user_code != NULL;
 
   if (!attempt_is_current (attempt))
     return;
@@ -302,7 +324,7 @@ on_prompt (const ShSignInPrompt *prompt,
   self->expires_at = prompt->expires_at;
 
   if (device)
-    /* Translators: %s is a network, e.g. Facebook */
+    /* Translators: %s is the name of a network */
     intro = g_strdup_printf (_("On a phone or computer, open the address below, sign in to %s "
                                "and enter the code. Whoever signs in gives SocialHub an access "
                                "token of their own."), network);
@@ -379,8 +401,8 @@ start_sign_in (ShAddTokenDialog *self)
     }
 
   attempt = attempt_new (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  busy = g_strdup_printf (_("Asking %s for a code…"), network_get_name (self->network));
+  /* Translators: %s is the name of a network */
+  busy = g_strdup_printf (_("Asking %s for a code…"), sh_network_get_name (self->network));
   show_busy (self, busy);
   sh_provider_sign_in_async (provider, on_prompt, attempt, attempt->cancellable,
                              on_signed_in, attempt);
@@ -390,9 +412,9 @@ static void
 on_network_clicked (GtkButton        *button,
                     ShAddTokenDialog *self)
 {
-  self->network = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sh-network"));
+  self->network = g_object_get_data (G_OBJECT (button), "sh-network");
   self->network_chosen = TRUE;
-  adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+  adw_window_title_set_subtitle (self->window_title, sh_network_get_name (self->network));
   start_sign_in (self);
 }
 
@@ -478,8 +500,8 @@ show_pages (ShAddTokenDialog *self,
   ShChannelList *list = sh_manager_get_channels (self->manager);
   const char *owner = NULL;
   g_autofree char *safe_owner = NULL;
-  gboolean facebook = self->network == SH_NETWORK_FACEBOOK;
   gboolean found = FALSE;
+  g_autofree char *title = NULL;
   g_autofree char *description = NULL;
 
   clear_pages (self);
@@ -489,30 +511,23 @@ show_pages (ShAddTokenDialog *self,
 
   if (channels->len == 0)
     {
-      show_error_full (self, "dialog-information-symbolic",
-                       facebook ? _("No Pages to Add") : _("No Accounts to Add"),
-                       facebook ? _("Whoever signed in manages no Facebook Page that SocialHub "
-                                    "could add. Someone with a role on the Page needs to sign in.")
-                                : _("This sign-in gives access to no account SocialHub could add."));
+      g_autofree char *body = network_text (self, SH_PROVIDER_TEXT_NONE_GRANTED_BODY, NULL);
+
+      title = network_text (self, SH_PROVIDER_TEXT_NONE_GRANTED_TITLE, NULL);
+      show_error_full (self, "dialog-information-symbolic", title, body);
       return;
     }
 
   for (guint i = 0; i < channels->len && owner == NULL; i++)
     owner = ((ShGrantedChannel *) g_ptr_array_index (channels, i))->owner_name;
 
-  adw_preferences_group_set_title (self->pages_group,
-                                   facebook ? _("Choose Pages") : _("Choose Accounts"));
+  title = network_text (self, SH_PROVIDER_TEXT_CHOOSE_TITLE, NULL);
+  adw_preferences_group_set_title (self->pages_group, title);
   safe_owner = sh_untrusted_text_sanitize (owner);
   if (owner != NULL)
-    /* Translators: %s is a person */
-    description = g_strdup_printf (facebook ? _("%s manages these Pages. Each Page you choose "
-                                                "gets an access token from %s.")
-                                            : _("%s can use these accounts. Each account you "
-                                                "choose gets an access token from %s."),
-                                   safe_owner, safe_owner);
+    description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_FROM_OWNER, safe_owner);
   else
-    description = g_strdup (facebook ? _("The token links this Page.")
-                                     : _("The token links this account."));
+    description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_ONE, NULL);
   adw_preferences_group_set_description (self->pages_group, description);
 
   for (guint i = 0; i < channels->len; i++)
@@ -772,8 +787,8 @@ on_paste_add_clicked (ShAddTokenDialog *self)
     }
 
   attempt = attempt_new (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  busy = g_strdup_printf (_("Asking %s whose token this is…"), network_get_name (self->network));
+  /* Translators: %s is the name of a network */
+  busy = g_strdup_printf (_("Asking %s whose token this is…"), sh_network_get_name (self->network));
   show_busy (self, busy);
   sh_provider_identify_async (provider, text, attempt->cancellable, on_identified, attempt);
 }
@@ -792,18 +807,12 @@ on_have_token_clicked (ShAddTokenDialog *self)
   g_autofree char *description = NULL;
 
   cancel_attempt (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  description = g_strdup_printf (self->network == SH_NETWORK_X
-                                 ? _("SocialHub asks %s whose token it is, and files it with "
-                                     "that account. A token that does not work is refused, and "
-                                     "nothing is stored.")
-                                 : _("SocialHub asks %s whose token it is and which Page it "
-                                     "links, and files it there. A token that does not work is "
-                                     "refused, and nothing is stored."),
-                                 network_get_name (self->network));
+  /* Translators: %s is the name of a network */
+  description = network_text (self, SH_PROVIDER_TEXT_PASTE_DESCRIPTION, NULL);
   adw_preferences_group_set_description (self->paste_group, description);
-  /* X names the account a token belongs to; a Facebook Page token does not. */
-  gtk_widget_set_visible (self->owner_entry, self->network != SH_NETWORK_X);
+  /* Where the network does not say whose token it is, a person may. */
+  gtk_widget_set_visible (self->owner_entry,
+                          network_class (self) == NULL || !network_class (self)->identify_names_owner);
   show_paste (self, NULL);
 }
 
@@ -892,6 +901,7 @@ static void
 sh_add_token_dialog_constructed (GObject *object)
 {
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+  GPtrArray *networks = sh_provider_registry_list ();
   guint n_networks = 0;
 
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->constructed (object);
@@ -914,16 +924,23 @@ sh_add_token_dialog_constructed (GObject *object)
   gtk_window_set_title (GTK_WINDOW (self), _("Add Channel"));
   adw_window_title_set_title (self->window_title, _("Add Channel"));
 
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
-    if (sh_manager_get_provider (self->manager, network) != NULL)
-      {
-        n_networks++;
-        self->network = network;
-      }
+  /* The registered networks this manager can reach, in registration order. */
+  for (guint i = 0; i < networks->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (networks, i);
+
+      if (sh_manager_get_provider (self->manager, klass->network) != NULL)
+        {
+          n_networks++;
+          self->network = klass->network;
+        }
+    }
 
   /* A choice only when there is one to make. */
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; n_networks > 1 && network <= SH_NETWORK_X; network++)
+  for (guint i = 0; n_networks > 1 && i < networks->len; i++)
     {
+      ShProviderClass *klass = g_ptr_array_index (networks, i);
+      const char *network = klass->network;
       g_autofree char *label = NULL;
       GtkWidget *row, *button;
 
@@ -931,22 +948,20 @@ sh_add_token_dialog_constructed (GObject *object)
         continue;
 
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sh_network_get_display_name (network));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   network == SH_NETWORK_X
-                                   ? _("Sign in to X in your browser")
-                                   : _("Sign in to Facebook with a code, on any device"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     sh_provider_class_get_display_name (klass));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sh_provider_class_get_sign_in_blurb (klass));
       /* A button, not only an activatable row: assistive technologies can
        * press a button (GTK 4.8 gives list rows no action). */
       button = gtk_button_new_from_icon_name ("go-next-symbolic");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
-      /* Translators: %s is a network, e.g. Facebook */
-      label = g_strdup_printf (_("Sign In to %s"), network_get_name (network));
+      /* Translators: %s is the name of a network */
+      label = g_strdup_printf (_("Sign In to %s"), sh_network_get_name (network));
       gtk_widget_set_tooltip_text (button, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_object_set_data (G_OBJECT (button), "sh-network", GINT_TO_POINTER (network));
+      g_object_set_data (G_OBJECT (button), "sh-network", (gpointer) network);
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_network_clicked), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
@@ -958,7 +973,7 @@ sh_add_token_dialog_constructed (GObject *object)
   if (n_networks == 1)
     {
       self->network_chosen = TRUE;
-      adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+      adw_window_title_set_subtitle (self->window_title, sh_network_get_name (self->network));
       start_sign_in (self);
     }
   else if (n_networks == 0)

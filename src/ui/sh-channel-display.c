@@ -17,14 +17,6 @@ sh_channel_dup_display_name (ShChannel *channel)
                                        : g_strdup (_("Unnamed channel"));
 }
 
-/* Neutral glyphs, not the networks' logos: those are trademarks with usage
- * rules, and a symbolic icon follows the light and dark styles. */
-const char *
-sh_network_icon_name (ShNetwork network)
-{
-  return network == SH_NETWORK_X ? "avatar-default-symbolic" : "system-users-symbolic";
-}
-
 /* The colour classes of a badge or an icon; the text beside it says the
  * state, the colour only repeats it. */
 void

@@ -7,11 +7,11 @@
 #include <gtk/gtk.h>
 
 #include "sh-channel.h"
+#include "sh-provider-registry.h"
 
 G_BEGIN_DECLS
 
 char       *sh_channel_dup_display_name (ShChannel      *channel);
-const char *sh_network_icon_name        (ShNetwork       network);
 void        sh_widget_show_channel_state (GtkWidget     *widget,
                                           ShChannelState  state);
 char       *sh_channel_dup_accessible_label (ShChannel  *channel);

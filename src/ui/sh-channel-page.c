@@ -53,7 +53,7 @@ refresh (ShChannelPage *self)
 {
   ShChannel *channel = self->channel;
   ShChannelState state;
-  ShNetwork network;
+  const char *network;
   g_autofree char *summary = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
@@ -66,7 +66,7 @@ refresh (ShChannelPage *self)
   network = sh_channel_get_network (channel);
   summary = sh_channel_dup_summary (channel);
 
-  gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
+  gtk_image_set_from_icon_name (self->network_icon, sh_network_get_icon_name (network));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon), sh_network_get_display_name (network));
   name = sh_channel_dup_display_name (channel);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), name);

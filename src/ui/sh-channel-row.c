@@ -60,7 +60,7 @@ sh_channel_row_refresh (ShChannelRow *self)
 {
   ShChannel *channel = self->channel;
   ShChannelState state;
-  ShNetwork network;
+  const char *network;
   g_autofree char *summary = NULL;
   g_autofree char *label = NULL;
   g_autofree char *reconnect = NULL;
@@ -73,7 +73,7 @@ sh_channel_row_refresh (ShChannelRow *self)
   network = sh_channel_get_network (channel);
   summary = sh_channel_dup_summary (channel);
 
-  gtk_image_set_from_icon_name (self->network_icon, sh_network_icon_name (network));
+  gtk_image_set_from_icon_name (self->network_icon, sh_network_get_icon_name (network));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->network_icon),
                                sh_network_get_display_name (network));
   name = sh_channel_dup_display_name (channel);

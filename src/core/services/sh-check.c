@@ -13,6 +13,7 @@
 #include "sh-check.h"
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 typedef struct _Run Run;
@@ -34,9 +35,9 @@ check_all_free (CheckAll *data)
 }
 
 static GPtrArray *
-tokens_of (ShManager *manager,
-           gboolean   any_network,
-           ShNetwork  network)
+tokens_of (ShManager  *manager,
+           gboolean    any_network,
+           const char *network)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
@@ -52,6 +53,24 @@ tokens_of (ShManager *manager,
         g_ptr_array_add (tokens, g_list_model_get_item (list, j));
     }
   return tokens;
+}
+
+/* The networks the manager's channels are on, in the order first seen
+ * (interned ids): the walk asks each network's provider once. */
+static GPtrArray *
+networks_of (ShManager *manager)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  GPtrArray *networks = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+
+      if (!g_ptr_array_find (networks, sh_channel_get_network (channel), NULL))
+        g_ptr_array_add (networks, (gpointer) sh_channel_get_network (channel));
+    }
+  return networks;
 }
 
 /* ---- one run, shared by whoever asks while it goes ----------------------- */
@@ -197,7 +216,8 @@ on_secrets (GObject      *source,
   g_autoptr(GTask) task = user_data;
   ShManager *manager = g_task_get_source_object (task);
   CheckAll *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, 0);
+  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, NULL);
+  g_autoptr(GPtrArray) networks = NULL;
   GError *error = NULL;
 
   data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
@@ -223,8 +243,10 @@ on_secrets (GObject      *source,
 
   /* One pending unit for the walk itself, so that the save waits for all. */
   data->pending = 1;
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
+  networks = networks_of (manager);
+  for (guint n = 0; n < networks->len; n++)
     {
+      const char *network = g_ptr_array_index (networks, n);
       g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
       g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
       ShProvider *provider = sh_manager_get_provider (manager, network);
@@ -602,7 +624,7 @@ sh_check_add_granted_async (ShManager              *manager,
 
   /* One keyring search for this network's secrets: is this one among them? */
   sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_network_to_string (granted->network), cancellable,
+                              granted->network, cancellable,
                               on_secrets_for_add, task);
 }
 
@@ -770,7 +792,7 @@ sh_check_remove_token_async (ShManager           *manager,
   data->token = g_object_ref (token);
   g_task_set_task_data (task, data, (GDestroyNotify) remove_token_free);
   sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_network_to_string (sh_token_get_network (token)),
+                              sh_token_get_network (token),
                               cancellable, on_secret_for_removal, task);
 }
 

@@ -18,6 +18,7 @@
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-provider.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 struct _ShManager
@@ -34,7 +35,7 @@ struct _ShManager
   GPtrArray      *load_waiters;   /* GTask, while a load runs */
   GPtrArray      *orphans;        /* token ids of secrets no token lists */
   char           *notice;
-  ShProvider     *providers[SH_NETWORK_X + 1];
+  GHashTable     *providers;      /* interned network id → ShProvider */
 };
 
 G_DEFINE_FINAL_TYPE (ShManager, sh_manager, G_TYPE_OBJECT)
@@ -72,8 +73,7 @@ sh_manager_finalize (GObject *object)
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->orphans, g_ptr_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->providers); i++)
-    g_clear_object (&self->providers[i]);
+  g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_object (&self->channels);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -167,6 +167,7 @@ sh_manager_init (ShManager *self)
 {
   self->channels = sh_channel_list_new ();
   self->orphans = g_ptr_array_new_with_free_func (g_free);
+  self->providers = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 ShManager *
@@ -232,23 +233,24 @@ void
 sh_manager_add_provider (ShManager  *self,
                          ShProvider *provider)
 {
-  ShNetwork network;
+  const char *network;
 
   g_return_if_fail (SH_IS_MANAGER (self));
   g_return_if_fail (SH_IS_PROVIDER (provider));
 
-  network = sh_provider_get_network (provider);
+  network = g_intern_string (sh_provider_get_network (provider));
   sh_provider_set_secret_store (provider, self->secrets);
-  g_set_object (&self->providers[network], provider);
+  g_hash_table_replace (self->providers, (gpointer) network, g_object_ref (provider));
 }
 
 ShProvider *
-sh_manager_get_provider (ShManager *self,
-                         ShNetwork  network)
+sh_manager_get_provider (ShManager  *self,
+                         const char *network)
 {
   g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
-  g_return_val_if_fail (network <= SH_NETWORK_X, NULL);
-  return self->providers[network];
+  if (network == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->providers, g_intern_string (network));
 }
 
 static void
@@ -754,9 +756,10 @@ restore_one (ShManager          *self,
   g_autoptr(ShChannel) made = NULL;
   g_autoptr(ShToken) token = NULL;
   ShChannel *channel = NULL;
-  ShNetwork network;
+  /* Only a network some provider of this build knows, as the data file. */
+  const char *network = sh_provider_registry_intern (info->network);
 
-  if (info->token_id == NULL || !sh_network_from_string (info->network, &network) ||
+  if (info->token_id == NULL || network == NULL ||
       sh_channel_list_lookup_token (self->channels, info->token_id, NULL) != NULL)
     return FALSE;
 

@@ -6,6 +6,7 @@
 
 #include "sh-error.h"
 #include "sh-provider.h"
+#include "sh-provider-registry.h"
 
 typedef struct {
   ShSecretStore *secret_store;
@@ -17,11 +18,11 @@ G_DEFINE_BOXED_TYPE (ShGrantedChannel, sh_granted_channel,
                      sh_granted_channel_copy, sh_granted_channel_free)
 
 ShGrantedChannel *
-sh_granted_channel_new (ShNetwork network)
+sh_granted_channel_new (const char *network)
 {
   ShGrantedChannel *channel = g_new0 (ShGrantedChannel, 1);
 
-  channel->network = network;
+  channel->network = g_intern_string (network);
   return channel;
 }
 
@@ -172,10 +173,10 @@ sh_provider_get_secret_store (ShProvider *self)
   return priv->secret_store;
 }
 
-ShNetwork
+const char *
 sh_provider_get_network (ShProvider *self)
 {
-  g_return_val_if_fail (SH_IS_PROVIDER (self), SH_NETWORK_FACEBOOK);
+  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
   return SH_PROVIDER_GET_CLASS (self)->network;
 }
 

@@ -26,6 +26,9 @@ typedef struct {
 void          _sh_facebook_reply_free      (ShFacebookReply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShFacebookReply, _sh_facebook_reply_free)
 
+/* Fills in what the class says about Facebook (sh-facebook-describe.c). */
+void          _sh_facebook_describe_class (ShProviderClass  *klass);
+
 SoupSession  *_sh_facebook_get_session  (ShFacebookProvider *self);
 char         *_sh_facebook_client_token (void);
 void          _sh_facebook_note_usage   (ShFacebookProvider *self,

@@ -33,6 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShXReply, _sh_x_reply_free)
 
 SoupSession *_sh_x_get_session       (ShXProvider         *self);
 /* The configured client id, or NULL when none is. */
+/* Fills in what the class says about X (sh-x-describe.c). */
+void         _sh_x_describe_class    (ShProviderClass     *klass);
 char        *_sh_x_client_id         (void);
 
 /* GET @path (below the API URL, query included) with @bearer in the
