@@ -18,6 +18,7 @@ typedef enum {
   SH_CONFIG_KIND_OTHER,
   SH_CONFIG_KIND_API_URL,     /* the base address of the network's API */
   SH_CONFIG_KIND_CLIENT_ID,   /* without one, only the sandbox can sign in */
+  SH_CONFIG_KIND_PORT,        /* a uint GSettings key, read by its provider */
 } ShConfigKind;
 
 typedef struct {
@@ -25,6 +26,13 @@ typedef struct {
   const char   *settings_key;   /* NULL: not a GSettings key */
   const char   *built_in;       /* the build option or the real service */
   ShConfigKind  kind;
+  /* For the Preferences' "Developer Apps" page, which shows every key
+   * that has a settings_key: */
+  const char   *title;          /* N_("…"): the row's title */
+  gboolean      numeric;        /* offer a digits keyboard */
+  /* NULL when @value (stripped, not empty) may be saved, else why not,
+   * translated. NULL: any value may. */
+  const char *(*validate) (const char *value);
 } ShConfigKey;
 
 /* Never NULL; "" when nothing configures a client id. */

@@ -19,6 +19,7 @@
  *                    the JSON output and --login use (never change one)
  *   network_name     N_("Facebook"): the network, in running text
  *   display_name     N_("Facebook Page"): the kind of channel it links
+ *   channel_noun     N_("a Facebook Page"): the same in running text
  *   icon_name        the channel's icon
  *   sign_in_kind     device code (shown with a QR code) or browser
  *   sign_in_blurb    N_() subtitle of the network in the "Add Channel" list
@@ -27,10 +28,14 @@
  *   identify_names_owner  whether a pasted token names its owner (X does;
  *                    a Page token does not, so the dialog asks for a name)
  *   config_keys      NULL-terminated: its URLs and client ids (sh-config.h)
+ *   developer_app_help  N_() where a team finds the ids of its own app
  *   explain_reason   its own wording of a reason, or NULL for core's
  *   dup_text         the sentences of the sign-in views (ShProviderText)
  *   describe_token_fault  the message for a token that fails the generic
  *                    syntax check (sh-token-syntax.h), in its own name
+ *   describe_redirect  for a sign-in through a loopback redirect on @port:
+ *                    what a team registers as the callback of its own app
+ *                    (the preferences show it); NULL for other sign-ins
  *
  * Strings in the class are untranslated (N_()); the getters in
  * sh-provider-registry.h translate them. A provider registers its type in
@@ -118,12 +123,14 @@ struct _ShProviderClass
   const char                *network;
   const char                *network_name;
   const char                *display_name;
+  const char                *channel_noun;
   const char                *icon_name;
   ShSignInKind               sign_in_kind;
   const char                *sign_in_blurb;
   gboolean                   shared_channels;
   gboolean                   identify_names_owner;
   const ShConfigKey * const *config_keys;
+  const char                *developer_app_help;
 
   const char *(*explain_reason)       (ShProviderClass *klass,
                                        ShTokenReason    reason);
@@ -135,6 +142,8 @@ struct _ShProviderClass
   char       *(*describe_token_fault) (ShProviderClass *klass,
                                        gboolean         issued,
                                        const char      *fault);
+  char       *(*describe_redirect)    (ShProviderClass *klass,
+                                       guint            port);
 
   void       (*sign_in_async)   (ShProvider          *self,
                                  ShSignInPromptFunc   prompt,

@@ -4,19 +4,46 @@
  * never name Facebook themselves. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "sh-facebook-private.h"
+
+/* Each returns NULL when @value (stripped, not empty) may be saved, or
+ * the message that says why not. */
+static const char *
+validate_app_id (const char *value)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return _("Not saved: a Facebook App ID has only digits");
+  return NULL;
+}
+
+static const char *
+validate_client_token (const char *value)
+{
+  /* SocialHub sends APP_ID|CLIENT_TOKEN: the combined form pasted here would
+   * be sent with the App ID twice. */
+  if (strchr (value, '|') != NULL)
+    return _("Not saved: enter the client token alone, without the App ID and “|”");
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return _("Not saved: a Facebook client token has only letters and digits");
+  return NULL;
+}
 
 const ShConfigKey sh_facebook_config_graph_url = {
   "SOCIALHUB_GRAPH_URL", NULL, "https://graph.facebook.com/v24.0", SH_CONFIG_KIND_API_URL,
 };
 const ShConfigKey sh_facebook_config_app_id = {
   "SOCIALHUB_FACEBOOK_APP_ID", "facebook-app-id", SH_FACEBOOK_APP_ID, SH_CONFIG_KIND_CLIENT_ID,
+  N_("Facebook App ID"), TRUE, validate_app_id,
 };
 const ShConfigKey sh_facebook_config_client_token = {
   "SOCIALHUB_FACEBOOK_CLIENT_TOKEN", "facebook-client-token", SH_FACEBOOK_CLIENT_TOKEN,
-  SH_CONFIG_KIND_OTHER,
+  SH_CONFIG_KIND_OTHER, N_("Facebook Client Token"), FALSE, validate_client_token,
 };
 
 static const ShConfigKey * const config_keys[] = {
@@ -91,6 +118,7 @@ _sh_facebook_describe_class (ShProviderClass *klass)
   klass->network = SH_FACEBOOK_NETWORK;
   klass->network_name = N_("Facebook");
   klass->display_name = N_("Facebook Page");
+  klass->channel_noun = N_("a Facebook Page");
   klass->icon_name = "system-users-symbolic";
   klass->sign_in_kind = SH_SIGN_IN_DEVICE_CODE;
   klass->sign_in_blurb = N_("Sign in to Facebook with a code, on any device");
@@ -99,6 +127,10 @@ _sh_facebook_describe_class (ShProviderClass *klass)
   /* A Page token names the Page, not the person who made it. */
   klass->identify_names_owner = FALSE;
   klass->config_keys = config_keys;
+  klass->developer_app_help = N_("From the app’s dashboard on developers.facebook.com: Settings › "
+                                 "Basic and Settings › Advanced. The client token is meant to be "
+                                 "built into apps; it is not the app secret, which never belongs "
+                                 "here.");
   klass->explain_reason = explain_reason;
   klass->dup_text = dup_text;
   klass->describe_token_fault = describe_token_fault;

@@ -7,6 +7,23 @@
 
 #include "sh-x-private.h"
 
+static gboolean
+is_unreserved (char c)
+{
+  /* RFC 3986 unreserved: safe in a form body and a URL as they are. */
+  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* NULL when @value (stripped, not empty) may be saved, or why not. */
+static const char *
+validate_client_id (const char *value)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    if (!is_unreserved (*p))
+      return _("Not saved: an X client ID has only letters, digits and - . _ ~");
+  return NULL;
+}
+
 const ShConfigKey sh_x_config_api_url = {
   "SOCIALHUB_X_API_URL", NULL, "https://api.x.com", SH_CONFIG_KIND_API_URL,
 };
@@ -15,12 +32,20 @@ const ShConfigKey sh_x_config_authorize_url = {
 };
 const ShConfigKey sh_x_config_client_id = {
   "SOCIALHUB_X_CLIENT_ID", "x-client-id", SH_X_CLIENT_ID, SH_CONFIG_KIND_CLIENT_ID,
+  N_("X Client ID"), FALSE, validate_client_id,
+};
+/* Read by sh_x_redirect_port(); listed for the Preferences and for what the
+ * environment overrides. */
+const ShConfigKey sh_x_config_redirect_port = {
+  "SOCIALHUB_X_REDIRECT_PORT", "x-redirect-port", NULL, SH_CONFIG_KIND_PORT,
+  N_("X Sign-In Port"), TRUE, NULL,
 };
 
 static const ShConfigKey * const config_keys[] = {
   &sh_x_config_api_url,
   &sh_x_config_authorize_url,
   &sh_x_config_client_id,
+  &sh_x_config_redirect_port,
   NULL,
 };
 
@@ -63,12 +88,24 @@ describe_token_fault (ShProviderClass *klass,
   return g_strdup_printf (_("This is not an X access token: %s."), fault);
 }
 
+static char *
+describe_redirect (ShProviderClass *klass,
+                   guint            port)
+{
+  /* What the person has to type into X's developer portal: exactly the
+   * URI of sh_x_redirect_uri() (API-FACTS.md: X matches the registered
+   * callback exactly). */
+  return g_strdup_printf (_("Register http://127.0.0.1:%u/callback as the callback URI of "
+                            "your X app"), port);
+}
+
 void
 _sh_x_describe_class (ShProviderClass *klass)
 {
   klass->network = SH_X_NETWORK;
   klass->network_name = N_("X");
   klass->display_name = N_("X Account");
+  klass->channel_noun = N_("an X account");
   klass->icon_name = "avatar-default-symbolic";
   klass->sign_in_kind = SH_SIGN_IN_BROWSER;
   klass->sign_in_blurb = N_("Sign in to X in your browser");
@@ -77,6 +114,9 @@ _sh_x_describe_class (ShProviderClass *klass)
   /* /2/users/me names the account, so nobody needs to type a name. */
   klass->identify_names_owner = TRUE;
   klass->config_keys = config_keys;
+  klass->developer_app_help = N_("From the app’s “User authentication settings” on "
+                                 "developer.x.com, with the type “Native App”.");
   klass->dup_text = dup_text;
   klass->describe_token_fault = describe_token_fault;
+  klass->describe_redirect = describe_redirect;
 }
