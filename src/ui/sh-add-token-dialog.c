@@ -4,7 +4,8 @@
  *   network  which network, when SocialHub knows more than one
  *   busy     waiting for a code, a token's owner or the keyring
  *   code     the device code, its address, a QR code for a colleague's
- *            phone and a countdown, while the provider polls
+ *            phone and a countdown, while the provider polls (a view of
+ *            its own: ShSignInCodeView)
  *   error    declined, expired or unreachable, with "Try Again"
  *   paste    "I have a token": a token pasted, for the provider to identify,
  *            and optionally whose it is (a Page token does not say)
@@ -27,7 +28,7 @@
 #include "sh-check.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
-#include "sh-qr-code.h"
+#include "sh-sign-in-code-view.h"
 #include "sh-untrusted-text.h"
 
 struct _ShAddTokenDialog
@@ -42,12 +43,6 @@ struct _ShAddTokenDialog
   GCancellable     *cancellable;     /* the window's life */
   GCancellable     *attempt;         /* the current sign-in or identification */
   gboolean          closed;
-
-  char             *user_code;
-  char             *verification_uri;
-  char             *authorize_uri;
-  gint64            expires_at;
-  guint             countdown_id;
 
   GPtrArray        *granted;         /* ShGrantedChannel, as listed */
   GPtrArray        *page_rows;       /* AdwActionRow, parallel to granted */
@@ -65,17 +60,7 @@ struct _ShAddTokenDialog
   AdwPreferencesGroup *network_group;
   GtkSpinner       *busy_spinner;
   GtkLabel         *busy_label;
-  GtkLabel         *code_intro;
-  GtkWidget        *code_box;
-  GtkLabel         *user_code_label;
-  GtkWidget        *copy_code_button;
-  GtkWidget        *address_box;
-  GtkLinkButton    *address_button;
-  GtkWidget        *browser_box;
-  GtkWidget        *qr_box;
-  ShQrCode         *qr_code;
-  GtkSpinner       *wait_spinner;
-  GtkLabel         *countdown_label;
+  ShSignInCodeView *code_view;
   AdwStatusPage    *error_page;
   GtkWidget        *try_again_button;
   AdwPreferencesGroup *paste_group;
@@ -116,11 +101,10 @@ typedef struct {
 static void
 cancel_attempt (ShAddTokenDialog *self)
 {
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_clear_object (&self->attempt);
-  gtk_spinner_stop (self->wait_spinner);
+  sh_sign_in_code_view_stop (self->code_view);
 }
 
 static Attempt *
@@ -252,50 +236,25 @@ toast (ShAddTokenDialog *self,
 
 /* ---- the device code ----------------------------------------------------- */
 
-static gboolean
-update_countdown (ShAddTokenDialog *self)
+/* The view's clock ran out: the provider would find out at its next poll,
+ * but the person sees the clock, so say it now. */
+static void
+on_code_expired (ShAddTokenDialog *self,
+                 gboolean          device)
 {
-  gint64 left = self->expires_at - g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *text = NULL;
-
-  if (left <= 0)
-    {
-      /* The provider would find out at its next poll; the person sees the
-       * clock, so say it now. */
-      self->countdown_id = 0;
-      if (self->user_code != NULL)
-        show_error_full (self, "alarm-symbolic", _("The code expired"),
-                         _("The code expired before anyone entered it. Try again for a new one."));
-      else
-        show_error_full (self, "alarm-symbolic", _("The sign-in timed out"),
-                         _("Nobody finished signing in in the browser in time. Try again."));
-      return G_SOURCE_REMOVE;
-    }
-
-  if (self->user_code != NULL)
-    /* Translators: minutes and seconds, e.g. "Code expires in 6:42" */
-    text = g_strdup_printf (_("Code expires in %d:%02d"), (int) (left / 60), (int) (left % 60));
+  if (device)
+    show_error_full (self, "alarm-symbolic", _("The code expired"),
+                     _("The code expired before anyone entered it. Try again for a new one."));
   else
-    /* Translators: minutes and seconds, e.g. "Waiting for the browser, 4:59 left" */
-    text = g_strdup_printf (_("Waiting for the browser, %d:%02d left"),
-                            (int) (left / 60), (int) (left % 60));
-  gtk_label_set_label (self->countdown_label, text);
-  return G_SOURCE_CONTINUE;
+    show_error_full (self, "alarm-symbolic", _("The sign-in timed out"),
+                     _("Nobody finished signing in in the browser in time. Try again."));
 }
 
-static gboolean
-on_countdown_tick (gpointer user_data)
+static void
+on_view_toast (ShAddTokenDialog *self,
+               const char       *text)
 {
-  return update_countdown (SH_ADD_TOKEN_DIALOG (user_data));
-}
-
-/* "https://example.com/device" → "example.com/device" */
-static char *
-address_for_display (const char *uri)
-{
-  const char *rest = strstr (uri, "://");
-
-  return g_strdup (rest != NULL ? rest + 3 : uri);
+  toast (self, text);
 }
 
 static void
@@ -304,8 +263,6 @@ on_prompt (const ShSignInPrompt *prompt,
 {
   Attempt *attempt = user_data;
   ShAddTokenDialog *self = attempt->self;
-  const char *network = sh_network_get_name (self->network);
-  g_autofree char *intro = NULL;
   ShProviderClass *klass = network_class (self);
   /* The provider says which sign-in it runs: a code (with a QR code) or
    * a page in the browser. */
@@ -315,51 +272,9 @@ on_prompt (const ShSignInPrompt *prompt,
   if (!attempt_is_current (attempt))
     return;
 
-  g_free (self->user_code);
-  self->user_code = g_strdup (prompt->user_code);
-  g_free (self->verification_uri);
-  self->verification_uri = g_strdup (prompt->verification_uri);
-  g_free (self->authorize_uri);
-  self->authorize_uri = g_strdup (prompt->authorize_uri);
-  self->expires_at = prompt->expires_at;
-
-  if (device)
-    /* Translators: %s is the name of a network */
-    intro = g_strdup_printf (_("On a phone or computer, open the address below, sign in to %s "
-                               "and enter the code. Whoever signs in gives SocialHub an access "
-                               "token of their own."), network);
-  else
-    intro = g_strdup_printf (_("Sign in to %s in your browser and allow SocialHub. Whoever signs "
-                               "in gives SocialHub an access token of their own."), network);
-  gtk_label_set_label (self->code_intro, intro);
-
-  gtk_widget_set_visible (self->code_box, device);
-  gtk_label_set_label (self->user_code_label, device ? prompt->user_code : "");
-  gtk_widget_set_visible (self->address_box, prompt->verification_uri != NULL);
-  if (prompt->verification_uri != NULL)
-    {
-      g_autofree char *shown = address_for_display (prompt->verification_uri);
-
-      gtk_link_button_set_uri (self->address_button, prompt->verification_uri);
-      gtk_button_set_label (GTK_BUTTON (self->address_button), shown);
-    }
-  gtk_widget_set_visible (self->browser_box, !device && prompt->authorize_uri != NULL);
-
-  gtk_widget_set_visible (self->qr_box, prompt->qr_uri != NULL);
-  sh_qr_code_set_text (self->qr_code, prompt->qr_uri);
-  if (prompt->qr_uri != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_code),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, prompt->qr_uri, -1);
-
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), prompt->expires_at > 0);
-  if (prompt->expires_at > 0 && update_countdown (self))
-    self->countdown_id = g_timeout_add_seconds (1, on_countdown_tick, self);
-  gtk_spinner_start (self->wait_spinner);
-
+  sh_sign_in_code_view_show (self->code_view, prompt, sh_network_get_name (self->network), device);
   show_page (self, "code");
-  if (device)
-    gtk_widget_grab_focus (self->copy_code_button);
+  sh_sign_in_code_view_grab_focus (self->code_view);
 }
 
 static void show_pages (ShAddTokenDialog *self, GPtrArray *channels);
@@ -831,42 +746,6 @@ on_try_again_clicked (ShAddTokenDialog *self)
     show_page (self, "network");
 }
 
-/* ---- copying and opening ------------------------------------------------------ */
-
-static void
-on_copy_code_clicked (ShAddTokenDialog *self)
-{
-  if (self->user_code == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->user_code);
-  toast (self, _("Code copied"));
-}
-
-static void
-on_copy_address_clicked (ShAddTokenDialog *self)
-{
-  if (self->verification_uri == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->verification_uri);
-  toast (self, _("Address copied"));
-}
-
-static void
-on_copy_link_clicked (ShAddTokenDialog *self)
-{
-  if (self->authorize_uri == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->authorize_uri);
-  toast (self, _("Link copied"));
-}
-
-static void
-on_open_browser_clicked (ShAddTokenDialog *self)
-{
-  if (self->authorize_uri != NULL)
-    gtk_show_uri (GTK_WINDOW (self), self->authorize_uri, GDK_CURRENT_TIME);
-}
-
 /* ---- the window -------------------------------------------------------------- */
 
 static gboolean
@@ -889,7 +768,8 @@ sh_add_token_dialog_unrealize (GtkWidget *widget)
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (widget);
 
   self->closed = TRUE;
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->code_view != NULL)
+    sh_sign_in_code_view_stop (self->code_view);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_cancellable_cancel (self->cancellable);
@@ -990,7 +870,8 @@ sh_add_token_dialog_dispose (GObject *object)
 
   /* Late callbacks hold a reference; they find the window closed. */
   self->closed = TRUE;
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->code_view != NULL)
+    sh_sign_in_code_view_stop (self->code_view);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_cancellable_cancel (self->cancellable);
@@ -1013,9 +894,6 @@ sh_add_token_dialog_finalize (GObject *object)
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->user_code);
-  g_free (self->verification_uri);
-  g_free (self->authorize_uri);
 
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->finalize (object);
 }
@@ -1095,10 +973,11 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
     g_signal_new ("token-present", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  g_type_ensure (SH_TYPE_QR_CODE);
+  g_type_ensure (SH_TYPE_SIGN_IN_CODE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-add-token-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_view);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, toast_overlay);
@@ -1106,17 +985,6 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, network_group);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_label);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_intro);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, user_code_label);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, copy_code_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, browser_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_code);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, wait_spinner);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_group);
@@ -1128,12 +996,10 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_group);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_error);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_code_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_address_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_open_browser_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_link_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_try_again_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_have_token_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_expired);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_toast);
   gtk_widget_class_bind_template_callback (widget_class, on_paste_add_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_token_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_instead_clicked);
