@@ -8,7 +8,8 @@
  *            its own: ShSignInCodeView)
  *   error    declined, expired or unreachable, with "Try Again"
  *   paste    "I have a token": a token pasted, for the provider to identify,
- *            and optionally whose it is (a Page token does not say)
+ *            and optionally whose it is (a Page token does not say); a
+ *            view of its own: ShPasteTokenView
  *   pages    what the grant gives, with check buttons; "Add" files each one
  *
  * The provider does the polling (at the interval the network gives, slower
@@ -28,6 +29,7 @@
 #include "sh-check.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
+#include "sh-paste-token-view.h"
 #include "sh-sign-in-code-view.h"
 #include "sh-untrusted-text.h"
 
@@ -63,11 +65,7 @@ struct _ShAddTokenDialog
   ShSignInCodeView *code_view;
   AdwStatusPage    *error_page;
   GtkWidget        *try_again_button;
-  AdwPreferencesGroup *paste_group;
-  GtkEditable      *token_entry;
-  GtkWidget        *owner_entry;
-  GtkLabel         *paste_error;
-  GtkWidget        *paste_add_button;
+  ShPasteTokenView *paste_view;
   GtkLabel         *pages_note;
   AdwPreferencesGroup *pages_group;
   GtkLabel         *pages_error;
@@ -643,10 +641,8 @@ static void
 show_paste (ShAddTokenDialog *self,
             const char       *error_message)
 {
-  gtk_label_set_label (self->paste_error, error_message != NULL ? error_message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), error_message != NULL);
   show_page (self, "paste");
-  gtk_widget_grab_focus (GTK_WIDGET (self->token_entry));
+  sh_paste_token_view_show_error (self->paste_view, error_message);
 }
 
 static void
@@ -672,10 +668,9 @@ on_identified (GObject      *source,
 
           /* The token is in the granted channels now; the entry need not
            * hold it any longer. */
-          gtk_editable_set_text (self->token_entry, "");
+          sh_paste_token_view_clear_token (self->paste_view);
           /* The typed name, where the network did not name the person. */
-          sh_check_name_owner (channels,
-                               gtk_editable_get_text (GTK_EDITABLE (self->owner_entry)));
+          sh_check_name_owner (channels, sh_paste_token_view_get_owner (self->paste_view));
           direct = channels->len == 1;
           show_pages (self, g_steal_pointer (&channels));
           if (direct && count_chosen (self) == 1)
@@ -688,7 +683,7 @@ on_identified (GObject      *source,
 static void
 on_paste_add_clicked (ShAddTokenDialog *self)
 {
-  const char *text = gtk_editable_get_text (self->token_entry);
+  const char *text = sh_paste_token_view_get_token (self->paste_view);
   ShProvider *provider = current_provider (self);
   g_autofree char *busy = NULL;
   Attempt *attempt;
@@ -709,25 +704,16 @@ on_paste_add_clicked (ShAddTokenDialog *self)
 }
 
 static void
-on_token_changed (ShAddTokenDialog *self)
-{
-  const char *text = gtk_editable_get_text (self->token_entry);
-
-  gtk_widget_set_sensitive (self->paste_add_button, text != NULL && *text != '\0');
-}
-
-static void
 on_have_token_clicked (ShAddTokenDialog *self)
 {
   g_autofree char *description = NULL;
 
   cancel_attempt (self);
-  /* Translators: %s is the name of a network */
   description = network_text (self, SH_PROVIDER_TEXT_PASTE_DESCRIPTION, NULL);
-  adw_preferences_group_set_description (self->paste_group, description);
   /* Where the network does not say whose token it is, a person may. */
-  gtk_widget_set_visible (self->owner_entry,
-                          network_class (self) == NULL || !network_class (self)->identify_names_owner);
+  sh_paste_token_view_prepare (self->paste_view, description,
+                               network_class (self) == NULL ||
+                               !network_class (self)->identify_names_owner);
   show_paste (self, NULL);
 }
 
@@ -974,10 +960,12 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (SH_TYPE_SIGN_IN_CODE_VIEW);
+  g_type_ensure (SH_TYPE_PASTE_TOKEN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-add-token-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_view);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_view);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, toast_overlay);
@@ -987,11 +975,6 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_label);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_group);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, token_entry);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, owner_entry);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_error);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_add_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_note);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_group);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_error);
@@ -1001,7 +984,6 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_code_expired);
   gtk_widget_class_bind_template_callback (widget_class, on_view_toast);
   gtk_widget_class_bind_template_callback (widget_class, on_paste_add_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_token_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_instead_clicked);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -1024,16 +1006,9 @@ fix_mnemonic_names (GtkWidget *widget)
 static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
-  GtkEditable *owner_text;
-
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonic_names (GTK_WIDGET (self));
-  /* The text a screen reader lands on is the row's inner GtkText: it gets
-   * the question as its name, not only the row around it. */
-  owner_text = gtk_editable_get_delegate (GTK_EDITABLE (self->owner_entry));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (owner_text),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Whose token is this?"), -1);
 }
 
 GtkWidget *
