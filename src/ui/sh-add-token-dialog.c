@@ -11,6 +11,7 @@
  *            and optionally whose it is (a Page token does not say); a
  *            view of its own: ShPasteTokenView
  *   pages    what the grant gives, with check buttons; "Add" files each one
+ *            (the view: ShGrantedPagesView)
  *
  * The provider does the polling (at the interval the network gives, slower
  * after "too fast"). Each sign-in or identification is an attempt with its
@@ -29,6 +30,7 @@
 #include "sh-check.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
+#include "sh-granted-pages-view.h"
 #include "sh-paste-token-view.h"
 #include "sh-sign-in-code-view.h"
 #include "sh-untrusted-text.h"
@@ -47,8 +49,6 @@ struct _ShAddTokenDialog
   gboolean          closed;
 
   GPtrArray        *granted;         /* ShGrantedChannel, as listed */
-  GPtrArray        *page_rows;       /* AdwActionRow, parallel to granted */
-  GPtrArray        *check_buttons;   /* GtkCheckButton, parallel to granted */
   guint             next_to_add;
   guint             n_added;
   gboolean          adding;
@@ -66,9 +66,7 @@ struct _ShAddTokenDialog
   AdwStatusPage    *error_page;
   GtkWidget        *try_again_button;
   ShPasteTokenView *paste_view;
-  GtkLabel         *pages_note;
-  AdwPreferencesGroup *pages_group;
-  GtkLabel         *pages_error;
+  ShGrantedPagesView *pages_view;
 };
 
 G_DEFINE_FINAL_TYPE (ShAddTokenDialog, sh_add_token_dialog, ADW_TYPE_WINDOW)
@@ -333,94 +331,31 @@ on_network_clicked (GtkButton        *button,
 
 /* ---- the Pages a grant gives ------------------------------------------------- */
 
-static gboolean
-row_is_added (GtkWidget *row)
-{
-  return g_object_get_data (G_OBJECT (row), "sh-added") != NULL;
-}
-
-static guint
-count_chosen (ShAddTokenDialog *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; self->check_buttons != NULL && i < self->check_buttons->len; i++)
-    if (gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, i)) &&
-        !row_is_added (g_ptr_array_index (self->page_rows, i)))
-      n++;
-  return n;
-}
-
 static void
 update_add_button (ShAddTokenDialog *self)
 {
-  gtk_widget_set_sensitive (self->add_button, !self->adding && count_chosen (self) > 0);
+  gtk_widget_set_sensitive (self->add_button,
+                            !self->adding && sh_granted_pages_view_count_wanted (self->pages_view) > 0);
 }
 
 static void
 clear_pages (ShAddTokenDialog *self)
 {
-  for (guint i = 0; self->page_rows != NULL && i < self->page_rows->len; i++)
-    adw_preferences_group_remove (self->pages_group, g_ptr_array_index (self->page_rows, i));
-  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
+  sh_granted_pages_view_clear (self->pages_view);
   g_clear_pointer (&self->granted, g_ptr_array_unref);
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_note), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
-}
-
-/* Whether the Page is in SocialHub already, and what the token does there. */
-static char *
-describe_granted (ShAddTokenDialog       *self,
-                  const ShGrantedChannel *granted,
-                  ShChannel              *existing)
-{
-  GListModel *tokens;
-  guint n;
-
-  if (existing == NULL)
-    return g_strdup (_("New channel"));
-
-  tokens = sh_channel_get_tokens (existing);
-  n = g_list_model_get_n_items (tokens);
-  for (guint i = 0; granted->owner_id != NULL && i < n; i++)
-    {
-      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
-
-      if (g_strcmp0 (sh_token_get_owner_id (token), granted->owner_id) == 0)
-        {
-          g_autofree char *owner = sh_untrusted_text_sanitize (granted->owner_name);
-
-          /* Translators: %s is a person, e.g. "In SocialHub: renews Alice Example’s token" */
-          return g_strdup_printf (_("In SocialHub: renews %s’s token"),
-                                  owner ?: _("this person"));
-        }
-    }
-  if (n == 1)
-    return g_strdup (_("In SocialHub: adds a second token"));
-  if (n == 0)
-    return g_strdup (_("In SocialHub: adds a token"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "In SocialHub: adds a token to the %u it has",
-                                       "In SocialHub: adds a token to the %u it has", n),
-                          n);
 }
 
 static void
 show_pages (ShAddTokenDialog *self,
             GPtrArray        *channels)
 {
-  ShChannelList *list = sh_manager_get_channels (self->manager);
   const char *owner = NULL;
   g_autofree char *safe_owner = NULL;
-  gboolean found = FALSE;
   g_autofree char *title = NULL;
   g_autofree char *description = NULL;
 
   clear_pages (self);
   self->granted = channels;
-  self->page_rows = g_ptr_array_new ();
-  self->check_buttons = g_ptr_array_new ();
 
   if (channels->len == 0)
     {
@@ -435,69 +370,17 @@ show_pages (ShAddTokenDialog *self,
     owner = ((ShGrantedChannel *) g_ptr_array_index (channels, i))->owner_name;
 
   title = network_text (self, SH_PROVIDER_TEXT_CHOOSE_TITLE, NULL);
-  adw_preferences_group_set_title (self->pages_group, title);
   safe_owner = sh_untrusted_text_sanitize (owner);
   if (owner != NULL)
     description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_FROM_OWNER, safe_owner);
   else
     description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_ONE, NULL);
-  adw_preferences_group_set_description (self->pages_group, description);
-
-  for (guint i = 0; i < channels->len; i++)
-    {
-      ShGrantedChannel *granted = g_ptr_array_index (channels, i);
-      ShChannel *existing = sh_channel_list_lookup_external (list, granted->network,
-                                                             granted->external_id);
-      g_autofree char *name = sh_untrusted_text_sanitize (granted->name ?: granted->external_id);
-      g_autofree char *subtitle = describe_granted (self, granted, existing);
-      g_autofree char *title_markup = g_markup_escape_text (name, -1);
-      g_autofree char *subtitle_markup = g_markup_escape_text (subtitle, -1);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-      gboolean chosen;
-
-      if (self->channel == NULL)
-        chosen = TRUE;
-      else
-        chosen = existing == self->channel;
-      found |= chosen;
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_markup);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle_markup);
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), chosen);
-      /* Named after the row's title (AdwActionRow relates its activatable
-       * widget to it); the subtitle is its description. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
-                                      -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (update_add_button), self,
-                               G_CONNECT_SWAPPED);
-
-      adw_preferences_group_add (self->pages_group, row);
-      g_ptr_array_add (self->page_rows, row);
-      g_ptr_array_add (self->check_buttons, check);
-    }
-
-  if (self->channel != NULL && !found)
-    {
-      g_autofree char *note = NULL;
-      const char *channel_name = sh_channel_get_name (self->channel);
-
-      /* Translators: a person, then a channel */
-      note = g_strdup_printf (_("%s has no role on %s, so their token cannot link it. Someone "
-                                "with a role on it needs to sign in."),
-                              owner ?: _("Whoever signed in"),
-                              channel_name ?: _("this channel"));
-      gtk_label_set_label (self->pages_note, note);
-      gtk_widget_set_visible (GTK_WIDGET (self->pages_note), TRUE);
-    }
+  sh_granted_pages_view_show (self->pages_view, channels, sh_manager_get_channels (self->manager),
+                              self->channel, title, description);
 
   update_add_button (self);
   show_page (self, "pages");
-  gtk_widget_grab_focus (g_ptr_array_index (self->check_buttons, 0));
+  sh_granted_pages_view_grab_focus (self->pages_view);
 }
 
 static void
@@ -544,8 +427,6 @@ on_granted_added (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(ShToken) token = sh_check_add_granted_finish (SH_MANAGER (source), result, &error);
   ShGrantedChannel *granted;
-  GtkWidget *row;
-
   gboolean present = g_error_matches (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
 
   if (token != NULL)
@@ -562,7 +443,6 @@ on_granted_added (GObject      *source,
     return;
 
   granted = g_ptr_array_index (self->granted, self->next_to_add);
-  row = g_ptr_array_index (self->page_rows, self->next_to_add);
   if (token == NULL && !present)
     {
       g_autofree char *message = NULL;
@@ -571,24 +451,14 @@ on_granted_added (GObject      *source,
       /* Translators: a Page, then why its token could not be added */
       message = g_strdup_printf (_("The token for %s was not added: %s"),
                                  granted->name ?: granted->external_id, error->message);
-      gtk_label_set_label (self->pages_error, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->pages_error), TRUE);
+      sh_granted_pages_view_show_error (self->pages_view, message);
       gtk_widget_set_sensitive (self->cancel_button, TRUE);
       update_add_button (self);
       show_page (self, "pages");
       return;
     }
 
-  /* Not offered again if another one fails and the person presses Add again. */
-  g_object_set_data (G_OBJECT (row), "sh-added", GINT_TO_POINTER (TRUE));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               present ? _("In SocialHub already") : _("Added"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->check_buttons,
-                                                                     self->next_to_add)),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  present ? _("In SocialHub already") : _("Added"),
-                                  -1);
-  gtk_widget_set_sensitive (row, FALSE);
+  sh_granted_pages_view_mark_added (self->pages_view, self->next_to_add, present);
   self->next_to_add++;
   add_next (self);
 }
@@ -598,8 +468,7 @@ add_next (ShAddTokenDialog *self)
 {
   /* One at a time: each addition saves the data file. */
   while (self->next_to_add < self->granted->len &&
-         (!gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, self->next_to_add)) ||
-          row_is_added (g_ptr_array_index (self->page_rows, self->next_to_add))))
+         !sh_granted_pages_view_is_wanted (self->pages_view, self->next_to_add))
     self->next_to_add++;
 
   if (self->next_to_add >= self->granted->len)
@@ -617,7 +486,7 @@ add_next (ShAddTokenDialog *self)
 static void
 on_add_clicked (ShAddTokenDialog *self)
 {
-  guint n = count_chosen (self);
+  guint n = sh_granted_pages_view_count_wanted (self->pages_view);
   g_autofree char *busy = NULL;
 
   if (self->adding || n == 0)
@@ -625,7 +494,7 @@ on_add_clicked (ShAddTokenDialog *self)
 
   self->adding = TRUE;
   self->next_to_add = 0;
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
+  sh_granted_pages_view_show_error (self->pages_view, NULL);
   gtk_widget_set_sensitive (self->cancel_button, FALSE);
   update_add_button (self);
   busy = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -673,7 +542,7 @@ on_identified (GObject      *source,
           sh_check_name_owner (channels, sh_paste_token_view_get_owner (self->paste_view));
           direct = channels->len == 1;
           show_pages (self, g_steal_pointer (&channels));
-          if (direct && count_chosen (self) == 1)
+          if (direct && sh_granted_pages_view_count_wanted (self->pages_view) == 1)
             on_add_clicked (self);
         }
     }
@@ -863,8 +732,6 @@ sh_add_token_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_ADD_TOKEN_DIALOG);
-  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
   /* The granted channels hold secrets: let them go now. */
   g_clear_pointer (&self->granted, g_ptr_array_unref);
   g_clear_object (&self->attempt);
@@ -961,6 +828,7 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
 
   g_type_ensure (SH_TYPE_SIGN_IN_CODE_VIEW);
   g_type_ensure (SH_TYPE_PASTE_TOKEN_VIEW);
+  g_type_ensure (SH_TYPE_GRANTED_PAGES_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-add-token-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, window_title);
@@ -975,14 +843,13 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_label);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_note);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_group);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_error);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_view);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_try_again_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_have_token_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_code_expired);
   gtk_widget_class_bind_template_callback (widget_class, on_view_toast);
+  gtk_widget_class_bind_template_callback (widget_class, update_add_button);
   gtk_widget_class_bind_template_callback (widget_class, on_paste_add_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_instead_clicked);
 
