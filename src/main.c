@@ -89,6 +89,9 @@ main (int    argc,
                                                                      : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Before any option is parsed: --login and --add-token take their
+   * network ids from the registry. */
+  sh_providers_register ();
 
   /* GApplication would refuse a wrong option with its own message and exit
    * status 1; scripts are promised "socialhub:" and 64. */

@@ -10,6 +10,7 @@
 #include "sh-command-line.h"
 #include "sh-error.h"
 #include "sh-json-output.h"
+#include "sh-provider-registry.h"
 #include "sh-token-syntax.h"
 #include "sh-untrusted-text.h"
 
@@ -46,18 +47,42 @@ static const char * const headless_options[] = {
   "--list", "--check", "--add-token", "--login", "--remove-token", "--version",
 };
 
+/* “facebook” or “x”: the registered network ids, for messages. */
+static char *
+dup_network_choice (void)
+{
+  GPtrArray *networks = sh_provider_registry_list ();
+  GString *choice = g_string_new (NULL);
+
+  for (guint i = 0; i < networks->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (networks, i);
+
+      if (i > 0)
+        /* Translators: between the last two network ids of a list */
+        g_string_append (choice, i + 1 == networks->len ? _(" or ") : ", ");
+      g_string_append_printf (choice, "“%s”", klass->network);
+    }
+  return g_string_free (choice, FALSE);
+}
+
 void
 sh_command_line_add_options (GApplication *app)
 {
+  g_autofree char *networks = dup_network_choice ();
+  g_autofree char *description = NULL;
+
   g_application_add_main_option_entries (app, option_entries);
   g_application_set_option_context_parameter_string (app, NULL);
   g_application_set_option_context_summary (app,
-    _("Keeps the access tokens of your Facebook Pages and X accounts working."));
-  g_application_set_option_context_description (app,
-    _("NETWORK is “facebook” or “x”.\n"
-      "--check exits with 0 when every channel is connected, 1 when a token is expired, "
-      "invalid or expiring but every channel still has a valid token, 2 when a channel is "
-      "disconnected, and 3 when some token could not be checked."));
+    _("Keeps the access tokens of your channels working."));
+  /* Translators: %s lists the network ids, e.g. “facebook” or “x” */
+  description = g_strdup_printf (_("NETWORK is %s.\n"
+                                   "--check exits with 0 when every channel is connected, 1 when "
+                                   "a token is expired, invalid or expiring but every channel "
+                                   "still has a valid token, 2 when a channel is disconnected, "
+                                   "and 3 when some token could not be checked."), networks);
+  g_application_set_option_context_description (app, description);
 }
 
 static gboolean
@@ -170,12 +195,14 @@ check_network (const char  *option,
                const char  *value,
                GError     **error)
 {
-  ShNetwork network;
+  g_autofree char *networks = NULL;
 
-  if (sh_network_from_string (value, &network))
+  if (sh_provider_registry_lookup (value) != NULL)
     return TRUE;
+  networks = dup_network_choice ();
+  /* Translators: the second %s lists the network ids, e.g. “facebook” or “x” */
   g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-               _("%s needs a network, “facebook” or “x”, not “%s”."), option, value);
+               _("%s needs a network, %s, not “%s”."), option, networks, value);
   return FALSE;
 }
 
@@ -279,7 +306,7 @@ typedef struct {
   GApplicationCommandLine *cmdline;
   ShCommand                command;
   gboolean                 json;
-  ShNetwork                network;
+  const char              *network;      /* interned */
   char                    *token_id;
   char                   **channel_filter;
   char                    *owner;        /* --owner */
@@ -798,7 +825,7 @@ sh_command_line_run_async (ShManager               *manager,
 
     if (g_variant_dict_lookup (options, "add-token", "&s", &network) ||
         g_variant_dict_lookup (options, "login", "&s", &network))
-      sh_network_from_string (network, &data->network);
+      data->network = sh_provider_registry_intern (network);
   }
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sh-channel.h"
+#include "sh-provider-registry.h"
 #include "sh-json-output.h"
 #include "sh-untrusted-text.h"
 
@@ -55,7 +56,7 @@ sh_output_channels_json (GListModel *channels)
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, sh_channel_get_id (channel));
       json_builder_set_member_name (builder, "network");
-      json_builder_add_string_value (builder, sh_network_to_string (sh_channel_get_network (channel)));
+      json_builder_add_string_value (builder, sh_channel_get_network (channel));
       json_builder_set_member_name (builder, "external_id");
       json_builder_add_string_value (builder, sh_channel_get_external_id (channel));
       json_builder_set_member_name (builder, "name");
@@ -109,8 +110,14 @@ sh_output_channels_text (GListModel *channels,
 
   if (n == 0)
     {
-      g_string_append (out, _("No channels yet. Add one with “socialhub --login facebook” or "
-                              "in the window."));
+      GPtrArray *networks = sh_provider_registry_list ();
+      const char *first = networks->len > 0
+                          ? ((ShProviderClass *) g_ptr_array_index (networks, 0))->network
+                          : "NETWORK";
+
+      /* Translators: %s is a network id for the command line, e.g. facebook */
+      g_string_append_printf (out, _("No channels yet. Add one with “socialhub --login %s” or "
+                                     "in the window."), first);
       g_string_append_c (out, '\n');
       return g_string_free (out, FALSE);
     }
@@ -146,7 +153,8 @@ sh_output_channels_text (GListModel *channels,
                                   sh_token_state_get_label (sh_token_get_state (token)),
                                   expiry);
           if (reason != SH_TOKEN_REASON_NONE)
-            g_string_append_printf (out, "\n      %s", sh_token_reason_get_explanation (reason));
+            g_string_append_printf (out, "\n      %s",
+                                    sh_network_explain_reason (sh_token_get_network (token), reason));
           g_string_append_c (out, '\n');
         }
     }

@@ -4,11 +4,14 @@
  *   network  which network, when SocialHub knows more than one
  *   busy     waiting for a code, a token's owner or the keyring
  *   code     the device code, its address, a QR code for a colleague's
- *            phone and a countdown, while the provider polls
+ *            phone and a countdown, while the provider polls (a view of
+ *            its own: ShSignInCodeView)
  *   error    declined, expired or unreachable, with "Try Again"
  *   paste    "I have a token": a token pasted, for the provider to identify,
- *            and optionally whose it is (a Page token does not say)
+ *            and optionally whose it is (a Page token does not say); a
+ *            view of its own: ShPasteTokenView
  *   pages    what the grant gives, with check buttons; "Add" files each one
+ *            (the view: ShGrantedPagesView)
  *
  * The provider does the polling (at the interval the network gives, slower
  * after "too fast"). Each sign-in or identification is an attempt with its
@@ -26,7 +29,10 @@
 #include "sh-add-token-dialog.h"
 #include "sh-checker.h"
 #include "sh-error.h"
-#include "sh-qr-code.h"
+#include "sh-provider-registry.h"
+#include "sh-granted-pages-view.h"
+#include "sh-paste-token-view.h"
+#include "sh-sign-in-code-view.h"
 #include "sh-untrusted-text.h"
 
 struct _ShAddTokenDialog
@@ -35,22 +41,14 @@ struct _ShAddTokenDialog
 
   ShManager        *manager;
   ShChannel        *channel;
-  ShNetwork         network;
+  const char       *network;        /* interned provider id */
   gboolean          network_chosen;
 
   GCancellable     *cancellable;     /* the window's life */
   GCancellable     *attempt;         /* the current sign-in or identification */
   gboolean          closed;
 
-  char             *user_code;
-  char             *verification_uri;
-  char             *authorize_uri;
-  gint64            expires_at;
-  guint             countdown_id;
-
   GPtrArray        *granted;         /* ShGrantedChannel, as listed */
-  GPtrArray        *page_rows;       /* AdwActionRow, parallel to granted */
-  GPtrArray        *check_buttons;   /* GtkCheckButton, parallel to granted */
   guint             next_to_add;
   guint             n_added;
   gboolean          adding;
@@ -64,27 +62,11 @@ struct _ShAddTokenDialog
   AdwPreferencesGroup *network_group;
   GtkSpinner       *busy_spinner;
   GtkLabel         *busy_label;
-  GtkLabel         *code_intro;
-  GtkWidget        *code_box;
-  GtkLabel         *user_code_label;
-  GtkWidget        *copy_code_button;
-  GtkWidget        *address_box;
-  GtkLinkButton    *address_button;
-  GtkWidget        *browser_box;
-  GtkWidget        *qr_box;
-  ShQrCode         *qr_code;
-  GtkSpinner       *wait_spinner;
-  GtkLabel         *countdown_label;
+  ShSignInCodeView *code_view;
   AdwStatusPage    *error_page;
   GtkWidget        *try_again_button;
-  AdwPreferencesGroup *paste_group;
-  GtkEditable      *token_entry;
-  GtkWidget        *owner_entry;
-  GtkLabel         *paste_error;
-  GtkWidget        *paste_add_button;
-  GtkLabel         *pages_note;
-  AdwPreferencesGroup *pages_group;
-  GtkLabel         *pages_error;
+  ShPasteTokenView *paste_view;
+  ShGrantedPagesView *pages_view;
 };
 
 G_DEFINE_FINAL_TYPE (ShAddTokenDialog, sh_add_token_dialog, ADW_TYPE_WINDOW)
@@ -115,11 +97,10 @@ typedef struct {
 static void
 cancel_attempt (ShAddTokenDialog *self)
 {
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_clear_object (&self->attempt);
-  gtk_spinner_stop (self->wait_spinner);
+  sh_sign_in_code_view_stop (self->code_view);
 }
 
 static Attempt *
@@ -153,11 +134,28 @@ attempt_is_current (Attempt *attempt)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* "Facebook", "X": the network, not the kind of channel. */
-static const char *
-network_get_name (ShNetwork network)
+/* What the chosen network's provider says about itself (sh-provider.h):
+ * the registered class, else the class of the manager's provider. */
+static ShProviderClass *
+network_class (ShAddTokenDialog *self)
 {
-  return network == SH_NETWORK_X ? _("X") : _("Facebook");
+  ShProviderClass *klass = sh_provider_registry_lookup (self->network);
+  ShProvider *provider = sh_manager_get_provider (self->manager, self->network);
+
+  if (klass == NULL && provider != NULL)
+    klass = SH_PROVIDER_GET_CLASS (provider);
+  return klass;
+}
+
+/* One of the provider's own sentences (ShProviderText). */
+static char *
+network_text (ShAddTokenDialog *self,
+              ShProviderText    text,
+              const char       *arg)
+{
+  ShProviderClass *klass = network_class (self);
+
+  return klass != NULL ? sh_provider_class_dup_text (klass, text, arg) : g_strdup ("");
 }
 
 static ShProvider *
@@ -234,50 +232,25 @@ toast (ShAddTokenDialog *self,
 
 /* ---- the device code ----------------------------------------------------- */
 
-static gboolean
-update_countdown (ShAddTokenDialog *self)
+/* The view's clock ran out: the provider would find out at its next poll,
+ * but the person sees the clock, so say it now. */
+static void
+on_code_expired (ShAddTokenDialog *self,
+                 gboolean          device)
 {
-  gint64 left = self->expires_at - g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *text = NULL;
-
-  if (left <= 0)
-    {
-      /* The provider would find out at its next poll; the person sees the
-       * clock, so say it now. */
-      self->countdown_id = 0;
-      if (self->user_code != NULL)
-        show_error_full (self, "alarm-symbolic", _("The code expired"),
-                         _("The code expired before anyone entered it. Try again for a new one."));
-      else
-        show_error_full (self, "alarm-symbolic", _("The sign-in timed out"),
-                         _("Nobody finished signing in in the browser in time. Try again."));
-      return G_SOURCE_REMOVE;
-    }
-
-  if (self->user_code != NULL)
-    /* Translators: minutes and seconds, e.g. "Code expires in 6:42" */
-    text = g_strdup_printf (_("Code expires in %d:%02d"), (int) (left / 60), (int) (left % 60));
+  if (device)
+    show_error_full (self, "alarm-symbolic", _("The code expired"),
+                     _("The code expired before anyone entered it. Try again for a new one."));
   else
-    /* Translators: minutes and seconds, e.g. "Waiting for the browser, 4:59 left" */
-    text = g_strdup_printf (_("Waiting for the browser, %d:%02d left"),
-                            (int) (left / 60), (int) (left % 60));
-  gtk_label_set_label (self->countdown_label, text);
-  return G_SOURCE_CONTINUE;
+    show_error_full (self, "alarm-symbolic", _("The sign-in timed out"),
+                     _("Nobody finished signing in in the browser in time. Try again."));
 }
 
-static gboolean
-on_countdown_tick (gpointer user_data)
+static void
+on_view_toast (ShAddTokenDialog *self,
+               const char       *text)
 {
-  return update_countdown (SH_ADD_TOKEN_DIALOG (user_data));
-}
-
-/* "https://www.facebook.com/device" → "www.facebook.com/device" */
-static char *
-address_for_display (const char *uri)
-{
-  const char *rest = strstr (uri, "://");
-
-  return g_strdup (rest != NULL ? rest + 3 : uri);
+  toast (self, text);
 }
 
 static void
@@ -286,58 +259,18 @@ on_prompt (const ShSignInPrompt *prompt,
 {
   Attempt *attempt = user_data;
   ShAddTokenDialog *self = attempt->self;
-  const char *network = network_get_name (self->network);
-  g_autofree char *intro = NULL;
-  gboolean device = prompt->user_code != NULL;
+  ShProviderClass *klass = network_class (self);
+  /* The provider says which sign-in it runs: a code (with a QR code) or
+   * a page in the browser. */
+  gboolean device = klass != NULL ? klass->sign_in_kind == SH_SIGN_IN_DEVICE_CODE
+                                  : prompt->user_code != NULL;
 
   if (!attempt_is_current (attempt))
     return;
 
-  g_free (self->user_code);
-  self->user_code = g_strdup (prompt->user_code);
-  g_free (self->verification_uri);
-  self->verification_uri = g_strdup (prompt->verification_uri);
-  g_free (self->authorize_uri);
-  self->authorize_uri = g_strdup (prompt->authorize_uri);
-  self->expires_at = prompt->expires_at;
-
-  if (device)
-    /* Translators: %s is a network, e.g. Facebook */
-    intro = g_strdup_printf (_("On a phone or computer, open the address below, sign in to %s "
-                               "and enter the code. Whoever signs in gives SocialHub an access "
-                               "token of their own."), network);
-  else
-    intro = g_strdup_printf (_("Sign in to %s in your browser and allow SocialHub. Whoever signs "
-                               "in gives SocialHub an access token of their own."), network);
-  gtk_label_set_label (self->code_intro, intro);
-
-  gtk_widget_set_visible (self->code_box, device);
-  gtk_label_set_label (self->user_code_label, device ? prompt->user_code : "");
-  gtk_widget_set_visible (self->address_box, prompt->verification_uri != NULL);
-  if (prompt->verification_uri != NULL)
-    {
-      g_autofree char *shown = address_for_display (prompt->verification_uri);
-
-      gtk_link_button_set_uri (self->address_button, prompt->verification_uri);
-      gtk_button_set_label (GTK_BUTTON (self->address_button), shown);
-    }
-  gtk_widget_set_visible (self->browser_box, !device && prompt->authorize_uri != NULL);
-
-  gtk_widget_set_visible (self->qr_box, prompt->qr_uri != NULL);
-  sh_qr_code_set_text (self->qr_code, prompt->qr_uri);
-  if (prompt->qr_uri != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->qr_code),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, prompt->qr_uri, -1);
-
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), prompt->expires_at > 0);
-  if (prompt->expires_at > 0 && update_countdown (self))
-    self->countdown_id = g_timeout_add_seconds (1, on_countdown_tick, self);
-  gtk_spinner_start (self->wait_spinner);
-
+  sh_sign_in_code_view_show (self->code_view, prompt, sh_network_get_name (self->network), device);
   show_page (self, "code");
-  if (device)
-    gtk_widget_grab_focus (self->copy_code_button);
+  sh_sign_in_code_view_grab_focus (self->code_view);
 }
 
 static void show_pages (ShAddTokenDialog *self, GPtrArray *channels);
@@ -379,8 +312,8 @@ start_sign_in (ShAddTokenDialog *self)
     }
 
   attempt = attempt_new (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  busy = g_strdup_printf (_("Asking %s for a code…"), network_get_name (self->network));
+  /* Translators: %s is the name of a network */
+  busy = g_strdup_printf (_("Asking %s for a code…"), sh_network_get_name (self->network));
   show_busy (self, busy);
   sh_provider_sign_in_async (provider, on_prompt, attempt, attempt->cancellable,
                              on_signed_in, attempt);
@@ -390,186 +323,64 @@ static void
 on_network_clicked (GtkButton        *button,
                     ShAddTokenDialog *self)
 {
-  self->network = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sh-network"));
+  self->network = g_object_get_data (G_OBJECT (button), "sh-network");
   self->network_chosen = TRUE;
-  adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+  adw_window_title_set_subtitle (self->window_title, sh_network_get_name (self->network));
   start_sign_in (self);
 }
 
 /* ---- the Pages a grant gives ------------------------------------------------- */
 
-static gboolean
-row_is_added (GtkWidget *row)
-{
-  return g_object_get_data (G_OBJECT (row), "sh-added") != NULL;
-}
-
-static guint
-count_chosen (ShAddTokenDialog *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; self->check_buttons != NULL && i < self->check_buttons->len; i++)
-    if (gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, i)) &&
-        !row_is_added (g_ptr_array_index (self->page_rows, i)))
-      n++;
-  return n;
-}
-
 static void
 update_add_button (ShAddTokenDialog *self)
 {
-  gtk_widget_set_sensitive (self->add_button, !self->adding && count_chosen (self) > 0);
+  gtk_widget_set_sensitive (self->add_button,
+                            !self->adding && sh_granted_pages_view_count_wanted (self->pages_view) > 0);
 }
 
 static void
 clear_pages (ShAddTokenDialog *self)
 {
-  for (guint i = 0; self->page_rows != NULL && i < self->page_rows->len; i++)
-    adw_preferences_group_remove (self->pages_group, g_ptr_array_index (self->page_rows, i));
-  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
+  sh_granted_pages_view_clear (self->pages_view);
   g_clear_pointer (&self->granted, g_ptr_array_unref);
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_note), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
-}
-
-/* Whether the Page is in SocialHub already, and what the token does there. */
-static char *
-describe_granted (ShAddTokenDialog       *self,
-                  const ShGrantedChannel *granted,
-                  ShChannel              *existing)
-{
-  GListModel *tokens;
-  guint n;
-
-  if (existing == NULL)
-    return g_strdup (_("New channel"));
-
-  tokens = sh_channel_get_tokens (existing);
-  n = g_list_model_get_n_items (tokens);
-  for (guint i = 0; granted->owner_id != NULL && i < n; i++)
-    {
-      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
-
-      if (g_strcmp0 (sh_token_get_owner_id (token), granted->owner_id) == 0)
-        {
-          g_autofree char *owner = sh_untrusted_text_sanitize (granted->owner_name);
-
-          /* Translators: %s is a person, e.g. "In SocialHub: renews Alice Example’s token" */
-          return g_strdup_printf (_("In SocialHub: renews %s’s token"),
-                                  owner ?: _("this person"));
-        }
-    }
-  if (n == 1)
-    return g_strdup (_("In SocialHub: adds a second token"));
-  if (n == 0)
-    return g_strdup (_("In SocialHub: adds a token"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "In SocialHub: adds a token to the %u it has",
-                                       "In SocialHub: adds a token to the %u it has", n),
-                          n);
 }
 
 static void
 show_pages (ShAddTokenDialog *self,
             GPtrArray        *channels)
 {
-  ShChannelList *list = sh_manager_get_channels (self->manager);
   const char *owner = NULL;
   g_autofree char *safe_owner = NULL;
-  gboolean facebook = self->network == SH_NETWORK_FACEBOOK;
-  gboolean found = FALSE;
+  g_autofree char *title = NULL;
   g_autofree char *description = NULL;
 
   clear_pages (self);
   self->granted = channels;
-  self->page_rows = g_ptr_array_new ();
-  self->check_buttons = g_ptr_array_new ();
 
   if (channels->len == 0)
     {
-      show_error_full (self, "dialog-information-symbolic",
-                       facebook ? _("No Pages to Add") : _("No Accounts to Add"),
-                       facebook ? _("Whoever signed in manages no Facebook Page that SocialHub "
-                                    "could add. Someone with a role on the Page needs to sign in.")
-                                : _("This sign-in gives access to no account SocialHub could add."));
+      g_autofree char *body = network_text (self, SH_PROVIDER_TEXT_NONE_GRANTED_BODY, NULL);
+
+      title = network_text (self, SH_PROVIDER_TEXT_NONE_GRANTED_TITLE, NULL);
+      show_error_full (self, "dialog-information-symbolic", title, body);
       return;
     }
 
   for (guint i = 0; i < channels->len && owner == NULL; i++)
     owner = ((ShGrantedChannel *) g_ptr_array_index (channels, i))->owner_name;
 
-  adw_preferences_group_set_title (self->pages_group,
-                                   facebook ? _("Choose Pages") : _("Choose Accounts"));
+  title = network_text (self, SH_PROVIDER_TEXT_CHOOSE_TITLE, NULL);
   safe_owner = sh_untrusted_text_sanitize (owner);
   if (owner != NULL)
-    /* Translators: %s is a person */
-    description = g_strdup_printf (facebook ? _("%s manages these Pages. Each Page you choose "
-                                                "gets an access token from %s.")
-                                            : _("%s can use these accounts. Each account you "
-                                                "choose gets an access token from %s."),
-                                   safe_owner, safe_owner);
+    description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_FROM_OWNER, safe_owner);
   else
-    description = g_strdup (facebook ? _("The token links this Page.")
-                                     : _("The token links this account."));
-  adw_preferences_group_set_description (self->pages_group, description);
-
-  for (guint i = 0; i < channels->len; i++)
-    {
-      ShGrantedChannel *granted = g_ptr_array_index (channels, i);
-      ShChannel *existing = sh_channel_list_lookup_external (list, granted->network,
-                                                             granted->external_id);
-      g_autofree char *name = sh_untrusted_text_sanitize (granted->name ?: granted->external_id);
-      g_autofree char *subtitle = describe_granted (self, granted, existing);
-      g_autofree char *title_markup = g_markup_escape_text (name, -1);
-      g_autofree char *subtitle_markup = g_markup_escape_text (subtitle, -1);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-      gboolean chosen;
-
-      if (self->channel == NULL)
-        chosen = TRUE;
-      else
-        chosen = existing == self->channel;
-      found |= chosen;
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_markup);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle_markup);
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), chosen);
-      /* Named after the row's title (AdwActionRow relates its activatable
-       * widget to it); the subtitle is its description. */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
-                                      -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (update_add_button), self,
-                               G_CONNECT_SWAPPED);
-
-      adw_preferences_group_add (self->pages_group, row);
-      g_ptr_array_add (self->page_rows, row);
-      g_ptr_array_add (self->check_buttons, check);
-    }
-
-  if (self->channel != NULL && !found)
-    {
-      g_autofree char *note = NULL;
-      const char *channel_name = sh_channel_get_name (self->channel);
-
-      /* Translators: a person, then a channel */
-      note = g_strdup_printf (_("%s has no role on %s, so their token cannot link it. Someone "
-                                "with a role on it needs to sign in."),
-                              owner ?: _("Whoever signed in"),
-                              channel_name ?: _("this channel"));
-      gtk_label_set_label (self->pages_note, note);
-      gtk_widget_set_visible (GTK_WIDGET (self->pages_note), TRUE);
-    }
+    description = network_text (self, SH_PROVIDER_TEXT_CHOOSE_ONE, NULL);
+  sh_granted_pages_view_show (self->pages_view, channels, sh_manager_get_channels (self->manager),
+                              self->channel, title, description);
 
   update_add_button (self);
   show_page (self, "pages");
-  gtk_widget_grab_focus (g_ptr_array_index (self->check_buttons, 0));
+  sh_granted_pages_view_grab_focus (self->pages_view);
 }
 
 static void
@@ -616,8 +427,6 @@ on_granted_added (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(ShToken) token = sh_manager_add_granted_finish (SH_MANAGER (source), result, &error);
   ShGrantedChannel *granted;
-  GtkWidget *row;
-
   gboolean present = g_error_matches (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
 
   if (token != NULL)
@@ -634,7 +443,6 @@ on_granted_added (GObject      *source,
     return;
 
   granted = g_ptr_array_index (self->granted, self->next_to_add);
-  row = g_ptr_array_index (self->page_rows, self->next_to_add);
   if (token == NULL && !present)
     {
       g_autofree char *message = NULL;
@@ -643,24 +451,14 @@ on_granted_added (GObject      *source,
       /* Translators: a Page, then why its token could not be added */
       message = g_strdup_printf (_("The token for %s was not added: %s"),
                                  granted->name ?: granted->external_id, error->message);
-      gtk_label_set_label (self->pages_error, message);
-      gtk_widget_set_visible (GTK_WIDGET (self->pages_error), TRUE);
+      sh_granted_pages_view_show_error (self->pages_view, message);
       gtk_widget_set_sensitive (self->cancel_button, TRUE);
       update_add_button (self);
       show_page (self, "pages");
       return;
     }
 
-  /* Not offered again if another one fails and the person presses Add again. */
-  g_object_set_data (G_OBJECT (row), "sh-added", GINT_TO_POINTER (TRUE));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               present ? _("In SocialHub already") : _("Added"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (g_ptr_array_index (self->check_buttons,
-                                                                     self->next_to_add)),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  present ? _("In SocialHub already") : _("Added"),
-                                  -1);
-  gtk_widget_set_sensitive (row, FALSE);
+  sh_granted_pages_view_mark_added (self->pages_view, self->next_to_add, present);
   self->next_to_add++;
   add_next (self);
 }
@@ -670,8 +468,7 @@ add_next (ShAddTokenDialog *self)
 {
   /* One at a time: each addition saves the data file. */
   while (self->next_to_add < self->granted->len &&
-         (!gtk_check_button_get_active (g_ptr_array_index (self->check_buttons, self->next_to_add)) ||
-          row_is_added (g_ptr_array_index (self->page_rows, self->next_to_add))))
+         !sh_granted_pages_view_is_wanted (self->pages_view, self->next_to_add))
     self->next_to_add++;
 
   if (self->next_to_add >= self->granted->len)
@@ -689,7 +486,7 @@ add_next (ShAddTokenDialog *self)
 static void
 on_add_clicked (ShAddTokenDialog *self)
 {
-  guint n = count_chosen (self);
+  guint n = sh_granted_pages_view_count_wanted (self->pages_view);
   g_autofree char *busy = NULL;
 
   if (self->adding || n == 0)
@@ -697,7 +494,7 @@ on_add_clicked (ShAddTokenDialog *self)
 
   self->adding = TRUE;
   self->next_to_add = 0;
-  gtk_widget_set_visible (GTK_WIDGET (self->pages_error), FALSE);
+  sh_granted_pages_view_show_error (self->pages_view, NULL);
   gtk_widget_set_sensitive (self->cancel_button, FALSE);
   update_add_button (self);
   busy = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -713,10 +510,8 @@ static void
 show_paste (ShAddTokenDialog *self,
             const char       *error_message)
 {
-  gtk_label_set_label (self->paste_error, error_message != NULL ? error_message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->paste_error), error_message != NULL);
   show_page (self, "paste");
-  gtk_widget_grab_focus (GTK_WIDGET (self->token_entry));
+  sh_paste_token_view_show_error (self->paste_view, error_message);
 }
 
 static void
@@ -742,13 +537,12 @@ on_identified (GObject      *source,
 
           /* The token is in the granted channels now; the entry need not
            * hold it any longer. */
-          gtk_editable_set_text (self->token_entry, "");
+          sh_paste_token_view_clear_token (self->paste_view);
           /* The typed name, where the network did not name the person. */
-          sh_manager_name_owner (channels,
-                               gtk_editable_get_text (GTK_EDITABLE (self->owner_entry)));
+          sh_manager_name_owner (channels, sh_paste_token_view_get_owner (self->paste_view));
           direct = channels->len == 1;
           show_pages (self, g_steal_pointer (&channels));
-          if (direct && count_chosen (self) == 1)
+          if (direct && sh_granted_pages_view_count_wanted (self->pages_view) == 1)
             on_add_clicked (self);
         }
     }
@@ -758,7 +552,7 @@ on_identified (GObject      *source,
 static void
 on_paste_add_clicked (ShAddTokenDialog *self)
 {
-  const char *text = gtk_editable_get_text (self->token_entry);
+  const char *text = sh_paste_token_view_get_token (self->paste_view);
   ShProvider *provider = current_provider (self);
   g_autofree char *busy = NULL;
   Attempt *attempt;
@@ -772,18 +566,10 @@ on_paste_add_clicked (ShAddTokenDialog *self)
     }
 
   attempt = attempt_new (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  busy = g_strdup_printf (_("Asking %s whose token this is…"), network_get_name (self->network));
+  /* Translators: %s is the name of a network */
+  busy = g_strdup_printf (_("Asking %s whose token this is…"), sh_network_get_name (self->network));
   show_busy (self, busy);
   sh_provider_identify_async (provider, text, attempt->cancellable, on_identified, attempt);
-}
-
-static void
-on_token_changed (ShAddTokenDialog *self)
-{
-  const char *text = gtk_editable_get_text (self->token_entry);
-
-  gtk_widget_set_sensitive (self->paste_add_button, text != NULL && *text != '\0');
 }
 
 static void
@@ -792,18 +578,11 @@ on_have_token_clicked (ShAddTokenDialog *self)
   g_autofree char *description = NULL;
 
   cancel_attempt (self);
-  /* Translators: %s is a network, e.g. Facebook */
-  description = g_strdup_printf (self->network == SH_NETWORK_X
-                                 ? _("SocialHub asks %s whose token it is, and files it with "
-                                     "that account. A token that does not work is refused, and "
-                                     "nothing is stored.")
-                                 : _("SocialHub asks %s whose token it is and which Page it "
-                                     "links, and files it there. A token that does not work is "
-                                     "refused, and nothing is stored."),
-                                 network_get_name (self->network));
-  adw_preferences_group_set_description (self->paste_group, description);
-  /* X names the account a token belongs to; a Facebook Page token does not. */
-  gtk_widget_set_visible (self->owner_entry, self->network != SH_NETWORK_X);
+  description = network_text (self, SH_PROVIDER_TEXT_PASTE_DESCRIPTION, NULL);
+  /* Where the network does not say whose token it is, a person may. */
+  sh_paste_token_view_prepare (self->paste_view, description,
+                               network_class (self) == NULL ||
+                               !network_class (self)->identify_names_owner);
   show_paste (self, NULL);
 }
 
@@ -820,42 +599,6 @@ on_try_again_clicked (ShAddTokenDialog *self)
     start_sign_in (self);
   else
     show_page (self, "network");
-}
-
-/* ---- copying and opening ------------------------------------------------------ */
-
-static void
-on_copy_code_clicked (ShAddTokenDialog *self)
-{
-  if (self->user_code == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->user_code);
-  toast (self, _("Code copied"));
-}
-
-static void
-on_copy_address_clicked (ShAddTokenDialog *self)
-{
-  if (self->verification_uri == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->verification_uri);
-  toast (self, _("Address copied"));
-}
-
-static void
-on_copy_link_clicked (ShAddTokenDialog *self)
-{
-  if (self->authorize_uri == NULL)
-    return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->authorize_uri);
-  toast (self, _("Link copied"));
-}
-
-static void
-on_open_browser_clicked (ShAddTokenDialog *self)
-{
-  if (self->authorize_uri != NULL)
-    gtk_show_uri (GTK_WINDOW (self), self->authorize_uri, GDK_CURRENT_TIME);
 }
 
 /* ---- the window -------------------------------------------------------------- */
@@ -880,7 +623,8 @@ sh_add_token_dialog_unrealize (GtkWidget *widget)
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (widget);
 
   self->closed = TRUE;
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->code_view != NULL)
+    sh_sign_in_code_view_stop (self->code_view);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_cancellable_cancel (self->cancellable);
@@ -892,6 +636,7 @@ static void
 sh_add_token_dialog_constructed (GObject *object)
 {
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
+  GPtrArray *networks = sh_provider_registry_list ();
   guint n_networks = 0;
 
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->constructed (object);
@@ -914,16 +659,23 @@ sh_add_token_dialog_constructed (GObject *object)
   gtk_window_set_title (GTK_WINDOW (self), _("Add Channel"));
   adw_window_title_set_title (self->window_title, _("Add Channel"));
 
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
-    if (sh_manager_get_provider (self->manager, network) != NULL)
-      {
-        n_networks++;
-        self->network = network;
-      }
+  /* The registered networks this manager can reach, in registration order. */
+  for (guint i = 0; i < networks->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (networks, i);
+
+      if (sh_manager_get_provider (self->manager, klass->network) != NULL)
+        {
+          n_networks++;
+          self->network = klass->network;
+        }
+    }
 
   /* A choice only when there is one to make. */
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; n_networks > 1 && network <= SH_NETWORK_X; network++)
+  for (guint i = 0; n_networks > 1 && i < networks->len; i++)
     {
+      ShProviderClass *klass = g_ptr_array_index (networks, i);
+      const char *network = klass->network;
       g_autofree char *label = NULL;
       GtkWidget *row, *button;
 
@@ -931,22 +683,20 @@ sh_add_token_dialog_constructed (GObject *object)
         continue;
 
       row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sh_network_get_display_name (network));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   network == SH_NETWORK_X
-                                   ? _("Sign in to X in your browser")
-                                   : _("Sign in to Facebook with a code, on any device"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     sh_provider_class_get_display_name (klass));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sh_provider_class_get_sign_in_blurb (klass));
       /* A button, not only an activatable row: assistive technologies can
        * press a button (GTK 4.8 gives list rows no action). */
       button = gtk_button_new_from_icon_name ("go-next-symbolic");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
-      /* Translators: %s is a network, e.g. Facebook */
-      label = g_strdup_printf (_("Sign In to %s"), network_get_name (network));
+      /* Translators: %s is the name of a network */
+      label = g_strdup_printf (_("Sign In to %s"), sh_network_get_name (network));
       gtk_widget_set_tooltip_text (button, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_object_set_data (G_OBJECT (button), "sh-network", GINT_TO_POINTER (network));
+      g_object_set_data (G_OBJECT (button), "sh-network", (gpointer) network);
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_network_clicked), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
@@ -958,7 +708,7 @@ sh_add_token_dialog_constructed (GObject *object)
   if (n_networks == 1)
     {
       self->network_chosen = TRUE;
-      adw_window_title_set_subtitle (self->window_title, network_get_name (self->network));
+      adw_window_title_set_subtitle (self->window_title, sh_network_get_name (self->network));
       start_sign_in (self);
     }
   else if (n_networks == 0)
@@ -975,14 +725,13 @@ sh_add_token_dialog_dispose (GObject *object)
 
   /* Late callbacks hold a reference; they find the window closed. */
   self->closed = TRUE;
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->code_view != NULL)
+    sh_sign_in_code_view_stop (self->code_view);
   if (self->attempt != NULL)
     g_cancellable_cancel (self->attempt);
   g_cancellable_cancel (self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_ADD_TOKEN_DIALOG);
-  g_clear_pointer (&self->page_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->check_buttons, g_ptr_array_unref);
   /* The granted channels hold secrets: let them go now. */
   g_clear_pointer (&self->granted, g_ptr_array_unref);
   g_clear_object (&self->attempt);
@@ -998,9 +747,6 @@ sh_add_token_dialog_finalize (GObject *object)
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->user_code);
-  g_free (self->verification_uri);
-  g_free (self->authorize_uri);
 
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->finalize (object);
 }
@@ -1080,10 +826,14 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
     g_signal_new ("token-present", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  g_type_ensure (SH_TYPE_QR_CODE);
+  g_type_ensure (SH_TYPE_SIGN_IN_CODE_VIEW);
+  g_type_ensure (SH_TYPE_PASTE_TOKEN_VIEW);
+  g_type_ensure (SH_TYPE_GRANTED_PAGES_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/socialhub/SocialHub/sh-add-token-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_view);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_view);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, add_button);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, toast_overlay);
@@ -1091,36 +841,16 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, network_group);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, busy_label);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_intro);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, code_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, user_code_label);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, copy_code_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, address_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, browser_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_box);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, qr_code);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, wait_spinner);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, try_again_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_group);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, token_entry);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, owner_entry);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_error);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, paste_add_button);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_note);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_group);
-  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_error);
+  gtk_widget_class_bind_template_child (widget_class, ShAddTokenDialog, pages_view);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_code_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_address_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_open_browser_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_copy_link_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_try_again_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_have_token_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_expired);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_toast);
+  gtk_widget_class_bind_template_callback (widget_class, update_add_button);
   gtk_widget_class_bind_template_callback (widget_class, on_paste_add_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_token_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_instead_clicked);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -1143,16 +873,9 @@ fix_mnemonic_names (GtkWidget *widget)
 static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
-  GtkEditable *owner_text;
-
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   fix_mnemonic_names (GTK_WIDGET (self));
-  /* The text a screen reader lands on is the row's inner GtkText: it gets
-   * the question as its name, not only the row around it. */
-  owner_text = gtk_editable_get_delegate (GTK_EDITABLE (self->owner_entry));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (owner_text),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Whose token is this?"), -1);
 }
 
 GtkWidget *

@@ -351,8 +351,8 @@ show_about (GSimpleAction *action,
                          "application-icon", APP_ID,
                          "developer-name", _("SocialHub developers"),
                          "version", PACKAGE_VERSION,
-                         "comments", _("Keeps the access tokens of your Facebook Pages and X "
-                                       "accounts working, and tells you first when one stops."),
+                         "comments", _("Keeps the access tokens of your channels working, and "
+                                       "tells you first when one stops."),
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),

@@ -17,12 +17,28 @@ sh_channel_dup_display_name (ShChannel *channel)
                                        : g_strdup (_("Unnamed channel"));
 }
 
-/* Neutral glyphs, not the networks' logos: those are trademarks with usage
- * rules, and a symbolic icon follows the light and dark styles. */
-const char *
-sh_network_icon_name (ShNetwork network)
+void
+sh_channel_kinds_show_intro (AdwStatusPage *page)
 {
-  return network == SH_NETWORK_X ? "avatar-default-symbolic" : "system-users-symbolic";
+  GPtrArray *providers = sh_provider_registry_list ();
+  g_autoptr(GString) kinds = g_string_new (NULL);
+  g_autofree char *description = NULL;
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (providers, i);
+
+      if (i > 0)
+        /* Translators: between the last two kinds of channel, e.g. "a Page or an account" */
+        g_string_append (kinds, i + 1 == providers->len ? _(" or ") : ", ");
+      g_string_append (kinds, klass->channel_noun != NULL ? _(klass->channel_noun)
+                                                          : sh_provider_class_get_display_name (klass));
+    }
+  /* Translators: %s lists kinds of channel, e.g. "a Facebook Page or an X account" */
+  description = g_strdup_printf (_("A channel is %s your team posts to. It stays linked through "
+                                   "access tokens, each granted by a person on your team, and "
+                                   "SocialHub tells you when one stops working."), kinds->str);
+  adw_status_page_set_description (page, description);
 }
 
 /* The colour classes of a badge or an icon; the text beside it says the

@@ -4,16 +4,19 @@
  * network's glyph, its state's colour. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "sh-channel.h"
+#include "sh-provider-registry.h"
 
 G_BEGIN_DECLS
 
 char       *sh_channel_dup_display_name (ShChannel      *channel);
-const char *sh_network_icon_name        (ShNetwork       network);
 void        sh_widget_show_channel_state (GtkWidget     *widget,
                                           ShChannelState  state);
 char       *sh_channel_dup_accessible_label (ShChannel  *channel);
+/* What a channel is, naming the kinds the registered providers link ("a
+ * Facebook Page or an X account"), as @page's description. */
+void        sh_channel_kinds_show_intro (AdwStatusPage *page);
 
 G_END_DECLS

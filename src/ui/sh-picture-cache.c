@@ -327,12 +327,11 @@ on_headers (SoupMessage *msg,
 static gboolean
 is_http_api (GUri *uri)
 {
-  static const ShConfigKey apis[] = { SH_CONFIG_GRAPH_URL, SH_CONFIG_X_API_URL };
+  g_auto(GStrv) apis = sh_config_dup_all (SH_CONFIG_KIND_API_URL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (apis); i++)
+  for (guint i = 0; apis[i] != NULL; i++)
     {
-      g_autofree char *base = sh_config_dup (apis[i]);
-      g_autoptr(GUri) api = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+      g_autoptr(GUri) api = g_uri_parse (apis[i], SOUP_HTTP_URI_FLAGS, NULL);
 
       if (api != NULL && g_strcmp0 (g_uri_get_scheme (api), "http") == 0 &&
           g_uri_get_host (api) != NULL && g_uri_get_host (uri) != NULL &&

@@ -13,13 +13,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
+#include "sh-developer-app-group.h"
 #include "sh-preferences-window.h"
-
-/* Longer than any id or token the networks hand out, short enough that a
- * paste of something else entirely is caught. */
-#define MAX_FIELD_LENGTH 256
+#include "sh-provider-registry.h"
 
 struct _ShPreferencesWindow
 {
@@ -38,11 +35,8 @@ struct _ShPreferencesWindow
   GtkSwitch            *notify_expiring_switch;
   AdwPreferencesGroup  *override_group;
   AdwActionRow         *override_row;
-  AdwEntryRow          *facebook_app_id_row;
-  AdwEntryRow          *facebook_client_token_row;
-  AdwEntryRow          *x_client_id_row;
-  AdwActionRow         *x_port_row;
-  GtkSpinButton        *x_port_spin;
+  AdwPreferencesPage   *developer_page;
+  GPtrArray            *developer_groups;  /* ShDeveloperAppGroup */
 };
 
 G_DEFINE_FINAL_TYPE (ShPreferencesWindow, sh_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -60,15 +54,6 @@ static GParamSpec *properties[N_PROPS];
 static const guint interval_choices[] = {
   5 * 60, 10 * 60, 15 * 60, 30 * 60,
   60 * 60, 2 * 60 * 60, 3 * 60 * 60, 6 * 60 * 60, 12 * 60 * 60, 24 * 60 * 60,
-};
-
-/* The developer-app settings the environment can override (sh-config.c,
- * sh-x-provider.c): the sandbox sets all but the port. */
-static const char * const override_variables[] = {
-  "SOCIALHUB_FACEBOOK_APP_ID",
-  "SOCIALHUB_FACEBOOK_CLIENT_TOKEN",
-  "SOCIALHUB_X_CLIENT_ID",
-  "SOCIALHUB_X_REDIRECT_PORT",
 };
 
 /* ---- check interval ------------------------------------------------------ */
@@ -147,145 +132,7 @@ on_warning_days_changed (ShPreferencesWindow *self)
   gtk_label_set_label (self->warning_unit, g_dngettext (GETTEXT_PACKAGE, "day", "days", days));
 }
 
-static void
-on_port_changed (ShPreferencesWindow *self)
-{
-  guint port = (guint) gtk_spin_button_get_value_as_int (self->x_port_spin);
-  g_autofree char *subtitle = NULL;
-
-  /* What the person has to type into X's developer portal: exactly this URI
-   * (docs/network-behaviour.md: X matches the registered callback exactly). */
-  subtitle = g_strdup_printf (_("Register http://127.0.0.1:%u/callback as the callback URI of "
-                                "your X app"), port);
-  adw_action_row_set_subtitle (self->x_port_row, subtitle);
-}
-
 /* ---- developer apps ------------------------------------------------------ */
-
-typedef const char *(*Validator) (const char *value);
-
-static gboolean
-is_unreserved (char c)
-{
-  /* RFC 3986 unreserved: safe in a form body and a URL as they are. */
-  return g_ascii_isalnum (c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Each returns NULL when @value (stripped, maybe empty) may be saved, or the
- * message that says why not. Empty always may: it means the built-in app. */
-static const char *
-validate_facebook_app_id (const char *value)
-{
-  if (strlen (value) > MAX_FIELD_LENGTH)
-    return _("Not saved: this is too long for this field");
-  for (const char *p = value; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return _("Not saved: a Facebook App ID has only digits");
-  return NULL;
-}
-
-static const char *
-validate_facebook_client_token (const char *value)
-{
-  if (strlen (value) > MAX_FIELD_LENGTH)
-    return _("Not saved: this is too long for this field");
-  /* SocialHub sends APP_ID|CLIENT_TOKEN: the combined form pasted here would
-   * be sent with the App ID twice. */
-  if (strchr (value, '|') != NULL)
-    return _("Not saved: enter the client token alone, without the App ID and “|”");
-  for (const char *p = value; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p))
-      return _("Not saved: a Facebook client token has only letters and digits");
-  return NULL;
-}
-
-static const char *
-validate_x_client_id (const char *value)
-{
-  if (strlen (value) > MAX_FIELD_LENGTH)
-    return _("Not saved: this is too long for this field");
-  for (const char *p = value; *p != '\0'; p++)
-    if (!is_unreserved (*p))
-      return _("Not saved: an X client ID has only letters, digits and - . _ ~");
-  return NULL;
-}
-
-static void
-set_row_error (AdwEntryRow *row,
-               const char  *message)
-{
-  if (message != NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), message);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                      -1);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-}
-
-/* The row keeps what was typed, marked, so that it can be corrected; the
- * key keeps its last good value, which is what a sign-in uses meanwhile. */
-static void
-apply_entry (ShPreferencesWindow *self,
-             AdwEntryRow         *row,
-             const char          *key,
-             Validator            validate)
-{
-  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-  const char *message = validate (value);
-
-  set_row_error (row, message);
-  if (message != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
-      return;
-    }
-  g_settings_set_string (self->settings, key, value);
-  /* The binding shows the stripped value, but only if the key changed: not
-   * for the same value pasted again with a space around it. */
-  if (!g_str_equal (gtk_editable_get_text (GTK_EDITABLE (row)), value))
-    gtk_editable_set_text (GTK_EDITABLE (row), value);
-}
-
-static void
-on_facebook_app_id_apply (ShPreferencesWindow *self)
-{
-  apply_entry (self, self->facebook_app_id_row, "facebook-app-id", validate_facebook_app_id);
-}
-
-static void
-on_facebook_client_token_apply (ShPreferencesWindow *self)
-{
-  apply_entry (self, self->facebook_client_token_row, "facebook-client-token",
-               validate_facebook_client_token);
-}
-
-static void
-on_x_client_id_apply (ShPreferencesWindow *self)
-{
-  apply_entry (self, self->x_client_id_row, "x-client-id", validate_x_client_id);
-}
-
-/* The mark of a refused value goes as soon as it is being corrected. */
-static void
-on_entry_changed (AdwEntryRow *row)
-{
-  if (gtk_widget_has_css_class (GTK_WIDGET (row), "error"))
-    set_row_error (row, NULL);
-}
 
 static void
 show_overrides (ShPreferencesWindow *self)
@@ -293,13 +140,21 @@ show_overrides (ShPreferencesWindow *self)
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autofree char *list = NULL;
   g_autofree char *subtitle = NULL;
+  GPtrArray *providers = sh_provider_registry_list ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (override_variables); i++)
+  /* The variables of the settings shown below (sh-config.h); the sandbox
+   * sets all but a port. */
+  for (guint i = 0; i < providers->len; i++)
     {
-      const char *value = g_getenv (override_variables[i]);
+      ShProviderClass *klass = g_ptr_array_index (providers, i);
 
-      if (value != NULL && *value != '\0')
-        g_ptr_array_add (names, (gpointer) override_variables[i]);
+      for (const ShConfigKey * const *key = klass->config_keys; key != NULL && *key != NULL; key++)
+        {
+          const char *value = g_getenv ((*key)->env);
+
+          if ((*key)->settings_key != NULL && value != NULL && *value != '\0')
+            g_ptr_array_add (names, (gpointer) (*key)->env);
+        }
     }
   gtk_widget_set_visible (GTK_WIDGET (self->override_group), names->len > 0);
   if (names->len == 0)
@@ -328,16 +183,6 @@ static const struct {
   { "notify-channel-disconnected", G_STRUCT_OFFSET (ShPreferencesWindow, notify_disconnected_switch),
     "active" },
   { "notify-token-expiring", G_STRUCT_OFFSET (ShPreferencesWindow, notify_expiring_switch), "active" },
-  { "x-redirect-port", G_STRUCT_OFFSET (ShPreferencesWindow, x_port_spin), "value" },
-};
-
-static const struct {
-  const char *key;
-  gsize       offset;
-} entry_keys[] = {
-  { "facebook-app-id", G_STRUCT_OFFSET (ShPreferencesWindow, facebook_app_id_row) },
-  { "facebook-client-token", G_STRUCT_OFFSET (ShPreferencesWindow, facebook_client_token_row) },
-  { "x-client-id", G_STRUCT_OFFSET (ShPreferencesWindow, x_client_id_row) },
 };
 
 static void
@@ -347,13 +192,27 @@ bind_settings (ShPreferencesWindow *self)
     g_settings_bind (self->settings, bound_keys[i].key,
                      G_STRUCT_MEMBER (gpointer, self, bound_keys[i].offset), bound_keys[i].property,
                      G_SETTINGS_BIND_DEFAULT);
-  for (guint i = 0; i < G_N_ELEMENTS (entry_keys); i++)
-    g_settings_bind (self->settings, entry_keys[i].key,
-                     G_STRUCT_MEMBER (gpointer, self, entry_keys[i].offset), "text",
-                     G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "check-interval",
                                 self->interval_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 interval_get_mapping, interval_set_mapping, self, NULL);
+}
+
+/* Each network's own-app settings, as its provider declares them. */
+static void
+add_developer_apps (ShPreferencesWindow *self)
+{
+  GPtrArray *providers = sh_provider_registry_list ();
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      GtkWidget *group = sh_developer_app_group_new (g_ptr_array_index (providers, i),
+                                                     self->settings);
+
+      if (group == NULL)
+        continue;
+      adw_preferences_page_add (self->developer_page, ADW_PREFERENCES_GROUP (group));
+      g_ptr_array_add (self->developer_groups, g_object_ref (group));
+    }
 }
 
 static void
@@ -366,7 +225,7 @@ sh_preferences_window_constructed (GObject *object)
   g_assert (self->settings != NULL);
   bind_settings (self);
   on_warning_days_changed (self);
-  on_port_changed (self);
+  add_developer_apps (self);
   show_overrides (self);
 }
 
@@ -388,14 +247,10 @@ sh_preferences_window_dispose (GObject *object)
           g_settings_unbind (widget, bound_keys[i].property);
           g_settings_unbind (widget, "sensitive");
         }
-      for (guint i = 0; i < G_N_ELEMENTS (entry_keys); i++)
-        {
-          gpointer widget = G_STRUCT_MEMBER (gpointer, self, entry_keys[i].offset);
-
-          g_settings_unbind (widget, "text");
-          g_settings_unbind (widget, "sensitive");
-        }
     }
+  for (guint i = 0; self->developer_groups != NULL && i < self->developer_groups->len; i++)
+    sh_developer_app_group_unbind (g_ptr_array_index (self->developer_groups, i));
+  g_clear_pointer (&self->developer_groups, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
@@ -477,20 +332,13 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_expiring_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, override_group);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, override_row);
-  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, facebook_app_id_row);
-  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, facebook_client_token_row);
-  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, x_client_id_row);
-  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, x_port_row);
-  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, x_port_spin);
-  gtk_widget_class_bind_template_callback (widget_class, on_facebook_app_id_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_facebook_client_token_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_x_client_id_apply);
-  gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, developer_page);
 }
 
 static void
 sh_preferences_window_init (ShPreferencesWindow *self)
 {
+  self->developer_groups = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* AdwActionRow names its activatable widget after the row's title; the
@@ -507,8 +355,6 @@ sh_preferences_window_init (ShPreferencesWindow *self)
 
   g_signal_connect_object (self->warning_spin, "notify::value",
                            G_CALLBACK (on_warning_days_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->x_port_spin, "notify::value",
-                           G_CALLBACK (on_port_changed), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-provider-registry.h"
 #include "sh-token-row.h"
 #include "sh-untrusted-text.h"
 
@@ -132,7 +133,7 @@ format_verdict (ShToken *token)
   /* Translators: a token's state, then why, e.g. "Invalid — Its owner changed…" */
   return g_strdup_printf (_("%s — %s"),
                           sh_token_state_get_label (effective),
-                          sh_token_reason_get_explanation (reason));
+                          sh_network_explain_reason (sh_token_get_network (token), reason));
 }
 
 static const char *
@@ -179,7 +180,8 @@ sh_token_row_refresh (ShTokenRow *self)
     pending = sh_token_get_reason (self->token);
 
   if (pending != SH_TOKEN_REASON_NONE)
-    subtitle = g_strjoin ("\n", verdict, sh_token_reason_get_explanation (pending), expiry,
+    subtitle = g_strjoin ("\n", verdict,
+                          sh_network_explain_reason (sh_token_get_network (self->token), pending), expiry,
                           history, NULL);
   else
     subtitle = g_strjoin ("\n", verdict, expiry, history, NULL);
@@ -203,7 +205,8 @@ sh_token_row_refresh (ShTokenRow *self)
    * "Token of Alice Example: Invalid — Its owner changed their password…" */
   label = g_strdup_printf (_("Token of %s: %s"), owner, verdict);
   if (pending != SH_TOKEN_REASON_NONE)
-    description = g_strjoin (" ", sh_token_reason_get_explanation (pending), expiry, history, NULL);
+    description = g_strjoin (" ", sh_network_explain_reason (sh_token_get_network (self->token), pending),
+                             expiry, history, NULL);
   else
     description = g_strjoin (" ", expiry, history, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

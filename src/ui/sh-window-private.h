@@ -26,6 +26,7 @@ struct _ShWindow
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;
+  AdwStatusPage        *empty_page;
   GtkStack             *list_stack;
   AdwBin               *list_bin;
   GtkSearchBar         *search_bar;

@@ -401,6 +401,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
   g_type_ensure (SH_TYPE_STATUS_BAR);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, list_bin);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, search_bar);
@@ -425,6 +426,7 @@ sh_window_init (ShWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  sh_channel_kinds_show_intro (self->empty_page);
 }
 
 ShWindow *

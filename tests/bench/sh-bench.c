@@ -47,6 +47,7 @@
 #include "sh-checker.h"
 #include "sh-facebook-provider.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-sandbox-server.h"
 #include "sh-x-provider.h"
 #include "test-util.h"
@@ -296,14 +297,14 @@ bench_facebook (guint n)
       g_autofree char *page_id = g_strdup_printf ("3%011u", c);
       g_autofree char *name = g_strdup_printf ("Page %05u", c);
       g_autofree char *channel_id = sh_channel_generate_id ();
-      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, page_id);
+      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, "facebook", page_id);
 
       sh_sandbox_world_add_page (world, page_id, name, "20001");
       sh_channel_set_name (channel, name);
       for (guint t = c; t < n; t += n_channels)
         {
           g_autofree char *token_id = sh_token_generate_id ();
-          ShToken *token = sh_token_new (token_id, SH_NETWORK_FACEBOOK, channel_id);
+          ShToken *token = sh_token_new (token_id, "facebook", channel_id);
           ShSandboxToken *issued = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE,
                                                                  "20001", page_id, 0, NULL);
 
@@ -476,7 +477,7 @@ bench_x (guint n)
       for (guint t = a; t < n; t += n_accounts)
         {
           g_autofree char *token_id = sh_token_generate_id ();
-          ShToken *token = sh_token_new (token_id, SH_NETWORK_X, channel_id);
+          ShToken *token = sh_token_new (token_id, "x", channel_id);
           ShSandboxToken *access = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_X_ACCESS,
                                                                  person_id, account_id,
                                                                  SH_SANDBOX_X_ACCESS_LIFETIME, scopes);
@@ -614,7 +615,7 @@ bench_secrets (guint n)
       g_autofree char *token_id = sh_token_generate_id ();
       g_autofree char *access = g_strdup_printf ("EAA%0180u", i);
 
-      g_ptr_array_add (tokens, sh_token_new (token_id, SH_NETWORK_FACEBOOK, "channel"));
+      g_ptr_array_add (tokens, sh_token_new (token_id, "facebook", "channel"));
       g_ptr_array_add (secrets, sh_secret_new (access, NULL, 0));
     }
   sh_secret_store_set_timeout (store, 120000);
@@ -711,8 +712,8 @@ write_store (const char *data_home,
       g_autofree char *name = g_strdup_printf ("Client Page %05u", c);
       /* A picture nobody serves: the window must not wait for it. */
       g_autofree char *picture = g_strdup_printf ("http://127.0.0.1:9/pictures/%u.png", c);
-      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, c % 4 == 3 ? SH_NETWORK_X
-                                                                           : SH_NETWORK_FACEBOOK,
+      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, c % 4 == 3 ? "x"
+                                                                           : "facebook",
                                                      external);
 
       sh_channel_set_name (channel, name);
@@ -930,6 +931,8 @@ main (int    argc,
     { NULL },
   };
 
+  /* The networks the data file may name. */
+  sh_providers_register ();
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {

@@ -24,7 +24,7 @@ sh_fuzz_apply_verdict (ShTokenState  state,
   static ShToken *token = NULL;
 
   if (token == NULL)
-    token = sh_token_new ("fuzz-token", SH_NETWORK_FACEBOOK, "fuzz-channel");
+    token = sh_token_new ("fuzz-token", "facebook", "fuzz-channel");
 
   if (sh_token_state_is_verdict (state))
     sh_token_apply_verdict (token, state, reason, 1764000000, SH_TOKEN_DEFAULT_WARNING_WINDOW);

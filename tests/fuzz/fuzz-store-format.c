@@ -16,6 +16,7 @@
 #include "fuzz-common.h"
 #include "sh-channel.h"
 #include "sh-error.h"
+#include "sh-providers.h"
 #include "sh-store-format.h"
 
 static GListModel *
@@ -57,6 +58,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *saved_again = NULL;
   gsize saved_length = 0, saved_again_length = 0;
   guint n_skipped = 0;
+
+  /* The networks a channel may name; registering again does nothing. */
+  sh_providers_register ();
 
   /* The store reads the file with its length: the bytes need not end in
    * a NUL, and a NUL inside is just a damaged byte. */

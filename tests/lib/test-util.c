@@ -48,7 +48,7 @@ sh_test_make_dir (void)
 
 ShChannel *
 sh_test_make_channel (const char *name,
-                      ShNetwork   network,
+                      const char *network,
                       guint       n_tokens)
 {
   g_autofree char *id = sh_channel_generate_id ();

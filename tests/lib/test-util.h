@@ -16,7 +16,7 @@ void        sh_test_store_result    (GObject       *source,
                                      gpointer       user_data);
 char       *sh_test_make_dir        (void);
 ShChannel  *sh_test_make_channel    (const char    *name,
-                                     ShNetwork      network,
+                                     const char    *network,
                                      guint          n_tokens);
 /* @usec scaled by SH_TEST_TIME_FACTOR (default 1), for limits on how long
  * something may take: build-aux/run-valgrind.sh runs everything about 20

@@ -105,7 +105,7 @@ sh_test_check_all (ShManager *manager)
 
 ShChannelState
 sh_test_channel_state (ShManager  *manager,
-                       ShNetwork   network,
+                       const char *network,
                        const char *external_id)
 {
   ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (manager),

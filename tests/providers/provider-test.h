@@ -32,7 +32,7 @@ GPtrArray       *sh_test_identify               (ShProvider              *provid
                                                  GError                 **error);
 ShCheckSummary   sh_test_check_all              (ShManager               *manager);
 ShChannelState   sh_test_channel_state          (ShManager               *manager,
-                                                 ShNetwork                network,
+                                                 const char              *network,
                                                  const char              *external_id);
 /* Named like the tests' other assertions, which read as sentences.
  * Fails with @what and both states (never the token's value) unless

@@ -22,6 +22,7 @@
 #include "sh-error.h"
 #include "sh-facebook-private.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-sandbox-server.h"
 #include "provider-test.h"
 #include "test-util.h"
@@ -119,7 +120,7 @@ add_token (Fixture        *fixture,
            const char     *owner_id,
            const char     *owner_name)
 {
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
   ShSandboxPage *page = sh_sandbox_world_get_page (fixture->world, world_token->target_id);
 
   g_assert_nonnull (page);
@@ -137,7 +138,7 @@ add_foreign_token (Fixture    *fixture,
                    const char *page_id,
                    const char *owner_id)
 {
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
   g_autofree char *value = sh_sandbox_random_string ("EAAforeign", 120);
 
   granted->external_id = g_strdup (page_id);
@@ -152,7 +153,7 @@ static ShChannelState
 channel_state (Fixture    *fixture,
                const char *external_id)
 {
-  return sh_test_channel_state (fixture->manager, SH_NETWORK_FACEBOOK, external_id);
+  return sh_test_channel_state (fixture->manager, "facebook", external_id);
 }
 
 static GHashTable *
@@ -362,7 +363,7 @@ assert_page_grant (Fixture          *fixture,
   ShSandboxToken *token;
 
   g_assert_nonnull (channel);
-  g_assert_cmpint (channel->network, ==, SH_NETWORK_FACEBOOK);
+  g_assert_cmpstr (channel->network, ==, "facebook");
   g_assert_cmpstr (channel->name, ==, sh_sandbox_world_get_page (fixture->world, page_id)->name);
   g_assert_nonnull (channel->secret);
   g_assert_nonnull (channel->secret->access_token);
@@ -1398,7 +1399,7 @@ test_check_stored_bad_token (Fixture       *fixture,
                              gconstpointer  data)
 {
   ShSandboxToken *good = issue_page_token (fixture, CAROL, BAKERY);
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
   g_autoptr(ShToken) alive = add_token (fixture, good, CAROL, "Carol");
   g_autoptr(ShToken) broken = NULL;
   ShCheckSummary summary;
@@ -1456,12 +1457,12 @@ test_exit_status (void)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 window = SH_TOKEN_DEFAULT_WARNING_WINDOW;
-  g_autoptr(ShChannel) good = sh_test_make_channel ("Good", SH_NETWORK_FACEBOOK, 1);
-  g_autoptr(ShChannel) mixed = sh_test_make_channel ("Mixed", SH_NETWORK_FACEBOOK, 2);
-  g_autoptr(ShChannel) dead = sh_test_make_channel ("Dead", SH_NETWORK_FACEBOOK, 1);
-  g_autoptr(ShChannel) fresh = sh_test_make_channel ("Never checked", SH_NETWORK_FACEBOOK, 1);
-  g_autoptr(ShChannel) offline = sh_test_make_channel ("Offline", SH_NETWORK_FACEBOOK, 1);
-  g_autoptr(ShChannel) expiring = sh_test_make_channel ("Expiring", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShChannel) good = sh_test_make_channel ("Good", "facebook", 1);
+  g_autoptr(ShChannel) mixed = sh_test_make_channel ("Mixed", "facebook", 2);
+  g_autoptr(ShChannel) dead = sh_test_make_channel ("Dead", "facebook", 1);
+  g_autoptr(ShChannel) fresh = sh_test_make_channel ("Never checked", "facebook", 1);
+  g_autoptr(ShChannel) offline = sh_test_make_channel ("Offline", "facebook", 1);
+  g_autoptr(ShChannel) expiring = sh_test_make_channel ("Expiring", "facebook", 1);
   g_autoptr(GListStore) empty = g_list_store_new (SH_TYPE_CHANNEL);
 
   sh_token_apply_verdict (nth_token (good, 0), SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now, window);
@@ -1495,6 +1496,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
 #define ADD(path, func) \
   g_test_add ("/facebook-provider/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -25,6 +25,7 @@
 #include "sh-error.h"
 #include "sh-manager.h"
 #include "sh-pkce.h"
+#include "sh-providers.h"
 #include "sh-sandbox-server.h"
 #include "sh-x-private.h"
 #include "sh-x-provider.h"
@@ -212,7 +213,7 @@ add_pair (Fixture         *fixture,
           ShSandboxToken **out_refresh)
 {
   ShSandboxXAccount *account = sh_sandbox_world_get_x_account (fixture->world, account_id);
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new (SH_NETWORK_X);
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("x");
   ShSandboxToken *access, *refresh;
 
   issue_pair (fixture, account_id, &access, &refresh);
@@ -504,7 +505,7 @@ test_sign_in (Fixture       *fixture,
   g_assert_nonnull (channels);
   g_assert_cmpuint (channels->len, ==, 1);
   channel = g_ptr_array_index (channels, 0);
-  g_assert_cmpint (channel->network, ==, SH_NETWORK_X);
+  g_assert_cmpstr (channel->network, ==, "x");
   g_assert_cmpstr (channel->external_id, ==, ACME);
   g_assert_cmpstr (channel->name, ==, "@acmecoffee");
   g_assert_cmpstr (channel->owner_id, ==, ACME);
@@ -539,7 +540,7 @@ test_sign_in (Fixture       *fixture,
     g_assert_cmpuint (summary.n_unknown, ==, 0);
   }
   assert_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "signed in");
-  g_assert_cmpint (sh_test_channel_state (fixture->manager, SH_NETWORK_X, ACME), ==,
+  g_assert_cmpint (sh_test_channel_state (fixture->manager, "x", ACME), ==,
                    SH_CHANNEL_STATE_CONNECTED);
 }
 
@@ -1175,7 +1176,7 @@ test_check_revoked (Fixture       *fixture,
   g_assert_cmpuint (summary.n_checked, ==, 1);
   assert_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED, "revoked");
   g_assert_cmpuint (count_log (fixture, TOKEN_POST), ==, 1);
-  g_assert_cmpint (sh_test_channel_state (fixture->manager, SH_NETWORK_X, ACME), ==,
+  g_assert_cmpint (sh_test_channel_state (fixture->manager, "x", ACME), ==,
                    SH_CHANNEL_STATE_DISCONNECTED);
   g_assert_cmpint (sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (fixture->manager))), ==, 2);
 
@@ -1806,6 +1807,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
 #define ADD(path, func) \
   g_test_add ("/x-provider/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

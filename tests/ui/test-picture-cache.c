@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sh-picture-cache.h"
+#include "sh-providers.h"
 #include "test-util.h"
 
 #define SVG "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\">" \
@@ -450,6 +451,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add_func ("/picture-cache/fetched-once-then-from-disk", test_fetched_once_then_from_disk);
   g_test_add_func ("/picture-cache/refused", test_refused);

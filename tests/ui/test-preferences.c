@@ -19,6 +19,8 @@
 
 #include "sh-preferences-window.h"
 #include "ui-test.h"
+#include "sh-providers.h"
+
 
 typedef struct {
   GSettings           *settings;
@@ -27,6 +29,24 @@ typedef struct {
 
 /* ---- helpers --------------------------------------------------------------- */
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A template child, or a row the window made from a provider's settings
+ * (named after its key, sh-developer-app-group.h). */
 static gpointer
 child (Fixture    *fixture,
        const char *name)
@@ -34,6 +54,8 @@ child (Fixture    *fixture,
   GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                                    SH_TYPE_PREFERENCES_WINDOW, name);
 
+  if (object == NULL)
+    object = G_OBJECT (find_named (GTK_WIDGET (fixture->window), name));
   g_assert_nonnull (object);
   return object;
 }
@@ -218,9 +240,9 @@ test_spin_buttons (Fixture       *fixture,
                    gconstpointer  data)
 {
   GtkSpinButton *days = child (fixture, "warning_spin");
-  GtkSpinButton *port = child (fixture, "x_port_spin");
+  GtkSpinButton *port = child (fixture, "x_redirect_port_spin");
   GtkLabel *unit = child (fixture, "warning_unit");
-  AdwActionRow *port_row = child (fixture, "x_port_row");
+  AdwActionRow *port_row = child (fixture, "x_redirect_port_row");
 
   g_assert_cmpint (gtk_spin_button_get_value_as_int (days), ==, 7);
   g_assert_cmpstr (gtk_label_get_label (unit), ==, "days");
@@ -366,7 +388,7 @@ test_accessible (Fixture       *fixture,
   /* Named after their rows' titles by AdwActionRow… */
   static const char * const controls[] = {
     "background_switch", "notify_invalid_switch", "notify_disconnected_switch",
-    "notify_expiring_switch", "x_port_spin",
+    "notify_expiring_switch", "x_redirect_port_spin",
   };
   static const char * const rows[] = {
     "interval_row", "facebook_app_id_row", "facebook_client_token_row", "x_client_id_row",
@@ -481,6 +503,7 @@ main (int    argc,
   g_unsetenv ("SOCIALHUB_X_CLIENT_ID");
   g_unsetenv ("SOCIALHUB_X_REDIRECT_PORT");
   gtk_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   /* An application as in the real program, for libadwaita's and our
    * stylesheet: the screenshots must look like what users get. */

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "sh-channel-list.h"
+#include "sh-providers.h"
 #include "sh-status-bar.h"
 #include "test-fake-network.h"
 #include "test-util.h"
@@ -54,7 +55,7 @@ test_last_checked_from_tokens (void)
   g_autoptr(ShManager) manager = sh_manager_new (dir, FALSE);
   g_autoptr(FakeNetwork) network = g_object_new (FAKE_TYPE_NETWORK, NULL);
   g_autoptr(ShMonitor) monitor = sh_monitor_new (manager, G_NETWORK_MONITOR (network));
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 2);
   g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), 1);
   ShStatusBar *bar = g_object_ref_sink (g_object_new (SH_TYPE_STATUS_BAR, NULL));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -76,6 +77,7 @@ int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
   adw_init ();
 
   g_test_add_func ("/status-bar/offline-notice", test_offline_notice);

@@ -237,7 +237,7 @@ load_manager (Fixture *fixture)
 
 static ShChannel *
 add_channel (Fixture    *fixture,
-             ShNetwork   network,
+             const char *network,
              const char *name)
 {
   g_autofree char *id = sh_channel_generate_id ();
@@ -401,14 +401,14 @@ test_groups (Fixture       *fixture,
   load_manager (fixture);
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
 
-  acme = add_channel (fixture, SH_NETWORK_FACEBOOK, "Acme Coffee");
+  acme = add_channel (fixture, "facebook", "Acme Coffee");
   alice = add_token (acme, "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
   bob = add_token (acme, "Bob Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
-  bakery = add_channel (fixture, SH_NETWORK_X, "Bakery & Sons");
+  bakery = add_channel (fixture, "x", "Bakery & Sons");
   carol = add_token (bakery, "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
   /* 40 days and a bit: rounding must not make it 39 or 41. */
   sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400 + 3600);
-  fresh = add_channel (fixture, SH_NETWORK_FACEBOOK, "Fresh Page");
+  fresh = add_channel (fixture, "facebook", "Fresh Page");
   add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
 
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
@@ -586,9 +586,9 @@ test_secret_missing_and_restore (Fixture       *fixture,
 {
   ShSecretStore *secrets = sh_manager_get_secret_store (fixture->manager);
   g_autofree char *channel_id = sh_channel_generate_id ();
-  g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, "1234567");
-  g_autoptr(ShToken) missing = sh_token_new ("tok-missing", SH_NETWORK_FACEBOOK, channel_id);
-  g_autoptr(ShToken) orphan = sh_token_new ("tok-orphan", SH_NETWORK_FACEBOOK, channel_id);
+  g_autoptr(ShChannel) channel = sh_channel_new (channel_id, "facebook", "1234567");
+  g_autoptr(ShToken) missing = sh_token_new ("tok-missing", "facebook", channel_id);
+  g_autoptr(ShToken) orphan = sh_token_new ("tok-orphan", "facebook", channel_id);
   g_autoptr(ShSecret) secret = sh_secret_new ("EAAwindowTESTsecret", NULL, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -794,7 +794,7 @@ lookup_page (Fixture    *fixture,
              const char *page_id)
 {
   return sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
-                                          SH_NETWORK_FACEBOOK, page_id);
+                                          "facebook", page_id);
 }
 
 /* Does @action, then waits until @dialog is finalized: closed, and nothing
@@ -1272,7 +1272,7 @@ fake_x_provider_class_init (FakeXProviderClass *klass)
 {
   ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
 
-  provider_class->network = SH_NETWORK_X;
+  provider_class->network = "x";
   provider_class->sign_in_async = fake_x_sign_in_async;
   provider_class->sign_in_finish = fake_x_sign_in_finish;
 }
@@ -1397,10 +1397,10 @@ test_long_name (Fixture       *fixture,
 
   load_manager (fixture);
   width_before = gtk_widget_get_width (GTK_WIDGET (fixture->window));
-  channel = add_channel (fixture, SH_NETWORK_FACEBOOK, name);
+  channel = add_channel (fixture, "facebook", name);
   token = add_token (channel, owner, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
   add_token (channel, "Bob Sample", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
-  add_channel (fixture, SH_NETWORK_FACEBOOK, "Acme Coffee");
+  add_channel (fixture, "facebook", "Acme Coffee");
   WAIT_UNTIL (shown_state (fixture, channel) == SH_CHANNEL_STATE_DEGRADED);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
   row = find_channel_row (fixture, channel);
@@ -1453,6 +1453,7 @@ main (int    argc,
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   /* A GtkApplication as in the real program, with our stylesheet: the
    * screenshots must look like what users get. */

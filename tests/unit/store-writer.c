@@ -16,6 +16,7 @@
 
 #include "sh-channel-list.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-store-private.h"
 #include "test-util.h"
 
@@ -62,8 +63,8 @@ add_tokens (const char *dir,
       g_autofree char *token_id = sh_token_generate_id ();
       g_autofree char *external = g_strdup_printf ("9%011u", i);
       g_autofree char *value = g_strdup_printf ("EAAdurability%06u", i);
-      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, SH_NETWORK_FACEBOOK, external);
-      g_autoptr(ShToken) token = sh_token_new (token_id, SH_NETWORK_FACEBOOK, channel_id);
+      g_autoptr(ShChannel) channel = sh_channel_new (channel_id, "facebook", external);
+      g_autoptr(ShToken) token = sh_token_new (token_id, "facebook", channel_id);
       g_autoptr(ShSecret) secret = sh_secret_new (value, NULL, 0);
       g_autoptr(GAsyncResult) added = NULL;
 
@@ -87,19 +88,21 @@ main (int    argc,
   g_autoptr(ShChannelList) list = sh_channel_list_new ();
   g_autoptr(ShChannel) marker = NULL;
 
+  /* The networks the data file may name. */
+  sh_providers_register ();
   if (argc < 3)
     g_error ("usage: store-writer DIR stop-before-rename|loop N|add N");
   if (g_str_equal (argv[2], "add") && argc == 4)
     return add_tokens (argv[1], atoi (argv[3]));
 
   store = sh_store_new (argv[1]);
-  marker = sh_test_make_channel ("v0", SH_NETWORK_FACEBOOK, 2);
+  marker = sh_test_make_channel ("v0", "facebook", 2);
   sh_channel_list_add (list, marker);
   /* Enough content that a write takes a moment and can be cut short. */
   for (guint i = 0; i < 300; i++)
     {
       g_autofree char *name = g_strdup_printf ("Page %u", i);
-      g_autoptr(ShChannel) channel = sh_test_make_channel (name, SH_NETWORK_FACEBOOK, 3);
+      g_autoptr(ShChannel) channel = sh_test_make_channel (name, "facebook", 3);
 
       sh_channel_list_add (list, channel);
     }

@@ -13,6 +13,7 @@
 #include "sh-manager.h"
 #include "sh-notifier.h"
 #include "sh-store-private.h"
+#include "sh-providers.h"
 #include "test-util.h"
 
 /* ---- a provider that answers when told ------------------------------------ */
@@ -92,7 +93,7 @@ test_held_provider_class_init (TestHeldProviderClass *klass)
   ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = test_held_provider_finalize;
-  provider_class->network = SH_NETWORK_FACEBOOK;
+  provider_class->network = "facebook";
   provider_class->check_async = held_check_async;
 }
 
@@ -114,7 +115,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GAsyncResult) loaded = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 2);
   g_autoptr(GError) error = NULL;
 
   fixture->dir = sh_test_make_dir ();
@@ -333,7 +334,7 @@ x_granted (const char *access_token,
            const char *refresh_token,
            const char *owner_id)
 {
-  ShGrantedChannel *granted = sh_granted_channel_new (SH_NETWORK_X);
+  ShGrantedChannel *granted = sh_granted_channel_new ("x");
 
   granted->external_id = g_strdup ("44196397");
   granted->name = g_strdup ("@acmecoffee");
@@ -359,7 +360,7 @@ static guint
 n_x_tokens (Fixture *fixture)
 {
   ShChannel *channel = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
-                                                        SH_NETWORK_X, "44196397");
+                                                        "x", "44196397");
 
   if (channel == NULL)
     return 0;
@@ -445,8 +446,8 @@ test_name_owner (void)
 {
   g_autoptr(GPtrArray) granted = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
   g_autofree char *long_name = g_strnfill (SH_OWNER_NAME_MAX + 10, 'a');
-  ShGrantedChannel *page = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
-  ShGrantedChannel *named = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  ShGrantedChannel *page = sh_granted_channel_new ("facebook");
+  ShGrantedChannel *named = sh_granted_channel_new ("facebook");
 
   named->owner_name = g_strdup ("Dan Example");
   g_ptr_array_add (granted, page);
@@ -468,6 +469,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add ("/check/callers-share-one-run", Fixture, NULL,
               fixture_set_up, test_callers_share_one_run, fixture_tear_down);

@@ -6,6 +6,8 @@
 #include <gio/gio.h>
 
 #include "sh-config.h"
+#include "sh-facebook-provider.h"
+#include "sh-providers.h"
 
 static void
 test_precedence (void)
@@ -17,20 +19,20 @@ test_precedence (void)
   g_autofree char *graph = NULL;
 
   g_unsetenv ("SOCIALHUB_FACEBOOK_APP_ID");
-  built = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
+  built = sh_config_dup (&sh_facebook_config_app_id);
   g_assert_cmpstr (built, ==, SH_FACEBOOK_APP_ID);
 
   g_settings_set_string (settings, "facebook-app-id", "1234567890");
-  from_settings = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
+  from_settings = sh_config_dup (&sh_facebook_config_app_id);
   g_assert_cmpstr (from_settings, ==, "1234567890");
   g_assert_true (sh_config_has_credentials ());
 
   g_setenv ("SOCIALHUB_FACEBOOK_APP_ID", "555", TRUE);
-  from_env = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
+  from_env = sh_config_dup (&sh_facebook_config_app_id);
   g_assert_cmpstr (from_env, ==, "555");
 
   g_unsetenv ("SOCIALHUB_GRAPH_URL");
-  graph = sh_config_dup (SH_CONFIG_GRAPH_URL);
+  graph = sh_config_dup (&sh_facebook_config_graph_url);
   g_assert_cmpstr (graph, ==, "https://graph.facebook.com/v24.0");
 }
 
@@ -54,6 +56,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
   g_test_add_func ("/config/precedence", test_precedence);
   g_test_add_func ("/config/no-credentials", test_no_credentials);
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sh-providers.h"
 #include "sh-secret-store.h"
 #include "test-util.h"
 
@@ -53,7 +54,7 @@ stored_label (const char *owner)
   g_autofree char *scope = sh_test_make_dir ();
   g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
   g_autofree char *id = sh_token_generate_id ();
-  g_autoptr(ShToken) token = sh_token_new (id, SH_NETWORK_FACEBOOK, "channel-1");
+  g_autoptr(ShToken) token = sh_token_new (id, "facebook", "channel-1");
   g_autoptr(ShSecret) secret = sh_secret_new (SECRET, NULL, 0);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -97,6 +98,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add_func ("/keyring-label/hostile-owner", test_hostile_owner);
   g_test_add_func ("/keyring-label/huge-owner", test_huge_owner);

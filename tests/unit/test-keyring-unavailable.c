@@ -7,6 +7,7 @@
 #include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-store.h"
 #include "sh-secret-store.h"
 #include "test-util.h"
@@ -38,8 +39,8 @@ test_add_token_changes_nothing (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = sh_manager_new (dir, FALSE);
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) token = sh_token_new ("6f1c8f5e-4a53-4a63-9d3c-2b7f0f3f1a11", SH_NETWORK_FACEBOOK, NULL);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) token = sh_token_new ("6f1c8f5e-4a53-4a63-9d3c-2b7f0f3f1a11", "facebook", NULL);
   g_autoptr(ShSecret) secret = sh_secret_new (SECRET, NULL, 0);
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) added = NULL;
@@ -119,6 +120,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add_func ("/keyring-unavailable/load-fails-fast", test_load_fails_fast);
   g_test_add_func ("/keyring-unavailable/add-token-changes-nothing", test_add_token_changes_nothing);

@@ -9,6 +9,7 @@
 #include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-secret-store.h"
 #include "test-util.h"
 
@@ -57,7 +58,7 @@ list_ids (ShSecretStore *store)
 }
 
 static ShToken *
-make_token (ShNetwork network)
+make_token (const char *network)
 {
   g_autofree char *id = sh_token_generate_id ();
   ShToken *token = sh_token_new (id, network, "channel-1");
@@ -71,8 +72,8 @@ test_store_load_delete (void)
 {
   g_autofree char *scope = sh_test_make_dir ();
   g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
-  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) b = make_token (SH_NETWORK_X);
+  g_autoptr(ShToken) a = make_token ("facebook");
+  g_autoptr(ShToken) b = make_token ("x");
   g_autoptr(GHashTable) all = NULL;
   g_autoptr(GHashTable) facebook = NULL;
   g_autoptr(GHashTable) ids = NULL;
@@ -127,7 +128,7 @@ test_scopes_are_separate (void)
   g_autofree char *scope2 = sh_test_make_dir ();
   g_autoptr(ShSecretStore) one = sh_secret_store_new (scope1, FALSE);
   g_autoptr(ShSecretStore) two = sh_secret_store_new (scope2, FALSE);
-  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) a = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -181,7 +182,7 @@ test_one_search_for_all (void)
 
   for (guint i = 0; i < 25; i++)
     {
-      g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+      g_autoptr(ShToken) token = make_token ("facebook");
       g_autofree char *secret = g_strdup_printf ("token-%u-" SECRET_A, i);
 
       g_assert_true (store_secret (store, token, secret, &error));
@@ -209,7 +210,7 @@ test_item_without_id_in_text (void)
 {
   g_autofree char *scope = sh_test_make_dir ();
   g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
-  g_autoptr(ShToken) new_one = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) new_one = make_token ("facebook");
   g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(SecretValue) value = NULL;
   g_autoptr(GHashTable) all = NULL;
@@ -316,8 +317,8 @@ test_add_and_remove_together (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) reloaded = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -363,8 +364,8 @@ test_add_rolls_back_when_save_fails (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autofree char *moved = g_strconcat (dir, ".moved", NULL);
   g_autoptr(ShManager) manager = load_manager (dir);
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -428,10 +429,10 @@ test_reconcile_keeps_and_offers (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) kept = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) lost = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) orphan = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) kept = make_token ("facebook");
+  g_autoptr(ShToken) lost = make_token ("facebook");
+  g_autoptr(ShToken) orphan = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -498,10 +499,10 @@ test_restore_rebuilds_channel (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) first = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShChannel) second = sh_test_make_channel ("Acme Tea", SH_NETWORK_X, 0);
-  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) b = make_token (SH_NETWORK_X);
+  g_autoptr(ShChannel) first = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShChannel) second = sh_test_make_channel ("Acme Tea", "x", 0);
+  g_autoptr(ShToken) a = make_token ("facebook");
+  g_autoptr(ShToken) b = make_token ("x");
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *prev = NULL;
@@ -525,7 +526,7 @@ test_restore_rebuilds_channel (void)
   g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
   g_assert_cmpuint (restore (restarted, NULL), ==, 1);
 
-  rebuilt = sh_channel_list_lookup_external (sh_manager_get_channels (restarted), SH_NETWORK_X,
+  rebuilt = sh_channel_list_lookup_external (sh_manager_get_channels (restarted), "x",
                                              sh_channel_get_external_id (second));
   g_assert_nonnull (rebuilt);
   g_assert_cmpstr (sh_channel_get_id (rebuilt), ==, sh_channel_get_id (second));
@@ -545,9 +546,9 @@ test_restore_leaves_unplaceable (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) kept = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) stray = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) kept = make_token ("facebook");
+  g_autoptr(ShToken) stray = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
   guint left = 0;
@@ -575,9 +576,9 @@ test_recorded_removal_deletes (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) removed = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) stays = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) removed = make_token ("facebook");
+  g_autoptr(ShToken) stays = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -618,9 +619,9 @@ test_missing_file_keeps_secrets (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) b = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) a = make_token ("facebook");
+  g_autoptr(ShToken) b = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -663,9 +664,9 @@ test_folder_moved (void)
   g_autofree char *before_parent = g_path_get_dirname (before);
   g_autoptr(ShManager) manager = NULL;
   g_autoptr(ShManager) moved = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) a = make_token (SH_NETWORK_FACEBOOK);
-  g_autoptr(ShToken) b = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) a = make_token ("facebook");
+  g_autoptr(ShToken) b = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
   ShToken *found;
@@ -782,8 +783,8 @@ test_no_reconcile_after_recovery (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -806,8 +807,8 @@ test_check_secret_missing (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 0);
-  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   ShCheckSummary summary = { 0 };
@@ -839,7 +840,7 @@ test_locked_keyring (void)
 {
   g_autofree char *scope = sh_test_make_dir ();
   g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
-  g_autoptr(ShToken) token = make_token (SH_NETWORK_FACEBOOK);
+  g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(SecretService) service = NULL;
   g_autoptr(SecretCollection) login = NULL;
   g_autoptr(GHashTable) secrets = NULL;
@@ -880,6 +881,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add_func ("/keyring/store-load-delete", test_store_load_delete);
   g_test_add_func ("/keyring/scopes-are-separate", test_scopes_are_separate);

@@ -5,6 +5,7 @@
 #include "sh-channel.h"
 #include "sh-channel-list.h"
 #include "sh-enum-types.h"
+#include "sh-providers.h"
 #include "sh-secret.h"
 
 #define NOW ((gint64) 1764000000)
@@ -66,7 +67,7 @@ count_notify (GObject    *object,
 static void
 test_channel_follows_tokens (void)
 {
-  g_autoptr(ShChannel) channel = sh_channel_new ("c1", SH_NETWORK_FACEBOOK, "1001");
+  g_autoptr(ShChannel) channel = sh_channel_new ("c1", "facebook", "1001");
   g_autoptr(ShToken) alice = NULL;
   g_autoptr(ShToken) bob = NULL;
   g_autofree char *summary = NULL;
@@ -110,7 +111,7 @@ test_channel_follows_tokens (void)
 static void
 test_unknown_keeps_last_verdict (void)
 {
-  g_autoptr(ShChannel) channel = sh_channel_new ("c1", SH_NETWORK_X, "42");
+  g_autoptr(ShChannel) channel = sh_channel_new ("c1", "x", "42");
   g_autoptr(ShToken) token = make_token (channel);
   guint channel_notifies = 0;
 
@@ -138,7 +139,7 @@ test_unknown_keeps_last_verdict (void)
 static void
 test_expiring_window (void)
 {
-  g_autoptr(ShToken) token = sh_token_new ("t", SH_NETWORK_FACEBOOK, "c");
+  g_autoptr(ShToken) token = sh_token_new ("t", "facebook", "c");
 
   /* Never expires (expires_at 0 means never, not expired). */
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * DAY);
@@ -187,8 +188,8 @@ static void
 test_channel_list (void)
 {
   g_autoptr(ShChannelList) list = sh_channel_list_new ();
-  g_autoptr(ShChannel) page = sh_channel_new ("c1", SH_NETWORK_FACEBOOK, "1001");
-  g_autoptr(ShChannel) account = sh_channel_new ("c2", SH_NETWORK_X, "1001");
+  g_autoptr(ShChannel) page = sh_channel_new ("c1", "facebook", "1001");
+  g_autoptr(ShChannel) account = sh_channel_new ("c2", "x", "1001");
   g_autoptr(ShToken) token = make_token (account);
   g_autoptr(ShChannel) item = NULL;
   ShChannel *found_in = NULL;
@@ -200,14 +201,14 @@ test_channel_list (void)
   g_assert_true (item == account);
 
   /* The same external id on two networks is two channels. */
-  g_assert_true (sh_channel_list_lookup_external (list, SH_NETWORK_FACEBOOK, "1001") == page);
-  g_assert_true (sh_channel_list_lookup_external (list, SH_NETWORK_X, "1001") == account);
+  g_assert_true (sh_channel_list_lookup_external (list, "facebook", "1001") == page);
+  g_assert_true (sh_channel_list_lookup_external (list, "x", "1001") == account);
   g_assert_true (sh_channel_list_lookup_token (list, sh_token_get_id (token), &found_in) == token);
   g_assert_true (found_in == account);
 
   g_assert_true (sh_channel_list_remove (list, page));
   g_assert_null (sh_channel_list_lookup (list, "c1"));
-  g_assert_null (sh_channel_list_lookup_external (list, SH_NETWORK_FACEBOOK, "1001"));
+  g_assert_null (sh_channel_list_lookup_external (list, "facebook", "1001"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
 }
 
@@ -255,6 +256,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   g_test_add_func ("/model/derivation-table", test_derivation_table);
   g_test_add_func ("/model/channel-follows-tokens", test_channel_follows_tokens);

@@ -7,6 +7,7 @@
 #include "sh-checker.h"
 #include "sh-monitor.h"
 #include "test-fake-network.h"
+#include "sh-providers.h"
 #include "test-util.h"
 
 #define T0 ((gint64) 1764000000)
@@ -149,7 +150,7 @@ test_timer (Fixture *f, gconstpointer data)
 static void
 test_expiry_moments (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 1);
   g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), 0);
   gint64 expires_at = T0 + 10 * DAY;
 
@@ -312,6 +313,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/monitor/start-and-merge", test_start_and_merge);

@@ -14,6 +14,7 @@
 #include "sh-channel-list.h"
 #include "sh-checker.h"
 #include "sh-notifier.h"
+#include "sh-providers.h"
 #include "test-util.h"
 
 #define T0 ((gint64) 1764000000)
@@ -147,9 +148,9 @@ test_notifications (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
-  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
-  g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", SH_NETWORK_FACEBOOK, 1);
-  g_autoptr(ShChannel) xacc = sh_test_make_channel ("Crema X", SH_NETWORK_X, 4);
+  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 2);
+  g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", "facebook", 1);
+  g_autoptr(ShChannel) xacc = sh_test_make_channel ("Crema X", "x", 4);
   g_autoptr(JsonArray) calls = NULL;
   ShChannelList *list = sh_manager_get_channels (manager);
   const ShTokenReason unknowns[] = {
@@ -288,7 +289,7 @@ test_settings (void)
   g_autoptr(ShManager) manager = load_manager (dir);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(ShNotifier) notifier = NULL;
-  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 2);
+  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 2);
   g_autoptr(JsonArray) calls = NULL;
   guint before = n_calls ();
 
@@ -360,7 +361,7 @@ test_hostile_names (void)
   set_server_capabilities (with_markup);
   {
     g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
-    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE, SH_NETWORK_FACEBOOK, 2);
+    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE, "facebook", 2);
 
     sh_notifier_set_clock (notifier, fake_clock, NULL);
     sh_token_set_owner_name (token_of (channel, 1), "Eve\nEvil\033[2J");
@@ -383,7 +384,7 @@ test_hostile_names (void)
   set_server_capabilities (without_markup);
   {
     g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
-    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE " 2", SH_NETWORK_FACEBOOK, 2);
+    g_autoptr(ShChannel) channel = sh_test_make_channel (HOSTILE " 2", "facebook", 2);
 
     sh_notifier_set_clock (notifier, fake_clock, NULL);
     notify = notify_dead_token (manager, channel, &calls);
@@ -401,7 +402,7 @@ test_hostile_names (void)
     huge = g_malloc (300 * 1024 + 1);
     memset (huge, 'H', 300 * 1024);
     huge[300 * 1024] = '\0';
-    channel = sh_test_make_channel (huge, SH_NETWORK_FACEBOOK, 2);
+    channel = sh_test_make_channel (huge, "facebook", 2);
     sh_notifier_set_clock (notifier, fake_clock, NULL);
     notify = notify_dead_token (manager, channel, &calls);
     summary = json_object_get_string_member (notify, "summary");
@@ -425,6 +426,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   g_assert_nonnull (fake);
 

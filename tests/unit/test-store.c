@@ -11,6 +11,7 @@
 #include "sh-channel-list.h"
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-providers.h"
 #include "sh-secret-store.h"
 #include "sh-store.h"
 #include "sh-store-format.h"
@@ -24,8 +25,8 @@ static ShChannelList *
 make_varied_list (void)
 {
   ShChannelList *list = sh_channel_list_new ();
-  g_autoptr(ShChannel) page = sh_test_make_channel ("Acme Coffee", SH_NETWORK_FACEBOOK, 3);
-  g_autoptr(ShChannel) account = sh_test_make_channel ("@acme", SH_NETWORK_X, 1);
+  g_autoptr(ShChannel) page = sh_test_make_channel ("Acme Coffee", "facebook", 3);
+  g_autoptr(ShChannel) account = sh_test_make_channel ("@acme", "x", 1);
   g_autoptr(ShToken) t0 = g_list_model_get_item (sh_channel_get_tokens (page), 0);
   g_autoptr(ShToken) t1 = g_list_model_get_item (sh_channel_get_tokens (page), 1);
   g_autoptr(ShToken) t2 = g_list_model_get_item (sh_channel_get_tokens (page), 2);
@@ -162,7 +163,7 @@ test_keeps_previous_version (void)
   g_autofree char *prev_path = g_strconcat (sh_store_get_path (store), ".prev", NULL);
   g_autofree char *first = NULL;
   g_autofree char *prev = NULL;
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
 
   save (store, list, &error);
   g_assert_no_error (error);
@@ -182,7 +183,7 @@ test_damaged_restores_previous (void)
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
   g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
@@ -345,7 +346,7 @@ test_saves_coalesce (void)
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autofree char *name = g_strdup_printf ("Page %u", i);
-      g_autoptr(ShChannel) channel = sh_test_make_channel (name, SH_NETWORK_FACEBOOK, 1);
+      g_autoptr(ShChannel) channel = sh_test_make_channel (name, "facebook", 1);
 
       sh_channel_list_add (list, channel);
       sh_store_save_async (store, G_LIST_MODEL (list), NULL, sh_test_store_result, &results[i]);
@@ -460,7 +461,7 @@ test_missing_restores_previous (void)
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
   g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", SH_NETWORK_FACEBOOK, 1);
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
@@ -824,6 +825,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
 
   store_writer = g_getenv ("SH_STORE_WRITER");
   if (store_writer == NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sh-error.h"
+#include "sh-providers.h"
 #include "sh-token-syntax.h"
 
 static void
@@ -47,28 +48,28 @@ test_pasted (void)
   g_autofree char *huge = g_malloc (64 * 1024 + 1);
 
   /* The line end of a terminal and spaces copied along are not the token. */
-  g_assert_true (sh_token_syntax_check_pasted (SH_NETWORK_FACEBOOK, "  EAAB123\r\n", 11, NULL));
-  g_assert_true (sh_token_syntax_check_pasted (SH_NETWORK_X, "\ttok-1:2\n", 9, NULL));
+  g_assert_true (sh_token_syntax_check_pasted ("facebook", "  EAAB123\r\n", 11, NULL));
+  g_assert_true (sh_token_syntax_check_pasted ("x", "\ttok-1:2\n", 9, NULL));
 
-  g_assert_false (sh_token_syntax_check_pasted (SH_NETWORK_FACEBOOK, "abc\0def\n", 8, &error));
+  g_assert_false (sh_token_syntax_check_pasted ("facebook", "abc\0def\n", 8, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==,
                    "This is not a Facebook access token: it contains a control character.");
   g_clear_error (&error);
 
-  g_assert_false (sh_token_syntax_check_pasted (SH_NETWORK_X, "two words", 9, &error));
+  g_assert_false (sh_token_syntax_check_pasted ("x", "two words", 9, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT);
   g_assert_cmpstr (error->message, ==, "This is not an X access token: it contains a space.");
   g_clear_error (&error);
 
-  g_assert_false (sh_token_syntax_check_pasted (SH_NETWORK_X, " \n ", 3, &error));
+  g_assert_false (sh_token_syntax_check_pasted ("x", " \n ", 3, &error));
   g_assert_cmpstr (error->message, ==, "This is not an X access token: it is empty.");
   g_clear_error (&error);
 
   /* Refused, not cut to a size that would then be sent. */
   memset (huge, 'A', 64 * 1024);
   huge[64 * 1024] = '\n';
-  g_assert_false (sh_token_syntax_check_pasted (SH_NETWORK_FACEBOOK, huge, 64 * 1024 + 1, &error));
+  g_assert_false (sh_token_syntax_check_pasted ("facebook", huge, 64 * 1024 + 1, &error));
   g_assert_cmpstr (error->message, ==,
                    "This is not a Facebook access token: it is longer than 4096 characters.");
 }
@@ -78,15 +79,15 @@ test_issued (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, "EAAPage1", 8, NULL));
+  g_assert_true (sh_token_syntax_check_issued ("facebook", "EAAPage1", 8, NULL));
   /* Strict: a network has no reason to pad a token. */
-  g_assert_false (sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, "EAAPage1\n", 9, &error));
+  g_assert_false (sh_token_syntax_check_issued ("facebook", "EAAPage1\n", 9, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
   g_assert_cmpstr (error->message, ==,
                    "Facebook handed out an access token SocialHub cannot use: "
                    "it spans more than one line.");
   g_clear_error (&error);
-  g_assert_false (sh_token_syntax_check_issued (SH_NETWORK_X, "", 0, &error));
+  g_assert_false (sh_token_syntax_check_issued ("x", "", 0, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_SERVER);
 }
 
@@ -94,6 +95,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  sh_providers_register ();
   g_test_add_func ("/token-syntax/judge", test_judge);
   g_test_add_func ("/token-syntax/pasted", test_pasted);
   g_test_add_func ("/token-syntax/issued", test_issued);

@@ -27,10 +27,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static char *
-external_key (ShNetwork   network,
+external_key (const char  *network,
               const char *external_id)
 {
-  return g_strconcat (sh_network_to_string (network), ":", external_id, NULL);
+  return g_strconcat (network, ":", external_id, NULL);
 }
 
 static GType
@@ -216,7 +216,7 @@ sh_channel_list_lookup (ShChannelList *self,
 
 ShChannel *
 sh_channel_list_lookup_external (ShChannelList *self,
-                                 ShNetwork      network,
+                                 const char    *network,
                                  const char    *external_id)
 {
   g_autofree char *key = NULL;

@@ -23,7 +23,7 @@ void           sh_channel_list_replace_all      (ShChannelList *self,
 ShChannel     *sh_channel_list_lookup           (ShChannelList *self,
                                                  const char    *channel_id);
 ShChannel     *sh_channel_list_lookup_external  (ShChannelList *self,
-                                                 ShNetwork      network,
+                                                 const char    *network,
                                                  const char    *external_id);
 ShToken       *sh_channel_list_lookup_token     (ShChannelList *self,
                                                  const char    *token_id,

@@ -15,7 +15,7 @@ struct _ShChannel
   GObject         parent_instance;
 
   char           *id;
-  ShNetwork       network;
+  const char    *network;   /* interned provider id */
   char           *external_id;
   char           *name;
   char           *picture_url;
@@ -166,7 +166,7 @@ sh_channel_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID: g_value_set_string (value, self->id); break;
-    case PROP_NETWORK: g_value_set_enum (value, self->network); break;
+    case PROP_NETWORK: g_value_set_static_string (value, self->network); break;
     case PROP_EXTERNAL_ID: g_value_set_string (value, self->external_id); break;
     case PROP_NAME: g_value_set_string (value, self->name); break;
     case PROP_PICTURE_URL: g_value_set_string (value, self->picture_url); break;
@@ -190,7 +190,7 @@ sh_channel_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ID: self->id = g_value_dup_string (value); break;
-    case PROP_NETWORK: self->network = g_value_get_enum (value); break;
+    case PROP_NETWORK: self->network = g_intern_string (g_value_get_string (value)); break;
     case PROP_EXTERNAL_ID: self->external_id = g_value_dup_string (value); break;
     case PROP_NAME: sh_channel_set_name (self, g_value_get_string (value)); break;
     case PROP_PICTURE_URL: sh_channel_set_picture_url (self, g_value_get_string (value)); break;
@@ -213,7 +213,7 @@ sh_channel_class_init (ShChannelClass *klass)
 
   properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, co);
   properties[PROP_NETWORK] =
-    g_param_spec_enum ("network", NULL, NULL, SH_TYPE_NETWORK, SH_NETWORK_FACEBOOK, co);
+    g_param_spec_string ("network", NULL, NULL, NULL, co);
   properties[PROP_EXTERNAL_ID] = g_param_spec_string ("external-id", NULL, NULL, NULL, co);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, rw);
   properties[PROP_PICTURE_URL] = g_param_spec_string ("picture-url", NULL, NULL, NULL, rw);
@@ -236,7 +236,7 @@ sh_channel_init (ShChannel *self)
 
 ShChannel *
 sh_channel_new (const char *id,
-                ShNetwork   network,
+                const char *network,
                 const char *external_id)
 {
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
@@ -262,10 +262,10 @@ sh_channel_get_id (ShChannel *self)
   return self->id;
 }
 
-ShNetwork
+const char *
 sh_channel_get_network (ShChannel *self)
 {
-  g_return_val_if_fail (SH_IS_CHANNEL (self), SH_NETWORK_FACEBOOK);
+  g_return_val_if_fail (SH_IS_CHANNEL (self), NULL);
   return self->network;
 }
 

@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShChannel, sh_channel, SH, CHANNEL, GObject)
 
 ShChannel      *sh_channel_new              (const char  *id,
-                                             ShNetwork    network,
+                                             const char  *network,
                                              const char  *external_id);
 char           *sh_channel_generate_id      (void);
 
 const char     *sh_channel_get_id           (ShChannel   *self);
-ShNetwork       sh_channel_get_network      (ShChannel   *self);
+const char     *sh_channel_get_network      (ShChannel   *self);
 const char     *sh_channel_get_external_id  (ShChannel   *self);
 const char     *sh_channel_get_name         (ShChannel   *self);
 void            sh_channel_set_name         (ShChannel   *self,

@@ -7,8 +7,6 @@
 
 /* The tables are indexed by the enum value, so their order must follow
  * sh-enums.h; the static asserts below catch a missed entry. */
-static const char * const network_names[] = { "facebook", "x" };
-
 static const char * const token_state_names[] = {
   "unknown", "valid", "expiring", "expired", "invalid",
 };
@@ -26,7 +24,6 @@ static const char * const channel_state_names[] = {
   "unknown", "connected", "degraded", "disconnected",
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (network_names) == SH_NETWORK_X + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (token_state_names) == SH_TOKEN_STATE_INVALID + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (token_reason_names) == SH_TOKEN_REASON_SECRET_MISSING + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (channel_state_names) == SH_CHANNEL_STATE_DISCONNECTED + 1);
@@ -50,39 +47,6 @@ lookup_name (const char * const *names,
     }
 
   return FALSE;
-}
-
-const char *
-sh_network_to_string (ShNetwork network)
-{
-  g_return_val_if_fail (network <= SH_NETWORK_X, NULL);
-  return network_names[network];
-}
-
-gboolean
-sh_network_from_string (const char *str,
-                        ShNetwork  *out_network)
-{
-  guint index;
-
-  if (!lookup_name (network_names, G_N_ELEMENTS (network_names), str, &index))
-    return FALSE;
-  *out_network = (ShNetwork) index;
-  return TRUE;
-}
-
-const char *
-sh_network_get_display_name (ShNetwork network)
-{
-  switch (network)
-    {
-    case SH_NETWORK_FACEBOOK:
-      return _("Facebook Page");
-    case SH_NETWORK_X:
-      return _("X Account");
-    default:
-      g_return_val_if_reached (NULL);
-    }
 }
 
 const char *
@@ -176,11 +140,11 @@ sh_token_reason_get_explanation (ShTokenReason reason)
     case SH_TOKEN_REASON_PASSWORD_CHANGED:
       return _("Its owner changed their password or the session was reset for security. They need to add a new access token.");
     case SH_TOKEN_REASON_APP_REMOVED:
-      return _("Its owner removed SocialHub in their Facebook settings. They need to grant access again.");
+      return _("Its owner removed SocialHub in their account settings. They need to grant access again.");
     case SH_TOKEN_REASON_CHECKPOINT:
-      return _("Facebook locked the owner's account for a security check, for example after a login from another country. They need to log in on facebook.com and clear it.");
+      return _("The network locked the owner's account for a security check, for example after a login from another country. They need to log in on the network's website and clear it.");
     case SH_TOKEN_REASON_UNCONFIRMED_USER:
-      return _("The owner's account is not confirmed yet. They need to confirm it on facebook.com.");
+      return _("The owner's account is not confirmed yet. They need to confirm it on the network's website.");
     case SH_TOKEN_REASON_INVALID_TOKEN:
       return _("The network no longer accepts this token, for example after its owner logged out. Add a new access token.");
     case SH_TOKEN_REASON_ROLE_LOST:

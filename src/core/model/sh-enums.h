@@ -2,17 +2,15 @@
  *
  * The string forms ("password-changed", "degraded", …) are part of the JSON
  * output and the data file; never rename one.
+ *
+ * Networks are no enum: a network is the string id its provider registers
+ * (sh-provider-registry.h), so that adding one touches no core file.
  */
 #pragma once
 
 #include <glib-object.h>
 
 G_BEGIN_DECLS
-
-typedef enum {
-  SH_NETWORK_FACEBOOK,
-  SH_NETWORK_X,
-} ShNetwork;
 
 typedef enum {
   SH_TOKEN_STATE_UNKNOWN,
@@ -52,11 +50,6 @@ typedef enum {
   SH_CHANNEL_STATE_DISCONNECTED,
 } ShChannelState;
 
-const char   *sh_network_to_string        (ShNetwork      network);
-gboolean      sh_network_from_string      (const char    *str,
-                                           ShNetwork     *out_network);
-const char   *sh_network_get_display_name (ShNetwork      network);
-
 const char   *sh_token_state_to_string    (ShTokenState   state);
 gboolean      sh_token_state_from_string  (const char    *str,
                                            ShTokenState  *out_state);
@@ -67,6 +60,8 @@ gboolean      sh_token_state_is_usable    (ShTokenState   state);
 const char   *sh_token_reason_to_string   (ShTokenReason  reason);
 gboolean      sh_token_reason_from_string (const char    *str,
                                            ShTokenReason *out_reason);
+/* The network-neutral wording; a provider may say it in its own words
+ * (sh_network_explain_reason() in sh-provider-registry.h). */
 const char   *sh_token_reason_get_explanation (ShTokenReason reason);
 gboolean      sh_token_reason_is_for_unknown  (ShTokenReason reason);
 

@@ -16,7 +16,7 @@ struct _ShToken
   GObject        parent_instance;
 
   char          *id;
-  ShNetwork      network;
+  const char    *network;   /* interned provider id */
   char          *channel_id;
   char          *owner_name;
   char          *owner_id;
@@ -108,7 +108,7 @@ sh_token_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID: g_value_set_string (value, self->id); break;
-    case PROP_NETWORK: g_value_set_enum (value, self->network); break;
+    case PROP_NETWORK: g_value_set_static_string (value, self->network); break;
     case PROP_CHANNEL_ID: g_value_set_string (value, self->channel_id); break;
     case PROP_OWNER_NAME: g_value_set_string (value, self->owner_name); break;
     case PROP_OWNER_ID: g_value_set_string (value, self->owner_id); break;
@@ -138,7 +138,7 @@ sh_token_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_ID: self->id = g_value_dup_string (value); break;
-    case PROP_NETWORK: self->network = g_value_get_enum (value); break;
+    case PROP_NETWORK: self->network = g_intern_string (g_value_get_string (value)); break;
     case PROP_CHANNEL_ID: sh_token_set_channel_id (self, g_value_get_string (value)); break;
     case PROP_OWNER_NAME: sh_token_set_owner_name (self, g_value_get_string (value)); break;
     case PROP_OWNER_ID: sh_token_set_owner_id (self, g_value_get_string (value)); break;
@@ -165,7 +165,7 @@ sh_token_class_init (ShTokenClass *klass)
 
   properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, co);
   properties[PROP_NETWORK] =
-    g_param_spec_enum ("network", NULL, NULL, SH_TYPE_NETWORK, SH_NETWORK_FACEBOOK, co);
+    g_param_spec_string ("network", NULL, NULL, NULL, co);
   properties[PROP_CHANNEL_ID] = g_param_spec_string ("channel-id", NULL, NULL, NULL, rw);
   properties[PROP_OWNER_NAME] = g_param_spec_string ("owner-name", NULL, NULL, NULL, rw);
   properties[PROP_OWNER_ID] = g_param_spec_string ("owner-id", NULL, NULL, NULL, rw);
@@ -201,7 +201,7 @@ sh_token_init (ShToken *self)
 
 ShToken *
 sh_token_new (const char *id,
-              ShNetwork   network,
+              const char *network,
               const char *channel_id)
 {
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
@@ -226,10 +226,10 @@ sh_token_get_id (ShToken *self)
   return self->id;
 }
 
-ShNetwork
+const char *
 sh_token_get_network (ShToken *self)
 {
-  g_return_val_if_fail (SH_IS_TOKEN (self), SH_NETWORK_FACEBOOK);
+  g_return_val_if_fail (SH_IS_TOKEN (self), NULL);
   return self->network;
 }
 

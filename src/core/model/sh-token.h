@@ -17,12 +17,12 @@ G_DECLARE_FINAL_TYPE (ShToken, sh_token, SH, TOKEN, GObject)
 #define SH_TOKEN_DEFAULT_WARNING_WINDOW (7 * 24 * 60 * 60)
 
 ShToken        *sh_token_new                   (const char    *id,
-                                                ShNetwork      network,
+                                                const char    *network,
                                                 const char    *channel_id);
 char           *sh_token_generate_id           (void);
 
 const char     *sh_token_get_id                (ShToken       *self);
-ShNetwork       sh_token_get_network           (ShToken       *self);
+const char     *sh_token_get_network           (ShToken       *self);
 const char     *sh_token_get_channel_id        (ShToken       *self);
 void            sh_token_set_channel_id        (ShToken       *self,
                                                 const char    *channel_id);

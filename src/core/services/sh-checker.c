@@ -18,6 +18,7 @@
 #include "sh-checker.h"
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-provider-registry.h"
 
 struct _ShChecker
 {
@@ -57,9 +58,9 @@ check_all_free (CheckAll *data)
 }
 
 static GPtrArray *
-tokens_of (ShManager *manager,
-           gboolean   any_network,
-           ShNetwork  network)
+tokens_of (ShManager  *manager,
+           gboolean    any_network,
+           const char *network)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
@@ -75,6 +76,24 @@ tokens_of (ShManager *manager,
         g_ptr_array_add (tokens, g_list_model_get_item (list, j));
     }
   return tokens;
+}
+
+/* The networks the manager's channels are on, in the order first seen
+ * (interned ids): the walk asks each network's provider once. */
+static GPtrArray *
+networks_of (ShManager *manager)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  GPtrArray *networks = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+
+      if (!g_ptr_array_find (networks, sh_channel_get_network (channel), NULL))
+        g_ptr_array_add (networks, (gpointer) sh_channel_get_network (channel));
+    }
+  return networks;
 }
 
 /* ---- one run, shared by whoever asks while it goes ----------------------- */
@@ -236,7 +255,7 @@ one_network_done (GTask *task)
 
 typedef struct {
   GTask          *task;       /* the run */
-  ShNetwork       network;
+  const char     *network;    /* interned */
   GPtrArray      *tokens;     /* ShToken sent to the provider */
   GHashTable     *verdicts;   /* token id → ShVerdict */
   ShCheckSummary  summary;
@@ -255,7 +274,7 @@ answer_free (Answer *answer)
 /* A renewed secret the keyring did not take: said loudly; the provider
  * keeps the pair and offers it again at the next check. */
 static GError *
-renewal_not_stored (ShNetwork     network,
+renewal_not_stored (const char   *network,
                     const GError *error)
 {
   gint code = SH_ERROR_KEYRING_FAILED;
@@ -269,7 +288,7 @@ renewal_not_stored (ShNetwork     network,
                       _("%s renewed an access token, but the new refresh token could not be "
                         "stored in the keyring (%s). SocialHub keeps it until it quits and will "
                         "try to store it again; if it cannot, the token must be added again."),
-                      sh_network_get_display_name (network),
+                      sh_network_get_name (network),
                       error != NULL ? error->message : _("no keyring"));
 }
 
@@ -409,7 +428,8 @@ on_secrets (GObject      *source,
   ShChecker *self = g_task_get_source_object (task);
   ShManager *manager = self->manager;
   CheckAll *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, 0);
+  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, NULL);
+  g_autoptr(GPtrArray) networks = NULL;
   GError *error = NULL;
 
   data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
@@ -435,8 +455,10 @@ on_secrets (GObject      *source,
 
   /* One pending unit for the walk itself, so that the save waits for all. */
   data->pending = 1;
-  for (ShNetwork network = SH_NETWORK_FACEBOOK; network <= SH_NETWORK_X; network++)
+  networks = networks_of (manager);
+  for (guint n = 0; n < networks->len; n++)
     {
+      const char *network = g_ptr_array_index (networks, n);
       g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
       g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
       ShProvider *provider = sh_manager_get_provider (manager, network);

@@ -4,22 +4,7 @@
 #include <gio/gio.h>
 
 #include "sh-config.h"
-
-typedef struct {
-  const char *env;
-  const char *settings_key;   /* NULL: not a GSettings key */
-  const char *built_in;
-} Source;
-
-static const Source sources[] = {
-  [SH_CONFIG_GRAPH_URL] = { "SOCIALHUB_GRAPH_URL", NULL, "https://graph.facebook.com/v24.0" },
-  [SH_CONFIG_X_API_URL] = { "SOCIALHUB_X_API_URL", NULL, "https://api.x.com" },
-  [SH_CONFIG_X_AUTHORIZE_URL] = { "SOCIALHUB_X_AUTHORIZE_URL", NULL, "https://x.com/i/oauth2/authorize" },
-  [SH_CONFIG_FACEBOOK_APP_ID] = { "SOCIALHUB_FACEBOOK_APP_ID", "facebook-app-id", SH_FACEBOOK_APP_ID },
-  [SH_CONFIG_FACEBOOK_CLIENT_TOKEN] = { "SOCIALHUB_FACEBOOK_CLIENT_TOKEN", "facebook-client-token",
-                                        SH_FACEBOOK_CLIENT_TOKEN },
-  [SH_CONFIG_X_CLIENT_ID] = { "SOCIALHUB_X_CLIENT_ID", "x-client-id", SH_X_CLIENT_ID },
-};
+#include "sh-provider-registry.h"
 
 /* g_settings_new() aborts when the schema is not installed (an uninstalled
  * build without GSETTINGS_SCHEMA_DIR): look it up first. */
@@ -56,14 +41,12 @@ sh_config_get_warning_window (void)
 }
 
 char *
-sh_config_dup (ShConfigKey key)
+sh_config_dup (const ShConfigKey *source)
 {
-  const Source *source;
   const char *env;
 
-  g_return_val_if_fail (key < G_N_ELEMENTS (sources), NULL);
+  g_return_val_if_fail (source != NULL && source->env != NULL, NULL);
 
-  source = &sources[key];
   env = g_getenv (source->env);
   if (env != NULL && *env != '\0')
     return g_strdup (env);
@@ -74,7 +57,30 @@ sh_config_dup (ShConfigKey key)
       if (value != NULL && *value != '\0')
         return g_steal_pointer (&value);
     }
-  return g_strdup (source->built_in);
+  return g_strdup (source->built_in != NULL ? source->built_in : "");
+}
+
+char **
+sh_config_dup_all (ShConfigKind kind)
+{
+  GPtrArray *providers = sh_provider_registry_list ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (providers, i);
+
+      for (const ShConfigKey * const *key = klass->config_keys; key != NULL && *key != NULL; key++)
+        {
+          g_autofree char *value = NULL;
+
+          if ((*key)->kind != kind)
+            continue;
+          value = sh_config_dup (*key);
+          g_strv_builder_add (values, value);
+        }
+    }
+  return g_strv_builder_end (values);
 }
 
 /* Whether the real networks can be used at all: without a client id, only
@@ -82,8 +88,10 @@ sh_config_dup (ShConfigKey key)
 gboolean
 sh_config_has_credentials (void)
 {
-  g_autofree char *facebook = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
-  g_autofree char *x = sh_config_dup (SH_CONFIG_X_CLIENT_ID);
+  g_auto(GStrv) client_ids = sh_config_dup_all (SH_CONFIG_KIND_CLIENT_ID);
 
-  return *facebook != '\0' || *x != '\0';
+  for (guint i = 0; client_ids[i] != NULL; i++)
+    if (*client_ids[i] != '\0')
+      return TRUE;
+  return FALSE;
 }

@@ -25,7 +25,7 @@ struct _ShManager
   GPtrArray      *orphans;        /* token ids of secrets no token lists */
   char           *notice;
   ShChecker      *checker;        /* the one check of this manager's tokens */
-  ShProvider     *providers[SH_NETWORK_X + 1];
+  GHashTable     *providers;      /* interned network id → ShProvider */
 };
 
 void _sh_manager_append_notice    (ShManager  *self,

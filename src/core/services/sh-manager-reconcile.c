@@ -10,6 +10,7 @@
 
 #include "sh-error.h"
 #include "sh-manager-private.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 /* ---- reconcile --------------------------------------------------------- */
@@ -303,9 +304,10 @@ restore_one (ShManager          *self,
   g_autoptr(ShChannel) made = NULL;
   g_autoptr(ShToken) token = NULL;
   ShChannel *channel = NULL;
-  ShNetwork network;
+  /* Only a network some provider of this build knows, as the data file. */
+  const char *network = sh_provider_registry_intern (info->network);
 
-  if (info->token_id == NULL || !sh_network_from_string (info->network, &network) ||
+  if (info->token_id == NULL || network == NULL ||
       sh_channel_list_lookup_token (self->channels, info->token_id, NULL) != NULL)
     return FALSE;
 

@@ -14,6 +14,7 @@
 #include "sh-config.h"
 #include "sh-error.h"
 #include "sh-manager-private.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 /* ---- add ------------------------------------------------------------- */
@@ -550,7 +551,7 @@ sh_manager_add_granted_async (ShManager              *manager,
 
   /* One keyring search for this network's secrets: is this one among them? */
   sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_network_to_string (granted->network), cancellable,
+                              granted->network, cancellable,
                               on_secrets_for_add, task);
 }
 
@@ -718,7 +719,7 @@ sh_manager_revoke_token_async (ShManager           *manager,
   data->token = g_object_ref (token);
   g_task_set_task_data (task, data, (GDestroyNotify) remove_token_free);
   sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_network_to_string (sh_token_get_network (token)),
+                              sh_token_get_network (token),
                               cancellable, on_secret_for_removal, task);
 }
 

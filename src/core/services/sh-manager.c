@@ -53,8 +53,7 @@ sh_manager_finalize (GObject *object)
 
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->orphans, g_ptr_array_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->providers); i++)
-    g_clear_object (&self->providers[i]);
+  g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_object (&self->channels);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -130,6 +129,7 @@ sh_manager_init (ShManager *self)
 {
   self->channels = sh_channel_list_new ();
   self->orphans = g_ptr_array_new_with_free_func (g_free);
+  self->providers = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 ShManager *
@@ -202,22 +202,23 @@ void
 sh_manager_add_provider (ShManager  *self,
                          ShProvider *provider)
 {
-  ShNetwork network;
+  const char *network;
 
   g_return_if_fail (SH_IS_MANAGER (self));
   g_return_if_fail (SH_IS_PROVIDER (provider));
 
-  network = sh_provider_get_network (provider);
-  g_set_object (&self->providers[network], provider);
+  network = g_intern_string (sh_provider_get_network (provider));
+  g_hash_table_replace (self->providers, (gpointer) network, g_object_ref (provider));
 }
 
 ShProvider *
-sh_manager_get_provider (ShManager *self,
-                         ShNetwork  network)
+sh_manager_get_provider (ShManager  *self,
+                         const char *network)
 {
   g_return_val_if_fail (SH_IS_MANAGER (self), NULL);
-  g_return_val_if_fail (network <= SH_NETWORK_X, NULL);
-  return self->providers[network];
+  if (network == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->providers, g_intern_string (network));
 }
 
 void

@@ -38,7 +38,7 @@ const char     *sh_manager_get_notice          (ShManager           *self);
 void            sh_manager_add_provider        (ShManager           *self,
                                                 ShProvider          *provider);
 ShProvider     *sh_manager_get_provider        (ShManager           *self,
-                                                ShNetwork            network);
+                                                const char          *network);
 
 /* Loads the data file. No keyring access: listing works without one. */
 void            sh_manager_load_async          (ShManager           *self,

@@ -5,6 +5,7 @@
 
 #include "sh-checker.h"
 #include "sh-notifier.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 #define MAX_LINES 5
@@ -117,7 +118,8 @@ event_title (ShNotifier  *self,
 static char *
 event_body (const Event *event)
 {
-  const char *why = sh_token_reason_get_explanation (sh_token_get_last_verdict_reason (event->token));
+  const char *why = sh_network_explain_reason (sh_token_get_network (event->token),
+                                              sh_token_get_last_verdict_reason (event->token));
   g_autofree char *name = channel_name (event->channel);
 
   switch (event->kind)

@@ -6,6 +6,7 @@
 
 #include "sh-error.h"
 #include "sh-provider.h"
+#include "sh-provider-registry.h"
 
 G_DEFINE_ABSTRACT_TYPE (ShProvider, sh_provider, G_TYPE_OBJECT)
 
@@ -64,11 +65,11 @@ G_DEFINE_BOXED_TYPE (ShGrantedChannel, sh_granted_channel,
                      sh_granted_channel_copy, sh_granted_channel_free)
 
 ShGrantedChannel *
-sh_granted_channel_new (ShNetwork network)
+sh_granted_channel_new (const char *network)
 {
   ShGrantedChannel *channel = g_new0 (ShGrantedChannel, 1);
 
-  channel->network = network;
+  channel->network = g_intern_string (network);
   return channel;
 }
 
@@ -192,10 +193,10 @@ sh_provider_init (ShProvider *self)
 {
 }
 
-ShNetwork
+const char *
 sh_provider_get_network (ShProvider *self)
 {
-  g_return_val_if_fail (SH_IS_PROVIDER (self), SH_NETWORK_FACEBOOK);
+  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
   return SH_PROVIDER_GET_CLASS (self)->network;
 }
 

@@ -13,11 +13,41 @@
  *             verdict per token (and a secret it renewed), never touching
  *             the ShTokens, the data file or the keyring (ShChecker does)
  *   revoke    revoke a token at the network, where it allows that
+ *
+ * What core, the command line and the UI need to know about a network they
+ * read from its class, never from a branch of their own (issue 14):
+ *
+ *   network          the id: "facebook", "x"; the string the data file,
+ *                    the JSON output and --login use (never change one)
+ *   network_name     N_("Facebook"): the network, in running text
+ *   display_name     N_("Facebook Page"): the kind of channel it links
+ *   channel_noun     N_("a Facebook Page"): the same in running text
+ *   icon_name        the channel's icon
+ *   sign_in_kind     device code (shown with a QR code) or browser
+ *   sign_in_blurb    N_() subtitle of the network in the "Add Channel" list
+ *   shared_channels  whether several people can grant one channel (a Page
+ *                    has many admins; an X account has one owner)
+ *   identify_names_owner  whether a pasted token names its owner (X does;
+ *                    a Page token does not, so the dialog asks for a name)
+ *   config_keys      NULL-terminated: its URLs and client ids (sh-config.h)
+ *   developer_app_help  N_() where a team finds the ids of its own app
+ *   explain_reason   its own wording of a reason, or NULL for core's
+ *   dup_text         the sentences of the sign-in views (ShProviderText)
+ *   describe_token_fault  the message for a token that fails the generic
+ *                    syntax check (sh-token-syntax.h), in its own name
+ *   describe_redirect  for a sign-in through a loopback redirect on @port:
+ *                    what a team registers as the callback of its own app
+ *                    (the preferences show it); NULL for other sign-ins
+ *
+ * Strings in the class are untranslated (N_()); the getters in
+ * sh-provider-registry.h translate them. A provider registers its type in
+ * src/providers/sh-providers.c, one line per network.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "sh-config.h"
 #include "sh-enums.h"
 #include "sh-secret.h"
 #include "sh-token.h"
@@ -37,7 +67,7 @@ typedef struct {
 /* One channel a grant or a pasted token gives access to, with the token
  * that links it. */
 typedef struct {
-  ShNetwork  network;
+  const char *network;        /* interned provider id */
   char      *external_id;
   char      *name;
   char      *picture_url;
@@ -51,7 +81,7 @@ typedef struct {
 
 #define SH_TYPE_GRANTED_CHANNEL (sh_granted_channel_get_type ())
 GType             sh_granted_channel_get_type (void) G_GNUC_CONST;
-ShGrantedChannel *sh_granted_channel_new      (ShNetwork               network);
+ShGrantedChannel *sh_granted_channel_new      (const char             *network);
 ShGrantedChannel *sh_granted_channel_copy     (const ShGrantedChannel *channel);
 void              sh_granted_channel_free     (ShGrantedChannel       *channel);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShGrantedChannel, sh_granted_channel_free)
@@ -90,6 +120,22 @@ GHashTable *sh_verdicts_new (void);
 void       sh_provider_return_check (GTask                *task,
                                      const ShCheckSummary *summary,
                                      GHashTable           *verdicts);
+/* How a network signs a person in, for the view the dialog shows. */
+typedef enum {
+  SH_SIGN_IN_DEVICE_CODE,   /* a code to type on any device, with a QR code */
+  SH_SIGN_IN_BROWSER,       /* a page opened in this computer's browser */
+} ShSignInKind;
+
+/* The sentences of the add-token views a provider words itself, because
+ * they name its network or its kind of channel. */
+typedef enum {
+  SH_PROVIDER_TEXT_NONE_GRANTED_TITLE,  /* "No Pages to Add" */
+  SH_PROVIDER_TEXT_NONE_GRANTED_BODY,   /* why the grant gives no channel */
+  SH_PROVIDER_TEXT_CHOOSE_TITLE,        /* "Choose Pages" */
+  SH_PROVIDER_TEXT_CHOOSE_FROM_OWNER,   /* @arg: the person who signed in */
+  SH_PROVIDER_TEXT_CHOOSE_ONE,          /* "The token links this Page." */
+  SH_PROVIDER_TEXT_PASTE_DESCRIPTION,   /* what happens to a pasted token */
+} ShProviderText;
 
 #define SH_TYPE_PROVIDER (sh_provider_get_type ())
 G_DECLARE_DERIVABLE_TYPE (ShProvider, sh_provider, SH, PROVIDER, GObject)
@@ -98,7 +144,31 @@ struct _ShProviderClass
 {
   GObjectClass parent_class;
 
-  ShNetwork network;
+  /* What the network is; see the top of this file. */
+  const char                *network;
+  const char                *network_name;
+  const char                *display_name;
+  const char                *channel_noun;
+  const char                *icon_name;
+  ShSignInKind               sign_in_kind;
+  const char                *sign_in_blurb;
+  gboolean                   shared_channels;
+  gboolean                   identify_names_owner;
+  const ShConfigKey * const *config_keys;
+  const char                *developer_app_help;
+
+  const char *(*explain_reason)       (ShProviderClass *klass,
+                                       ShTokenReason    reason);
+  char       *(*dup_text)             (ShProviderClass *klass,
+                                       ShProviderText   text,
+                                       const char      *arg);
+  /* @issued: handed out by the network (else pasted by a person);
+   * @fault: sh_token_syntax_describe()'s words. */
+  char       *(*describe_token_fault) (ShProviderClass *klass,
+                                       gboolean         issued,
+                                       const char      *fault);
+  char       *(*describe_redirect)    (ShProviderClass *klass,
+                                       guint            port);
 
   void       (*sign_in_async)   (ShProvider          *self,
                                  ShSignInPromptFunc   prompt,
@@ -145,7 +215,7 @@ struct _ShProviderClass
   gpointer padding[8];
 };
 
-ShNetwork  sh_provider_get_network   (ShProvider          *self);
+const char *sh_provider_get_network  (ShProvider          *self);
 
 void       sh_provider_sign_in_async (ShProvider          *self,
                                       ShSignInPromptFunc   prompt,

@@ -21,6 +21,8 @@
 
 #include "sh-error.h"
 #include "sh-secret-store-private.h"
+#include "sh-provider-registry.h"
+#include "sh-secret-store.h"
 #include "sh-untrusted-text.h"
 
 #define DEFAULT_TIMEOUT_MS 20000
@@ -760,7 +762,7 @@ sh_secret_store_store_async (ShSecretStore       *self,
   g_hash_table_insert (op->attributes, g_strdup (ATTR_CHANNEL_ID),
                        g_strdup (sh_token_get_channel_id (token)));
   g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK),
-                       g_strdup (sh_network_to_string (sh_token_get_network (token))));
+                       g_strdup (sh_token_get_network (token)));
   g_hash_table_insert (op->attributes, g_strdup (ATTR_VERSION),
                        g_strdup_printf ("%d", SH_SECRET_FORMAT_VERSION));
   /* The label is what a person sees in Seahorse: no secret in it, and the
@@ -773,7 +775,7 @@ sh_secret_store_store_async (ShSecretStore       *self,
     ChannelInfo *channel = g_hash_table_lookup (self->channels, sh_token_get_channel_id (token));
     ShSecretInfo info = {
       .token_id = (char *) sh_token_get_id (token),
-      .network = (char *) sh_network_to_string (sh_token_get_network (token)),
+      .network = (char *) sh_token_get_network (token),
       .channel_id = (char *) sh_token_get_channel_id (token),
       .channel_external_id = channel != NULL ? channel->external_id : NULL,
       .channel_name = channel != NULL ? channel->name : NULL,

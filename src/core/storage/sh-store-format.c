@@ -18,6 +18,7 @@
 #include "sh-channel.h"
 #include "sh-error.h"
 #include "sh-json.h"
+#include "sh-provider-registry.h"
 #include "sh-store-format.h"
 
 static void
@@ -92,7 +93,7 @@ build_channel (JsonBuilder *builder,
 
   json_builder_begin_object (builder);
   add_string (builder, "id", sh_channel_get_id (channel));
-  add_string (builder, "network", sh_network_to_string (sh_channel_get_network (channel)));
+  add_string (builder, "network", sh_channel_get_network (channel));
   add_string (builder, "external_id", sh_channel_get_external_id (channel));
   add_string (builder, "name", sh_channel_get_name (channel));
   add_string (builder, "picture_url", sh_channel_get_picture_url (channel));
@@ -184,7 +185,7 @@ get_time (JsonObject *object,
 
 static ShToken *
 parse_token (JsonNode   *node,
-             ShNetwork   network,
+             const char *network,
              const char *channel_id)
 {
   g_autoptr(ShToken) token = NULL;
@@ -264,7 +265,7 @@ parse_channel (JsonNode   *node,
   JsonObject *object;
   JsonNode *tokens;
   const char *id, *external_id;
-  ShNetwork network;
+  const char *network;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
@@ -273,7 +274,7 @@ parse_channel (JsonNode   *node,
   id = sh_json_get_string (object, "id");
   external_id = sh_json_get_string (object, "external_id");
   if (id == NULL || *id == '\0' || external_id == NULL || *external_id == '\0' ||
-      !sh_network_from_string (sh_json_get_string (object, "network"), &network))
+      (network = sh_provider_registry_intern (sh_json_get_string (object, "network"))) == NULL)
     return NULL;
 
   channel = sh_channel_new (id, network, external_id);
@@ -400,7 +401,7 @@ sh_store_format_parse_full (const char  *data,
           n_skipped++;
           continue;
         }
-      key = g_strconcat (sh_network_to_string (sh_channel_get_network (channel)), ":",
+      key = g_strconcat (sh_channel_get_network (channel), ":",
                          sh_channel_get_external_id (channel), NULL);
       if (g_hash_table_contains (seen_ids, sh_channel_get_id (channel)) ||
           g_hash_table_contains (seen_external, key))

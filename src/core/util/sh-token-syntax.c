@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-error.h"
+#include "sh-provider-registry.h"
 #include "sh-token-syntax.h"
 
 ShTokenSyntax
@@ -71,13 +72,32 @@ is_space (char c)
   return g_ascii_isspace (c);
 }
 
+/* The provider words the message in its own name; a network nobody
+ * registered gets the neutral one. */
+static char *
+describe_fault (const char    *network,
+                gboolean       issued,
+                ShTokenSyntax  syntax)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+  const char *fault = sh_token_syntax_describe (syntax);
+
+  if (klass != NULL && klass->describe_token_fault != NULL)
+    return klass->describe_token_fault (klass, issued, fault);
+  if (issued)
+    return g_strdup_printf (_("The network handed out an access token SocialHub cannot use: %s."),
+                            fault);
+  return g_strdup_printf (_("This is not an access token: %s."), fault);
+}
+
 gboolean
-sh_token_syntax_check_pasted (ShNetwork    network,
+sh_token_syntax_check_pasted (const char  *network,
                               const char  *data,
                               gsize        length,
                               GError     **error)
 {
   ShTokenSyntax syntax;
+  g_autofree char *message = NULL;
 
   while (length > 0 && is_space (data[0]))
     {
@@ -91,43 +111,25 @@ sh_token_syntax_check_pasted (ShNetwork    network,
   if (syntax == SH_TOKEN_SYNTAX_OK)
     return TRUE;
 
-  switch (network)
-    {
-    case SH_NETWORK_FACEBOOK:
-      g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                   _("This is not a Facebook access token: %s."), sh_token_syntax_describe (syntax));
-      break;
-    case SH_NETWORK_X:
-    default:
-      g_set_error (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                   _("This is not an X access token: %s."), sh_token_syntax_describe (syntax));
-      break;
-    }
+  message = describe_fault (network, FALSE, syntax);
+  g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT, message);
   return FALSE;
 }
 
 GError *
-sh_token_syntax_issued_error (ShNetwork     network,
-                              ShTokenSyntax syntax)
+sh_token_syntax_issued_error (const char    *network,
+                              ShTokenSyntax  syntax)
 {
+  g_autofree char *message = NULL;
+
   g_return_val_if_fail (syntax != SH_TOKEN_SYNTAX_OK, NULL);
 
-  switch (network)
-    {
-    case SH_NETWORK_FACEBOOK:
-      return g_error_new (SH_ERROR, SH_ERROR_SERVER,
-                          _("Facebook handed out an access token SocialHub cannot use: %s."),
-                          sh_token_syntax_describe (syntax));
-    case SH_NETWORK_X:
-    default:
-      return g_error_new (SH_ERROR, SH_ERROR_SERVER,
-                          _("X handed out an access token SocialHub cannot use: %s."),
-                          sh_token_syntax_describe (syntax));
-    }
+  message = describe_fault (network, TRUE, syntax);
+  return g_error_new_literal (SH_ERROR, SH_ERROR_SERVER, message);
 }
 
 gboolean
-sh_token_syntax_check_issued (ShNetwork    network,
+sh_token_syntax_check_issued (const char  *network,
                               const char  *data,
                               gsize        length,
                               GError     **error)

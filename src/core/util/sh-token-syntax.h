@@ -2,8 +2,9 @@
  *
  * One rule for every network and every way a token arrives: pasted by a
  * person (command line, add-token dialog) or handed back by a network
- * (a Facebook Page token from /me/accounts, a device-login token, an X
- * token or refresh answer). A token travels in an HTTP header and a form
+ * (a Page token listed after a grant, a device-login token, a token or
+ * refresh answer). The rule is generic; the provider of @network only words
+ * the message in its own name (ShProviderClass.describe_token_fault). A token travels in an HTTP header and a form
  * body and is stored in the keyring, so it must be printable ASCII with no
  * space, and no longer than SH_TOKEN_SYNTAX_MAX_LENGTH. Nothing here
  * contacts a network; the check runs before any request or storage.
@@ -15,12 +16,10 @@
 
 #include <glib.h>
 
-#include "sh-enums.h"
-
 G_BEGIN_DECLS
 
-/* Real tokens are a few hundred characters at most (Facebook's longest
- * are about 300, X's about 100); 4 KiB leaves room for growth and still
+/* Real tokens are a few hundred characters at most (the longest known
+ * are about 300); 4 KiB leaves room for growth and still
  * fits any HTTP header limit. */
 #define SH_TOKEN_SYNTAX_MAX_LENGTH 4096
 
@@ -44,23 +43,23 @@ const char   *sh_token_syntax_describe     (ShTokenSyntax  syntax);
 
 /* A token a person pasted: whitespace around it (the line end of a
  * terminal, a space copied along) is ignored, anything else is judged.
- * Fails with SH_ERROR_INVALID_ARGUMENT, "This is not a Facebook access
+ * Fails with SH_ERROR_INVALID_ARGUMENT, "This is not a <network> access
  * token: it contains a control character". */
-gboolean      sh_token_syntax_check_pasted (ShNetwork      network,
+gboolean      sh_token_syntax_check_pasted (const char    *network,
                                             const char    *data,
                                             gsize          length,
                                             GError       **error);
 /* A token a network handed back: judged strictly. Fails with
- * SH_ERROR_SERVER ("Facebook handed out an access token SocialHub cannot
+ * SH_ERROR_SERVER ("<network> handed out an access token SocialHub cannot
  * use: …"): the network answered, but not with something usable. */
-gboolean      sh_token_syntax_check_issued (ShNetwork      network,
+gboolean      sh_token_syntax_check_issued (const char    *network,
                                             const char    *data,
                                             gsize          length,
                                             GError       **error);
 
 /* The error sh_token_syntax_check_issued() gives for @syntax, for a caller
  * that judged the token itself (a parser that hands out no bad token). */
-GError       *sh_token_syntax_issued_error (ShNetwork      network,
+GError       *sh_token_syntax_issued_error (const char    *network,
                                             ShTokenSyntax  syntax);
 
 G_END_DECLS

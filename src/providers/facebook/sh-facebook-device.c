@@ -87,7 +87,7 @@ on_status (GObject      *source,
       /* It goes into the next requests' headers: a token with a line break
        * would make libsoup refuse the header, a cut one fail later. The
        * code is spent, so polling again would not help. */
-      if (!sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, user_token, strlen (user_token),
+      if (!sh_token_syntax_check_issued (SH_FACEBOOK_NETWORK, user_token, strlen (user_token),
                                          &error))
         {
           g_task_return_error (task, error);

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 /* The Graph's REST client: GET tokens go as "OAuth TOKEN"; every answer's
  * usage headers are noted (_sh_facebook_get_usage). */
 ShHttpClient *_sh_facebook_get_http     (ShFacebookProvider *self);
+
+/* Fills in what the class says about Facebook (sh-facebook-describe.c). */
+void          _sh_facebook_describe_class (ShProviderClass  *klass);
+
 SoupSession  *_sh_facebook_get_session  (ShFacebookProvider *self);
 char         *_sh_facebook_client_token (void);
 /* The share of a budget (percent) the last usage headers reported, and

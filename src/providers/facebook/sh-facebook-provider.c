@@ -8,6 +8,7 @@
 #include "sh-error.h"
 #include "sh-http.h"
 #include "sh-json.h"
+#include "sh-provider-registry.h"
 #include "sh-token-syntax.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
@@ -41,8 +42,8 @@ _sh_facebook_get_session (ShFacebookProvider *self)
 char *
 _sh_facebook_client_token (void)
 {
-  g_autofree char *app_id = sh_config_dup (SH_CONFIG_FACEBOOK_APP_ID);
-  g_autofree char *client_token = sh_config_dup (SH_CONFIG_FACEBOOK_CLIENT_TOKEN);
+  g_autofree char *app_id = sh_config_dup (&sh_facebook_config_app_id);
+  g_autofree char *client_token = sh_config_dup (&sh_facebook_config_client_token);
 
   if (*app_id == '\0' || *client_token == '\0')
     return NULL;
@@ -52,7 +53,7 @@ _sh_facebook_client_token (void)
 static char *
 graph_url (void)
 {
-  return sh_config_dup (SH_CONFIG_GRAPH_URL);
+  return sh_config_dup (&sh_facebook_config_graph_url);
 }
 
 JsonObject *
@@ -88,7 +89,7 @@ _sh_facebook_reply_error (ShHttpReply *reply)
   sh_facebook_classify_response (reply->status, reply->body, reply->length, &verdict);
   if (sh_token_state_is_verdict (verdict.state) && verdict.state != SH_TOKEN_STATE_VALID)
     return g_error_new (SH_ERROR, SH_ERROR_TOKEN_REFUSED, _("Facebook refused the token: %s"),
-                        sh_token_reason_get_explanation (verdict.reason));
+                        sh_network_explain_reason (SH_FACEBOOK_NETWORK, verdict.reason));
   if (verdict.throttled)
     return g_error_new_literal (SH_ERROR, SH_ERROR_SERVER,
                                 _("Facebook asked SocialHub to slow down. Try again in a few minutes."));
@@ -252,13 +253,13 @@ on_pages (GObject      *source,
       /* A token that cannot be one (a line break, a control character…)
        * would break a header at the next check: that Page is left out, the
        * others of the grant still come. */
-      if (!sh_token_syntax_check_issued (SH_NETWORK_FACEBOOK, token, strlen (token),
+      if (!sh_token_syntax_check_issued (SH_FACEBOOK_NETWORK, token, strlen (token),
                                          data->refused == NULL ? &data->refused : NULL))
         {
           data->n_refused++;
           continue;
         }
-      channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+      channel = sh_granted_channel_new (SH_FACEBOOK_NETWORK);
       channel->external_id = g_strdup (id);
       channel->name = g_strdup (sh_json_get_string (page, "name") ?: id);
       channel->picture_url = page_picture_url (page);
@@ -410,7 +411,7 @@ on_identify_accounts (GObject      *source,
 
   /* A Page token: the Page is known, the person who granted it is not. */
   channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
-  channel = sh_granted_channel_new (SH_NETWORK_FACEBOOK);
+  channel = sh_granted_channel_new (SH_FACEBOOK_NETWORK);
   channel->external_id = g_strdup (data->id);
   channel->name = g_strdup (data->name ?: data->id);
   channel->secret = sh_secret_new (data->token, NULL, 0);
@@ -479,7 +480,7 @@ sh_facebook_provider_identify_async (ShProvider          *provider,
   g_task_set_task_data (task, data, (GDestroyNotify) identify_free);
   /* Nothing reaches a header that could not be a token (the command line
    * checked the raw bytes already; the dialog's text is checked here). */
-  if (!sh_token_syntax_check_pasted (SH_NETWORK_FACEBOOK, access_token, strlen (access_token),
+  if (!sh_token_syntax_check_pasted (SH_FACEBOOK_NETWORK, access_token, strlen (access_token),
                                      &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -507,7 +508,7 @@ sh_facebook_provider_class_init (ShFacebookProviderClass *klass)
   ShProviderClass *provider_class = SH_PROVIDER_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = sh_facebook_provider_dispose;
-  provider_class->network = SH_NETWORK_FACEBOOK;
+  _sh_facebook_describe_class (provider_class);
   provider_class->sign_in_async = _sh_facebook_sign_in_async;
   provider_class->identify_async = sh_facebook_provider_identify_async;
   provider_class->check_async = _sh_facebook_check_async;

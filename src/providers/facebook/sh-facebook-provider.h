@@ -6,6 +6,14 @@
 
 G_BEGIN_DECLS
 
+/* Its network id: the data file, the JSON output and --login use it. */
+#define SH_FACEBOOK_NETWORK "facebook"
+
+/* Where the Graph is and which app to be (sh-facebook-describe.c). */
+extern const ShConfigKey sh_facebook_config_graph_url;
+extern const ShConfigKey sh_facebook_config_app_id;
+extern const ShConfigKey sh_facebook_config_client_token;
+
 #define SH_TYPE_FACEBOOK_PROVIDER (sh_facebook_provider_get_type ())
 G_DECLARE_FINAL_TYPE (ShFacebookProvider, sh_facebook_provider, SH, FACEBOOK_PROVIDER, ShProvider)
 

@@ -28,6 +28,8 @@ G_BEGIN_DECLS
 ShHttpClient *_sh_x_get_http         (ShXProvider         *self);
 SoupSession *_sh_x_get_session       (ShXProvider         *self);
 /* The configured client id, or NULL when none is. */
+/* Fills in what the class says about X (sh-x-describe.c). */
+void         _sh_x_describe_class    (ShProviderClass     *klass);
 char        *_sh_x_client_id         (void);
 
 /* A person-readable error for a reply that is not what was wanted. */

@@ -86,7 +86,7 @@ sh_x_redirect_uri (void)
 char *
 _sh_x_client_id (void)
 {
-  g_autofree char *client_id = sh_config_dup (SH_CONFIG_X_CLIENT_ID);
+  g_autofree char *client_id = sh_config_dup (&sh_x_config_client_id);
 
   return *client_id != '\0' ? g_steal_pointer (&client_id) : NULL;
 }
@@ -108,7 +108,7 @@ _sh_x_get_session (ShXProvider *self)
 static char *
 api_url (void)
 {
-  return sh_config_dup (SH_CONFIG_X_API_URL);
+  return sh_config_dup (&sh_x_config_api_url);
 }
 
 GError *
@@ -266,7 +266,7 @@ on_describe_me (GObject      *source,
       return;
     }
 
-  channel = sh_granted_channel_new (SH_NETWORK_X);
+  channel = sh_granted_channel_new (SH_X_NETWORK);
   channel->external_id = g_strdup (user.id);
   /* The handle is what X users know an account by; the display name, as a
    * person's name, says who granted it. */
@@ -335,7 +335,7 @@ sh_x_provider_identify_async (ShProvider          *provider,
 
   /* Nothing reaches a header that could not be a token (the command line
    * checked the raw bytes already; the dialog's text is checked here). */
-  if (!sh_token_syntax_check_pasted (SH_NETWORK_X, access_token, strlen (access_token), &error))
+  if (!sh_token_syntax_check_pasted (SH_X_NETWORK, access_token, strlen (access_token), &error))
     {
       memset (token, 0, strlen (token));
       g_task_report_error (provider, callback, user_data, sh_x_provider_identify_async, error);
@@ -492,7 +492,7 @@ sh_x_provider_class_init (ShXProviderClass *klass)
   object_class->dispose = sh_x_provider_dispose;
   object_class->finalize = sh_x_provider_finalize;
 
-  provider_class->network = SH_NETWORK_X;
+  _sh_x_describe_class (provider_class);
   provider_class->sign_in_async = _sh_x_sign_in_async;
   provider_class->identify_async = sh_x_provider_identify_async;
   provider_class->check_async = _sh_x_check_async;

@@ -15,6 +15,15 @@
 
 G_BEGIN_DECLS
 
+/* Its network id: the data file, the JSON output and --login use it. */
+#define SH_X_NETWORK "x"
+
+/* Where X is and which app to be (sh-x-describe.c). */
+extern const ShConfigKey sh_x_config_api_url;
+extern const ShConfigKey sh_x_config_authorize_url;
+extern const ShConfigKey sh_x_config_client_id;
+extern const ShConfigKey sh_x_config_redirect_port;
+
 #define SH_TYPE_X_PROVIDER (sh_x_provider_get_type ())
 G_DECLARE_FINAL_TYPE (ShXProvider, sh_x_provider, SH, X_PROVIDER, ShProvider)
 

@@ -232,7 +232,7 @@ on_token_reply (GObject      *source,
        * that cannot be tokens is not stored either: the keyring would
        * only keep something no request can carry. */
       renewal->error = answer.bad_token != SH_TOKEN_SYNTAX_OK
-                         ? sh_token_syntax_issued_error (SH_NETWORK_X, answer.bad_token)
+                         ? sh_token_syntax_issued_error (SH_X_NETWORK, answer.bad_token)
                          : _sh_x_transport_error (reply);
       break;
     }

@@ -72,7 +72,7 @@ authorize_uri (const char *client_id,
                const char *state,
                const char *challenge)
 {
-  g_autofree char *base = sh_config_dup (SH_CONFIG_X_AUTHORIZE_URL);
+  g_autofree char *base = sh_config_dup (&sh_x_config_authorize_url);
   struct { const char *name, *value; } params[] = {
     { "response_type", "code" },
     { "client_id", client_id },
@@ -164,7 +164,7 @@ on_token (GObject      *source,
       /* A token that cannot be one is refused here, before it reaches a
        * header or the keyring. */
       g_task_return_error (task, answer.bad_token != SH_TOKEN_SYNTAX_OK
-                                   ? sh_token_syntax_issued_error (SH_NETWORK_X, answer.bad_token)
+                                   ? sh_token_syntax_issued_error (SH_X_NETWORK, answer.bad_token)
                                    : _sh_x_transport_error (reply));
       sh_x_token_reply_clear (&answer);
       return;

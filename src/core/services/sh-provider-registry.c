@@ -1,0 +1,136 @@
+/* sh-provider-registry.c — see sh-provider-registry.h. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-provider-registry.h"
+
+/* ShProviderClass *, each holding a class reference for the process's life. */
+static GPtrArray *registered;
+
+static GPtrArray *
+ensure_registered (void)
+{
+  if (registered == NULL)
+    registered = g_ptr_array_new ();
+  return registered;
+}
+
+void
+sh_provider_registry_add (GType provider_type)
+{
+  ShProviderClass *klass;
+
+  g_return_if_fail (g_type_is_a (provider_type, SH_TYPE_PROVIDER));
+  g_return_if_fail (!G_TYPE_IS_ABSTRACT (provider_type));
+
+  klass = g_type_class_ref (provider_type);
+  g_return_if_fail (klass->network != NULL && *klass->network != '\0');
+  if (sh_provider_registry_lookup (klass->network) != NULL)
+    {
+      g_type_class_unref (klass);
+      return;
+    }
+  /* Interned, so that ids compare by pointer everywhere. */
+  klass->network = g_intern_string (klass->network);
+  g_ptr_array_add (ensure_registered (), klass);
+}
+
+GPtrArray *
+sh_provider_registry_list (void)
+{
+  return ensure_registered ();
+}
+
+ShProviderClass *
+sh_provider_registry_lookup (const char *network)
+{
+  GPtrArray *all = ensure_registered ();
+
+  if (network == NULL)
+    return NULL;
+  for (guint i = 0; i < all->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (all, i);
+
+      if (g_str_equal (klass->network, network))
+        return klass;
+    }
+  return NULL;
+}
+
+const char *
+sh_provider_registry_intern (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  return klass != NULL ? klass->network : NULL;
+}
+
+const char *
+sh_provider_class_get_network_name (ShProviderClass *klass)
+{
+  g_return_val_if_fail (klass != NULL, NULL);
+  return klass->network_name != NULL ? _(klass->network_name) : klass->network;
+}
+
+const char *
+sh_provider_class_get_display_name (ShProviderClass *klass)
+{
+  g_return_val_if_fail (klass != NULL, NULL);
+  return klass->display_name != NULL ? _(klass->display_name) : klass->network;
+}
+
+const char *
+sh_provider_class_get_sign_in_blurb (ShProviderClass *klass)
+{
+  g_return_val_if_fail (klass != NULL, NULL);
+  return klass->sign_in_blurb != NULL ? _(klass->sign_in_blurb) : "";
+}
+
+char *
+sh_provider_class_dup_text (ShProviderClass *klass,
+                            ShProviderText   text,
+                            const char      *arg)
+{
+  g_return_val_if_fail (klass != NULL, NULL);
+  if (klass->dup_text == NULL)
+    return g_strdup ("");
+  return klass->dup_text (klass, text, arg);
+}
+
+const char *
+sh_network_get_display_name (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  return klass != NULL ? sh_provider_class_get_display_name (klass) : network;
+}
+
+const char *
+sh_network_get_name (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  return klass != NULL ? sh_provider_class_get_network_name (klass) : network;
+}
+
+const char *
+sh_network_get_icon_name (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  return klass != NULL && klass->icon_name != NULL ? klass->icon_name : "network-server-symbolic";
+}
+
+const char *
+sh_network_explain_reason (const char    *network,
+                           ShTokenReason  reason)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+  const char *own = NULL;
+
+  if (klass != NULL && klass->explain_reason != NULL)
+    own = klass->explain_reason (klass, reason);
+  return own != NULL ? own : sh_token_reason_get_explanation (reason);
+}
