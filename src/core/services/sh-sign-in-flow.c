@@ -95,27 +95,17 @@ finish (Attempt   *attempt,
   g_signal_emit (self, signals[SIGNAL_GRANTED], 0, channels, attempt->pasted);
 }
 
+/* The end of a sign-in, or of a pasted token's identification. */
 static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_finished (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   Attempt *attempt = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = sh_provider_sign_in_finish (SH_PROVIDER (source), result, &error);
-
-  finish (attempt, channels, error);
-  attempt_free (attempt);
-}
-
-static void
-on_identified (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Attempt *attempt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = sh_provider_identify_finish (SH_PROVIDER (source), result, &error);
+  g_autoptr(GPtrArray) channels =
+    attempt->pasted ? sh_provider_identify_finish (SH_PROVIDER (source), result, &error)
+                    : sh_provider_sign_in_finish (SH_PROVIDER (source), result, &error);
 
   finish (attempt, channels, error);
   attempt_free (attempt);
@@ -134,7 +124,7 @@ sh_sign_in_flow_sign_in (ShSignInFlow *self)
     return FALSE;
   attempt = attempt_new (self, FALSE);
   sh_provider_sign_in_async (provider, on_prompt, attempt, attempt->cancellable,
-                             on_signed_in, attempt);
+                             on_finished, attempt);
   return TRUE;
 }
 
@@ -154,7 +144,7 @@ sh_sign_in_flow_identify (ShSignInFlow *self,
     return FALSE;
   attempt = attempt_new (self, TRUE);
   attempt->owner = g_strdup (owner);
-  sh_provider_identify_async (provider, access_token, attempt->cancellable, on_identified, attempt);
+  sh_provider_identify_async (provider, access_token, attempt->cancellable, on_finished, attempt);
   return TRUE;
 }
 
