@@ -14,10 +14,10 @@
  *            (the view: ShGrantedPagesView)
  *
  * The provider does the polling (at the interval the network gives, slower
- * after "too fast"). Each sign-in or identification is an attempt with its
- * own GCancellable; starting another, leaving the page or closing the window
- * cancels it, and a callback that arrives late finds its attempt cancelled
- * and touches nothing.
+ * after "too fast"). Each sign-in or identification is an attempt of the
+ * sign-in flow (ShSignInFlow, no widget), with its own GCancellable;
+ * starting another, leaving the page or closing the window cancels it, and
+ * what a cancelled attempt brings later is never shown.
  *
  * A token that is in SocialHub already is not added again; "token-present"
  * says so, naming the token and channel, for the window's toast.
@@ -32,6 +32,7 @@
 #include "sh-provider-registry.h"
 #include "sh-granted-pages-view.h"
 #include "sh-paste-token-view.h"
+#include "sh-sign-in-flow.h"
 #include "sh-sign-in-code-view.h"
 #include "sh-untrusted-text.h"
 
@@ -45,7 +46,7 @@ struct _ShAddTokenDialog
   gboolean          network_chosen;
 
   GCancellable     *cancellable;     /* the window's life */
-  GCancellable     *attempt;         /* the current sign-in or identification */
+  ShSignInFlow     *flow;            /* the sign-in or identification under way */
   gboolean          closed;
 
   GPtrArray        *granted;         /* ShGrantedChannel, as listed */
@@ -89,47 +90,11 @@ static guint signals[N_SIGNALS];
 
 /* ---- attempts -------------------------------------------------------------- */
 
-typedef struct {
-  ShAddTokenDialog *self;
-  GCancellable     *cancellable;
-} Attempt;
-
 static void
 cancel_attempt (ShAddTokenDialog *self)
 {
-  if (self->attempt != NULL)
-    g_cancellable_cancel (self->attempt);
-  g_clear_object (&self->attempt);
+  sh_sign_in_flow_cancel (self->flow);
   sh_sign_in_code_view_stop (self->code_view);
-}
-
-static Attempt *
-attempt_new (ShAddTokenDialog *self)
-{
-  Attempt *attempt = g_new0 (Attempt, 1);
-
-  cancel_attempt (self);
-  self->attempt = g_cancellable_new ();
-  attempt->self = g_object_ref (self);
-  attempt->cancellable = g_object_ref (self->attempt);
-  return attempt;
-}
-
-static void
-attempt_free (Attempt *attempt)
-{
-  g_object_unref (attempt->cancellable);
-  g_object_unref (attempt->self);
-  g_free (attempt);
-}
-
-/* Whether what an attempt brings may still be shown. */
-static gboolean
-attempt_is_current (Attempt *attempt)
-{
-  return !attempt->self->closed &&
-         attempt->self->attempt == attempt->cancellable &&
-         !g_cancellable_is_cancelled (attempt->cancellable);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -254,19 +219,22 @@ on_view_toast (ShAddTokenDialog *self,
 }
 
 static void
-on_prompt (const ShSignInPrompt *prompt,
-           gpointer              user_data)
+show_paste (ShAddTokenDialog *self,
+            const char       *error_message)
 {
-  Attempt *attempt = user_data;
-  ShAddTokenDialog *self = attempt->self;
+  show_page (self, "paste");
+  sh_paste_token_view_show_error (self->paste_view, error_message);
+}
+
+static void
+on_flow_prompt (ShAddTokenDialog     *self,
+                const ShSignInPrompt *prompt)
+{
   ShProviderClass *klass = network_class (self);
   /* The provider says which sign-in it runs: a code (with a QR code) or
    * a page in the browser. */
   gboolean device = klass != NULL ? klass->sign_in_kind == SH_SIGN_IN_DEVICE_CODE
                                   : prompt->user_code != NULL;
-
-  if (!attempt_is_current (attempt))
-    return;
 
   sh_sign_in_code_view_show (self->code_view, prompt, sh_network_get_name (self->network), device);
   show_page (self, "code");
@@ -274,49 +242,56 @@ on_prompt (const ShSignInPrompt *prompt,
 }
 
 static void show_pages (ShAddTokenDialog *self, GPtrArray *channels);
+static void on_add_clicked (ShAddTokenDialog *self);
 
 static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_flow_granted (ShAddTokenDialog *self,
+                 GPtrArray        *channels,
+                 gboolean          pasted)
 {
-  Attempt *attempt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = sh_provider_sign_in_finish (SH_PROVIDER (source), result, &error);
+  gboolean direct = pasted && channels->len == 1;
 
-  if (attempt_is_current (attempt))
-    {
-      ShAddTokenDialog *self = attempt->self;
+  cancel_attempt (self);
+  /* The token is in the granted channels now; the entry need not hold it
+   * any longer. */
+  if (pasted)
+    sh_paste_token_view_clear_token (self->paste_view);
+  show_pages (self, g_ptr_array_ref (channels));
+  if (direct && sh_granted_pages_view_count_wanted (self->pages_view) == 1)
+    on_add_clicked (self);
+}
 
-      cancel_attempt (self);
-      if (channels == NULL)
-        show_error (self, error);
-      else
-        show_pages (self, g_steal_pointer (&channels));
-    }
-  attempt_free (attempt);
+static void
+on_flow_failed (ShAddTokenDialog *self,
+                const GError     *error,
+                gboolean          pasted)
+{
+  cancel_attempt (self);
+  if (pasted)
+    /* Refused or unreachable: nothing was stored; say why. */
+    show_paste (self, error->message);
+  else
+    show_error (self, error);
 }
 
 static void
 start_sign_in (ShAddTokenDialog *self)
 {
-  ShProvider *provider = current_provider (self);
   g_autofree char *busy = NULL;
-  Attempt *attempt;
 
-  if (provider == NULL)
+  if (current_provider (self) == NULL)
     {
       show_error_full (self, "dialog-error-symbolic", _("Could not sign in"),
                        _("This version of SocialHub cannot sign in to this network."));
       return;
     }
 
-  attempt = attempt_new (self);
+  cancel_attempt (self);
   /* Translators: %s is the name of a network */
   busy = g_strdup_printf (_("Asking %s for a code…"), sh_network_get_name (self->network));
   show_busy (self, busy);
-  sh_provider_sign_in_async (provider, on_prompt, attempt, attempt->cancellable,
-                             on_signed_in, attempt);
+  sh_sign_in_flow_set_network (self->flow, self->network);
+  sh_sign_in_flow_sign_in (self->flow);
 }
 
 static void
@@ -507,69 +482,25 @@ on_add_clicked (ShAddTokenDialog *self)
 /* ---- a pasted token ---------------------------------------------------------- */
 
 static void
-show_paste (ShAddTokenDialog *self,
-            const char       *error_message)
-{
-  show_page (self, "paste");
-  sh_paste_token_view_show_error (self->paste_view, error_message);
-}
-
-static void
-on_identified (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Attempt *attempt = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) channels = sh_provider_identify_finish (SH_PROVIDER (source), result, &error);
-
-  if (attempt_is_current (attempt))
-    {
-      ShAddTokenDialog *self = attempt->self;
-
-      cancel_attempt (self);
-      if (channels == NULL)
-        /* Refused or unreachable: nothing was stored; say why. */
-        show_paste (self, error->message);
-      else
-        {
-          gboolean direct;
-
-          /* The token is in the granted channels now; the entry need not
-           * hold it any longer. */
-          sh_paste_token_view_clear_token (self->paste_view);
-          /* The typed name, where the network did not name the person. */
-          sh_manager_name_owner (channels, sh_paste_token_view_get_owner (self->paste_view));
-          direct = channels->len == 1;
-          show_pages (self, g_steal_pointer (&channels));
-          if (direct && sh_granted_pages_view_count_wanted (self->pages_view) == 1)
-            on_add_clicked (self);
-        }
-    }
-  attempt_free (attempt);
-}
-
-static void
 on_paste_add_clicked (ShAddTokenDialog *self)
 {
   const char *text = sh_paste_token_view_get_token (self->paste_view);
-  ShProvider *provider = current_provider (self);
   g_autofree char *busy = NULL;
-  Attempt *attempt;
 
   if (text == NULL || *text == '\0')
     return;
-  if (provider == NULL)
+  if (current_provider (self) == NULL)
     {
       show_paste (self, _("This version of SocialHub cannot check tokens of this network."));
       return;
     }
 
-  attempt = attempt_new (self);
+  cancel_attempt (self);
   /* Translators: %s is the name of a network */
   busy = g_strdup_printf (_("Asking %s whose token this is…"), sh_network_get_name (self->network));
   show_busy (self, busy);
-  sh_provider_identify_async (provider, text, attempt->cancellable, on_identified, attempt);
+  sh_sign_in_flow_set_network (self->flow, self->network);
+  sh_sign_in_flow_identify (self->flow, text, sh_paste_token_view_get_owner (self->paste_view));
 }
 
 static void
@@ -625,8 +556,8 @@ sh_add_token_dialog_unrealize (GtkWidget *widget)
   self->closed = TRUE;
   if (self->code_view != NULL)
     sh_sign_in_code_view_stop (self->code_view);
-  if (self->attempt != NULL)
-    g_cancellable_cancel (self->attempt);
+  if (self->flow != NULL)
+    sh_sign_in_flow_cancel (self->flow);
   g_cancellable_cancel (self->cancellable);
 
   GTK_WIDGET_CLASS (sh_add_token_dialog_parent_class)->unrealize (widget);
@@ -642,6 +573,14 @@ sh_add_token_dialog_constructed (GObject *object)
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->constructed (object);
 
   g_assert (SH_IS_MANAGER (self->manager));
+
+  self->flow = sh_sign_in_flow_new (self->manager);
+  g_signal_connect_object (self->flow, "prompt", G_CALLBACK (on_flow_prompt), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "granted", G_CALLBACK (on_flow_granted), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flow, "failed", G_CALLBACK (on_flow_failed), self,
+                           G_CONNECT_SWAPPED);
 
   if (self->channel != NULL)
     {
@@ -727,14 +666,14 @@ sh_add_token_dialog_dispose (GObject *object)
   self->closed = TRUE;
   if (self->code_view != NULL)
     sh_sign_in_code_view_stop (self->code_view);
-  if (self->attempt != NULL)
-    g_cancellable_cancel (self->attempt);
+  if (self->flow != NULL)
+    sh_sign_in_flow_cancel (self->flow);
   g_cancellable_cancel (self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_ADD_TOKEN_DIALOG);
   /* The granted channels hold secrets: let them go now. */
   g_clear_pointer (&self->granted, g_ptr_array_unref);
-  g_clear_object (&self->attempt);
+  g_clear_object (&self->flow);
   g_clear_object (&self->channel);
   g_clear_object (&self->manager);
 
