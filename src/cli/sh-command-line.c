@@ -61,7 +61,8 @@ dup_network_choice (void)
       if (i > 0)
         /* Translators: between the last two network ids of a list */
         g_string_append (choice, i + 1 == networks->len ? _(" or ") : ", ");
-      g_string_append_printf (choice, "“%s”", klass->network);
+      /* Translators: one network id of the list, in your language's quotes */
+      g_string_append_printf (choice, _("“%s”"), klass->network);
     }
   return g_string_free (choice, FALSE);
 }
