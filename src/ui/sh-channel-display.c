@@ -34,10 +34,13 @@ sh_channel_kinds_show_intro (AdwStatusPage *page)
       g_string_append (kinds, klass->channel_noun != NULL ? _(klass->channel_noun)
                                                           : sh_provider_class_get_display_name (klass));
     }
-  /* Translators: %s lists kinds of channel, e.g. "a Facebook Page or an X account" */
-  description = g_strdup_printf (_("A channel is %s your team posts to. It stays linked through "
-                                   "access tokens, each granted by a person on your team, and "
-                                   "SocialHub tells you when one stops working."), kinds->str);
+  /* Translators: %s lists kinds of channel, e.g. "a Facebook Page or an X
+   * account"; the list stands alone after the colon, so that no word of the
+   * sentence has to agree with it */
+  description = g_strdup_printf (_("A channel is a place your team posts to: %s. It stays linked "
+                                   "through access tokens, each granted by a person on your "
+                                   "team, and SocialHub tells you when one stops working."),
+                                 kinds->str);
   adw_status_page_set_description (page, description);
 }
 
