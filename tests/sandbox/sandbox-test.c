@@ -13,6 +13,26 @@ reply_free (Reply *reply)
   g_free (reply);
 }
 
+void
+sh_test_start_sandbox (ShSandboxWorld   *world,
+                       ShSandboxServer **server,
+                       SoupSession     **session)
+{
+  g_autoptr(GError) error = NULL;
+
+  *server = sh_sandbox_server_new (world, 0, &error);
+  g_assert_no_error (error);
+  *session = soup_session_new ();
+}
+
+void
+sh_test_stop_sandbox (ShSandboxServer **server,
+                      SoupSession     **session)
+{
+  g_clear_object (session);
+  g_clear_object (server);
+}
+
 Reply *
 sh_test_send (SoupSession *session,
               SoupMessage *msg)

@@ -60,19 +60,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->server = sh_sandbox_server_new (NULL, 0, &error);
-  g_assert_no_error (error);
-  fixture->session = soup_session_new ();
+  sh_test_start_sandbox (NULL, &fixture->server, &fixture->session);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->session);
-  g_clear_object (&fixture->server);
+  sh_test_stop_sandbox (&fixture->server, &fixture->session);
 }
 
 static void
