@@ -19,6 +19,9 @@ typedef struct {
 void reply_free (Reply *reply);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
+/* Sends @msg on @session and waits for its whole body, which it returns. */
+GBytes     *sh_test_send_and_read (SoupSession *session,
+                                   SoupMessage *msg);
 /* Sends @msg (the reply keeps it) on @session and waits for its whole body. */
 Reply      *sh_test_send         (SoupSession *session,
                                   SoupMessage *msg);

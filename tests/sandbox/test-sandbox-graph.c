@@ -145,9 +145,7 @@ graph (Fixture    *fixture,
        const char *bearer)
 {
   g_autofree char *url = g_strconcat (fixture->graph_url, path, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
   GraphReply *reply = g_new0 (GraphReply, 1);
   const char *content_type;
 
@@ -167,11 +165,7 @@ graph (Fixture    *fixture,
       soup_message_headers_replace (soup_message_get_request_headers (reply->msg),
                                     "Authorization", value);
     }
-  soup_session_send_and_read_async (fixture->session, reply->msg, G_PRIORITY_DEFAULT, NULL,
-                                    sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
+  bytes = sh_test_send_and_read (fixture->session, reply->msg);
 
   reply->status = soup_message_get_status (reply->msg);
   reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -545,19 +539,13 @@ test_me (Fixture       *fixture,
     g_autofree char *url = g_strconcat (fixture->graph_url, "/me", NULL);
     g_autofree char *value = g_strconcat ("OAuth ", page, NULL);
     g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(SoupMessage) msg = NULL;
     g_autofree char *text = NULL;
 
     msg = soup_message_new ("GET", url);
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                      sh_test_store_result, &result);
-    sh_test_wait_for_result (&result, 10000);
-    bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-    g_assert_no_error (error);
+    bytes = sh_test_send_and_read (fixture->session, msg);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     root = parse_json (text);
