@@ -61,6 +61,26 @@ sh_test_clear_requests (ShSandboxServer *server)
   g_ptr_array_set_size (sh_sandbox_server_get_request_log (server), 0);
 }
 
+guint
+sh_test_count_requests (ShSandboxServer *server,
+                        const char      *line,
+                        gboolean         any_query)
+{
+  GPtrArray *log = sh_sandbox_server_get_request_log (server);
+  gsize length = strlen (line);
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    {
+      const char *logged = g_ptr_array_index (log, i);
+
+      if (strncmp (logged, line, length) == 0 &&
+          (logged[length] == '\0' || (any_query && logged[length] == '?')))
+        n++;
+    }
+  return n;
+}
+
 ShToken *
 sh_test_file_granted (ShManager              *manager,
                       const ShGrantedChannel *granted)

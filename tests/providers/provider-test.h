@@ -23,6 +23,11 @@ ShManager       *sh_test_manager_new_loaded     (const char              *data_d
 void             sh_test_assert_no_token_in_urls (ShSandboxServer        *server,
                                                   const char * const     *forbidden);
 void             sh_test_clear_requests         (ShSandboxServer         *server);
+/* How many request lines (method and path, with its query when it has one)
+ * are @line; with @any_query, also @line followed by a query. */
+guint            sh_test_count_requests         (ShSandboxServer         *server,
+                                                 const char              *line,
+                                                 gboolean                 any_query);
 /* Files a granted channel the way --add-token and --login do. */
 ShToken         *sh_test_file_granted           (ShManager               *manager,
                                                  const ShGrantedChannel  *granted);

@@ -120,19 +120,7 @@ static guint
 count_log (Fixture    *fixture,
            const char *prefix)
 {
-  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
-  guint n = 0;
-
-  for (guint i = 0; i < log->len; i++)
-    {
-      const char *line = g_ptr_array_index (log, i);
-
-      /* A line is the method and the path, with its query when it has one. */
-      if (g_str_has_prefix (line, prefix) &&
-          (line[strlen (prefix)] == '\0' || line[strlen (prefix)] == '?'))
-        n++;
-    }
-  return n;
+  return sh_test_count_requests (fixture->server, prefix, TRUE);
 }
 
 static const char *

@@ -176,27 +176,37 @@ test_keeps_previous_version (void)
   g_assert_cmpstr (prev, ==, first);
 }
 
+/* Saves the varied list, then it with one more channel; returns the first
+ * save, which the store keeps as the previous version. */
+static char *
+save_two_versions (ShStore *store)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autoptr(GError) error = NULL;
+  char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+
+  save (store, list, &error);
+  sh_channel_list_add (list, extra);
+  save (store, list, &error);
+  g_assert_no_error (error);
+  return v1;
+}
+
 static void
 test_damaged_restores_previous (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
-  g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autofree char *v1 = save_two_versions (store);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
   g_autofree char *damaged = NULL;
   g_autofree char *notice = NULL;
   g_autofree char *aside = NULL;
   g_autofree char *aside_contents = NULL;
   g_autofree char *got = NULL;
-
-  save (store, list, &error);
-  sh_channel_list_add (list, extra);
-  save (store, list, &error);
-  g_assert_no_error (error);
 
   /* Cut the current file in half, as a full disk or a bad editor might. */
   damaged = read_file (sh_store_get_path (store));
@@ -460,18 +470,12 @@ test_missing_restores_previous (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
-  g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autofree char *v1 = save_two_versions (store);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
   g_autofree char *notice = NULL;
   g_autofree char *got = NULL;
 
-  save (store, list, &error);
-  sh_channel_list_add (list, extra);
-  save (store, list, &error);
-  g_assert_no_error (error);
   g_assert_cmpint (g_unlink (sh_store_get_path (store)), ==, 0);
 
   loaded = load (again, &notice, &error);
