@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* The emulator on a free loopback port, its URLs and ids exported to the
  * environment (SOCIALHUB_*), as the providers read them. */
 ShSandboxServer *sh_test_sandbox_start          (void);
+/* @world again, over HTTPS with a self-signed certificate made in @dir;
+ * NULL, the test skipped, when openssl is not installed. */
+ShSandboxServer *sh_test_sandbox_start_tls      (ShSandboxWorld          *world,
+                                                 const char              *dir);
 /* A manager on @data_dir, loaded. */
 ShManager       *sh_test_manager_new_loaded     (const char              *data_dir);
 /* Secrets travel in headers and form bodies, never in a URL (which lands in
