@@ -6,6 +6,7 @@
 
 #include "sh-channel.h"
 #include "sh-provider-registry.h"
+#include "sh-json.h"
 #include "sh-json-output.h"
 #include "sh-untrusted-text.h"
 
@@ -41,7 +42,6 @@ char *
 sh_output_channels_json (GListModel *channels)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   guint n = g_list_model_get_n_items (channels);
 
   json_builder_begin_object (builder);
@@ -79,8 +79,7 @@ sh_output_channels_json (GListModel *channels)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return sh_json_builder_to_string (builder);
 }
 
 static char *

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sh-json.h"
 #include "sh-sandbox-control.h"
 
 static void
@@ -111,11 +112,7 @@ reply_world (ShSandboxWorld    *world,
       json_builder_begin_object (builder);
       add_string (builder, "id", page->id);
       add_string (builder, "name", page->name);
-      json_builder_set_member_name (builder, "admins");
-      json_builder_begin_array (builder);
-      for (guint j = 0; j < page->admin_ids->len; j++)
-        json_builder_add_string_value (builder, g_ptr_array_index (page->admin_ids, j));
-      json_builder_end_array (builder);
+      sh_json_builder_add_string_array (builder, "admins", page->admin_ids);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

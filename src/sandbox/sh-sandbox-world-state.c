@@ -12,39 +12,17 @@
 
 #define STATE_VERSION 1
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_str (JsonBuilder *builder,
-         const char  *name,
-         const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 char *
 sh_sandbox_world_save_state (ShSandboxWorld *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_int (builder, "version", STATE_VERSION);
-  add_int (builder, "clock_offset", self->clock_offset);
-  add_int (builder, "next_serial", (gint64) self->next_serial);
-  add_int (builder, "approve_delay", self->approve_delay);
-  add_int (builder, "next_device_person", self->next_device_person);
+  sh_json_builder_add_int (builder, "version", STATE_VERSION);
+  sh_json_builder_add_int (builder, "clock_offset", self->clock_offset);
+  sh_json_builder_add_int (builder, "next_serial", (gint64) self->next_serial);
+  sh_json_builder_add_int (builder, "approve_delay", self->approve_delay);
+  sh_json_builder_add_int (builder, "next_device_person", self->next_device_person);
 
   json_builder_set_member_name (builder, "people");
   json_builder_begin_array (builder);
@@ -53,13 +31,13 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       ShSandboxPerson *person = g_ptr_array_index (self->people, i);
 
       json_builder_begin_object (builder);
-      add_str (builder, "id", person->id);
-      add_int (builder, "password_generation", person->password_generation);
-      add_int (builder, "app_removed", person->app_removed);
-      add_int (builder, "app_removed_serial", (gint64) person->app_removed_serial);
-      add_int (builder, "checkpointed", person->checkpointed);
-      add_int (builder, "unconfirmed", person->unconfirmed);
-      add_int (builder, "x_locked", person->x_locked);
+      sh_json_builder_add_string (builder, "id", person->id);
+      sh_json_builder_add_int (builder, "password_generation", person->password_generation);
+      sh_json_builder_add_int (builder, "app_removed", person->app_removed);
+      sh_json_builder_add_int (builder, "app_removed_serial", (gint64) person->app_removed_serial);
+      sh_json_builder_add_int (builder, "checkpointed", person->checkpointed);
+      sh_json_builder_add_int (builder, "unconfirmed", person->unconfirmed);
+      sh_json_builder_add_int (builder, "x_locked", person->x_locked);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -71,21 +49,13 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       ShSandboxPage *page = g_ptr_array_index (self->pages, i);
 
       json_builder_begin_object (builder);
-      add_str (builder, "id", page->id);
-      json_builder_set_member_name (builder, "admins");
-      json_builder_begin_array (builder);
-      for (guint j = 0; j < page->admin_ids->len; j++)
-        json_builder_add_string_value (builder, g_ptr_array_index (page->admin_ids, j));
-      json_builder_end_array (builder);
+      sh_json_builder_add_string (builder, "id", page->id);
+      sh_json_builder_add_string_array (builder, "admins", page->admin_ids);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "x_redirects");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->x_redirects->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (self->x_redirects, i));
-  json_builder_end_array (builder);
+  sh_json_builder_add_string_array (builder, "x_redirects", self->x_redirects);
 
   json_builder_set_member_name (builder, "tokens");
   json_builder_begin_array (builder);
@@ -94,19 +64,19 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       ShSandboxToken *token = g_ptr_array_index (self->tokens, i);
 
       json_builder_begin_object (builder);
-      add_str (builder, "hash", token->hash);
-      add_int (builder, "serial", (gint64) token->serial);
-      add_int (builder, "kind", token->kind);
-      add_str (builder, "person", token->person_id);
-      add_str (builder, "target", token->target_id);
-      add_int (builder, "issued_at", token->issued_at);
-      add_int (builder, "expires_at", token->expires_at);
-      add_int (builder, "data_access_expires_at", token->data_access_expires_at);
-      add_int (builder, "password_generation", token->password_generation);
-      add_int (builder, "revoked", token->revoked);
+      sh_json_builder_add_string (builder, "hash", token->hash);
+      sh_json_builder_add_int (builder, "serial", (gint64) token->serial);
+      sh_json_builder_add_int (builder, "kind", token->kind);
+      sh_json_builder_add_string (builder, "person", token->person_id);
+      sh_json_builder_add_string (builder, "target", token->target_id);
+      sh_json_builder_add_int (builder, "issued_at", token->issued_at);
+      sh_json_builder_add_int (builder, "expires_at", token->expires_at);
+      sh_json_builder_add_int (builder, "data_access_expires_at", token->data_access_expires_at);
+      sh_json_builder_add_int (builder, "password_generation", token->password_generation);
+      sh_json_builder_add_int (builder, "revoked", token->revoked);
       {
         ShSandboxToken *partner = sh_sandbox_world_lookup_token (self, token->partner);
-        add_str (builder, "partner", partner ? partner->hash : NULL);
+        sh_json_builder_add_string (builder, "partner", partner ? partner->hash : NULL);
       }
       json_builder_set_member_name (builder, "scopes");
       json_builder_begin_array (builder);
@@ -118,8 +88,7 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return sh_json_builder_to_string (builder);
 }
 
 /* Missing or mistyped members read as 0 / NULL (sh-json.h). */

@@ -46,6 +46,20 @@ sh_test_make_dir (void)
   return dir;
 }
 
+ShManager *
+sh_test_load_manager (const char *dir)
+{
+  ShManager *manager = sh_manager_new (dir, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_manager_load_async (manager, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  g_assert_true (sh_manager_load_finish (manager, result, &error));
+  g_assert_no_error (error);
+  return manager;
+}
+
 ShChannel *
 sh_test_make_channel (const char *name,
                       const char *network,

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 #include "sh-channel.h"
+#include "sh-manager.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ char       *sh_test_make_dir        (void);
 ShChannel  *sh_test_make_channel    (const char    *name,
                                      const char    *network,
                                      guint          n_tokens);
+/* A new manager of @dir (not the sandbox's), its data file loaded. */
+ShManager  *sh_test_load_manager    (const char    *dir);
 /* @usec scaled by SH_TEST_TIME_FACTOR (default 1), for limits on how long
  * something may take: build-aux/run-valgrind.sh runs everything about 20
  * times slower, and a limit it breaks says nothing about memory. */

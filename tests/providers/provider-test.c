@@ -17,6 +17,25 @@ sh_test_sandbox_start (void)
   return server;
 }
 
+ShSandboxServer *
+sh_test_sandbox_start_tls (ShSandboxWorld *world,
+                           const char     *dir)
+{
+  g_autoptr(GTlsCertificate) certificate = sh_test_make_self_signed_certificate (dir);
+  g_autoptr(GError) error = NULL;
+  ShSandboxServer *https;
+
+  if (certificate == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return NULL;
+    }
+  https = sh_sandbox_server_new_tls (world, 0, certificate, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (sh_sandbox_server_get_base_url (https), "https://"));
+  return https;
+}
+
 ShManager *
 sh_test_manager_new_loaded (const char *data_dir)
 {
@@ -59,6 +78,26 @@ void
 sh_test_clear_requests (ShSandboxServer *server)
 {
   g_ptr_array_set_size (sh_sandbox_server_get_request_log (server), 0);
+}
+
+guint
+sh_test_count_requests (ShSandboxServer *server,
+                        const char      *line,
+                        gboolean         any_query)
+{
+  GPtrArray *log = sh_sandbox_server_get_request_log (server);
+  gsize length = strlen (line);
+  guint n = 0;
+
+  for (guint i = 0; i < log->len; i++)
+    {
+      const char *logged = g_ptr_array_index (log, i);
+
+      if (strncmp (logged, line, length) == 0 &&
+          (logged[length] == '\0' || (any_query && logged[length] == '?')))
+        n++;
+    }
+  return n;
 }
 
 ShToken *

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* The emulator on a free loopback port, its URLs and ids exported to the
  * environment (SOCIALHUB_*), as the providers read them. */
 ShSandboxServer *sh_test_sandbox_start          (void);
+/* @world again, over HTTPS with a self-signed certificate made in @dir;
+ * NULL, the test skipped, when openssl is not installed. */
+ShSandboxServer *sh_test_sandbox_start_tls      (ShSandboxWorld          *world,
+                                                 const char              *dir);
 /* A manager on @data_dir, loaded. */
 ShManager       *sh_test_manager_new_loaded     (const char              *data_dir);
 /* Secrets travel in headers and form bodies, never in a URL (which lands in
@@ -23,6 +27,11 @@ ShManager       *sh_test_manager_new_loaded     (const char              *data_d
 void             sh_test_assert_no_token_in_urls (ShSandboxServer        *server,
                                                   const char * const     *forbidden);
 void             sh_test_clear_requests         (ShSandboxServer         *server);
+/* How many request lines (method and path, with its query when it has one)
+ * are @line; with @any_query, also @line followed by a query. */
+guint            sh_test_count_requests         (ShSandboxServer         *server,
+                                                 const char              *line,
+                                                 gboolean                 any_query);
 /* Files a granted channel the way --add-token and --login do. */
 ShToken         *sh_test_file_granted           (ShManager               *manager,
                                                  const ShGrantedChannel  *granted);

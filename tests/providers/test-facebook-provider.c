@@ -83,13 +83,7 @@ static guint
 count_log (Fixture    *fixture,
            const char *line)
 {
-  GPtrArray *log = sh_sandbox_server_get_request_log (fixture->server);
-  guint n = 0;
-
-  for (guint i = 0; i < log->len; i++)
-    if (g_str_equal (g_ptr_array_index (log, i), line))
-      n++;
-  return n;
+  return sh_test_count_requests (fixture->server, line, FALSE);
 }
 
 /* A fresh provider, as a new process would have: no memory of usage
@@ -1060,31 +1054,45 @@ closed_port (void)
   return port;
 }
 
+/* The first check judges the three tokens; with the Graph at @url, which
+ * cannot be reached, each is unknown (network-error, @fault) and no request
+ * is sent; with the sandbox's Graph again, each is judged as before
+ * (@again). */
 static void
-test_connection_refused (Fixture       *fixture,
-                         gconstpointer  data)
+assert_unreachable_then_back (Fixture    *fixture,
+                              const char *url,
+                              const char *fault,
+                              const char *again)
 {
   Three three;
   g_autofree char *graph_url = g_strdup (g_getenv ("SOCIALHUB_GRAPH_URL"));
-  g_autofree char *closed = g_strdup_printf ("http://127.0.0.1:%u/graph/" SH_SANDBOX_GRAPH_VERSION,
-                                             closed_port ());
   ShCheckSummary summary;
 
   three_set_up (fixture, &three);
   sh_test_check_all (fixture->manager);
   three_assert_verdicts (fixture, &three, "first check");
 
-  g_setenv ("SOCIALHUB_GRAPH_URL", closed, TRUE);
+  g_setenv ("SOCIALHUB_GRAPH_URL", url, TRUE);
   sh_test_clear_requests (fixture->server);
   summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_unknown, ==, 3);
-  three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "connection refused");
+  three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, fault);
   g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
 
   g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
   sh_test_check_all (fixture->manager);
-  three_assert_verdicts (fixture, &three, "reachable again");
+  three_assert_verdicts (fixture, &three, again);
   three_clear (&three);
+}
+
+static void
+test_connection_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *closed = g_strdup_printf ("http://127.0.0.1:%u/graph/" SH_SANDBOX_GRAPH_VERSION,
+                                             closed_port ());
+
+  assert_unreachable_then_back (fixture, closed, "connection refused", "reachable again");
 }
 
 /* No such host: unknown (network-error), at once, and back when it resolves. */
@@ -1092,26 +1100,10 @@ static void
 test_name_not_resolved (Fixture       *fixture,
                         gconstpointer  data)
 {
-  Three three;
-  g_autofree char *graph_url = g_strdup (g_getenv ("SOCIALHUB_GRAPH_URL"));
-  ShCheckSummary summary;
-
-  three_set_up (fixture, &three);
-  sh_test_check_all (fixture->manager);
-  three_assert_verdicts (fixture, &three, "first check");
-
   /* .invalid never resolves (RFC 6761). */
-  g_setenv ("SOCIALHUB_GRAPH_URL", "http://nonexistent.invalid/graph/" SH_SANDBOX_GRAPH_VERSION, TRUE);
-  sh_test_clear_requests (fixture->server);
-  summary = sh_test_check_all (fixture->manager);
-  g_assert_cmpuint (summary.n_unknown, ==, 3);
-  three_assert_unknown (fixture, &three, SH_TOKEN_REASON_NETWORK_ERROR, "name not resolved");
-  g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
-
-  g_setenv ("SOCIALHUB_GRAPH_URL", graph_url, TRUE);
-  sh_test_check_all (fixture->manager);
-  three_assert_verdicts (fixture, &three, "resolved again");
-  three_clear (&three);
+  assert_unreachable_then_back (fixture,
+                                "http://nonexistent.invalid/graph/" SH_SANDBOX_GRAPH_VERSION,
+                                "name not resolved", "resolved again");
 }
 
 /* No answer at all, and half an answer: each times out (the session's
@@ -1189,9 +1181,9 @@ test_tls_untrusted (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(GTlsCertificate) certificate = sh_test_make_self_signed_certificate (dir);
+  /* The same world, over HTTPS. */
+  g_autoptr(ShSandboxServer) https = sh_test_sandbox_start_tls (fixture->world, dir);
   g_autofree char *graph_url = g_strdup (g_getenv ("SOCIALHUB_GRAPH_URL"));
-  g_autoptr(ShSandboxServer) https = NULL;
   g_autofree char *https_graph = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -1199,15 +1191,8 @@ test_tls_untrusted (Fixture       *fixture,
   ShCheckSummary summary;
   Three three;
 
-  if (certificate == NULL)
-    {
-      g_test_skip ("openssl is not installed");
-      return;
-    }
-  /* The same world, over HTTPS. */
-  https = sh_sandbox_server_new_tls (fixture->world, 0, certificate, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (sh_sandbox_server_get_base_url (https), "https://"));
+  if (https == NULL)
+    return;
   https_graph = sh_sandbox_server_dup_graph_url (https);
 
   three_set_up (fixture, &three);

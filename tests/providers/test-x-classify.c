@@ -9,15 +9,8 @@
 #include <string.h>
 
 #include "sh-x-classify.h"
+#include "test-x-bodies.h"
 
-#define UNAUTHORIZED_BODY \
-  "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401,\"detail\":\"Unauthorized\"}"
-#define FORBIDDEN_BODY \
-  "{\"title\":\"Forbidden\",\"type\":\"about:blank\",\"status\":403,\"detail\":\"Forbidden\"}"
-#define TOO_MANY_BODY \
-  "{\"title\":\"Too Many Requests\",\"type\":\"about:blank\",\"status\":429,\"detail\":\"Too Many Requests\"}"
-#define RATE_V1_BODY \
-  "{\"errors\":[{\"code\":88,\"message\":\"Rate limit exceeded\"}]}"
 #define CLIENT_FORBIDDEN_BODY \
   "{\"client_id\":\"123\",\"detail\":\"When authenticating requests to the Twitter API v2 " \
   "endpoints, you must use keys and tokens from a Twitter developer App that is attached to " \

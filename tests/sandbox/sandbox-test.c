@@ -13,21 +13,50 @@ reply_free (Reply *reply)
   g_free (reply);
 }
 
-Reply *
-sh_test_send (SoupSession *session,
-              SoupMessage *msg)
+void
+sh_test_start_sandbox (ShSandboxWorld   *world,
+                       ShSandboxServer **server,
+                       SoupSession     **session)
+{
+  g_autoptr(GError) error = NULL;
+
+  *server = sh_sandbox_server_new (world, 0, &error);
+  g_assert_no_error (error);
+  *session = soup_session_new ();
+}
+
+void
+sh_test_stop_sandbox (ShSandboxServer **server,
+                      SoupSession     **session)
+{
+  g_clear_object (session);
+  g_clear_object (server);
+}
+
+GBytes *
+sh_test_send_and_read (SoupSession *session,
+                       SoupMessage *msg)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
+  GBytes *bytes;
 
-  reply->msg = msg;
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
                                     sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 10000);
   bytes = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
+  return bytes;
+}
+
+Reply *
+sh_test_send (SoupSession *session,
+              SoupMessage *msg)
+{
+  g_autoptr(GBytes) bytes = sh_test_send_and_read (session, msg);
+  Reply *reply = g_new0 (Reply, 1);
+
+  reply->msg = msg;
   reply->status = soup_message_get_status (msg);
   reply->content_type = g_strdup (soup_message_headers_get_content_type (
     soup_message_get_response_headers (msg), NULL));

@@ -60,19 +60,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->server = sh_sandbox_server_new (NULL, 0, &error);
-  g_assert_no_error (error);
-  fixture->session = soup_session_new ();
+  sh_test_start_sandbox (NULL, &fixture->server, &fixture->session);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->session);
-  g_clear_object (&fixture->server);
+  sh_test_stop_sandbox (&fixture->server, &fixture->session);
 }
 
 static void
@@ -290,9 +285,7 @@ test_request_log (Fixture       *fixture,
   g_autofree char *expected = g_strdup_printf ("GET /graph/v24.0/me?fields=id,name&access_token=%s",
                                                in_url);
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(Reply) me = graph_me (fixture, in_url);
   g_autoptr(Reply) expired = request (fixture, "POST", "/control/expire-token", form);
   g_autoptr(Reply) log = NULL;
@@ -302,11 +295,7 @@ test_request_log (Fixture       *fixture,
   guint n;
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
+  bytes = sh_test_send_and_read (fixture->session, msg);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 
   log = request (fixture, "GET", "/control/requests", NULL);

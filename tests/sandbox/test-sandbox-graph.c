@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "sh-sandbox-server.h"
+#include "sandbox-test.h"
 #include "test-util.h"
 
 #define ALICE      "10001"   /* Acme Coffee, Corner Bookshop */
@@ -37,20 +38,20 @@ typedef struct {
   guint        status;
   char        *body;
   JsonNode    *root;
-} Reply;
+} GraphReply;
 
 static void
-reply_free (Reply *reply)
+graph_reply_free (GraphReply *reply)
 {
   g_clear_object (&reply->msg);
   g_free (reply->body);
   g_clear_pointer (&reply->root, json_node_unref);
   g_free (reply);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraphReply, graph_reply_free)
 
 static const char *
-header (Reply      *reply,
+header (GraphReply *reply,
         const char *name)
 {
   return soup_message_headers_get_one (soup_message_get_response_headers (reply->msg), name);
@@ -69,7 +70,7 @@ parse_json (const char *text)
 }
 
 static JsonObject *
-object_of (Reply *reply)
+object_of (GraphReply *reply)
 {
   g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->root));
   return json_node_get_object (reply->root);
@@ -136,7 +137,7 @@ assert_business_usage (const char *value,
 
 /* One Graph request. @path is what follows /graph/v24.0 (query included);
  * @form, when given, is sent urlencoded; @bearer goes in Authorization. */
-static Reply *
+static GraphReply *
 graph (Fixture    *fixture,
        const char *method,
        const char *path,
@@ -144,10 +145,8 @@ graph (Fixture    *fixture,
        const char *bearer)
 {
   g_autofree char *url = g_strconcat (fixture->graph_url, path, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
+  GraphReply *reply = g_new0 (GraphReply, 1);
   const char *content_type;
 
   reply->msg = soup_message_new (method, url);
@@ -166,11 +165,7 @@ graph (Fixture    *fixture,
       soup_message_headers_replace (soup_message_get_request_headers (reply->msg),
                                     "Authorization", value);
     }
-  soup_session_send_and_read_async (fixture->session, reply->msg, G_PRIORITY_DEFAULT, NULL,
-                                    sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-  g_assert_no_error (error);
+  bytes = sh_test_send_and_read (fixture->session, reply->msg);
 
   reply->status = soup_message_get_status (reply->msg);
   reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -185,7 +180,7 @@ graph (Fixture    *fixture,
   return reply;
 }
 
-static Reply *
+static GraphReply *
 graph_get (Fixture    *fixture,
            const char *path,
            const char *token)
@@ -233,7 +228,7 @@ assert_error_object (JsonNode   *root,
 }
 
 static JsonObject *
-assert_error (Reply      *reply,
+assert_error (GraphReply *reply,
               guint       http_status,
               gint64      code,
               gint64      subcode,
@@ -284,28 +279,23 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->world = sh_sandbox_world_new ();
-  fixture->server = sh_sandbox_server_new (fixture->world, 0, &error);
-  g_assert_no_error (error);
+  sh_test_start_sandbox (fixture->world, &fixture->server, &fixture->session);
   fixture->graph_url = sh_sandbox_server_dup_graph_url (fixture->server);
-  fixture->session = soup_session_new ();
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->session);
-  g_clear_object (&fixture->server);
+  sh_test_stop_sandbox (&fixture->server, &fixture->session);
   g_clear_object (&fixture->world);
   g_clear_pointer (&fixture->graph_url, g_free);
 }
 
 /* ---- device login ---------------------------------------------------------- */
 
-static Reply *
+static GraphReply *
 device_login (Fixture    *fixture,
               const char *scope)
 {
@@ -314,7 +304,7 @@ device_login (Fixture    *fixture,
   return graph (fixture, "POST", "/device/login", form, NULL);
 }
 
-static Reply *
+static GraphReply *
 login_status (Fixture    *fixture,
               const char *code)
 {
@@ -326,7 +316,7 @@ login_status (Fixture    *fixture,
 static char *
 start_device_login (Fixture *fixture)
 {
-  g_autoptr(Reply) reply = device_login (fixture, "pages_show_list,pages_read_engagement");
+  g_autoptr(GraphReply) reply = device_login (fixture, "pages_show_list,pages_read_engagement");
 
   g_assert_cmpuint (reply->status, ==, 200);
   return g_strdup (json_object_get_string_member (object_of (reply), "code"));
@@ -336,9 +326,9 @@ static void
 test_device_login (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(Reply) reply = device_login (fixture, "pages_show_list,pages_read_engagement");
-  g_autoptr(Reply) wrong = NULL;
-  g_autoptr(Reply) missing = NULL;
+  g_autoptr(GraphReply) reply = device_login (fixture, "pages_show_list,pages_read_engagement");
+  g_autoptr(GraphReply) wrong = NULL;
+  g_autoptr(GraphReply) missing = NULL;
   const char *members[] = { "code", "user_code", "verification_uri", "expires_in", "interval", NULL };
   JsonObject *object;
   ShSandboxDeviceCode *code;
@@ -374,9 +364,9 @@ test_device_pending_and_too_fast (Fixture       *fixture,
                                   gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(Reply) first = NULL;
-  g_autoptr(Reply) second = NULL;
-  g_autoptr(Reply) third = NULL;
+  g_autoptr(GraphReply) first = NULL;
+  g_autoptr(GraphReply) second = NULL;
+  g_autoptr(GraphReply) third = NULL;
 
   sh_sandbox_world_set_approve_delay (fixture->world, 1000);
   code = start_device_login (fixture);
@@ -397,9 +387,9 @@ test_device_expired (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(Reply) reply = NULL;
-  g_autoptr(Reply) unknown = NULL;
-  g_autoptr(Reply) missing = NULL;
+  g_autoptr(GraphReply) reply = NULL;
+  g_autoptr(GraphReply) unknown = NULL;
+  g_autoptr(GraphReply) missing = NULL;
 
   sh_sandbox_world_set_approve_delay (fixture->world, 1000);
   code = start_device_login (fixture);
@@ -419,7 +409,7 @@ test_device_declined (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(Reply) reply = NULL;
+  g_autoptr(GraphReply) reply = NULL;
 
   sh_sandbox_world_set_next_device_person (fixture->world, BOB, TRUE);
   code = start_device_login (fixture);
@@ -433,11 +423,11 @@ test_device_approved (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(Reply) pending = NULL;
-  g_autoptr(Reply) approved = NULL;
-  g_autoptr(Reply) again = NULL;
-  g_autoptr(Reply) me = NULL;
-  g_autoptr(Reply) permissions = NULL;
+  g_autoptr(GraphReply) pending = NULL;
+  g_autoptr(GraphReply) approved = NULL;
+  g_autoptr(GraphReply) again = NULL;
+  g_autoptr(GraphReply) me = NULL;
+  g_autoptr(GraphReply) permissions = NULL;
   const char *members[] = { "access_token", "expires_in", "data_access_expiration_time", NULL };
   JsonObject *object;
   ShSandboxToken *token;
@@ -497,15 +487,15 @@ test_me (Fixture       *fixture,
   const char *page = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
   const char *id_name[] = { "id", "name", NULL };
   const char *picture_members[] = { "height", "is_silhouette", "url", "width", NULL };
-  g_autoptr(Reply) person = graph_get (fixture, "/me?fields=id,name", user);
-  g_autoptr(Reply) plain = graph_get (fixture, "/me", user);
-  g_autoptr(Reply) pictured = graph_get (fixture, "/me?fields=id,picture", user);
-  g_autoptr(Reply) the_page = graph_get (fixture, "/me?fields=id,name", page);
-  g_autoptr(Reply) category = graph_get (fixture, "/me?fields=category", page);
-  g_autoptr(Reply) nonexisting = graph_get (fixture, "/me?fields=id,shoe_size", user);
-  g_autoptr(Reply) anonymous = graph_get (fixture, "/me", NULL);
-  g_autoptr(Reply) client = graph_get (fixture, "/me", CLIENT_TOKEN);
-  g_autoptr(Reply) in_query = NULL;
+  g_autoptr(GraphReply) person = graph_get (fixture, "/me?fields=id,name", user);
+  g_autoptr(GraphReply) plain = graph_get (fixture, "/me", user);
+  g_autoptr(GraphReply) pictured = graph_get (fixture, "/me?fields=id,picture", user);
+  g_autoptr(GraphReply) the_page = graph_get (fixture, "/me?fields=id,name", page);
+  g_autoptr(GraphReply) category = graph_get (fixture, "/me?fields=category", page);
+  g_autoptr(GraphReply) nonexisting = graph_get (fixture, "/me?fields=id,shoe_size", user);
+  g_autoptr(GraphReply) anonymous = graph_get (fixture, "/me", NULL);
+  g_autoptr(GraphReply) client = graph_get (fixture, "/me", CLIENT_TOKEN);
+  g_autoptr(GraphReply) in_query = NULL;
   g_autofree char *escaped = g_uri_escape_string (user, NULL, TRUE);
   g_autofree char *query_path = g_strconcat ("/me?fields=id&access_token=", escaped, NULL);
   JsonObject *picture;
@@ -549,19 +539,13 @@ test_me (Fixture       *fixture,
     g_autofree char *url = g_strconcat (fixture->graph_url, "/me", NULL);
     g_autofree char *value = g_strconcat ("OAuth ", page, NULL);
     g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GAsyncResult) result = NULL;
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(SoupMessage) msg = NULL;
     g_autofree char *text = NULL;
 
     msg = soup_message_new ("GET", url);
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
-                                      sh_test_store_result, &result);
-    sh_test_wait_for_result (&result, 10000);
-    bytes = soup_session_send_and_read_finish (fixture->session, result, &error);
-    g_assert_no_error (error);
+    bytes = sh_test_send_and_read (fixture->session, msg);
     g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
     text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
     root = parse_json (text);
@@ -579,10 +563,10 @@ test_accounts (Fixture       *fixture,
   ShSandboxToken *bare = sh_sandbox_world_issue_token (fixture->world, SH_SANDBOX_TOKEN_FB_USER,
                                                        ALICE, NULL, SH_SANDBOX_FB_USER_LIFETIME,
                                                        no_scope);
-  g_autoptr(Reply) reply = graph_get (fixture, "/me/accounts?fields=id,name,access_token,tasks", user);
-  g_autoptr(Reply) defaults = graph_get (fixture, "/me/accounts", user);
-  g_autoptr(Reply) from_page = graph_get (fixture, "/me/accounts", page);
-  g_autoptr(Reply) without_permission = graph_get (fixture, "/me/accounts", bare->value);
+  g_autoptr(GraphReply) reply = graph_get (fixture, "/me/accounts?fields=id,name,access_token,tasks", user);
+  g_autoptr(GraphReply) defaults = graph_get (fixture, "/me/accounts", user);
+  g_autoptr(GraphReply) from_page = graph_get (fixture, "/me/accounts", page);
+  g_autoptr(GraphReply) without_permission = graph_get (fixture, "/me/accounts", bare->value);
   const char *members[] = { "id", "name", "access_token", "tasks", NULL };
   const char *default_members[] = { "access_token", "category", "name", "id", "tasks", NULL };
   const char *tasks[] = { "ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE",
@@ -601,7 +585,7 @@ test_accounts (Fixture       *fixture,
       JsonArray *item_tasks = json_object_get_array_member (item, "tasks");
       const char *value = json_object_get_string_member (item, "access_token");
       ShSandboxToken *token = sh_sandbox_world_lookup_token (fixture->world, value);
-      g_autoptr(Reply) me = NULL;
+      g_autoptr(GraphReply) me = NULL;
 
       assert_members (item, members);
       g_assert_cmpstr (json_object_get_string_member (item, "id"), ==, expected_ids[i]);
@@ -648,11 +632,11 @@ test_permissions (Fixture       *fixture,
   const char *user = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, BOB, NULL);
   const char *page = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, BOB, BAKERY);
   const char *expected[] = { "pages_show_list", "pages_read_engagement", "public_profile", NULL };
-  g_autoptr(Reply) reply = graph_get (fixture, "/me/permissions", user);
-  g_autoptr(Reply) from_page = graph_get (fixture, "/me/permissions", page);
-  g_autoptr(Reply) removed = NULL;
-  g_autoptr(Reply) after = NULL;
-  g_autoptr(Reply) page_after = NULL;
+  g_autoptr(GraphReply) reply = graph_get (fixture, "/me/permissions", user);
+  g_autoptr(GraphReply) from_page = graph_get (fixture, "/me/permissions", page);
+  g_autoptr(GraphReply) removed = NULL;
+  g_autoptr(GraphReply) after = NULL;
+  g_autoptr(GraphReply) page_after = NULL;
   g_autofree char *message = NULL;
   JsonArray *permissions;
 
@@ -690,15 +674,15 @@ test_page_node (Fixture       *fixture,
 {
   const char *alice = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL);
   const char *alice_acme = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
-  g_autoptr(Reply) reply = graph_get (fixture, "/" ACME "?fields=id,name,access_token,category", alice);
-  g_autoptr(Reply) no_role = graph_get (fixture, "/" BAKERY "?fields=id,name", alice);
-  g_autoptr(Reply) unknown = graph_get (fixture, "/999999999?fields=id", alice);
-  g_autoptr(Reply) other_page = graph_get (fixture, "/" BOOKSHOP, alice_acme);
-  g_autoptr(Reply) own_page = graph_get (fixture, "/" ACME, alice_acme);
-  g_autoptr(Reply) me = NULL;
-  g_autoptr(Reply) unsupported = graph_get (fixture, "/me/feed", alice);
-  g_autoptr(Reply) post_me = graph (fixture, "POST", "/me", NULL, alice);
-  g_autoptr(Reply) anonymous = graph_get (fixture, "/" ACME, NULL);
+  g_autoptr(GraphReply) reply = graph_get (fixture, "/" ACME "?fields=id,name,access_token,category", alice);
+  g_autoptr(GraphReply) no_role = graph_get (fixture, "/" BAKERY "?fields=id,name", alice);
+  g_autoptr(GraphReply) unknown = graph_get (fixture, "/999999999?fields=id", alice);
+  g_autoptr(GraphReply) other_page = graph_get (fixture, "/" BOOKSHOP, alice_acme);
+  g_autoptr(GraphReply) own_page = graph_get (fixture, "/" ACME, alice_acme);
+  g_autoptr(GraphReply) me = NULL;
+  g_autoptr(GraphReply) unsupported = graph_get (fixture, "/me/feed", alice);
+  g_autoptr(GraphReply) post_me = graph (fixture, "POST", "/me", NULL, alice);
+  g_autoptr(GraphReply) anonymous = graph_get (fixture, "/" ACME, NULL);
   const char *members[] = { "id", "name", "access_token", "category", NULL };
   ShSandboxToken *token;
 
@@ -782,8 +766,8 @@ test_token_death (Fixture       *fixture,
   const char *token = death->page_token
     ? issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, BOB, ACME)
     : issue (fixture, SH_SANDBOX_TOKEN_FB_USER, BOB, NULL);
-  g_autoptr(Reply) before = graph_get (fixture, "/me?fields=id,name", token);
-  g_autoptr(Reply) after = NULL;
+  g_autoptr(GraphReply) before = graph_get (fixture, "/me?fields=id,name", token);
+  g_autoptr(GraphReply) after = NULL;
   JsonObject *error;
 
   g_assert_cmpuint (before->status, ==, 200);
@@ -825,11 +809,11 @@ static void
 test_unknown_token (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(Reply) reply = graph_get (fixture, "/me", "EAAnot-a-token");
+  g_autoptr(GraphReply) reply = graph_get (fixture, "/me", "EAAnot-a-token");
   const char *x_scopes[] = { "tweet.read", NULL };
   ShSandboxToken *x_token = sh_sandbox_world_issue_token (fixture->world, SH_SANDBOX_TOKEN_X_ACCESS,
                                                          ALICE, "44196397", 7200, x_scopes);
-  g_autoptr(Reply) x_reply = graph_get (fixture, "/me", x_token->value);
+  g_autoptr(GraphReply) x_reply = graph_get (fixture, "/me", x_token->value);
 
   assert_error (reply, 400, 190, 0, "OAuthException",
                 "Invalid OAuth access token - Cannot parse access token");
@@ -878,8 +862,8 @@ test_throttle (Fixture       *fixture,
 {
   const ThrottleCase *throttle = data;
   const char *page = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
-  g_autoptr(Reply) reply = NULL;
-  g_autoptr(Reply) next = NULL;
+  g_autoptr(GraphReply) reply = NULL;
+  g_autoptr(GraphReply) next = NULL;
   JsonObject *error;
   gint64 regain;
 
@@ -909,9 +893,9 @@ test_usage_headers (Fixture       *fixture,
 {
   const char *user = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL);
   const char *page = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, BOOKSHOP);
-  g_autoptr(Reply) user_reply = graph_get (fixture, "/me", user);
-  g_autoptr(Reply) page_reply = graph_get (fixture, "/me", page);
-  g_autoptr(Reply) busy = NULL;
+  g_autoptr(GraphReply) user_reply = graph_get (fixture, "/me", user);
+  g_autoptr(GraphReply) page_reply = graph_get (fixture, "/me", page);
+  g_autoptr(GraphReply) busy = NULL;
   g_autoptr(JsonNode) usage = NULL;
 
   /* User token: X-App-Usage only (checked for every reply in graph()). */
@@ -1007,7 +991,7 @@ test_batch_fifty (Fixture       *fixture,
   const char *acme = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
   const char *tokens[50];
   g_autofree char *form = NULL;
-  g_autoptr(Reply) reply = NULL;
+  g_autoptr(GraphReply) reply = NULL;
   JsonArray *answers;
 
   /* Bob changed his password: his token is dead, the others work. */
@@ -1055,11 +1039,11 @@ test_batch_too_many (Fixture       *fixture,
 {
   const char *alice = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL);
   g_autofree char *form = batch_form (alice, 51, NULL, "me");
-  g_autoptr(Reply) reply = graph (fixture, "POST", "/", form, NULL);
-  g_autoptr(Reply) malformed = NULL;
-  g_autoptr(Reply) missing = NULL;
-  g_autoptr(Reply) no_token = NULL;
-  g_autoptr(Reply) dead = NULL;
+  g_autoptr(GraphReply) reply = graph (fixture, "POST", "/", form, NULL);
+  g_autoptr(GraphReply) malformed = NULL;
+  g_autoptr(GraphReply) missing = NULL;
+  g_autoptr(GraphReply) no_token = NULL;
+  g_autoptr(GraphReply) dead = NULL;
   g_autofree char *malformed_form = soup_form_encode ("access_token", CLIENT_TOKEN,
                                                       "batch", "[{\"method\":", NULL);
   g_autofree char *no_token_form = batch_form (NULL, 1, NULL, "me");
@@ -1090,11 +1074,11 @@ test_batch_item_tokens (Fixture       *fixture,
   const char *bob = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, BOB, NULL);
   const char *tokens[] = { NULL, bob, NULL };
   g_autofree char *form = batch_form (alice, 3, tokens, "/v24.0/me?fields=id");
-  g_autoptr(Reply) reply = graph (fixture, "POST", "/", form, NULL);
+  g_autoptr(GraphReply) reply = graph (fixture, "POST", "/", form, NULL);
   g_autofree char *client_form = batch_form (CLIENT_TOKEN, 1, NULL, "me");
-  g_autoptr(Reply) client = graph (fixture, "POST", "/", client_form, NULL);
-  g_autoptr(Reply) delete = NULL;
-  g_autoptr(Reply) after = NULL;
+  g_autoptr(GraphReply) client = graph (fixture, "POST", "/", client_form, NULL);
+  g_autoptr(GraphReply) delete = NULL;
+  g_autoptr(GraphReply) after = NULL;
   const char *expected[] = { ALICE, BOB, ALICE };
   JsonArray *answers = json_node_get_array (reply->root);
   g_autoptr(JsonNode) client_body = NULL;
@@ -1117,7 +1101,7 @@ test_batch_item_tokens (Fixture       *fixture,
   {
     g_autofree char *bare_form = batch_form (CLIENT_TOKEN, 1, tokens + 1, "me");
     g_autofree char *with_flag = g_strconcat (bare_form, "&include_headers=false", NULL);
-    g_autoptr(Reply) bare = graph (fixture, "POST", "/", with_flag, NULL);
+    g_autoptr(GraphReply) bare = graph (fixture, "POST", "/", with_flag, NULL);
     const char *code_body[] = { "code", "body", NULL };
     JsonObject *item = json_array_get_object_element (json_node_get_array (bare->root), 0);
     g_autoptr(JsonNode) body = parse_json (json_object_get_string_member (item, "body"));
@@ -1164,8 +1148,8 @@ test_batch_null (Fixture       *fixture,
 {
   const char *alice = issue (fixture, SH_SANDBOX_TOKEN_FB_USER, ALICE, NULL);
   g_autofree char *form = batch_form (alice, 4, NULL, "me");
-  g_autoptr(Reply) reply = NULL;
-  g_autoptr(Reply) next = NULL;
+  g_autoptr(GraphReply) reply = NULL;
+  g_autoptr(GraphReply) next = NULL;
   JsonArray *answers;
 
   /* Items from index 2 on did not finish in time. */

@@ -12,6 +12,7 @@
 #include "sh-pkce.h"
 #include "sh-sandbox-server.h"
 #include "sandbox-test.h"
+#include "test-x-bodies.h"
 #include "test-util.h"
 
 #define REDIRECT  "http://127.0.0.1:8923/callback"
@@ -21,15 +22,8 @@
 #define ACME_ID   "44196397"
 #define BAKERY_ID "44196398"
 
-/* Bodies quoted by docs/network-behaviour.md, and those the sandbox documents beside them. */
-#define UNAUTHORIZED_BODY \
-  "{\"title\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401,\"detail\":\"Unauthorized\"}"
-#define FORBIDDEN_BODY \
-  "{\"title\":\"Forbidden\",\"type\":\"about:blank\",\"status\":403,\"detail\":\"Forbidden\"}"
-#define TOO_MANY_BODY \
-  "{\"title\":\"Too Many Requests\",\"type\":\"about:blank\",\"status\":429,\"detail\":\"Too Many Requests\"}"
-#define RATE_V1_BODY \
-  "{\"errors\":[{\"code\":88,\"message\":\"Rate limit exceeded\"}]}"
+/* Bodies quoted by docs/network-behaviour.md (more in test-x-bodies.h), and
+ * those the sandbox documents beside them. */
 #define TOKEN_INVALID_BODY \
   "{\"error\":\"invalid_request\",\"error_description\":\"Value passed for the token was invalid.\"}"
 #define CODE_INVALID_BODY \
@@ -69,12 +63,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->world = sh_sandbox_world_new ();
-  fixture->server = sh_sandbox_server_new (fixture->world, 0, &error);
-  g_assert_no_error (error);
-  fixture->session = soup_session_new ();
+  sh_test_start_sandbox (fixture->world, &fixture->server, &fixture->session);
   fixture->x_url = sh_sandbox_server_dup_x_api_url (fixture->server);
 }
 
@@ -83,8 +73,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_free (fixture->x_url);
-  g_clear_object (&fixture->session);
-  g_clear_object (&fixture->server);
+  sh_test_stop_sandbox (&fixture->server, &fixture->session);
   g_clear_object (&fixture->world);
 }
 

@@ -176,6 +176,28 @@ assert_checked (Fixture      *fixture,
   g_assert_cmpuint (summary.n_requests, ==, 1);
 }
 
+/* Asks for a check; *@result is set when it answers. */
+static void
+start_check (Fixture       *fixture,
+             GCancellable  *cancellable,
+             GAsyncResult **result)
+{
+  sh_checker_check_async (sh_manager_get_checker (fixture->manager), cancellable,
+                          sh_test_store_result, result);
+}
+
+/* The check asked for by @later is a run of its own: the network's second. */
+static void
+assert_second_run (Fixture       *fixture,
+                   GAsyncResult **later)
+{
+  wait_until_held (fixture);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (later, 5000);
+  assert_checked (fixture, *later, 2);
+}
+
 /* Three callers while one run goes: one check at the network, three answers. */
 static void
 test_callers_share_one_run (Fixture       *fixture,
@@ -186,10 +208,10 @@ test_callers_share_one_run (Fixture       *fixture,
   g_autoptr(GAsyncResult) third = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &first);
+  start_check (fixture, NULL, &first);
   wait_until_held (fixture);
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &second);
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &third);
+  start_check (fixture, NULL, &second);
+  start_check (fixture, NULL, &third);
   g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
@@ -203,12 +225,8 @@ test_callers_share_one_run (Fixture       *fixture,
   g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
 
   /* Asked after the run ended: a new run. */
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
-  wait_until_held (fixture);
-  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
-  held_release (fixture->provider);
-  sh_test_wait_for_result (&later, 5000);
-  assert_checked (fixture, later, 2);
+  start_check (fixture, NULL, &later);
+  assert_second_run (fixture, &later);
 }
 
 /* One caller gives up (its window closed): it hears "cancelled" at once,
@@ -222,8 +240,8 @@ test_one_caller_leaves (Fixture       *fixture,
   g_autoptr(GAsyncResult) staying = NULL;
   g_autoptr(GError) error = NULL;
 
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), window, sh_test_store_result, &leaving);
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &staying);
+  start_check (fixture, window, &leaving);
+  start_check (fixture, NULL, &staying);
   wait_until_held (fixture);
   g_cancellable_cancel (window);
   sh_test_wait_for_result (&leaving, 5000);
@@ -248,8 +266,8 @@ test_all_callers_leave (Fixture       *fixture,
   g_autoptr(GAsyncResult) second = NULL;
   g_autoptr(GAsyncResult) later = NULL;
 
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), a, sh_test_store_result, &first);
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), b, sh_test_store_result, &second);
+  start_check (fixture, a, &first);
+  start_check (fixture, b, &second);
   wait_until_held (fixture);
   g_cancellable_cancel (a);
   g_assert_cmpuint (fixture->provider->n_cancelled, ==, 0);
@@ -258,7 +276,7 @@ test_all_callers_leave (Fixture       *fixture,
   sh_test_wait_for_result (&first, 5000);
   sh_test_wait_for_result (&second, 5000);
 
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result, &later);
+  start_check (fixture, NULL, &later);
   /* The provider answers the cancelled check late, as a real one would. */
   {
     g_autoptr(GTask) old = g_steal_pointer (&fixture->provider->held);
@@ -266,11 +284,7 @@ test_all_callers_leave (Fixture       *fixture,
     g_signal_handlers_disconnect_by_data (g_task_get_cancellable (old), fixture->provider);
     g_task_return_new_error (old, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
   }
-  wait_until_held (fixture);
-  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
-  held_release (fixture->provider);
-  sh_test_wait_for_result (&later, 5000);
-  assert_checked (fixture, later, 2);
+  assert_second_run (fixture, &later);
 }
 
 /* ---- one write of the data file per check ---------------------------------- */
@@ -299,8 +313,7 @@ test_one_save_per_check (Fixture       *fixture,
   _sh_store_set_before_rename_hook (sh_manager_get_store (fixture->manager), count_write,
                                     &n_writes);
   fixture->provider->judge = TRUE;
-  sh_checker_check_async (sh_manager_get_checker (fixture->manager), NULL, sh_test_store_result,
-                          &result);
+  start_check (fixture, NULL, &result);
   wait_until_held (fixture);
   held_release (fixture->provider);
   sh_test_wait_for_result (&result, 5000);

@@ -259,20 +259,6 @@ test_item_without_id_in_text (void)
 
 /* ---- the manager keeps tokens and secrets together ------------------- */
 
-static ShManager *
-load_manager (const char *dir)
-{
-  ShManager *manager = sh_manager_new (dir, FALSE);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sh_manager_load_async (manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  g_assert_true (sh_manager_load_finish (manager, result, &error));
-  g_assert_no_error (error);
-  return manager;
-}
-
 static gboolean
 add_token (ShManager  *manager,
            ShChannel  *channel,
@@ -315,7 +301,7 @@ static void
 test_add_and_remove_together (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) reloaded = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) token = make_token ("facebook");
@@ -337,7 +323,7 @@ test_add_and_remove_together (void)
   g_assert_true (g_hash_table_contains (ids, sh_token_get_id (token)));
 
   /* A restart sees the same and has nothing to repair. */
-  reloaded = load_manager (dir);
+  reloaded = sh_test_load_manager (dir);
   g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (reloaded),
                                                   sh_token_get_id (token), NULL));
   g_assert_cmpuint (reconcile (reloaded), ==, 0);
@@ -363,7 +349,7 @@ test_add_rolls_back_when_save_fails (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autofree char *moved = g_strconcat (dir, ".moved", NULL);
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
@@ -427,7 +413,7 @@ static void
 test_reconcile_keeps_and_offers (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) kept = make_token ("facebook");
@@ -452,7 +438,7 @@ test_reconcile_keeps_and_offers (void)
   sh_test_wait_for_result (&result, 10000);
   g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
 
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_cmpuint (reconcile (restarted), ==, 1);
 
   /* The token without its secret is still there, and says so. */
@@ -484,7 +470,7 @@ test_reconcile_keeps_and_offers (void)
 
   /* Saved: the next start lists it and has nothing to do. */
   g_clear_object (&restarted);
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (restarted),
                                                   sh_token_get_id (orphan), NULL));
   g_assert_cmpuint (reconcile (restarted), ==, 0);
@@ -497,7 +483,7 @@ static void
 test_restore_rebuilds_channel (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) first = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShChannel) second = sh_test_make_channel ("Acme Tea", "x", 0);
@@ -521,7 +507,7 @@ test_restore_rebuilds_channel (void)
   g_assert_null (strstr (older, sh_token_get_id (b)));
   g_assert_true (g_file_set_contents (path, older, -1, NULL));
 
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_cmpuint (reconcile (restarted), ==, 0);
   g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
   g_assert_cmpuint (restore (restarted, NULL), ==, 1);
@@ -544,7 +530,7 @@ static void
 test_restore_leaves_unplaceable (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) kept = make_token ("facebook");
@@ -557,7 +543,7 @@ test_restore_leaves_unplaceable (void)
   sh_token_set_channel_id (stray, "a-channel-nobody-lists");
   g_assert_true (store_secret (sh_manager_get_secret_store (manager), stray, SECRET_B, &error));
 
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_cmpuint (reconcile (restarted), ==, 0);
   g_assert_cmpuint (sh_manager_get_n_orphans (restarted), ==, 1);
   g_assert_cmpuint (restore (restarted, &left), ==, 0);
@@ -574,7 +560,7 @@ static void
 test_recorded_removal_deletes (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) removed = make_token ("facebook");
@@ -599,7 +585,7 @@ test_recorded_removal_deletes (void)
   contents = data_file (manager);
   g_assert_nonnull (strstr (contents, "\"removed_tokens\""));
 
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_cmpuint (reconcile (restarted), ==, 1);
   ids = list_ids (sh_manager_get_secret_store (restarted));
   g_assert_false (g_hash_table_contains (ids, sh_token_get_id (removed)));
@@ -617,7 +603,7 @@ static void
 test_missing_file_keeps_secrets (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) a = make_token ("facebook");
@@ -632,7 +618,7 @@ test_missing_file_keeps_secrets (void)
   path = g_strdup (sh_store_get_path (sh_manager_get_store (manager)));
   g_assert_cmpint (g_unlink (path), ==, 0);
 
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_nonnull (strstr (sh_manager_get_notice (restarted), "missing"));
   g_assert_nonnull (sh_channel_list_lookup_token (sh_manager_get_channels (restarted),
                                                   sh_token_get_id (a), NULL));
@@ -672,13 +658,13 @@ test_folder_moved (void)
   ShToken *found;
 
   g_assert_cmpint (g_mkdir_with_parents (before, 0700), ==, 0);
-  manager = load_manager (before);
+  manager = sh_test_load_manager (before);
   g_assert_true (add_token (manager, channel, a, SECRET_A, &error));
   g_assert_true (add_token (manager, channel, b, SECRET_B, &error));
   g_clear_object (&manager);
 
   g_assert_cmpint (g_rename (before_parent, after_parent), ==, 0);
-  moved = load_manager (after);
+  moved = sh_test_load_manager (after);
   g_assert_null (sh_manager_get_notice (moved));
   g_assert_cmpuint (reconcile (moved), ==, 0);
   g_assert_null (sh_manager_get_notice (moved));
@@ -754,7 +740,7 @@ test_legacy_items_adopted (void)
 
   /* The home folder moves, then the first start. */
   g_assert_cmpint (g_rename (old_dir, new_dir), ==, 0);
-  manager = load_manager (new_dir);
+  manager = sh_test_load_manager (new_dir);
   g_assert_cmpuint (reconcile (manager), ==, 0);
   found = sh_channel_list_lookup_token (sh_manager_get_channels (manager), t1, NULL);
   g_assert_nonnull (found);
@@ -781,7 +767,7 @@ static void
 test_no_reconcile_after_recovery (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShManager) restarted = NULL;
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) token = make_token ("facebook");
@@ -793,7 +779,7 @@ test_no_reconcile_after_recovery (void)
 
   /* The damaged file is set aside; the secret of its token must survive
    * until someone has looked at that file. */
-  restarted = load_manager (dir);
+  restarted = sh_test_load_manager (dir);
   g_assert_nonnull (sh_manager_get_notice (restarted));
   g_assert_cmpuint (reconcile (restarted), ==, 0);
   ids = list_ids (sh_manager_get_secret_store (restarted));
@@ -806,7 +792,7 @@ static void
 test_check_secret_missing (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
   g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(GAsyncResult) result = NULL;

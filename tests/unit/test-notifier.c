@@ -114,20 +114,6 @@ verdict (ShChannel *channel, guint i, ShTokenState state, ShTokenReason reason)
   sh_token_apply_verdict (token_of (channel, i), state, reason, T0, 7 * DAY);
 }
 
-static ShManager *
-load_manager (const char *dir)
-{
-  ShManager *manager = sh_manager_new (dir, FALSE);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sh_manager_load_async (manager, NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 5000);
-  sh_manager_load_finish (manager, result, &error);
-  g_assert_no_error (error);
-  return manager;
-}
-
 static ShChannel *
 lookup (ShManager *manager, const char *name)
 {
@@ -146,7 +132,7 @@ static void
 test_notifications (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
   g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 2);
   g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", "facebook", 1);
@@ -271,7 +257,7 @@ test_notifications (void)
 
   /* A restart reads what was told and tells nothing again. */
   {
-    g_autoptr(ShManager) again = load_manager (dir);
+    g_autoptr(ShManager) again = sh_test_load_manager (dir);
     g_autoptr(ShNotifier) notifier2 = sh_notifier_new (again, NULL);
 
     g_assert_cmpint (sh_token_get_notified_state (token_of (lookup (again, "Bean Bar"), 0)), ==,
@@ -286,7 +272,7 @@ static void
 test_settings (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(ShNotifier) notifier = NULL;
   g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 2);
@@ -351,7 +337,7 @@ test_hostile_names (void)
   static const char * const with_markup[] = { "actions", "body", "body-markup", NULL };
   static const char * const without_markup[] = { "actions", "body", NULL };
   g_autofree char *dir = sh_test_make_dir ();
-  g_autoptr(ShManager) manager = load_manager (dir);
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
   g_autoptr(JsonArray) calls = NULL;
   g_autofree char *huge = NULL;
   JsonObject *notify;

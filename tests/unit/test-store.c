@@ -176,27 +176,37 @@ test_keeps_previous_version (void)
   g_assert_cmpstr (prev, ==, first);
 }
 
+/* Saves the varied list, then it with one more channel; returns the first
+ * save, which the store keeps as the previous version. */
+static char *
+save_two_versions (ShStore *store)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autoptr(GError) error = NULL;
+  char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+
+  save (store, list, &error);
+  sh_channel_list_add (list, extra);
+  save (store, list, &error);
+  g_assert_no_error (error);
+  return v1;
+}
+
 static void
 test_damaged_restores_previous (void)
 {
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
-  g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autofree char *v1 = save_two_versions (store);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
   g_autofree char *damaged = NULL;
   g_autofree char *notice = NULL;
   g_autofree char *aside = NULL;
   g_autofree char *aside_contents = NULL;
   g_autofree char *got = NULL;
-
-  save (store, list, &error);
-  sh_channel_list_add (list, extra);
-  save (store, list, &error);
-  g_assert_no_error (error);
 
   /* Cut the current file in half, as a full disk or a bad editor might. */
   damaged = read_file (sh_store_get_path (store));
@@ -460,18 +470,12 @@ test_missing_restores_previous (void)
   g_autofree char *dir = sh_test_make_dir ();
   g_autoptr(ShStore) store = sh_store_new (dir);
   g_autoptr(ShStore) again = sh_store_new (dir);
-  g_autoptr(ShChannelList) list = make_varied_list ();
-  g_autoptr(ShChannel) extra = sh_test_make_channel ("Second Page", "facebook", 1);
+  g_autofree char *v1 = save_two_versions (store);
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *v1 = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
   g_autofree char *notice = NULL;
   g_autofree char *got = NULL;
 
-  save (store, list, &error);
-  sh_channel_list_add (list, extra);
-  save (store, list, &error);
-  g_assert_no_error (error);
   g_assert_cmpint (g_unlink (sh_store_get_path (store)), ==, 0);
 
   loaded = load (again, &notice, &error);
@@ -633,6 +637,36 @@ wait_for_first_line (GSubprocess *writer)
   return line;
 }
 
+/* Runs the writer in @mode on @dir and kills it at a random moment within
+ * @max_ms of its first line; returns the number of the last @event
+ * ("saved ", "added ") it reported complete. */
+static guint
+kill_writer (const char *dir,
+             const char *mode,
+             int         max_ms,
+             const char *event)
+{
+  g_autoptr(GSubprocess) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *first = NULL;
+  guint last_reported;
+
+  writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             store_writer, dir, mode, "1000", NULL);
+  g_assert_no_error (error);
+  first = wait_for_first_line (writer);
+  g_usleep (g_random_int_range (0, max_ms) * 1000);
+  g_subprocess_send_signal (writer, SIGKILL);
+  g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+
+  last_reported = atoi (first + 6);
+  for (char *line = output; line != NULL && (line = strstr (line, event)) != NULL; line++)
+    last_reported = atoi (line + 6);
+  return last_reported;
+}
+
 static void
 test_kill_at_random_moments (void)
 {
@@ -641,26 +675,8 @@ test_kill_at_random_moments (void)
   for (guint round = 0; round < n_rounds; round++)
     {
       g_autofree char *dir = sh_test_make_dir ();
-      g_autoptr(GSubprocess) writer = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *output = NULL;
-      guint last_reported = 0, found;
-      char *line;
-
-      g_autofree char *first = NULL;
-
-      writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 store_writer, dir, "loop", "1000", NULL);
-      g_assert_no_error (error);
-      first = wait_for_first_line (writer);
-      g_usleep (g_random_int_range (0, 150) * 1000);
-      g_subprocess_send_signal (writer, SIGKILL);
-      g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
-      g_assert_no_error (error);
-
-      last_reported = atoi (first + 6);
-      for (line = output; line != NULL && (line = strstr (line, "saved ")) != NULL; line++)
-        last_reported = atoi (line + 6);
+      guint last_reported = kill_writer (dir, "loop", 150, "saved ");
+      guint found;
 
       if (!g_file_test (dir, G_FILE_TEST_EXISTS) || last_reported == 0)
         {
@@ -681,27 +697,6 @@ test_kill_at_random_moments (void)
   g_test_message ("%u of %u killed writers had saved; every file loaded as before or after a save",
                   checked, n_rounds);
   g_assert_cmpuint (checked, >=, n_rounds / 2);
-}
-
-static GHashTable *
-token_ids_in_file (ShManager *manager)
-{
-  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
-  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      GListModel *tokens = sh_channel_get_tokens (channel);
-
-      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-
-          g_hash_table_add (ids, g_strdup (sh_token_get_id (token)));
-        }
-    }
-  return ids;
 }
 
 static GHashTable *
@@ -735,9 +730,7 @@ test_kill_while_adding (void)
   for (guint round = 0; round < n_rounds; round++)
     {
       g_autofree char *dir = sh_test_make_dir ();
-      g_autoptr(GSubprocess) writer = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *output = NULL;
       g_autoptr(ShManager) manager = NULL;
       g_autoptr(GAsyncResult) loaded = NULL;
       g_autoptr(GAsyncResult) reconciled = NULL;
@@ -745,22 +738,7 @@ test_kill_while_adding (void)
       g_autoptr(GHashTable) secrets = NULL;
       GHashTableIter iter;
       gpointer id;
-      guint last_reported = 0, orphans = 0;
-      char *line;
-
-      g_autofree char *first = NULL;
-
-      writer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 store_writer, dir, "add", "1000", NULL);
-      g_assert_no_error (error);
-      first = wait_for_first_line (writer);
-      g_usleep (g_random_int_range (0, 400) * 1000);
-      g_subprocess_send_signal (writer, SIGKILL);
-      g_subprocess_communicate_utf8 (writer, NULL, NULL, &output, NULL, &error);
-      g_assert_no_error (error);
-      last_reported = atoi (first + 6);
-      for (line = output; line != NULL && (line = strstr (line, "added ")) != NULL; line++)
-        last_reported = atoi (line + 6);
+      guint last_reported = kill_writer (dir, "add", 400, "added "), orphans = 0;
 
       manager = sh_manager_new (dir, FALSE);
       sh_manager_load_async (manager, NULL, sh_test_store_result, &loaded);
@@ -769,7 +747,7 @@ test_kill_while_adding (void)
       g_assert_no_error (error);
       g_assert_null (sh_manager_get_notice (manager));
 
-      tokens = token_ids_in_file (manager);
+      tokens = sh_channel_list_dup_token_ids (sh_manager_get_channels (manager));
       secrets = secret_ids (manager);
       if (g_hash_table_size (tokens) != last_reported &&
           g_hash_table_size (tokens) != last_reported + 1)
@@ -803,7 +781,7 @@ test_kill_while_adding (void)
           g_assert_no_error (error);
           g_assert_cmpuint (n_restored, ==, orphans);
           g_clear_pointer (&tokens, g_hash_table_unref);
-          tokens = token_ids_in_file (manager);
+          tokens = sh_channel_list_dup_token_ids (sh_manager_get_channels (manager));
           restored_any++;
         }
       g_clear_pointer (&secrets, g_hash_table_unref);

@@ -262,3 +262,24 @@ sh_channel_list_get_n_tokens (ShChannelList *self)
     n += sh_channel_get_n_tokens (g_ptr_array_index (self->items, i));
   return n;
 }
+
+GHashTable *
+sh_channel_list_dup_token_ids (ShChannelList *self)
+{
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_return_val_if_fail (SH_IS_CHANNEL_LIST (self), ids);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      GListModel *tokens = sh_channel_get_tokens (g_ptr_array_index (self->items, i));
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+          g_hash_table_add (ids, g_strdup (sh_token_get_id (token)));
+        }
+    }
+  return ids;
+}

@@ -29,5 +29,7 @@ ShToken       *sh_channel_list_lookup_token     (ShChannelList *self,
                                                  const char    *token_id,
                                                  ShChannel    **out_channel);
 guint          sh_channel_list_get_n_tokens     (ShChannelList *self);
+/* A set of every token's id, as a GHashTable of owned strings. */
+GHashTable    *sh_channel_list_dup_token_ids    (ShChannelList *self);
 
 G_END_DECLS

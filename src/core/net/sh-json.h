@@ -35,4 +35,19 @@ JsonObject *sh_json_get_object (JsonObject *object,
 JsonArray  *sh_json_get_array  (JsonObject *object,
                                 const char *name);
 
+/* Writing: the files and the sandbox's state build their JSON the same way. */
+/* Member @name holding @value, or null when @value is NULL. */
+void        sh_json_builder_add_string       (JsonBuilder *builder,
+                                              const char  *name,
+                                              const char  *value);
+void        sh_json_builder_add_int          (JsonBuilder *builder,
+                                              const char  *name,
+                                              gint64       value);
+/* Member @name holding the strings of @values as an array. */
+void        sh_json_builder_add_string_array (JsonBuilder *builder,
+                                              const char  *name,
+                                              GPtrArray   *values);
+/* The built document as compact JSON text. */
+char       *sh_json_builder_to_string        (JsonBuilder *builder);
+
 G_END_DECLS

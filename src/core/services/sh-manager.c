@@ -237,28 +237,6 @@ _sh_manager_append_notice (ShManager  *self,
 
 /* ---- load ------------------------------------------------------------ */
 
-/* Every token id of the data file. */
-static GHashTable *
-token_ids (ShManager *self)
-{
-  GListModel *channels = G_LIST_MODEL (self->channels);
-  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      GListModel *tokens = sh_channel_get_tokens (channel);
-
-      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-
-          g_hash_table_add (ids, g_strdup (sh_token_get_id (token)));
-        }
-    }
-  return ids;
-}
-
 void
 _sh_manager_describe_channel (ShManager *self,
                               ShChannel *channel)
@@ -274,7 +252,7 @@ _sh_manager_describe_channel (ShManager *self,
 static void
 attach_keyring (ShManager *self)
 {
-  g_autoptr(GHashTable) ids = token_ids (self);
+  g_autoptr(GHashTable) ids = sh_channel_list_dup_token_ids (self->channels);
 
   sh_secret_store_set_scope (self->secrets, sh_store_get_id (self->store));
   if (sh_store_get_id_saved (self->store))

@@ -54,8 +54,11 @@ sh_provider_return_check (GTask                *task,
                           const ShCheckSummary *summary,
                           GHashTable           *verdicts)
 {
-  CheckResult *result = g_new0 (CheckResult, 1);
+  CheckResult *result;
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  result = g_new0 (CheckResult, 1);
   result->summary = *summary;
   result->verdicts = g_hash_table_ref (verdicts);
   g_task_return_pointer (task, result, (GDestroyNotify) check_result_free);

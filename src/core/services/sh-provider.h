@@ -116,7 +116,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShVerdict, sh_verdict_free)
 GHashTable *sh_verdicts_new (void);
 
 /* For a provider's check task: the summary and the verdicts, returned
- * with sh_provider_return_check() and unpacked by the default finish. */
+ * with sh_provider_return_check() and unpacked by the default finish; a
+ * cancelled task returns G_IO_ERROR_CANCELLED instead. */
 void       sh_provider_return_check (GTask                *task,
                                      const ShCheckSummary *summary,
                                      GHashTable           *verdicts);

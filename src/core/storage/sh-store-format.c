@@ -21,27 +21,6 @@
 #include "sh-provider-registry.h"
 #include "sh-store-format.h"
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 static int
 compare_strings (const char **a,
                  const char **b)
@@ -56,12 +35,12 @@ build_token (JsonBuilder *builder,
   const char * const *scopes = sh_token_get_scopes (token);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", sh_token_get_id (token));
+  sh_json_builder_add_string (builder, "id", sh_token_get_id (token));
 
   json_builder_set_member_name (builder, "owner");
   json_builder_begin_object (builder);
-  add_string (builder, "id", sh_token_get_owner_id (token));
-  add_string (builder, "name", sh_token_get_owner_name (token));
+  sh_json_builder_add_string (builder, "id", sh_token_get_owner_id (token));
+  sh_json_builder_add_string (builder, "name", sh_token_get_owner_name (token));
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "scopes");
@@ -70,17 +49,17 @@ build_token (JsonBuilder *builder,
     json_builder_add_string_value (builder, scopes[i]);
   json_builder_end_array (builder);
 
-  add_int (builder, "granted_at", sh_token_get_granted_at (token));
-  add_int (builder, "expires_at", sh_token_get_expires_at (token));
-  add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
-  add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
-  add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
-  add_string (builder, "last_verdict", sh_token_state_to_string (sh_token_get_last_verdict (token)));
-  add_string (builder, "last_verdict_reason",
-              sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)));
-  add_int (builder, "checked_at", sh_token_get_checked_at (token));
-  add_string (builder, "notified_state",
-              sh_token_state_to_string (sh_token_get_notified_state (token)));
+  sh_json_builder_add_int (builder, "granted_at", sh_token_get_granted_at (token));
+  sh_json_builder_add_int (builder, "expires_at", sh_token_get_expires_at (token));
+  sh_json_builder_add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
+  sh_json_builder_add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
+  sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
+  sh_json_builder_add_string (builder, "last_verdict", sh_token_state_to_string (sh_token_get_last_verdict (token)));
+  sh_json_builder_add_string (builder, "last_verdict_reason",
+                              sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)));
+  sh_json_builder_add_int (builder, "checked_at", sh_token_get_checked_at (token));
+  sh_json_builder_add_string (builder, "notified_state",
+                              sh_token_state_to_string (sh_token_get_notified_state (token)));
   json_builder_end_object (builder);
 }
 
@@ -92,11 +71,11 @@ build_channel (JsonBuilder *builder,
   guint n = g_list_model_get_n_items (tokens);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", sh_channel_get_id (channel));
-  add_string (builder, "network", sh_channel_get_network (channel));
-  add_string (builder, "external_id", sh_channel_get_external_id (channel));
-  add_string (builder, "name", sh_channel_get_name (channel));
-  add_string (builder, "picture_url", sh_channel_get_picture_url (channel));
+  sh_json_builder_add_string (builder, "id", sh_channel_get_id (channel));
+  sh_json_builder_add_string (builder, "network", sh_channel_get_network (channel));
+  sh_json_builder_add_string (builder, "external_id", sh_channel_get_external_id (channel));
+  sh_json_builder_add_string (builder, "name", sh_channel_get_name (channel));
+  sh_json_builder_add_string (builder, "picture_url", sh_channel_get_picture_url (channel));
   json_builder_set_member_name (builder, "tokens");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
@@ -130,10 +109,10 @@ sh_store_format_serialize_full (GListModel *channels,
 
   n = g_list_model_get_n_items (channels);
   json_builder_begin_object (builder);
-  add_string (builder, "format", SH_STORE_FORMAT_NAME);
-  add_int (builder, "version", SH_STORE_FORMAT_VERSION);
+  sh_json_builder_add_string (builder, "format", SH_STORE_FORMAT_NAME);
+  sh_json_builder_add_int (builder, "version", SH_STORE_FORMAT_VERSION);
   if (store_id != NULL)
-    add_string (builder, "store_id", store_id);
+    sh_json_builder_add_string (builder, "store_id", store_id);
   if (removed != NULL && g_hash_table_size (removed) > 0)
     {
       g_autofree const char **ids = (const char **) g_hash_table_get_keys_as_array (removed, NULL);

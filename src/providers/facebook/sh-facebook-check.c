@@ -317,11 +317,7 @@ pump (GTask *task)
     }
 
   if (run->in_flight == 0 && run->next_chunk >= run->chunks->len)
-    {
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      sh_provider_return_check (task, &run->summary, run->verdicts);
-    }
+    sh_provider_return_check (task, &run->summary, run->verdicts);
 }
 
 void

@@ -276,8 +276,6 @@ pump (GTask *task)
   if (run->in_flight > 0)
     return;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
   sh_provider_return_check (task, &run->summary, run->verdicts);
 }
 
