@@ -20,6 +20,7 @@ The patterns, case-insensitive, and why each is meaningful:
   graph      as a word: Facebook's Graph API (graph.facebook.com, "Graph
              batch"); a word so that "paragraph" or "graphic" do not match
   "x"        X's id as a C string
+  Page       Facebook's kind of channel (case-sensitive, as a word)
   SH_X_, SOCIALHUB_X_, x-client-id, x-redirect-port
              X's build options, environment variables and settings keys
 
@@ -40,6 +41,11 @@ import sys
 PATTERNS = re.compile(
     r'facebook|x\.com|\bgraph\b|"x"|\bSH_X_|SOCIALHUB_X_|\bx-client-id\b|\bx-redirect-port\b',
     re.IGNORECASE)
+# Facebook's own kind of channel, as a capitalized word: "Page" names the
+# network as surely as its name does ("a role on this Page"). Case-sensitive,
+# so that a window's "page" and types such as AdwStatusPage do not match;
+# a browser's "Sign-in Page" is not a Facebook Page.
+PAGE = re.compile(r'(?<!Sign-in )\bPages?\b')
 SKIP_DIRS = {os.path.join('src', 'providers'), os.path.join('src', 'sandbox')}
 SKIP_FILES = {os.path.join('src', 'ui', 'sh-sandbox-menu.c')}
 EXTENSIONS = ('.c', '.h', '.ui', '.xml', '.css', '.build', '.in')
@@ -96,7 +102,7 @@ def main():
             elif name.endswith('.build'):
                 text = re.sub(r'#[^\n]*', '', text)
             for number, line in enumerate(text.split('\n'), 1):
-                if PATTERNS.search(line):
+                if PATTERNS.search(line) or PAGE.search(line):
                     hits.append('%s:%d: %s' % (path, number, line.strip()))
     for hit in hits:
         print(hit)

@@ -28,8 +28,8 @@ static const GOptionEntry option_entries[] = {
   { "remove-token", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Revoke an access token where the network allows it, then forget it"), N_("ID") },
   { "owner", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("With --add-token: who the token belongs to, when the network does not say (a Page "
-       "token)"), N_("NAME") },
+    N_("With --add-token: who the token belongs to, when the network does not say"),
+    N_("NAME") },
   { "channel", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,

@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-accessible-names.h"
 #include "sh-add-token-dialog.h"
 #include "sh-checker.h"
 #include "sh-error.h"
@@ -795,26 +796,12 @@ sh_add_token_dialog_class_init (ShAddTokenDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
-/* GTK 4.8 names a button with a mnemonic after both its raw label and its
- * label widget ("_Add Add"); the label widget alone is the right name. */
-static void
-fix_mnemonic_names (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    fix_mnemonic_names (child);
-}
-
 static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  fix_mnemonic_names (GTK_WIDGET (self));
+  sh_widget_fix_mnemonic_names (GTK_WIDGET (self));
 }
 
 GtkWidget *

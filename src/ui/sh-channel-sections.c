@@ -72,7 +72,7 @@ sh_section_heading_get_description (ShSectionHeading *self)
   switch (self->state)
     {
     case SH_CHANNEL_STATE_DISCONNECTED:
-      return _("No token of these channels works. Someone with a role on the Page or account needs to add a new access token.");
+      return _("No token of these channels works. Someone with a role on them needs to add a new access token.");
     case SH_CHANNEL_STATE_DEGRADED:
       return _("Still linked, but some of their tokens stopped working.");
     case SH_CHANNEL_STATE_UNKNOWN:

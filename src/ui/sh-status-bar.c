@@ -1,7 +1,7 @@
-/* sh-status-bar.c — the offline notice (bound to GNetworkMonitor, as GNOME
+/* sh-status-bar.c — the offline notice (bound to the monitor's network state, as GNOME
  * Settings' Online Accounts panel does with its banner; AdwBanner is newer
  * than libadwaita 1.2) and the time of the last check that reached a
- * verdict. */
+ * verdict, both from the ShMonitor. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -19,7 +19,7 @@ struct _ShStatusBar
   GtkLabel    *checked_label;
   ShMonitor   *monitor;      /* knows when the tokens were last checked */
   GSignalGroup *monitor_signals;
-  GBinding    *offline_binding;
+  GBindingGroup *monitor_bindings;   /* "Offline" follows its network-available */
   guint        tick_id;
 };
 
@@ -78,22 +78,8 @@ sh_status_bar_set_monitor (ShStatusBar *self,
   if (!g_set_object (&self->monitor, monitor))
     return;
   g_signal_group_set_target (self->monitor_signals, monitor);
+  g_binding_group_set_source (self->monitor_bindings, monitor);
   update_checked (self);
-}
-
-/* @monitor: NULL for g_network_monitor_get_default() (tests pass a fake). */
-void
-sh_status_bar_set_network_monitor (ShStatusBar     *self,
-                                   GNetworkMonitor *monitor)
-{
-  g_return_if_fail (SH_IS_STATUS_BAR (self));
-
-  if (self->offline_binding != NULL)
-    g_binding_unbind (self->offline_binding);
-  self->offline_binding =
-    g_object_bind_property (monitor != NULL ? monitor : g_network_monitor_get_default (),
-                            "network-available", self->offline_revealer, "reveal-child",
-                            G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 }
 
 gboolean
@@ -126,11 +112,9 @@ sh_status_bar_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  if (self->offline_binding != NULL)
-    g_binding_unbind (self->offline_binding);
-  self->offline_binding = NULL;
   sh_status_bar_set_monitor (self, NULL);
   g_clear_object (&self->monitor_signals);
+  g_clear_object (&self->monitor_bindings);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (sh_status_bar_parent_class)->dispose (object);
@@ -172,7 +156,11 @@ sh_status_bar_init (ShStatusBar *self)
   gtk_revealer_set_transition_type (self->offline_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
   gtk_revealer_set_child (self->offline_revealer, box);
   gtk_widget_set_parent (GTK_WIDGET (self->offline_revealer), GTK_WIDGET (self));
-  sh_status_bar_set_network_monitor (self, NULL);
+  /* Hidden until the window hands over its monitor. */
+  self->monitor_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->monitor_bindings, "network-available",
+                        self->offline_revealer, "reveal-child",
+                        G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
   self->checked_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->checked_label), "dim-label");

@@ -10,11 +10,10 @@ G_BEGIN_DECLS
 #define SH_TYPE_STATUS_BAR (sh_status_bar_get_type ())
 G_DECLARE_FINAL_TYPE (ShStatusBar, sh_status_bar, SH, STATUS_BAR, GtkWidget)
 
-/* The time shown is @monitor's "last-checked". */
+/* "Offline" follows @monitor's "network-available", the time shown its
+ * "last-checked". */
 void        sh_status_bar_set_monitor       (ShStatusBar *self,
                                              ShMonitor   *monitor);
-void        sh_status_bar_set_network_monitor (ShStatusBar     *self,
-                                               GNetworkMonitor *monitor);
 gboolean    sh_status_bar_get_offline_shown (ShStatusBar *self);
 /* Text of the last-checked line, "" when nothing was ever checked. */
 const char *sh_status_bar_get_last_checked_text (ShStatusBar *self);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-accessible-names.h"
 #include "sh-add-token-dialog.h"
 #include "sh-channel-display.h"
 #include "sh-monitor.h"
@@ -274,20 +275,6 @@ on_remove_response (AdwMessageDialog *dialog,
   sh_manager_revoke_token_async (self->manager, token, self->cancellable, on_token_removed, data);
 }
 
-/* GTK 4.8 names a button with a mnemonic after both its raw label and its
- * label widget ("_Remove Remove"); the label widget alone is the right name. */
-static void
-fix_mnemonic_names (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    fix_mnemonic_names (child);
-}
-
 /* win.remove-token("TOKEN-ID"), after a confirmation. */
 static void
 remove_token_action (GtkWidget  *widget,
@@ -330,7 +317,7 @@ remove_token_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "sh-token", g_object_ref (token), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
-  fix_mnemonic_names (dialog);
+  sh_widget_fix_mnemonic_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

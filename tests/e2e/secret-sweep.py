@@ -42,7 +42,7 @@ import urllib.request
 import uuid
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import free_port, start_fake_notifications
+from shtest.session import free_port, start_fake_notifications, wait_until
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
@@ -212,15 +212,6 @@ def read_text(path):
         return ""
 
 
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 def keyring_stores(token_id):
     """The "store" attribute of every item of @token_id."""
     r = subprocess.run(["secret-tool", "search", "--all", "xdg:schema",
@@ -268,7 +259,7 @@ def restore_offer_and_migration():
         service = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
     try:
-        check(wait_for(lambda: "Reconciled:" in read_text(log_path), 60),
+        check(wait_until(lambda: "Reconciled:" in read_text(log_path), 60),
               "the app reconciled the keyring at its start")
         check("1 secrets in the keyring that no channel lists" in read_text(log_path),
               "... and found the X account's secret that no channel lists")
@@ -277,7 +268,7 @@ def restore_offer_and_migration():
                                     "org.gtk.Actions.Activate", "restore-tokens", "[]", "{}"],
                                    capture_output=True, text=True, timeout=20)
         check(activated.returncode == 0, f"app.restore-tokens is activated ({activated.stderr.strip()})")
-        check(wait_for(lambda: "Restored 1 tokens" in read_text(log_path), 60),
+        check(wait_until(lambda: "Restored 1 tokens" in read_text(log_path), 60),
               "the app restored the offered token")
     finally:
         service.terminate()

@@ -14,10 +14,13 @@
 static void
 test_offline_notice (void)
 {
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_manager_new (dir, FALSE);
   g_autoptr(FakeNetwork) network = g_object_new (FAKE_TYPE_NETWORK, NULL);
+  g_autoptr(ShMonitor) monitor = sh_monitor_new (manager, G_NETWORK_MONITOR (network));
   ShStatusBar *bar = g_object_ref_sink (g_object_new (SH_TYPE_STATUS_BAR, NULL));
 
-  sh_status_bar_set_network_monitor (bar, G_NETWORK_MONITOR (network));
+  sh_status_bar_set_monitor (bar, monitor);
   g_assert_false (sh_status_bar_get_offline_shown (bar));
   fake_network_set (network, FALSE);
   g_assert_true (sh_status_bar_get_offline_shown (bar));

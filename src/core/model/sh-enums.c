@@ -148,7 +148,7 @@ sh_token_reason_get_explanation (ShTokenReason reason)
     case SH_TOKEN_REASON_INVALID_TOKEN:
       return _("The network no longer accepts this token, for example after its owner logged out. Add a new access token.");
     case SH_TOKEN_REASON_ROLE_LOST:
-      return _("Its owner no longer has a role on this Page. A Page admin must give the role back; a new token from the same person will fail too.");
+      return _("Its owner no longer has a role on this channel. An admin of the channel must give the role back; a new token from the same person will fail too.");
     case SH_TOKEN_REASON_PERMISSION_MISSING:
       return _("A permission SocialHub needs was removed. Its owner needs to grant it again.");
     case SH_TOKEN_REASON_REVOKED:

@@ -72,7 +72,10 @@ gboolean     sh_monitor_get_active         (ShMonitor            *self);
 void         sh_monitor_request_check      (ShMonitor            *self,
                                             ShMonitorReason       reason);
 /* The way a person's check starts (Check Now): joins the check under way,
- * or starts one, even when offline; answers with that check's summary. */
+ * or starts one, even when offline; answers with that check's summary.
+ * It answers through the manager's ShChecker, which is where runs join: a
+ * check function set with sh_monitor_set_check_func() (tests of the
+ * schedule) is not used here. */
 void         sh_monitor_check_now_async    (ShMonitor            *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,

@@ -66,6 +66,8 @@ explain_reason (ShProviderClass *klass,
       return _("Facebook locked the owner's account for a security check, for example after a login from another country. They need to log in on facebook.com and clear it.");
     case SH_TOKEN_REASON_UNCONFIRMED_USER:
       return _("The owner's account is not confirmed yet. They need to confirm it on facebook.com.");
+    case SH_TOKEN_REASON_ROLE_LOST:
+      return _("Its owner no longer has a role on this Page. A Page admin must give the role back; a new token from the same person will fail too.");
     default:
       return NULL;
     }
