@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 # Checks the Flatpak manifest offline: valid JSON, the expected app ID and command,
-# a GNOME runtime, the sandbox permissions SocialHub needs and no file system access,
-# pinned sources, and the app module built with meson and without tests.
+# a supported GNOME runtime (50 or newer: Flathub ended 47 on 2025-10-15 and 48 in
+# March 2026), the sandbox permissions SocialHub needs and none it must not have (no
+# file system access; no org.freedesktop.secrets, which would let the app read every
+# unlocked secret of the user: under Flatpak libsecret's file backend and the Secret
+# portal keep the tokens), pinned sources with a mirror, and the app module built with
+# meson and without tests.
 #
 # Usage: check-flatpak-manifest.py MANIFEST APP_ID COMMAND
 
@@ -15,8 +19,15 @@ REQUIRED_FINISH_ARGS = {
     '--socket=wayland',
     '--socket=fallback-x11',
     '--device=dri',
-    '--talk-name=org.freedesktop.secrets',
+    '--talk-name=org.kde.StatusNotifierWatcher',
 }
+
+FORBIDDEN_FINISH_ARGS = {
+    '--talk-name=org.freedesktop.secrets',
+    '--system-talk-name=org.freedesktop.login1',
+}
+
+MIN_RUNTIME = 50
 
 
 def main(argv):
@@ -43,13 +54,18 @@ def main(argv):
         errors.append(f'"command" is {manifest.get("command")!r}, expected {command!r}')
     if manifest.get('runtime') != 'org.gnome.Platform' or manifest.get('sdk') != 'org.gnome.Sdk':
         errors.append('runtime and sdk must be org.gnome.Platform and org.gnome.Sdk')
-    if not isinstance(manifest.get('runtime-version'), str):
+    version = manifest.get('runtime-version')
+    if not isinstance(version, str):
         errors.append('"runtime-version" must be a string')
+    elif not re.fullmatch(r'\d+', version) or int(version) < MIN_RUNTIME:
+        errors.append(f'"runtime-version" is {version!r}; a supported runtime is {MIN_RUNTIME} or newer')
 
     finish_args = manifest.get('finish-args', [])
     missing = REQUIRED_FINISH_ARGS - set(finish_args)
     if missing:
         errors.append(f'finish-args lack {sorted(missing)}')
+    for arg in sorted(FORBIDDEN_FINISH_ARGS & set(finish_args)):
+        errors.append(f'finish-args must not contain {arg}')
     for arg in finish_args:
         if arg.startswith('--filesystem'):
             errors.append(f'finish-args must not grant file system access: {arg}')
@@ -69,6 +85,10 @@ def main(argv):
                     errors.append(f'module {name}: {kind} source not fetched over https')
                 if not re.fullmatch(r'[0-9a-f]{64}', source.get('sha256', '')):
                     errors.append(f'module {name}: {kind} source without a sha256')
+                if not source.get('mirror-urls'):
+                    errors.append(f'module {name}: {kind} source without "mirror-urls"')
+                if 'x-checker-data' not in source:
+                    errors.append(f'module {name}: {kind} source without "x-checker-data"')
             elif kind == 'git':
                 if not (source.get('tag') or source.get('commit')):
                     errors.append(f'module {name}: git source pinned neither by tag nor commit')
