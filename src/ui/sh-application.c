@@ -346,7 +346,13 @@ show_about (GSimpleAction *action,
   GtkApplication *app = GTK_APPLICATION (user_data);
   static const char *developers[] = { "SocialHub developers", NULL };
 
+  /* adw_show_about_window is deprecated from libadwaita 1.6 (the Flatpak runtime's);
+   * adw_show_about_dialog (1.5) takes the same properties. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_show_about_dialog (GTK_WIDGET (gtk_application_get_active_window (app)),
+#else
   adw_show_about_window (gtk_application_get_active_window (app),
+#endif
                          "application-name", _("SocialHub"),
                          "application-icon", APP_ID,
                          "developer-name", _("SocialHub developers"),

@@ -255,7 +255,7 @@ token_owner_name (ShToken *token)
 }
 
 static void
-on_remove_response (AdwMessageDialog *dialog,
+on_remove_response (GObject          *dialog, /* AdwMessageDialog or AdwAlertDialog */
                     const char       *response,
                     ShWindow         *self)
 {
@@ -306,6 +306,19 @@ remove_token_action (GtkWidget  *widget,
     body = _("The channel keeps its other tokens. SocialHub forgets this one and deletes it "
              "from the keyring.");
 
+  /* AdwMessageDialog is deprecated from libadwaita 1.6 (the Flatpak runtime's); its
+   * replacement AdwAlertDialog (1.5) has the same responses and "response" signal. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  dialog = GTK_WIDGET (adw_alert_dialog_new (heading, body));
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "remove", _("_Remove"),
+                                  NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "remove",
+                                            ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
+  adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
+#else
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -315,10 +328,15 @@ remove_token_action (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+#endif
   g_object_set_data_full (G_OBJECT (dialog), "sh-token", g_object_ref (token), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   sh_widget_fix_mnemonic_names (dialog);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
+#else
   gtk_window_present (GTK_WINDOW (dialog));
+#endif
 }
 
 /* ---- checking ------------------------------------------------------------------ */
