@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "sh-config.h"
@@ -224,12 +225,12 @@ decode_in_thread (GTask        *task,
   /* Closed in every case: a loader must be, and its error is the one to
    * keep when writing went well. */
   if (!gdk_pixbuf_loader_close (loader, error == NULL ? &error : NULL) && error == NULL)
-    g_set_error_literal (&error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, "not a picture");
+    g_set_error_literal (&error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, _("Not a picture"));
   if (too_big)
     {
       g_clear_error (&error);
       g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED,
-                               "The picture is larger than %d×%d pixels", SH_PICTURE_MAX_SIDE,
+                               _("The picture is larger than %d×%d pixels"), SH_PICTURE_MAX_SIDE,
                                SH_PICTURE_MAX_SIDE);
       return;
     }
@@ -240,7 +241,7 @@ decode_in_thread (GTask        *task,
     }
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   if (pixbuf == NULL)
-    g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, "not a picture");
+    g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_FAILED, _("Not a picture"));
   else
     g_task_return_pointer (task, g_object_ref (pixbuf), g_object_unref);
 }

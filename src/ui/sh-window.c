@@ -202,7 +202,7 @@ on_debug_after_paint (GdkFrameClock *clock,
   if (!first_done)
     {
       first_done = TRUE;
-      g_printerr ("first-frame-ms: %" G_GINT64_FORMAT "\n", ms);
+      g_printerr ("first-frame-ms: %" G_GINT64_FORMAT "\n", ms); /* not-translated: read by tests/bench */
     }
   if (self->manager != NULL && sh_manager_get_loaded (self->manager))
     {
@@ -213,7 +213,7 @@ on_debug_after_paint (GdkFrameClock *clock,
       /* CPU time too: on a shared machine the wall time also counts what
        * others ran. */
       getrusage (RUSAGE_SELF, &usage);
-      g_printerr ("first-content-frame-ms: %" G_GINT64_FORMAT " channels: %u cpu-ms: %ld\n",
+      g_printerr ("first-content-frame-ms: %" G_GINT64_FORMAT " channels: %u cpu-ms: %ld\n", /* not-translated: read by tests/bench */
                   ms, g_list_model_get_n_items (channels),
                   (long) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000 +
                   (long) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000);

@@ -159,7 +159,7 @@ return_cancelled (gpointer user_data)
   GTask *caller_task = user_data;
 
   g_task_return_new_error (caller_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                           "The check was cancelled");
+                           _("The check was cancelled"));
   return G_SOURCE_REMOVE;
 }
 

@@ -169,7 +169,7 @@ sh_manager_add_token_async (ShManager           *self,
   if (sh_channel_list_lookup_token (self->channels, sh_token_get_id (token), NULL) != NULL)
     {
       g_task_return_new_error (task, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                               "Token %s is already stored", sh_token_get_id (token));
+                               _("Token %s is already stored"), sh_token_get_id (token));
       return;
     }
 

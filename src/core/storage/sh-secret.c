@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "sh-error.h"
@@ -225,7 +226,7 @@ sh_secret_from_json (const char  *json,
   if (json == NULL || (root = sh_json_parse (json, -1)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_SECRET_MISSING,
-                           "The keyring item is not in SocialHub's format");
+                           _("The keyring item is not in SocialHub's format"));
       return NULL;
     }
   object = json_node_get_object (root);
@@ -236,7 +237,7 @@ sh_secret_from_json (const char  *json,
       json_node_get_int (node) > SH_SECRET_FORMAT_VERSION)
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_SECRET_MISSING,
-                           "The keyring item was written by a newer SocialHub");
+                           _("The keyring item was written by a newer SocialHub"));
       return NULL;
     }
 
@@ -245,7 +246,7 @@ sh_secret_from_json (const char  *json,
       json_node_get_value_type (node) != G_TYPE_STRING)
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_SECRET_MISSING,
-                           "The keyring item holds no access token");
+                           _("The keyring item holds no access token"));
       return NULL;
     }
   access_token = json_node_get_string (node);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,9 +331,13 @@ sh_store_format_parse_full (const char  *data,
       json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                   "The data file is not valid JSON%s%s",
-                   local_error ? ": " : "", local_error ? local_error->message : "");
+      if (local_error != NULL)
+        /* Translators: %s is the JSON parser's own description of the fault */
+        g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                     _("The data file is not valid JSON: %s"), local_error->message);
+      else
+        g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                             _("The data file is not valid JSON"));
       return NULL;
     }
 
@@ -340,7 +345,7 @@ sh_store_format_parse_full (const char  *data,
   if (g_strcmp0 (sh_json_get_string (root, "format"), SH_STORE_FORMAT_NAME) != 0)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                   "The data file is not a SocialHub channel list");
+                   _("The data file is not a SocialHub channel list"));
       return NULL;
     }
 
@@ -349,13 +354,13 @@ sh_store_format_parse_full (const char  *data,
       json_node_get_value_type (version) != G_TYPE_INT64 || json_node_get_int (version) < 1)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                   "The data file has no valid format version");
+                   _("The data file has no valid format version"));
       return NULL;
     }
   if (json_node_get_int (version) > SH_STORE_FORMAT_VERSION)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_TOO_NEW,
-                   "The data file was written by a newer SocialHub (format version %" G_GINT64_FORMAT ")",
+                   _("The data file was written by a newer SocialHub (format version %" G_GINT64_FORMAT ")"),
                    json_node_get_int (version));
       return NULL;
     }
@@ -364,7 +369,7 @@ sh_store_format_parse_full (const char  *data,
   if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                   "The data file has no channel list");
+                   _("The data file has no channel list"));
       return NULL;
     }
 

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
 
 #include "sh-error.h"
 #include "sh-facebook-classify.h"
@@ -371,7 +372,7 @@ _sh_facebook_check_async (ShProvider          *provider,
   if (run->client_token == NULL)
     {
       g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_CONFIGURED,
-                               "No Facebook app is configured");
+                               _("No Facebook app is configured"));
       return;
     }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <glib/gi18n.h>
 
 #include "sh-error.h"
 #include "sh-facebook-classify.h"
@@ -164,7 +165,7 @@ sh_facebook_parse_batch (const char  *body,
 
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_set_error_literal (error, SH_ERROR, SH_ERROR_FAILED, "The batch answer is not a JSON array");
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_FAILED, _("The batch answer is not a JSON array"));
       return NULL;
     }
 
