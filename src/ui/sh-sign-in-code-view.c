@@ -87,6 +87,8 @@ address_for_display (const char *uri)
   return g_strdup (rest != NULL ? rest + 3 : uri);
 }
 
+static void show_no_browser (ShSignInCodeView *self, const char *reason);
+
 void
 sh_sign_in_code_view_show (ShSignInCodeView     *self,
                            const ShSignInPrompt *prompt,
@@ -142,6 +144,8 @@ sh_sign_in_code_view_show (ShSignInCodeView     *self,
   if (prompt->expires_at > 0 && update_countdown (self))
     self->countdown_id = g_timeout_add_seconds (1, on_countdown_tick, self);
   gtk_spinner_start (self->wait_spinner);
+  if (!device && prompt->authorize_uri != NULL && prompt->browser_error != NULL)
+    show_no_browser (self, prompt->browser_error);
 }
 
 void
