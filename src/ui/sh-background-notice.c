@@ -22,7 +22,8 @@ notice_free (gpointer data)
   g_free (notice);
 }
 
-/* The window is closing: it is gone from the screen, but SocialHub is not. */
+/* The window is closing: it is gone from the screen, but SocialHub is not.
+ * Never stops the close (returns FALSE). */
 static gboolean
 on_close_request (GtkWindow      *window,
                   GtkApplication *app)
@@ -34,7 +35,7 @@ on_close_request (GtkWindow      *window,
       g_settings_get_boolean (notice->settings, "background-notice-sent") ||
       !g_settings_get_boolean (notice->settings, "run-in-background") ||
       !notice->stays_running (app))
-    return GDK_EVENT_PROPAGATE;
+    return FALSE;
 
   notification = g_notification_new (_("SocialHub keeps checking in the background"));
   g_notification_set_body (notification,
@@ -45,7 +46,7 @@ on_close_request (GtkWindow      *window,
   g_application_send_notification (G_APPLICATION (app), NOTIFICATION_ID, notification);
   /* Once ever, not once a start. */
   g_settings_set_boolean (notice->settings, "background-notice-sent", TRUE);
-  return GDK_EVENT_PROPAGATE;
+  return FALSE;
 }
 
 static void
