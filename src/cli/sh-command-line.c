@@ -651,7 +651,12 @@ on_prompt (const ShSignInPrompt *prompt,
   RunData *data = user_data;
   gint64 minutes = (prompt->expires_at - g_get_real_time () / G_USEC_PER_SEC + 59) / 60;
 
-  if (prompt->user_code != NULL)
+  if (prompt->browser_error != NULL)
+    /* The same prompt again: the address is printed already. */
+    g_application_command_line_print (data->cmdline,
+      _("No browser could be opened (%s): open the address above in a browser on this "
+        "computer.\n"), prompt->browser_error);
+  else if (prompt->user_code != NULL)
     g_application_command_line_print (data->cmdline,
       _("To add access tokens, open %s and enter the code %s\n"
         "(or scan %s with a phone). The code is valid for %d minutes.\n"

@@ -52,7 +52,9 @@ struct _ShAddTokenDialog
 
   GPtrArray        *granted;         /* ShGrantedChannel, as listed */
   guint             next_to_add;
+  gboolean          adding_new;      /* the one being added makes a channel */
   guint             n_added;
+  guint             n_new_channels;  /* of n_added, those that made a channel */
   gboolean          adding;
   gboolean          reported;
 
@@ -406,7 +408,11 @@ on_granted_added (GObject      *source,
   gboolean present = g_error_matches (error, SH_ERROR, SH_ERROR_ALREADY_ADDED);
 
   if (token != NULL)
-    self->n_added++;
+    {
+      self->n_added++;
+      if (self->adding_new)
+        self->n_new_channels++;
+    }
   /* Said even when the window has closed meanwhile: the window's toast
    * tells the person why no token appeared. */
   if (present)
@@ -442,6 +448,8 @@ on_granted_added (GObject      *source,
 static void
 add_next (ShAddTokenDialog *self)
 {
+  ShGrantedChannel *granted;
+
   /* One at a time: each addition saves the data file. */
   while (self->next_to_add < self->granted->len &&
          !sh_granted_pages_view_is_wanted (self->pages_view, self->next_to_add))
@@ -455,8 +463,13 @@ add_next (ShAddTokenDialog *self)
       return;
     }
 
-  sh_manager_add_granted_async (self->manager, g_ptr_array_index (self->granted, self->next_to_add),
-                              self->cancellable, on_granted_added, g_object_ref (self));
+  granted = g_ptr_array_index (self->granted, self->next_to_add);
+  /* Asked before it is added: "Added 2 channels" or "Added 1 access token". */
+  self->adding_new = sh_channel_list_lookup_external (sh_manager_get_channels (self->manager),
+                                                      granted->network,
+                                                      granted->external_id) == NULL;
+  sh_manager_add_granted_async (self->manager, granted, self->cancellable, on_granted_added,
+                                g_object_ref (self));
 }
 
 static void
@@ -617,7 +630,7 @@ sh_add_token_dialog_constructed (GObject *object)
       ShProviderClass *klass = g_ptr_array_index (networks, i);
       const char *network = klass->network;
       g_autofree char *label = NULL;
-      GtkWidget *row, *button;
+      GtkWidget *row, *button, *icon;
 
       if (sh_manager_get_provider (self->manager, network) == NULL)
         continue;
@@ -626,6 +639,10 @@ sh_add_token_dialog_constructed (GObject *object)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      sh_provider_class_get_display_name (klass));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sh_provider_class_get_sign_in_blurb (klass));
+      /* The network's glyph, as in the list's rows; the title names it. */
+      icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", sh_network_get_icon_name (network),
+                           "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       /* A button, not only an activatable row: assistive technologies can
        * press a button (GTK 4.8 gives list rows no action). */
       button = gtk_button_new_from_icon_name ("go-next-symbolic");
@@ -826,4 +843,14 @@ sh_add_token_dialog_get_channel (ShAddTokenDialog *self)
   g_return_val_if_fail (SH_IS_ADD_TOKEN_DIALOG (self), NULL);
 
   return self->channel;
+}
+
+/* Of the tokens "tokens-added" counts, how many made a channel of their own
+ * (the others joined a channel already in the list). */
+guint
+sh_add_token_dialog_get_n_new_channels (ShAddTokenDialog *self)
+{
+  g_return_val_if_fail (SH_IS_ADD_TOKEN_DIALOG (self), 0);
+
+  return self->n_new_channels;
 }

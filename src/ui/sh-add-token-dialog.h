@@ -19,5 +19,6 @@ GtkWidget *sh_add_token_dialog_new         (GtkWindow        *parent,
                                             ShManager        *manager,
                                             ShChannel        *channel);
 ShChannel *sh_add_token_dialog_get_channel (ShAddTokenDialog *self);
+guint      sh_add_token_dialog_get_n_new_channels (ShAddTokenDialog *self);
 
 G_END_DECLS

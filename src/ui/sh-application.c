@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "sh-application.h"
+#include "sh-background-notice.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
 #include "sh-monitor.h"
@@ -135,6 +136,14 @@ sync_autostart (ShApplication *self)
                error != NULL ? error->message : g_strerror (errno));
 }
 
+/* For the first-close notification: whether closing the window leaves
+ * SocialHub running. */
+static gboolean
+stays_running (GtkApplication *app)
+{
+  return SH_APPLICATION (app)->held;
+}
+
 static void
 start_monitor (ShApplication *self)
 {
@@ -238,6 +247,7 @@ sh_application_startup (GApplication *app)
                                  G_CALLBACK (update_background), self, G_CONNECT_SWAPPED);
         g_signal_connect_object (self->settings, "changed::run-in-background",
                                  G_CALLBACK (sync_autostart), self, G_CONNECT_SWAPPED);
+        sh_background_notice_install (GTK_APPLICATION (app), self->settings, stays_running);
       }
   }
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);

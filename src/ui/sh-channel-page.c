@@ -2,9 +2,10 @@
  *
  * Shown when a person opens a channel from the list. Each token row says
  * whose token it is, when it expires, when it was last checked, its state
- * and why; "Add Access Token" sits right above them, "Reconnect" on top when
- * nothing links the channel any more, and a channel that hangs on one
- * person's token says gently that a second one would keep it linked.
+ * and why; "Add Access Token" sits right above them (the page's one add
+ * button), "Reconnect" on top when nothing links the channel any more, and a
+ * channel that hangs on one person's token says gently that a second one
+ * would keep it linked, where its network lets a second person grant.
  * Token rows are made here, for one channel at a time, never for the list.
  */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "sh-channel-badge.h"
 #include "sh-channel-display.h"
 #include "sh-channel-page.h"
+#include "sh-provider-registry.h"
 #include "sh-token-row.h"
 
 struct _ShChannelPage
@@ -37,8 +39,8 @@ struct _ShChannelPage
   GtkWidget            *reconnect_button;
   AdwPreferencesGroup  *tokens_group;
   GtkWidget            *add_button;
+  GtkWidget            *hint_group;
   AdwActionRow         *hint_row;
-  GtkWidget            *hint_button;
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
@@ -78,11 +80,16 @@ refresh (ShChannelPage *self)
                                   -1);
 }
 
-/* One person's token is a single point of failure: say so, gently. */
+/* One person's token is a single point of failure: say so, gently. Only
+ * where another person can grant the channel at all (the provider says:
+ * a Page has admins, an X account one owner). */
 static void
 update_hint (ShChannelPage *self,
              guint          n_tokens)
 {
+  gboolean shared = sh_network_get_shared_channels (sh_channel_get_network (self->channel));
+
+  gtk_widget_set_visible (self->hint_group, shared);
   if (n_tokens == 1)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row),
@@ -180,17 +187,12 @@ sh_channel_page_set_channel (ShChannelPage *self,
    * be looked up with none, and refused. */
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->reconnect_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->add_button), target);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->hint_button), target);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reconnect_button), "win.add-token");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "win.add-token");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->hint_button), "win.add-token");
   /* Translators: accessible name of the button above a channel's tokens */
   name = sh_channel_dup_display_name (channel);
   add_label = g_strdup_printf (_("Add Access Token to %s"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
-                                  -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hint_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, add_label,
                                   -1);
 
@@ -251,8 +253,8 @@ sh_channel_page_class_init (ShChannelPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, tokens_group);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, hint_group);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, hint_row);
-  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, hint_button);
 }
 
 static void
@@ -277,8 +279,6 @@ sh_channel_page_init (ShChannelPage *self)
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->summary_row),
                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->add_button),
-                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->hint_button),
                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 }
 

@@ -14,6 +14,7 @@ struct _ShSignInCodeView
   char          *user_code;
   char          *verification_uri;
   char          *authorize_uri;
+  char          *network_name;
   gint64         expires_at;
   guint          countdown_id;
 
@@ -24,6 +25,10 @@ struct _ShSignInCodeView
   GtkWidget     *address_box;
   GtkLinkButton *address_button;
   GtkWidget     *browser_box;
+  GtkWidget     *no_browser_box;
+  GtkLabel      *no_browser_label;
+  GtkLabel      *authorize_label;
+  GtkWidget     *copy_authorize_button;
   GtkWidget     *qr_box;
   ShQrCode      *qr_code;
   GtkSpinner    *wait_spinner;
@@ -82,6 +87,8 @@ address_for_display (const char *uri)
   return g_strdup (rest != NULL ? rest + 3 : uri);
 }
 
+static void show_no_browser (ShSignInCodeView *self, const char *reason);
+
 void
 sh_sign_in_code_view_show (ShSignInCodeView     *self,
                            const ShSignInPrompt *prompt,
@@ -100,6 +107,8 @@ sh_sign_in_code_view_show (ShSignInCodeView     *self,
   g_free (self->authorize_uri);
   self->authorize_uri = g_strdup (prompt->authorize_uri);
   self->expires_at = prompt->expires_at;
+  g_free (self->network_name);
+  self->network_name = g_strdup (network_name);
 
   if (device)
     /* Translators: %s is the name of a network */
@@ -122,6 +131,7 @@ sh_sign_in_code_view_show (ShSignInCodeView     *self,
       gtk_button_set_label (GTK_BUTTON (self->address_button), shown);
     }
   gtk_widget_set_visible (self->browser_box, !device && prompt->authorize_uri != NULL);
+  gtk_widget_set_visible (self->no_browser_box, FALSE);
 
   gtk_widget_set_visible (self->qr_box, prompt->qr_uri != NULL);
   sh_qr_code_set_text (self->qr_code, prompt->qr_uri);
@@ -134,6 +144,8 @@ sh_sign_in_code_view_show (ShSignInCodeView     *self,
   if (prompt->expires_at > 0 && update_countdown (self))
     self->countdown_id = g_timeout_add_seconds (1, on_countdown_tick, self);
   gtk_spinner_start (self->wait_spinner);
+  if (!device && prompt->authorize_uri != NULL && prompt->browser_error != NULL)
+    show_no_browser (self, prompt->browser_error);
 }
 
 void
@@ -185,14 +197,49 @@ on_copy_link_clicked (ShSignInCodeView *self)
   copy (self, self->authorize_uri, _("Link copied"));
 }
 
+/* No browser here (none installed, no OpenURI portal: "Operation not
+ * supported"): instead of GTK's bare "Could not show link", the address to
+ * copy, and what to do with it. */
+static void
+show_no_browser (ShSignInCodeView *self,
+                 const char       *reason)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is why, from the system (e.g. "Operation not supported"), then a network */
+  text = g_strdup_printf (_("No browser could be opened (%s). Copy this address into a browser "
+                            "on this computer and sign in to %s there. SocialHub goes on "
+                            "waiting."), reason, self->network_name);
+  gtk_label_set_label (self->no_browser_label, text);
+  gtk_label_set_label (self->authorize_label, self->authorize_uri);
+  gtk_widget_set_visible (self->browser_box, FALSE);
+  gtk_widget_set_visible (self->no_browser_box, TRUE);
+  gtk_widget_grab_focus (self->copy_authorize_button);
+}
+
+static void
+on_browser_shown (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ShSignInCodeView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->authorize_uri == NULL)
+    return;
+  show_no_browser (self, error->message);
+}
+
 static void
 on_open_browser_clicked (ShSignInCodeView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (self->authorize_uri != NULL)
-    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->authorize_uri,
-                  GDK_CURRENT_TIME);
+    gtk_show_uri_full (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->authorize_uri,
+                       GDK_CURRENT_TIME, NULL, on_browser_shown, g_object_ref (self));
 }
 
 static void
@@ -221,6 +268,7 @@ sh_sign_in_code_view_finalize (GObject *object)
   g_free (self->user_code);
   g_free (self->verification_uri);
   g_free (self->authorize_uri);
+  g_free (self->network_name);
   G_OBJECT_CLASS (sh_sign_in_code_view_parent_class)->finalize (object);
 }
 
@@ -253,6 +301,10 @@ sh_sign_in_code_view_class_init (ShSignInCodeViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, address_box);
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, address_button);
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, browser_box);
+  gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, no_browser_box);
+  gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, no_browser_label);
+  gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, authorize_label);
+  gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, copy_authorize_button);
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, qr_box);
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, qr_code);
   gtk_widget_class_bind_template_child (widget_class, ShSignInCodeView, wait_spinner);
@@ -267,5 +319,11 @@ sh_sign_in_code_view_class_init (ShSignInCodeViewClass *klass)
 static void
 sh_sign_in_code_view_init (ShSignInCodeView *self)
 {
+  g_autoptr(PangoAttrList) no_hyphens = pango_attr_list_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The address wraps anywhere; a hyphen Pango would add there is not part
+   * of it, and someone typing it off the screen would type it. */
+  pango_attr_list_insert (no_hyphens, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (self->authorize_label, no_hyphens);
 }

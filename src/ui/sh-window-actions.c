@@ -158,13 +158,33 @@ on_tokens_added (ShAddTokenDialog *dialog,
                  guint             n_added,
                  ShWindow         *self)
 {
+  guint n_channels = sh_add_token_dialog_get_n_new_channels (dialog);
+  guint n_tokens = n_added - n_channels;
+  g_autofree char *channels = NULL;
+  g_autofree char *tokens = NULL;
   g_autofree char *title = NULL;
 
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                        "Added %u access token",
-                                        "Added %u access tokens", n_added),
-                           n_added);
-  sh_window_add_toast (self, title);
+  /* New channels are what a person sees appear in the list; a token that
+   * joined a channel already there is an access token. */
+  channels = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u channel",
+                                           "Added %u channels", n_channels), n_channels);
+  tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u access token",
+                                         "Added %u access tokens", n_tokens), n_tokens);
+  if (n_tokens == 0)
+    sh_window_add_toast (self, channels);
+  else if (n_channels == 0)
+    sh_window_add_toast (self, tokens);
+  else
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u access token to a channel in the list",
+                                                            "%u access tokens to channels in the list",
+                                                            n_tokens), n_tokens);
+
+      /* Translators: "Added 2 channels" and "1 access token to a channel in the list" */
+      title = g_strdup_printf (_("%s, and %s"), channels, more);
+      sh_window_add_toast (self, title);
+    }
 }
 
 /* The same token pasted or granted again: nothing was added; say which. */

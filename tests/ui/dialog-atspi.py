@@ -174,7 +174,7 @@ def check_dialog(session):
     # Alice approves first: she manages Acme Coffee and Corner Bookshop.
     # A toast goes after 5 s: it is looked for first, as soon as Add is pressed.
     sign_in_and_add(session, dialog, ['Acme Coffee', 'Corner Bookshop'],
-                    ['Acme Coffee', 'Corner Bookshop'], 'dialog-1', toast='Added 2 access tokens')
+                    ['Acme Coffee', 'Corner Bookshop'], 'dialog-1', toast='Added 2 channels')
     descriptions = session.descriptions
     if descriptions.get('Acme Coffee') != 'New channel':
         raise Failure(f'Acme Coffee is described as {descriptions.get("Acme Coffee")!r}')

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sh-add-token-dialog.h"
+#include "sh-channel-page.h"
 #include "sh-channel-sections.h"
 #include "sh-channel-row.h"
 #include "sh-manager.h"
@@ -893,7 +894,7 @@ test_sign_in (Fixture       *fixture,
   acme = lookup_page (fixture, ACME_PAGE);
   g_assert_nonnull (acme);
   g_assert_cmpuint (sh_channel_get_n_tokens (acme), ==, 1);
-  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 channels"));
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_CONNECTED);
   /* The Page's picture came with it, and its row shows it once fetched. */
   g_assert_true (g_str_has_suffix (sh_channel_get_picture_url (acme), ".svg"));
@@ -1085,7 +1086,7 @@ test_paste_check_remove (Fixture       *fixture,
                    "Acme Coffee: New channel [x]\n"
                    "Corner Bookshop: New channel [x]\n");
   WAIT_GONE_AFTER (dialog, click (dialog, "_Add"));
-  WAIT_UNTIL (window_has_toast (fixture, "Added 2 access tokens"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 2 channels"));
 
   /* A Page token: one channel, added at once. */
   dialog = open_add_channel (fixture);
@@ -1093,7 +1094,7 @@ test_paste_check_remove (Fixture       *fixture,
   bakery = lookup_page (fixture, BAKERY_PAGE);
   g_assert_nonnull (bakery);
   g_assert_cmpstr (sh_channel_get_name (bakery), ==, "Bakery & Sons");
-  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 channel"));
 
   /* Alice changes her password; Check Now finds out. */
   acme = lookup_page (fixture, ACME_PAGE);
@@ -1192,7 +1193,7 @@ test_paste_owner_and_twice (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL, NULL)),
                          page->value);
   WAIT_GONE_AFTER (dialog, click (dialog, "Add _Token"));
-  WAIT_UNTIL (window_has_toast (fixture, "Added 1 access token"));
+  WAIT_UNTIL (window_has_toast (fixture, "Added 1 channel"));
 
   /* The typed name is the owner, as a signed-in person's name would be. */
   bakery = lookup_page (fixture, BAKERY_PAGE);
@@ -1282,6 +1283,13 @@ fake_x_provider_init (FakeXProvider *self)
 {
 }
 
+static gboolean
+image_has_icon (GtkWidget *widget,
+                gpointer   icon_name)
+{
+  return g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), icon_name) == 0;
+}
+
 static void
 test_network_choice (Fixture       *fixture,
                      gconstpointer  data)
@@ -1298,6 +1306,11 @@ test_network_choice (Fixture       *fixture,
   button = find_widget (dialog, GTK_TYPE_BUTTON, button_has_tooltip, "Sign In to X");
   g_assert_nonnull (button);
   gtk_test_accessible_assert_property (button, GTK_ACCESSIBLE_PROPERTY_LABEL, "Sign In to X");
+  /* Each network with its own glyph beside its name. */
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_IMAGE, image_has_icon,
+                                 "io.socialhub.SocialHub-facebook-symbolic"));
+  g_assert_nonnull (find_widget (dialog, GTK_TYPE_IMAGE, image_has_icon,
+                                 "io.socialhub.SocialHub-x-symbolic"));
   sh_test_save_screenshot (dialog, "dialog-network.png");
 
   /* The browser sign-in: a button to open the page again and one to copy
@@ -1312,6 +1325,87 @@ test_network_choice (Fixture       *fixture,
   g_assert_nonnull (find_widget (dialog, GTK_TYPE_LABEL, label_has_prefix, "Waiting for the browser, "));
   sh_test_save_screenshot (dialog, "dialog-browser.png");
   WAIT_GONE_AFTER (dialog, click (dialog, "_Cancel"));
+}
+
+/* ---- adding tokens on a channel page (issue 15, 5) ------------------------ */
+
+static gboolean
+is_mapped_add_token_button (GtkWidget *widget,
+                            gpointer   data)
+{
+  return gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.add-token") == 0;
+}
+
+/* How many widgets of @type under @root @match. */
+static guint
+count_widgets (GtkWidget   *root,
+               GType        type,
+               WidgetMatch  match,
+               gpointer     data)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type) && match (root, data) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child, type, match, data);
+  return n;
+}
+
+static gboolean
+label_is_mapped_text (GtkWidget *widget,
+                      gpointer   text)
+{
+  return gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The network's own glyph in a row and on the page, from our resources; one
+ * add button on a page; the hint about a second person's token only where
+ * a second person can grant (a Page, not an X account). */
+static void
+test_channel_page_adding (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char *glyphs[] = { "io.socialhub.SocialHub-facebook-symbolic",
+                                  "io.socialhub.SocialHub-x-symbolic" };
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+  ShChannel *channels[2];
+  GtkWidget *page;
+
+  load_manager (fixture);
+  channels[0] = add_channel (fixture, "facebook", "Acme Coffee");
+  add_token (channels[0], "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  channels[1] = add_channel (fixture, "x", "Bakery & Sons");
+  add_token (channels[1], "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    {
+      g_assert_true (gtk_icon_theme_has_icon (theme, glyphs[i]));
+      WAIT_UNTIL (shown_state (fixture, channels[i]) == SH_CHANNEL_STATE_CONNECTED);
+      g_assert_nonnull (find_widget (GTK_WIDGET (find_channel_row (fixture, channels[i])),
+                                     GTK_TYPE_IMAGE, image_has_icon, (gpointer) glyphs[i]));
+      g_assert_null (find_widget (GTK_WIDGET (find_channel_row (fixture, channels[i])),
+                                  GTK_TYPE_IMAGE, image_has_icon, (gpointer) glyphs[1 - i]));
+    }
+  sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-glyphs.png");
+
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    {
+      open_channel (fixture, channels[i]);
+      WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "channel") == 0);
+      page = find_widget (GTK_WIDGET (fixture->window), SH_TYPE_CHANNEL_PAGE, NULL, NULL);
+      WAIT_UNTIL (sh_channel_page_get_channel (SH_CHANNEL_PAGE (page)) == channels[i] &&
+                  gtk_widget_get_mapped (page));
+      g_assert_nonnull (find_widget (page, GTK_TYPE_IMAGE, image_has_icon, (gpointer) glyphs[i]));
+      g_assert_cmpuint (count_widgets (page, GTK_TYPE_BUTTON, is_mapped_add_token_button, NULL), ==, 1);
+      /* A Page has admins who can each grant; an X account has its owner. */
+      g_assert_cmpuint (count_widgets (page, GTK_TYPE_LABEL, label_is_mapped_text,
+                                       "A second person’s token keeps this channel linked when "
+                                       "one expires."), ==, i == 0 ? 1 : 0);
+      sh_test_save_screenshot (GTK_WIDGET (fixture->window),
+                               i == 0 ? "channel-page-facebook.png" : "channel-page-x.png");
+    }
 }
 
 /* ---- a 300 KB name (issue #13, 9) ---------------------------------------- */
@@ -1488,6 +1582,8 @@ main (int    argc,
               test_paste_owner_and_twice, fixture_tear_down);
   g_test_add ("/window/network-choice", Fixture, NULL, fixture_set_up_sandbox,
               test_network_choice, fixture_tear_down);
+  g_test_add ("/window/channel-page-adding", Fixture, NULL, fixture_set_up,
+              test_channel_page_adding, fixture_tear_down);
 
   status = g_test_run ();
   g_object_unref (app);

@@ -177,6 +177,8 @@ test_notifications (void)
   g_assert_nonnull (strstr (json_object_get_string_member (call (calls, 0), "body"),
                             "Acme Coffee stays linked"));
   g_assert_cmpint (json_object_get_int_member (call (calls, 0), "urgency"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (call (calls, 0), "icon"), ==,
+                   "io.socialhub.SocialHub-facebook-symbolic");
   {
     JsonArray *actions = json_object_get_array_member (call (calls, 0), "actions");
     g_autofree char *expected = g_strdup_printf ("app.add-token::%s", sh_channel_get_id (acme));

@@ -282,8 +282,11 @@ send_one (ShNotifier  *self,
   g_autofree char *body = event_body (event);
   g_autofree char *id = event_id (event);
   g_autoptr(GNotification) notification = g_notification_new (title);
+  /* The network's glyph, as in the window (data/icons, installed in hicolor). */
+  g_autoptr(GIcon) icon = g_themed_icon_new (sh_network_get_icon_name (sh_channel_get_network (event->channel)));
 
   set_body (self, notification, body);
+  g_notification_set_icon (notification, icon);
   g_notification_set_priority (notification, event_priority (event->kind));
   add_button (notification, event->kind, event->channel);
   send (self, id, notification);

@@ -123,6 +123,15 @@ sh_network_get_icon_name (const char *network)
   return klass != NULL && klass->icon_name != NULL ? klass->icon_name : "network-server-symbolic";
 }
 
+gboolean
+sh_network_get_shared_channels (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  /* An unknown network: nothing says a second person could not grant. */
+  return klass == NULL || klass->shared_channels;
+}
+
 const char *
 sh_network_explain_reason (const char    *network,
                            ShTokenReason  reason)

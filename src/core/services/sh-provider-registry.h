@@ -40,6 +40,9 @@ const char      *sh_network_get_display_name (const char    *network);
 /* "Facebook", "X": the network itself, in running text. */
 const char      *sh_network_get_name         (const char    *network);
 const char      *sh_network_get_icon_name    (const char    *network);
+/* Whether several people can grant one channel of @network (a Page's
+ * admins), so that a second person's token keeps it linked. */
+gboolean         sh_network_get_shared_channels (const char *network);
 /* What @reason means for a token of @network, in its provider's words
  * where it has its own, else sh_token_reason_get_explanation(). */
 const char      *sh_network_explain_reason   (const char    *network,

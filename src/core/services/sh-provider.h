@@ -60,6 +60,9 @@ typedef struct {
   char   *verification_uri;   /* where to type it */
   char   *qr_uri;             /* what a phone's camera should open */
   char   *authorize_uri;      /* browser flow: the page to open */
+  char   *browser_error;      /* browser flow: why the provider could not open
+                               * it itself; NULL while it may have. The prompt
+                               * comes again once this is known. */
   gint64  expires_at;         /* when the code or page stops working */
   guint   interval;           /* seconds between polls (device flow) */
 } ShSignInPrompt;

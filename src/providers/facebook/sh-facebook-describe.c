@@ -121,7 +121,9 @@ _sh_facebook_describe_class (ShProviderClass *klass)
   klass->network_name = N_("Facebook");
   klass->display_name = N_("Facebook Page");
   klass->channel_noun = N_("a Facebook Page");
-  klass->icon_name = "system-users-symbolic";
+  /* Our own glyph (data/icons/README.md), in the hicolor theme and the
+   * binary's resources. */
+  klass->icon_name = "io.socialhub.SocialHub-facebook-symbolic";
   klass->sign_in_kind = SH_SIGN_IN_DEVICE_CODE;
   klass->sign_in_blurb = N_("Sign in to Facebook with a code, on any device");
   /* A Page has admins; each can grant it a token of their own. */

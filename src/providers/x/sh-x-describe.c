@@ -106,7 +106,9 @@ _sh_x_describe_class (ShProviderClass *klass)
   klass->network_name = N_("X");
   klass->display_name = N_("X Account");
   klass->channel_noun = N_("an X account");
-  klass->icon_name = "avatar-default-symbolic";
+  /* Our own glyph (data/icons/README.md), in the hicolor theme and the
+   * binary's resources. */
+  klass->icon_name = "io.socialhub.SocialHub-x-symbolic";
   klass->sign_in_kind = SH_SIGN_IN_BROWSER;
   klass->sign_in_blurb = N_("Sign in to X in your browser");
   /* An account has one owner, who grants its token. */

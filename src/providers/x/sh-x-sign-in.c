@@ -10,7 +10,8 @@
  * g_app_info_launch_default_for_uri_async(), which goes through the OpenURI
  * portal inside Flatpak. Not opening it (open-browser FALSE,
  * SOCIALHUB_X_BROWSER=none, or no browser found) leaves the prompt as the
- * way in. The code is exchanged at once (it lives 30 seconds), then
+ * way in; when opening it failed, the prompt comes again with the reason
+ * (browser_error), for the window and the terminal to say so. The code is exchanged at once (it lives 30 seconds), then
  * /2/users/me says which account was granted.
  */
 #include "config.h"
@@ -55,6 +56,7 @@ sign_in_free (SignIn *data)
   g_free (data->client_id);
   wipe_free (data->verifier);
   g_free (data->prompt.authorize_uri);
+  g_free (data->prompt.browser_error);
   sh_secret_free (data->secret);
   g_free (data->scope);
   g_free (data);
@@ -218,13 +220,26 @@ on_browser_launched (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  /* No browser is not a failure: the prompt shows the address to open. */
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_message (_("No browser could be opened for the X sign-in (%s); open the address "
-                 "SocialHub shows."), error->message);
+  /* No browser is not a failure: the prompt shows the address to open,
+   * and now says why it has to be opened by hand. */
+  if (g_app_info_launch_default_for_uri_finish (result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (data->prompt_func == NULL)
+    {
+      g_message (_("No browser could be opened for the X sign-in (%s); open the address "
+                   "SocialHub shows."), error->message);
+      return;
+    }
+  if (g_task_get_completed (task) || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;
+  g_free (data->prompt.browser_error);
+  data->prompt.browser_error = g_strdup (error->message);
+  data->prompt_func (&data->prompt, data->prompt_data);
 }
 
 /* ---- start --------------------------------------------------------------------------- */
@@ -287,5 +302,5 @@ _sh_x_sign_in_async (ShProvider          *provider,
 
   if (sh_x_provider_get_open_browser (self) && !g_cancellable_is_cancelled (cancellable))
     g_app_info_launch_default_for_uri_async (data->prompt.authorize_uri, NULL, cancellable,
-                                             on_browser_launched, NULL);
+                                             on_browser_launched, g_object_ref (task));
 }

@@ -4,7 +4,8 @@
 Owns the name on the session bus, answers Notify / CloseNotification /
 GetCapabilities / GetServerInformation, and rewrites LOG.json after each
 call with the list of calls: {"method": "Notify", "id", "app_name",
-"replaces_id", "summary", "body", "actions", "urgency"} and
+"replaces_id", "summary", "body", "actions", "urgency", "icon"} (the icon:
+the image-path hint GLib sends a GNotification's icon in, else app_icon) and
 {"method": "CloseNotification", "id"}. A test presses a button with
   gdbus call --session --dest org.freedesktop.Notifications \
     --object-path /org/freedesktop/Notifications \
@@ -65,13 +66,14 @@ def save():
 def on_call(conn, sender, path, interface, method, params, invocation):
     args = params.unpack()
     if method == "Notify":
-        app_name, replaces_id, _icon, summary, body, actions, hints, _timeout = args
+        app_name, replaces_id, app_icon, summary, body, actions, hints, _timeout = args
         nid = replaces_id if replaces_id else next_id[0]
         if not replaces_id:
             next_id[0] += 1
         calls.append({"method": "Notify", "id": nid, "app_name": app_name,
                       "replaces_id": replaces_id, "summary": summary, "body": body,
                       "actions": list(actions), "urgency": int(hints.get("urgency", 1)),
+                      "icon": hints.get("image-path") or app_icon,
                       "sender": sender})
         save()
         invocation.return_value(GLib.Variant("(u)", (nid,)))
