@@ -16,6 +16,8 @@ REQUIRED_FINISH_ARGS = {
     '--socket=fallback-x11',
     '--device=dri',
     '--talk-name=org.freedesktop.secrets',
+    # The tray icon (src/desktop/sh-status-notifier-item.c).
+    '--talk-name=org.kde.StatusNotifierWatcher',
 }
 
 
