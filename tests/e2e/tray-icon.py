@@ -22,7 +22,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 from gi.repository import Gio, GLib
 
@@ -53,8 +52,8 @@ def run(*args, timeout=90):
 
 
 def requests_seen():
-    with urllib.request.urlopen(base_url + "/control/requests", timeout=10) as answer:
-        return len(json.loads(answer.read())["requests"])
+    """How many requests the emulator has answered."""
+    return len(sandbox_control(base_url, "requests")["requests"])
 
 
 def has_owner(name):
