@@ -260,7 +260,7 @@ method_call (GDBusConnection       *connection,
       names[0] = name;
       if (is_item (self, id))
         {
-          props = item_properties (self, id, names);
+          props = g_variant_ref_sink (item_properties (self, id, names));
           value = g_variant_lookup_value (props, name, NULL);
         }
       if (!is_item (self, id))

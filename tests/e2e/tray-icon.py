@@ -116,6 +116,12 @@ def click_menu(label):
     return True
 
 
+def menu_call(method, signature, args):
+    reply = bus.call_sync(ITEM_NAME, "/StatusNotifierItem/Menu", "com.canonical.dbusmenu", method,
+                          GLib.Variant(signature, args), None, Gio.DBusCallFlags.NONE, 5000, None)
+    return reply.unpack()
+
+
 def window_count():
     """The windows the app has exported on the bus (GtkApplicationWindow
     exports each one's actions under /io/socialhub/SocialHub/window/)."""
@@ -162,6 +168,16 @@ try:
           f"its menu: Open SocialHub, Check Now, Quit ({item and item.get('menu_labels')})")
     check(item is not None and item.get("ItemIsMenu") is False,
           "a left click is the item's own (ItemIsMenu false)")
+    # What other panels ask of the menu before they show it.
+    check(menu_call("AboutToShow", "(i)", (0,)) == (False,), "AboutToShow: no update needed")
+    labels = {i: props.get("label") for i, props in
+              menu_call("GetGroupProperties", "(aias)", ([], ["label"]))[0]}
+    check(labels.get(2) == "Check Now" and list(labels.values()).count("Quit") == 1,
+          f"GetGroupProperties gives the labels ({labels})")
+    check(menu_call("GetProperty", "(is)", (2, "label")) == ("Check Now",),
+          "GetProperty gives one label")
+    check(menu_call("EventGroup", "(a(isvu))", ([(99, "hovered", GLib.Variant("s", ""), 0)],)) == ([99],),
+          "EventGroup names an id that is no item")
 
     # --- disconnected, through the menu's Check Now ---------------------------------------------
     sandbox_control(base_url, "checkpoint", person=ALICE)
