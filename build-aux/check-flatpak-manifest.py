@@ -19,6 +19,7 @@ REQUIRED_FINISH_ARGS = {
     '--socket=wayland',
     '--socket=fallback-x11',
     '--device=dri',
+    # The tray icon (src/desktop/sh-status-notifier-item.c).
     '--talk-name=org.kde.StatusNotifierWatcher',
 }
 

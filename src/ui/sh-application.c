@@ -20,6 +20,7 @@
 #include "sh-sandbox-menu.h"
 #include "sh-sandbox-session.h"
 #include "sh-startup-timer.h"
+#include "sh-status-notifier-item.h"
 #include "sh-window.h"
 
 struct _ShApplication
@@ -32,6 +33,7 @@ struct _ShApplication
   ShMonitor        *monitor;
   ShNotifier       *notifier;
   GSettings        *settings;
+  ShStatusNotifierItem *tray;    /* the tray icon, where a panel hosts one */
   gboolean          held;        /* running in the background */
   GCancellable     *cancellable;
 };
@@ -249,6 +251,10 @@ sh_application_startup (GApplication *app)
                                  G_CALLBACK (sync_autostart), self, G_CONNECT_SWAPPED);
         sh_background_notice_install (GTK_APPLICATION (app), self->settings, stays_running);
       }
+    self->tray = sh_status_notifier_item_new (app,
+                                              G_LIST_MODEL (sh_manager_get_channels (self->manager)));
+    if (self->settings != NULL && g_settings_schema_has_key (schema, "show-tray-icon"))
+      g_settings_bind (self->settings, "show-tray-icon", self->tray, "enabled", G_SETTINGS_BIND_GET);
   }
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
@@ -318,6 +324,8 @@ sh_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   if (self->monitor != NULL)
     sh_monitor_stop (self->monitor);
+  /* While the bus is still there: the panel sees the icon go. */
+  g_clear_object (&self->tray);
   G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
 }
 
@@ -328,6 +336,7 @@ sh_application_dispose (GObject *object)
 
   g_clear_object (&self->monitor);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->tray);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
   g_clear_object (&self->sandbox_session);
@@ -401,6 +410,40 @@ show_preferences (GSimpleAction *action,
   gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+on_checked_now (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ShApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_monitor_check_now_finish (self->monitor, result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Check Now: %s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* app.check-now: the tray icon's Check Now. The window's own Check Now
+ * where there is a window (its spinner and its toast say how it went);
+ * without one the monitor's, the application kept until the check ends. */
+static void
+check_now (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  ShApplication *self = SH_APPLICATION (user_data);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SH_IS_WINDOW (l->data))
+      {
+        gtk_widget_activate_action (GTK_WIDGET (l->data), "win.check-now", NULL);
+        return;
+      }
+  g_application_hold (G_APPLICATION (self));
+  sh_monitor_check_now_async (self->monitor, self->cancellable, on_checked_now, g_object_ref (self));
 }
 
 static void
@@ -494,6 +537,7 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
   { .name = "add-token", .activate = add_token, .parameter_type = "s" },
   { .name = "preferences", .activate = show_preferences },
+  { .name = "check-now", .activate = check_now },
   { .name = "quit", .activate = quit_app },
 };
 

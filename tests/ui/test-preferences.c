@@ -159,6 +159,7 @@ test_switches (Fixture       *fixture,
     const char *key;
   } switches[] = {
     { "background_switch", "run-in-background" },
+    { "tray_switch", "show-tray-icon" },
     { "notify_invalid_switch", "notify-token-invalid" },
     { "notify_disconnected_switch", "notify-channel-disconnected" },
     { "notify_expiring_switch", "notify-token-expiring" },
@@ -387,7 +388,7 @@ test_accessible (Fixture       *fixture,
 {
   /* Named after their rows' titles by AdwActionRow… */
   static const char * const controls[] = {
-    "background_switch", "notify_invalid_switch", "notify_disconnected_switch",
+    "background_switch", "tray_switch", "notify_invalid_switch", "notify_disconnected_switch",
     "notify_expiring_switch", "x_redirect_port_spin",
   };
   static const char * const rows[] = {

@@ -2,11 +2,13 @@
 
 session: one line a check (Checks), waiting for a state (wait_until),
     deadlines scaled by SH_TEST_TIME_FACTOR, stopping a process, free ports,
-    the fake notification server;
+    the fake notification server and the fake tray watcher;
 sandbox: the standalone emulator (start_sandbox, app_env, control);
 atspi: the real window over AT-SPI (wait_for, walk, find_app, click, the
     keyboard focus) and an AT-SPI test's main();
 fake_notifications.py: an org.freedesktop.Notifications that records (a
-    script, run by session.start_fake_notifications).
+    script, run by session.start_fake_notifications);
+fake_status_notifier_watcher.py: an org.kde.StatusNotifierWatcher that also
+    reads its items as a panel does (session.start_fake_status_notifier_watcher).
 meson puts tests/lib on PYTHONPATH for every test.
 """

@@ -63,18 +63,30 @@ def stop(process):
             process.wait()
 
 
-# The fake org.freedesktop.Notifications (fake_notifications.py here).
-FAKE_NOTIFICATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                  "fake_notifications.py")
+# The fakes of desktop services here: org.freedesktop.Notifications and
+# org.kde.StatusNotifierWatcher (the tray's).
+_HERE = os.path.dirname(os.path.abspath(__file__))
+FAKE_NOTIFICATIONS = os.path.join(_HERE, "fake_notifications.py")
+FAKE_STATUS_NOTIFIER_WATCHER = os.path.join(_HERE, "fake_status_notifier_watcher.py")
+
+
+def start_fake_service(program, log, what, stderr=None):
+    """@program (one of the fakes), writing what it sees to @log, once it
+    owns its name on the session bus (it prints "ready")."""
+    proc = subprocess.Popen(["/usr/bin/python3", program, log], stdout=subprocess.PIPE,
+                            stderr=stderr, text=True)
+    ready, _, _ = select.select([proc.stdout], [], [], 20 * TIME_FACTOR)
+    if not ready or proc.stdout.readline().strip() != "ready":
+        proc.kill()
+        raise SystemExit(f"FAIL  the fake {what} did not start")
+    return proc
 
 
 def start_fake_notifications(log, program=FAKE_NOTIFICATIONS, stderr=None):
-    """The fake notification server, writing every call it gets to @log,
-    once it owns its name on the session bus."""
-    proc = subprocess.Popen(["/usr/bin/python3", program, log], stdout=subprocess.PIPE,
-                            stderr=stderr, text=True)
-    ready, _, _ = select.select([proc.stdout], [], [], 20)
-    if not ready or proc.stdout.readline().strip() != "ready":
-        proc.kill()
-        raise SystemExit("FAIL  the fake notification server did not start")
-    return proc
+    """The fake notification server, writing every call it gets to @log."""
+    return start_fake_service(program, log, "notification server", stderr)
+
+
+def start_fake_status_notifier_watcher(log, stderr=None):
+    """The fake tray (watcher and host), writing what it sees to @log."""
+    return start_fake_service(FAKE_STATUS_NOTIFIER_WATCHER, log, "StatusNotifierWatcher", stderr)
