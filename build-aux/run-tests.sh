@@ -22,6 +22,11 @@ status=0
 xvfb-run -a -s '-screen 0 1280x800x24 -noreset' \
   meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
 
+# The pictures of data/screenshots (and the 360 px ones in English and
+# German), taken again by this build, beside the tests' own in the artifacts.
+"$top/build-aux/take-screenshots.sh" "$build/tests/artifacts/screenshots" "$build" >/dev/null ||
+  status=1
+
 # The same suite again under ASan+UBSan+LSan (issue #8: it fits in CI's time,
 # about 15 minutes with its build). SOCIALHUB_SANITIZERS=0 skips it.
 logs="$build/meson-logs/testlog.json"

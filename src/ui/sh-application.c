@@ -357,20 +357,18 @@ sh_application_class_init (ShApplicationClass *klass)
   app_class->shutdown = sh_application_shutdown;
 }
 
-static void
-show_about (GSimpleAction *action,
-            GVariant      *parameter,
-            gpointer       user_data)
+/* The About window over @parent (public for the test of narrow screens). */
+void
+sh_application_show_about (GtkWindow *parent)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
   static const char *developers[] = { "SocialHub developers", NULL };
 
   /* adw_show_about_window is deprecated from libadwaita 1.6 (the Flatpak runtime's);
    * adw_show_about_dialog (1.5) takes the same properties. */
 #if ADW_CHECK_VERSION (1, 5, 0)
-  adw_show_about_dialog (GTK_WIDGET (gtk_application_get_active_window (app)),
+  adw_show_about_dialog (GTK_WIDGET (parent),
 #else
-  adw_show_about_window (gtk_application_get_active_window (app),
+  adw_show_about_window (parent,
 #endif
                          "application-name", _("SocialHub"),
                          "application-icon", APP_ID,
@@ -382,6 +380,14 @@ show_about (GSimpleAction *action,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
                          NULL);
+}
+
+static void
+show_about (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  sh_application_show_about (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
 }
 
 /* app.preferences: one Preferences window at a time, over the main window;

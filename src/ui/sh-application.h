@@ -11,5 +11,6 @@ G_DECLARE_FINAL_TYPE (ShApplication, sh_application, SH, APPLICATION, AdwApplica
 ShApplication     *sh_application_new         (void);
 /* NULL before startup. */
 struct _ShManager *sh_application_get_manager (ShApplication *self);
+void               sh_application_show_about  (GtkWindow     *parent);
 
 G_END_DECLS

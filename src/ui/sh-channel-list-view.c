@@ -4,6 +4,13 @@
  * scrolling hands them new items. One kind of row serves both item kinds, a
  * section heading or a channel, and shows the part that fits. Enter on a
  * focused channel (the view's "activate") opens its page, like a click.
+ *
+ * The keyboard goes from channel to channel, never onto a heading: the list
+ * is one Tab stop that lands on a channel's button (which shows the focus
+ * ring), Tab moves on to that row's "Reconnect" when it has one, and Up and
+ * Down go to the previous or next channel. GtkListView alone would stop on
+ * every item, headings included, and focus the item itself, which shows
+ * nothing and has no name.
  */
 #include "config.h"
 
@@ -20,12 +27,15 @@ struct _ShChannelListView
   ShChannelSections *sections;
   GtkWidget         *scrolled;
   GtkListView       *list_view;
+  /* The channel the keyboard was last on: where Tab comes back to. */
+  guint              focus_position;
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelListView, sh_channel_list_view, GTK_TYPE_WIDGET)
 
 /* The parts of one recycled row, kept on its outer box. */
 typedef struct {
+  GtkListItem *item;
   GtkWidget *heading;
   GtkLabel  *title;
   GtkLabel  *description;
@@ -39,6 +49,9 @@ setup_item (GtkSignalListItemFactory *factory,
 {
   ItemParts *parts = g_new0 (ItemParts, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  /* The list item owns the box, which holds these parts: it outlives them. */
+  parts->item = item;
 
   parts->heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_add_css_class (parts->heading, "sh-section-heading");
@@ -117,6 +130,183 @@ on_activate (GtkListView       *list_view,
                                 sh_channel_get_id (SH_CHANNEL (item)));
 }
 
+/* The parts of the item at @position, if the list view has made its
+ * widgets (it makes those on screen and a few around them). */
+static ItemParts *
+parts_at (ShChannelListView *self,
+          guint              position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *box = gtk_widget_get_first_child (child);
+      ItemParts *parts = box ? g_object_get_data (G_OBJECT (box), "sh-parts") : NULL;
+
+      if (parts != NULL && gtk_list_item_get_position (parts->item) == position)
+        return parts;
+    }
+  return NULL;
+}
+
+/* The parts of the item that has the keyboard focus, or NULL when the focus
+ * is not in the list. */
+static ItemParts *
+focused_parts (ShChannelListView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return NULL;
+  for (GtkWidget *widget = focus; widget != GTK_WIDGET (self); widget = gtk_widget_get_parent (widget))
+    {
+      ItemParts *parts = g_object_get_data (G_OBJECT (widget), "sh-parts");
+
+      /* The item itself (GtkListView's own keys, a click) sits above its box. */
+      if (parts == NULL && gtk_widget_get_first_child (widget) != NULL)
+        parts = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (widget)), "sh-parts");
+      if (parts != NULL)
+        return parts;
+    }
+  return NULL;
+}
+
+static gboolean
+is_channel_at (ShChannelListView *self,
+               guint              position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), position);
+
+  return SH_IS_CHANNEL (item);
+}
+
+/* Scrolls to the channel at @position and moves the focus into its row:
+ * onto its button, or with GTK_DIR_TAB_BACKWARD onto the row's last control. */
+static gboolean
+focus_channel_at (ShChannelListView *self,
+                  guint              position,
+                  GtkDirectionType   direction)
+{
+  ItemParts *parts;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  parts = parts_at (self, position);
+  if (parts == NULL)
+    return FALSE;
+  self->focus_position = position;
+  return sh_channel_row_grab_focus (SH_CHANNEL_ROW (parts->row), direction == GTK_DIR_TAB_BACKWARD);
+}
+
+/* The first channel from @position on, @step at a time (+1 or -1);
+ * GTK_INVALID_LIST_POSITION when there is none. */
+static guint
+find_channel (ShChannelListView *self,
+              gint64             position,
+              int                step)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
+
+  for (; position >= 0 && position < n; position += step)
+    if (is_channel_at (self, position))
+      return position;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Up and Down: to the previous or next channel, over headings; at either
+ * end the focus stays where it is. */
+static gboolean
+move_focus (ShChannelListView *self,
+            int                step)
+{
+  ItemParts *parts = focused_parts (self);
+  guint from = parts ? gtk_list_item_get_position (parts->item) : self->focus_position;
+  guint to;
+
+  if (from == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  to = find_channel (self, (gint64) from + step, step);
+  if (to != GTK_INVALID_LIST_POSITION)
+    focus_channel_at (self, to, GTK_DIR_TAB_FORWARD);
+  return TRUE;
+}
+
+static gboolean
+sh_channel_list_view_focus (GtkWidget        *widget,
+                            GtkDirectionType  direction)
+{
+  ShChannelListView *self = SH_CHANNEL_LIST_VIEW (widget);
+  ItemParts *parts = focused_parts (self);
+  guint position;
+
+  if (parts == NULL)
+    {
+      /* Coming in: back onto the channel the keyboard was last on. */
+      position = find_channel (self, self->focus_position, 1);
+      if (position == GTK_INVALID_LIST_POSITION)
+        position = find_channel (self, 0, 1);
+      return position != GTK_INVALID_LIST_POSITION && focus_channel_at (self, position, direction);
+    }
+  switch (direction)
+    {
+    case GTK_DIR_UP:
+      return move_focus (self, -1);
+    case GTK_DIR_DOWN:
+      return move_focus (self, 1);
+    default:
+      /* Tab within the row (its button, then "Reconnect"), then out of the
+       * list; Left and Right within the row too. */
+      return gtk_widget_get_visible (parts->row) && gtk_widget_child_focus (parts->row, direction);
+    }
+}
+
+/* Before GtkListView's own Up and Down, which would stop on headings and
+ * focus a whole item. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                ShChannelListView     *self)
+{
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return move_focus (self, -1);
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return move_focus (self, 1);
+    default:
+      return FALSE;
+    }
+}
+
+/* Back from a channel's page: the keyboard is on its row again. */
+void
+sh_channel_list_view_focus_channel (ShChannelListView *self,
+                                    ShChannel         *channel)
+{
+  guint n;
+
+  g_return_if_fail (SH_IS_CHANNEL_LIST_VIEW (self));
+  g_return_if_fail (SH_IS_CHANNEL (channel));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
+
+      if (item == (GObject *) channel)
+        {
+          focus_channel_at (self, i, GTK_DIR_TAB_FORWARD);
+          return;
+        }
+    }
+}
+
 static void
 sh_channel_list_view_dispose (GObject *object)
 {
@@ -135,12 +325,18 @@ sh_channel_list_view_class_init (ShChannelListViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sh_channel_list_view_dispose;
+  widget_class->focus = sh_channel_list_view_focus;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 sh_channel_list_view_init (ShChannelListView *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 GtkWidget *

@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (ShChannelListView, sh_channel_list_view, SH, CHANNEL_LIST_
 
 GtkWidget *sh_channel_list_view_new (ShChannelSections *sections,
                                      ShPictureCache    *pictures);
+void       sh_channel_list_view_focus_channel (ShChannelListView *self,
+                                               ShChannel         *channel);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
  * channel that hangs on one person's token says gently that a second one
  * would keep it linked, where its network lets a second person grant.
  * Token rows are made here, for one channel at a time, never for the list.
+ * Tab goes from control to control (Reconnect, adding a token, each token's
+ * Remove), never onto the rows around them, which do nothing.
  */
 #include "config.h"
 
@@ -35,7 +37,7 @@ struct _ShChannelPage
   ShChannelAvatar      *avatar;
   GtkImage             *network_icon;
   GtkLabel             *state_badge;
-  GtkWidget            *reconnect_row;
+  GtkWidget            *reconnect_group;
   GtkWidget            *reconnect_button;
   AdwPreferencesGroup  *tokens_group;
   GtkWidget            *add_button;
@@ -71,7 +73,7 @@ refresh (ShChannelPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-  gtk_widget_set_visible (self->reconnect_row,
+  gtk_widget_set_visible (self->reconnect_group,
                           sh_channel_get_state (channel) == SH_CHANNEL_STATE_DISCONNECTED);
   g_free (label);
   label = g_strdup_printf (_("Reconnect %s"), name);
@@ -249,7 +251,7 @@ sh_channel_page_class_init (ShChannelPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, summary_row);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, network_icon);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, state_badge);
-  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_row);
+  gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_group);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, tokens_group);
   gtk_widget_class_bind_template_child (widget_class, ShChannelPage, add_button);

@@ -132,6 +132,19 @@ sh_channel_row_set_channel (ShChannelRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL]);
 }
 
+/* The keyboard onto the row: its button, or with @last its last control
+ * ("Reconnect" when it has one), as Shift+Tab coming in from below. */
+gboolean
+sh_channel_row_grab_focus (ShChannelRow *self,
+                           gboolean      last)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL_ROW (self), FALSE);
+
+  if (last && gtk_widget_get_visible (self->reconnect_button))
+    return gtk_widget_grab_focus (self->reconnect_button);
+  return gtk_widget_grab_focus (self->open_button);
+}
+
 ShChannel *
 sh_channel_row_get_channel (ShChannelRow *self)
 {

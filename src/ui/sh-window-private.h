@@ -23,6 +23,8 @@ struct _ShWindow
 
   AdwWindowTitle       *window_title;
   GtkWidget            *sandbox_badge;
+  /* Under the header bar in the sandbox: says so, and holds its menu. */
+  GtkWidget            *sandbox_bar;
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;

@@ -110,8 +110,21 @@ void
 _sh_window_show_channel (ShWindow  *self,
                          ShChannel *channel)
 {
+  g_autoptr(ShChannel) was_shown = NULL;
+
+  g_set_object (&was_shown, sh_channel_page_get_channel (self->channel_page));
   sh_channel_page_set_channel (self->channel_page, channel);
   update_view (self);
+  /* The keyboard follows the person: onto the page's first control, and
+   * back onto the channel's row in the list (the page it was on is gone). */
+  if (channel != NULL)
+    {
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_widget_child_focus (GTK_WIDGET (self->channel_page), GTK_DIR_TAB_FORWARD);
+    }
+  else if (was_shown != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0)
+    sh_channel_list_view_focus_channel (SH_CHANNEL_LIST_VIEW (adw_bin_get_child (self->list_bin)),
+                                        was_shown);
 }
 
 static void
@@ -249,8 +262,7 @@ sh_window_constructed (GObject *object)
 
   if (sh_manager_get_sandbox (self->manager))
     {
-      adw_window_title_set_subtitle (self->window_title, _("Sandbox"));
-      gtk_widget_set_visible (self->sandbox_badge, TRUE);
+      gtk_widget_set_visible (self->sandbox_bar, TRUE);
       /* "application" is an ordinary property: g_object_new sets it after
        * constructed(), so the menu is looked up when it arrives. */
       g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
@@ -397,6 +409,7 @@ sh_window_class_init (ShWindowClass *klass)
                                                "/io/socialhub/SocialHub/sh-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ShWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, sandbox_badge);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, sandbox_bar);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
   g_type_ensure (SH_TYPE_STATUS_BAR);

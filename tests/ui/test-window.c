@@ -17,10 +17,17 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+#include <locale.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "sh-add-token-dialog.h"
 #include "sh-channel-page.h"
+#include "sh-application.h"
 #include "sh-channel-sections.h"
 #include "sh-channel-row.h"
+#include "sh-preferences-window.h"
 #include "sh-manager.h"
 #include "sh-providers.h"
 #include "sh-qr-code.h"
@@ -538,6 +545,25 @@ test_groups (Fixture       *fixture,
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
 }
 
+static gboolean
+menu_button_has_label (GtkWidget *widget,
+                       gpointer   label)
+{
+  return g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), label) == 0;
+}
+
+/* The "Sandbox" menu, on screen: the sandbox says so plainly. */
+static GtkWidget *
+find_sandbox_menu (Fixture *fixture)
+{
+  GtkWidget *menu = find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_MENU_BUTTON,
+                                 menu_button_has_label, (gpointer) _("Sandbox"));
+
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_is_drawable (menu));
+  return menu;
+}
+
 static void
 test_notice (Fixture       *fixture,
              gconstpointer  data)
@@ -557,10 +583,7 @@ test_notice (Fixture       *fixture,
   label = find_widget (revealer, GTK_TYPE_LABEL, NULL, NULL);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, sh_manager_get_notice (fixture->manager));
 
-  /* The sandbox says so plainly. */
-  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
-                     find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_WINDOW_TITLE, NULL, NULL))),
-                   ==, "Sandbox");
+  find_sandbox_menu (fixture);
   sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-notice-sandbox.png");
 }
 
@@ -1528,6 +1551,175 @@ test_long_name (Fixture       *fixture,
   sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-long-name-page.png");
 }
 
+/* ---- issue 15: a phone's screen, 360 × 640 --------------------------------- */
+
+#define PHONE_WIDTH  360
+#define PHONE_HEIGHT 640
+
+/* The language this run speaks ("de" in window-narrow-de), for the names
+ * of the screenshots. */
+static const char *
+language_suffix (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  return language != NULL && g_str_has_prefix (language, "de") ? "-de" : "";
+}
+
+/* @window can be made as small as a phone's screen: the minimum width of
+ * what it shows, and its minimum height at that width. Its children, not
+ * the window: Xvfb runs no compositor, so GTK draws each window's frame, 5 px
+ * a side, inside the window (solid-csd); under GNOME that frame is a shadow
+ * outside the window's size, which a phone's screen does not have to hold.
+ * (A window's children: its content, and a title bar set apart from it.) */
+static void
+assert_fits_phone (GtkWidget  *window,
+                   const char *what)
+{
+  int min_width = 0, min_height = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (window);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int width, height;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, PHONE_WIDTH, &height, NULL, NULL, NULL);
+      min_width = MAX (min_width, width);
+      min_height += height;
+    }
+  g_test_message ("%s: minimum %d × %d px", what, min_width, min_height);
+  g_assert_cmpint (min_width, >, 0);
+  g_assert_cmpint (min_width, <=, PHONE_WIDTH);
+  g_assert_cmpint (min_height, <=, PHONE_HEIGHT);
+}
+
+/* Shows @window at the phone's size and checks that it fits; a screenshot
+ * named @name (with the language) for a person to look at. */
+static void
+show_on_phone (GtkWidget  *window,
+               const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("narrow-%s%s.png", name, language_suffix ());
+
+  /* A shown window keeps its size: shown again at the phone's. */
+  gtk_widget_set_visible (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), PHONE_WIDTH, PHONE_HEIGHT);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  assert_fits_phone (window, name);
+  /* At the phone's width, give or take the frame (see above). */
+  WAIT_UNTIL (gtk_widget_get_width (gtk_widget_get_first_child (window)) <= PHONE_WIDTH &&
+              gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window))) == PHONE_HEIGHT);
+  gtk_test_widget_wait_for_draw (window);
+  sh_test_save_screenshot (window, file);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+/* Each dialog the window opens fits the phone too. */
+static void
+check_dialogs_on_phone (Fixture   *fixture,
+                        ShChannel *channel,
+                        ShToken   *token)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = g_settings_new_full (schema, backend, NULL);
+  GtkWidget *dialog;
+
+  dialog = sh_add_token_dialog_new (GTK_WINDOW (fixture->window), fixture->manager, channel);
+  show_on_phone (dialog, "add-token");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  dialog = sh_preferences_window_new (settings);
+  show_on_phone (dialog, "preferences");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  sh_application_show_about (GTK_WINDOW (fixture->window));
+  WAIT_UNTIL (find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL);
+  dialog = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  show_on_phone (dialog, "about");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The one message dialog: removing a token asks first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-token",
+                                             "s", sh_token_get_id (token)));
+  WAIT_UNTIL (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  show_on_phone (dialog, "remove-token");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The window in the sandbox, with a channel of each health (the longest
+ * words: "Degraded", "Reconnect", German's longer ones), fits 360 × 640 on
+ * the list and on a channel's page; the header keeps the whole title; the
+ * sandbox is said once, in the bar under the header, not in the title. */
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  ShChannel *shop, *acme;
+  ShToken *token;
+  AdwWindowTitle *title;
+  GtkWidget *sandbox_menu;
+  g_autofree char *layout = NULL;
+
+  /* The window buttons GNOME shows, on phones too (its button-layout
+   * setting): Xvfb has no settings daemon, and GTK's fallback adds a
+   * minimize and a maximize button no GNOME session shows. */
+  g_object_get (gtk_settings_get_default (), "gtk-decoration-layout", &layout, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  /* A Sandbox menu to open, as the application gives it (sh-sandbox-menu.c). */
+  g_object_set_data_full (G_OBJECT (app), "sh-sandbox-menu", g_menu_new (), g_object_unref);
+  fixture_set_up_full (fixture, TRUE, NULL);
+  load_manager (fixture);
+  shop = add_channel (fixture, "facebook", "Corner Shop");
+  token = add_token (shop, "Dana Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  acme = add_channel (fixture, "facebook", "Acme Coffee");
+  add_token (acme, "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  add_token (acme, "Bob Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  add_token (add_channel (fixture, "x", "Bakery & Sons"), "Carol Example",
+             SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  WAIT_UNTIL (shown_state (fixture, shop) == SH_CHANNEL_STATE_DISCONNECTED &&
+              shown_state (fixture, acme) == SH_CHANNEL_STATE_DEGRADED);
+
+  show_on_phone (GTK_WIDGET (fixture->window), "list");
+  title = ADW_WINDOW_TITLE (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_WINDOW_TITLE,
+                                         NULL, NULL));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "");
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (
+    find_label (GTK_WIDGET (title), adw_window_title_get_title (title)))));
+  sandbox_menu = find_sandbox_menu (fixture);
+  g_assert_null (gtk_widget_get_ancestor (sandbox_menu, ADW_TYPE_HEADER_BAR));
+
+  open_channel (fixture, shop);
+  WAIT_UNTIL (find_token_row (fixture, token) != NULL &&
+              gtk_widget_get_mapped (GTK_WIDGET (find_token_row (fixture, token))));
+  show_on_phone (GTK_WIDGET (fixture->window), "channel");
+
+  check_dialogs_on_phone (fixture, shop, token);
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
+  g_object_set_data (G_OBJECT (app), "sh-sandbox-menu", NULL);
+}
+
 static void
 fixture_set_up_none (Fixture       *fixture,
                      gconstpointer  data)
@@ -1546,6 +1738,12 @@ main (int    argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* The build's translations (window-narrow-de runs with LANGUAGE=de). */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SOCIALHUB_LOCALEDIR") ? g_getenv ("SOCIALHUB_LOCALEDIR")
+                                                                     : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_test_init (&argc, &argv, NULL);
   sh_providers_register ();
 
@@ -1569,6 +1767,7 @@ main (int    argc,
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
+  g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up_none, test_narrow, fixture_tear_down);
   g_test_add ("/window/secret-missing-and-restore", Fixture, NULL, fixture_set_up,
               test_secret_missing_and_restore, fixture_tear_down);
   g_test_add ("/window/sign-in", Fixture, NULL, fixture_set_up_sandbox, test_sign_in, fixture_tear_down);

@@ -18,19 +18,15 @@
 # it under xvfb-run + dbus-run-session + gnome-keyring-daemon --unlock
 # (see tests/README.md). Exits non-zero with a clear message on any failure.
 
-import json
 import os
-import subprocess
 import sys
-import time
 
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (main, running_app, window_env, Failure, TIMEOUT_S, children, click, find_all, is_showing, log, safe_name,  # noqa: E402
+from shtest.channels import NO_NETWORK_ENV, clear_secrets, write_store  # noqa: E402
+from shtest.atspi import (main, running_app, window_env, Failure, children, click, find_all, is_showing, log, safe_name,  # noqa: E402
                         safe_role, screenshot, wait_for, wait_for_app, walk)
-
-SCHEMA = 'io.socialhub.SocialHub.Token'
 
 CHANNELS = [
     {
@@ -60,63 +56,6 @@ EXPECTED_NAMES = [
 BOB_PREFIX = 'Token of Bob Example: Invalid — Its owner changed their password'
 
 
-def data_file():
-    now = int(time.time())
-    channels = []
-    for channel in CHANNELS:
-        tokens = []
-        for token in channel['tokens']:
-            tokens.append({
-                'id': token['id'],
-                'owner': {'id': token['id'] + '-owner', 'name': token['owner']},
-                'scopes': [],
-                'granted_at': now - 86400,
-                'expires_at': 0,
-                'data_access_expires_at': 0,
-                'state': token['state'],
-                'reason': token['reason'],
-                'last_verdict': token['state'],
-                'last_verdict_reason': token['reason'],
-                'checked_at': now - 60,
-                'notified_state': token['state'],
-            })
-        entry = {k: v for k, v in channel.items() if k != 'tokens'}
-        entry['tokens'] = tokens
-        channels.append(entry)
-    return {'format': 'io.socialhub.SocialHub/channels', 'version': 1, 'channels': channels}
-
-
-def secret_attributes(store, channel, token):
-    # The attributes ShSecretStore uses (src/core/storage/sh-secret-store.c).
-    return ['xdg:schema', SCHEMA,
-            'token-id', token['id'],
-            'channel-id', channel['id'],
-            'network', channel['network'],
-            'format-version', '1',
-            'store', store]
-
-
-def store_secrets(store):
-    for channel in CHANNELS:
-        for token in channel['tokens']:
-            secret = json.dumps({'access_token': 'fake-' + token['id'],
-                                 'refresh_token': None, 'expires_at': 0})
-            result = subprocess.run(
-                ['secret-tool', 'store', '--label', 'SocialHub test token']
-                + secret_attributes(store, channel, token),
-                input=secret.encode(), capture_output=True, timeout=TIMEOUT_S)
-            if result.returncode != 0:
-                raise Failure('could not store a test secret with secret-tool (is an unlocked '
-                              'gnome-keyring running?): ' + result.stderr.decode().strip())
-
-
-def clear_secrets(store):
-    for channel in CHANNELS:
-        for token in channel['tokens']:
-            subprocess.run(['secret-tool', 'clear'] + secret_attributes(store, channel, token),
-                           capture_output=True, timeout=TIMEOUT_S)
-
-
 def dump(root, out):
     for node in walk(root):
         name = safe_name(node)
@@ -129,19 +68,8 @@ def dump(root, out):
 
 
 def run(binary, tmp, artifacts):
-    data_home = os.path.join(tmp, 'data')
-    store = os.path.join(data_home, 'socialhub')  # sh_manager_default_data_dir (FALSE)
-    os.makedirs(store)
-    with open(os.path.join(store, 'channels.json'), 'w', encoding='utf-8') as f:
-        json.dump(data_file(), f)
-    store_secrets(store)
-
-    env = window_env(tmp, **{
-        # Never reach the real networks from a test, whatever the app checks.
-        'SOCIALHUB_GRAPH_URL': 'http://127.0.0.1:9/v24.0',
-        'SOCIALHUB_X_API_URL': 'http://127.0.0.1:9',
-        'SOCIALHUB_X_AUTHORIZE_URL': 'http://127.0.0.1:9/authorize',
-    })
+    store = write_store(tmp, CHANNELS)
+    env = window_env(tmp, **NO_NETWORK_ENV)
     try:
         with_app(binary, env, tmp, lambda p: check_window(p, tmp, artifacts))
         # The same window in German, light then dark: what a German-speaking
@@ -151,7 +79,7 @@ def run(binary, tmp, artifacts):
             with_app(binary, german, tmp,
                      lambda p, scheme=scheme: check_german(p, artifacts, scheme))
     finally:
-        clear_secrets(store)
+        clear_secrets(store, CHANNELS)
 
 
 def with_app(binary, env, tmp, check):

@@ -206,6 +206,15 @@ def screenshot(directory, name):
     log(f'Screenshot: {path}')
 
 
+def save_failure(app, directory, name):
+    """What a person needs to see why a test of @app failed: its accessible
+    tree (@name-tree.txt) and the screen (@name-failure.png) in @directory."""
+    with open(os.path.join(directory, f'{name}-tree.txt'), 'w') as f:
+        dump(app, f)
+    log(f'Accessible tree written to {name}-tree.txt')
+    screenshot(directory, f'{name}-failure.png')
+
+
 def actions(node):
     try:
         action = node.queryAction()
