@@ -834,6 +834,21 @@ test_check_secret_missing (void)
                                                   sh_token_get_id (token), NULL));
 }
 
+/* Reading a locked keyring: a clear "locked", at once, not a prompt nobody
+ * sees. */
+static void
+assert_load_locked (ShSecretStore *store)
+{
+  g_autoptr(GHashTable) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  secrets = load_secrets (store, NULL, &error);
+  g_assert_null (secrets);
+  g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, sh_test_time_limit (G_USEC_PER_SEC));
+}
+
 /* Last: it locks the keyring for the rest of this process's session. */
 static void
 test_locked_keyring (void)
@@ -843,7 +858,6 @@ test_locked_keyring (void)
   g_autoptr(ShToken) token = make_token ("facebook");
   g_autoptr(SecretService) service = NULL;
   g_autoptr(SecretCollection) login = NULL;
-  g_autoptr(GHashTable) secrets = NULL;
   g_autoptr(GError) error = NULL;
   GList *objects;
   gint64 start;
@@ -861,12 +875,7 @@ test_locked_keyring (void)
   g_assert_no_error (error);
 
   /* Reading: a clear "locked", at once, not a prompt nobody sees. */
-  start = g_get_monotonic_time ();
-  secrets = load_secrets (store, NULL, &error);
-  g_assert_null (secrets);
-  g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, sh_test_time_limit (G_USEC_PER_SEC));
-  g_clear_error (&error);
+  assert_load_locked (store);
 
   /* Writing: the same. */
   start = g_get_monotonic_time ();
@@ -936,7 +945,6 @@ test_locked_file (void)
   g_autoptr(GHashTable) secrets = NULL;
   g_autoptr(GError) error = NULL;
   ShSecret *got;
-  gint64 start;
 
   if (!g_test_subprocess ())
     {
@@ -954,12 +962,7 @@ test_locked_file (void)
   portal = start_fake_portal (1);
   store = sh_secret_store_new (dir, FALSE);
 
-  start = g_get_monotonic_time ();
-  secrets = load_secrets (store, NULL, &error);
-  g_assert_null (secrets);
-  g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, sh_test_time_limit (G_USEC_PER_SEC));
-  g_clear_error (&error);
+  assert_load_locked (store);
 
   g_assert_false (store_secret (store, token, SECRET_B, &error));
   g_assert_error (error, SH_ERROR, SH_ERROR_KEYRING_LOCKED);
