@@ -321,19 +321,18 @@ _sh_secret_store_op_proceed (GTask *task)
   secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->inner, on_service, task);
 }
 
-/* Every operation waits for the adoption of the session, if one is due, so
+/* On the Secret Service every operation waits for the adoption of the
+ * session, if one is due, so
  * that none of them misses an item still named by a path. */
 static void
 op_connect (GTask *task)
 {
   ShSecretStore *self = g_task_get_source_object (task);
 
-  if (!self->backend->adopts)
-    self->backend->run (task);
-  else if (self->adopt_ids == NULL)
-    _sh_secret_store_op_proceed (task);
-  else
+  if (self->backend->adopts && self->adopt_ids != NULL)
     _sh_secret_store_adopt_then_proceed (self, task);
+  else
+    self->backend->run (task);
 }
 
 /* ---- completions -------------------------------------------------------- */
