@@ -322,8 +322,8 @@ _sh_secret_store_op_proceed (GTask *task)
 }
 
 /* On the Secret Service every operation waits for the adoption of the
- * session, if one is due, so
- * that none of them misses an item still named by a path. */
+ * session, if one is due, so that none of them misses an item still named
+ * by a path. */
 static void
 op_connect (GTask *task)
 {
