@@ -23,6 +23,9 @@
  *  - secrets: N secrets read in one search (sh_secret_store_load_async, the
  *    app's path) against single lookups (secret_service_lookup, one at a
  *    time);
+ *  - secrets-file: the same one search through the store's file backend
+ *    (libsecret's password API, what the app uses inside Flatpak); run with
+ *    SECRET_BACKEND=file and SECRET_FILE_TEST_PASSWORD;
  *  - startup: the real binary under the caller's display with
  *    SOCIALHUB_DEBUG_STARTUP, an empty store against stores of N tokens on
  *    N/3 channels (secrets in the keyring, as a user's would be), the first
@@ -594,21 +597,14 @@ raw_search (SecretService *service,
   return g_hash_table_size (values);
 }
 
-static void
-bench_secrets (guint n)
+/* Stores @n secrets in @store; returns how long that took (ms). */
+static double
+store_n_secrets (ShSecretStore *store,
+                 guint          n,
+                 GPtrArray     *tokens)
 {
-  g_autofree char *scope = sh_test_make_dir ();
-  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, TRUE);
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_secret_free);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) loaded = NULL;
-  g_autoptr(SecretService) service = NULL;
-  guint n_lookups = MIN (n, LOOKUP_SAMPLE);
-  double one_search, lookups, store_ms, raw_ms;
-  guint n_raw;
-  char value[256], target[128];
+  double start;
 
   for (guint i = 0; i < n; i++)
     {
@@ -619,27 +615,63 @@ bench_secrets (guint n)
       g_ptr_array_add (secrets, sh_secret_new (access, NULL, 0));
     }
   sh_secret_store_set_timeout (store, 120000);
-  store_ms = now_ms ();
+  start = now_ms ();
   store_secrets (store, tokens, secrets);
-  store_ms = now_ms () - store_ms;
+  return now_ms () - start;
+}
+
+/* The app's one search; NULL (and a row that says so) when it failed. */
+static GHashTable *
+timed_load (ShSecretStore *store,
+            const char    *part,
+            guint          n,
+            const char    *measure,
+            double        *out_ms)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTable *loaded;
+  char value[256];
+
+  *out_ms = now_ms ();
+  sh_secret_store_load_async (store, NULL, NULL, sh_test_store_result, &result);
+  loaded = sh_secret_store_load_finish (store, wait_result (&result), &error);
+  *out_ms = now_ms () - *out_ms;
+  if (loaded == NULL || g_hash_table_size (loaded) != n)
+    {
+      g_snprintf (value, sizeof value, "FAILED after %.0f ms: %s", *out_ms,
+                  error ? error->message : "secrets missing");
+      row (part, n, measure, value, "—", met (FALSE));
+      g_clear_pointer (&loaded, g_hash_table_unref);
+    }
+  return loaded;
+}
+
+static void
+bench_secrets (guint n)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, TRUE);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) loaded = NULL;
+  g_autoptr(SecretService) service = NULL;
+  guint n_lookups = MIN (n, LOOKUP_SAMPLE);
+  double one_search, lookups, store_ms, raw_ms;
+  guint n_raw;
+  char value[256], target[128];
+
+  store_ms = store_n_secrets (store, n, tokens);
 
   /* The Secret Service connection is made once, before either timing. */
   service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
   if (service == NULL)
     g_error ("secret service: %s", error->message);
 
-  one_search = now_ms ();
-  sh_secret_store_load_async (store, NULL, NULL, sh_test_store_result, &result);
-  loaded = sh_secret_store_load_finish (store, wait_result (&result), &error);
-  one_search = now_ms () - one_search;
-  if (loaded == NULL || g_hash_table_size (loaded) != n)
-    {
-      g_snprintf (value, sizeof value, "FAILED after %.0f ms: %s", one_search,
-                  error ? error->message : "secrets missing");
-      row ("Secrets", n, "one search (sh_secret_store_load_async, the app's path)", value,
-           "the app's path is the fast one", met (FALSE));
-      return;
-    }
+  loaded = timed_load (store, "Secrets", n, "one search (sh_secret_store_load_async, the app's path)",
+                       &one_search);
+  if (loaded == NULL)
+    return;
 
   n_raw = raw_search (service, scope, &raw_ms);
   if (n_raw != n)
@@ -675,6 +707,33 @@ bench_secrets (guint n)
        "once + one GetSecrets", value, "—", "—");
   g_snprintf (value, sizeof value, "%.0f ms (%u in flight)", store_ms, STORE_IN_FLIGHT);
   row ("Secrets", n, "(setup) storing them", value, "—", "—");
+}
+
+/* The same search through the file backend: what the app does inside
+ * Flatpak, where libsecret keeps the items in a file of the app's own. */
+static void
+bench_secrets_file (guint n)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, TRUE);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) loaded = NULL;
+  const char *measure = "one search through the file backend (sh_secret_store_load_async, "
+                        "as inside Flatpak)";
+  double one_search, store_ms;
+  char value[256];
+
+  if (sh_secret_store_get_backend (store) != SH_SECRET_STORE_BACKEND_FILE)
+    g_error ("secrets-file: run with SECRET_BACKEND=file and SECRET_FILE_TEST_PASSWORD");
+  store_ms = store_n_secrets (store, n, tokens);
+  loaded = timed_load (store, "Secrets (file)", n, measure, &one_search);
+  if (loaded == NULL)
+    return;
+  g_snprintf (value, sizeof value, "%.0f ms", one_search);
+  row ("Secrets (file)", n, measure, value, "—", "—");
+  g_snprintf (value, sizeof value, "%.0f ms (one at a time: each store rewrites the file)",
+              store_ms);
+  row ("Secrets (file)", n, "(setup) storing them", value, "—", "—");
 }
 
 /* ---- 4, 5. start-up and memory ------------------------------------------------------ */
@@ -921,7 +980,7 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *sizes_text = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new ("facebook|x|secrets|startup");
+  g_autoptr(GOptionContext) context = g_option_context_new ("facebook|x|secrets|secrets-file|startup");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = NULL;
   g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -957,6 +1016,8 @@ main (int    argc,
         bench_x (n);
       else if (g_str_equal (argv[1], "secrets"))
         bench_secrets (n);
+      else if (g_str_equal (argv[1], "secrets-file"))
+        bench_secrets_file (n);
     }
   /* For profiling by hand: sh-bench write-store --sizes N --socialhub DIR
    * writes DIR/socialhub/ and the keyring items, as the start-up part does. */

@@ -1,4 +1,5 @@
-/* sh-secret-store.c — token secrets in the Secret Service, bounded in time.
+/* sh-secret-store.c — token secrets in the keyring, bounded in time; the
+ * Secret Service backend (the file backend is sh-secret-store-file.c).
  *
  * Every operation is a GTask whose libsecret call gets an inner cancellable,
  * cancelled by the caller's cancellable or by a timeout; a timeout becomes
@@ -54,27 +55,6 @@ const SecretSchema _sh_secret_store_token_schema = {
   },
 };
 
-typedef enum {
-  OP_STORE,
-  OP_LOAD,
-  OP_LIST_IDS,
-  OP_DELETE,
-  OP_LOAD_INFO,
-} OpKind;
-
-/* One keyring operation in flight. */
-typedef struct {
-  OpKind        kind;
-  GCancellable *inner;
-  GCancellable *outer;
-  gulong        outer_handler;
-  guint         timeout_id;
-  gboolean      timed_out;
-  GHashTable   *attributes;
-  char         *label;
-  char         *secret_json;
-} Op;
-
 static void
 op_free (Op *op)
 {
@@ -121,6 +101,18 @@ sh_secret_store_init (ShSecretStore *self)
   self->adopt_waiters = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+ShSecretStoreBackend
+sh_secret_store_backend_for_environment (void)
+{
+  /* The same test libsecret makes for its password API: inside Flatpak it
+   * serves it from the file (when the Secret portal is there; without it,
+   * from the Secret Service, which the file backend's calls then reach). */
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+      g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0)
+    return SH_SECRET_STORE_BACKEND_FILE;
+  return SH_SECRET_STORE_BACKEND_SERVICE;
+}
+
 ShSecretStore *
 sh_secret_store_new (const char *scope,
                      gboolean    session_collection)
@@ -132,7 +124,16 @@ sh_secret_store_new (const char *scope,
   self = g_object_new (SH_TYPE_SECRET_STORE, NULL);
   self->scope = g_strdup (scope);
   self->session_collection = session_collection;
+  self->backend = sh_secret_store_backend_for_environment () == SH_SECRET_STORE_BACKEND_FILE
+                    ? &_sh_secret_backend_file : &_sh_secret_backend_service;
   return self;
+}
+
+ShSecretStoreBackend
+sh_secret_store_get_backend (ShSecretStore *self)
+{
+  g_return_val_if_fail (SH_IS_SECRET_STORE (self), SH_SECRET_STORE_BACKEND_SERVICE);
+  return self->backend->kind;
 }
 
 void
@@ -179,8 +180,8 @@ sh_secret_store_describe_channel (ShSecretStore *self,
 
 /* ---- errors ------------------------------------------------------------ */
 
-static GError *
-keyring_unavailable (const char *detail)
+GError *
+_sh_secret_store_error_unavailable (const char *detail)
 {
   return g_error_new (SH_ERROR, SH_ERROR_KEYRING_UNAVAILABLE,
                       _("No keyring is available (%s). SocialHub keeps access tokens only in "
@@ -188,8 +189,8 @@ keyring_unavailable (const char *detail)
                       detail);
 }
 
-static GError *
-keyring_locked (void)
+GError *
+_sh_secret_store_error_locked (void)
 {
   return g_error_new_literal (SH_ERROR, SH_ERROR_KEYRING_LOCKED,
                               _("The keyring is locked. Unlock it (for example by logging in "
@@ -198,22 +199,33 @@ keyring_locked (void)
 
 /* Turns what libsecret or D-Bus said into an SH_ERROR_KEYRING_* error. */
 static GError *
-map_error (const GError *error,
-           const Op     *op,
-           guint         timeout_ms)
+map_error (const GError        *error,
+           const Op            *op,
+           const ShSecretStore *self)
 {
   if (op->timed_out)
     return g_error_new (SH_ERROR, SH_ERROR_KEYRING_TIMEOUT,
                         _("The keyring did not answer within %u seconds. It may be waiting "
                           "for a password prompt that cannot be shown."),
-                        timeout_ms / 1000);
+                        self->timeout_ms / 1000);
+  /* The caller's cancellation. (The file backend's Secret portal says
+   * "cancelled" too, when the person refuses to unlock.) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      g_cancellable_is_cancelled (op->inner))
+    return g_error_copy (error);
+  return self->backend->map_error (error);
+}
+
+GError *
+_sh_secret_store_map_service_error (const GError *error)
+{
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return keyring_locked ();
+    return _sh_secret_store_error_locked ();
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
-    return keyring_unavailable (_("it has no default keyring"));
+    return _sh_secret_store_error_unavailable (_("it has no default keyring"));
   if (error->domain == G_DBUS_ERROR)
     {
       switch (error->code)
@@ -230,7 +242,7 @@ map_error (const GError *error,
         case G_DBUS_ERROR_SPAWN_FILE_INVALID:
         case G_DBUS_ERROR_NO_SERVER:
         case G_DBUS_ERROR_DISCONNECTED:
-          return keyring_unavailable (_("no Secret Service is running"));
+          return _sh_secret_store_error_unavailable (_("no Secret Service is running"));
         default:
           break;
         }
@@ -289,14 +301,14 @@ op_start (ShSecretStore       *self,
   return task;
 }
 
-static void
-op_return_error (GTask        *task,
-                 const GError *error)
+void
+_sh_secret_store_op_return_error (GTask        *task,
+                                  const GError *error)
 {
   ShSecretStore *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
 
-  g_task_return_error (task, map_error (error, op, self->timeout_ms));
+  g_task_return_error (task, map_error (error, op, self));
 }
 
 static void on_service (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -309,17 +321,18 @@ _sh_secret_store_op_proceed (GTask *task)
   secret_service_get (SECRET_SERVICE_OPEN_SESSION, op->inner, on_service, task);
 }
 
-/* Every operation waits for the adoption of the session, if one is due, so
- * that none of them misses an item still named by a path. */
+/* On the Secret Service every operation waits for the adoption of the
+ * session, if one is due, so that none of them misses an item still named
+ * by a path. */
 static void
 op_connect (GTask *task)
 {
   ShSecretStore *self = g_task_get_source_object (task);
 
-  if (self->adopt_ids == NULL)
-    _sh_secret_store_op_proceed (task);
-  else
+  if (self->backend->adopts && self->adopt_ids != NULL)
     _sh_secret_store_adopt_then_proceed (self, task);
+  else
+    self->backend->run (task);
 }
 
 /* ---- completions -------------------------------------------------------- */
@@ -333,7 +346,7 @@ on_stored (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
-    op_return_error (task, error);
+    _sh_secret_store_op_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -348,7 +361,7 @@ on_cleared (GObject      *source,
 
   /* FALSE without an error means there was nothing to delete: fine. */
   if (!secret_service_clear_finish (SECRET_SERVICE (source), result, &error) && error != NULL)
-    op_return_error (task, error);
+    _sh_secret_store_op_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -416,7 +429,7 @@ reading_return (GTask *task)
   Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
 
   if (reading->error != NULL)
-    op_return_error (task, reading->error);
+    _sh_secret_store_op_return_error (task, reading->error);
   else
     g_task_return_pointer (task, g_hash_table_ref (reading->table),
                            (GDestroyNotify) g_hash_table_unref);
@@ -464,17 +477,11 @@ on_attributes (GObject      *source,
                                        &value);
           if (op->kind == OP_LOAD_INFO && value != NULL)
             {
-              ShSecretInfo *info = value;
               const char *channel_id = NULL, *network = NULL;
 
               g_variant_lookup (attributes, ATTR_CHANNEL_ID, "&s", &channel_id);
               g_variant_lookup (attributes, ATTR_NETWORK, "&s", &network);
-              g_free (info->token_id);
-              info->token_id = g_strdup (token_id);
-              if (info->channel_id == NULL)
-                info->channel_id = g_strdup (channel_id);
-              if (info->network == NULL)
-                info->network = g_strdup (network);
+              _sh_secret_store_info_complete (value, token_id, channel_id, network);
             }
           reading_add (reading, op->kind, token_id, value);
         }
@@ -545,7 +552,7 @@ on_secrets (GObject      *source,
                                                              &error);
   if (values == NULL)
     {
-      op_return_error (task, error);
+      _sh_secret_store_op_return_error (task, error);
       return;
     }
 
@@ -598,24 +605,17 @@ on_paths (GObject      *source,
 
   if (!secret_service_search_for_dbus_paths_finish (service, result, &unlocked, &locked, &error))
     {
-      op_return_error (task, error);
+      _sh_secret_store_op_return_error (task, error);
       return;
     }
   if ((op->kind == OP_LOAD || op->kind == OP_LOAD_INFO) && locked != NULL && locked[0] != NULL)
     {
-      g_task_return_error (task, keyring_locked ());
+      g_task_return_error (task, _sh_secret_store_error_locked ());
       return;
     }
 
   reading = g_new0 (Reading, 1);
-  if (op->kind == OP_LOAD)
-    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) sh_secret_free);
-  else if (op->kind == OP_LOAD_INFO)
-    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) sh_secret_info_free);
-  else
-    reading->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reading->table = _sh_secret_store_new_table (op->kind);
   reading->unnamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             op->kind == OP_LOAD_INFO ? info_free0 : secret_free0);
   g_object_set_data_full (G_OBJECT (task), "sh-reading", reading, (GDestroyNotify) reading_free);
@@ -647,19 +647,19 @@ on_collection (GObject      *source,
 
   if (error != NULL)
     {
-      op_return_error (task, error);
+      _sh_secret_store_op_return_error (task, error);
       return;
     }
   if (collection == NULL)
     {
-      g_task_return_error (task, keyring_unavailable (_("it has no default keyring")));
+      g_task_return_error (task, _sh_secret_store_error_unavailable (_("it has no default keyring")));
       return;
     }
   /* Storing into a locked collection would raise an unlock prompt and wait
    * for it; report the lock instead. */
   if (secret_collection_get_locked (collection))
     {
-      g_task_return_error (task, keyring_locked ());
+      g_task_return_error (task, _sh_secret_store_error_locked ());
       return;
     }
 
@@ -686,9 +686,9 @@ on_service (GObject      *source,
 
       /* Whatever failed here, there is no usable Secret Service. */
       if (data->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        op_return_error (task, error);
+        _sh_secret_store_op_return_error (task, error);
       else
-        g_task_return_error (task, keyring_unavailable (error->message));
+        g_task_return_error (task, _sh_secret_store_error_unavailable (error->message));
       return;
     }
 
@@ -717,6 +717,40 @@ on_service (GObject      *source,
     default:
       g_assert_not_reached ();
     }
+}
+
+const ShSecretBackend _sh_secret_backend_service = {
+  .kind = SH_SECRET_STORE_BACKEND_SERVICE,
+  .run = _sh_secret_store_op_proceed,
+  .map_error = _sh_secret_store_map_service_error,
+  .adopts = TRUE,
+};
+
+/* The attributes hold the token id, channel and network of every item, the
+ * text only of newer ones. */
+void
+_sh_secret_store_info_complete (ShSecretInfo *info,
+                                const char   *token_id,
+                                const char   *channel_id,
+                                const char   *network)
+{
+  g_free (info->token_id);
+  info->token_id = g_strdup (token_id);
+  if (info->channel_id == NULL)
+    info->channel_id = g_strdup (channel_id);
+  if (info->network == NULL)
+    info->network = g_strdup (network);
+}
+
+GHashTable *
+_sh_secret_store_new_table (OpKind kind)
+{
+  if (kind == OP_LOAD)
+    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sh_secret_free);
+  if (kind == OP_LOAD_INFO)
+    return g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) sh_secret_info_free);
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* ---- public API -------------------------------------------------------- */

@@ -1,8 +1,14 @@
-/* sh-secret-store.h — token secrets in the Secret Service (libsecret).
+/* sh-secret-store.h — token secrets in the keyring (libsecret).
  *
  * Schema io.socialhub.SocialHub.Token, one item per token. Every call is
  * bounded in time and never prompts unless asked to: a missing, locked or
  * silent keyring is an SH_ERROR_KEYRING_* error, never a hang.
+ *
+ * Two backends behind the one API, chosen when the store is made: the
+ * Secret Service (on the host: one search and one GetSecrets for all) and
+ * libsecret's password API, which inside Flatpak keeps the items in a file
+ * of the app's own, unlocked through the Secret portal (no access to the
+ * user's whole keyring is needed).
  */
 #pragma once
 
@@ -17,10 +23,22 @@ G_DECLARE_FINAL_TYPE (ShSecretStore, sh_secret_store, SH, SECRET_STORE, GObject)
 
 #define SH_SECRET_SCHEMA_NAME "io.socialhub.SocialHub.Token"
 
+typedef enum {
+  SH_SECRET_STORE_BACKEND_SERVICE,   /* the Secret Service over D-Bus */
+  SH_SECRET_STORE_BACKEND_FILE,      /* secret_password_*: libsecret's file keyring */
+} ShSecretStoreBackend;
+
+/* The file backend inside Flatpak (/.flatpak-info exists) and wherever
+ * libsecret is told to use its file (SECRET_BACKEND=file, which tests set);
+ * the Secret Service otherwise. */
+ShSecretStoreBackend sh_secret_store_backend_for_environment (void);
+
 /* @scope: the data folder the items belong to. Items of another scope (the
- * sandbox, a test, another data folder) are never read, listed or deleted. */
+ * sandbox, a test, another data folder) are never read, listed or deleted.
+ * The backend is sh_secret_store_backend_for_environment()'s. */
 ShSecretStore *sh_secret_store_new            (const char          *scope,
                                                gboolean             session_collection);
+ShSecretStoreBackend sh_secret_store_get_backend (ShSecretStore    *self);
 void           sh_secret_store_set_timeout    (ShSecretStore       *self,
                                                guint                timeout_ms);
 
@@ -56,7 +74,7 @@ gboolean       sh_secret_store_store_finish   (ShSecretStore       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
-/* One Secret Service search for every token of @network (NULL: all networks).
+/* One search for every token of @network (NULL: all networks).
  * Returns token id → ShSecret. */
 void           sh_secret_store_load_async     (ShSecretStore       *self,
                                                const char          *network,
