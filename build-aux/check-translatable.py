@@ -7,7 +7,8 @@
 # scans the C files under src/ for those calls and reports every string literal
 # argument that holds a word but is not inside _(), N_(), C_(), NC_() or ngettext().
 #
-# Not scanned: src/sandbox (the emulator's own API answers, which imitate the networks'
+# Not scanned: errors in the G_DBUS_ERROR domain, which answer a D-Bus peer (the tray's
+# panel) rather than a person; src/sandbox (the emulator's own API answers, which imitate the networks'
 # English texts). A literal that carries no word of three letters or more ("%s: %s",
 # "\n") is not a message, nor is an action name or the command's own name. A line with the comment "not-translated:" and a reason is
 # skipped, for the rare string that must stay as it is (a protocol token, say).
@@ -114,7 +115,10 @@ def check_file(path, raw):
         if text[match.start() - 1:match.start()] in ('_',) or \
                 re.match(r'\w', text[match.start() - 1:match.start()] or ' '):
             continue  # part of a longer name
-        for offset, arg in split_arguments(text, match.end() - 1):
+        args = split_arguments(text, match.end() - 1)
+        if any(arg.strip() == 'G_DBUS_ERROR' for _, arg in args):
+            continue  # an answer to a D-Bus peer (a panel, a portal), not to a person
+        for offset, arg in args:
             message = literal_text(arg)
             if message is None or ACTION_NAME_RE.fullmatch(message) or \
                     not WORD_RE.search(FORMAT_OR_NAME_RE.sub('', message)):
