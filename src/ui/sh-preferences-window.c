@@ -30,6 +30,7 @@ struct _ShPreferencesWindow
   GtkSpinButton        *warning_spin;
   GtkLabel             *warning_unit;
   GtkSwitch            *background_switch;
+  GtkLabel             *background_refusal;
   GtkSwitch            *notify_invalid_switch;
   GtkSwitch            *notify_disconnected_switch;
   GtkSwitch            *notify_expiring_switch;
@@ -327,6 +328,7 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, warning_spin);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, warning_unit);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_refusal);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_invalid_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_disconnected_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_expiring_switch);
@@ -363,6 +365,47 @@ sh_preferences_window_new (GSettings *settings)
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   return g_object_new (SH_TYPE_PREFERENCES_WINDOW, "settings", settings, NULL);
+}
+
+static gboolean
+refusal_to_label (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  const char *refusal = g_value_get_string (from);
+
+  g_value_set_string (to, refusal != NULL ? refusal : "");
+  return TRUE;
+}
+
+static gboolean
+refusal_to_visible (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  const char *refusal = g_value_get_string (from);
+
+  g_value_set_boolean (to, refusal != NULL && *refusal != '\0');
+  return TRUE;
+}
+
+/* The label follows the refusal; the switch itself follows the key, which
+ * the refusal has turned off. */
+void
+sh_preferences_window_set_background (ShPreferencesWindow *self,
+                                      ShBackground        *background)
+{
+  g_return_if_fail (SH_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (background == NULL || SH_IS_BACKGROUND (background));
+
+  if (background == NULL)
+    return;
+  g_object_bind_property_full (background, "refusal", self->background_refusal, "label",
+                               G_BINDING_SYNC_CREATE, refusal_to_label, NULL, NULL, NULL);
+  g_object_bind_property_full (background, "refusal", self->background_refusal, "visible",
+                               G_BINDING_SYNC_CREATE, refusal_to_visible, NULL, NULL, NULL);
 }
 
 GSettings *
