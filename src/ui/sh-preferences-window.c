@@ -367,28 +367,15 @@ sh_preferences_window_new (GSettings *settings)
   return g_object_new (SH_TYPE_PREFERENCES_WINDOW, "settings", settings, NULL);
 }
 
-static gboolean
-refusal_to_label (GBinding     *binding,
-                  const GValue *from,
-                  GValue       *to,
-                  gpointer      user_data)
+static void
+show_refusal (ShPreferencesWindow *self,
+              GParamSpec          *pspec,
+              ShBackground        *background)
 {
-  const char *refusal = g_value_get_string (from);
+  const char *refusal = sh_background_get_refusal (background);
 
-  g_value_set_string (to, refusal != NULL ? refusal : "");
-  return TRUE;
-}
-
-static gboolean
-refusal_to_visible (GBinding     *binding,
-                    const GValue *from,
-                    GValue       *to,
-                    gpointer      user_data)
-{
-  const char *refusal = g_value_get_string (from);
-
-  g_value_set_boolean (to, refusal != NULL && *refusal != '\0');
-  return TRUE;
+  gtk_label_set_label (self->background_refusal, refusal != NULL ? refusal : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->background_refusal), refusal != NULL);
 }
 
 /* The label follows the refusal; the switch itself follows the key, which
@@ -402,10 +389,9 @@ sh_preferences_window_set_background (ShPreferencesWindow *self,
 
   if (background == NULL)
     return;
-  g_object_bind_property_full (background, "refusal", self->background_refusal, "label",
-                               G_BINDING_SYNC_CREATE, refusal_to_label, NULL, NULL, NULL);
-  g_object_bind_property_full (background, "refusal", self->background_refusal, "visible",
-                               G_BINDING_SYNC_CREATE, refusal_to_visible, NULL, NULL, NULL);
+  g_signal_connect_object (background, "notify::refusal", G_CALLBACK (show_refusal), self,
+                           G_CONNECT_SWAPPED);
+  show_refusal (self, NULL, background);
 }
 
 GSettings *
