@@ -352,6 +352,66 @@ test_resume_seen_twice (Fixture *f, gconstpointer data)
 }
 
 static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* logind's PrepareForSleep(false) on the system bus, played by a second
+ * connection owning org.freedesktop.login1 on the test's private bus (the
+ * system bus address points at it): a check, logged as a resume. The
+ * signal is sent again until the monitor, which subscribes once its
+ * system-bus connection is there, has heard it. */
+static void
+test_logind_signal (Fixture *f, gconstpointer data)
+{
+  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_autoptr(GDBusConnection) logind = NULL;
+  g_autoptr(GDBusConnection) system_bus = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean owned = FALSE;
+  gint64 end;
+  guint owner;
+
+  g_assert_nonnull (address);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+  system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_assert_no_error (error);
+  logind = g_dbus_connection_new_for_address_sync (address,
+                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  owner = g_bus_own_name_on_connection (logind, "org.freedesktop.login1", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                        on_name_acquired, NULL, &owned, NULL);
+  end = g_get_monotonic_time () + sh_test_time_limit (5 * G_USEC_PER_SEC);
+  while (!owned && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (owned);
+
+  sh_monitor_set_watch_sleep (f->monitor, TRUE);
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+
+  end = g_get_monotonic_time () + sh_test_time_limit (5 * G_USEC_PER_SEC);
+  while (n_started < 2 && g_get_monotonic_time () < end)
+    {
+      gint64 next = g_get_monotonic_time () + G_USEC_PER_SEC / 10;
+
+      g_dbus_connection_emit_signal (logind, NULL, "/org/freedesktop/login1",
+                                     "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                     g_variant_new ("(b)", FALSE), &error);
+      g_assert_no_error (error);
+      while (n_started < 2 && g_get_monotonic_time () < next)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  complete (1, 0, FALSE);
+  g_bus_unown_name (owner);
+}
+
+static void
 test_logind_absent (Fixture *f, gconstpointer data)
 {
   /* With no system bus (or no logind on it) the monitor still works. */
@@ -415,6 +475,7 @@ main (int argc, char **argv)
   ADD ("/monitor/resume-tick", test_resume_tick);
   ADD ("/monitor/resume-tick-timer", test_resume_tick_timer);
   ADD ("/monitor/resume-seen-twice", test_resume_seen_twice);
+  ADD ("/monitor/logind-signal", test_logind_signal);
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-joins", test_check_now_joins);
   return g_test_run ();
