@@ -8,7 +8,8 @@
 # the keyfile GSettings backend, with the fake Background portal owning
 # org.freedesktop.portal.Desktop on the session bus, and checks that:
 #   - the first start asks the portal (the key is on by default) with
-#     autostart and `socialhub --gapplication-service`;
+#     autostart and `socialhub --gapplication-service`, and sets the status
+#     line ("No channels yet" here);
 #   - in Preferences, turning the switch off asks without autostart;
 #   - turning it on while the portal refuses turns the switch off again and
 #     shows why, in words, under it; `gsettings get` says false.
@@ -35,12 +36,16 @@ REFUSAL = 'The system does not allow SocialHub to run in the background'
 FAKE_PORTAL = os.path.join(os.path.dirname(shtest.__file__), 'fake_portal.py')
 
 
-def requests(log_path):
+def calls(log_path, method):
     try:
         with open(log_path) as f:
-            return [c for c in json.load(f) if c['method'] == 'RequestBackground']
+            return [c for c in json.load(f) if c['method'] == method]
     except (OSError, ValueError):
         return []
+
+
+def requests(log_path):
+    return calls(log_path, 'RequestBackground')
 
 
 def gsettings_get(env, key):
@@ -70,6 +75,9 @@ def check_background(process, app, env, log_path, artifacts):
     if not options.get('reason'):
         raise Failure('the request gives no reason for the person to read')
     log(f'RequestBackground: {options}')
+    # The line in GNOME's Background Apps: this session has no channels.
+    wait_for('SetStatus with the channels in words',
+             lambda: [c for c in calls(log_path, 'SetStatus') if c['message'] == 'No channels yet'])
 
     keyboard.press('SocialHub', 'comma', CONTROL_MASK)
     prefs = wait_for_window(app, 'Preferences')
