@@ -94,7 +94,8 @@ sh_autostart_write (const char  *executable,
 
   g_return_val_if_fail (executable != NULL && g_path_is_absolute (executable), FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK) && !sh_autostart_is_ours (path))
+  if (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK) &&
+      !sh_autostart_is_ours (path))
     return refuse_foreign (path, error);
 
   quoted = quote_exec_argument (executable);

@@ -199,8 +199,8 @@ sh_background_portal_request_finish (GAsyncResult  *result,
   gssize answer;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_background_portal_request_async,
-                        FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sh_background_portal_request_async, FALSE);
 
   answer = g_task_propagate_int (G_TASK (result), error);
   if (out_autostart != NULL)

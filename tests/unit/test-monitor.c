@@ -382,8 +382,9 @@ test_logind_signal (Fixture *f, gconstpointer data)
                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                    NULL, NULL, &error);
   g_assert_no_error (error);
-  owner = g_bus_own_name_on_connection (logind, "org.freedesktop.login1", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                        on_name_acquired, NULL, &owned, NULL);
+  owner = g_bus_own_name_on_connection (logind, "org.freedesktop.login1",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL,
+                                        &owned, NULL);
   end = g_get_monotonic_time () + sh_test_time_limit (5 * G_USEC_PER_SEC);
   while (!owned && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);

@@ -22,9 +22,10 @@ Prints "ready" on standard output once the name is owned.
 import argparse
 import json
 import os
-import sys
 
-from gi.repository import Gio, GLib
+from gi.repository import GLib
+
+from fake_service import serve
 
 PATH = "/org/freedesktop/portal/desktop"
 XML = """
@@ -101,23 +102,7 @@ def get_property(conn, sender, path, interface, name):
 
 def main():
     save()
-    loop = GLib.MainLoop()
-    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-    info = Gio.DBusNodeInfo.new_for_xml(XML)
-    for iface in info.interfaces:
-        bus.register_object(PATH, iface, on_call, get_property, None)
-
-    def acquired(*_):
-        print("ready", flush=True)
-
-    def lost(*_):
-        print("could not own org.freedesktop.portal.Desktop", file=sys.stderr)
-        loop.quit()
-
-    Gio.bus_own_name_on_connection(bus, "org.freedesktop.portal.Desktop",
-                                   Gio.BusNameOwnerFlags.NONE, acquired, lost)
-    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 15, loop.quit)
-    loop.run()
+    serve("org.freedesktop.portal.Desktop", PATH, XML, on_call, get_property)
 
 
 if __name__ == "__main__":
