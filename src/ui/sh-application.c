@@ -6,12 +6,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "sh-application.h"
 #include "sh-background-notice.h"
+#include "sh-background.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
 #include "sh-monitor.h"
@@ -32,6 +31,7 @@ struct _ShApplication
   ShManager        *manager;
   ShMonitor        *monitor;
   ShNotifier       *notifier;
+  ShBackground     *background;  /* autostart, the Background portal */
   GSettings        *settings;
   ShStatusNotifierItem *tray;    /* the tray icon, where a panel hosts one */
   gboolean          held;        /* running in the background */
@@ -98,46 +98,6 @@ update_background (ShApplication *self)
     g_application_release (G_APPLICATION (self));
 }
 
-/* An XDG autostart entry while run-in-background is on, so that checks and
- * notifications also run after a login without opening the window. Not for
- * the sandbox (a demonstration), nor inside Flatpak (the Background portal
- * decides there). */
-static void
-sync_autostart (ShApplication *self)
-{
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *current = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->sandbox || self->settings == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
-    return;
-  dir = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
-  path = g_build_filename (dir, APP_ID ".desktop", NULL);
-  if (!g_settings_get_boolean (self->settings, "run-in-background"))
-    {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        g_message ("Could not remove %s: %s", path, g_strerror (errno));
-      return;
-    }
-  contents = g_strdup_printf ("[Desktop Entry]\n"
-                              "Type=Application\n"
-                              "Name=SocialHub\n"
-                              "Comment=%s\n"
-                              "Icon=" APP_ID "\n"
-                              "Exec=socialhub --gapplication-service\n"
-                              "NoDisplay=true\n"
-                              "X-GNOME-Autostart-enabled=true\n",
-                              _("Checks your access tokens in the background"));
-  if (g_file_get_contents (path, &current, NULL, NULL) && g_str_equal (current, contents))
-    return;
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents (path, contents, -1, &error))
-    g_message ("Could not write %s: %s", path,
-               error != NULL ? error->message : g_strerror (errno));
-}
-
 /* For the first-close notification: whether closing the window leaves
  * SocialHub running. */
 static gboolean
@@ -153,7 +113,9 @@ start_monitor (ShApplication *self)
     return;
   sh_monitor_start (self->monitor);
   update_background (self);
-  sync_autostart (self);
+  /* Not for the sandbox, a demonstration: it would start at login. */
+  if (self->background != NULL)
+    sh_background_start (self->background);
 }
 
 /* The first check and the reconciliation read every secret from the
@@ -247,8 +209,6 @@ sh_application_startup (GApplication *app)
         self->settings = g_settings_new_full (schema, NULL, NULL);
         g_signal_connect_object (self->settings, "changed::run-in-background",
                                  G_CALLBACK (update_background), self, G_CONNECT_SWAPPED);
-        g_signal_connect_object (self->settings, "changed::run-in-background",
-                                 G_CALLBACK (sync_autostart), self, G_CONNECT_SWAPPED);
         sh_background_notice_install (GTK_APPLICATION (app), self->settings, stays_running);
       }
     self->tray = sh_status_notifier_item_new (app,
@@ -256,6 +216,8 @@ sh_application_startup (GApplication *app)
     if (self->settings != NULL && g_settings_schema_has_key (schema, "show-tray-icon"))
       g_settings_bind (self->settings, "show-tray-icon", self->tray, "enabled", G_SETTINGS_BIND_GET);
   }
+  if (!self->sandbox)
+    self->background = sh_background_new (self->settings, sh_manager_get_channels (self->manager));
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
@@ -337,6 +299,7 @@ sh_application_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->notifier);
   g_clear_object (&self->tray);
+  g_clear_object (&self->background);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
   g_clear_object (&self->sandbox_session);
@@ -413,6 +376,7 @@ show_preferences (GSimpleAction *action,
   g_application_activate (G_APPLICATION (self));
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   preferences = sh_preferences_window_new (self->settings);
+  sh_preferences_window_set_background (SH_PREFERENCES_WINDOW (preferences), self->background);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (preferences));

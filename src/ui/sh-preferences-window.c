@@ -31,6 +31,7 @@ struct _ShPreferencesWindow
   GtkLabel             *warning_unit;
   GtkSwitch            *background_switch;
   GtkSwitch            *tray_switch;
+  GtkLabel             *background_refusal;
   GtkSwitch            *notify_invalid_switch;
   GtkSwitch            *notify_disconnected_switch;
   GtkSwitch            *notify_expiring_switch;
@@ -330,6 +331,7 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, warning_unit);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, tray_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_refusal);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_invalid_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_disconnected_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_expiring_switch);
@@ -366,6 +368,33 @@ sh_preferences_window_new (GSettings *settings)
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
   return g_object_new (SH_TYPE_PREFERENCES_WINDOW, "settings", settings, NULL);
+}
+
+static void
+show_refusal (ShPreferencesWindow *self,
+              GParamSpec          *pspec,
+              ShBackground        *background)
+{
+  const char *refusal = sh_background_get_refusal (background);
+
+  gtk_label_set_label (self->background_refusal, refusal != NULL ? refusal : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->background_refusal), refusal != NULL);
+}
+
+/* The label follows the refusal; the switch itself follows the key, which
+ * the refusal has turned off. */
+void
+sh_preferences_window_set_background (ShPreferencesWindow *self,
+                                      ShBackground        *background)
+{
+  g_return_if_fail (SH_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (background == NULL || SH_IS_BACKGROUND (background));
+
+  if (background == NULL)
+    return;
+  g_signal_connect_object (background, "notify::refusal", G_CALLBACK (show_refusal), self,
+                           G_CONNECT_SWAPPED);
+  show_refusal (self, NULL, background);
 }
 
 GSettings *

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include "sh-background.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,9 @@ G_DECLARE_FINAL_TYPE (ShPreferencesWindow, sh_preferences_window, SH, PREFERENCE
  * window keeps a reference. */
 GtkWidget *sh_preferences_window_new          (GSettings           *settings);
 GSettings *sh_preferences_window_get_settings (ShPreferencesWindow *self);
+/* Shows why the system refused to let the app run in the background, as
+ * long as @background says so (NULL: never; the sandbox has none). */
+void       sh_preferences_window_set_background (ShPreferencesWindow *self,
+                                                 ShBackground        *background);
 
 G_END_DECLS

@@ -178,8 +178,8 @@ try:
             entry = f.read()
     except OSError:
         entry = ""
-    check("Exec=socialhub --gapplication-service" in entry,
-          "running in the background writes an autostart entry")
+    check(f"Exec={os.path.realpath(SOCIALHUB)} --gapplication-service" in entry,
+          "running in the background writes an autostart entry (its Exec an absolute path)")
     check(wait_for_named(gui.pid, "Last checked just now") is not None,
           "the window says when the tokens were last checked")
     artifacts = os.environ.get("SH_TEST_ARTIFACT_DIR")

@@ -1,6 +1,8 @@
 /* test-monitor.c — when checks run: start, merged requests, offline, network
- * back, timer, expiry moments, back-off, resume. Time is a fake clock and the
- * network a fake GNetworkMonitor: nothing waits for a real interval. */
+ * back, timer, expiry moments, back-off, resume (logind's and the tick that
+ * compares the wall clock with the monotonic one). Time is two fake clocks
+ * and the network a fake GNetworkMonitor: nothing waits for a real
+ * interval. */
 #include "config.h"
 
 #include "sh-channel-list.h"
@@ -18,6 +20,7 @@
 static guint n_started;
 static GTask *running;
 static gint64 fake_now = T0;
+static gint64 fake_mono = 1000;   /* seconds since boot, asleep excluded */
 
 static void
 fake_check_start (ShManager *manager, GCancellable *cancellable,
@@ -76,7 +79,12 @@ setup (Fixture *f, gconstpointer data)
   f->manager = sh_manager_new (f->dir, FALSE);
   f->network = g_object_new (FAKE_TYPE_NETWORK, NULL);
   f->monitor = sh_monitor_new (f->manager, G_NETWORK_MONITOR (f->network));
+  fake_now = T0;
+  fake_mono = 1000;
   sh_monitor_set_clock (f->monitor, sh_test_fake_clock, &fake_now);
+  sh_monitor_set_monotonic_clock (f->monitor, sh_test_fake_clock, &fake_mono);
+  /* The tests below call sh_monitor_tick() themselves, but one. */
+  sh_monitor_set_resume_tick (f->monitor, 0);
   sh_monitor_set_check_func (f->monitor, fake_check_start, fake_check_finish);
   sh_monitor_set_interval (f->monitor, 3600);
   sh_monitor_set_debounce (f->monitor, 1);
@@ -252,6 +260,7 @@ test_resume (Fixture *f, gconstpointer data)
   complete (1, 0, FALSE);
   sh_monitor_resumed (f->monitor);
   wait_for_start (2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
   complete (1, 0, FALSE);
   /* Stopped: nothing more. */
   sh_monitor_stop (f->monitor);
@@ -259,6 +268,148 @@ test_resume (Fixture *f, gconstpointer data)
   sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_REQUEST);
   spin ();
   g_assert_cmpuint (n_started, ==, 2);
+}
+
+/* Both clocks move alike while awake; during a suspend only the wall clock
+ * does. A gap of more than a minute is a resume, checked as after logind's. */
+static void
+test_resume_tick (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+
+  fake_now += 60;
+  fake_mono += 60;
+  g_assert_false (sh_monitor_tick (f->monitor));
+  /* A minute's gap could be a clock correction: not yet a suspend. */
+  fake_now += 120;
+  fake_mono += 60;
+  g_assert_false (sh_monitor_tick (f->monitor));
+  /* The wall clock set back an hour: no suspend either. */
+  fake_now -= 3600;
+  fake_mono += 60;
+  g_assert_false (sh_monitor_tick (f->monitor));
+  spin ();
+  g_assert_cmpuint (n_started, ==, 1);
+
+  /* A night asleep: eight hours on the wall clock, a minute awake. */
+  fake_now += 8 * 3600;
+  fake_mono += 60;
+  g_assert_true (sh_monitor_tick (f->monitor));
+  wait_for_start (2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  g_assert_cmpstr (sh_monitor_reason_to_string (sh_monitor_get_last_reason (f->monitor)), ==,
+                   "resume");
+  complete (1, 0, FALSE);
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, fake_now);
+
+  /* The next tick measures from the last one: nothing new. */
+  fake_now += 60;
+  fake_mono += 60;
+  g_assert_false (sh_monitor_tick (f->monitor));
+  spin ();
+  g_assert_cmpuint (n_started, ==, 2);
+}
+
+/* The real tick (a GLib timeout) runs sh_monitor_tick by itself. */
+static void
+test_resume_tick_timer (Fixture *f, gconstpointer data)
+{
+  sh_monitor_set_resume_tick (f->monitor, 5);
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+
+  fake_now += DAY;
+  wait_for_start (2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  complete (1, 0, FALSE);
+
+  /* Stopped: the tick stops with it. */
+  sh_monitor_stop (f->monitor);
+  fake_now += DAY;
+  g_assert_false (sh_monitor_tick (f->monitor));
+}
+
+/* logind's signal, the tick and the network coming back after one suspend:
+ * one check, logged as a resume. */
+static void
+test_resume_seen_twice (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  sh_monitor_set_debounce (f->monitor, 50);
+
+  fake_network_set (f->network, FALSE);
+  fake_now += DAY;
+  sh_monitor_resumed (f->monitor);
+  fake_network_set (f->network, TRUE);
+  g_assert_true (sh_monitor_tick (f->monitor));
+  wait_for_start (2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  complete (1, 0, FALSE);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 2);
+}
+
+static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* logind's PrepareForSleep(false) on the system bus, played by a second
+ * connection owning org.freedesktop.login1 on the test's private bus (the
+ * system bus address points at it): a check, logged as a resume. The
+ * signal is sent again until the monitor, which subscribes once its
+ * system-bus connection is there, has heard it. */
+static void
+test_logind_signal (Fixture *f, gconstpointer data)
+{
+  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_autoptr(GDBusConnection) logind = NULL;
+  g_autoptr(GDBusConnection) system_bus = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean owned = FALSE;
+  gint64 end;
+  guint owner;
+
+  g_assert_nonnull (address);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+  system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_assert_no_error (error);
+  logind = g_dbus_connection_new_for_address_sync (address,
+                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  owner = g_bus_own_name_on_connection (logind, "org.freedesktop.login1",
+                                        G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL,
+                                        &owned, NULL);
+  end = g_get_monotonic_time () + sh_test_time_limit (5 * G_USEC_PER_SEC);
+  while (!owned && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (owned);
+
+  sh_monitor_set_watch_sleep (f->monitor, TRUE);
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+
+  end = g_get_monotonic_time () + sh_test_time_limit (5 * G_USEC_PER_SEC);
+  while (n_started < 2 && g_get_monotonic_time () < end)
+    {
+      gint64 next = g_get_monotonic_time () + G_USEC_PER_SEC / 10;
+
+      g_dbus_connection_emit_signal (logind, NULL, "/org/freedesktop/login1",
+                                     "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                     g_variant_new ("(b)", FALSE), &error);
+      g_assert_no_error (error);
+      while (n_started < 2 && g_get_monotonic_time () < next)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  complete (1, 0, FALSE);
+  g_bus_unown_name (owner);
 }
 
 static void
@@ -322,6 +473,10 @@ main (int argc, char **argv)
   ADD ("/monitor/backoff", test_backoff);
   ADD ("/monitor/offline", test_offline);
   ADD ("/monitor/resume", test_resume);
+  ADD ("/monitor/resume-tick", test_resume_tick);
+  ADD ("/monitor/resume-tick-timer", test_resume_tick_timer);
+  ADD ("/monitor/resume-seen-twice", test_resume_seen_twice);
+  ADD ("/monitor/logind-signal", test_logind_signal);
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-joins", test_check_now_joins);
   return g_test_run ();

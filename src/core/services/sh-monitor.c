@@ -12,6 +12,12 @@
 /* GLib timeouts take a guint of milliseconds: wake up at least this often
  * and look again (the wall clock may also have jumped meanwhile). */
 #define MAX_SLEEP             (6 * 60 * 60)
+/* The resume tick: how often it looks (ms), and how much further the wall
+ * clock must have moved than the monotonic one (s) to mean a suspend. Less
+ * would take a clock correction (NTP) for one, and a shorter sleep leaves
+ * little to check. */
+#define RESUME_TICK_MS        (60 * 1000)
+#define SUSPEND_MIN_GAP       60
 
 struct _ShMonitor
 {
@@ -22,11 +28,14 @@ struct _ShMonitor
   GSettings            *settings;
   ShMonitorClock        clock;
   gpointer              clock_data;
+  ShMonitorClock        mono_clock;
+  gpointer              mono_clock_data;
   ShMonitorCheckStart   check_start;
   ShMonitorCheckFinish  check_finish;
   guint                 interval;        /* 0: from GSettings */
   guint                 debounce_ms;
   gboolean              watch_sleep;
+  guint                 resume_tick_ms;
 
   gboolean              active;
   gboolean              checking;
@@ -38,9 +47,14 @@ struct _ShMonitor
   gint64                retry_at;
   gint64                next_due;
   guint                 n_failures;
+  ShMonitorReason       debounce_reason;
+  ShMonitorReason       last_reason;
+  gint64                tick_wall;       /* both clocks at the last tick */
+  gint64                tick_mono;
 
   guint                 timer_id;
   guint                 debounce_id;
+  guint                 tick_id;
   guint                 time_limit_id;
   GCancellable         *check_cancellable;
   GCancellable         *cancellable;     /* lives while active */
@@ -71,9 +85,37 @@ real_clock (gpointer user_data)
 }
 
 static gint64
+real_monotonic_clock (gpointer user_data)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC;
+}
+
+static gint64
 now (ShMonitor *self)
 {
   return self->clock (self->clock_data);
+}
+
+static gint64
+now_monotonic (ShMonitor *self)
+{
+  return self->mono_clock (self->mono_clock_data);
+}
+
+const char *
+sh_monitor_reason_to_string (ShMonitorReason reason)
+{
+  switch (reason)
+    {
+    case SH_MONITOR_REASON_START: return "start";
+    case SH_MONITOR_REASON_NETWORK: return "network";
+    case SH_MONITOR_REASON_RESUME: return "resume";
+    case SH_MONITOR_REASON_TIMER: return "timer";
+    case SH_MONITOR_REASON_EXPIRY: return "expiry";
+    case SH_MONITOR_REASON_RETRY: return "retry";
+    case SH_MONITOR_REASON_REQUEST: return "request";
+    default: return "unknown";
+    }
 }
 
 static guint
@@ -225,7 +267,8 @@ sh_monitor_request_check (ShMonitor       *self,
       self->pending = TRUE;
       return;
     }
-  g_debug ("Checking (reason %d)", reason);
+  g_debug ("Checking (reason: %s)", sh_monitor_reason_to_string (reason));
+  self->last_reason = reason;
   start_check (self);
 }
 
@@ -362,13 +405,18 @@ on_debounced (gpointer user_data)
   ShMonitor *self = user_data;
 
   self->debounce_id = 0;
-  sh_monitor_request_check (self, SH_MONITOR_REASON_NETWORK);
+  sh_monitor_request_check (self, self->debounce_reason);
   return G_SOURCE_REMOVE;
 }
 
+/* A resume and the network coming back often arrive together: one check,
+ * logged as the resume (the more telling reason). */
 static void
-debounce_check (ShMonitor *self)
+debounce_check (ShMonitor       *self,
+                ShMonitorReason  reason)
 {
+  if (self->debounce_id == 0 || reason == SH_MONITOR_REASON_RESUME)
+    self->debounce_reason = reason;
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->debounce_id = g_timeout_add (self->debounce_ms, on_debounced, self);
 }
@@ -400,7 +448,7 @@ on_network_available (GNetworkMonitor *monitor,
   /* Back online: check again rather than trust what was seen offline. */
   self->wanted_offline = FALSE;
   if (self->active)
-    debounce_check (self);
+    debounce_check (self, SH_MONITOR_REASON_NETWORK);
 }
 
 void
@@ -411,7 +459,55 @@ sh_monitor_resumed (ShMonitor *self)
   if (!self->active)
     return;
   /* The network is often still coming up right after a resume. */
-  debounce_check (self);
+  debounce_check (self, SH_MONITOR_REASON_RESUME);
+}
+
+static void
+reset_tick (ShMonitor *self)
+{
+  self->tick_wall = now (self);
+  self->tick_mono = now_monotonic (self);
+}
+
+/* The monotonic clock stands still while the machine sleeps and the wall
+ * clock does not: a gap between them is a suspend, also where logind is out
+ * of reach (Flatpak) or does not exist. logind and the tick may both see
+ * one resume; the debounce makes it one check. A wall clock set back is no
+ * suspend: only the baseline moves. */
+gboolean
+sh_monitor_tick (ShMonitor *self)
+{
+  gint64 wall_moved, mono_moved;
+
+  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
+
+  if (!self->active)
+    return FALSE;
+  wall_moved = now (self) - self->tick_wall;
+  mono_moved = now_monotonic (self) - self->tick_mono;
+  reset_tick (self);
+  if (wall_moved - mono_moved <= SUSPEND_MIN_GAP)
+    return FALSE;
+  g_debug ("Resumed: the wall clock moved %" G_GINT64_FORMAT " s, the monotonic clock %"
+           G_GINT64_FORMAT " s", wall_moved, mono_moved);
+  sh_monitor_resumed (self);
+  return TRUE;
+}
+
+static gboolean
+on_resume_tick (gpointer user_data)
+{
+  sh_monitor_tick (SH_MONITOR (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_resume_tick (ShMonitor *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  reset_tick (self);
+  if (self->active && self->resume_tick_ms > 0)
+    self->tick_id = g_timeout_add (self->resume_tick_ms, on_resume_tick, self);
 }
 
 static void
@@ -429,7 +525,10 @@ on_prepare_for_sleep (GDBusConnection *connection,
     return;
   g_variant_get (parameters, "(b)", &going_to_sleep);
   if (!going_to_sleep)
-    sh_monitor_resumed (SH_MONITOR (user_data));
+    {
+      g_debug ("Resumed: logind's PrepareForSleep");
+      sh_monitor_resumed (SH_MONITOR (user_data));
+    }
 }
 
 static void
@@ -475,6 +574,7 @@ sh_monitor_start (ShMonitor *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
   if (self->watch_sleep)
     g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus, g_object_ref (self));
+  start_resume_tick (self);
   sh_monitor_request_check (self, SH_MONITOR_REASON_START);
   if (!self->checking)
     reschedule (self);
@@ -495,6 +595,7 @@ sh_monitor_stop (ShMonitor *self)
     g_cancellable_cancel (self->check_cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;
@@ -647,6 +748,8 @@ static void
 sh_monitor_init (ShMonitor *self)
 {
   self->clock = real_clock;
+  self->mono_clock = real_monotonic_clock;
+  self->resume_tick_ms = RESUME_TICK_MS;
   self->check_start = default_check_start;
   self->check_finish = default_check_finish;
   self->debounce_ms = DEFAULT_DEBOUNCE_MS;
@@ -672,6 +775,35 @@ sh_monitor_set_clock (ShMonitor      *self,
   g_return_if_fail (SH_IS_MONITOR (self));
   self->clock = clock != NULL ? clock : real_clock;
   self->clock_data = user_data;
+  reset_tick (self);
+}
+
+void
+sh_monitor_set_monotonic_clock (ShMonitor      *self,
+                                ShMonitorClock  clock,
+                                gpointer        user_data)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->mono_clock = clock != NULL ? clock : real_monotonic_clock;
+  self->mono_clock_data = user_data;
+  reset_tick (self);
+}
+
+void
+sh_monitor_set_resume_tick (ShMonitor *self,
+                            guint      milliseconds)
+{
+  g_return_if_fail (SH_IS_MONITOR (self));
+  self->resume_tick_ms = milliseconds;
+  if (self->active)
+    start_resume_tick (self);
+}
+
+ShMonitorReason
+sh_monitor_get_last_reason (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), SH_MONITOR_REASON_START);
+  return self->last_reason;
 }
 
 void

@@ -2,7 +2,9 @@
  *
  * Checks run on start, when the network comes back (debounced), after a
  * resume from suspend (logind's PrepareForSleep, where the system bus has
- * logind), on a timer (GSettings check-interval) and at each known expiry
+ * logind; and everywhere a periodic tick that sees the wall clock move much
+ * further than the monotonic clock, which stands still during a suspend:
+ * inside Flatpak the system bus is out of reach), on a timer (GSettings check-interval) and at each known expiry
  * moment or warning-window start. One check at a time: requests made while
  * one runs are merged into one follow-up. A failed check (an error such as a
  * locked keyring, or no token reaching a verdict) backs off exponentially
@@ -25,6 +27,8 @@ G_DECLARE_FINAL_TYPE (ShMonitor, sh_monitor, SH, MONITOR, GObject)
 /* Wall-clock seconds since the epoch (the same clock as a token's
  * expires_at and checked_at). */
 typedef gint64 (*ShMonitorClock) (gpointer user_data);
+/* The monotonic clock is the same type, in seconds: g_get_monotonic_time()
+ * by default, which does not advance while the machine is suspended. */
 
 /* The check the monitor runs: the manager's ShChecker by default. */
 typedef void     (*ShMonitorCheckStart)  (ShManager           *manager,
@@ -63,6 +67,12 @@ void         sh_monitor_set_debounce       (ShMonitor            *self,
 /* Whether to listen to logind on the system bus (default TRUE). */
 void         sh_monitor_set_watch_sleep    (ShMonitor            *self,
                                             gboolean              watch);
+void         sh_monitor_set_monotonic_clock (ShMonitor           *self,
+                                            ShMonitorClock        clock,
+                                            gpointer              user_data);
+/* Milliseconds between two looks for a suspend (default 60000; 0: none). */
+void         sh_monitor_set_resume_tick    (ShMonitor            *self,
+                                            guint                 milliseconds);
 
 ShManager   *sh_monitor_get_manager        (ShMonitor            *self);
 void         sh_monitor_start              (ShMonitor            *self);
@@ -89,6 +99,13 @@ gboolean     sh_monitor_check_now_finish   (ShMonitor            *self,
 void         sh_monitor_run_due            (ShMonitor            *self);
 /* For the resume path and tests: what logind's PrepareForSleep(false) does. */
 void         sh_monitor_resumed            (ShMonitor            *self);
+/* What the resume tick does: a wall clock that moved more than a minute
+ * further than the monotonic clock since the last tick means the machine
+ * slept; then the same as sh_monitor_resumed(). Returns whether it did. */
+gboolean     sh_monitor_tick               (ShMonitor            *self);
+/* Why the last check the monitor started was started (a log word too). */
+ShMonitorReason sh_monitor_get_last_reason (ShMonitor            *self);
+const char  *sh_monitor_reason_to_string   (ShMonitorReason       reason);
 
 gboolean     sh_monitor_get_checking       (ShMonitor            *self);
 gboolean     sh_monitor_get_network_available (ShMonitor         *self);

@@ -9,6 +9,10 @@ atspi: the real window over AT-SPI (wait_for, walk, find_app, click, the
 fake_notifications.py: an org.freedesktop.Notifications that records (a
     script, run by session.start_fake_notifications);
 fake_status_notifier_watcher.py: an org.kde.StatusNotifierWatcher that also
-    reads its items as a panel does (session.start_fake_status_notifier_watcher).
+    reads its items as a panel does (session.start_fake_status_notifier_watcher);
+fake_portal.py: an org.freedesktop.portal.Desktop with the Background
+    portal that records and answers as told (a script);
+fake_service.py: what both fakes share (serve: export, own the name, say
+    "ready", run until SIGTERM).
 meson puts tests/lib on PYTHONPATH for every test.
 """

@@ -20,7 +20,9 @@ import json
 import os
 import sys
 
-from gi.repository import Gio, GLib
+from gi.repository import GLib
+
+from fake_service import serve
 
 XML = """
 <node>
@@ -52,7 +54,6 @@ PATH = "/org/freedesktop/Notifications"
 log_path = sys.argv[1]
 calls = []
 next_id = [1]
-connection = [None]
 capabilities = ["actions", "body"]
 
 
@@ -101,24 +102,7 @@ def on_call(conn, sender, path, interface, method, params, invocation):
 
 def main():
     save()
-    loop = GLib.MainLoop()
-    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-    connection[0] = bus
-    info = Gio.DBusNodeInfo.new_for_xml(XML)
-    for iface in info.interfaces:
-        bus.register_object(PATH, iface, on_call, None, None)
-
-    def acquired(*_):
-        print("ready", flush=True)
-
-    def lost(*_):
-        print("could not own org.freedesktop.Notifications", file=sys.stderr)
-        loop.quit()
-
-    Gio.bus_own_name_on_connection(bus, "org.freedesktop.Notifications",
-                                   Gio.BusNameOwnerFlags.NONE, acquired, lost)
-    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 15, loop.quit)
-    loop.run()
+    serve("org.freedesktop.Notifications", PATH, XML, on_call)
 
 
 if __name__ == "__main__":
