@@ -23,6 +23,7 @@ struct _ShWindow
 
   AdwWindowTitle       *window_title;
   GtkWidget            *sandbox_badge;
+  GtkWidget            *samples_button;   /* the empty state's, sandbox only */
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;
