@@ -133,17 +133,16 @@ waiting_authorize_uri_in (GtkWidget *widget)
   return NULL;
 }
 
-/* The browser page a sign-in dialog of this application waits for, if it
- * is the sandbox's: nothing here ever goes to a real network. */
+/* The browser page a sign-in dialog waits for, if it is the sandbox's:
+ * nothing here ever goes to a real network. (The dialogs are transient
+ * windows, not the application's: all toplevels are looked at.) */
 static const char *
 waiting_authorize_uri (Sandbox *sandbox)
 {
-  GApplication *app = g_application_get_default ();
   const char *base = sh_sandbox_server_get_base_url (sandbox->server);
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
 
-  if (!GTK_IS_APPLICATION (app))
-    return NULL;
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+  for (GList *l = windows; l != NULL; l = l->next)
     {
       const char *uri = waiting_authorize_uri_in (GTK_WIDGET (l->data));
 

@@ -32,7 +32,7 @@ import sys
 import pyatspi
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (main, running_app, window_env, Failure, TIMEOUT_S, click, dump,  # noqa: E402
+from shtest.atspi import (main, running_app, window_env, Failure, TIMEOUT_S, actions, click, dump,  # noqa: E402
                           find_all, find_toplevel, has_state, is_showing, log, safe_name,
                           safe_role, screenshot, wait_for, wait_for_app, walk)
 
@@ -53,6 +53,7 @@ class Session:
         self.process = process
         self.app = app
         self.artifacts = artifacts
+        self.menu_shot = False
 
     def nodes(self, predicate, root=None):
         return find_all(root or self.app, predicate)
@@ -84,11 +85,20 @@ class Session:
 
     def menu_item(self, label):
         """Opens the Sandbox menu and picks @label in it."""
-        self.press('Sandbox menu')
+        # GtkMenuButton carries the name; the toggle button inside it is
+        # the one that can be pressed.
+        outer = wait_for('the Sandbox menu button', self.named('Sandbox menu'))
+        inner = next((n for n in walk(outer) if actions(n)[1]), None)
+        if inner is None:
+            raise Failure('the Sandbox menu button cannot be pressed')
+        click(inner, 'the Sandbox menu button')
         item = wait_for(f'the menu item {label!r}',
                         lambda: next((n for n in self.nodes(lambda n: safe_name(n) == label
                                                             and 'menu item' in safe_role(n))
                                       if has_state(n, pyatspi.STATE_SENSITIVE)), None))
+        if not self.menu_shot:
+            screenshot(self.artifacts, 'sandbox-menu.png')
+            self.menu_shot = True
         click(item, f'the menu item {label!r}')
 
     def rows(self):
@@ -157,6 +167,81 @@ def network_faults(s):
     s.menu_item('Working Normally')
 
 
+def open_sign_in(s, network):
+    """Opens "Add Channel" and picks @network's sign-in; returns the dialog."""
+    s.press('Add Channel', icon_only=True)
+    dialog = wait_for('the "Add Channel" dialog', lambda: find_toplevel(s.app, 'Add Channel'))
+    s.press(f'Sign In to {network}', root=dialog)
+    return dialog
+
+
+def add_checked(s, dialog, expected_boxes):
+    """Waits for the channels the grant gives, as check boxes, and adds them."""
+    def boxes():
+        found = sorted(safe_name(n) for n in walk(dialog) if safe_role(n) == 'check box')
+        return found if found == sorted(expected_boxes) else None
+
+    wait_for(f'the check boxes {expected_boxes}', boxes, timeout=SIGN_IN_TIMEOUT_S)
+
+
+def device_login_as_bob(s):
+    """Bob approves the next device login; its prompt names 127.0.0.1."""
+    s.menu_item('Bob Sample')
+    dialog = open_sign_in(s, 'Facebook')
+    address = wait_for('the sign-in address in the prompt',
+                       lambda: next((n for n in walk(dialog) if safe_name(n).endswith('/device')),
+                                    None))
+    log(f'Sign-in address shown: {safe_name(address)!r}')
+    if not re.match(r'^127\.0\.0\.1:\d+/device$', safe_name(address)):
+        raise Failure(f'the prompt names {safe_name(address)!r}, not the sandbox\'s address')
+    qr = wait_for('the QR code', s.named('QR code of the sign-in address', root=dialog))
+    if not re.match(r'^http://127\.0\.0\.1:\d+/device\?user_code=[A-Z0-9]{8}&qr=1$',
+                    qr.description or ''):
+        raise Failure(f'the QR code says {qr.description!r}')
+    if any('facebook.com' in safe_name(n) or 'facebook.com' in (n.description or '')
+           for n in walk(dialog)):
+        raise Failure('the sandbox\'s device prompt still names facebook.com')
+    screenshot(s.artifacts, 'sandbox-3-device-prompt.png')
+
+    # Bob's Pages, and his name on the choice.
+    add_checked(s, dialog, ['Acme Coffee', 'Bakery & Sons'])
+    named = [safe_name(n) for n in walk(dialog) if 'Bob Sample' in safe_name(n)]
+    if not named:
+        raise Failure('the Pages to choose do not name Bob Sample, who approved')
+    log(f'The choice names the approver: {named[0]!r}')
+    screenshot(s.artifacts, 'sandbox-4-bob.png')
+    s.press('Add', root=dialog)
+    bakery = 'Bakery & Sons, Facebook Page, Connected, 1 of 1 token valid'
+    click(wait_for(f'a row named {bakery!r}', s.named(bakery, role='push button')),
+          'the Bakery & Sons row')
+    wait_for('Bob\'s token on Bakery & Sons', lambda: s.nodes(
+        lambda n: safe_name(n).startswith('Token of Bob Sample: Valid')))
+    s.press('Back to All Channels')
+
+
+def x_sign_in_from_menu(s):
+    """A browser sign-in to X with no browser, approved from the menu."""
+    dialog = open_sign_in(s, 'X')
+    wait_for('the browser sign-in waiting', s.button('Copy Link', root=dialog))
+    screenshot(s.artifacts, 'sandbox-5-x-waiting.png')
+    s.menu_item('Approve the X Sign-In as @bakeryandsons')
+
+    def added_or_choice():
+        row = s.named('@bakeryandsons, X Account, Connected, 1 of 1 token valid',
+                      role='push button')()
+        if row is not None:
+            return row
+        add = s.button('Add', root=dialog)() if find_toplevel(s.app, 'Add Channel') else None
+        return add
+    found = wait_for('the X account from the sign-in', added_or_choice, timeout=SIGN_IN_TIMEOUT_S)
+    if safe_name(found) == 'Add':
+        click(found, '"Add"')
+        wait_for('the @bakeryandsons row',
+                 s.named('@bakeryandsons, X Account, Connected, 1 of 1 token valid',
+                         role='push button'))
+    screenshot(s.artifacts, 'sandbox-6-x-added.png')
+
+
 def run(binary, tmp, artifacts):
     env = window_env(tmp, SOCIALHUB_X_BROWSER='none')
     with running_app([binary, '--sandbox'], env, tmp) as process:
@@ -165,6 +250,8 @@ def run(binary, tmp, artifacts):
         try:
             add_samples(s)
             network_faults(s)
+            device_login_as_bob(s)
+            x_sign_in_from_menu(s)
         except Failure:
             with open(os.path.join(artifacts, 'sandbox-atspi-tree.txt'), 'w') as f:
                 dump(app, f)
