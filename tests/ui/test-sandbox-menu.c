@@ -115,8 +115,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  /* No accessibility and no stylesheet needed: only the button's state. */
   gtk_test_init (&argc, &argv, NULL);
   app = GTK_APPLICATION (adw_application_new ("io.socialhub.SocialHub.SandboxMenuTest",
                                               G_APPLICATION_NON_UNIQUE));
