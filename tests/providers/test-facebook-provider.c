@@ -1376,7 +1376,8 @@ test_sign_in_bad_token (Fixture       *fixture,
                    "it contains a control character.");
   /* The real Graph's page keeps Facebook's documented QR link. */
   g_assert_cmpstr (sign_in.prompt.verification_uri, ==, "https://www.facebook.com/device");
-  g_assert_cmpstr (sign_in.prompt.qr_uri, ==, "https://facebook.com/device?user_code=ABCD1234&qr=1");
+  g_assert_cmpstr (sign_in.prompt.qr_uri, ==,
+                   "https://facebook.com/device?user_code=ABCD1234&qr=1");
   /* Not sent anywhere: no /me, no /me/accounts with it. */
   g_assert_cmpuint (fake.auth->len, ==, 0);
   sign_in_clear (&sign_in);

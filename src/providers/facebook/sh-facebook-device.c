@@ -215,7 +215,8 @@ on_login (GObject      *source,
    * sandbox's, on 127.0.0.1) gets the code the same way, so that the prompt
    * never sends a person to facebook.com with a code it does not know. */
   if (g_str_equal (data->prompt.verification_uri, REAL_VERIFICATION_URI))
-    data->prompt.qr_uri = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1", escaped);
+    data->prompt.qr_uri = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1",
+                                           escaped);
   else
     data->prompt.qr_uri = g_strdup_printf ("%s%cuser_code=%s&qr=1", data->prompt.verification_uri,
                                            strchr (data->prompt.verification_uri, '?') ? '&' : '?',
