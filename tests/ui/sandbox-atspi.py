@@ -115,7 +115,10 @@ def keyring_items():
 
 
 def add_samples(s):
-    s.press('Add Sample Channels')
+    samples = wait_for('the empty state\'s "Add Sample Channels"',
+                       s.button('Add Sample Channels'))
+    screenshot(s.artifacts, 'sandbox-0-empty.png')
+    click(samples, '"Add Sample Channels"')
     for name in SAMPLES:
         wait_for(f'the sample row {name!r}', s.named(name, role='push button'))
     screenshot(s.artifacts, 'sandbox-1-samples.png')
