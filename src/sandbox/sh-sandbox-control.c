@@ -202,16 +202,7 @@ issue_token (ShSandboxWorld    *world,
   else if (g_strcmp0 (kind, "fb-page") == 0 && sh_sandbox_world_get_page (world, target) != NULL)
     token = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, person, target, 0, NULL);
   else if (g_strcmp0 (kind, "x") == 0 && sh_sandbox_world_get_x_account (world, target) != NULL)
-    {
-      const char *scopes[] = { "tweet.read", "users.read", "offline.access", NULL };
-
-      token = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_X_ACCESS, person, target,
-                                            SH_SANDBOX_X_ACCESS_LIFETIME, scopes);
-      refresh = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_X_REFRESH, person, target,
-                                              0, scopes);
-      token->partner = g_strdup (refresh->value);
-      refresh->partner = g_strdup (token->value);
-    }
+    token = sh_sandbox_world_issue_x_pair (world, person, target, &refresh);
   if (token == NULL)
     {
       reply_result (msg, FALSE, "kind must be fb-user, fb-page (with a Page target) or x "
@@ -239,6 +230,7 @@ parse_fault_kind (const char         *name,
     { "html", SH_SANDBOX_FAULT_HTML }, { "empty", SH_SANDBOX_FAULT_EMPTY },
     { "throttle", SH_SANDBOX_FAULT_THROTTLE }, { "batch-null", SH_SANDBOX_FAULT_BATCH_NULL },
     { "huge", SH_SANDBOX_FAULT_HUGE }, { "hang-body", SH_SANDBOX_FAULT_HANG_BODY },
+    { "offline", SH_SANDBOX_FAULT_OFFLINE },
   };
 
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (kinds); i++)
@@ -381,6 +373,12 @@ sh_sandbox_control_handle (ShSandboxWorld    *world,
       if (ok)
         sh_sandbox_world_set_next_device_person (world, person,
                                                  param_int (params, "decline", 0) != 0);
+    }
+  else if (g_str_equal (path, "/approver"))
+    {
+      ok = person == NULL || *person == '\0' || sh_sandbox_world_get_person (world, person) != NULL;
+      if (ok)
+        sh_sandbox_world_set_approver (world, person);
     }
   else if (g_str_equal (path, "/allow-redirect"))
     {

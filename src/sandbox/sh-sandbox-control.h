@@ -15,13 +15,15 @@
  *   POST /control/remove-role page=ID person=ID (190/492)
  *   POST /control/restore person=ID            clear checkpoint, lock, removal
  *   POST /control/fault network=graph|x kind=latency|status|hang|truncated|
- *        html|empty|throttle|batch-null|huge|hang-body [path=/prefix]
+ *        html|empty|throttle|batch-null|huge|hang-body|offline [path=/prefix]
  *        [count=N] [delay_ms=N] [status=N] [code=N] [form=problem|v1]
  *   POST /control/clear-faults
  *   POST /control/advance seconds=N            move the world's clock
  *   POST /control/app-usage percent=N          X-App-Usage floor
  *   POST /control/approve-delay seconds=N
  *   POST /control/next-device person=ID [decline=1]
+ *   POST /control/approver [person=ID]         who approves sign-ins from now
+ *        on (device codes; X with their account); none: people take turns
  *   POST /control/allow-redirect uri=URI
  */
 #pragma once

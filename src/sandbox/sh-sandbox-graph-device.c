@@ -8,9 +8,14 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "sh-sandbox-graph-private.h"
 
-#define DEVICE_VERIFICATION_URI "https://www.facebook.com/device"
+/* Where the person types the code: the sandbox's own page (GET /device on
+ * the sandbox server, sh_sandbox_graph_device_page), never facebook.com,
+ * which knows nothing of the sandbox's codes. */
+#define DEVICE_PAGE_PATH "/device"
 
 #define SUBCODE_EXPIRED  1349152
 #define SUBCODE_TOO_FAST 1349172
@@ -71,6 +76,7 @@ _sh_graph_device_login (ShGraphRequest *request)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_auto(GStrv) scopes = NULL;
+  g_autofree char *verification_uri = g_strconcat (request->base_url, DEVICE_PAGE_PATH, NULL);
   ShSandboxDeviceCode *code;
 
   if (!_sh_graph_is_client_token (request->token_value))
@@ -85,7 +91,7 @@ _sh_graph_device_login (ShGraphRequest *request)
   json_builder_set_member_name (builder, "user_code");
   json_builder_add_string_value (builder, code->user_code);
   json_builder_set_member_name (builder, "verification_uri");
-  json_builder_add_string_value (builder, DEVICE_VERIFICATION_URI);
+  json_builder_add_string_value (builder, verification_uri);
   json_builder_set_member_name (builder, "expires_in");
   json_builder_add_int_value (builder, SH_SANDBOX_DEVICE_CODE_LIFETIME);
   json_builder_set_member_name (builder, "interval");
@@ -154,4 +160,37 @@ _sh_graph_device_login_status (ShGraphRequest *request)
     return login_error (SUBCODE_PENDING);
 
   return issue_user_token (request, code);
+}
+
+/* ---- GET /device: the page the prompt names ------------------------------------ */
+
+void
+sh_sandbox_graph_device_page (ShSandboxWorld    *world,
+                              SoupServerMessage *msg,
+                              GHashTable        *query)
+{
+  const char *user_code = query != NULL ? g_hash_table_lookup (query, "user_code") : NULL;
+  ShSandboxDeviceCode *code = sh_sandbox_world_lookup_user_code (world, user_code);
+  ShSandboxPerson *person = code != NULL ? sh_sandbox_world_get_person (world, code->person_id)
+                                         : NULL;
+  g_autofree char *name = g_markup_escape_text (person != NULL ? person->name : "", -1);
+  g_autofree char *said = NULL;
+  g_autofree char *page = NULL;
+
+  if (person == NULL)
+    said = g_strdup ("<p>In the sandbox, a code approves itself a few seconds after SocialHub "
+                     "shows it. Choose who approves in SocialHub's Sandbox menu.</p>");
+  else if (code->state == SH_SANDBOX_DEVICE_DECLINED)
+    said = g_strdup_printf ("<p>%s declined this code.</p>", name);
+  else
+    said = g_strdup_printf ("<p>%s approves this code; SocialHub sees it at its next poll.</p>",
+                            name);
+  page = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                          "<title>Sandbox device login</title></head><body>"
+                          "<h1>Sandbox device login</h1>%s"
+                          "<p>SocialHub sandbox: an emulation of Facebook, not the real "
+                          "service.</p></body></html>\n", said);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                    page, strlen (page));
 }

@@ -18,4 +18,10 @@ void sh_sandbox_graph_handle (ShSandboxWorld       *world,
                               GHashTable           *query,
                               const ShSandboxFault *fault);
 
+/* GET /device on the sandbox server: the verification address the device
+ * login names (?user_code=CODE: who approves that code). */
+void sh_sandbox_graph_device_page (ShSandboxWorld    *world,
+                                   SoupServerMessage *msg,
+                                   GHashTable        *query);
+
 G_END_DECLS

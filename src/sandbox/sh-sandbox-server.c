@@ -307,6 +307,17 @@ handle_network (ShSandboxServer   *self,
       huge_response (msg, fault->code == 1);
       return;
 
+    case SH_SANDBOX_FAULT_OFFLINE:
+      {
+        /* No status, no body: the client sees the connection end, as it
+         * does when the network is gone. */
+        g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+        if (stream != NULL)
+          g_io_stream_close (stream, NULL, NULL);
+      }
+      return;
+
     case SH_SANDBOX_FAULT_NONE:
     case SH_SANDBOX_FAULT_TRUNCATED:
     case SH_SANDBOX_FAULT_HANG_BODY:
@@ -426,6 +437,8 @@ on_request (SoupServer        *server,
   else if (g_str_has_prefix (path, "/control/"))
     sh_sandbox_control_handle (self->world, self->request_log, msg, path + strlen ("/control"),
                                params);
+  else if (g_str_equal (path, "/device"))
+    sh_sandbox_graph_device_page (self->world, msg, params);
   else if (g_str_has_prefix (path, "/pictures/") && g_str_has_suffix (path, ".svg"))
     handle_picture (self, msg, path + strlen ("/pictures/"));
   else

@@ -2,10 +2,12 @@
  *
  *   /graph/v24.0/…          the Graph API
  *   /x/…                    the X API and its authorize page
+ *   /device                 where the device login's code is typed
  *   /control/…              breaking things on purpose (tests, Sandbox menu)
  *
  * HTTP-level faults (latency, 5xx, hang, HTML, empty, truncated, huge and
- * half-sent bodies) are applied here, for every network alike.
+ * half-sent bodies, a connection closed unanswered) are applied here, for
+ * every network alike.
  */
 #pragma once
 

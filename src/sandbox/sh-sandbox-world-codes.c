@@ -51,6 +51,34 @@ sh_sandbox_world_set_next_device_person (ShSandboxWorld *self,
   self->decline_next_device = decline;
 }
 
+void
+sh_sandbox_world_set_approver (ShSandboxWorld *self,
+                               const char     *person_id)
+{
+  g_free (self->approver);
+  self->approver = person_id != NULL && *person_id != '\0' ? g_strdup (person_id) : NULL;
+}
+
+const char *
+sh_sandbox_world_get_approver (ShSandboxWorld *self)
+{
+  return self->approver;
+}
+
+ShSandboxXAccount *
+sh_sandbox_world_x_account_of (ShSandboxWorld *self,
+                               const char     *person_id)
+{
+  for (guint i = 0; person_id != NULL && i < self->x_accounts->len; i++)
+    {
+      ShSandboxXAccount *account = g_ptr_array_index (self->x_accounts, i);
+
+      if (g_str_equal (account->owner_id, person_id))
+        return account;
+    }
+  return NULL;
+}
+
 ShSandboxDeviceCode *
 sh_sandbox_world_new_device_code (ShSandboxWorld     *self,
                                   const char * const *scopes)
@@ -73,6 +101,11 @@ sh_sandbox_world_new_device_code (ShSandboxWorld     *self,
       code->state = self->decline_next_device ? SH_SANDBOX_DEVICE_DECLINED
                                               : SH_SANDBOX_DEVICE_PENDING;
       self->decline_next_device = FALSE;
+    }
+  else if (self->approver != NULL)
+    {
+      code->person_id = g_strdup (self->approver);
+      code->state = SH_SANDBOX_DEVICE_PENDING;
     }
   else
     {

@@ -316,6 +316,26 @@ sh_sandbox_world_issue_token (ShSandboxWorld      *self,
 }
 
 ShSandboxToken *
+sh_sandbox_world_issue_x_pair (ShSandboxWorld  *self,
+                               const char      *person_id,
+                               const char      *x_account_id,
+                               ShSandboxToken **out_refresh)
+{
+  static const char * const scopes[] = { "tweet.read", "users.read", "offline.access", NULL };
+  ShSandboxToken *token, *refresh;
+
+  token = sh_sandbox_world_issue_token (self, SH_SANDBOX_TOKEN_X_ACCESS, person_id, x_account_id,
+                                        SH_SANDBOX_X_ACCESS_LIFETIME, scopes);
+  refresh = sh_sandbox_world_issue_token (self, SH_SANDBOX_TOKEN_X_REFRESH, person_id,
+                                          x_account_id, 0, scopes);
+  token->partner = g_strdup (refresh->value);
+  refresh->partner = g_strdup (token->value);
+  if (out_refresh != NULL)
+    *out_refresh = refresh;
+  return token;
+}
+
+ShSandboxToken *
 sh_sandbox_world_lookup_token (ShSandboxWorld *self,
                                const char     *value)
 {

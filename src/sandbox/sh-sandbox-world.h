@@ -145,6 +145,8 @@ typedef enum {
                                     Content-Length to tell the size up front */
   SH_SANDBOX_FAULT_HANG_BODY,    /* the headers and half the normal body, then
                                     nothing more */
+  SH_SANDBOX_FAULT_OFFLINE,      /* the connection is closed without a word, as
+                                    when the network cannot be reached */
 } ShSandboxFaultKind;
 
 typedef struct {
@@ -213,6 +215,13 @@ ShSandboxToken       *sh_sandbox_world_issue_token       (ShSandboxWorld    *sel
                                                           const char        *target_id,
                                                           gint64             lifetime,
                                                           const char * const *scopes);
+/* An X access token and its refresh token for @x_account_id, signed in as
+ * by @person_id, with the scopes SocialHub asks for; the refresh token in
+ * @out_refresh. */
+ShSandboxToken       *sh_sandbox_world_issue_x_pair      (ShSandboxWorld    *self,
+                                                          const char        *person_id,
+                                                          const char        *x_account_id,
+                                                          ShSandboxToken   **out_refresh);
 /* By the token's value, or by its hash (what the state file and partner
  * links keep). */
 ShSandboxToken       *sh_sandbox_world_lookup_token      (ShSandboxWorld *self,
@@ -254,6 +263,16 @@ void                  sh_sandbox_world_grant_app         (ShSandboxWorld *self,
 void                  sh_sandbox_world_set_next_device_person (ShSandboxWorld *self,
                                                                const char     *person_id,
                                                                gboolean        decline);
+/* Who approves the sign-ins from now on (the Sandbox menu's choice): device
+ * codes, and X's authorize page with that person's X account when they
+ * have one. NULL or "": the people take turns again (X: the first
+ * account). A one-time set_next_device_person comes first. */
+void                  sh_sandbox_world_set_approver      (ShSandboxWorld *self,
+                                                          const char     *person_id);
+const char           *sh_sandbox_world_get_approver      (ShSandboxWorld *self);
+/* The X account @person_id signs in as, or NULL. */
+ShSandboxXAccount    *sh_sandbox_world_x_account_of      (ShSandboxWorld *self,
+                                                          const char     *person_id);
 
 /* Breaking things (the control endpoint and the Sandbox menu). Each returns
  * FALSE when the id is unknown. */

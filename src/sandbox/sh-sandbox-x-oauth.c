@@ -11,8 +11,9 @@
  *   HTML page and never a redirect: the sandbox does not send errors back to
  *   the redirect_uri even where RFC 6749 §4.1.2.1 would allow it, which is
  *   also what X appears to do ("Something went wrong").
- *   Then it approves itself for the first X account, or for the one named
- *   by the sandbox-only parameter sandbox_account=ID, and sends the browser
+ *   Then it approves itself for the one named by the sandbox-only
+ *   parameter sandbox_account=ID, else the chosen approver's account
+ *   (sh_sandbox_world_set_approver), else the first X account, and sends the browser
  *   to redirect_uri?state=STATE&code=CODE:
  *     - with a 302 when sandbox_instant=1 or the world's approve delay is 0
  *       (tests, and scripts that do not run a browser);
@@ -169,6 +170,8 @@ _sh_sandbox_x_handle_authorize (ShSandboxWorld    *world,
 
   if (account_id != NULL)
     account = sh_sandbox_world_get_x_account (world, account_id);
+  else if (sh_sandbox_world_x_account_of (world, sh_sandbox_world_get_approver (world)) != NULL)
+    account = sh_sandbox_world_x_account_of (world, sh_sandbox_world_get_approver (world));
   else if (sh_sandbox_world_list_x_accounts (world)->len > 0)
     account = g_ptr_array_index (sh_sandbox_world_list_x_accounts (world), 0);
   if (account == NULL)

@@ -190,7 +190,6 @@ sh_application_startup (GApplication *app)
       self->sandbox_session = sh_sandbox_session_new (&error);
       if (self->sandbox_session == NULL)
         g_error ("The sandbox could not start: %s", error->message);
-      sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session));
     }
 
   self->manager = sh_manager_new (data_dir, self->sandbox);
@@ -199,6 +198,9 @@ sh_application_startup (GApplication *app)
   /* Before any check, whoever starts it (the monitor, Check Now, a
    * forwarded --check): it compares each check's verdicts with what it told. */
   self->notifier = sh_notifier_new (self->manager, app);
+  if (self->sandbox_session != NULL)
+    sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session),
+                             self->manager, self->monitor);
   {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
     g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)

@@ -248,6 +248,18 @@ on_have_token_clicked (ShSignInCodeView *self)
   g_signal_emit (self, signals[SIGNAL_HAVE_TOKEN], 0);
 }
 
+const char *
+sh_sign_in_code_view_get_waiting_authorize_uri (ShSignInCodeView *self)
+{
+  g_return_val_if_fail (SH_IS_SIGN_IN_CODE_VIEW (self), NULL);
+
+  /* The countdown runs exactly while the attempt does. */
+  if (self->countdown_id == 0 || self->user_code != NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return NULL;
+  return self->authorize_uri;
+}
+
 /* ---- object ------------------------------------------------------------------- */
 
 static void

@@ -27,6 +27,9 @@ void sh_sign_in_code_view_show       (ShSignInCodeView     *self,
                                       gboolean              device);
 /* Stops the countdown and the spinner: the attempt ended. */
 void sh_sign_in_code_view_stop       (ShSignInCodeView     *self);
+/* The browser page a sign-in waits for while it is shown and running, or
+ * NULL (the Sandbox menu approves it as a browser would). */
+const char *sh_sign_in_code_view_get_waiting_authorize_uri (ShSignInCodeView *self);
 /* Focuses what the person most likely wants first (Copy Code). */
 void sh_sign_in_code_view_grab_focus (ShSignInCodeView     *self);
 

@@ -25,6 +25,7 @@ struct _ShWindow
   GtkWidget            *sandbox_badge;
   /* Under the header bar in the sandbox: says so, and holds its menu. */
   GtkWidget            *sandbox_bar;
+  GtkWidget            *samples_button;   /* the empty state's, sandbox only */
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;

@@ -17,6 +17,7 @@
 
 #include "sh-channel-display.h"
 #include "sh-channel-list-view.h"
+#include "sh-sandbox-menu.h"
 #include "sh-startup-timer.h"
 #include "sh-status-bar.h"
 #include "sh-window-private.h"
@@ -243,10 +244,12 @@ on_application_set (ShWindow   *self,
                     gpointer    user_data)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  GMenuModel *menu = app ? g_object_get_data (G_OBJECT (app), "sh-sandbox-menu") : NULL;
 
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->sandbox_badge), menu);
-  gtk_widget_set_sensitive (self->sandbox_badge, menu != NULL);
+  sh_sandbox_menu_attach (GTK_MENU_BUTTON (self->sandbox_badge), app);
+  /* Only where the emulator can hand them out. */
+  gtk_widget_set_visible (self->samples_button,
+                          app != NULL && g_action_map_lookup_action (G_ACTION_MAP (app),
+                                                                     "sandbox-add-samples"));
 }
 
 static void
@@ -410,6 +413,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, sandbox_bar);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, samples_button);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, notice_label);
   g_type_ensure (SH_TYPE_STATUS_BAR);

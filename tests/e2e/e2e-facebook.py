@@ -90,7 +90,7 @@ try:
     # --- the Page through the device code ---------------------------------
     r = run("--login", "facebook", "--channel", "Acme Coffee")
     check(r.returncode == 0, f"--login facebook exits 0 (rc {r.returncode}, {r.stderr.strip()!r})")
-    check("https://www.facebook.com/device" in r.stdout and "enter the code" in r.stdout,
+    check(base_url + "/device" in r.stdout and "enter the code" in r.stdout,
           "--login tells where to enter the code")
     check("Added the token of Alice Example to Acme Coffee" in r.stdout,
           "Alice's token is added to Acme Coffee")

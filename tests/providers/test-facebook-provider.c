@@ -324,8 +324,12 @@ assert_prompt (SignIn *sign_in)
   g_assert_cmpuint (sign_in->n_prompts, ==, 1);
   g_assert_nonnull (sign_in->prompt.user_code);
   g_assert_cmpuint (strlen (sign_in->prompt.user_code), ==, 8);
-  g_assert_cmpstr (sign_in->prompt.verification_uri, ==, "https://www.facebook.com/device");
-  qr = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1", sign_in->prompt.user_code);
+  /* The emulator's own page, as the Graph names it: never facebook.com,
+   * which knows nothing of the sandbox's codes. */
+  g_assert_true (g_str_has_prefix (sign_in->prompt.verification_uri, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (sign_in->prompt.verification_uri, "/device"));
+  qr = g_strdup_printf ("%s?user_code=%s&qr=1", sign_in->prompt.verification_uri,
+                        sign_in->prompt.user_code);
   g_assert_cmpstr (sign_in->prompt.qr_uri, ==, qr);
   g_assert_cmpuint (sign_in->prompt.interval, ==, SH_SANDBOX_DEVICE_INTERVAL);
   g_assert_cmpint (sign_in->prompt.expires_at, >, now + SH_SANDBOX_DEVICE_CODE_LIFETIME - 60);
@@ -1370,6 +1374,10 @@ test_sign_in_bad_token (Fixture       *fixture,
   g_assert_cmpstr (error->message, ==,
                    "Facebook handed out an access token SocialHub cannot use: "
                    "it contains a control character.");
+  /* The real Graph's page keeps Facebook's documented QR link. */
+  g_assert_cmpstr (sign_in.prompt.verification_uri, ==, "https://www.facebook.com/device");
+  g_assert_cmpstr (sign_in.prompt.qr_uri, ==,
+                   "https://facebook.com/device?user_code=ABCD1234&qr=1");
   /* Not sent anywhere: no /me, no /me/accounts with it. */
   g_assert_cmpuint (fake.auth->len, ==, 0);
   sign_in_clear (&sign_in);

@@ -254,6 +254,90 @@ test_hang (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* "Offline" (the Sandbox menu's): the connection ends with no answer at
+ * all, as when the network cannot be reached; clearing it brings the
+ * answers back. */
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *token = issue_page_token (fixture, "10001", "104857600123");
+  g_autofree char *url = g_strdup_printf ("%s/graph/v24.0/me?access_token=%s",
+                                          sh_sandbox_server_get_base_url (fixture->server), token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(Reply) ok = request (fixture, "POST", "/control/fault", "network=graph&kind=offline");
+  g_autoptr(Reply) cleared = NULL;
+  g_autoptr(Reply) back = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  body = soup_session_send_and_read_finish (fixture->session, result, &error);
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 0);
+
+  cleared = request (fixture, "POST", "/control/clear-faults", "");
+  g_assert_cmpuint (cleared->status, ==, 200);
+  back = graph_me (fixture, token);
+  g_assert_cmpuint (back->status, ==, 200);
+}
+
+static char *
+device_user_code (Fixture *fixture)
+{
+  g_autofree char *form = g_strdup_printf ("access_token=%s%%7C%s&scope=pages_show_list",
+                                           SH_SANDBOX_APP_ID, SH_SANDBOX_CLIENT_TOKEN);
+  g_autoptr(Reply) reply = request (fixture, "POST", "/graph/v24.0/device/login", form);
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *page = g_strconcat (sh_sandbox_server_get_base_url (fixture->server), "/device",
+                                       NULL);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  object = sh_test_parse_object (reply->body);
+  /* Where the person types it: the sandbox's page, not facebook.com. */
+  g_assert_cmpstr (json_object_get_string_member (object, "verification_uri"), ==, page);
+  return g_strdup (json_object_get_string_member (object, "user_code"));
+}
+
+/* The approver chosen in the Sandbox menu approves every sign-in until
+ * another is chosen; "" lets the people take turns again. The device page
+ * says who approves a code. */
+static void
+test_approver (Fixture       *fixture,
+               gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (fixture->server);
+  g_autoptr(Reply) chosen = request (fixture, "POST", "/control/approver", "person=10002");
+  g_autoptr(Reply) unknown = request (fixture, "POST", "/control/approver", "person=99");
+  g_autoptr(Reply) page = NULL;
+  g_autoptr(Reply) turns = NULL;
+
+  g_assert_cmpuint (chosen->status, ==, 200);
+  g_assert_cmpuint (unknown->status, ==, 400);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *code = device_user_code (fixture);
+      g_autofree char *path = g_strdup_printf ("/device?user_code=%s", code);
+
+      g_assert_cmpstr (sh_sandbox_world_lookup_user_code (world, code)->person_id, ==, "10002");
+      g_clear_pointer (&page, reply_free);
+      page = request (fixture, "GET", path, NULL);
+      g_assert_cmpuint (page->status, ==, 200);
+      g_assert_nonnull (strstr (page->body, "Bob Sample approves this code"));
+    }
+  g_assert_cmpstr (sh_sandbox_world_x_account_of (world, "10001")->username, ==, "acmecoffee");
+  g_assert_null (sh_sandbox_world_x_account_of (world, "10002"));
+
+  turns = request (fixture, "POST", "/control/approver", "person=");
+  g_assert_cmpuint (turns->status, ==, 200);
+  g_assert_null (sh_sandbox_world_get_approver (world));
+}
+
 static void
 test_refuses_bad_requests (Fixture       *fixture,
                            gconstpointer  data)
@@ -413,6 +497,8 @@ main (int    argc,
   ADD ("/sandbox-control/expire-and-world", test_expire_and_world);
   ADD ("/sandbox-control/http-faults", test_http_faults);
   ADD ("/sandbox-control/hang", test_hang);
+  ADD ("/sandbox-control/offline", test_offline);
+  ADD ("/sandbox-control/approver", test_approver);
   ADD ("/sandbox-control/refuses-bad-requests", test_refuses_bad_requests);
   ADD ("/sandbox-control/request-log", test_request_log);
 #undef ADD

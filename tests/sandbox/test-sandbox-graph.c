@@ -336,8 +336,13 @@ test_device_login (Fixture       *fixture,
   g_assert_cmpuint (reply->status, ==, 200);
   object = object_of (reply);
   assert_members (object, members);
-  g_assert_cmpstr (json_object_get_string_member (object, "verification_uri"), ==,
-                   "https://www.facebook.com/device");
+  /* The sandbox's own page (GET /device), not facebook.com. */
+  {
+    g_autofree char *page = g_strconcat (sh_sandbox_server_get_base_url (fixture->server),
+                                         "/device", NULL);
+
+    g_assert_cmpstr (json_object_get_string_member (object, "verification_uri"), ==, page);
+  }
   g_assert_cmpint (json_object_get_int_member (object, "expires_in"), ==, 420);
   g_assert_cmpint (json_object_get_int_member (object, "interval"), ==, 5);
   g_assert_cmpuint (strlen (json_object_get_string_member (object, "user_code")), >, 0);

@@ -9,12 +9,16 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sh-error.h"
 #include "sh-json.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
 #include "sh-token-syntax.h"
+
+/* The address the Graph names for Login for Devices (API-FACTS.md). */
+#define REAL_VERIFICATION_URI "https://www.facebook.com/device"
 
 #define SUBCODE_PENDING   1349174
 #define SUBCODE_TOO_FAST  1349172
@@ -205,9 +209,18 @@ on_login (GObject      *source,
   data->code = g_strdup (sh_json_get_string (object, "code"));
   data->prompt.user_code = g_strdup (sh_json_get_string (object, "user_code"));
   data->prompt.verification_uri = g_strdup (sh_json_get_string (object, "verification_uri")
-                                            ?: "https://www.facebook.com/device");
+                                            ?: REAL_VERIFICATION_URI);
   escaped = g_uri_escape_string (data->prompt.user_code, NULL, FALSE);
-  data->prompt.qr_uri = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1", escaped);
+  /* Facebook's documented QR link for its own page; another page (the
+   * sandbox's, on 127.0.0.1) gets the code the same way, so that the prompt
+   * never sends a person to facebook.com with a code it does not know. */
+  if (g_str_equal (data->prompt.verification_uri, REAL_VERIFICATION_URI))
+    data->prompt.qr_uri = g_strdup_printf ("https://facebook.com/device?user_code=%s&qr=1",
+                                           escaped);
+  else
+    data->prompt.qr_uri = g_strdup_printf ("%s%cuser_code=%s&qr=1", data->prompt.verification_uri,
+                                           strchr (data->prompt.verification_uri, '?') ? '&' : '?',
+                                           escaped);
   expires_in = member_int (object, "expires_in");
   data->prompt.expires_at = now_seconds () + (expires_in > 0 ? expires_in : 420);
   data->prompt.interval = (guint) CLAMP (member_int (object, "interval"), 1, 60);

@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+# sandbox-atspi.py — a newcomer's first `socialhub --sandbox`, driven over
+# AT-SPI like a person with a screen reader would.
+#
+# Usage: /usr/bin/python3 sandbox-atspi.py PATH/TO/socialhub
+#
+# Starts `socialhub --sandbox` in a fresh XDG_DATA_HOME and checks that:
+#   - the empty window offers "Add Sample Channels", which fills the sandbox
+#     through the app's own add path: one channel connected, one degraded,
+#     one disconnected (Alice and Bob, Facebook and X), their tokens in the
+#     keyring;
+#   - each way the Sandbox menu makes the networks fail is felt by a check
+#     and raises no false alarm: offline, server errors and no answer leave
+#     every channel as it was, with the check saying tokens could not be
+#     checked; slow answers still check every token; throttling shows the
+#     pause ("slow down") on a token;
+#   - the device prompt names the sandbox's own address on 127.0.0.1 (the
+#     address and the QR code), not facebook.com;
+#   - choosing Bob in "Who Approves Sign-Ins" makes the next device login
+#     his: his Pages are offered and his token is filed;
+#   - a browser sign-in to X, with no browser, is approved from the menu as
+#     @bakeryandsons and adds that account.
+# Screenshots go to $SH_TEST_ARTIFACT_DIR (or the temporary folder). Needs a
+# display, a session bus and an unlocked Secret Service (tests/README.md).
+# Every wait is bounded; none is a fixed sleep.
+
+import os
+import re
+import subprocess
+import sys
+
+import pyatspi
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from shtest.atspi import (main, running_app, window_env, Failure, TIMEOUT_S, actions, click, dump,  # noqa: E402
+                          find_all, find_toplevel, has_state, is_showing, log, safe_name,
+                          safe_role, screenshot, wait_for, wait_for_app, walk)
+
+SCHEMA = 'io.socialhub.SocialHub.Token'
+# The emulator approves a device code after ~3 s; the app polls every 5 s.
+SIGN_IN_TIMEOUT_S = 60
+# "No Answer": SocialHub gives a request 30 s, and a check may make a few.
+HANG_TIMEOUT_S = 150
+
+CONNECTED = 'Corner Bookshop, Facebook Page, Connected, 1 of 1 token valid'
+DEGRADED = 'Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid'
+DISCONNECTED = '@acmecoffee, X Account, Disconnected, 0 of 1 token valid'
+SAMPLES = [CONNECTED, DEGRADED, DISCONNECTED]
+
+
+class Session:
+    def __init__(self, process, app, artifacts):
+        self.process = process
+        self.app = app
+        self.artifacts = artifacts
+        self.menu_shot = False
+
+    def nodes(self, predicate, root=None):
+        return find_all(root or self.app, predicate)
+
+    def named(self, name, role=None, root=None):
+        def find():
+            found = self.nodes(lambda n: safe_name(n) == name
+                               and (role is None or safe_role(n) == role), root)
+            shown = [n for n in found if is_showing(n)]
+            return (shown or found or [None])[0]
+        return find
+
+    def button(self, name, icon_only=False, root=None):
+        def find():
+            found = self.nodes(lambda n: safe_name(n) == name and safe_role(n) == 'push button'
+                               and has_state(n, pyatspi.STATE_SENSITIVE), root)
+            if icon_only:
+                found = [n for n in found if n.childCount == 0]
+            shown = [n for n in found if is_showing(n)]
+            return (shown or found or [None])[0]
+        return find
+
+    def press(self, name, **kwargs):
+        click(wait_for(f'the {name!r} button', self.button(name, **kwargs)), repr(name))
+
+    def toasts(self):
+        return [safe_name(n) for n in self.nodes(lambda n: safe_role(n) == 'label')
+                if safe_name(n).startswith('Checked ') or 'could not be checked' in safe_name(n)]
+
+    def menu_item(self, label):
+        """Opens the Sandbox menu and picks @label in it."""
+        # GtkMenuButton carries the name; the toggle button inside it is
+        # the one that can be pressed.
+        outer = wait_for('the Sandbox menu button', self.named('Sandbox menu'))
+        inner = next((n for n in walk(outer) if actions(n)[1]), None)
+        if inner is None:
+            raise Failure('the Sandbox menu button cannot be pressed')
+        click(inner, 'the Sandbox menu button')
+        item = wait_for(f'the menu item {label!r}',
+                        lambda: next((n for n in self.nodes(lambda n: safe_name(n) == label
+                                                            and 'menu item' in safe_role(n))
+                                      if has_state(n, pyatspi.STATE_SENSITIVE)), None))
+        if not self.menu_shot:
+            screenshot(self.artifacts, 'sandbox-menu.png')
+            self.menu_shot = True
+        click(item, f'the menu item {label!r}')
+
+    def rows(self):
+        return sorted(safe_name(n) for n in self.nodes(
+            lambda n: safe_role(n) == 'push button' and re.match(
+                r'.*, (Facebook Page|X Account), ', safe_name(n))))
+
+
+def keyring_items():
+    """The SocialHub tokens in the keyring, from any of its collections."""
+    result = subprocess.run(['secret-tool', 'search', '--all', 'xdg:schema', SCHEMA],
+                            capture_output=True, timeout=TIMEOUT_S)
+    return (result.stdout + result.stderr).decode().count('[/')
+
+
+def add_samples(s):
+    samples = wait_for('the empty state\'s "Add Sample Channels"',
+                       s.button('Add Sample Channels'))
+    screenshot(s.artifacts, 'sandbox-0-empty.png')
+    click(samples, '"Add Sample Channels"')
+    for name in SAMPLES:
+        wait_for(f'the sample row {name!r}', s.named(name, role='push button'))
+    screenshot(s.artifacts, 'sandbox-1-samples.png')
+    n = keyring_items()
+    if n != 4:
+        raise Failure(f'the keyring holds {n} SocialHub tokens, not the samples\' 4')
+    log('Samples added; 4 tokens in the keyring')
+
+
+def check_now(s, expected, timeout=None):
+    """Check Now, then waits for the check's toast matching @expected."""
+    # The last check's toast may say the same: it goes first (after 5 s).
+    wait_for('the last check\'s toast to go', lambda: not s.toasts())
+    s.press('Check Now')
+    toast = wait_for(f'a toast matching {expected!r}',
+                     lambda: next((t for t in s.toasts() if re.search(expected, t)), None),
+                     timeout=timeout)
+    log(f'Check Now: {toast!r}')
+    return toast
+
+
+def network_faults(s):
+    """Each way the networks can fail, from the menu; none is a false alarm."""
+    cases = [('Offline', r'could not be checked', None),
+             ('Server Errors', r'could not be checked', None),
+             ('Slow Answers (4 s)', r'^Checked 4 tokens$', None),
+             ('No Answer', r'could not be checked', HANG_TIMEOUT_S)]
+    for label, expected, timeout in cases:
+        s.menu_item(label)
+        check_now(s, expected, timeout)
+        if s.rows() != sorted(SAMPLES):
+            raise Failure(f'after a check with "{label}" the list reads {s.rows()}')
+        s.menu_item('Working Normally')
+
+    # Throttling: the check stops, and the token says it waits.
+    s.menu_item('Throttling')
+    check_now(s, r'could not be checked')
+    if s.rows() != sorted(SAMPLES):
+        raise Failure(f'after a throttled check the list reads {s.rows()}')
+    click(wait_for('the Corner Bookshop row', s.named(CONNECTED, role='push button')),
+          'the Corner Bookshop row')
+    token = wait_for('Alice\'s token row saying SocialHub was asked to slow down',
+                     lambda: next((n for n in s.nodes(lambda n: safe_name(n).startswith(
+                         'Token of Alice Example: Valid')) if 'slow down' in (n.description or '')),
+                         None))
+    log(f'Throttled token: {token.description!r}')
+    screenshot(s.artifacts, 'sandbox-2-throttled.png')
+    s.press('Back to All Channels')
+    s.menu_item('Working Normally')
+
+
+def open_sign_in(s, network):
+    """Opens "Add Channel" and picks @network's sign-in; returns the dialog."""
+    s.press('Add Channel', icon_only=True)
+    dialog = wait_for('the "Add Channel" dialog', lambda: find_toplevel(s.app, 'Add Channel'))
+    s.press(f'Sign In to {network}', root=dialog)
+    return dialog
+
+
+def add_checked(s, dialog, expected_boxes):
+    """Waits for the channels the grant gives, as check boxes, and adds them."""
+    def boxes():
+        found = sorted(safe_name(n) for n in walk(dialog) if safe_role(n) == 'check box')
+        return found if found == sorted(expected_boxes) else None
+
+    wait_for(f'the check boxes {expected_boxes}', boxes, timeout=SIGN_IN_TIMEOUT_S)
+
+
+def device_login_as_bob(s):
+    """Bob approves the next device login; its prompt names 127.0.0.1."""
+    s.menu_item('Bob Sample')
+    dialog = open_sign_in(s, 'Facebook')
+    address = wait_for('the sign-in address in the prompt',
+                       lambda: next((n for n in walk(dialog) if safe_name(n).endswith('/device')),
+                                    None))
+    log(f'Sign-in address shown: {safe_name(address)!r}')
+    if not re.match(r'^127\.0\.0\.1:\d+/device$', safe_name(address)):
+        raise Failure(f'the prompt names {safe_name(address)!r}, not the sandbox\'s address')
+    qr = wait_for('the QR code', s.named('QR code of the sign-in address', root=dialog))
+    if not re.match(r'^http://127\.0\.0\.1:\d+/device\?user_code=[A-Z0-9]{8}&qr=1$',
+                    qr.description or ''):
+        raise Failure(f'the QR code says {qr.description!r}')
+    if any('facebook.com' in safe_name(n) or 'facebook.com' in (n.description or '')
+           for n in walk(dialog)):
+        raise Failure('the sandbox\'s device prompt still names facebook.com')
+    screenshot(s.artifacts, 'sandbox-3-device-prompt.png')
+
+    # Bob's Pages, and his name on the choice.
+    add_checked(s, dialog, ['Acme Coffee', 'Bakery & Sons'])
+    named = [safe_name(n) for n in walk(dialog) if 'Bob Sample' in safe_name(n)]
+    if not named:
+        raise Failure('the Pages to choose do not name Bob Sample, who approved')
+    log(f'The choice names the approver: {named[0]!r}')
+    screenshot(s.artifacts, 'sandbox-4-bob.png')
+    s.press('Add', root=dialog)
+    bakery = 'Bakery & Sons, Facebook Page, Connected, 1 of 1 token valid'
+    click(wait_for(f'a row named {bakery!r}', s.named(bakery, role='push button')),
+          'the Bakery & Sons row')
+    wait_for('Bob\'s token on Bakery & Sons', lambda: s.nodes(
+        lambda n: safe_name(n).startswith('Token of Bob Sample: Valid')))
+    s.press('Back to All Channels')
+
+
+def x_sign_in_from_menu(s):
+    """A browser sign-in to X with no browser, approved from the menu."""
+    dialog = open_sign_in(s, 'X')
+    wait_for('the browser sign-in waiting', s.button('Copy Link', root=dialog))
+    screenshot(s.artifacts, 'sandbox-5-x-waiting.png')
+    s.menu_item('Approve the X Sign-In as @bakeryandsons')
+
+    def added_or_choice():
+        row = s.named('@bakeryandsons, X Account, Connected, 1 of 1 token valid',
+                      role='push button')()
+        if row is not None:
+            return row
+        add = s.button('Add', root=dialog)() if find_toplevel(s.app, 'Add Channel') else None
+        return add
+    found = wait_for('the X account from the sign-in', added_or_choice, timeout=SIGN_IN_TIMEOUT_S)
+    if safe_name(found) == 'Add':
+        click(found, '"Add"')
+        wait_for('the @bakeryandsons row',
+                 s.named('@bakeryandsons, X Account, Connected, 1 of 1 token valid',
+                         role='push button'))
+    screenshot(s.artifacts, 'sandbox-6-x-added.png')
+
+
+def run(binary, tmp, artifacts):
+    env = window_env(tmp, SOCIALHUB_X_BROWSER='none')
+    with running_app([binary, '--sandbox'], env, tmp) as process:
+        app = wait_for_app(process)
+        s = Session(process, app, artifacts)
+        try:
+            add_samples(s)
+            network_faults(s)
+            device_login_as_bob(s)
+            x_sign_in_from_menu(s)
+        except Failure:
+            with open(os.path.join(artifacts, 'sandbox-atspi-tree.txt'), 'w') as f:
+                dump(app, f)
+            log('Accessible tree written to sandbox-atspi-tree.txt')
+            try:
+                screenshot(artifacts, 'sandbox-atspi-failure.png')
+            except Failure as error:
+                log(str(error))
+            raise
+
+
+if __name__ == '__main__':
+    sys.exit(main('sandbox-atspi', run))
