@@ -76,7 +76,8 @@ refuse_foreign (const char  *path,
                 GError     **error)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-               "%s is not SocialHub's own autostart entry; it is left as it is", path);
+               /* Translators: %s is a file's path */
+               _("%s is not SocialHub’s own autostart entry; it is left as it is"), path);
   return FALSE;
 }
 

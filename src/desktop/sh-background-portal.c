@@ -5,6 +5,8 @@
  * and on the newer runtimes. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sh-background-portal.h"
 
 #define PORTAL_NAME       "org.freedesktop.portal.Desktop"
@@ -70,10 +72,10 @@ on_response (GDBusConnection *bus,
     g_task_return_int (task, autostart ? 2 : 1);
   else if (response == 0 || response == 1)
     g_task_return_new_error (task, SH_BACKGROUND_PORTAL_ERROR, SH_BACKGROUND_PORTAL_ERROR_DENIED,
-                             "Running in the background was not allowed (response %u)", response);
+                             _("Running in the background was not allowed (response %u)"), response);
   else
     g_task_return_new_error (task, SH_BACKGROUND_PORTAL_ERROR, SH_BACKGROUND_PORTAL_ERROR_REFUSED,
-                             "The Background portal ended the request (response %u)", response);
+                             _("The Background portal ended the request (response %u)"), response);
   g_object_unref (task);
 }
 
