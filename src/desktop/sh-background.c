@@ -6,8 +6,8 @@
 #include "sh-autostart.h"
 #include "sh-background.h"
 #include "sh-background-portal.h"
-#include "sh-channel.h"
-#include "sh-desktop-status.h"
+#include "sh-channel-health.h"
+#include "sh-channel-list.h"
 #include "sh-flatpak.h"
 
 #define KEY "run-in-background"
@@ -17,7 +17,7 @@ struct _ShBackground
   GObject          parent_instance;
 
   GSettings       *settings;
-  ShChannelList   *channels;
+  ShChannelHealth *health;          /* the same sentence as the tray icon's */
   gboolean         flatpak;
   gboolean         started;
   GDBusConnection *bus;
@@ -67,33 +67,14 @@ send_status (ShBackground *self)
 static void
 update_status (ShBackground *self)
 {
-  g_autofree char *status = sh_desktop_status_describe (G_LIST_MODEL (self->channels));
+  g_autofree char *status = sh_channel_health_dup_description (self->health);
 
-  if (g_strcmp0 (status, self->status) == 0)
+  if (status == NULL || g_strcmp0 (status, self->status) == 0)
     return;
   g_free (self->status);
   self->status = g_steal_pointer (&status);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
   send_status (self);
-}
-
-static void
-on_channels_changed (GListModel   *channels,
-                     guint         position,
-                     guint         removed,
-                     guint         added,
-                     ShBackground *self)
-{
-  /* A removed channel keeps its handler until it goes; it is no longer
-   * in the list, so it only causes a recount that changes nothing. */
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-
-      g_signal_connect_object (channel, "notify::state", G_CALLBACK (update_status), self,
-                               G_CONNECT_SWAPPED);
-    }
-  update_status (self);
 }
 
 static void
@@ -244,10 +225,9 @@ sh_background_start (ShBackground *self)
         sh_background_portal_get_version_async (self->bus, self->cancellable, on_version,
                                                 g_object_ref (self));
     }
-  g_signal_connect_object (self->channels, "items-changed", G_CALLBACK (on_channels_changed),
-                           self, 0);
-  on_channels_changed (G_LIST_MODEL (self->channels), 0, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->channels)), self);
+  g_signal_connect_object (self->health, "notify::description", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  update_status (self);
   if (self->settings == NULL)
     return;
   g_signal_connect_object (self->settings, "changed::" KEY, G_CALLBACK (on_key_changed), self,
@@ -269,7 +249,7 @@ sh_background_dispose (GObject *object)
   g_cancellable_cancel (self->request_cancellable);
   g_clear_object (&self->request_cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->channels);
+  g_clear_object (&self->health);
   g_clear_object (&self->bus);
   G_OBJECT_CLASS (sh_background_parent_class)->dispose (object);
 }
@@ -335,7 +315,7 @@ sh_background_new (GSettings     *settings,
 
   self = g_object_new (SH_TYPE_BACKGROUND, NULL);
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
-  self->channels = g_object_ref (channels);
+  self->health = sh_channel_health_new (G_LIST_MODEL (channels));
   return self;
 }
 
