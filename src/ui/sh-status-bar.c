@@ -196,7 +196,7 @@ sh_status_bar_init (ShStatusBar *self)
    * reached no network is no "Last checked". */
   self->failure_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->failure_label, TRUE);
-  gtk_label_set_xalign (self->failure_label, 0);
+  gtk_label_set_justify (self->failure_label, GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (GTK_WIDGET (self->failure_label), "caption");
   gtk_widget_set_margin_top (GTK_WIDGET (self->failure_label), 6);
   gtk_widget_set_margin_start (GTK_WIDGET (self->failure_label), 12);

@@ -381,13 +381,18 @@ on_checked (GObject      *source,
       /* Translators: "Checked 3 tokens; 2 could not be checked" */
       title = g_strdup_printf (_("%s; %s"), checked, unknown);
     }
-  else if (summary.n_checked == 0)
-    /* Nothing reached a verdict (a network's pause, offline): why, and
-     * when the next try is, rather than a count of nothing. */
-    title = g_strdup (failure);
   else
-    /* Translators: "Checked 3 tokens. Could not check: … Next try at 11:05." */
-    title = g_strdup_printf (_("%s. %s"), checked, failure);
+    {
+      /* Nothing, or not everything, reached a verdict (a network's pause,
+       * offline): why, and when the next try is, rather than a count. */
+      if (summary.n_checked == 0)
+        title = g_strdup (failure);
+      else
+        /* Translators: "Checked 3 tokens. Could not check: … Next try at 11:05." */
+        title = g_strdup_printf (_("%s. %s"), checked, failure);
+      sh_window_add_long_toast (self, title);
+      return;
+    }
   sh_window_add_toast (self, title);
 }
 

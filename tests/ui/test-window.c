@@ -24,6 +24,7 @@
 #include "sh-providers.h"
 #include "sh-qr-code.h"
 #include "sh-sandbox-server.h"
+#include "sh-status-bar.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
 #include "ui-test.h"
@@ -1446,6 +1447,89 @@ fixture_set_up_none (Fixture       *fixture,
   /* test_notice sets itself up: it needs a data file and the sandbox. */
 }
 
+/* How many mapped labels in @root start with @prefix (a toast's and the
+ * status bar's may say the same). */
+static guint
+count_labels_with_prefix (GtkWidget  *root,
+                          const char *prefix)
+{
+  guint n = GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+            label_has_prefix (root, (gpointer) prefix) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels_with_prefix (child, prefix);
+  return n;
+}
+
+#define PAUSED "Could not check: Facebook asked SocialHub to slow down. Next try at "
+
+/* Issue 15, honest status: during a Graph pause Check Now says why nothing
+ * was checked and when the next try is — in a toast and in the status bar,
+ * not "Checked 0 tokens" — and the token row keeps its last verdict, the
+ * failed attempt on its own line. A second Check Now during the pause
+ * sends nothing (a request would now succeed: the fault is spent) and
+ * says the same. */
+static void
+test_check_during_pause (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  ShSandboxFault *fault = g_new0 (ShSandboxFault, 1);
+  GtkWidget *dialog, *check_button, *bar, *window = GTK_WIDGET (fixture->window);
+  g_autoptr(ShToken) carol = NULL;
+  ShTokenRow *row;
+  ShChannel *bakery;
+  const char *subtitle;
+
+  sh_monitor_start (fixture->monitor);
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  WAIT_UNTIL ((bakery = lookup_page (fixture, BAKERY_PAGE)) != NULL);
+  carol = g_list_model_get_item (sh_channel_get_tokens (bakery), 0);
+  check_button = find_widget (window, GTK_TYPE_BUTTON, button_has_action, "win.check-now");
+  bar = find_widget (window, SH_TYPE_STATUS_BAR, NULL, NULL);
+  g_assert_nonnull (bar);
+
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button));
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && window_has_toast (fixture, "Checked 1 token"));
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_VALID);
+  g_assert_null (sh_status_bar_get_failure_text (SH_STATUS_BAR (bar)));
+
+  /* The Graph throttles the next batch: a pause begins. */
+  fault->kind = SH_SANDBOX_FAULT_THROTTLE;
+  fault->network = g_strdup ("graph");
+  fault->remaining = 1;
+  fault->code = 4;
+  sh_sandbox_world_add_fault (world, fault);
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && count_labels_with_prefix (window, PAUSED) == 2);
+  g_assert_true (g_str_has_prefix (sh_status_bar_get_failure_text (SH_STATUS_BAR (bar)), PAUSED));
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_last_verdict (carol), ==, SH_TOKEN_STATE_VALID);
+
+  open_channel (fixture, bakery);
+  WAIT_UNTIL ((row = find_token_row (fixture, carol)) != NULL);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_assert_true (g_str_has_prefix (subtitle, "Valid\n"));
+  g_assert_true (g_str_has_suffix (subtitle, "\nCould not check again: Facebook asked SocialHub to slow down."));
+  g_assert_null (strstr (subtitle, "Not checked"));
+  sh_test_save_screenshot (window, "window-check-paused.png");
+  g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
+
+  /* Once the toast has gone, Check Now again during the pause. */
+  WAIT_UNTIL (count_labels_with_prefix (window, PAUSED) == 1);
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && count_labels_with_prefix (window, PAUSED) == 2);
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (carol), ==, SH_TOKEN_REASON_RATE_LIMITED);
+  sh_monitor_stop (fixture->monitor);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1487,6 +1571,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/window/cancel-early", Fixture, NULL, fixture_set_up_sandbox, test_cancel_early,
               fixture_tear_down);
+  g_test_add ("/window/check-during-pause", Fixture, NULL, fixture_set_up_sandbox,
+              test_check_during_pause, fixture_tear_down);
   g_test_add ("/window/paste-check-remove", Fixture, NULL, fixture_set_up_sandbox,
               test_paste_check_remove, fixture_tear_down);
   g_test_add ("/window/paste-owner-and-twice", Fixture, NULL, fixture_set_up_sandbox,
