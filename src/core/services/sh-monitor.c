@@ -530,13 +530,12 @@ on_interval_changed (ShMonitor *self)
  * 11:05.", from the tokens the last check left without a verdict (a token
  * without its secret says so in its own row, not here), or NULL when every
  * token got one. The network's part of the words is its provider's. */
-static char *
-describe_failure (ShMonitor *self)
+/* Every token of every channel, each held by the array. */
+static GPtrArray *
+all_tokens (ShMonitor *self)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
-  g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *joined = NULL;
-  g_autofree char *sentence = NULL;
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
     {
@@ -544,20 +543,33 @@ describe_failure (ShMonitor *self)
       GListModel *tokens = sh_channel_get_tokens (channel);
 
       for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          ShTokenReason reason = sh_token_get_reason (token);
-          char *clause;
+        g_ptr_array_add (all, g_list_model_get_item (tokens, j));
+    }
+  return all;
+}
 
-          if (sh_token_get_state (token) != SH_TOKEN_STATE_UNKNOWN ||
-              reason == SH_TOKEN_REASON_NONE || reason == SH_TOKEN_REASON_SECRET_MISSING)
-            continue;
-          clause = sh_network_describe_check_failure (sh_token_get_network (token), reason);
-          if (g_ptr_array_find_with_equal_func (clauses, clause, g_str_equal, NULL))
-            g_free (clause);
-          else
-            g_ptr_array_add (clauses, clause);
-        }
+static char *
+describe_failure (ShMonitor *self)
+{
+  g_autoptr(GPtrArray) tokens = all_tokens (self);
+  g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  g_autofree char *sentence = NULL;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (tokens, i);
+      ShTokenReason reason = sh_token_get_reason (token);
+      char *clause;
+
+      if (sh_token_get_state (token) != SH_TOKEN_STATE_UNKNOWN ||
+          reason == SH_TOKEN_REASON_NONE || reason == SH_TOKEN_REASON_SECRET_MISSING)
+        continue;
+      clause = sh_network_describe_check_failure (sh_token_get_network (token), reason);
+      if (g_ptr_array_find_with_equal_func (clauses, clause, g_str_equal, NULL))
+        g_free (clause);
+      else
+        g_ptr_array_add (clauses, clause);
     }
   if (clauses->len == 0)
     return NULL;
