@@ -1,5 +1,5 @@
-/* sh-status-bar.h — "Offline" and "Last checked 5 minutes ago" under the
- * header bar. Finds its monitor through the ShWindow it is placed in. */
+/* sh-status-bar.h — "Offline", "Last checked 5 minutes ago" and "Could not
+ * check: … Next try at 11:05." under the header bar. Finds its monitor through the ShWindow it is placed in. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -23,7 +23,8 @@ sh_time_format_date (gint64 unix_time)
   /* Translators: a date as g_date_time_format() writes it, e.g.
    * "4 December 2026". %-d is the day without a leading zero, %B the
    * month's name, %Y the year. Keep the month a word, never a number
-   * ("12/04/26" reads as two different days); German: "%-d. %B %Y". */
+   * ("12/04/26" reads as two different days); German: "%-d. %B %Y".
+   * xgettext:no-c-format */
   return format_local (unix_time, C_("date format", "%-d %B %Y"));
 }
 
@@ -31,7 +32,8 @@ char *
 sh_time_format_clock (gint64 unix_time)
 {
   /* Translators: a time of day as g_date_time_format() writes it, e.g.
-   * "11:05": %H the hour (00–23), %M the minutes. "%l:%M %p" gives "11:05 AM". */
+   * "11:05": %H the hour (00–23), %M the minutes. "%l:%M %p" gives "11:05 AM".
+   * xgettext:no-c-format */
   return format_local (unix_time, C_("time format", "%H:%M"));
 }
 
