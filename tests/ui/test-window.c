@@ -476,6 +476,12 @@ test_groups (Fixture       *fixture,
                                     "Could not check again: this computer is offline.",
                                     granted_text);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, carol_subtitle);
+  /* A screen reader hears the verdict as the name, the rest in order. */
+  g_free (carol_subtitle);
+  carol_subtitle = g_strdup_printf ("Expires in 40 days Added on %s · Checked 3 minutes ago "
+                                    "Could not check again: this computer is offline.", granted_text);
+  gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, carol_subtitle);
+  gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Token of Carol Example: Valid");
   /* Back to the list: the channel is still where it was. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
