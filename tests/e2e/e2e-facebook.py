@@ -176,6 +176,8 @@ try:
     check(r.returncode == 3 and
           "Bob Sample: invalid (password changed), not rechecked: network unreachable" in r.stdout,
           f"--check with the Graph unreachable keeps the verdict (rc {r.returncode}): {r.stdout!r}")
+    check("socialhub: Could not check: Facebook could not be reached." in r.stderr,
+          f"--check says why it could not check: {r.stderr!r}")
 
     # --- Alice too ----------------------------------------------------------------
     check(control("change-password", person=ALICE).get("ok") is True, "Alice changes her password")
