@@ -426,6 +426,11 @@ on_checked (GObject      *source,
    * every token, with why it was not checked. */
   if (!check_finish (task, result, &error))
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
+  else if (sh_monitor_get_failure (data->monitor) != NULL)
+    /* Tokens the check could not judge: why (and, from a running window,
+     * when its next try is), as the window's status line says it. */
+    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+                                         sh_monitor_get_failure (data->monitor));
   print_channels (manager, data);
   g_application_command_line_set_exit_status (
     data->cmdline, sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));

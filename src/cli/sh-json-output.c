@@ -11,10 +11,43 @@
 #include "sh-untrusted-text.h"
 
 static void
+add_reason (JsonBuilder   *builder,
+            ShTokenReason  reason)
+{
+  json_builder_set_member_name (builder, "reason");
+  if (reason != SH_TOKEN_REASON_NONE)
+    json_builder_add_string_value (builder, sh_token_reason_to_string (reason));
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* "verdict": the last real verdict, kept through attempts that reached
+ * none (offline, rate limits), or null before the first one. */
+static void
+build_verdict (JsonBuilder *builder,
+               ShToken     *token)
+{
+  ShTokenState state = sh_token_get_last_verdict (token);
+
+  json_builder_set_member_name (builder, "verdict");
+  if (!sh_token_state_is_verdict (state))
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, sh_token_state_to_string (state));
+  add_reason (builder, sh_token_get_last_verdict_reason (token));
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_int_value (builder, sh_token_get_checked_at (token));
+  json_builder_end_object (builder);
+}
+
+static void
 build_token (JsonBuilder *builder,
              ShToken     *token)
 {
-  ShTokenReason reason = sh_token_get_reason (token);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -26,11 +59,8 @@ build_token (JsonBuilder *builder,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder, sh_token_state_to_string (sh_token_get_state (token)));
-  json_builder_set_member_name (builder, "reason");
-  if (reason != SH_TOKEN_REASON_NONE)
-    json_builder_add_string_value (builder, sh_token_reason_to_string (reason));
-  else
-    json_builder_add_null_value (builder);
+  add_reason (builder, sh_token_get_reason (token));
+  build_verdict (builder, token);
   json_builder_set_member_name (builder, "expires_at");
   json_builder_add_int_value (builder, sh_token_get_expires_at (token));
   json_builder_set_member_name (builder, "checked_at");
@@ -100,6 +130,49 @@ describe_expiry (ShToken *token,
                                        "expires in %u days", (gulong) days), (guint) days);
 }
 
+/* One token in a line: its last verdict, then a later attempt that reached
+ * none, then the expiry of a token that works. "invalid (password
+ * changed), not rechecked: rate limited", "valid, expires in 3 days". */
+static char *
+describe_token (ShToken *token,
+                gint64   now)
+{
+  ShTokenState verdict = sh_token_get_last_verdict (token);
+  ShTokenReason verdict_reason = sh_token_get_last_verdict_reason (token);
+  ShTokenReason reason = sh_token_get_reason (token);
+  GString *out = g_string_new (NULL);
+
+  if (!sh_token_state_is_verdict (verdict))
+    g_string_append (out, sh_token_state_get_short_label (SH_TOKEN_STATE_UNKNOWN));
+  else if (verdict_reason != SH_TOKEN_REASON_NONE)
+    /* Translators: a token's last verdict and why, e.g. "invalid (password changed)" */
+    g_string_append_printf (out, _("%s (%s)"), sh_token_state_get_short_label (verdict),
+                            sh_token_reason_get_short_label (verdict_reason));
+  else
+    g_string_append (out, sh_token_state_get_short_label (verdict));
+
+  if (!sh_token_state_is_verdict (sh_token_get_state (token)) && reason != SH_TOKEN_REASON_NONE)
+    {
+      if (sh_token_state_is_verdict (verdict))
+        /* Translators: after a token's last verdict, why the check after it
+         * reached none, e.g. ", not rechecked: rate limited" */
+        g_string_append_printf (out, _(", not rechecked: %s"),
+                                sh_token_reason_get_short_label (reason));
+      else
+        /* Translators: why a token never checked was not, e.g. "not checked: offline" */
+        g_string_append_printf (out, _(": %s"), sh_token_reason_get_short_label (reason));
+    }
+
+  if (sh_token_state_is_usable (sh_token_get_effective_state (token)) &&
+      reason != SH_TOKEN_REASON_SECRET_MISSING)
+    {
+      g_autofree char *expiry = describe_expiry (token, now);
+
+      g_string_append_printf (out, ", %s", expiry);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 sh_output_channels_text (GListModel *channels,
                          gint64      now)
@@ -141,16 +214,16 @@ sh_output_channels_text (GListModel *channels,
       for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
         {
           g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          g_autofree char *expiry = describe_expiry (token, now);
+          g_autofree char *line = describe_token (token, now);
           g_autofree char *id = sh_untrusted_text_sanitize (sh_token_get_id (token));
           g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
-          ShTokenReason reason = sh_token_get_reason (token);
+          ShTokenReason reason = sh_token_get_last_verdict_reason (token);
 
-          g_string_append_printf (out, "  %s  %s: %s, %s",
-                                  id,
-                                  owner ?: _("unknown owner"),
-                                  sh_token_state_get_label (sh_token_get_state (token)),
-                                  expiry);
+          g_string_append_printf (out, "  %s  %s: %s", id, owner ?: _("unknown owner"), line);
+          /* What a dead token's reason means, and what to do about a
+           * missing secret. */
+          if (sh_token_get_reason (token) == SH_TOKEN_REASON_SECRET_MISSING)
+            reason = SH_TOKEN_REASON_SECRET_MISSING;
           if (reason != SH_TOKEN_REASON_NONE)
             g_string_append_printf (out, "\n      %s",
                                     sh_network_explain_reason (sh_token_get_network (token), reason));

@@ -1,7 +1,8 @@
 /* sh-status-bar.c — the offline notice (bound to the monitor's network state, as GNOME
  * Settings' Online Accounts panel does with its banner; AdwBanner is newer
  * than libadwaita 1.2) and the time of the last check that reached a
- * verdict, both from the ShMonitor. */
+ * verdict, and why the last check failed with when it tries again, all from
+ * the ShMonitor. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -17,6 +18,8 @@ struct _ShStatusBar
   GtkRevealer *offline_revealer;
   GtkRevealer *checked_revealer;
   GtkLabel    *checked_label;
+  GtkRevealer *failure_revealer;
+  GtkLabel    *failure_label;
   ShMonitor   *monitor;      /* knows when the tokens were last checked */
   GSignalGroup *monitor_signals;
   GBindingGroup *monitor_bindings;   /* "Offline" follows its network-available */
@@ -90,6 +93,15 @@ sh_status_bar_get_offline_shown (ShStatusBar *self)
 }
 
 const char *
+sh_status_bar_get_failure_text (ShStatusBar *self)
+{
+  g_return_val_if_fail (SH_IS_STATUS_BAR (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->failure_revealer))
+    return NULL;
+  return gtk_label_get_label (self->failure_label);
+}
+
+const char *
 sh_status_bar_get_last_checked_text (ShStatusBar *self)
 {
   g_return_val_if_fail (SH_IS_STATUS_BAR (self), NULL);
@@ -103,6 +115,16 @@ on_root_changed (ShStatusBar *self)
 
   if (root != NULL && SH_IS_WINDOW (root) && self->monitor == NULL)
     sh_status_bar_set_monitor (self, sh_window_get_monitor (SH_WINDOW (root)));
+}
+
+static gboolean
+is_set (GBinding     *binding,
+        const GValue *from,
+        GValue       *to,
+        gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_string (from) != NULL);
+  return TRUE;
 }
 
 static void
@@ -169,6 +191,23 @@ sh_status_bar_init (ShStatusBar *self)
   self->checked_revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_child (self->checked_revealer, GTK_WIDGET (self->checked_label));
   gtk_widget_set_parent (GTK_WIDGET (self->checked_revealer), GTK_WIDGET (self));
+
+  /* Why the last check failed and when the next try is: a check that
+   * reached no network is no "Last checked". */
+  self->failure_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->failure_label, TRUE);
+  gtk_label_set_justify (self->failure_label, GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->failure_label), "caption");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->failure_label), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->failure_label), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->failure_label), 12);
+  self->failure_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->failure_revealer, GTK_WIDGET (self->failure_label));
+  gtk_widget_set_parent (GTK_WIDGET (self->failure_revealer), GTK_WIDGET (self));
+  g_binding_group_bind (self->monitor_bindings, "failure", self->failure_label, "label",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind_full (self->monitor_bindings, "failure", self->failure_revealer,
+                             "reveal-child", G_BINDING_SYNC_CREATE, is_set, NULL, NULL, NULL);
 
   self->monitor_signals = g_signal_group_new (SH_TYPE_MONITOR);
   g_signal_group_connect_swapped (self->monitor_signals, "notify::last-checked",

@@ -1,5 +1,5 @@
-/* sh-status-bar.h — "Offline" and "Last checked 5 minutes ago" under the
- * header bar. Finds its monitor through the ShWindow it is placed in. */
+/* sh-status-bar.h — "Offline", "Last checked 5 minutes ago" and "Could not
+ * check: … Next try at 11:05." under the header bar. Finds its monitor through the ShWindow it is placed in. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -17,6 +17,9 @@ void        sh_status_bar_set_monitor       (ShStatusBar *self,
 gboolean    sh_status_bar_get_offline_shown (ShStatusBar *self);
 /* Text of the last-checked line, "" when nothing was ever checked. */
 const char *sh_status_bar_get_last_checked_text (ShStatusBar *self);
+/* "Could not check: … Next try at 11:05." (the monitor's "failure"), or
+ * NULL while it is hidden. */
+const char *sh_status_bar_get_failure_text  (ShStatusBar *self);
 /* "Last checked 5 minutes ago" for a check at @checked_at seen at @now. */
 char       *sh_status_bar_format_last_checked (gint64 checked_at,
                                                gint64 now);

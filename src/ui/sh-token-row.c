@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-provider-registry.h"
+#include "sh-time-format.h"
 #include "sh-token-row.h"
 #include "sh-untrusted-text.h"
 
@@ -37,20 +38,25 @@ static GParamSpec *properties[N_PROPS];
 
 static const char * const state_classes[] = { "success", "warning", "error", "dim-label" };
 
+/* When the token stops working: said only of a token that works (a dead
+ * one "never expires" only in a misleading way), else NULL. */
 static char *
-format_expiry (gint64 expires_at,
-               gint64 now)
+format_expiry (ShToken *token,
+               gint64   now)
 {
+  gint64 expires_at = sh_token_get_expires_at (token);
   gint64 days;
 
+  if (!sh_token_state_is_usable (sh_token_get_effective_state (token)) ||
+      sh_token_get_reason (token) == SH_TOKEN_REASON_SECRET_MISSING)
+    return NULL;
   if (expires_at == 0)
     return g_strdup (_("Never expires"));
   if (expires_at <= now)
     {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (expires_at);
-      g_autofree char *date = g_date_time_format (when, "%x");
+      g_autofree char *date = sh_time_format_date (expires_at);
 
-      /* Translators: %s is a date in the user's format */
+      /* Translators: %s is a date, e.g. "4 December 2026" */
       return g_strdup_printf (_("Expired on %s"), date);
     }
 
@@ -63,8 +69,9 @@ format_expiry (gint64 expires_at,
                           (int) days);
 }
 
-/* "Added on 25/11/2026 · Checked 3 minutes ago": when the person granted it
- * and how fresh the verdict is. Either part is left out when unknown. */
+/* "Added on 25 November 2026 · Checked 3 minutes ago": when the person
+ * granted it and how fresh its last verdict is (a check that reached none
+ * has its own line). Either part is left out when unknown. */
 static char *
 format_history (ShToken *token,
                 gint64   now)
@@ -76,10 +83,9 @@ format_history (ShToken *token,
 
   if (granted_at > 0)
     {
-      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (granted_at);
-      g_autofree char *date = g_date_time_format (when, "%x");
+      g_autofree char *date = sh_time_format_date (granted_at);
 
-      /* Translators: %s is a date in the user's format */
+      /* Translators: %s is a date, e.g. "4 December 2026" */
       added = g_strdup_printf (_("Added on %s"), date);
     }
   if (checked_at > 0)
@@ -102,7 +108,7 @@ format_history (ShToken *token,
                                    (int) (ago / 86400));
     }
   if (added != NULL && checked != NULL)
-    /* Translators: "Added on 25/11/2026 · Checked 3 minutes ago" */
+    /* Translators: "Added on 25 November 2026 · Checked 3 minutes ago" */
     return g_strdup_printf (_("%s · %s"), added, checked);
   return g_strdup (added != NULL ? added : checked);
 }
@@ -159,38 +165,67 @@ icon_for_state (ShTokenState state,
     }
 }
 
+/* The last attempt, when it reached no verdict, on its own line after the
+ * verdict: "Could not check again: Facebook asked SocialHub to slow down."
+ * A missing secret is no passing failure: what to do about it instead. */
+static char *
+format_attempt (ShToken *token)
+{
+  ShTokenReason reason = sh_token_get_reason (token);
+  g_autofree char *why = NULL;
+
+  if (sh_token_state_is_verdict (sh_token_get_state (token)) || reason == SH_TOKEN_REASON_NONE)
+    return NULL;
+  if (reason == SH_TOKEN_REASON_SECRET_MISSING)
+    return g_strdup (sh_network_explain_reason (sh_token_get_network (token), reason));
+  why = sh_network_describe_check_failure (sh_token_get_network (token), reason);
+  if (!sh_token_state_is_verdict (sh_token_get_last_verdict (token)))
+    /* Translators: %s says why, e.g. "Facebook asked SocialHub to slow down" */
+    return g_strdup_printf (_("Could not check: %s."), why);
+  /* Translators: after the last verdict; %s says why the check after it
+   * failed, e.g. "Facebook asked SocialHub to slow down" */
+  return g_strdup_printf (_("Could not check again: %s."), why);
+}
+
 static void
 sh_token_row_refresh (ShTokenRow *self)
 {
   g_autofree char *verdict = format_verdict (self->token);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token), now);
+  g_autofree char *expiry = format_expiry (self->token, now);
   g_autofree char *history = format_history (self->token, now);
+  g_autofree char *attempt = format_attempt (self->token);
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *rest = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *markup = NULL;
   g_autofree char *label = NULL;
   g_autofree char *description = NULL;
-  ShTokenReason pending = SH_TOKEN_REASON_NONE;
   g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (self->token));
   const char *css_class = NULL;
   const char *icon;
 
-  /* Why the last check gave no verdict (offline, rate-limited…), if it did not. */
-  if (!sh_token_state_is_verdict (sh_token_get_state (self->token)))
-    pending = sh_token_get_reason (self->token);
-
-  if (pending != SH_TOKEN_REASON_NONE)
-    subtitle = g_strjoin ("\n", verdict,
-                          sh_network_explain_reason (sh_token_get_network (self->token), pending), expiry,
-                          history, NULL);
-  else
-    subtitle = g_strjoin ("\n", verdict, expiry, history, NULL);
+  /* The verdict first, then what it says about the expiry and how old it
+   * is, then a later attempt that reached none, each on its own line. The
+   * accessible name holds the verdict; the description the rest. */
+  if (expiry != NULL)
+    g_strv_builder_add (lines, expiry);
+  if (history != NULL && *history != '\0')
+    g_strv_builder_add (lines, history);
+  if (attempt != NULL)
+    g_strv_builder_add (lines, attempt);
+  parts = g_strv_builder_end (lines);
+  description = g_strjoinv (" ", parts);
+  rest = g_strjoinv ("\n", parts);
+  subtitle = parts[0] != NULL ? g_strjoin ("\n", verdict, rest, NULL) : g_strdup (verdict);
   markup = g_markup_escape_text (subtitle, -1);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), markup);
 
-  icon = icon_for_state (pending == SH_TOKEN_REASON_SECRET_MISSING
-                        ? SH_TOKEN_STATE_UNKNOWN
-                        : sh_token_get_effective_state (self->token), &css_class);
+  icon = icon_for_state (sh_token_get_reason (self->token) == SH_TOKEN_REASON_SECRET_MISSING &&
+                         !sh_token_state_is_verdict (sh_token_get_state (self->token))
+                         ? SH_TOKEN_STATE_UNKNOWN
+                         : sh_token_get_effective_state (self->token), &css_class);
   gtk_image_set_from_icon_name (self->state_icon, icon);
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), state_classes[i]);
@@ -204,11 +239,6 @@ sh_token_row_refresh (ShTokenRow *self)
   /* Translators: accessible name of a token row, e.g.
    * "Token of Alice Example: Invalid — Its owner changed their password…" */
   label = g_strdup_printf (_("Token of %s: %s"), owner, verdict);
-  if (pending != SH_TOKEN_REASON_NONE)
-    description = g_strjoin (" ", sh_network_explain_reason (sh_token_get_network (self->token), pending),
-                             expiry, history, NULL);
-  else
-    description = g_strjoin (" ", expiry, history, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,

@@ -383,6 +383,8 @@ on_checked (GObject      *source,
   g_autoptr(ShWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *checked = NULL;
+  const char *failure;
   ShCheckSummary summary = { 0 };
 
   if (!sh_monitor_check_now_finish (self->monitor, result, &summary, &error))
@@ -398,20 +400,16 @@ on_checked (GObject      *source,
     return;
   set_checking (self, FALSE);
 
+  failure = sh_monitor_get_failure (self->monitor);
+  checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked %u token",
+                                          "Checked %u tokens", summary.n_checked),
+                             summary.n_checked);
   if (summary.n_checked + summary.n_unknown == 0)
     title = g_strdup (_("No access tokens to check"));
   else if (summary.n_unknown == 0)
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Checked %u token",
-                                          "Checked %u tokens", summary.n_checked),
-                             summary.n_checked);
-  else
+    title = g_steal_pointer (&checked);
+  else if (failure == NULL)
     {
-      g_autofree char *checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                               "Checked %u token",
-                                                               "Checked %u tokens",
-                                                               summary.n_checked),
-                                                  summary.n_checked);
       g_autofree char *unknown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                                "%u could not be checked",
                                                                "%u could not be checked",
@@ -420,6 +418,18 @@ on_checked (GObject      *source,
 
       /* Translators: "Checked 3 tokens; 2 could not be checked" */
       title = g_strdup_printf (_("%s; %s"), checked, unknown);
+    }
+  else
+    {
+      /* Nothing, or not everything, reached a verdict (a network's pause,
+       * offline): why, and when the next try is, rather than a count. */
+      if (summary.n_checked == 0)
+        title = g_strdup (failure);
+      else
+        /* Translators: "Checked 3 tokens. Could not check: … Next try at 11:05." */
+        title = g_strdup_printf (_("%s. %s"), checked, failure);
+      sh_window_add_long_toast (self, title);
+      return;
     }
   sh_window_add_toast (self, title);
 }

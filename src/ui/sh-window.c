@@ -504,3 +504,29 @@ sh_window_add_toast (ShWindow   *self,
   escaped = g_markup_escape_text (title, -1);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
+
+/* A toast whose message is a sentence or two ("Could not check: … Next try
+ * at 11:05."): wrapped, since AdwToast cuts a long title short, and the
+ * end is what a person needs. */
+void
+sh_window_add_long_toast (ShWindow   *self,
+                          const char *text)
+{
+  GtkWidget *label;
+  AdwToast *toast;
+
+  g_return_if_fail (SH_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  if (self->toast_overlay == NULL)
+    return;
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  toast = adw_toast_new ("");
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -20,5 +20,8 @@ ShMonitor *sh_window_get_monitor (ShWindow       *self);
 ShChannelSections *sh_window_get_sections (ShWindow *self);
 void       sh_window_add_toast   (ShWindow       *self,
                                   const char     *title);
+/* The same for a message of a sentence or two, wrapped instead of cut. */
+void       sh_window_add_long_toast (ShWindow    *self,
+                                     const char  *text);
 
 G_END_DECLS

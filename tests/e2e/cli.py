@@ -80,17 +80,22 @@ check(page["network"] == "facebook" and page["external_id"] == "104857600123"
       and page["name"] == "Acme Coffee", "channel identity is printed as stored")
 check(page["state"] == "degraded", "one valid and one invalid token make the Page degraded")
 check([list(t.keys()) for t in page["tokens"]] ==
-      [["id", "owner", "state", "reason", "expires_at", "checked_at"]] * 2,
+      [["id", "owner", "state", "reason", "verdict", "expires_at", "checked_at"]] * 2,
       "token fields are ARCHITECTURE.md's, in its order")
 alice, bob = page["tokens"]
 check(alice["owner"] == "Alice Example" and alice["state"] == "valid" and alice["reason"] is None,
       "a valid token has no reason")
+check(alice["verdict"] == {"state": "valid", "reason": None, "at": 1764000000},
+      "a valid token's verdict has no reason either")
 check(bob == {"id": "5a0f5e1c-0a7b-4d47-8a43-0b7a9c1e2f02", "owner": "Bob Sample",
-              "state": "invalid", "reason": "password-changed", "expires_at": 0,
-              "checked_at": 1764000100}, "an invalid token says why, as stored")
+              "state": "invalid", "reason": "password-changed",
+              "verdict": {"state": "invalid", "reason": "password-changed", "at": 1764000100},
+              "expires_at": 0, "checked_at": 1764000100}, "an invalid token says why, as stored")
 carol = account["tokens"][0]
 check(carol["state"] == "unknown" and carol["reason"] == "offline",
       "a token not checked while offline reads unknown/offline")
+check(carol["verdict"] == {"state": "valid", "reason": None, "at": 1764000000},
+      "a token not checked while offline keeps its last verdict")
 check(account["state"] == "connected",
       "an offline check does not disconnect a channel whose last verdict was valid")
 
@@ -98,6 +103,30 @@ r = run("--list", data_home=home)
 check(r.returncode == 0 and "Acme Coffee (Facebook Page): Degraded, 1 of 2 tokens valid" in r.stdout,
       "--list prints a readable summary")
 check("changed their password" in r.stdout, "--list explains why a token died")
+check("Bob Sample: invalid (password changed)\n" in r.stdout,
+      f"--list gives a dead token its verdict and no expiry: {r.stdout!r}")
+check("Carol Test: valid, not rechecked: offline" in r.stdout,
+      f"--list gives the last verdict, then the attempt that reached none: {r.stdout!r}")
+
+# A token never judged: "verdict" is null; one from a file written before the
+# last verdict had its own field keeps its state as the verdict.
+with open(FIXTURE) as f:
+    older = json.load(f)
+older["channels"][0]["tokens"][0].update(state="unknown", reason="offline", last_verdict="unknown",
+                                         last_verdict_reason="", checked_at=0)
+for t in older["channels"][0]["tokens"][1:]:
+    del t["last_verdict"], t["last_verdict_reason"]
+older_home = fresh_home(None)
+with open(os.path.join(older_home, "socialhub", "channels.json"), "w") as f:
+    json.dump(older, f)
+r = run("--list", "--json", data_home=older_home)
+tokens = json.loads(r.stdout)["channels"][0]["tokens"]
+check(r.returncode == 0 and tokens[0]["verdict"] is None, "a token never judged has verdict null")
+check(tokens[1]["verdict"] == {"state": "invalid", "reason": "password-changed", "at": 1764000100},
+      "an older file's invalid token keeps its verdict")
+r = run("--list", data_home=older_home)
+check("Alice Example: not checked: offline\n" in r.stdout,
+      f"--list says a token was never checked, and why: {r.stdout!r}")
 
 # The user's language: German with LANGUAGE=de (translations from the build).
 if os.environ.get("SOCIALHUB_LOCALEDIR"):

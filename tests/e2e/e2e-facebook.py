@@ -27,7 +27,7 @@ import tempfile
 import time
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import TIME_FACTOR, Checks, stop
+from shtest.session import TIME_FACTOR, Checks, free_port, stop
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 ALICE, BOB, CAROL = "10001", "10002", "10003"
@@ -148,6 +148,36 @@ try:
     r = run("--list")
     check(r.returncode == 0 and "Degraded" in r.stdout and "changed their password" in r.stdout,
           "--list explains the dead token in words")
+
+    # --- honest status: an attempt that reaches no verdict keeps the last one --
+    bob_verdict = {"state": "invalid", "reason": "password-changed", "at": bob.get("checked_at")}
+    check(bob.get("verdict") == bob_verdict, f"--check --json gives Bob's verdict: {bob.get('verdict')}")
+    check(control("fault", network="graph", kind="throttle", code="4", count="1").get("ok") is True,
+          "the emulator throttles the next request")
+    rc, channels = check_json("throttled")
+    acme = channels.get(ACME, {})
+    bob, alice = token_of(acme, "Bob Sample"), token_of(acme, "Alice Example")
+    check(rc == 3, f"--check exits 3 when the Graph asks to slow down (rc {rc})")
+    check(bob.get("state") == "unknown" and bob.get("reason") == "rate-limited"
+          and bob.get("verdict") == bob_verdict,
+          f"a rate limit keeps Bob's verdict beside the attempt: {bob}")
+    check((alice.get("verdict") or {}).get("state") == "valid" and alice.get("reason") == "rate-limited",
+          f"and Alice's: {alice}")
+    r = run("--list")
+    check("Bob Sample: invalid (password changed), not rechecked: rate limited\n" in r.stdout,
+          f"--list says the last verdict, then the attempt: {r.stdout!r}")
+    check("Alice Example: valid, not rechecked: rate limited, never expires" in r.stdout,
+          "a token that works keeps its expiry")
+    # The Graph out of reach (nobody listens on its address): the same.
+    unreachable = dict(env, SOCIALHUB_GRAPH_URL=f"http://127.0.0.1:{free_port()}/v24.0")
+    r = subprocess.run([SOCIALHUB, "--check"], env=unreachable, capture_output=True, text=True,
+                       timeout=60 * TIME_FACTOR)
+    outputs.extend([r.stdout, r.stderr])
+    check(r.returncode == 3 and
+          "Bob Sample: invalid (password changed), not rechecked: network unreachable" in r.stdout,
+          f"--check with the Graph unreachable keeps the verdict (rc {r.returncode}): {r.stdout!r}")
+    check("socialhub: Could not check: Facebook could not be reached." in r.stderr,
+          f"--check says why it could not check: {r.stderr!r}")
 
     # --- Alice too ----------------------------------------------------------------
     check(control("change-password", person=ALICE).get("ok") is True, "Alice changes her password")

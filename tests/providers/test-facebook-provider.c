@@ -902,6 +902,11 @@ test_non_auth_failures (Fixture       *fixture,
       g_assert_cmpuint (summary.n_checked, ==, 0);
       g_assert_cmpuint (summary.n_unknown, ==, 3);
       three_assert_unknown (fixture, &three, c->reason, c->name);
+      /* The monitor's next try: after the pause a throttle starts. */
+      if (c->throttle)
+        g_assert_cmpint (summary.retry_at, >, g_get_real_time () / G_USEC_PER_SEC);
+      else
+        g_assert_cmpint (summary.retry_at, ==, 0);
       g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 1);
       g_assert_cmpuint (count_log (fixture, SINGLE_GET), ==, c->singles ? 3 : 0);
 

@@ -1225,6 +1225,8 @@ test_check_rate_limited (Fixture       *fixture,
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "429 problem");
   assert_verdict (other, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "other account");
+  /* The monitor's next try: not before X takes requests again. */
+  g_assert_cmpint (summary.retry_at, >, now_seconds ());
 
   /* Until the reset: nothing is asked for that account, the other goes on. */
   sh_test_clear_requests (fixture->server);
@@ -1233,6 +1235,7 @@ test_check_rate_limited (Fixture       *fixture,
   g_assert_cmpuint (summary.n_requests, ==, 1);
   assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
                 SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "waiting for the reset");
+  g_assert_cmpint (summary.retry_at, >, now_seconds ());
   assert_verdict (other, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "other account again");
 
   /* A new process; the v1.1 form, with a reset already past (the world's

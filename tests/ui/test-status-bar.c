@@ -1,6 +1,7 @@
 /* test-status-bar.c — the window's offline notice follows the network
- * monitor (a fake one here), and "Last checked 5 minutes ago" reads the time
- * of the last verdict, which the ShMonitor keeps. */
+ * monitor (a fake one here), "Last checked 5 minutes ago" reads the time
+ * of the last verdict, which the ShMonitor keeps, and a check that reached
+ * none says why on a line of its own. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -69,10 +70,18 @@ test_last_checked_from_tokens (void)
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now - 300, 0);
   g_signal_emit_by_name (sh_manager_get_checker (manager), "checked");
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "Last checked 5 minutes ago");
-  /* A check without a verdict keeps the time of the last one. */
-  sh_token_mark_unknown (token, SH_TOKEN_REASON_OFFLINE);
+  g_assert_null (sh_status_bar_get_failure_text (bar));
+  /* A check without a verdict keeps the time of the last one, and says
+   * why on a line of its own; the line goes when a verdict comes. */
+  sh_token_mark_unknown (token, SH_TOKEN_REASON_RATE_LIMITED);
   g_signal_emit_by_name (sh_manager_get_checker (manager), "checked");
   g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "Last checked 5 minutes ago");
+  g_assert_cmpstr (sh_status_bar_get_failure_text (bar), ==,
+                   "Could not check: Facebook asked SocialHub to slow down.");
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now, 0);
+  g_signal_emit_by_name (sh_manager_get_checker (manager), "checked");
+  g_assert_null (sh_status_bar_get_failure_text (bar));
+  g_assert_cmpstr (sh_status_bar_get_last_checked_text (bar), ==, "Last checked just now");
   g_object_unref (bar);
 }
 

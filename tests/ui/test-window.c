@@ -32,6 +32,7 @@
 #include "sh-providers.h"
 #include "sh-qr-code.h"
 #include "sh-sandbox-server.h"
+#include "sh-status-bar.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
 #include "ui-test.h"
@@ -450,7 +451,8 @@ test_groups (Fixture       *fixture,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (token_row)), ==, "Bob Example");
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)),
                                    "Invalid — Its owner changed their password"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), "Never expires"));
+  /* A dead token never expires only in a misleading way: no expiry. */
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), "xpire"));
   bob_label = g_strdup_printf ("Token of Bob Example: Invalid — %s",
                                sh_token_reason_get_explanation (SH_TOKEN_REASON_PASSWORD_CHANGED));
   gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_LABEL, bob_label);
@@ -473,11 +475,21 @@ test_groups (Fixture       *fixture,
   g_assert_null (find_token_row (fixture, bob));
   token_row = find_token_row (fixture, carol);
   granted = g_date_time_new_from_unix_local (now - 2 * 86400);
-  granted_text = g_date_time_format (granted, "%x");
-  carol_subtitle = g_strdup_printf ("Valid\nNot checked: this computer is offline.\n"
-                                    "Expires in 40 days\nAdded on %s · Checked 3 minutes ago",
+  /* The date in words ("2 December 2026"), never "12/02/26"; the last
+   * verdict and its time, then the attempt that reached none on a line of
+   * its own (not "Not checked" beside "Checked 3 minutes ago"). */
+  granted_text = g_date_time_format (granted, "%-d %B %Y");
+  carol_subtitle = g_strdup_printf ("Valid\nExpires in 40 days\n"
+                                    "Added on %s · Checked 3 minutes ago\n"
+                                    "Could not check again: this computer is offline.",
                                     granted_text);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (token_row)), ==, carol_subtitle);
+  /* A screen reader hears the verdict as the name, the rest in order. */
+  g_free (carol_subtitle);
+  carol_subtitle = g_strdup_printf ("Expires in 40 days Added on %s · Checked 3 minutes ago "
+                                    "Could not check again: this computer is offline.", granted_text);
+  gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, carol_subtitle);
+  gtk_test_accessible_assert_property (token_row, GTK_ACCESSIBLE_PROPERTY_LABEL, "Token of Carol Example: Valid");
   /* Back to the list: the channel is still where it was. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
@@ -1729,6 +1741,89 @@ fixture_set_up_none (Fixture       *fixture,
   /* test_notice sets itself up: it needs a data file and the sandbox. */
 }
 
+/* How many mapped labels in @root start with @prefix (a toast's and the
+ * status bar's may say the same). */
+static guint
+count_labels_with_prefix (GtkWidget  *root,
+                          const char *prefix)
+{
+  guint n = GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+            label_has_prefix (root, (gpointer) prefix) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels_with_prefix (child, prefix);
+  return n;
+}
+
+#define PAUSED "Could not check: Facebook asked SocialHub to slow down. Next try at "
+
+/* Issue 15, honest status: during a Graph pause Check Now says why nothing
+ * was checked and when the next try is — in a toast and in the status bar,
+ * not "Checked 0 tokens" — and the token row keeps its last verdict, the
+ * failed attempt on its own line. A second Check Now during the pause
+ * sends nothing (a request would now succeed: the fault is spent) and
+ * says the same. */
+static void
+test_check_during_pause (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShSandboxWorld *world = sh_sandbox_server_get_world (emulator);
+  ShSandboxToken *page = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, CAROL,
+                                                       BAKERY_PAGE, 0, NULL);
+  ShSandboxFault *fault = g_new0 (ShSandboxFault, 1);
+  GtkWidget *dialog, *check_button, *bar, *window = GTK_WIDGET (fixture->window);
+  g_autoptr(ShToken) carol = NULL;
+  ShTokenRow *row;
+  ShChannel *bakery;
+  const char *subtitle;
+
+  sh_monitor_start (fixture->monitor);
+  dialog = open_add_channel (fixture);
+  WAIT_GONE_AFTER (dialog, paste_token (dialog, page->value));
+  WAIT_UNTIL ((bakery = lookup_page (fixture, BAKERY_PAGE)) != NULL);
+  carol = g_list_model_get_item (sh_channel_get_tokens (bakery), 0);
+  check_button = find_widget (window, GTK_TYPE_BUTTON, button_has_action, "win.check-now");
+  bar = find_widget (window, SH_TYPE_STATUS_BAR, NULL, NULL);
+  g_assert_nonnull (bar);
+
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button));
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && window_has_toast (fixture, "Checked 1 token"));
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_VALID);
+  g_assert_null (sh_status_bar_get_failure_text (SH_STATUS_BAR (bar)));
+
+  /* The Graph throttles the next batch: a pause begins. */
+  fault->kind = SH_SANDBOX_FAULT_THROTTLE;
+  fault->network = g_strdup ("graph");
+  fault->remaining = 1;
+  fault->code = 4;
+  sh_sandbox_world_add_fault (world, fault);
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && count_labels_with_prefix (window, PAUSED) == 2);
+  g_assert_true (g_str_has_prefix (sh_status_bar_get_failure_text (SH_STATUS_BAR (bar)), PAUSED));
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_last_verdict (carol), ==, SH_TOKEN_STATE_VALID);
+
+  open_channel (fixture, bakery);
+  WAIT_UNTIL ((row = find_token_row (fixture, carol)) != NULL);
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  g_assert_true (g_str_has_prefix (subtitle, "Valid\n"));
+  g_assert_true (g_str_has_suffix (subtitle, "\nCould not check again: Facebook asked SocialHub to slow down."));
+  g_assert_null (strstr (subtitle, "Not checked"));
+  sh_test_save_screenshot (window, "window-check-paused.png");
+  g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
+
+  /* Once the toast has gone, Check Now again during the pause. */
+  WAIT_UNTIL (count_labels_with_prefix (window, PAUSED) == 1);
+  g_assert_true (gtk_widget_activate_action (window, "win.check-now", NULL));
+  WAIT_UNTIL (gtk_widget_is_sensitive (check_button) && count_labels_with_prefix (window, PAUSED) == 2);
+  g_assert_cmpint (sh_token_get_state (carol), ==, SH_TOKEN_STATE_UNKNOWN);
+  g_assert_cmpint (sh_token_get_reason (carol), ==, SH_TOKEN_REASON_RATE_LIMITED);
+  sh_monitor_stop (fixture->monitor);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1777,6 +1872,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/window/cancel-early", Fixture, NULL, fixture_set_up_sandbox, test_cancel_early,
               fixture_tear_down);
+  g_test_add ("/window/check-during-pause", Fixture, NULL, fixture_set_up_sandbox,
+              test_check_during_pause, fixture_tear_down);
   g_test_add ("/window/paste-check-remove", Fixture, NULL, fixture_set_up_sandbox,
               test_paste_check_remove, fixture_tear_down);
   g_test_add ("/window/paste-owner-and-twice", Fixture, NULL, fixture_set_up_sandbox,

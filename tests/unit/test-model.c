@@ -7,6 +7,7 @@
 #include "sh-enum-types.h"
 #include "sh-providers.h"
 #include "sh-secret.h"
+#include "sh-time-format.h"
 
 #define NOW ((gint64) 1764000000)
 #define DAY ((gint64) 24 * 60 * 60)
@@ -251,6 +252,26 @@ test_secret_item_info (void)
   g_assert_null (sh_secret_info_from_json ("not json"));
 }
 
+/* Dates a person reads the same way in every country: the month in words
+ * ("4 December 2026"), never the locale's "12/04/26"; a time on the same
+ * day alone, else with its date. */
+static void
+test_dates_in_words (void)
+{
+  g_autoptr(GDateTime) morning = g_date_time_new_local (2026, 12, 4, 11, 5, 0);
+  g_autoptr(GDateTime) next_day = g_date_time_new_local (2026, 12, 5, 9, 30, 0);
+  gint64 at = g_date_time_to_unix (morning);
+  g_autofree char *date = sh_time_format_date (at);
+  g_autofree char *clock = sh_time_format_clock (at);
+  g_autofree char *today = sh_time_format_moment (at, at - 3600);
+  g_autofree char *tomorrow = sh_time_format_moment (g_date_time_to_unix (next_day), at);
+
+  g_assert_cmpstr (date, ==, "4 December 2026");
+  g_assert_cmpstr (clock, ==, "11:05");
+  g_assert_cmpstr (today, ==, "11:05");
+  g_assert_cmpstr (tomorrow, ==, "5 December 2026, 09:30");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -265,6 +286,7 @@ main (int    argc,
   g_test_add_func ("/model/names-round-trip", test_names_round_trip);
   g_test_add_func ("/model/channel-list", test_channel_list);
   g_test_add_func ("/model/secret-item-info", test_secret_item_info);
+  g_test_add_func ("/model/dates-in-words", test_dates_in_words);
 
   return g_test_run ();
 }

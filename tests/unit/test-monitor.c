@@ -460,6 +460,64 @@ test_check_now_joins (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_started, ==, 0);
 }
 
+/* A check that reached no verdict (here: every token rate-limited, the
+ * network taking requests again in 5 minutes) is no "last checked": it
+ * says why and when the next try is, and that next try is not before the
+ * network's pause ends. A check of no token at all is none either. */
+static void
+test_failure_says_why (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 2);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) retry = g_date_time_new_from_unix_local (T0 + 300);
+  g_autofree char *clock = g_date_time_format (retry, "%H:%M");
+  g_autofree char *expected = NULL;
+  ShCheckSummary summary = { 0, 2, 1, T0 + 300 };
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  sh_monitor_start (f->monitor);
+  complete (0, 0, FALSE);                 /* no token yet */
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, 0);
+  g_assert_null (sh_monitor_get_failure (f->monitor));
+
+  sh_channel_list_add (sh_manager_get_channels (f->manager), channel);
+  fake_now = T0 + 10;
+  sh_monitor_request_check (f->monitor, SH_MONITOR_REASON_REQUEST);
+  g_assert_nonnull (running);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+      sh_token_mark_unknown (token, SH_TOKEN_REASON_RATE_LIMITED);
+    }
+  task = g_steal_pointer (&running);
+  g_signal_emit_by_name (sh_manager_get_checker (f->manager), "checked");
+  g_task_return_pointer (task, g_memdup2 (&summary, sizeof summary), g_free);
+  spin ();
+
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, 0);
+  g_assert_cmpuint (sh_monitor_get_n_failures (f->monitor), ==, 1);
+  /* Back-off alone would say 30 s; the network said 5 minutes. */
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, T0 + 300);
+  expected = g_strdup_printf ("Could not check: Facebook asked SocialHub to slow down. "
+                              "Next try at %s.", clock);
+  g_assert_cmpstr (sh_monitor_get_failure (f->monitor), ==, expected);
+
+  /* The next try reaches a verdict: the failure is gone, and that check
+   * is the last one. */
+  fake_now = T0 + 300;
+  sh_monitor_run_due (f->monitor);
+  g_assert_nonnull (running);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+      sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, fake_now, 0);
+    }
+  g_signal_emit_by_name (sh_manager_get_checker (f->manager), "checked");
+  complete (2, 0, FALSE);
+  g_assert_null (sh_monitor_get_failure (f->monitor));
+  g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, T0 + 300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -479,5 +537,6 @@ main (int argc, char **argv)
   ADD ("/monitor/logind-signal", test_logind_signal);
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-joins", test_check_now_joins);
+  ADD ("/monitor/failure-says-why", test_failure_says_why);
   return g_test_run ();
 }

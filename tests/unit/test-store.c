@@ -798,6 +798,31 @@ test_kill_while_adding (void)
   g_assert_cmpuint (with_tokens, >=, n_rounds / 2);
 }
 
+/* A file from before the last verdict had fields of its own: a verdict in
+ * "state" is the token's last verdict (the command line's "verdict"); a
+ * token never judged has none. */
+static void
+test_older_file_keeps_verdict (void)
+{
+  const char *data =
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":1,\"channels\":["
+    "{\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\",\"tokens\":["
+    "{\"id\":\"t1\",\"state\":\"invalid\",\"reason\":\"password-changed\",\"checked_at\":1764000100},"
+    "{\"id\":\"t2\",\"state\":\"unknown\",\"reason\":\"offline\"}]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) channels = sh_store_format_parse (data, -1, NULL, &error);
+  g_autoptr(ShToken) judged = NULL;
+  g_autoptr(ShToken) never = NULL;
+
+  g_assert_no_error (error);
+  judged = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (channels, 0)), 0);
+  never = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (channels, 0)), 1);
+  g_assert_cmpint (sh_token_get_last_verdict (judged), ==, SH_TOKEN_STATE_INVALID);
+  g_assert_cmpint (sh_token_get_last_verdict_reason (judged), ==, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  g_assert_cmpint (sh_token_get_checked_at (judged), ==, 1764000100);
+  g_assert_cmpint (sh_token_get_last_verdict (never), ==, SH_TOKEN_STATE_UNKNOWN);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -810,6 +835,7 @@ main (int    argc,
     store_writer = "./tests/unit/store-writer";
 
   g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/older-file-keeps-verdict", test_older_file_keeps_verdict);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
   g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);
   g_test_add_func ("/store/damaged-without-previous", test_damaged_without_previous);

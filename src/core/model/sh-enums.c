@@ -174,6 +174,56 @@ sh_token_reason_get_explanation (ShTokenReason reason)
     }
 }
 
+/* A few words for the command line's one line per token, e.g. "invalid
+ * (password changed), not rechecked: rate limited". */
+const char *
+sh_token_state_get_short_label (ShTokenState state)
+{
+  switch (state)
+    {
+    case SH_TOKEN_STATE_UNKNOWN:
+      return C_("token state, in a line", "not checked");
+    case SH_TOKEN_STATE_VALID:
+      return C_("token state, in a line", "valid");
+    case SH_TOKEN_STATE_EXPIRING:
+      return C_("token state, in a line", "expiring soon");
+    case SH_TOKEN_STATE_EXPIRED:
+      return C_("token state, in a line", "expired");
+    case SH_TOKEN_STATE_INVALID:
+      return C_("token state, in a line", "invalid");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+sh_token_reason_get_short_label (ShTokenReason reason)
+{
+  switch (reason)
+    {
+    case SH_TOKEN_REASON_NONE: return "";
+    case SH_TOKEN_REASON_EXPIRED: return C_("token reason", "expired");
+    case SH_TOKEN_REASON_PASSWORD_CHANGED: return C_("token reason", "password changed");
+    case SH_TOKEN_REASON_APP_REMOVED: return C_("token reason", "app removed");
+    case SH_TOKEN_REASON_CHECKPOINT: return C_("token reason", "security checkpoint");
+    case SH_TOKEN_REASON_UNCONFIRMED_USER: return C_("token reason", "account not confirmed");
+    case SH_TOKEN_REASON_INVALID_TOKEN: return C_("token reason", "token no longer accepted");
+    case SH_TOKEN_REASON_ROLE_LOST: return C_("token reason", "role lost");
+    case SH_TOKEN_REASON_PERMISSION_MISSING: return C_("token reason", "permission missing");
+    case SH_TOKEN_REASON_REVOKED: return C_("token reason", "revoked");
+    case SH_TOKEN_REASON_ACCOUNT_LOCKED: return C_("token reason", "account locked");
+    case SH_TOKEN_REASON_ACCOUNT_SUSPENDED: return C_("token reason", "account suspended");
+    case SH_TOKEN_REASON_OFFLINE: return C_("token reason", "offline");
+    case SH_TOKEN_REASON_NETWORK_ERROR: return C_("token reason", "network unreachable");
+    case SH_TOKEN_REASON_SERVER_ERROR: return C_("token reason", "server error");
+    case SH_TOKEN_REASON_RATE_LIMITED: return C_("token reason", "rate limited");
+    case SH_TOKEN_REASON_KEYRING_LOCKED: return C_("token reason", "keyring locked");
+    case SH_TOKEN_REASON_SECRET_MISSING: return C_("token reason", "secret missing");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
 gboolean
 sh_token_reason_is_for_unknown (ShTokenReason reason)
 {

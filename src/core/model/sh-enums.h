@@ -56,6 +56,8 @@ gboolean      sh_token_state_from_string  (const char    *str,
 const char   *sh_token_state_get_label    (ShTokenState   state);
 gboolean      sh_token_state_is_verdict   (ShTokenState   state);
 gboolean      sh_token_state_is_usable    (ShTokenState   state);
+/* "invalid", "valid": the state in running text (the command line). */
+const char   *sh_token_state_get_short_label (ShTokenState state);
 
 const char   *sh_token_reason_to_string   (ShTokenReason  reason);
 gboolean      sh_token_reason_from_string (const char    *str,
@@ -64,6 +66,8 @@ gboolean      sh_token_reason_from_string (const char    *str,
  * (sh_network_explain_reason() in sh-provider-registry.h). */
 const char   *sh_token_reason_get_explanation (ShTokenReason reason);
 gboolean      sh_token_reason_is_for_unknown  (ShTokenReason reason);
+/* "password changed", "rate limited": the reason in a few words. */
+const char   *sh_token_reason_get_short_label (ShTokenReason reason);
 
 const char   *sh_channel_state_to_string  (ShChannelState state);
 gboolean      sh_channel_state_from_string (const char   *str,

@@ -304,6 +304,7 @@ apply_answer (Answer *answer)
   data->summary.n_checked += answer->summary.n_checked;
   data->summary.n_unknown += answer->summary.n_unknown;
   data->summary.n_requests += answer->summary.n_requests;
+  data->summary.retry_at = MAX (data->summary.retry_at, answer->summary.retry_at);
   for (guint i = 0; i < answer->tokens->len; i++)
     {
       ShToken *token = g_ptr_array_index (answer->tokens, i);

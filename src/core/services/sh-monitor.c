@@ -1,9 +1,13 @@
 /* sh-monitor.c — when to check: start, network back, resume, timer, expiry. */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "sh-checker.h"
 #include "sh-config.h"
 #include "sh-monitor.h"
+#include "sh-provider-registry.h"
+#include "sh-time-format.h"
 
 #define DEFAULT_INTERVAL      3600
 #define DEFAULT_DEBOUNCE_MS   2000
@@ -51,6 +55,7 @@ struct _ShMonitor
   ShMonitorReason       last_reason;
   gint64                tick_wall;       /* both clocks at the last tick */
   gint64                tick_mono;
+  char                 *failure;         /* "Could not check: …", or NULL */
 
   guint                 timer_id;
   guint                 debounce_id;
@@ -72,11 +77,13 @@ enum {
   PROP_NETWORK_AVAILABLE,
   PROP_LAST_CHECKED,
   PROP_ACTIVE,
+  PROP_FAILURE,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
 
 static void reschedule (ShMonitor *self);
+static void update_failure (ShMonitor *self);
 
 static gint64
 real_clock (gpointer user_data)
@@ -205,13 +212,17 @@ on_check_done (GObject      *source,
   if (stopped)
     return;
 
-  /* A check in which not one token reached a verdict tells nothing. */
+  /* A check in which not one token reached a verdict tells nothing: it
+   * is no "last checked" (nor is a check of no token at all). */
   if (ok && !(summary.n_checked == 0 && summary.n_unknown > 0))
     {
       self->n_failures = 0;
       self->retry_at = 0;
-      self->last_checked = now (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
+      if (summary.n_checked > 0)
+        {
+          self->last_checked = now (self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
+        }
     }
   else
     {
@@ -220,7 +231,8 @@ on_check_done (GObject      *source,
 
       self->n_failures++;
       base = sh_monitor_backoff_base (self->n_failures, get_interval (self));
-      self->retry_at = now (self) + MAX (1, (gint64) (base * jitter));
+      /* Never before the network said it takes requests again. */
+      self->retry_at = MAX (now (self) + MAX (1, (gint64) (base * jitter)), summary.retry_at);
       g_debug ("Check failed (%s); retry in %" G_GINT64_FORMAT " s",
                error != NULL ? error->message : "no verdict",
                self->retry_at - now (self));
@@ -233,6 +245,7 @@ on_check_done (GObject      *source,
     }
   if (!self->checking)
     reschedule (self);
+  update_failure (self);
 }
 
 static void
@@ -374,6 +387,7 @@ reschedule (ShMonitor *self)
   delay = CLAMP (self->next_due - now (self), 0, MAX_SLEEP);
   self->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) delay * 1000, on_timer,
                                        self, NULL);
+  update_failure (self);
 }
 
 void
@@ -611,6 +625,82 @@ on_interval_changed (ShMonitor *self)
     reschedule (self);
 }
 
+/* ---- why the last check failed ---------------------------------------------------- */
+
+/* "Could not check: Facebook asked SocialHub to slow down. Next try at
+ * 11:05.", from the tokens the last check left without a verdict (a token
+ * without its secret says so in its own row, not here), or NULL when every
+ * token got one. The network's part of the words is its provider's. */
+/* Every token of every channel, each held by the array. */
+static GPtrArray *
+all_tokens (ShMonitor *self)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        g_ptr_array_add (all, g_list_model_get_item (tokens, j));
+    }
+  return all;
+}
+
+static char *
+describe_failure (ShMonitor *self)
+{
+  g_autoptr(GPtrArray) tokens = all_tokens (self);
+  g_autoptr(GPtrArray) clauses = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  g_autofree char *sentence = NULL;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (tokens, i);
+      ShTokenReason reason = sh_token_get_reason (token);
+      char *clause;
+
+      if (sh_token_get_state (token) != SH_TOKEN_STATE_UNKNOWN ||
+          reason == SH_TOKEN_REASON_NONE || reason == SH_TOKEN_REASON_SECRET_MISSING)
+        continue;
+      clause = sh_network_describe_check_failure (sh_token_get_network (token), reason);
+      if (g_ptr_array_find_with_equal_func (clauses, clause, g_str_equal, NULL))
+        g_free (clause);
+      else
+        g_ptr_array_add (clauses, clause);
+    }
+  if (clauses->len == 0)
+    return NULL;
+  g_ptr_array_add (clauses, NULL);
+  /* Translators: joins the reasons of several networks after "Could not check:" */
+  joined = g_strjoinv (_("; "), (char **) clauses->pdata);
+  /* Translators: %s says why, e.g. "Facebook asked SocialHub to slow down" */
+  sentence = g_strdup_printf (_("Could not check: %s."), joined);
+  if (self->next_due > 0 && self->active)
+    {
+      g_autofree char *when = sh_time_format_moment (self->next_due, now (self));
+
+      /* Translators: %s is a time of day, e.g. "11:05", or a date and time */
+      return g_strdup_printf (_("%s Next try at %s."), sentence, when);
+    }
+  return g_steal_pointer (&sentence);
+}
+
+static void
+update_failure (ShMonitor *self)
+{
+  g_autofree char *failure = describe_failure (self);
+
+  if (g_strcmp0 (failure, self->failure) == 0)
+    return;
+  g_free (self->failure);
+  self->failure = g_steal_pointer (&failure);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
 /* The newest verdict of any token, also one from an earlier process or from
  * a check that joined this one: what "Last checked" shows. */
 static void
@@ -635,6 +725,7 @@ note_verdict_times (ShMonitor *self)
       self->last_checked = newest;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_CHECKED]);
     }
+  update_failure (self);
 }
 
 static void
@@ -681,6 +772,13 @@ sh_monitor_dispose (GObject *object)
 }
 
 static void
+sh_monitor_finalize (GObject *object)
+{
+  g_free (SH_MONITOR (object)->failure);
+  G_OBJECT_CLASS (sh_monitor_parent_class)->finalize (object);
+}
+
+static void
 sh_monitor_get_property (GObject    *object,
                          guint       prop_id,
                          GValue     *value,
@@ -696,6 +794,7 @@ sh_monitor_get_property (GObject    *object,
     case PROP_NETWORK_AVAILABLE: g_value_set_boolean (value, self->network_available); break;
     case PROP_LAST_CHECKED: g_value_set_int64 (value, self->last_checked); break;
     case PROP_ACTIVE: g_value_set_boolean (value, self->active); break;
+    case PROP_FAILURE: g_value_set_string (value, self->failure); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -725,6 +824,7 @@ sh_monitor_class_init (ShMonitorClass *klass)
 
   object_class->constructed = sh_monitor_constructed;
   object_class->dispose = sh_monitor_dispose;
+  object_class->finalize = sh_monitor_finalize;
   object_class->get_property = sh_monitor_get_property;
   object_class->set_property = sh_monitor_set_property;
 
@@ -741,6 +841,10 @@ sh_monitor_class_init (ShMonitorClass *klass)
     g_param_spec_int64 ("last-checked", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ACTIVE] =
     g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  /* Why the last check left tokens without a verdict, and when the next
+   * try is; NULL when it did not. */
+  properties[PROP_FAILURE] =
+    g_param_spec_string ("failure", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -883,6 +987,13 @@ sh_monitor_get_next_due (ShMonitor *self)
 {
   g_return_val_if_fail (SH_IS_MONITOR (self), 0);
   return self->next_due;
+}
+
+const char *
+sh_monitor_get_failure (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), NULL);
+  return self->failure;
 }
 
 guint

@@ -109,11 +109,16 @@ const char  *sh_monitor_reason_to_string   (ShMonitorReason       reason);
 
 gboolean     sh_monitor_get_checking       (ShMonitor            *self);
 gboolean     sh_monitor_get_network_available (ShMonitor         *self);
-/* Clock time of the last check that reached a verdict, also as the tokens
+/* Clock time of the last check that reached a verdict (so reached the
+ * network), also as the tokens
  * remember it from an earlier process ("last-checked"); 0 = none yet. */
 gint64       sh_monitor_get_last_checked   (ShMonitor            *self);
 /* Clock time of the next scheduled check (timer, expiry or retry); 0 none. */
 gint64       sh_monitor_get_next_due       (ShMonitor            *self);
+/* "Could not check: Facebook asked SocialHub to slow down. Next try at
+ * 11:05." while the last check left tokens without a verdict, else NULL
+ * (the "failure" property). */
+const char  *sh_monitor_get_failure        (ShMonitor            *self);
 guint        sh_monitor_get_n_failures     (ShMonitor            *self);
 /* The back-off delay in seconds after @n_failures failures, before jitter. */
 guint        sh_monitor_backoff_base       (guint                 n_failures,

@@ -143,3 +143,35 @@ sh_network_explain_reason (const char    *network,
     own = klass->explain_reason (klass, reason);
   return own != NULL ? own : sh_token_reason_get_explanation (reason);
 }
+
+/* Why a check of @network reached no verdict, as the end of "Could not
+ * check: …", e.g. "Facebook asked SocialHub to slow down". The network's
+ * name is its provider's. */
+char *
+sh_network_describe_check_failure (const char    *network,
+                                   ShTokenReason  reason)
+{
+  const char *name = sh_network_get_name (network);
+
+  switch (reason)
+    {
+    case SH_TOKEN_REASON_OFFLINE:
+      return g_strdup (_("this computer is offline"));
+    case SH_TOKEN_REASON_NETWORK_ERROR:
+      /* Translators: %s is a network, e.g. "Facebook" */
+      return g_strdup_printf (_("%s could not be reached"), name);
+    case SH_TOKEN_REASON_SERVER_ERROR:
+      /* Translators: %s is a network, e.g. "Facebook" */
+      return g_strdup_printf (_("the servers of %s had a problem"), name);
+    case SH_TOKEN_REASON_RATE_LIMITED:
+      /* Translators: %s is a network, e.g. "Facebook asked SocialHub to slow down" */
+      return g_strdup_printf (_("%s asked SocialHub to slow down"), name);
+    case SH_TOKEN_REASON_KEYRING_LOCKED:
+      return g_strdup (_("the keyring is locked or not available"));
+    case SH_TOKEN_REASON_SECRET_MISSING:
+      return g_strdup (_("the keyring no longer holds the token's secret"));
+    case SH_TOKEN_REASON_NONE:
+    default:
+      return g_strdup (sh_token_reason_get_short_label (reason));
+    }
+}

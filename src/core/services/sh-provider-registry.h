@@ -48,4 +48,9 @@ gboolean         sh_network_get_shared_channels (const char *network);
 const char      *sh_network_explain_reason   (const char    *network,
                                               ShTokenReason  reason);
 
+/* Why a check of @network reached no verdict (@reason is one for unknown),
+ * as a clause: "Facebook asked SocialHub to slow down". */
+char            *sh_network_describe_check_failure (const char    *network,
+                                                    ShTokenReason  reason);
+
 G_END_DECLS

@@ -97,6 +97,9 @@ typedef struct {
   guint n_checked;     /* tokens that got a verdict */
   guint n_unknown;     /* tokens that did not */
   guint n_requests;    /* HTTP requests made */
+  gint64 retry_at;     /* the earliest moment the network takes requests
+                        * again after it asked to slow down (unix
+                        * seconds), 0 when it did not */
 } ShCheckSummary;
 
 /* What a provider concluded about one token. ShChecker applies it (with the

@@ -219,6 +219,14 @@ parse_token (JsonNode   *node,
       !sh_token_state_from_string (sh_json_get_string (object, "notified_state") ?: "unknown", &notified_state))
     return NULL;
 
+  /* A file from before the last verdict was kept apart from the state: a
+   * verdict it holds is the last one. */
+  if (json_object_get_member (object, "last_verdict") == NULL && sh_token_state_is_verdict (state))
+    {
+      last_verdict = state;
+      last_verdict_reason = reason;
+    }
+
   token = sh_token_new (id, network, channel_id);
   if (owner != NULL)
     {

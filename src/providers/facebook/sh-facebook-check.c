@@ -318,7 +318,12 @@ pump (GTask *task)
     }
 
   if (run->in_flight == 0 && run->next_chunk >= run->chunks->len)
-    sh_provider_return_check (task, &run->summary, run->verdicts);
+    {
+      /* When the Graph takes requests again: the monitor's next try. */
+      if (_sh_facebook_get_throttled_until (self) > now_seconds ())
+        run->summary.retry_at = _sh_facebook_get_throttled_until (self);
+      sh_provider_return_check (task, &run->summary, run->verdicts);
+    }
 }
 
 void

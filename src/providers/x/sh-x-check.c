@@ -276,6 +276,18 @@ pump (GTask *task)
   if (run->in_flight > 0)
     return;
 
+  /* When X takes requests again for the accounts it throttled: the
+   * monitor's next try. */
+  for (guint i = 0; i < run->items->len; i++)
+    {
+      Item *item = g_ptr_array_index (run->items, i);
+      ShVerdict *judged = g_hash_table_lookup (run->verdicts, sh_token_get_id (item->token));
+
+      if (judged != NULL && judged->reason == SH_TOKEN_REASON_RATE_LIMITED)
+        run->summary.retry_at = MAX (run->summary.retry_at,
+                                     _sh_x_get_throttled_until (g_task_get_source_object (task),
+                                                                item->rate_key));
+    }
   sh_provider_return_check (task, &run->summary, run->verdicts);
 }
 
