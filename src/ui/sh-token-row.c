@@ -63,6 +63,28 @@ format_expiry (gint64 expires_at,
                           (int) days);
 }
 
+/* "Data access ends in 12 days": the network's limit on reading the
+ * channel's data through this token, apart from its expiry (only for a
+ * token that works, and only where the network has one). Whole days,
+ * counting a started one, as the reminders count them. */
+static char *
+format_data_access (ShToken *token,
+                    gint64   now)
+{
+  gint64 ends = sh_token_get_data_access_expires_at (token);
+  gint64 days;
+
+  if (ends == 0 || !sh_token_state_is_usable (sh_token_get_effective_state (token)))
+    return NULL;
+  if (ends <= now)
+    return g_strdup (_("Data access ended"));
+  days = (ends - now + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Data access ends in %d day",
+                                       "Data access ends in %d days", (gulong) days),
+                          (int) days);
+}
+
 /* "Added on 25/11/2026 · Checked 3 minutes ago": when the person granted it
  * and how fresh the verdict is. Either part is left out when unknown. */
 static char *
@@ -165,6 +187,7 @@ sh_token_row_refresh (ShTokenRow *self)
   g_autofree char *verdict = format_verdict (self->token);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *expiry = format_expiry (sh_token_get_expires_at (self->token), now);
+  g_autofree char *data_access = format_data_access (self->token, now);
   g_autofree char *history = format_history (self->token, now);
   g_autofree char *subtitle = NULL;
   g_autofree char *markup = NULL;
@@ -178,6 +201,14 @@ sh_token_row_refresh (ShTokenRow *self)
   /* Why the last check gave no verdict (offline, rate-limited…), if it did not. */
   if (!sh_token_state_is_verdict (sh_token_get_state (self->token)))
     pending = sh_token_get_reason (self->token);
+  /* On the expiry's line's heels, in the subtitle and the description. */
+  if (data_access != NULL)
+    {
+      char *both = g_strconcat (expiry, "\n", data_access, NULL);
+
+      g_free (expiry);
+      expiry = both;
+    }
 
   if (pending != SH_TOKEN_REASON_NONE)
     subtitle = g_strjoin ("\n", verdict,
