@@ -78,3 +78,13 @@ def start_fake_notifications(log, program=FAKE_NOTIFICATIONS, stderr=None):
         proc.kill()
         raise SystemExit("FAIL  the fake notification server did not start")
     return proc
+
+
+def file_version(path):
+    """Changes with every save of @path (a save renames a new file over the
+    old); None while there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
