@@ -35,7 +35,7 @@ import time
 import pyatspi
 
 from shtest.atspi import find_all, find_app, safe_name
-from shtest.notify_log import action_key, calls, invoke, name_owned, settle, start_world
+from shtest.notify_log import action_key, calls, invoke, name_owned, settle, start_world, stop_world
 from shtest.sandbox import control as sandbox_control, requests_seen
 from shtest.session import TIME_FACTOR, Checks, file_version, stop, wait_until
 
@@ -228,11 +228,7 @@ try:
     gui = start_window()
     check(len(settle(log_path, 8)) == 8, "a restart sends no reminder again")
 finally:
-    if gui is not None:
-        stop(gui)
-    server.terminate()
-    server.wait(timeout=10)
-    stop(sandbox)
+    stop_world(server, sandbox, gui)
     gui_log.close()
 
 print(f"{check.passed} passed, {len(check.failures)} failed")

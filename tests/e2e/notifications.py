@@ -24,11 +24,11 @@ import sys
 import tempfile
 
 from shtest.atspi import find_app, find_toplevel, safe_name, walk
-from shtest.notify_log import action_key, invoke, name_owned, start_world
+from shtest.notify_log import action_key, invoke, name_owned, start_world, stop_world
 from shtest.notify_log import calls as logged_calls, settle as settle_log
 from shtest.sandbox import control as sandbox_control
 from shtest.sandbox import requests_seen as sandbox_requests_seen
-from shtest.session import WAIT_S, Checks, file_version, stop, wait_until
+from shtest.session import WAIT_S, Checks, file_version, wait_until
 
 SOCIALHUB, SANDBOX, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 ALICE, BOB = "10001", "10002"
@@ -198,11 +198,7 @@ try:
         check(dialog is not None and any("Acme Coffee" in safe_name(node) for node in walk(dialog)),
               "the dialog is for Acme Coffee")
 finally:
-    if gui is not None:
-        stop(gui)
-    server.terminate()
-    server.wait(timeout=10)
-    stop(sandbox)
+    stop_world(server, sandbox, gui)
 
 print(f"{check.passed} passed, {len(check.failures)} failed")
 if check.failures and os.path.exists(os.path.join(tmp, "socialhub.log")):

@@ -67,3 +67,15 @@ def start_world(tmp, sandbox_program, fake_program):
                   GNOTIFICATION_BACKEND="freedesktop")
     server = start_fake_notifications(log_path, fake_program)
     return sandbox, variables["SOCIALHUB_SANDBOX_URL"], env, server, log_path
+
+
+def stop_world(server, sandbox, *apps):
+    """Stops @apps (None: not running), then what start_world started."""
+    from shtest.session import stop
+
+    for app in apps:
+        if app is not None:
+            stop(app)
+    server.terminate()
+    server.wait(timeout=10)
+    stop(sandbox)
