@@ -426,47 +426,87 @@ quit_app (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
-static void
-open_add_token (ShApplication *self,
-                const char    *channel_id)
+/* The main window (not Preferences, which may be the active one). */
+static GtkWindow *
+main_window (ShApplication *self)
 {
-  GtkWindow *window;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SH_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
 
-  g_application_activate (G_APPLICATION (self));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.add-token", "s", channel_id);
+typedef struct {
+  char *window_action;   /* win.add-token or win.show-channel */
+  char *channel_id;      /* "": the list */
+} OpenWindowOn;
+
+static void
+open_window_on_free (OpenWindowOn *data)
+{
+  g_free (data->window_action);
+  g_free (data->channel_id);
+  g_free (data);
 }
 
 static void
-on_loaded_for_add_token (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+on_loaded_for_window (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
-  g_autofree char *channel_id = user_data;
+  OpenWindowOn *data = user_data;
   ShApplication *self = SH_APPLICATION (g_application_get_default ());
   g_autoptr(GError) error = NULL;
+  GtkWindow *window;
 
   if (sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error) && self != NULL)
-    open_add_token (self, channel_id);
+    {
+      g_application_activate (G_APPLICATION (self));
+      window = main_window (self);
+      if (window != NULL && *data->channel_id == '\0')
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+      else if (window != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (window), data->window_action, "s",
+                                    data->channel_id);
+    }
   if (self != NULL)
     g_application_release (G_APPLICATION (self));
+  open_window_on_free (data);
 }
 
-/* app.add-token("CHANNEL-ID"): the button of a notification. Shows the
+/* A notification's actions: they may start the application, so the
+ * channels may not be read yet. */
+static void
+open_window_on (ShApplication *self,
+                const char    *window_action,
+                GVariant      *parameter)
+{
+  OpenWindowOn *data = g_new0 (OpenWindowOn, 1);
+
+  data->window_action = g_strdup (window_action);
+  data->channel_id = g_variant_dup_string (parameter, NULL);
+  g_application_hold (G_APPLICATION (self));
+  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded_for_window, data);
+}
+
+/* app.add-token("CHANNEL-ID"): a notification's fix button. Shows the
  * window on that channel with the "Add access token" flow started. */
 static void
 add_token (GSimpleAction *action,
            GVariant      *parameter,
            gpointer       user_data)
 {
-  ShApplication *self = SH_APPLICATION (user_data);
-  const char *channel_id = g_variant_get_string (parameter, NULL);
+  open_window_on (SH_APPLICATION (user_data), "win.add-token", parameter);
+}
 
-  /* Started by the notification itself: the channels may not be read yet. */
-  g_application_hold (G_APPLICATION (self));
-  sh_manager_ensure_loaded_async (self->manager, self->cancellable, on_loaded_for_add_token,
-                                  g_strdup (channel_id));
+/* app.show-channel("CHANNEL-ID"): a notification's default action. Shows
+ * the window on that channel's page, or on the list for "". */
+static void
+show_channel (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  open_window_on (SH_APPLICATION (user_data), "win.show-channel", parameter);
 }
 
 static void
@@ -508,6 +548,7 @@ static const GActionEntry app_actions[] = {
   { .name = "restore-tokens", .activate = restore_tokens },
   { .name = "about", .activate = show_about },
   { .name = "add-token", .activate = add_token, .parameter_type = "s" },
+  { .name = "show-channel", .activate = show_channel, .parameter_type = "s" },
   { .name = "preferences", .activate = show_preferences },
   { .name = "check-now", .activate = check_now },
   { .name = "quit", .activate = quit_app },

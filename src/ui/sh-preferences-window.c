@@ -35,6 +35,7 @@ struct _ShPreferencesWindow
   GtkSwitch            *notify_invalid_switch;
   GtkSwitch            *notify_disconnected_switch;
   GtkSwitch            *notify_expiring_switch;
+  AdwActionRow         *notify_expiring_row;
   AdwPreferencesGroup  *override_group;
   AdwActionRow         *override_row;
   AdwPreferencesPage   *developer_page;
@@ -188,9 +189,33 @@ static const struct {
   { "notify-token-expiring", G_STRUCT_OFFSET (ShPreferencesWindow, notify_expiring_switch), "active" },
 };
 
+/* "7, 1 days before an access token or its data access ends": the
+ * reminder stages, shown (they are set with gsettings). */
+static void
+show_reminder_stages (ShPreferencesWindow *self)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (self->settings, "expiry-reminder-days");
+  gsize n = 0;
+  const guint32 *days = g_variant_get_fixed_array (value, &n, sizeof (guint32));
+  g_autoptr(GString) list = g_string_new (NULL);
+  g_autofree char *subtitle = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (list, "%s%u", list->len ? ", " : "", days[i]);
+  if (n == 0)
+    subtitle = g_strdup (_("No reminders are set"));
+  else
+    /* Translators: %s is a list of numbers of days, e.g. "7, 1" */
+    subtitle = g_strdup_printf (_("%s days before an access token or its data access ends"),
+                                list->str);
+  adw_action_row_set_subtitle (self->notify_expiring_row, subtitle);
+}
+
 static void
 bind_settings (ShPreferencesWindow *self)
 {
+  GSettingsSchema *schema = NULL;
+
   for (guint i = 0; i < G_N_ELEMENTS (bound_keys); i++)
     g_settings_bind (self->settings, bound_keys[i].key,
                      G_STRUCT_MEMBER (gpointer, self, bound_keys[i].offset), bound_keys[i].property,
@@ -198,6 +223,14 @@ bind_settings (ShPreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, "check-interval",
                                 self->interval_row, "selected", G_SETTINGS_BIND_DEFAULT,
                                 interval_get_mapping, interval_set_mapping, self, NULL);
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, "expiry-reminder-days"))
+    {
+      g_signal_connect_object (self->settings, "changed::expiry-reminder-days",
+                               G_CALLBACK (show_reminder_stages), self, G_CONNECT_SWAPPED);
+      show_reminder_stages (self);
+    }
+  g_settings_schema_unref (schema);
 }
 
 /* Each network's own-app settings, as its provider declares them. */
@@ -335,6 +368,7 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_invalid_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_disconnected_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_expiring_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_expiring_row);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, override_group);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, override_row);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, developer_page);

@@ -69,6 +69,28 @@ format_expiry (ShToken *token,
                           (int) days);
 }
 
+/* "Data access ends in 12 days": the network's limit on reading the
+ * channel's data through this token, apart from its expiry (only for a
+ * token that works, and only where the network has one). Whole days,
+ * counting a started one, as the reminders count them. */
+static char *
+format_data_access (ShToken *token,
+                    gint64   now)
+{
+  gint64 ends = sh_token_get_data_access_expires_at (token);
+  gint64 days;
+
+  if (ends == 0 || !sh_token_state_is_usable (sh_token_get_effective_state (token)))
+    return NULL;
+  if (ends <= now)
+    return g_strdup (_("Data access ended"));
+  days = (ends - now + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY;
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Data access ends in %d day",
+                                       "Data access ends in %d days", (gulong) days),
+                          (int) days);
+}
+
 /* "Added on 25 November 2026 · Checked 3 minutes ago": when the person
  * granted it and how fresh its last verdict is (a check that reached none
  * has its own line). Either part is left out when unknown. */
@@ -193,6 +215,7 @@ sh_token_row_refresh (ShTokenRow *self)
   g_autofree char *verdict = format_verdict (self->token);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *expiry = format_expiry (self->token, now);
+  g_autofree char *data_access = format_data_access (self->token, now);
   g_autofree char *history = format_history (self->token, now);
   g_autofree char *attempt = format_attempt (self->token);
   g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
@@ -211,6 +234,8 @@ sh_token_row_refresh (ShTokenRow *self)
    * accessible name holds the verdict; the description the rest. */
   if (expiry != NULL)
     g_strv_builder_add (lines, expiry);
+  if (data_access != NULL)
+    g_strv_builder_add (lines, data_access);
   if (history != NULL && *history != '\0')
     g_strv_builder_add (lines, history);
   if (attempt != NULL)

@@ -18,17 +18,17 @@ server's ActionInvoked, opens the "Add Access Token" dialog for Acme Coffee
 Usage: notifications.py SOCIALHUB SOCIALHUB_SANDBOX FAKE_NOTIFICATIONS
 (inside build-aux/with-session.sh)
 """
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 from shtest.atspi import find_app, find_toplevel, safe_name, walk
-from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import TIME_FACTOR, WAIT_S, Checks, start_fake_notifications, stop, wait_until
+from shtest.notify_log import action_key, invoke, name_owned, start_world, stop_world
+from shtest.notify_log import calls as logged_calls, settle as settle_log
+from shtest.sandbox import control as sandbox_control
+from shtest.sandbox import requests_seen as sandbox_requests_seen
+from shtest.session import WAIT_S, Checks, file_version, wait_until
 
 SOCIALHUB, SANDBOX, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 ALICE, BOB = "10001", "10002"
@@ -37,13 +37,7 @@ check = Checks()
 
 tmp = tempfile.mkdtemp(prefix="socialhub-notify-")
 data_home = os.path.join(tmp, "data")
-log_path = os.path.join(tmp, "notifications.json")
-sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
-                                   timeout=20 * TIME_FACTOR)
-base_url = variables["SOCIALHUB_SANDBOX_URL"]
-env = app_env(variables, XDG_DATA_HOME=data_home, GNOTIFICATION_BACKEND="freedesktop")
-
-server = start_fake_notifications(log_path, FAKE)
+sandbox, base_url, env, server, log_path = start_world(tmp, SANDBOX, FAKE)
 
 
 def control(action, **form):
@@ -56,23 +50,15 @@ def run(*args, timeout=90):
 
 
 def requests_seen():
-    """How many requests the emulator has answered (GET /control/requests)."""
-    with urllib.request.urlopen(base_url + "/control/requests", timeout=10) as answer:
-        return len(json.loads(answer.read())["requests"])
+    return sandbox_requests_seen(base_url)
 
 
 def data_file_version():
-    """Changes with every save (a save renames a new file over the old)."""
-    try:
-        st = os.stat(os.path.join(data_home, "socialhub", "channels.json"))
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns)
+    return file_version(os.path.join(data_home, "socialhub", "channels.json"))
 
 
 def calls():
-    with open(log_path) as f:
-        return json.load(f)
+    return logged_calls(log_path)
 
 
 def notifies():
@@ -80,22 +66,7 @@ def notifies():
 
 
 def settle(expected, timeout=WAIT_S):
-    """Waits until the log holds @expected calls, then a little longer so
-    that an extra call would be seen (what follows a finished check: a
-    Notify sent at its end is already on the bus)."""
-    deadline = time.monotonic() + timeout
-    while len(calls()) < expected and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)
-    return calls()
-
-
-def action_key(notify, label):
-    actions = notify["actions"]
-    for i in range(0, len(actions) - 1, 2):
-        if actions[i + 1] == label:
-            return actions[i]
-    return None
+    return settle_log(log_path, expected, timeout)
 
 
 def wait_for_named(pid, name, timeout=WAIT_S):
@@ -158,11 +129,7 @@ try:
     gui = subprocess.Popen([SOCIALHUB], env=gui_env, stdout=gui_log, stderr=subprocess.STDOUT)
 
     def owned():
-        q = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
-                            "--object-path", "/org/freedesktop/DBus", "--method",
-                            "org.freedesktop.DBus.NameHasOwner", "io.socialhub.SocialHub"],
-                           capture_output=True, text=True)
-        return "true" in q.stdout
+        return name_owned("io.socialhub.SocialHub")
 
     check(wait_until(owned), "the window's instance runs")
     # Its start check is over once the emulator has answered it and the
@@ -221,10 +188,7 @@ try:
           "a new break is a new change: one Notify")
     key = action_key(again, "Reconnect")
     if key:
-        subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
-                        "--object-path", "/org/freedesktop/Notifications", "--method",
-                        "io.socialhub.FakeNotifications.Invoke", str(again["id"]), key],
-                       capture_output=True, text=True, check=True)
+        invoke(again["id"], key)
         def find_dialog():
             app = find_app(gui.pid)
             return find_toplevel(app, "Add Access Token") if app is not None else None
@@ -234,11 +198,7 @@ try:
         check(dialog is not None and any("Acme Coffee" in safe_name(node) for node in walk(dialog)),
               "the dialog is for Acme Coffee")
 finally:
-    if gui is not None:
-        stop(gui)
-    server.terminate()
-    server.wait(timeout=10)
-    stop(sandbox)
+    stop_world(server, sandbox, gui)
 
 print(f"{check.passed} passed, {len(check.failures)} failed")
 if check.failures and os.path.exists(os.path.join(tmp, "socialhub.log")):

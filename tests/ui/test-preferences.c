@@ -193,6 +193,25 @@ test_switches (Fixture       *fixture,
   g_assert_true (g_settings_get_boolean (fixture->settings, "run-in-background"));
 }
 
+/* The expiry switch's row names the reminder stages, and follows them. */
+static void
+test_reminder_stages (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AdwActionRow *row = child (fixture, "notify_expiring_row");
+  const guint32 stages[] = { 14, 3, 1 };
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "7, 1 days before an access token or its data access ends");
+  g_settings_set_value (fixture->settings, "expiry-reminder-days",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, stages,
+                                                   G_N_ELEMENTS (stages), sizeof (guint32)));
+  iterate ();
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "14, 3, 1 days before an access token or its data access ends");
+  g_settings_reset (fixture->settings, "expiry-reminder-days");
+}
+
 static void
 test_interval (Fixture       *fixture,
                gconstpointer  data)
@@ -518,6 +537,8 @@ main (int    argc,
   g_test_add ("/preferences/switches", Fixture, NULL, fixture_set_up, test_switches,
               fixture_tear_down);
   g_test_add ("/preferences/interval", Fixture, NULL, fixture_set_up, test_interval,
+              fixture_tear_down);
+  g_test_add ("/preferences/reminder-stages", Fixture, NULL, fixture_set_up, test_reminder_stages,
               fixture_tear_down);
   g_test_add ("/preferences/spin-buttons", Fixture, NULL, fixture_set_up, test_spin_buttons,
               fixture_tear_down);

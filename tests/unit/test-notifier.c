@@ -1,7 +1,11 @@
 /* test-notifier.c — what reaches the notification server after a check:
  * one Notify per change, none for results without a verdict, one grouped
  * notification for several changes, CloseNotification when resolved,
- * nothing new after a restart, and the notify-* settings.
+ * nothing new after a restart, and the notify-* settings. A group is
+ * replaced (same id) when part of it stops being true, and withdrawn when
+ * none is; every notification has a default action; reminder stages (7
+ * and 1 days) before an expiry and a data-access end, each once.
+ * The decision alone (sh-notice.h) first, without a server.
  *
  * Runs a real GApplication with the freedesktop backend against
  * lib/shtest/fake_notifications.py (its path in SH_FAKE_NOTIFICATIONS) on the private
@@ -13,6 +17,7 @@
 
 #include "sh-channel-list.h"
 #include "sh-checker.h"
+#include "sh-notice.h"
 #include "sh-notifier.h"
 #include "sh-providers.h"
 #include "test-util.h"
@@ -24,10 +29,12 @@ static char *log_path;
 static GSubprocess *server;
 static GApplication *app;
 
+static gint64 clock_now = T0;
+
 static gint64
 fake_clock (gpointer user_data)
 {
-  return T0;
+  return clock_now;
 }
 
 static JsonArray *
@@ -69,6 +76,13 @@ expect_calls (guint n)
   while (n_calls () < n && g_get_monotonic_time () < end)
     spin_ms (20);
   spin_ms (200);
+  if (n_calls () != n)
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (log_path, &log, NULL, NULL);
+      g_test_message ("calls: %s", log);
+    }
   g_assert_cmpuint (n_calls (), ==, n);
   return read_log ();
 }
@@ -403,6 +417,312 @@ test_hostile_names (void)
   }
 }
 
+/* ---- the decision alone ------------------------------------------------------ */
+
+static const guint stages_7_1[] = { 7, 1 };
+
+static ShNoticeRules
+rules_at (gint64   now,
+          gboolean after_check)
+{
+  return (ShNoticeRules) {
+    .now = now, .stages = stages_7_1, .n_stages = G_N_ELEMENTS (stages_7_1),
+    .after_check = after_check, .tell_dead = TRUE, .tell_disconnected = TRUE,
+    .tell_reminders = TRUE,
+  };
+}
+
+/* The notices true at @now, as "id:stage:new" lines (new: "+"). */
+static char *
+decide (ShChannelList *list,
+        gint64         now,
+        gboolean       after_check)
+{
+  ShNoticeRules rules = rules_at (now, after_check);
+  g_autoptr(GPtrArray) notices = sh_notices_collect (G_LIST_MODEL (list), &rules);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < notices->len; i++)
+    {
+      ShNotice *notice = g_ptr_array_index (notices, i);
+      const char *kind = notice->kind == SH_NOTICE_CHANNEL_DISCONNECTED ? "channel"
+                         : notice->kind == SH_NOTICE_TOKEN_DEAD ? "dead"
+                         : notice->kind == SH_NOTICE_TOKEN_EXPIRES ? "expiry" : "data-access";
+
+      g_string_append_printf (out, "%s%s:%u%s", out->len ? " " : "", kind, notice->stage_days,
+                              notice->is_new ? "+" : "");
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define ASSERT_DECISION(list, now, after_check, expected)            \
+  G_STMT_START {                                                     \
+    g_autofree char *got_ = decide ((list), (now), (after_check));   \
+    g_assert_cmpstr (got_, ==, (expected));                          \
+  } G_STMT_END
+
+static void
+test_stages_normalize (void)
+{
+  const guint days[] = { 1, 7, 0, 7, 30 };
+  guint n = 0;
+  g_autofree guint *stages = sh_notice_stages_normalize (days, G_N_ELEMENTS (days), &n);
+  g_autofree guint *none = NULL;
+
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (stages[0], ==, 30);
+  g_assert_cmpuint (stages[1], ==, 7);
+  g_assert_cmpuint (stages[2], ==, 1);
+  none = sh_notice_stages_normalize (NULL, 0, &n);
+  g_assert_cmpuint (n, ==, 0);
+}
+
+/* Each stage once per token, for the expiry and the data-access end alike;
+ * passing moments without a stage say nothing new; a renewal forgets. */
+static void
+test_decide_reminders (void)
+{
+  g_autoptr(ShChannelList) list = sh_channel_list_new ();
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+  ShToken *token = token_of (channel, 0);
+  ShNoticeRules rules;
+
+  sh_channel_list_add (list, channel);
+  sh_token_set_expires_at (token, T0 + 10 * DAY);
+
+  /* Never checked: no reminder, whatever the clock says. */
+  ASSERT_DECISION (list, T0 + 9 * DAY, FALSE, "");
+  verdict (channel, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  ASSERT_DECISION (list, T0, TRUE, "");
+  rules = rules_at (T0, TRUE);
+  g_assert_cmpint (sh_notices_next_reminder (G_LIST_MODEL (list), &rules), ==, T0 + 3 * DAY);
+
+  /* 7 days before: the first stage, once, also between checks. */
+  ASSERT_DECISION (list, T0 + 3 * DAY, FALSE, "expiry:7+");
+  ASSERT_DECISION (list, T0 + 3 * DAY, TRUE, "expiry:7");
+  ASSERT_DECISION (list, T0 + 6 * DAY, TRUE, "expiry:7");
+  g_assert_cmpuint (sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY), ==, 7);
+  rules = rules_at (T0 + 6 * DAY, FALSE);
+  g_assert_cmpint (sh_notices_next_reminder (G_LIST_MODEL (list), &rules), ==, T0 + 9 * DAY);
+
+  /* 1 day before: the second, once. */
+  ASSERT_DECISION (list, T0 + 9 * DAY, FALSE, "expiry:1+");
+  ASSERT_DECISION (list, T0 + 9 * DAY + 3600, TRUE, "expiry:1");
+  /* Past the deadline the reminder is no longer true; the check says the rest. */
+  ASSERT_DECISION (list, T0 + 10 * DAY, FALSE, "");
+
+  /* Renewed: out of every stage, the record forgets, the stages come again. */
+  sh_token_set_expires_at (token, T0 + 40 * DAY);
+  ASSERT_DECISION (list, T0 + 10 * DAY, FALSE, "");
+  g_assert_cmpuint (sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY), ==, 0);
+
+  /* Found late (the app was closed at 7 days): only the nearest stage. */
+  ASSERT_DECISION (list, T0 + 39 * DAY + 60, TRUE, "expiry:1+");
+  ASSERT_DECISION (list, T0 + 39 * DAY + 120, TRUE, "expiry:1");
+
+  /* The data-access end, alike, beside the expiry. */
+  sh_token_set_expires_at (token, 0);
+  sh_token_set_data_access_expires_at (token, T0 + 50 * DAY);
+  ASSERT_DECISION (list, T0 + 43 * DAY, TRUE, "data-access:7+");
+  ASSERT_DECISION (list, T0 + 44 * DAY, TRUE, "data-access:7");
+  ASSERT_DECISION (list, T0 + 49 * DAY, FALSE, "data-access:1+");
+  g_assert_cmpuint (sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS), ==, 1);
+
+  /* A dead token gets no reminder. */
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED,
+                          T0 + 49 * DAY, 7 * DAY);
+  ASSERT_DECISION (list, T0 + 49 * DAY, TRUE, "channel:0+");
+}
+
+/* Verdicts are new only after a check; a disconnected channel speaks for
+ * its dead tokens; recovery leaves nothing true. */
+static void
+test_decide_verdicts (void)
+{
+  g_autoptr(ShChannelList) list = sh_channel_list_new ();
+  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 2);
+  g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", "facebook", 1);
+
+  sh_channel_list_add (list, acme);
+  sh_channel_list_add (list, bean);
+  verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  verdict (acme, 1, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  verdict (bean, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  ASSERT_DECISION (list, T0, TRUE, "");
+
+  verdict (acme, 1, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  verdict (bean, 0, SH_TOKEN_STATE_EXPIRED, SH_TOKEN_REASON_EXPIRED);
+  /* Between checks nothing from the network is new (and nothing recorded). */
+  ASSERT_DECISION (list, T0, FALSE, "dead:0 channel:0");
+  ASSERT_DECISION (list, T0, TRUE, "dead:0+ channel:0+");
+  ASSERT_DECISION (list, T0, TRUE, "dead:0 channel:0");
+
+  /* Acme loses its last token: the channel's notice replaces the token's. */
+  verdict (acme, 0, SH_TOKEN_STATE_EXPIRED, SH_TOKEN_REASON_EXPIRED);
+  ASSERT_DECISION (list, T0, TRUE, "channel:0+ channel:0");
+
+  /* Renewed: nothing is true any more. */
+  verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  verdict (bean, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  ASSERT_DECISION (list, T0, FALSE, "dead:0");
+  verdict (acme, 1, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  ASSERT_DECISION (list, T0, FALSE, "");
+}
+
+/* ---- through the server ---------------------------------------------------------- */
+
+static const char *
+action_key (JsonObject *notify,
+            const char *label)
+{
+  JsonArray *actions = json_object_get_array_member (notify, "actions");
+
+  for (guint i = 0; i + 1 < json_array_get_length (actions); i += 2)
+    if (g_strcmp0 (json_array_get_string_element (actions, i + 1), label) == 0)
+      return json_array_get_string_element (actions, i);
+  return NULL;
+}
+
+/* Two channels die: one group with a default action (the list) and no
+ * button; one recovers: the same notification, replaced by the other's own
+ * words and its Reconnect; the other recovers: withdrawn. A restart sends
+ * nothing. */
+static void
+test_group_replaced (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
+  g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+  g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", "x", 1);
+  g_autoptr(JsonArray) calls = NULL;
+  ShChannelList *list = sh_manager_get_channels (manager);
+  guint before = n_calls ();
+  JsonObject *group, *single, *close;
+  gint64 group_id;
+
+  clock_now = T0;
+  sh_notifier_set_clock (notifier, fake_clock, NULL);
+  sh_channel_list_add (list, acme);
+  sh_channel_list_add (list, bean);
+  verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  verdict (bean, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  announce (manager);
+
+  verdict (acme, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  verdict (bean, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_REVOKED);
+  announce (manager);
+  calls = expect_calls (before + 1);
+  group = call (calls, before);
+  g_assert_cmpstr (json_object_get_string_member (group, "summary"), ==,
+                   "2 channels are disconnected");
+  g_assert_cmpstr (json_object_get_string_member (group, "body"), ==,
+                   "Acme Coffee is disconnected\nBean Bar is disconnected");
+  g_assert_cmpint (json_object_get_int_member (group, "urgency"), ==, 2);
+  g_assert_cmpstr (action_key (group, ""), ==, "default");
+  g_assert_null (action_key (group, "Reconnect"));
+  group_id = json_object_get_int_member (group, "id");
+
+  /* Acme is renewed (between checks: a token added). */
+  verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 2);
+  single = call (calls, before + 1);
+  g_assert_cmpstr (json_object_get_string_member (single, "method"), ==, "Notify");
+  g_assert_cmpint (json_object_get_int_member (single, "replaces_id"), ==, group_id);
+  g_assert_cmpstr (json_object_get_string_member (single, "summary"), ==, "Bean Bar is disconnected");
+  g_assert_cmpstr (action_key (single, ""), ==, "default");
+  g_assert_nonnull (action_key (single, "Reconnect"));
+  g_assert_nonnull (strstr (action_key (single, "Reconnect"), sh_channel_get_id (bean)));
+
+  /* Bean Bar too, after a check: withdrawn. */
+  verdict (bean, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  announce (manager);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 3);
+  close = call (calls, before + 2);
+  g_assert_cmpstr (json_object_get_string_member (close, "method"), ==, "CloseNotification");
+  g_assert_cmpint (json_object_get_int_member (close, "id"), ==, group_id);
+
+  {
+    g_autoptr(ShManager) again = sh_test_load_manager (dir);
+    g_autoptr(ShNotifier) notifier2 = sh_notifier_new (again, app);
+
+    g_assert_cmpuint (sh_notifier_process (notifier2), ==, 0);
+  }
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 3);
+  wait_idle (notifier);
+}
+
+/* One Notify a stage, each replacing the last (same id); past the
+ * deadline, withdrawn; a restart in between sends nothing. */
+static void
+test_reminder_stages (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
+  g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+  g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+  g_autoptr(JsonArray) calls = NULL;
+  guint before = n_calls ();
+  JsonObject *first, *second;
+  gint64 first_id;
+
+  clock_now = T0;
+  sh_notifier_set_clock (notifier, fake_clock, NULL);
+  sh_token_set_owner_name (token_of (acme, 0), "Alice Example");
+  sh_token_set_data_access_expires_at (token_of (acme, 0), T0 + 20 * DAY);
+  sh_channel_list_add (sh_manager_get_channels (manager), acme);
+  verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  announce (manager);
+  calls = expect_calls (before);
+
+  clock_now = T0 + 13 * DAY;
+  announce (manager);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 1);
+  first = call (calls, before);
+  g_assert_cmpstr (json_object_get_string_member (first, "summary"), ==,
+                   "Data access through Alice Example’s token for Acme Coffee ends in 7 days");
+  g_assert_nonnull (strstr (json_object_get_string_member (first, "body"), "Sign in again"));
+  g_assert_cmpint (json_object_get_int_member (first, "urgency"), ==, 0);
+  g_assert_nonnull (action_key (first, "Add Access Token"));
+  g_assert_cmpstr (action_key (first, ""), ==, "default");
+  first_id = json_object_get_int_member (first, "id");
+
+  /* A restart at 3 days left: nothing. */
+  clock_now = T0 + 17 * DAY;
+  {
+    g_autoptr(ShManager) again = sh_test_load_manager (dir);
+    g_autoptr(ShNotifier) notifier2 = sh_notifier_new (again, app);
+
+    sh_notifier_set_clock (notifier2, fake_clock, NULL);
+    g_assert_cmpuint (sh_notifier_process (notifier2), ==, 0);
+    wait_idle (notifier2);
+  }
+  g_assert_cmpuint (sh_notifier_process (notifier), ==, 0);
+
+  clock_now = T0 + 19 * DAY + 1;
+  g_assert_cmpuint (sh_notifier_process (notifier), ==, 1);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 2);
+  second = call (calls, before + 1);
+  g_assert_cmpstr (json_object_get_string_member (second, "summary"), ==,
+                   "Data access through Alice Example’s token for Acme Coffee ends in 1 day");
+  g_assert_cmpint (json_object_get_int_member (second, "replaces_id"), ==, first_id);
+  g_assert_cmpuint (sh_notifier_process (notifier), ==, 0);
+
+  clock_now = T0 + 20 * DAY;
+  sh_notifier_process (notifier);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 3);
+  g_assert_cmpstr (json_object_get_string_member (call (calls, before + 2), "method"), ==,
+                   "CloseNotification");
+  clock_now = T0;
+  wait_idle (notifier);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,7 +752,12 @@ main (int argc, char **argv)
   g_application_register (app, NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/notice/stages", test_stages_normalize);
+  g_test_add_func ("/notice/reminders", test_decide_reminders);
+  g_test_add_func ("/notice/verdicts", test_decide_verdicts);
   g_test_add_func ("/notifier/notifications", test_notifications);
+  g_test_add_func ("/notifier/group-replaced", test_group_replaced);
+  g_test_add_func ("/notifier/reminder-stages", test_reminder_stages);
   g_test_add_func ("/notifier/settings", test_settings);
   g_test_add_func ("/notifier/hostile-names", test_hostile_names);
   status = g_test_run ();

@@ -30,6 +30,7 @@ struct _ShToken
   ShTokenReason  last_verdict_reason;
   gint64         checked_at;
   ShTokenState   notified_state;
+  guint          notified_stage[2];   /* by ShTokenDeadline */
 };
 
 G_DEFINE_FINAL_TYPE (ShToken, sh_token, G_TYPE_OBJECT)
@@ -399,6 +400,34 @@ sh_token_set_notified_state (ShToken      *self,
     return;
   self->notified_state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTIFIED_STATE]);
+}
+
+gint64
+sh_token_get_deadline (ShToken         *self,
+                       ShTokenDeadline  deadline)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), 0);
+  return deadline == SH_TOKEN_DEADLINE_DATA_ACCESS ? self->data_access_expires_at
+                                                   : self->expires_at;
+}
+
+guint
+sh_token_get_notified_stage (ShToken         *self,
+                             ShTokenDeadline  deadline)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), 0);
+  g_return_val_if_fail (deadline <= SH_TOKEN_DEADLINE_DATA_ACCESS, 0);
+  return self->notified_stage[deadline];
+}
+
+void
+sh_token_set_notified_stage (ShToken         *self,
+                             ShTokenDeadline  deadline,
+                             guint            days)
+{
+  g_return_if_fail (SH_IS_TOKEN (self));
+  g_return_if_fail (deadline <= SH_TOKEN_DEADLINE_DATA_ACCESS);
+  self->notified_stage[deadline] = days;
 }
 
 /* The state the token is believed to be in: the current state when there is

@@ -54,6 +54,23 @@ void            sh_token_set_notified_state    (ShToken       *self,
                                                 ShTokenState   state);
 ShTokenState    sh_token_get_effective_state   (ShToken       *self);
 
+/* The two moments a token stops working on its own, each with reminders
+ * before it (sh-notice.h). */
+typedef enum {
+  SH_TOKEN_DEADLINE_EXPIRY,        /* expires_at */
+  SH_TOKEN_DEADLINE_DATA_ACCESS,   /* data_access_expires_at */
+} ShTokenDeadline;
+
+gint64          sh_token_get_deadline          (ShToken         *self,
+                                                ShTokenDeadline  deadline);
+/* The last reminder stage told before @deadline, in days (0: none):
+ * bookkeeping for the notifier, saved in the data file. */
+guint           sh_token_get_notified_stage    (ShToken         *self,
+                                                ShTokenDeadline  deadline);
+void            sh_token_set_notified_stage    (ShToken         *self,
+                                                ShTokenDeadline  deadline,
+                                                guint            days);
+
 void            sh_token_apply_verdict         (ShToken       *self,
                                                 ShTokenState   state,
                                                 ShTokenReason  reason,

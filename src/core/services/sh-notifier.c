@@ -1,14 +1,35 @@
-/* sh-notifier.c — once per change, grouped, withdrawn when resolved. */
+/* sh-notifier.c — what was told, kept true: sent once, replaced, withdrawn.
+ *
+ * The notices (sh-notice.h) say what is true now and what of it is new;
+ * this file keeps, for each notification it showed, the facts it says.
+ * After every check and between checks (a token added or removed, a
+ * reminder's moment, a setting changed) each notification loses the facts
+ * that stopped being true: replaced under the same id when some are left
+ * (a group of two channels becomes the other channel's own notification),
+ * withdrawn when none is. New facts go out alone, or several as one group
+ * ("grouped", which also keeps what is still true of an earlier group).
+ *
+ * The ids are those of the notices (and "grouped"), so a later process can
+ * tell which notification said what (issue 20: saving them with the
+ * tokens' record is the next step).
+ */
 #include "config.h"
-
-#include <glib/gi18n.h>
 
 #include "sh-checker.h"
 #include "sh-notifier.h"
-#include "sh-provider-registry.h"
-#include "sh-untrusted-text.h"
+#include "sh-notifier-private.h"
 
-#define MAX_LINES 5
+#define GROUP_ID "grouped"
+/* GLib's timeouts take a guint: wake up at least this often and look again. */
+#define MAX_SLEEP (6 * 60 * 60)
+
+static const guint default_stages[] = { 7, 1 };
+
+/* One notification this process showed: the notices it says. */
+typedef struct {
+  GStrv  facts;
+  char  *fingerprint;
+} Shown;
 
 struct _ShNotifier
 {
@@ -19,24 +40,13 @@ struct _ShNotifier
   GSettings       *settings;
   ShNotifierClock  clock;
   gpointer         clock_data;
-  GHashTable      *shown;         /* ids sent by this process */
+  GHashTable      *shown;         /* id → Shown */
   guint            withdraw_id;
+  guint            reminder_id;
   int              body_markup;   /* -1: not asked yet */
 };
 
 G_DEFINE_FINAL_TYPE (ShNotifier, sh_notifier, G_TYPE_OBJECT)
-
-typedef enum {
-  EVENT_TOKEN_INVALID,
-  EVENT_CHANNEL_DISCONNECTED,
-  EVENT_TOKEN_EXPIRING,
-} EventKind;
-
-typedef struct {
-  EventKind  kind;
-  ShChannel *channel;
-  ShToken   *token;    /* the token (for a channel: its first dead one) */
-} Event;
 
 static gint64
 real_clock (gpointer user_data)
@@ -44,10 +54,12 @@ real_clock (gpointer user_data)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static gboolean
-is_dead (ShTokenState state)
+static void
+shown_free (Shown *shown)
 {
-  return state == SH_TOKEN_STATE_EXPIRED || state == SH_TOKEN_STATE_INVALID;
+  g_strfreev (shown->facts);
+  g_free (shown->fingerprint);
+  g_free (shown);
 }
 
 static gboolean
@@ -55,128 +67,6 @@ setting (ShNotifier *self,
          const char *key)
 {
   return self->settings == NULL || g_settings_get_boolean (self->settings, key);
-}
-
-static char *
-token_id (const char *prefix,
-          ShToken    *token)
-{
-  return g_strconcat (prefix, sh_token_get_id (token), NULL);
-}
-
-/* Names are the networks' (or the data file's): sanitized before a
- * notification server shows them. */
-static char *
-channel_name (ShChannel *channel)
-{
-  const char *name = sh_channel_get_name (channel);
-
-  return sh_untrusted_text_sanitize (name != NULL && *name != '\0'
-                                     ? name : sh_channel_get_external_id (channel));
-}
-
-/* ---- the words ------------------------------------------------------------------ */
-
-static char *
-event_title (ShNotifier  *self,
-             const Event *event)
-{
-  g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (event->token));
-  g_autofree char *name = channel_name (event->channel);
-  gboolean has_owner = owner != NULL && *owner != '\0';
-
-  switch (event->kind)
-    {
-    case EVENT_CHANNEL_DISCONNECTED:
-      /* Translators: %s is a Facebook Page or an X account */
-      return g_strdup_printf (_("%s is disconnected"), name);
-    case EVENT_TOKEN_EXPIRING:
-      {
-        gint64 left = sh_token_get_expires_at (event->token) - self->clock (self->clock_data);
-        int days = (int) MAX (1, (left + 86399) / 86400);
-
-        if (has_owner)
-          /* Translators: "Alice Example’s token for Acme Coffee expires in 3 days" */
-          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s’s token for %s expires in %d day",
-                                               "%s’s token for %s expires in %d days", days),
-                                  owner, name, days);
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "An access token for %s expires in %d day",
-                                             "An access token for %s expires in %d days", days),
-                                name, days);
-      }
-    case EVENT_TOKEN_INVALID:
-    default:
-      if (has_owner)
-        /* Translators: "Alice Example’s token for Acme Coffee stopped working" */
-        return g_strdup_printf (_("%s’s token for %s stopped working"), owner, name);
-      return g_strdup_printf (_("An access token for %s stopped working"), name);
-    }
-}
-
-static char *
-event_body (const Event *event)
-{
-  const char *why = sh_network_explain_reason (sh_token_get_network (event->token),
-                                              sh_token_get_last_verdict_reason (event->token));
-  g_autofree char *name = channel_name (event->channel);
-
-  switch (event->kind)
-    {
-    case EVENT_CHANNEL_DISCONNECTED:
-      return g_strconcat (why, *why ? " " : "",
-                          _("No access token of this channel works any more. Reconnect it with a new access token."),
-                          NULL);
-    case EVENT_TOKEN_EXPIRING:
-      return g_strdup_printf (_("Add a new access token before it expires to keep %s linked."),
-                              name);
-    case EVENT_TOKEN_INVALID:
-    default:
-      {
-        g_autofree char *stays = g_strdup_printf (_("%s stays linked through its other access tokens."),
-                                                  name);
-        return g_strconcat (why, *why ? " " : "", stays, NULL);
-      }
-    }
-}
-
-static GNotificationPriority
-event_priority (EventKind kind)
-{
-  switch (kind)
-    {
-    case EVENT_CHANNEL_DISCONNECTED: return G_NOTIFICATION_PRIORITY_URGENT;
-    case EVENT_TOKEN_EXPIRING: return G_NOTIFICATION_PRIORITY_LOW;
-    case EVENT_TOKEN_INVALID:
-    default: return G_NOTIFICATION_PRIORITY_NORMAL;
-    }
-}
-
-static char *
-event_id (const Event *event)
-{
-  switch (event->kind)
-    {
-    case EVENT_CHANNEL_DISCONNECTED:
-      return g_strconcat ("channel-", sh_channel_get_id (event->channel), NULL);
-    case EVENT_TOKEN_EXPIRING:
-      return token_id ("expiring-", event->token);
-    case EVENT_TOKEN_INVALID:
-    default:
-      return token_id ("token-", event->token);
-    }
-}
-
-static void
-add_button (GNotification *notification,
-            EventKind      kind,
-            ShChannel     *channel)
-{
-  const char *label = kind == EVENT_CHANNEL_DISCONNECTED ? _("Reconnect") : _("Add Access Token");
-
-  g_notification_add_button_with_target (notification, label, "app.add-token", "s",
-                                         sh_channel_get_id (channel));
 }
 
 /* A command-line instance can finish a check while it is already shutting
@@ -240,29 +130,31 @@ server_parses_markup (GApplication *application)
   return g_strv_contains (capabilities, "body-markup");
 }
 
-/* The body as the server will read it: escaped where it parses markup. */
 static void
-set_body (ShNotifier    *self,
-          GNotification *notification,
-          const char    *body)
+send (ShNotifier *self,
+      const char *id,
+      GPtrArray  *notices,
+      const char *fingerprint)
 {
-  g_autofree char *escaped = NULL;
+  Shown *shown = g_new0 (Shown, 1);
+  GStrvBuilder *facts = g_strv_builder_new ();
 
-  if (self->body_markup < 0 && can_show (self))
-    self->body_markup = server_parses_markup (self->application);
-  if (self->body_markup > 0)
-    body = escaped = g_markup_escape_text (body, -1);
-  g_notification_set_body (notification, body);
-}
-
-static void
-send (ShNotifier    *self,
-      const char    *id,
-      GNotification *notification)
-{
   if (can_show (self))
-    g_application_send_notification (self->application, id, notification);
-  g_hash_table_add (self->shown, g_strdup (id));
+    {
+      g_autoptr(GNotification) notification = NULL;
+
+      if (self->body_markup < 0)
+        self->body_markup = server_parses_markup (self->application);
+      notification = _sh_notifier_words_build (notices, self->clock (self->clock_data),
+                                               self->body_markup > 0);
+      g_application_send_notification (self->application, id, notification);
+    }
+  for (guint i = 0; i < notices->len; i++)
+    g_strv_builder_add (facts, ((ShNotice *) g_ptr_array_index (notices, i))->id);
+  shown->facts = g_strv_builder_end (facts);
+  g_strv_builder_unref (facts);
+  shown->fingerprint = g_strdup (fingerprint);
+  g_hash_table_replace (self->shown, g_strdup (id), shown);
 }
 
 static void
@@ -274,223 +166,176 @@ withdraw (ShNotifier *self,
   g_hash_table_remove (self->shown, id);
 }
 
-static void
-send_one (ShNotifier  *self,
-          const Event *event)
+/* What a notification says, as far as replacing it goes: its facts and
+ * their stages (a day counted down alone does not send it again). */
+static char *
+fingerprint (GPtrArray *notices)
 {
-  g_autofree char *title = event_title (self, event);
-  g_autofree char *body = event_body (event);
-  g_autofree char *id = event_id (event);
-  g_autoptr(GNotification) notification = g_notification_new (title);
-  /* The network's glyph, as in the window (data/icons, installed in hicolor). */
-  g_autoptr(GIcon) icon = g_themed_icon_new (sh_network_get_icon_name (sh_channel_get_network (event->channel)));
+  GString *out = g_string_new (NULL);
 
-  set_body (self, notification, body);
-  g_notification_set_icon (notification, icon);
-  g_notification_set_priority (notification, event_priority (event->kind));
-  add_button (notification, event->kind, event->channel);
-  send (self, id, notification);
-}
-
-static void
-send_grouped (ShNotifier *self,
-              GArray     *events)
-{
-  guint n_dead = 0, n_disconnected = 0, n_expiring = 0;
-  g_autoptr(GString) body = g_string_new (NULL);
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *title = NULL;
-  ShChannel *only_channel = NULL;
-  gboolean one_channel = TRUE;
-  EventKind top = EVENT_TOKEN_EXPIRING;
-
-  for (guint i = 0; i < events->len; i++)
+  for (guint i = 0; i < notices->len; i++)
     {
-      Event *event = &g_array_index (events, Event, i);
-      g_autofree char *line = NULL;
+      const ShNotice *notice = g_ptr_array_index (notices, i);
 
-      switch (event->kind)
-        {
-        case EVENT_CHANNEL_DISCONNECTED: n_disconnected++; top = EVENT_CHANNEL_DISCONNECTED; break;
-        case EVENT_TOKEN_INVALID:
-          n_dead++;
-          if (top == EVENT_TOKEN_EXPIRING)
-            top = EVENT_TOKEN_INVALID;
-          break;
-        case EVENT_TOKEN_EXPIRING:
-        default: n_expiring++; break;
-        }
-      if (only_channel == NULL)
-        only_channel = event->channel;
-      else if (only_channel != event->channel)
-        one_channel = FALSE;
-      if (i < MAX_LINES)
-        {
-          line = event_title (self, event);
-          g_string_append_printf (body, "%s%s", body->len ? "\n" : "", line);
-        }
+      g_string_append_printf (out, "%s:%u;", notice->id, notice->stage_days);
     }
-  if (events->len > MAX_LINES)
-    g_string_append_printf (body, "\n%s", "…");
-
-  if (n_disconnected > 0 && n_dead + n_expiring == 0)
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel is disconnected",
-                                          "%u channels are disconnected", n_disconnected),
-                             n_disconnected);
-  else if (n_disconnected > 0)
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%u channel is disconnected and more need attention",
-                                          "%u channels are disconnected and more need attention",
-                                          n_disconnected),
-                             n_disconnected);
-  else if (n_dead > 0 && n_expiring == 0)
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u access token stopped working",
-                                          "%u access tokens stopped working", n_dead), n_dead);
-  else if (n_dead > 0)
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%u access token stopped working and more expire soon",
-                                          "%u access tokens stopped working and more expire soon",
-                                          n_dead), n_dead);
-  else
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u access token expires soon",
-                                          "%u access tokens expire soon", n_expiring), n_expiring);
-
-  notification = g_notification_new (title);
-  set_body (self, notification, body->str);
-  g_notification_set_priority (notification, event_priority (top));
-  if (one_channel && only_channel != NULL)
-    add_button (notification, top, only_channel);
-  send (self, "grouped", notification);
+  return g_string_free (out, FALSE);
 }
 
-/* ---- comparing ---------------------------------------------------------------------- */
+static guint *
+read_stages (ShNotifier *self,
+             guint      *out_n)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GVariant) value = NULL;
+  const guint32 *days;
+  gsize n_days;
 
-/* @send_new: FALSE only withdraws what is no longer true (between checks,
- * e.g. after a token was added), without telling anything new. */
-static guint
-process (ShNotifier *self,
-         gboolean    send_new)
+  if (self->settings != NULL)
+    g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "expiry-reminder-days"))
+    return sh_notice_stages_normalize (default_stages, G_N_ELEMENTS (default_stages), out_n);
+  value = g_settings_get_value (self->settings, "expiry-reminder-days");
+  days = g_variant_get_fixed_array (value, &n_days, sizeof (guint32));
+  return sh_notice_stages_normalize (days, n_days, out_n);
+}
+
+static gboolean on_reminder_due (gpointer user_data);
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_manager_save_finish (SH_MANAGER (source), result, &error))
+    g_message ("What was notified is not saved: %s", error->message);
+}
+
+/* Wakes up when the next reminder stage is reached, or a reminder's
+ * deadline passes. */
+static void
+schedule_reminder (ShNotifier          *self,
+                   const ShNoticeRules *rules)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
-  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (Event));
-  g_autoptr(GPtrArray) keep_alive = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) to_withdraw = g_ptr_array_new_with_free_func (g_free);
-  guint n_sent = 0;
+  gint64 next = sh_notices_next_reminder (channels, rules);
+
+  g_clear_handle_id (&self->reminder_id, g_source_remove);
+  if (next > 0)
+    self->reminder_id = g_timeout_add_seconds ((guint) CLAMP (next - rules->now, 1, MAX_SLEEP),
+                                               on_reminder_due, self);
+}
+
+/* @after_check: TRUE after a check, when verdicts may be new; FALSE
+ * between checks, when only reminders can be (they follow the clock). */
+static guint
+process (ShNotifier *self,
+         gboolean    after_check)
+{
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
+  g_autofree guint *stages = NULL;
+  ShNoticeRules rules = {
+    .now = self->clock (self->clock_data),
+    .after_check = after_check,
+    .tell_dead = setting (self, "notify-token-invalid"),
+    .tell_disconnected = setting (self, "notify-channel-disconnected"),
+    .tell_reminders = setting (self, "notify-token-expiring"),
+  };
+  g_autoptr(GPtrArray) notices = NULL;
+  g_autoptr(GHashTable) true_now = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
-  gpointer key;
+  gpointer key, value;
 
-  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+  stages = read_stages (self, &rules.n_stages);
+  rules.stages = stages;
+  notices = sh_notices_collect (channels, &rules);
+  for (guint i = 0; i < notices->len; i++)
     {
-      ShChannel *channel = g_list_model_get_item (channels, i);
-      GListModel *tokens = sh_channel_get_tokens (channel);
-      guint n = g_list_model_get_n_items (tokens);
-      g_autofree ShTokenState *now = g_new0 (ShTokenState, MAX (n, 1));
-      g_autofree ShTokenState *told = g_new0 (ShTokenState, MAX (n, 1));
-      ShChannelState channel_now, channel_told;
-      ShToken *first_new_dead = NULL;
+      ShNotice *notice = g_ptr_array_index (notices, i);
 
-      g_ptr_array_add (keep_alive, channel);
-      for (guint j = 0; j < n; j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-
-          now[j] = sh_token_get_effective_state (token);
-          told[j] = sh_token_get_notified_state (token);
-          /* Never checked: nothing to tell, and nothing told yet either. */
-          if (now[j] == SH_TOKEN_STATE_UNKNOWN)
-            told[j] = SH_TOKEN_STATE_UNKNOWN;
-        }
-      /* What the channel holds already; only what was told is derived. */
-      channel_now = sh_channel_get_state (channel);
-      channel_told = sh_channel_state_derive (told, n);
-
-      if (channel_now == SH_CHANNEL_STATE_DISCONNECTED)
-        g_hash_table_add (wanted, g_strconcat ("channel-", sh_channel_get_id (channel), NULL));
-      else
-        g_ptr_array_add (to_withdraw, g_strconcat ("channel-", sh_channel_get_id (channel), NULL));
-
-      for (guint j = 0; j < n; j++)
-        {
-          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          g_autofree char *dead_id = token_id ("token-", token);
-          g_autofree char *expiring_id = token_id ("expiring-", token);
-
-          if (is_dead (now[j]) && channel_now != SH_CHANNEL_STATE_DISCONNECTED)
-            g_hash_table_add (wanted, g_steal_pointer (&dead_id));
-          else
-            g_ptr_array_add (to_withdraw, g_steal_pointer (&dead_id));
-          if (now[j] == SH_TOKEN_STATE_EXPIRING)
-            g_hash_table_add (wanted, g_steal_pointer (&expiring_id));
-          else
-            g_ptr_array_add (to_withdraw, g_steal_pointer (&expiring_id));
-
-          /* Nothing is ever said about a valid token: record it at once,
-           * also between checks (a renewed token), so that its next
-           * failure is a change. */
-          if (now[j] == SH_TOKEN_STATE_VALID && told[j] != SH_TOKEN_STATE_VALID)
-            {
-              sh_token_set_notified_state (token, SH_TOKEN_STATE_VALID);
-            }
-          if (!send_new || now[j] == SH_TOKEN_STATE_UNKNOWN)
-            continue;
-          if (is_dead (now[j]) && !is_dead (told[j]))
-            {
-              if (first_new_dead == NULL)
-                first_new_dead = token;
-              if (channel_now != SH_CHANNEL_STATE_DISCONNECTED &&
-                  setting (self, "notify-token-invalid"))
-                g_array_append_val (events, ((Event) { EVENT_TOKEN_INVALID, channel, token }));
-            }
-          else if (now[j] == SH_TOKEN_STATE_EXPIRING && told[j] != SH_TOKEN_STATE_EXPIRING &&
-                   setting (self, "notify-token-expiring"))
-            g_array_append_val (events, ((Event) { EVENT_TOKEN_EXPIRING, channel, token }));
-
-          if (sh_token_get_notified_state (token) != now[j])
-            {
-              sh_token_set_notified_state (token, now[j]);
-            }
-        }
-
-      if (send_new && channel_now == SH_CHANNEL_STATE_DISCONNECTED &&
-          channel_told != SH_CHANNEL_STATE_DISCONNECTED &&
-          setting (self, "notify-channel-disconnected"))
-        {
-          ShToken *dead = first_new_dead;
-
-          for (guint j = 0; dead == NULL && j < n; j++)
-            if (is_dead (now[j]))
-              {
-                g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-                dead = token;
-              }
-          g_array_append_val (events, ((Event) { EVENT_CHANNEL_DISCONNECTED, channel, dead }));
-        }
+      g_hash_table_insert (true_now, notice->id, notice);
+      if (notice->is_new)
+        g_ptr_array_add (fresh, notice);
     }
 
-  /* What was said and is no longer true. Ids of this process's earlier
-   * notifications whose token or channel is gone go too. */
+  /* What each shown notification still says: its facts still true and not
+   * told anew (a reminder's next stage goes out on its own). */
+  g_hash_table_iter_init (&iter, self->shown);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Shown *shown = value;
+      GPtrArray *kept = g_ptr_array_new ();
+
+      for (guint i = 0; shown->facts[i] != NULL; i++)
+        {
+          ShNotice *notice = g_hash_table_lookup (true_now, shown->facts[i]);
+
+          if (notice != NULL && !notice->is_new)
+            g_ptr_array_add (kept, notice);
+        }
+      if (kept->len == 0)
+        {
+          g_ptr_array_unref (kept);
+          continue;
+        }
+      g_hash_table_insert (wanted, g_strdup (key), kept);
+      g_ptr_array_add (order, key);
+    }
+
+  if (fresh->len == 1)
+    {
+      ShNotice *notice = g_ptr_array_index (fresh, 0);
+      GPtrArray *alone = g_ptr_array_new ();
+
+      g_ptr_array_add (alone, notice);
+      if (!g_hash_table_contains (wanted, notice->id))
+        g_ptr_array_add (order, notice->id);
+      g_hash_table_replace (wanted, g_strdup (notice->id), alone);
+    }
+  else if (fresh->len > 1)
+    {
+      GPtrArray *group = g_hash_table_lookup (wanted, GROUP_ID);
+
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (wanted, g_strdup (GROUP_ID), group);
+          g_ptr_array_add (order, GROUP_ID);
+        }
+      g_ptr_array_extend (group, fresh, NULL, NULL);
+    }
+
+  /* Withdrawn: what says nothing true any more, unless told anew under
+   * the same id (a reminder's next stage replaces its last). */
   g_hash_table_iter_init (&iter, self->shown);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (wanted, key) && g_strcmp0 (key, "grouped") != 0)
-      g_ptr_array_add (to_withdraw, g_strdup (key));
-  for (guint i = 0; i < to_withdraw->len; i++)
+    if (!g_hash_table_contains (wanted, key))
+      g_ptr_array_add (gone, g_strdup (key));
+  for (guint i = 0; i < gone->len; i++)
+    withdraw (self, g_ptr_array_index (gone, i));
+  for (guint i = 0; i < order->len; i++)
     {
-      const char *id = g_ptr_array_index (to_withdraw, i);
+      g_autofree char *id = g_strdup (g_ptr_array_index (order, i));
+      GPtrArray *says = g_hash_table_lookup (wanted, id);
+      g_autofree char *print = fingerprint (says);
+      Shown *shown = g_hash_table_lookup (self->shown, id);
 
-      if (!g_hash_table_contains (wanted, id))
-        withdraw (self, id);
+      if (shown == NULL || g_strcmp0 (shown->fingerprint, print) != 0)
+        send (self, id, says, print);
     }
-  if (g_hash_table_size (wanted) == 0)
-    withdraw (self, "grouped");
 
-  if (events->len == 1)
-    send_one (self, &g_array_index (events, Event, 0));
-  else if (events->len > 1)
-    send_grouped (self, events);
-  n_sent = events->len > 0 ? 1 : 0;
-
-  return n_sent;
+  /* Told between checks: nothing else saves the record before a restart. */
+  if (!after_check && fresh->len > 0)
+    sh_manager_save_async (self->manager, NULL, on_saved, NULL);
+  schedule_reminder (self, &rules);
+  return fresh->len > 0 ? 1 : 0;
 }
 
 guint
@@ -508,6 +353,16 @@ on_checked (ShNotifier *self)
 }
 
 static gboolean
+on_reminder_due (gpointer user_data)
+{
+  ShNotifier *self = user_data;
+
+  self->reminder_id = 0;
+  process (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_withdraw_timeout (gpointer user_data)
 {
   ShNotifier *self = user_data;
@@ -517,7 +372,8 @@ on_withdraw_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A token added or removed between checks can resolve what was said. */
+/* A token added or removed between checks, or a setting changed, can
+ * resolve what was said (or bring a reminder due). */
 static void
 on_channels_changed (ShNotifier *self)
 {
@@ -554,6 +410,7 @@ sh_notifier_dispose (GObject *object)
   ShNotifier *self = SH_NOTIFIER (object);
 
   g_clear_handle_id (&self->withdraw_id, g_source_remove);
+  g_clear_handle_id (&self->reminder_id, g_source_remove);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -570,7 +427,8 @@ static void
 sh_notifier_init (ShNotifier *self)
 {
   self->clock = real_clock;
-  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) shown_free);
   self->body_markup = -1;
 }
 
@@ -591,7 +449,11 @@ sh_notifier_new (ShManager    *manager,
   self->manager = g_object_ref (manager);
   self->application = application;
   if (schema != NULL && g_settings_schema_has_key (schema, "notify-token-invalid"))
-    self->settings = g_settings_new_full (schema, NULL, NULL);
+    {
+      self->settings = g_settings_new_full (schema, NULL, NULL);
+      g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_channels_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   g_signal_connect_object (sh_manager_get_checker (manager), "checked", G_CALLBACK (on_checked),
                            self, G_CONNECT_SWAPPED);

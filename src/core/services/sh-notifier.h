@@ -1,18 +1,26 @@
-/* sh-notifier.h — what to tell the user after a check, once per change.
+/* sh-notifier.h — what to tell the user, once per change, and kept true.
  *
- * After every check (ShChecker::checked) the notifier compares each token's
- * believed state with the state it last told the user about (the token's
- * persisted notified-state) and sends, through GNotification:
+ * After every check (ShChecker::checked) the notifier asks the notices
+ * (sh-notice.h) what is true and what of it was not told yet, and sends,
+ * through GNotification:
  *   - a token became expired/invalid while its channel still has a valid
  *     token: normal priority, button "Add Access Token";
  *   - a channel lost its last valid token: urgent, button "Reconnect";
- *   - a token entered the warning window: low priority, "expires in N days";
+ *   - a working token reached a reminder stage before its expiry or its
+ *     data-access end (GSettings expiry-reminder-days, 7 and 1 days): low
+ *     priority, "expires in N days" / "Data access … ends in N days";
  *   - several of these at once: one grouped notification.
- * Unknown results (offline, 5xx, timeouts, throttling, keyring) keep the
- * last verdict as the believed state, so they never notify. A notification is
- * withdrawn when what it said is no longer true. The notify-* GSettings keys
- * are respected. The buttons activate app.add-token(channel id). What was
- * told is noted in the tokens; the checker saves it with the verdicts, once.
+ * Every notification's default action is app.show-channel("CHANNEL-ID"):
+ * the channel it is about, or "" (the list) for a group about several; one
+ * channel's notification also has its fix button, app.add-token(channel id).
+ * A notification is replaced as soon as part of what it says stops being
+ * true, and withdrawn when none of it is. Reminders follow the clock: they
+ * also go out between checks, at their moment. Unknown results (offline,
+ * 5xx, timeouts, throttling, keyring) keep the last verdict, so they never
+ * notify. The notify-* GSettings keys are respected. What was told is noted
+ * in the tokens and saved in the data file (by the checker after a check,
+ * by the notifier after a reminder between checks): a restart tells
+ * nothing twice.
  */
 #pragma once
 

@@ -5,7 +5,10 @@
  *   {"id","network","external_id","name","picture_url","tokens":[
  *     {"id","owner":{"id","name"},"scopes":[…],"granted_at","expires_at",
  *      "data_access_expires_at","state","reason","last_verdict",
- *      "last_verdict_reason","checked_at","notified_state"}]}]}
+ *      "last_verdict_reason","checked_at","notified_state",
+ *      "notified_expiry_days","notified_data_access_days"}]}]}
+ * (the last two: the reminder stage last told before each deadline, 0 or
+ * absent: none)
  *
  * No secret is ever part of it: ShToken does not hold one.
  */
@@ -61,6 +64,10 @@ build_token (JsonBuilder *builder,
   sh_json_builder_add_int (builder, "checked_at", sh_token_get_checked_at (token));
   sh_json_builder_add_string (builder, "notified_state",
                               sh_token_state_to_string (sh_token_get_notified_state (token)));
+  sh_json_builder_add_int (builder, "notified_expiry_days",
+                           sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY));
+  sh_json_builder_add_int (builder, "notified_data_access_days",
+                           sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS));
   json_builder_end_object (builder);
 }
 
@@ -175,6 +182,7 @@ parse_token (JsonNode   *node,
   JsonNode *member;
   const char *id;
   gint64 granted_at, expires_at, data_access_expires_at, checked_at;
+  gint64 notified_expiry_days, notified_data_access_days;
   ShTokenState state, last_verdict, notified_state;
   ShTokenReason reason, last_verdict_reason;
 
@@ -209,6 +217,13 @@ parse_token (JsonNode   *node,
       !get_time (object, "data_access_expires_at", &data_access_expires_at) ||
       !get_time (object, "checked_at", &checked_at))
     return NULL;
+  /* Not worth losing a token over: a damaged one reads "none told". */
+  if (!get_time (object, "notified_expiry_days", &notified_expiry_days) ||
+      notified_expiry_days > G_MAXUINT)
+    notified_expiry_days = 0;
+  if (!get_time (object, "notified_data_access_days", &notified_data_access_days) ||
+      notified_data_access_days > G_MAXUINT)
+    notified_data_access_days = 0;
 
   /* A state or reason this version does not know is a damaged entry, not a
    * verdict to guess at. Missing ones mean "never checked". */
@@ -240,6 +255,9 @@ parse_token (JsonNode   *node,
   sh_token_set_data_access_expires_at (token, data_access_expires_at);
   sh_token_restore (token, state, reason, last_verdict, last_verdict_reason, checked_at);
   sh_token_set_notified_state (token, notified_state);
+  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY, (guint) notified_expiry_days);
+  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS,
+                               (guint) notified_data_access_days);
 
   return g_steal_pointer (&token);
 }

@@ -55,3 +55,8 @@ def control(base_url, action, **form):
             return json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return json.loads(error.read() or b"{}")
+
+
+def requests_seen(base_url):
+    """How many requests the emulator has answered (GET /control/requests)."""
+    return len(control(base_url, "requests")["requests"])

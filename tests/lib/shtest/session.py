@@ -90,3 +90,13 @@ def start_fake_notifications(log, program=FAKE_NOTIFICATIONS, stderr=None):
 def start_fake_status_notifier_watcher(log, stderr=None):
     """The fake tray (watcher and host), writing what it sees to @log."""
     return start_fake_service(FAKE_STATUS_NOTIFIER_WATCHER, log, "StatusNotifierWatcher", stderr)
+
+
+def file_version(path):
+    """Changes with every save of @path (a save renames a new file over the
+    old); None while there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)

@@ -1,0 +1,263 @@
+/* sh-notice.c — the facts worth a notification, compared with what was told. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "sh-notice.h"
+
+#define DAY ((gint64) 24 * 60 * 60)
+
+static const char * const id_prefixes[] = {
+  [SH_NOTICE_CHANNEL_DISCONNECTED] = "channel-",
+  [SH_NOTICE_TOKEN_DEAD] = "token-",
+  [SH_NOTICE_TOKEN_EXPIRES] = "expiry-",
+  [SH_NOTICE_DATA_ACCESS_ENDS] = "data-access-",
+};
+
+void
+sh_notice_free (ShNotice *notice)
+{
+  if (notice == NULL)
+    return;
+  g_free (notice->id);
+  g_clear_object (&notice->channel);
+  g_clear_object (&notice->token);
+  g_free (notice);
+}
+
+static ShNotice *
+notice_new (ShNoticeKind  kind,
+            ShChannel    *channel,
+            ShToken      *token,
+            gboolean      is_new)
+{
+  ShNotice *notice = g_new0 (ShNotice, 1);
+
+  notice->kind = kind;
+  notice->id = g_strconcat (id_prefixes[kind],
+                            kind == SH_NOTICE_CHANNEL_DISCONNECTED ? sh_channel_get_id (channel)
+                                                                   : sh_token_get_id (token),
+                            NULL);
+  notice->channel = g_object_ref (channel);
+  notice->token = token != NULL ? g_object_ref (token) : NULL;
+  notice->is_new = is_new;
+  return notice;
+}
+
+static gboolean
+is_dead (ShTokenState state)
+{
+  return state == SH_TOKEN_STATE_EXPIRED || state == SH_TOKEN_STATE_INVALID;
+}
+
+/* The nearest stage @left seconds are within, 0 if none. */
+static guint
+stage_reached (const ShNoticeRules *rules,
+               gint64               left)
+{
+  guint reached = 0;
+
+  for (guint i = 0; i < rules->n_stages; i++)
+    if (left <= rules->stages[i] * DAY)
+      reached = rules->stages[i];
+  return reached;
+}
+
+static void
+collect_reminder (GPtrArray           *out,
+                  const ShNoticeRules *rules,
+                  ShChannel           *channel,
+                  ShToken             *token,
+                  ShTokenState         state,
+                  ShTokenDeadline      deadline)
+{
+  gint64 at = sh_token_get_deadline (token, deadline);
+  guint told = sh_token_get_notified_stage (token, deadline);
+  guint reached;
+  ShNotice *notice;
+
+  /* A dead or never-judged token gets no reminder; one whose deadline has
+   * passed waits for the check that says so. Either keeps its record, so
+   * that nothing is told twice. */
+  if (at <= 0 || !sh_token_state_is_usable (state) || at <= rules->now)
+    {
+      if (at <= 0)
+        sh_token_set_notified_stage (token, deadline, 0);
+      return;
+    }
+  reached = stage_reached (rules, at - rules->now);
+  if (reached == 0)
+    {
+      /* Out of every stage: renewed, or far away still. */
+      sh_token_set_notified_stage (token, deadline, 0);
+      return;
+    }
+  notice = notice_new (deadline == SH_TOKEN_DEADLINE_EXPIRY ? SH_NOTICE_TOKEN_EXPIRES
+                                                            : SH_NOTICE_DATA_ACCESS_ENDS,
+                       channel, token,
+                       rules->tell_reminders && (told == 0 || reached < told));
+  notice->stage_days = reached;
+  g_ptr_array_add (out, notice);
+  if (told == 0 || reached < told)
+    sh_token_set_notified_stage (token, deadline, reached);
+}
+
+static void
+collect_channel (GPtrArray           *out,
+                 const ShNoticeRules *rules,
+                 ShChannel           *channel)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+  guint n = g_list_model_get_n_items (tokens);
+  g_autofree ShTokenState *now = g_new0 (ShTokenState, MAX (n, 1));
+  g_autofree ShTokenState *told = g_new0 (ShTokenState, MAX (n, 1));
+  ShChannelState channel_now = sh_channel_get_state (channel);
+  gboolean disconnected = channel_now == SH_CHANNEL_STATE_DISCONNECTED;
+  ShToken *new_dead = NULL, *any_dead = NULL;
+  guint channel_at = out->len;
+
+  for (guint j = 0; j < n; j++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+      now[j] = sh_token_get_effective_state (token);
+      told[j] = sh_token_get_notified_state (token);
+      /* Never checked: nothing to tell, and nothing told yet either. */
+      if (now[j] == SH_TOKEN_STATE_UNKNOWN)
+        told[j] = SH_TOKEN_STATE_UNKNOWN;
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+      gboolean new_fact = is_dead (now[j]) && !is_dead (told[j]) && rules->after_check;
+
+      if (is_dead (now[j]))
+        {
+          if (any_dead == NULL)
+            any_dead = token;
+          if (new_fact && new_dead == NULL)
+            new_dead = token;
+          /* A disconnected channel says it all: its tokens are not told apart. */
+          if (!disconnected)
+            g_ptr_array_add (out, notice_new (SH_NOTICE_TOKEN_DEAD, channel, token,
+                                              new_fact && rules->tell_dead));
+        }
+      for (ShTokenDeadline d = SH_TOKEN_DEADLINE_EXPIRY; d <= SH_TOKEN_DEADLINE_DATA_ACCESS; d++)
+        collect_reminder (out, rules, channel, token, now[j], d);
+
+      /* Nothing is ever said about a valid token: recorded at once, also
+       * between checks (a renewed token), so that its next failure is a
+       * change. A verdict is recorded only after the check that gave it. */
+      if (now[j] == SH_TOKEN_STATE_UNKNOWN)
+        continue;
+      if (sh_token_state_is_usable (now[j]) || rules->after_check)
+        sh_token_set_notified_state (token, now[j]);
+    }
+
+  if (disconnected)
+    {
+      gboolean was = sh_channel_state_derive (told, n) == SH_CHANNEL_STATE_DISCONNECTED;
+      ShNotice *notice = notice_new (SH_NOTICE_CHANNEL_DISCONNECTED, channel,
+                                     new_dead != NULL ? new_dead : any_dead,
+                                     !was && rules->after_check && rules->tell_disconnected);
+
+      /* First: what the channel's reminders add is less urgent. */
+      g_ptr_array_insert (out, channel_at, notice);
+    }
+}
+
+GPtrArray *
+sh_notices_collect (GListModel          *channels,
+                    const ShNoticeRules *rules)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_notice_free);
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (channels), out);
+  g_return_val_if_fail (rules != NULL, out);
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      collect_channel (out, rules, channel);
+    }
+  return out;
+}
+
+static void
+consider (gint64 *next,
+          gint64  moment,
+          gint64  now)
+{
+  if (moment > now && (*next == 0 || moment < *next))
+    *next = moment;
+}
+
+gint64
+sh_notices_next_reminder (GListModel          *channels,
+                          const ShNoticeRules *rules)
+{
+  gint64 next = 0;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (channels) && rules != NULL, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      GListModel *tokens = sh_channel_get_tokens (channel);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+          if (!sh_token_state_is_usable (sh_token_get_effective_state (token)))
+            continue;
+          for (ShTokenDeadline d = SH_TOKEN_DEADLINE_EXPIRY; d <= SH_TOKEN_DEADLINE_DATA_ACCESS; d++)
+            {
+              gint64 at = sh_token_get_deadline (token, d);
+
+              if (at <= 0)
+                continue;
+              /* At the deadline itself a reminder stops being true. */
+              consider (&next, at, rules->now);
+              for (guint s = 0; s < rules->n_stages; s++)
+                consider (&next, at - rules->stages[s] * DAY, rules->now);
+            }
+        }
+    }
+  return next;
+}
+
+static int
+compare_descending (const void *a,
+                    const void *b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+guint *
+sh_notice_stages_normalize (const guint *days,
+                            gsize        n_days,
+                            guint       *out_n)
+{
+  guint *stages = g_new0 (guint, MAX (n_days, 1));
+  guint n = 0;
+
+  for (gsize i = 0; i < n_days; i++)
+    if (days[i] > 0)
+      stages[n++] = days[i];
+  qsort (stages, n, sizeof (guint), compare_descending);
+  if (n > 1)
+    {
+      guint kept = 1;
+
+      for (guint i = 1; i < n; i++)
+        if (stages[i] != stages[kept - 1])
+          stages[kept++] = stages[i];
+      n = kept;
+    }
+  *out_n = n;
+  return stages;
+}

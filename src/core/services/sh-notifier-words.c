@@ -1,0 +1,246 @@
+/* sh-notifier-words.c — titles, bodies, buttons and default actions. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-notifier-private.h"
+#include "sh-provider-registry.h"
+#include "sh-untrusted-text.h"
+
+#define MAX_LINES 5
+#define DAY ((gint64) 24 * 60 * 60)
+
+/* Names are the networks' (or the data file's): sanitized before a
+ * notification server shows them. */
+static char *
+channel_name (ShChannel *channel)
+{
+  const char *name = sh_channel_get_name (channel);
+
+  return sh_untrusted_text_sanitize (name != NULL && *name != '\0'
+                                     ? name : sh_channel_get_external_id (channel));
+}
+
+/* Whole days left, counting a started day: "1 day" until the end. */
+static int
+days_left (const ShNotice *notice,
+           gint64          now)
+{
+  ShTokenDeadline deadline = notice->kind == SH_NOTICE_DATA_ACCESS_ENDS
+                             ? SH_TOKEN_DEADLINE_DATA_ACCESS : SH_TOKEN_DEADLINE_EXPIRY;
+  gint64 left = sh_token_get_deadline (notice->token, deadline) - now;
+
+  return (int) MAX (1, (left + DAY - 1) / DAY);
+}
+
+static char *
+notice_title (const ShNotice *notice,
+              gint64          now)
+{
+  g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (notice->token));
+  g_autofree char *name = channel_name (notice->channel);
+  gboolean has_owner = owner != NULL && *owner != '\0';
+  int days;
+
+  switch (notice->kind)
+    {
+    case SH_NOTICE_CHANNEL_DISCONNECTED:
+      /* Translators: %s is a Facebook Page or an X account */
+      return g_strdup_printf (_("%s is disconnected"), name);
+    case SH_NOTICE_TOKEN_EXPIRES:
+      days = days_left (notice, now);
+      if (has_owner)
+        /* Translators: "Alice Example’s token for Acme Coffee expires in 3 days" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%s’s token for %s expires in %d day",
+                                             "%s’s token for %s expires in %d days", days),
+                                owner, name, days);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "An access token for %s expires in %d day",
+                                           "An access token for %s expires in %d days", days),
+                              name, days);
+    case SH_NOTICE_DATA_ACCESS_ENDS:
+      days = days_left (notice, now);
+      if (has_owner)
+        /* Translators: "Data access through Alice Example’s token for Acme Coffee ends in 7 days" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Data access through %s’s token for %s ends in %d day",
+                                             "Data access through %s’s token for %s ends in %d days",
+                                             days),
+                                owner, name, days);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Data access through an access token for %s ends in %d day",
+                                           "Data access through an access token for %s ends in %d days",
+                                           days),
+                              name, days);
+    case SH_NOTICE_TOKEN_DEAD:
+    default:
+      if (has_owner)
+        /* Translators: "Alice Example’s token for Acme Coffee stopped working" */
+        return g_strdup_printf (_("%s’s token for %s stopped working"), owner, name);
+      return g_strdup_printf (_("An access token for %s stopped working"), name);
+    }
+}
+
+static char *
+notice_body (const ShNotice *notice)
+{
+  const char *why = sh_network_explain_reason (sh_token_get_network (notice->token),
+                                              sh_token_get_last_verdict_reason (notice->token));
+  g_autofree char *name = channel_name (notice->channel);
+  g_autofree char *stays = NULL;
+
+  switch (notice->kind)
+    {
+    case SH_NOTICE_CHANNEL_DISCONNECTED:
+      return g_strconcat (why, *why ? " " : "",
+                          _("No access token of this channel works any more. Reconnect it with a new access token."),
+                          NULL);
+    case SH_NOTICE_TOKEN_EXPIRES:
+      return g_strdup_printf (_("Add a new access token before it expires to keep %s linked."),
+                              name);
+    case SH_NOTICE_DATA_ACCESS_ENDS:
+      return g_strdup_printf (_("After that, the token can no longer read %s. Sign in again "
+                                "before then to keep it linked."), name);
+    case SH_NOTICE_TOKEN_DEAD:
+    default:
+      stays = g_strdup_printf (_("%s stays linked through its other access tokens."), name);
+      return g_strconcat (why, *why ? " " : "", stays, NULL);
+    }
+}
+
+static GNotificationPriority
+notice_priority (ShNoticeKind kind)
+{
+  switch (kind)
+    {
+    case SH_NOTICE_CHANNEL_DISCONNECTED: return G_NOTIFICATION_PRIORITY_URGENT;
+    case SH_NOTICE_TOKEN_EXPIRES:
+    case SH_NOTICE_DATA_ACCESS_ENDS: return G_NOTIFICATION_PRIORITY_LOW;
+    case SH_NOTICE_TOKEN_DEAD:
+    default: return G_NOTIFICATION_PRIORITY_NORMAL;
+    }
+}
+
+/* The most urgent kind first: a group is as urgent as its worst part. */
+static int
+urgency_rank (ShNoticeKind kind)
+{
+  return kind == SH_NOTICE_CHANNEL_DISCONNECTED ? 2 : kind == SH_NOTICE_TOKEN_DEAD ? 1 : 0;
+}
+
+static char *
+group_title (GPtrArray *notices)
+{
+  guint n_disconnected = 0, n_dead = 0, n_expiring = 0, n_data_access = 0;
+
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const ShNotice *notice = g_ptr_array_index (notices, i);
+
+      switch (notice->kind)
+        {
+        case SH_NOTICE_CHANNEL_DISCONNECTED: n_disconnected++; break;
+        case SH_NOTICE_TOKEN_DEAD: n_dead++; break;
+        case SH_NOTICE_TOKEN_EXPIRES: n_expiring++; break;
+        case SH_NOTICE_DATA_ACCESS_ENDS:
+        default: n_data_access++; break;
+        }
+    }
+
+  if (n_disconnected > 0 && n_dead + n_expiring + n_data_access == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel is disconnected",
+                                         "%u channels are disconnected", n_disconnected),
+                            n_disconnected);
+  if (n_disconnected > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u channel is disconnected and more need attention",
+                                         "%u channels are disconnected and more need attention",
+                                         n_disconnected),
+                            n_disconnected);
+  if (n_dead > 0 && n_expiring + n_data_access == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u access token stopped working",
+                                         "%u access tokens stopped working", n_dead), n_dead);
+  if (n_dead > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u access token stopped working and more expire soon",
+                                         "%u access tokens stopped working and more expire soon",
+                                         n_dead), n_dead);
+  if (n_expiring == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Data access ends soon for %u access token",
+                                         "Data access ends soon for %u access tokens",
+                                         n_data_access), n_data_access);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u access token expires soon",
+                                       "%u access tokens expire soon",
+                                       n_expiring + n_data_access),
+                          n_expiring + n_data_access);
+}
+
+static char *
+group_body (GPtrArray *notices,
+            gint64     now)
+{
+  GString *body = g_string_new (NULL);
+
+  for (guint i = 0; i < notices->len && i < MAX_LINES; i++)
+    {
+      g_autofree char *line = notice_title (g_ptr_array_index (notices, i), now);
+
+      g_string_append_printf (body, "%s%s", body->len ? "\n" : "", line);
+    }
+  if (notices->len > MAX_LINES)
+    g_string_append (body, "\n…");
+  return g_string_free (body, FALSE);
+}
+
+GNotification *
+_sh_notifier_words_build (GPtrArray *notices,
+                          gint64     now,
+                          gboolean   escape_body)
+{
+  const ShNotice *top = NULL;
+  ShChannel *only_channel = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *escaped = NULL;
+  GNotification *notification;
+
+  g_return_val_if_fail (notices != NULL && notices->len > 0, NULL);
+
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const ShNotice *notice = g_ptr_array_index (notices, i);
+
+      if (top == NULL || urgency_rank (notice->kind) > urgency_rank (top->kind))
+        top = notice;
+      if (i == 0)
+        only_channel = notice->channel;
+      else if (only_channel != notice->channel)
+        only_channel = NULL;
+    }
+
+  if (notices->len == 1)
+    {
+      title = notice_title (top, now);
+      body = notice_body (top);
+    }
+  else
+    {
+      title = group_title (notices);
+      body = group_body (notices, now);
+    }
+  notification = g_notification_new (title);
+  if (escape_body)
+    escaped = g_markup_escape_text (body, -1);
+  g_notification_set_body (notification, escaped != NULL ? escaped : body);
+  g_notification_set_priority (notification, notice_priority (top->kind));
+  g_notification_set_default_action_and_target (notification, "app.show-channel", "s",
+                                                 only_channel != NULL
+                                                 ? sh_channel_get_id (only_channel) : "");
+  if (only_channel != NULL)
+    g_notification_add_button_with_target (notification,
+                                           top->kind == SH_NOTICE_CHANNEL_DISCONNECTED
+                                           ? _("Reconnect") : _("Add Access Token"),
+                                           "app.add-token", "s", sh_channel_get_id (only_channel));
+  return notification;
+}
