@@ -238,6 +238,15 @@ _sh_notifier_words_build (GPtrArray *notices,
                                                  only_channel != NULL
                                                  ? sh_channel_get_id (only_channel) : "");
   if (only_channel != NULL)
+    {
+      /* The network's glyph, as in the window (data/icons, installed in hicolor);
+       * a group may span networks and keeps the app's icon. */
+      const char *network = sh_channel_get_network (only_channel);
+      g_autoptr(GIcon) icon = g_themed_icon_new (sh_network_get_icon_name (network));
+
+      g_notification_set_icon (notification, icon);
+    }
+  if (only_channel != NULL)
     g_notification_add_button_with_target (notification,
                                            top->kind == SH_NOTICE_CHANNEL_DISCONNECTED
                                            ? _("Reconnect") : _("Add Access Token"),
