@@ -217,6 +217,19 @@ show_no_browser (ShSignInCodeView *self,
   gtk_widget_grab_focus (self->copy_authorize_button);
 }
 
+/* gtk_show_uri_full is deprecated from GTK 4.10 (the Flatpak runtime's) for
+ * GtkUriLauncher; both end here with the error, if any. */
+static gboolean
+browser_failed (GError *error)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  if (g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_CANCELLED) ||
+      g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+    return FALSE;
+#endif
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static void
 on_browser_shown (GObject      *source,
                   GAsyncResult *result,
@@ -225,9 +238,12 @@ on_browser_shown (GObject      *source,
   g_autoptr(ShSignInCodeView) self = user_data;
   g_autoptr(GError) error = NULL;
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+  if (gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source), result, &error) ||
+#else
   if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->authorize_uri == NULL)
+#endif
+      !browser_failed (error) || self->authorize_uri == NULL)
     return;
   show_no_browser (self, error->message);
 }
@@ -236,10 +252,20 @@ static void
 on_open_browser_clicked (ShSignInCodeView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 
-  if (self->authorize_uri != NULL)
-    gtk_show_uri_full (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->authorize_uri,
-                       GDK_CURRENT_TIME, NULL, on_browser_shown, g_object_ref (self));
+  if (self->authorize_uri == NULL)
+    return;
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkUriLauncher) launcher = gtk_uri_launcher_new (self->authorize_uri);
+
+    gtk_uri_launcher_launch (launcher, parent, NULL, on_browser_shown, g_object_ref (self));
+  }
+#else
+  gtk_show_uri_full (parent, self->authorize_uri, GDK_CURRENT_TIME, NULL, on_browser_shown,
+                     g_object_ref (self));
+#endif
 }
 
 static void
