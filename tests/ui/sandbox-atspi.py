@@ -80,8 +80,14 @@ class Session:
         click(wait_for(f'the {name!r} button', self.button(name, **kwargs)), repr(name))
 
     def toasts(self):
-        return [safe_name(n) for n in self.nodes(lambda n: safe_role(n) == 'label')
-                if safe_name(n).startswith('Checked ') or 'could not be checked' in safe_name(n)]
+        labels = [safe_name(n) for n in self.nodes(lambda n: safe_role(n) == 'label')]
+        found = [t for t in labels if t.startswith('Checked ') or 'could not be checked' in t]
+        # A check that reached no network says why in a toast, and the status
+        # bar says the same under "Last checked" for as long as it holds: of
+        # each such text, all but the status bar's one are toasts.
+        for text in set(t for t in labels if t.startswith('Could not check')):
+            found += [text] * (labels.count(text) - 1)
+        return found
 
     def menu_item(self, label):
         """Opens the Sandbox menu and picks @label in it."""
@@ -118,11 +124,14 @@ def add_samples(s):
     samples = wait_for('the empty state\'s "Add Sample Channels"',
                        s.button('Add Sample Channels'))
     screenshot(s.artifacts, 'sandbox-0-empty.png')
+    # Counted from here: a second attempt (after GTK 4.8's AT-SPI crash)
+    # runs in the same keyring as the first.
+    before = keyring_items()
     click(samples, '"Add Sample Channels"')
     for name in SAMPLES:
         wait_for(f'the sample row {name!r}', s.named(name, role='push button'))
     screenshot(s.artifacts, 'sandbox-1-samples.png')
-    n = keyring_items()
+    n = keyring_items() - before
     if n != 4:
         raise Failure(f'the keyring holds {n} SocialHub tokens, not the samples\' 4')
     log('Samples added; 4 tokens in the keyring')
@@ -140,12 +149,16 @@ def check_now(s, expected, timeout=None):
     return toast
 
 
+# A check that reached no network says why (issue 15, honest status).
+NOT_CHECKED = r'^Could not check: |could not be checked'
+
+
 def network_faults(s):
     """Each way the networks can fail, from the menu; none is a false alarm."""
-    cases = [('Offline', r'could not be checked', None),
-             ('Server Errors', r'could not be checked', None),
+    cases = [('Offline', NOT_CHECKED, None),
+             ('Server Errors', NOT_CHECKED, None),
              ('Slow Answers (4 s)', r'^Checked 4 tokens$', None),
-             ('No Answer', r'could not be checked', HANG_TIMEOUT_S)]
+             ('No Answer', NOT_CHECKED, HANG_TIMEOUT_S)]
     for label, expected, timeout in cases:
         s.menu_item(label)
         check_now(s, expected, timeout)
@@ -155,7 +168,7 @@ def network_faults(s):
 
     # Throttling: the check stops, and the token says it waits.
     s.menu_item('Throttling')
-    check_now(s, r'could not be checked')
+    check_now(s, NOT_CHECKED)
     if s.rows() != sorted(SAMPLES):
         raise Failure(f'after a throttled check the list reads {s.rows()}')
     click(wait_for('the Corner Bookshop row', s.named(CONNECTED, role='push button')),
