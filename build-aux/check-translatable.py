@@ -12,6 +12,8 @@
 # English texts). A literal that carries no word of three letters or more ("%s: %s",
 # "\n") is not a message, nor is an action name or the command's own name. A line with the comment "not-translated:" and a reason is
 # skipped, for the rare string that must stay as it is (a protocol token, say).
+# A marked message may not hold G_GINT64_FORMAT or the like: xgettext ends the
+# message at the macro, so its translation would never be found.
 #
 # Usage: check-translatable.py SOURCE_ROOT
 # Exit status: 0 when every such string is marked, 1 otherwise.
@@ -119,6 +121,11 @@ def check_file(path, raw):
         if any(arg.strip() == 'G_DBUS_ERROR' for _, arg in args):
             continue  # an answer to a D-Bus peer (a panel, a portal), not to a person
         for offset, arg in args:
+            if re.search(r'\b[CN]?_\s*\([^)]*"\s*[A-Z][A-Z0-9_]*_FORMAT\b', arg):
+                line_no = text.count('\n', 0, offset) + 1
+                problems.append(f'{path}:{line_no}: {match.group(1)}: a marked message holds a '
+                                '*_FORMAT macro, where xgettext cuts it: use %lld and a cast')
+                continue
             message = literal_text(arg)
             if message is None or ACTION_NAME_RE.fullmatch(message) or \
                     not WORD_RE.search(FORMAT_OR_NAME_RE.sub('', message)):

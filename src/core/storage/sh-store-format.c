@@ -386,8 +386,9 @@ sh_store_format_parse_full (const char  *data,
   if (json_node_get_int (version) > SH_STORE_FORMAT_VERSION)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_TOO_NEW,
-                   _("The data file was written by a newer SocialHub (format version %" G_GINT64_FORMAT ")"),
-                   json_node_get_int (version));
+                   /* %lld, not G_GINT64_FORMAT: xgettext cuts a message at a macro */
+                   _("The data file was written by a newer SocialHub (format version %lld)"),
+                   (long long) json_node_get_int (version));
       return NULL;
     }
 
