@@ -16,7 +16,11 @@
 # GLib 2.84, libsoup 3.6, json-glib 1.10, libsecret 0.21), unpacked without installing
 # into a cache folder. Needs the network the first time (deb.debian.org).
 #
-# Usage: check-newer-headers.py BUILD_DIR [HEADERS_ROOT]
+# With --list-deprecated it instead lifts the MIN_REQUIRED pins to the newer
+# versions and lists what is still used of the API they deprecate (what the pins
+# keep quiet), without failing.
+#
+# Usage: check-newer-headers.py [--list-deprecated] BUILD_DIR [HEADERS_ROOT]
 #   BUILD_DIR     a configured build of this tree (its compile_commands.json and the
 #                 generated headers are used)
 #   HEADERS_ROOT  where the packages are unpacked (default:
@@ -25,6 +29,7 @@
 
 import json
 import lzma
+import re
 import os
 import shlex
 import subprocess
@@ -90,6 +95,8 @@ def newer_include_dirs(root):
 
 
 def main(argv):
+    list_deprecated = '--list-deprecated' in argv
+    argv = [a for a in argv if a != '--list-deprecated']
     if len(argv) not in (2, 3):
         print(f'usage: {argv[0]} BUILD_DIR [HEADERS_ROOT]', file=sys.stderr)
         return 2
@@ -107,6 +114,7 @@ def main(argv):
 
     failed = 0
     checked = 0
+    deprecated = set()
     for entry in commands:
         source = entry['file']
         if f'{os.sep}src{os.sep}' not in source or not source.endswith('.c'):
@@ -124,12 +132,24 @@ def main(argv):
             if arg in ('-MD', '-c'):
                 continue
             keep.append(arg)
+        if list_deprecated:
+            keep = [a for a in keep if not re.match(r'-D(GDK|ADW)_VERSION_MIN_REQUIRED=', a)]
+            keep += ['-DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_18',
+                     '-DADW_VERSION_MIN_REQUIRED=ADW_VERSION_1_7',
+                     '-Wno-error=deprecated-declarations', '-fdiagnostics-color=never']
         cmd = [args[0], '-fsyntax-only', '-Werror'] + first + keep
         result = subprocess.run(cmd, cwd=entry['directory'], capture_output=True, text=True)
         checked += 1
+        if list_deprecated:
+            deprecated.update(re.findall(r'^(\S+?:\d+):\d+: warning: (.*deprecated.*?) \[',
+                                         result.stderr, re.M))
         if result.returncode != 0:
             failed += 1
             print(result.stderr, file=sys.stderr)
+    for where, what in sorted(deprecated):
+        print(f'{os.path.relpath(os.path.join(build, where), os.getcwd())}: {what}')
+    if list_deprecated:
+        print(f'{len(deprecated)} uses of API deprecated in the newer headers')
     print(f'{checked} files checked against the newer headers, {failed} with warnings or errors')
     return 1 if failed or not checked else 0
 

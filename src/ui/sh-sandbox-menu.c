@@ -224,10 +224,19 @@ on_samples_added (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      /* AdwAlertDialog replaces AdwMessageDialog from libadwaita 1.5 (see
+       * remove_token_action in sh-window-actions.c). */
+#if ADW_CHECK_VERSION (1, 5, 0)
+      dialog = GTK_WIDGET (adw_alert_dialog_new (_("Could Not Add the Sample Channels"),
+                                                 error->message));
+      adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
+      adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+#else
       dialog = adw_message_dialog_new (window, _("Could Not Add the Sample Channels"),
                                        error->message);
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
+#endif
     }
   /* Also after an error: what was added is shown with its health. */
   if (sandbox != NULL && sandbox->monitor != NULL)
