@@ -172,6 +172,9 @@ sync_autostart (ShBackground *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *executable = NULL;
 
+  /* The app still keeps running after its window closes; what failed is the
+   * start at login, which Preferences says under the switch (as a portal's
+   * refusal) instead of leaving it in the log only. */
   if (wanted)
     {
       executable = sh_autostart_dup_executable ();
@@ -180,6 +183,7 @@ sync_autostart (ShBackground *self,
     }
   else if (!sh_autostart_remove (&error))
     g_message ("Autostart entry not removed: %s", error->message);
+  set_refusal (self, error != NULL ? error->message : NULL);
 }
 
 /* ---- the key --------------------------------------------------------------------- */

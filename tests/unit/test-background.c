@@ -353,9 +353,11 @@ test_autostart (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_key_file_get_string (entry, "Desktop Entry", "Type", NULL), ==, "Application");
   g_assert_true (g_key_file_get_boolean (entry, "Desktop Entry", "X-SocialHub-Autostart", NULL));
   g_assert_true (sh_autostart_is_ours (path));
+  g_assert_null (sh_background_get_refusal (f->background));
 
   g_settings_set_boolean (f->settings, KEY, FALSE);
   WAIT_FOR (!g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (sh_background_get_refusal (f->background));
   g_settings_set_boolean (f->settings, KEY, TRUE);
   WAIT_FOR (g_file_test (path, G_FILE_TEST_EXISTS));
 }
@@ -388,6 +390,9 @@ test_autostart_foreign (Fixture *f, gconstpointer data)
   start_background (f, FALSE);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, foreign);
+  /* Preferences says why SocialHub will not start at login. */
+  g_assert_nonnull (sh_background_get_refusal (f->background));
+  g_assert_nonnull (strstr (sh_background_get_refusal (f->background), path));
   g_settings_set_boolean (f->settings, KEY, FALSE);
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
