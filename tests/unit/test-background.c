@@ -337,6 +337,7 @@ test_autostart (Fixture *f, gconstpointer data)
   g_autoptr(GKeyFile) entry = g_key_file_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *exec = NULL;
+  g_autofree char *type = NULL;
   g_auto(GStrv) argv = NULL;
 
   g_assert_nonnull (g_getenv ("XDG_CONFIG_HOME"));
@@ -350,7 +351,8 @@ test_autostart (Fixture *f, gconstpointer data)
   g_assert_true (g_path_is_absolute (argv[0]));
   g_assert_true (g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE));
   g_assert_cmpstr (argv[1], ==, "--gapplication-service");
-  g_assert_cmpstr (g_key_file_get_string (entry, "Desktop Entry", "Type", NULL), ==, "Application");
+  type = g_key_file_get_string (entry, "Desktop Entry", "Type", NULL);
+  g_assert_cmpstr (type, ==, "Application");
   g_assert_true (g_key_file_get_boolean (entry, "Desktop Entry", "X-SocialHub-Autostart", NULL));
   g_assert_true (sh_autostart_is_ours (path));
   g_assert_null (sh_background_get_refusal (f->background));
