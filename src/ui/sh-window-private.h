@@ -29,6 +29,7 @@ struct _ShWindow
   GtkRevealer          *notice_revealer;
   GtkLabel             *notice_label;
   GtkStack             *stack;
+  GtkSpinner           *loading_spinner;  /* spins while "loading" shows */
   AdwStatusPage        *empty_page;
   GtkStack             *list_stack;
   AdwBin               *list_bin;
