@@ -21,6 +21,7 @@
 #include "sh-startup-timer.h"
 #include "sh-status-notifier-item.h"
 #include "sh-window.h"
+#include "sh-window-state.h"
 
 struct _ShApplication
 {
@@ -241,7 +242,11 @@ sh_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (sh_window_new (GTK_APPLICATION (app), self->monitor));
+    {
+      window = GTK_WINDOW (sh_window_new (GTK_APPLICATION (app), self->monitor));
+      /* At the size and state it was closed with. */
+      sh_window_state_attach (window, self->settings);
+    }
   gtk_window_present (window);
 }
 
@@ -286,6 +291,9 @@ sh_application_shutdown (GApplication *app)
   ShApplication *self = SH_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  /* Quit leaves the windows open: nothing else saves their size. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    sh_window_state_save (l->data);
   if (self->monitor != NULL)
     sh_monitor_stop (self->monitor);
   /* While the bus is still there: the panel sees the icon go. */
