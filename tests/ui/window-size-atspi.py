@@ -17,11 +17,11 @@
 #   3. maximized, closed: window-maximized true, the size kept is still
 #      500 × 450 (not the screen's); started again: GTK asks for a
 #      maximized window (_NET_WM_STATE);
-#   4. a saved width under the window's minimum (100): opens 360 wide.
+#   4. a saved width under the window's minimum (100): opens 360 wide;
+#      resized and quit with Ctrl+Q (which leaves the window open): saved.
 # Every wait is for a state, bounded; none is a fixed sleep.
 
 import ctypes
-import os
 import subprocess
 import sys
 
@@ -31,6 +31,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from shtest import atspi  # noqa: E402
 from shtest.atspi import (CONTROL_MASK, TIMEOUT_S, Failure, Keyboard, log, main,  # noqa: E402
                           running_app, wait_for, wait_for_app, wait_for_window, window_env)
+
+# Ctrl+Q (app.quit): the helper's table has the keys the other tests press.
+atspi.KEYSYMS.setdefault('q', 0x71)
 
 SCHEMA_ID = 'io.socialhub.SocialHub'
 TITLE = 'SocialHub'
@@ -115,20 +118,22 @@ class Session:
     def __init__(self, binary, env, tmp, wm):
         self.binary, self.env, self.tmp, self.wm = binary, env, tmp, wm
 
-    def run(self, what, act):
-        """Starts the window, calls act(process, accessible window, X window),
-        then closes the window with Ctrl+W and waits for the process to end."""
+    def run(self, what, act, key='w'):
+        """Starts the window, calls act(accessible window, X window), then
+        closes the window with Ctrl+@key (w: the window, q: quit, which
+        leaves the window open) and waits for the process to end."""
         log(f'Starting the window: {what}')
         with running_app([self.binary, '--sandbox'], self.env, self.tmp) as process:
             app = wait_for_app(process)
             window = wait_for_window(app, TITLE)
             xid = wait_for(f'the X window of {TITLE!r}', lambda: self.wm.find(process.pid, TITLE))
             result = act(window, xid)
-            Keyboard(app).press(TITLE, 'w', CONTROL_MASK)
+            Keyboard(app).press(TITLE, key, CONTROL_MASK)
             # Nothing keeps it running once its window has closed: its end
             # is what is waited for now, not a failure.
             atspi._watched = None
-            wait_for('the application to end after Ctrl+W', lambda: process.poll() is not None)
+            wait_for(f'the application to end after Ctrl+{key.upper()}',
+                     lambda: process.poll() is not None)
             if process.returncode != 0:
                 raise Failure(f'socialhub ended with status {process.returncode}')
         return result
@@ -202,9 +207,18 @@ def run(binary, tmp, artifacts):
 
     gsettings(env, 'set', 'window-maximized', 'false')
     gsettings(env, 'set', 'window-width', '100')
-    session.run('with a saved width of 100',
-                lambda window, xid: expect_size(window, xid, wm, (360, 450),
-                                                'no narrower than its minimum'))
+    def narrow(window, xid):
+        expect_size(window, xid, wm, (360, 450), 'no narrower than its minimum')
+        wm.resize(xid, 420, 400)
+        expect_size(window, xid, wm, (420, 400), 'resized before a quit')
+
+    session.run('with a saved width of 100, then quit with Ctrl+Q', narrow, key='q')
+    if (gsettings(env, 'get', 'window-width'), gsettings(env, 'get', 'window-height')) != \
+            ('420', '400'):
+        raise Failure('Quit did not save the size: '
+                      f'{gsettings(env, "get", "window-width")} × '
+                      f'{gsettings(env, "get", "window-height")}, not 420 × 400')
+    log('Quit saved the size too')
 
 
 if __name__ == '__main__':
