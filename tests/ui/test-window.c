@@ -35,6 +35,7 @@
 #include "sh-status-bar.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
+#include "test-util.h"
 #include "ui-test.h"
 
 /* A sign-in: the emulator approves after ~3 s, the provider polls every 5 s
@@ -1824,6 +1825,129 @@ test_check_during_pause (Fixture       *fixture,
   sh_monitor_stop (fixture->monitor);
 }
 
+/* ---- the idle window is still (issue 20, 1) --------------------------------
+ *
+ * A GtkSpinner left spinning runs its CSS animation whether it shows or
+ * not: the window is restyled at every frame, so an idle window with one
+ * spinning on a hidden page woke 60 times a second, 4 % of a core and as
+ * much again in the X server. With animations on (as a person has them; the
+ * other tests here turn them off): a spinner spins only where it is on
+ * screen and while something is under way, and once nothing happens the
+ * frame clock counts no frame for QUIET_S seconds in a row (a state waited
+ * for: an animation that never ends never gets there). */
+
+#define QUIET_S  2
+#define SETTLE_S 30
+
+static gboolean
+count_if_spinning (GtkWidget *spinner,
+                   gpointer   n_spinning)
+{
+  if (gtk_spinner_get_spinning (GTK_SPINNER (spinner)))
+    {
+      if (!gtk_widget_get_mapped (spinner))
+        g_error ("A spinner spins off screen (in a %s): it wakes the window at every frame",
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (spinner)));
+      (*(guint *) n_spinning)++;
+    }
+  return FALSE;  /* on to the next one */
+}
+
+/* How many of the window's spinners spin; fails if one spins off screen. */
+static guint
+n_spinning (Fixture *fixture)
+{
+  guint n = 0;
+
+  find_widget (GTK_WIDGET (fixture->window), GTK_TYPE_SPINNER, count_if_spinning, &n);
+  return n;
+}
+
+typedef struct {
+  GdkFrameClock *clock;
+  gint64         counter;
+  gint64         since;
+} FrameWatch;
+
+/* TRUE once the frame clock has counted no frame for QUIET_S seconds. */
+static gboolean
+frames_stopped (FrameWatch *watch)
+{
+  gint64 counter = gdk_frame_clock_get_frame_counter (watch->clock);
+  gint64 now = g_get_monotonic_time ();
+
+  if (counter != watch->counter)
+    {
+      watch->counter = counter;
+      watch->since = now;
+    }
+  return now - watch->since >= QUIET_S * G_USEC_PER_SEC;
+}
+
+/* The window goes still: no spinner spins, then no frame is painted. */
+static void
+assert_goes_still (Fixture *fixture)
+{
+  FrameWatch watch = { gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window)), -1, 0 };
+
+  g_assert_nonnull (watch.clock);
+  g_assert_cmpuint (n_spinning (fixture), ==, 0);
+  WAIT_UNTIL_S (frames_stopped (&watch),
+                sh_test_time_limit (SETTLE_S * G_USEC_PER_SEC) / G_USEC_PER_SEC);
+  g_assert_cmpuint (n_spinning (fixture), ==, 0);
+}
+
+/* Animations on before the window is made: its styles are made with them. */
+static void
+fixture_set_up_animated (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  fixture_set_up (fixture, data);
+}
+
+static void
+fixture_tear_down_animated (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  fixture_tear_down (fixture, data);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+/* While the channels are read the spinner says so; once the window says
+ * there are none, nothing moves. */
+static void
+test_idle_empty (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_assert_cmpstr (visible_page (fixture), ==, "loading");
+  g_assert_cmpuint (n_spinning (fixture), ==, 1);
+
+  load_manager (fixture);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+  assert_goes_still (fixture);
+}
+
+/* The list of channels, then a channel's page: still too. */
+static void
+test_idle_channels (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  ShChannel *acme;
+
+  load_manager (fixture);
+  acme = add_channel (fixture, "facebook", "Acme Coffee");
+  add_token (acme, "Alice Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  add_token (add_channel (fixture, "x", "Bakery & Sons"), "Carol Example",
+             SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+  assert_goes_still (fixture);
+
+  open_channel (fixture, acme);
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "channel") == 0);
+  assert_goes_still (fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1882,6 +2006,10 @@ main (int    argc,
               test_network_choice, fixture_tear_down);
   g_test_add ("/window/channel-page-adding", Fixture, NULL, fixture_set_up,
               test_channel_page_adding, fixture_tear_down);
+  g_test_add ("/window/idle/empty", Fixture, NULL, fixture_set_up_animated, test_idle_empty,
+              fixture_tear_down_animated);
+  g_test_add ("/window/idle/channels", Fixture, NULL, fixture_set_up_animated, test_idle_channels,
+              fixture_tear_down_animated);
 
   status = g_test_run ();
   g_object_unref (app);
