@@ -41,3 +41,9 @@ fi
 xvfb-run -a -s '-screen 0 1280x800x24' \
   "$top/build-aux/with-session.sh" "$bench" startup --sizes "$startup_sizes" \
   --socialhub "$build/src/socialhub"
+# Issue 20: the CPU of the open, idle window (and of its X server, an Xvfb of
+# its own) over SH_BENCH_IDLE_SECONDS (default 60), no channel and the
+# sandbox's samples.
+"$top/build-aux/with-session.sh" /usr/bin/python3 "$top/tests/bench/idle-cpu.py" \
+  "$build/src/socialhub" ||
+  echo "| Idle window | | the part stopped (exit status $?) | see stderr | | **missed** |"
