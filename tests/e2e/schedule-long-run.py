@@ -29,7 +29,6 @@ Usage: schedule-long-run.py SOCIALHUB SOCIALHUB_SANDBOX  (inside
 build-aux/with-session.sh). Skipped (exit 77) without libfaketime.
 """
 import datetime
-import glob
 import os
 import re
 import subprocess
@@ -37,6 +36,7 @@ import sys
 import tempfile
 import time
 
+from shtest.faketime import clock_env, library_or_skip
 from shtest.notify_log import name_owned
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
 from shtest.session import TIME_FACTOR, WAIT_S, Checks, stop, wait_until
@@ -52,10 +52,7 @@ START = datetime.datetime(2027, 1, 10, 0, 30, tzinfo=datetime.timezone.utc)
 TOLERANCE = 60            # fake seconds between a moment and its check
 check = Checks()
 
-faketime = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
-if not faketime:
-    print("SKIP  libfaketime is not installed (build-aux/install-deps.sh installs it)")
-    sys.exit(77)
+faketime = library_or_skip()
 
 tmp = tempfile.mkdtemp(prefix="socialhub-long-run-")
 sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
@@ -71,9 +68,7 @@ class Run:
     def __init__(self, name, start):
         self.start, self.log_path = start, os.path.join(tmp, name + ".log")
         spec = start.strftime("@%Y-%m-%d %H:%M:%S") + f" x{SPEED}"
-        service_env = dict(env, G_MESSAGES_DEBUG="all", LD_PRELOAD=faketime[0], FAKETIME=spec,
-                           ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
-                           ":verify_asan_link_order=0")
+        service_env = clock_env(dict(env, G_MESSAGES_DEBUG="all"), faketime, FAKETIME=spec)
         self.real_start = time.monotonic()
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=service_env,
@@ -128,9 +123,8 @@ def add_x_token(moment):
     process whose clock reads @moment and runs at the normal speed (on the
     fast clock the keyring's 20 s limit would be a few milliseconds)."""
     issued = sandbox_control(base_url, "issue-token", kind="x", person=CAROL, target=X_ACME)
-    clock_env = dict(env, LD_PRELOAD=faketime[0], FAKETIME=moment.strftime("@%Y-%m-%d %H:%M:%S"),
-                     ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
-    return subprocess.run([SOCIALHUB, "--add-token", "x"], env=clock_env,
+    moment_env = clock_env(env, faketime, FAKETIME=moment.strftime("@%Y-%m-%d %H:%M:%S"))
+    return subprocess.run([SOCIALHUB, "--add-token", "x"], env=moment_env,
                           input=issued["token"] + "\n", capture_output=True, text=True,
                           timeout=120 * TIME_FACTOR)
 

@@ -20,7 +20,6 @@ Usage: schedule.py SOCIALHUB SOCIALHUB_SANDBOX  (inside build-aux/with-session.s
 Skipped (exit 77) without libfaketime (build-aux/install-deps.sh installs it).
 """
 import datetime
-import glob
 import json
 import os
 import re
@@ -29,6 +28,7 @@ import sys
 import tempfile
 import time
 
+from shtest.faketime import clock_env, library_or_skip
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
 from shtest.session import TIME_FACTOR, WAIT_S, Checks, stop, wait_until
 
@@ -37,10 +37,7 @@ CAROL, X_ACME = "10003", "44196397"
 DAY = 24 * 3600
 check = Checks()
 
-faketime = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
-if not faketime:
-    print("SKIP  libfaketime is not installed (build-aux/install-deps.sh installs it)")
-    sys.exit(77)
+faketime = library_or_skip()
 
 tmp = tempfile.mkdtemp(prefix="socialhub-schedule-")
 sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
@@ -52,11 +49,9 @@ env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"), GSETTINGS_BACK
 clock_file = os.path.join(tmp, "faketime")
 with open(clock_file, "w") as f:
     f.write("+0\n")
-service_env = dict(env, G_MESSAGES_DEBUG="all", LD_PRELOAD=faketime[0],
-                   FAKETIME_TIMESTAMP_FILE=clock_file, FAKETIME_NO_CACHE="1",
-                   FAKETIME_DONT_FAKE_MONOTONIC="1",
-                   # The sanitizer build: libfaketime comes before ASan's runtime.
-                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+service_env = clock_env(dict(env, G_MESSAGES_DEBUG="all"), faketime,
+                        FAKETIME_TIMESTAMP_FILE=clock_file, FAKETIME_NO_CACHE="1",
+                        FAKETIME_DONT_FAKE_MONOTONIC="1")
 log_path = os.path.join(tmp, "service.log")
 
 

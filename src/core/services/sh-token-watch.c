@@ -51,21 +51,21 @@ watch_token (ShTokenWatch *self,
   connect_once (token, "notify", G_CALLBACK (on_token_notify), self);
 }
 
-static void on_tokens_changed (ShTokenWatch *self, guint position, guint removed,
-                               guint added, GListModel *tokens);
+typedef void (*WatchFunc) (ShTokenWatch *self, gpointer item);
 
+/* Watches the @n items of @list from @position on. */
 static void
-watch_channel (ShTokenWatch *self,
-               ShChannel    *channel)
+watch_items (ShTokenWatch *self,
+             GListModel   *list,
+             guint         position,
+             guint         n,
+             WatchFunc     watch)
 {
-  GListModel *tokens = sh_channel_get_tokens (channel);
-
-  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+  for (guint i = position; i < position + n; i++)
     {
-      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
-      watch_token (self, token);
+      g_autoptr(GObject) item = g_list_model_get_item (list, i);
+      watch (self, item);
     }
-  connect_once (tokens, "items-changed", G_CALLBACK (on_tokens_changed), self);
 }
 
 /* G_CONNECT_SWAPPED: the watch first, the model last. */
@@ -76,12 +76,18 @@ on_tokens_changed (ShTokenWatch *self,
                    guint         added,
                    GListModel   *tokens)
 {
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
-      watch_token (self, token);
-    }
+  watch_items (self, tokens, position, added, (WatchFunc) watch_token);
   emit_changed (self);
+}
+
+static void
+watch_channel (ShTokenWatch *self,
+               ShChannel    *channel)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  watch_items (self, tokens, 0, g_list_model_get_n_items (tokens), (WatchFunc) watch_token);
+  connect_once (tokens, "items-changed", G_CALLBACK (on_tokens_changed), self);
 }
 
 static void
@@ -91,11 +97,7 @@ on_channels_changed (ShTokenWatch *self,
                      guint         added,
                      GListModel   *channels)
 {
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
-      watch_channel (self, channel);
-    }
+  watch_items (self, channels, position, added, (WatchFunc) watch_channel);
   emit_changed (self);
 }
 
@@ -129,11 +131,7 @@ sh_token_watch_new (ShChannelList *channels)
 
   self = g_object_new (SH_TYPE_TOKEN_WATCH, NULL);
   self->channels = g_object_ref (channels);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(ShChannel) channel = g_list_model_get_item (list, i);
-      watch_channel (self, channel);
-    }
+  watch_items (self, list, 0, g_list_model_get_n_items (list), (WatchFunc) watch_channel);
   g_signal_connect_object (channels, "items-changed", G_CALLBACK (on_channels_changed), self,
                            G_CONNECT_SWAPPED);
   return self;
