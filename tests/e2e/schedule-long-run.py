@@ -33,12 +33,11 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 
-from shtest.faketime import clock_env, library_or_skip
+from shtest.faketime import clock_env, library_or_skip, start_world
 from shtest.notify_log import name_owned
-from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.sandbox import control as sandbox_control
 from shtest.session import TIME_FACTOR, WAIT_S, Checks, stop, wait_until
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
@@ -54,12 +53,7 @@ check = Checks()
 
 faketime = library_or_skip()
 
-tmp = tempfile.mkdtemp(prefix="socialhub-long-run-")
-sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
-                                   timeout=20 * TIME_FACTOR)
-base_url = variables["SOCIALHUB_SANDBOX_URL"]
-env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"), GSETTINGS_BACKEND="keyfile",
-              TZ="UTC")
+tmp, sandbox, base_url, env = start_world("socialhub-long-run-", SANDBOX, TZ="UTC")
 
 
 class Run:

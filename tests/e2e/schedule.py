@@ -25,11 +25,10 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 
-from shtest.faketime import clock_env, library_or_skip
-from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
+from shtest.faketime import clock_env, library_or_skip, start_world
+from shtest.sandbox import control as sandbox_control
 from shtest.session import TIME_FACTOR, WAIT_S, Checks, stop, wait_until
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
@@ -39,12 +38,7 @@ check = Checks()
 
 faketime = library_or_skip()
 
-tmp = tempfile.mkdtemp(prefix="socialhub-schedule-")
-sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"),
-                                   timeout=20 * TIME_FACTOR)
-base_url = variables["SOCIALHUB_SANDBOX_URL"]
-# The keyfile backend, so that `gsettings set` here reaches the running app.
-env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"), GSETTINGS_BACKEND="keyfile")
+tmp, sandbox, base_url, env = start_world("socialhub-schedule-", SANDBOX)
 # The wall clock's offset, read by libfaketime at every call: "+0", later "+1d".
 clock_file = os.path.join(tmp, "faketime")
 with open(clock_file, "w") as f:

@@ -21,3 +21,21 @@ def clock_env(env, library, **variables):
     before ASan's runtime, which ASan accepts only when told."""
     return dict(env, LD_PRELOAD=library, **variables,
                 ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+
+
+def start_world(prefix, sandbox_program, **extra):
+    """What a clock test of the real binary runs against: a folder of its
+    own, the standalone emulator and the app's environment (data there, the
+    keyfile GSettings backend so that `gsettings set` reaches a running app,
+    @extra). Returns (folder, emulator process, its base URL, environment)."""
+    import tempfile
+
+    from shtest.sandbox import app_env, start_sandbox
+    from shtest.session import TIME_FACTOR
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    sandbox, variables = start_sandbox(sandbox_program, os.path.join(tmp, "world.json"),
+                                       timeout=20 * TIME_FACTOR)
+    env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"),
+                  GSETTINGS_BACKEND="keyfile", **extra)
+    return tmp, sandbox, variables["SOCIALHUB_SANDBOX_URL"], env
