@@ -8,7 +8,7 @@ packages="build-essential meson ninja-build pkg-config libgtk-4-dev libadwaita-1
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libqrencode-dev glib-networking librsvg2-common
   gettext desktop-file-utils appstream xvfb xauth dbus dbus-x11 gnome-keyring
   libsecret-tools at-spi2-core python3-gi python3-pyatspi python3-dogtail imagemagick
-  adwaita-icon-theme fonts-cantarell x11-utils file openssl"
+  adwaita-icon-theme fonts-cantarell x11-utils file openssl libfaketime"
 
 missing=""
 for p in $packages; do

@@ -47,3 +47,10 @@ xvfb-run -a -s '-screen 0 1280x800x24' \
 "$top/build-aux/with-session.sh" /usr/bin/python3 "$top/tests/bench/idle-cpu.py" \
   "$build/src/socialhub" ||
   echo "| Idle window | | the part stopped (exit status $?) | see stderr | | **missed** |"
+# Memory over forwarded checks (issue 20, 8): the running service's RSS after
+# N forwarded `socialhub --check`, flat after a warm-up.
+# SH_BENCH_FORWARDED_CHECKS=N sets N (default 10,000: about 25 minutes).
+xvfb-run -a -s '-screen 0 1280x800x24' \
+  "$top/build-aux/with-session.sh" /usr/bin/python3 "$top/tests/bench/forwarded-checks.py" \
+  "$build/src/socialhub" "$build/src/sandbox/socialhub-sandbox" ||
+  echo "| Forwarded checks | | the part stopped (exit status $?) | see stderr | | **missed** |"

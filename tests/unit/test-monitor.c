@@ -173,12 +173,17 @@ test_expiry_moments (Fixture *f, gconstpointer data)
   fake_now = expires_at - 7 * DAY;
   sh_monitor_run_due (f->monitor);
   g_assert_cmpuint (n_started, ==, 2);
+  /* Logged with its own reason, not "timer". */
+  g_assert_cmpstr (sh_monitor_reason_to_string (sh_monitor_get_last_reason (f->monitor)), ==,
+                   "warning");
   complete (1, 0, FALSE);
   /* Then at the expiry itself. */
   g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, expires_at);
   fake_now = expires_at;
   sh_monitor_run_due (f->monitor);
   g_assert_cmpuint (n_started, ==, 3);
+  g_assert_cmpstr (sh_monitor_reason_to_string (sh_monitor_get_last_reason (f->monitor)), ==,
+                   "expiry");
   complete (1, 0, FALSE);
   g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, expires_at + 30 * DAY);
 }
@@ -518,6 +523,145 @@ test_failure_says_why (Fixture *f, gconstpointer data)
   g_assert_cmpint (sh_monitor_get_last_checked (f->monitor), ==, T0 + 300);
 }
 
+/* ---- the schedule follows every change (issue 20, item 4) ------------------ */
+
+/* A channel with one token expiring at @expires_at, added to the running
+ * app's list the way a forwarded --add-token or the window adds it. */
+static ShToken *
+add_token_expiring (Fixture *f, const char *name, gint64 expires_at)
+{
+  g_autoptr(ShChannel) channel = sh_test_make_channel (name, "x", 1);
+  ShToken *token = g_list_model_get_item (sh_channel_get_tokens (channel), 0);
+
+  sh_token_set_expires_at (token, expires_at);
+  sh_channel_list_add (sh_manager_get_channels (f->manager), channel);
+  return token;
+}
+
+static void
+assert_next (Fixture *f, gint64 due, ShMonitorReason reason)
+{
+  g_autofree char *word = NULL;
+  gint64 property = 0;
+
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, due);
+  g_assert_cmpint (sh_monitor_get_next_reason (f->monitor), ==, reason);
+  g_object_get (f->monitor, "next-due", &property, "next-reason", &word, NULL);
+  g_assert_cmpint (property, ==, due);
+  g_assert_cmpstr (word, ==, sh_monitor_reason_to_string (reason));
+}
+
+/* check-interval one day: a 2-hour X token added while running is checked
+ * at its expiry moment, not at the next daily check; removed, the day is
+ * back; renewed (a new token replacing it), its new moment counts. */
+static void
+test_token_added_while_running (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ShToken) token = NULL;
+  g_autoptr(ShToken) renewed = NULL;
+  ShChannel *channel;
+
+  sh_monitor_set_interval (f->monitor, DAY);
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  assert_next (f, T0 + DAY, SH_MONITOR_REASON_TIMER);
+
+  fake_now = T0 + 600;
+  token = add_token_expiring (f, "Acme Coffee", T0 + 2 * 3600);
+  assert_next (f, T0 + 2 * 3600, SH_MONITOR_REASON_EXPIRY);
+
+  /* Renewed: the old token goes, a new one with a later expiry comes. */
+  channel = sh_channel_list_lookup (sh_manager_get_channels (f->manager),
+                                    sh_token_get_channel_id (token));
+  renewed = sh_token_new ("renewed", "x", sh_channel_get_id (channel));
+  sh_token_set_expires_at (renewed, T0 + 5 * 3600);
+  sh_channel_add_token (channel, renewed);
+  sh_channel_remove_token (channel, token);
+  assert_next (f, T0 + 5 * 3600, SH_MONITOR_REASON_EXPIRY);
+
+  /* The same token's expiry moved (a refresh in place). */
+  sh_token_set_expires_at (renewed, T0 + 4 * 3600);
+  assert_next (f, T0 + 4 * 3600, SH_MONITOR_REASON_EXPIRY);
+
+  fake_now = T0 + 4 * 3600;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_EXPIRY);
+  complete (1, 0, FALSE);
+  assert_next (f, fake_now + DAY, SH_MONITOR_REASON_TIMER);
+
+  /* Removed before its moment: that moment leaves the schedule. */
+  sh_token_set_expires_at (renewed, fake_now + 3600);
+  assert_next (f, fake_now + 3600, SH_MONITOR_REASON_EXPIRY);
+  sh_channel_remove_token (channel, renewed);
+  assert_next (f, fake_now + DAY, SH_MONITOR_REASON_TIMER);
+}
+
+/* Raising warning-window-days while running: a check at the new window
+ * start (and lowering it moves it back); check-interval moves the timer. */
+static void
+test_settings_change_reschedules (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(ShToken) token = NULL;
+  gint64 expires_at = T0 + 3 * DAY + 12 * 3600;
+
+  sh_monitor_set_interval (f->monitor, 0);          /* GSettings check-interval */
+  g_settings_set_uint (settings, "check-interval", DAY);
+  g_settings_set_uint (settings, "warning-window-days", 1);
+  token = add_token_expiring (f, "Acme Coffee", expires_at);
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+  /* The window opens in two and a half days: the daily check comes first. */
+  assert_next (f, T0 + DAY, SH_MONITOR_REASON_TIMER);
+
+  g_settings_set_uint (settings, "warning-window-days", 3);
+  assert_next (f, expires_at - 3 * DAY, SH_MONITOR_REASON_WARNING);
+  g_settings_set_uint (settings, "warning-window-days", 1);
+  assert_next (f, T0 + DAY, SH_MONITOR_REASON_TIMER);
+  g_settings_set_uint (settings, "warning-window-days", 3);
+
+  fake_now = expires_at - 3 * DAY;
+  sh_monitor_run_due (f->monitor);
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_WARNING);
+  complete (1, 0, FALSE);
+  assert_next (f, fake_now + DAY, SH_MONITOR_REASON_TIMER);
+
+  g_settings_set_uint (settings, "check-interval", 600);
+  assert_next (f, fake_now + 600, SH_MONITOR_REASON_TIMER);
+
+  g_settings_reset (settings, "check-interval");
+  g_settings_reset (settings, "warning-window-days");
+}
+
+/* A resume while the network is still down: the debounce ends offline, and
+ * the network coming back starts the resume's check, logged as a resume. */
+static void
+test_resume_then_network (Fixture *f, gconstpointer data)
+{
+  sh_monitor_start (f->monitor);
+  complete (1, 0, FALSE);
+
+  /* A debounce of 0 ms ends at the next main-loop turn: inside spin(). */
+  sh_monitor_set_debounce (f->monitor, 0);
+  fake_network_set (f->network, FALSE);
+  fake_now += DAY;
+  sh_monitor_resumed (f->monitor);
+  spin ();
+  g_assert_cmpuint (n_started, ==, 1);
+  fake_network_set (f->network, TRUE);
+  wait_for_start (2);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_RESUME);
+  complete (1, 0, FALSE);
+
+  /* The next time the network comes back it is the network's again. */
+  fake_network_set (f->network, FALSE);
+  fake_network_set (f->network, TRUE);
+  wait_for_start (3);
+  g_assert_cmpint (sh_monitor_get_last_reason (f->monitor), ==, SH_MONITOR_REASON_NETWORK);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -538,5 +682,8 @@ main (int argc, char **argv)
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-joins", test_check_now_joins);
   ADD ("/monitor/failure-says-why", test_failure_says_why);
+  ADD ("/monitor/token-added-while-running", test_token_added_while_running);
+  ADD ("/monitor/settings-change-reschedules", test_settings_change_reschedules);
+  ADD ("/monitor/resume-then-network", test_resume_then_network);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include "sh-monitor.h"
 #include "sh-provider-registry.h"
 #include "sh-time-format.h"
+#include "sh-token-watch.h"
 
 #define DEFAULT_INTERVAL      3600
 #define DEFAULT_DEBOUNCE_MS   2000
@@ -30,6 +31,7 @@ struct _ShMonitor
   ShManager            *manager;
   GNetworkMonitor      *network_monitor;
   GSettings            *settings;
+  ShTokenWatch         *token_watch;
   ShMonitorClock        clock;
   gpointer              clock_data;
   ShMonitorClock        mono_clock;
@@ -50,6 +52,8 @@ struct _ShMonitor
   gint64                last_started;
   gint64                retry_at;
   gint64                next_due;
+  ShMonitorReason       next_reason;     /* why next_due is due */
+  gboolean              resume_owed;     /* a resume whose check has not run yet */
   guint                 n_failures;
   ShMonitorReason       debounce_reason;
   ShMonitorReason       last_reason;
@@ -78,6 +82,8 @@ enum {
   PROP_LAST_CHECKED,
   PROP_ACTIVE,
   PROP_FAILURE,
+  PROP_NEXT_DUE,
+  PROP_NEXT_REASON,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -121,6 +127,7 @@ sh_monitor_reason_to_string (ShMonitorReason reason)
     case SH_MONITOR_REASON_EXPIRY: return "expiry";
     case SH_MONITOR_REASON_RETRY: return "retry";
     case SH_MONITOR_REASON_REQUEST: return "request";
+    case SH_MONITOR_REASON_WARNING: return "warning";
     default: return "unknown";
     }
 }
@@ -280,6 +287,12 @@ sh_monitor_request_check (ShMonitor       *self,
       self->pending = TRUE;
       return;
     }
+  /* The check after a resume is the resume's, also when the network coming
+   * back (or the follow-up of a check under way) is what starts it. */
+  if (self->resume_owed && (reason == SH_MONITOR_REASON_NETWORK ||
+                            reason == SH_MONITOR_REASON_REQUEST))
+    reason = SH_MONITOR_REASON_RESUME;
+  self->resume_owed = FALSE;
   g_debug ("Checking (reason: %s)", sh_monitor_reason_to_string (reason));
   self->last_reason = reason;
   start_check (self);
@@ -316,26 +329,36 @@ sh_monitor_check_now_finish (ShMonitor       *self,
 
 /* ---- the schedule -------------------------------------------------------------- */
 
+/* A moment that comes with a token's deadline wins a tie with the timer:
+ * it is the more telling reason, and considered after it. */
 static void
-consider (gint64 *due,
-          gint64  moment)
+consider (gint64          *due,
+          ShMonitorReason *why,
+          gint64           moment,
+          ShMonitorReason  reason)
 {
-  if (moment > 0 && (*due == 0 || moment < *due))
-    *due = moment;
+  if (moment <= 0 || (*due != 0 && moment > *due))
+    return;
+  if (moment == *due && (reason != SH_MONITOR_REASON_EXPIRY && reason != SH_MONITOR_REASON_WARNING))
+    return;
+  *due = moment;
+  *why = reason;
 }
 
-/* The next moment at which a check is due, in clock time. */
+/* The next moment at which a check is due, in clock time, and why. */
 static gint64
-compute_next_due (ShMonitor *self)
+compute_next_due (ShMonitor       *self,
+                  ShMonitorReason *out_reason)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (self->manager));
   gint64 window = sh_config_get_warning_window ();
   gint64 due = 0;
+  ShMonitorReason why = SH_MONITOR_REASON_TIMER;
 
   if (self->retry_at > 0)
-    consider (&due, self->retry_at);
+    consider (&due, &why, self->retry_at, SH_MONITOR_REASON_RETRY);
   else if (self->last_started > 0)
-    consider (&due, self->last_started + get_interval (self));
+    consider (&due, &why, self->last_started + get_interval (self), SH_MONITOR_REASON_TIMER);
 
   /* Expiry moments and warning-window starts not yet passed by a check. */
   for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
@@ -351,12 +374,39 @@ compute_next_due (ShMonitor *self)
           if (expires_at <= 0)
             continue;
           if (expires_at > self->last_started)
-            consider (&due, expires_at);
+            consider (&due, &why, expires_at, SH_MONITOR_REASON_EXPIRY);
           if (expires_at - window > self->last_started)
-            consider (&due, expires_at - window);
+            consider (&due, &why, expires_at - window, SH_MONITOR_REASON_WARNING);
         }
     }
+  *out_reason = why;
   return due;
+}
+
+/* The debug line tests and people read ("Next check at …"), and the
+ * properties, when the next wake-up moves. */
+static void
+set_next_due (ShMonitor       *self,
+              gint64           due,
+              ShMonitorReason  reason)
+{
+  if (due == self->next_due && reason == self->next_reason)
+    return;
+  self->next_due = due;
+  self->next_reason = reason;
+  if (due > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (due);
+      g_autofree char *iso = g_date_time_format_iso8601 (when);
+
+      g_debug ("Next check at %s (reason: %s)", iso, sh_monitor_reason_to_string (reason));
+    }
+  else
+    g_debug ("Next check: none scheduled");
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_DUE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_REASON]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static gboolean
@@ -372,16 +422,20 @@ on_timer (gpointer user_data)
 static void
 reschedule (ShMonitor *self)
 {
-  gint64 delay;
+  gint64 delay, due;
+  ShMonitorReason reason = SH_MONITOR_REASON_TIMER;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  self->next_due = 0;
   /* Offline: the network coming back starts the next check. During a check:
    * its end schedules the next one. */
   if (!self->active || !self->network_available || self->checking)
-    return;
+    {
+      set_next_due (self, 0, SH_MONITOR_REASON_TIMER);
+      return;
+    }
 
-  self->next_due = compute_next_due (self);
+  due = compute_next_due (self, &reason);
+  set_next_due (self, due, reason);
   if (self->next_due == 0)
     return;
   delay = CLAMP (self->next_due - now (self), 0, MAX_SLEEP);
@@ -399,12 +453,12 @@ sh_monitor_run_due (ShMonitor *self)
     return;
   if (self->network_available && !self->checking)
     {
-      gint64 due = compute_next_due (self);
+      ShMonitorReason reason;
+      gint64 due = compute_next_due (self, &reason);
 
       if (due > 0 && due <= now (self))
         {
-          sh_monitor_request_check (self, self->retry_at > 0 ? SH_MONITOR_REASON_RETRY
-                                                              : SH_MONITOR_REASON_TIMER);
+          sh_monitor_request_check (self, reason);
           return;
         }
     }
@@ -472,7 +526,9 @@ sh_monitor_resumed (ShMonitor *self)
 
   if (!self->active)
     return;
-  /* The network is often still coming up right after a resume. */
+  /* The network is often still coming up right after a resume; if it is
+   * down when the debounce ends, its return starts the resume's check. */
+  self->resume_owed = TRUE;
   debounce_check (self, SH_MONITOR_REASON_RESUME);
 }
 
@@ -603,6 +659,7 @@ sh_monitor_stop (ShMonitor *self)
     return;
   self->active = FALSE;
   self->pending = FALSE;
+  self->resume_owed = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->check_cancellable != NULL)
@@ -614,12 +671,15 @@ sh_monitor_stop (ShMonitor *self)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;
   g_clear_object (&self->system_bus);
-  self->next_due = 0;
+  set_next_due (self, 0, SH_MONITOR_REASON_TIMER);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
 }
 
+/* A token added, removed or renewed, or any setting (check-interval,
+ * warning-window-days, …) changed: the next wake-up may have moved. During
+ * a check its end reschedules anyway. */
 static void
-on_interval_changed (ShMonitor *self)
+on_schedule_input_changed (ShMonitor *self)
 {
   if (!self->checking)
     reschedule (self);
@@ -741,9 +801,12 @@ sh_monitor_constructed (GObject *object)
   if (schema != NULL && g_settings_schema_has_key (schema, "check-interval"))
     {
       self->settings = g_settings_new_full (schema, NULL, NULL);
-      g_signal_connect_object (self->settings, "changed::check-interval",
-                               G_CALLBACK (on_interval_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed",
+                               G_CALLBACK (on_schedule_input_changed), self, G_CONNECT_SWAPPED);
     }
+  self->token_watch = sh_token_watch_new (sh_manager_get_channels (self->manager));
+  g_signal_connect_object (self->token_watch, "changed",
+                           G_CALLBACK (on_schedule_input_changed), self, G_CONNECT_SWAPPED);
   if (self->network_monitor == NULL)
     self->network_monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_available = g_network_monitor_get_network_available (self->network_monitor);
@@ -766,6 +829,7 @@ sh_monitor_dispose (GObject *object)
   g_clear_handle_id (&self->time_limit_id, g_source_remove);
   g_clear_object (&self->check_cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->token_watch);
   g_clear_object (&self->network_monitor);
   g_clear_object (&self->manager);
   G_OBJECT_CLASS (sh_monitor_parent_class)->dispose (object);
@@ -795,6 +859,10 @@ sh_monitor_get_property (GObject    *object,
     case PROP_LAST_CHECKED: g_value_set_int64 (value, self->last_checked); break;
     case PROP_ACTIVE: g_value_set_boolean (value, self->active); break;
     case PROP_FAILURE: g_value_set_string (value, self->failure); break;
+    case PROP_NEXT_DUE: g_value_set_int64 (value, self->next_due); break;
+    case PROP_NEXT_REASON: g_value_set_string (value, self->next_due > 0
+                                               ? sh_monitor_reason_to_string (self->next_reason)
+                                               : NULL); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -845,6 +913,12 @@ sh_monitor_class_init (ShMonitorClass *klass)
    * try is; NULL when it did not. */
   properties[PROP_FAILURE] =
     g_param_spec_string ("failure", NULL, NULL, NULL, ro);
+  /* The next wake-up (clock time; 0: none) and why ("timer", "expiry",
+   * "warning", "retry"; NULL: none): what tests read. */
+  properties[PROP_NEXT_DUE] =
+    g_param_spec_int64 ("next-due", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_NEXT_REASON] =
+    g_param_spec_string ("next-reason", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1001,4 +1075,11 @@ sh_monitor_get_n_failures (ShMonitor *self)
 {
   g_return_val_if_fail (SH_IS_MONITOR (self), 0);
   return self->n_failures;
+}
+
+ShMonitorReason
+sh_monitor_get_next_reason (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), SH_MONITOR_REASON_TIMER);
+  return self->next_reason;
 }

@@ -48,6 +48,7 @@ typedef enum {
   SH_MONITOR_REASON_EXPIRY,
   SH_MONITOR_REASON_RETRY,
   SH_MONITOR_REASON_REQUEST,
+  SH_MONITOR_REASON_WARNING,    /* a token's warning window opens */
 } ShMonitorReason;
 
 ShMonitor   *sh_monitor_new                (ShManager            *manager,
@@ -113,8 +114,14 @@ gboolean     sh_monitor_get_network_available (ShMonitor         *self);
  * network), also as the tokens
  * remember it from an earlier process ("last-checked"); 0 = none yet. */
 gint64       sh_monitor_get_last_checked   (ShMonitor            *self);
-/* Clock time of the next scheduled check (timer, expiry or retry); 0 none. */
+/* Clock time of the next scheduled check (timer, expiry, warning-window
+ * start or retry); 0 none. Recomputed whenever a token is added, removed or
+ * renewed, a setting changes, a check ends or the network comes and goes;
+ * each move is logged as "Next check at 2026-… (reason: expiry)" (the
+ * "next-due" and "next-reason" properties). */
 gint64       sh_monitor_get_next_due       (ShMonitor            *self);
+/* Why the next scheduled check is due (meaningful while next-due > 0). */
+ShMonitorReason sh_monitor_get_next_reason (ShMonitor            *self);
 /* "Could not check: Facebook asked SocialHub to slow down. Next try at
  * 11:05." while the last check left tokens without a verdict, else NULL
  * (the "failure" property). */
