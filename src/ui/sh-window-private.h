@@ -40,7 +40,6 @@ struct _ShWindow
   ShChannelPage        *channel_page;
   /* The People page (sh-window-people.c); on it while on_people. */
   ShPeoplePage         *people_page;
-  GtkWidget            *people_button;
   gboolean              on_people;
   AdwToastOverlay      *toast_overlay;
   AdwToast             *restore_toast;   /* the offer while it shows */

@@ -117,7 +117,6 @@ _sh_window_show_channel (ShWindow  *self,
                          ShChannel *channel)
 {
   g_autoptr(ShChannel) was_shown = NULL;
-  gboolean was_on_people = self->on_people;
 
   g_set_object (&was_shown, sh_channel_page_get_channel (self->channel_page));
   /* Back, or a channel, leaves the People page: back goes to the list. */
@@ -134,8 +133,6 @@ _sh_window_show_channel (ShWindow  *self,
   else if (was_shown != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0)
     sh_channel_list_view_focus_channel (SH_CHANNEL_LIST_VIEW (adw_bin_get_child (self->list_bin)),
                                         was_shown);
-  else if (was_on_people)
-    gtk_widget_grab_focus (self->people_button);
 }
 
 /* The People page, from a channel's page or the list (sh-window-people.c). */

@@ -135,16 +135,24 @@ collect_labels (GtkWidget *widget,
     collect_labels (child, labels);
 }
 
-/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its badge. */
-static const char *
-row_text (ShChannelRow *row,
-          guint         n)
+/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its
+ * "1 person" badge, 3 its state's badge. */
+static GtkWidget *
+row_label (ShChannelRow *row,
+           guint         n)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
   collect_labels (GTK_WIDGET (row), labels);
   g_assert_cmpuint (n, <, labels->len);
-  return gtk_label_get_text (GTK_LABEL (g_ptr_array_index (labels, n)));
+  return g_ptr_array_index (labels, n);
+}
+
+static const char *
+row_text (ShChannelRow *row,
+          guint         n)
+{
+  return gtk_label_get_text (GTK_LABEL (row_label (row, n)));
 }
 
 /* The row's big button: what a person presses, what a screen reader names. */
@@ -428,9 +436,17 @@ test_groups (Fixture       *fixture,
   row = find_channel_row (fixture, acme);
   g_assert_cmpstr (row_text (row, 0), ==, "Acme Coffee");
   g_assert_cmpstr (row_text (row, 1), ==, "1 of 2 tokens valid");
-  g_assert_cmpstr (row_text (row, 2), ==, "Degraded");
+  g_assert_cmpstr (row_text (row, 3), ==, "Degraded");
   gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid");
+  /* Bob's token is dead: Acme Coffee hangs on Alice alone (issue 17). The
+   * badge says "1 person"; a screen reader hears whose. A channel with no
+   * verdict yet hangs on no one. */
+  g_assert_cmpstr (row_text (row, 2), ==, "1 person");
+  g_assert_true (gtk_widget_get_visible (row_label (row, 2)));
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Only Alice Example’s tokens link this channel.");
+  g_assert_false (gtk_widget_get_visible (row_label (find_channel_row (fixture, fresh), 2)));
   /* A markup character in a name is shown as it is. */
   g_assert_cmpstr (row_text (find_channel_row (fixture, bakery), 0), ==, "Bakery & Sons");
   /* The list holds rows for what it shows, none for tokens. */
@@ -1436,10 +1452,14 @@ test_channel_page_adding (Fixture       *fixture,
                   gtk_widget_get_mapped (page));
       g_assert_nonnull (find_widget (page, GTK_TYPE_IMAGE, image_has_icon, (gpointer) glyphs[i]));
       g_assert_cmpuint (count_widgets (page, GTK_TYPE_BUTTON, is_mapped_add_token_button, NULL), ==, 1);
-      /* A Page has admins who can each grant; an X account has its owner. */
+      /* A Page has admins who can each grant; an X account has its owner.
+       * The hint names the one person the Page hangs on (issue 17). */
+      g_assert_cmpuint (count_widgets (page, GTK_TYPE_LABEL, label_is_mapped_text,
+                                       "Only Alice Example’s tokens link this channel."),
+                        ==, i == 0 ? 1 : 0);
       g_assert_cmpuint (count_widgets (page, GTK_TYPE_LABEL, label_is_mapped_text,
                                        "A second person’s token keeps this channel linked when "
-                                       "one expires."), ==, i == 0 ? 1 : 0);
+                                       "theirs stop working."), ==, i == 0 ? 1 : 0);
       sh_test_save_screenshot (GTK_WIDGET (fixture->window),
                                i == 0 ? "channel-page-facebook.png" : "channel-page-x.png");
     }
