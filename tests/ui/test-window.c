@@ -1750,6 +1750,12 @@ test_narrow (Fixture       *fixture,
   show_on_phone (GTK_WIDGET (fixture->window), "channel");
 
   check_dialogs_on_phone (fixture, shop, token);
+
+  /* The People page (issue 17) fits too, its sentences wrapped. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-people",
+                                             "s", ""));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "people") == 0);
+  show_on_phone (GTK_WIDGET (fixture->window), "people");
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
   g_object_set_data (G_OBJECT (app), "sh-sandbox-menu", NULL);
 }
