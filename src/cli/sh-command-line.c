@@ -795,6 +795,10 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_PEOPLE:
+      /* As --list: a damaged data file was set aside, say so. */
+      if (sh_manager_get_notice (manager) != NULL)
+        g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+                                             sh_manager_get_notice (manager));
       sh_cli_people_print (manager, data->cmdline, data->json);
       g_application_command_line_set_exit_status (data->cmdline, 0);
       g_task_return_boolean (task, TRUE);
