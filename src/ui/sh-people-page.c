@@ -4,9 +4,10 @@
  * heading, the sentence "If Ana’s tokens stop working, Florist and 6 more
  * channels lose their last link." under it, then one row per token, which
  * opens that token's channel. The page is a snapshot, rebuilt when it is
- * shown and, while it shows, after each check and when channels come or go:
- * a team has a handful of people, so rebuilding costs nothing a person
- * could notice, and no row has to follow a token of its own.
+ * shown and, while it shows, after each check and when a channel, a token or
+ * a token's verdict comes or goes (once for all that happens in one turn of
+ * the main loop): a team has a handful of people, so rebuilding costs
+ * nothing a person could notice, and no row has to follow a token of its own.
  * Built in code, like the channel rows: what it shows is a list of lists.
  */
 #include "config.h"
@@ -29,10 +30,35 @@ struct _ShPeoplePage
   GPtrArray          *groups;        /* AdwPreferencesGroup, owned by the page */
   GHashTable         *first_rows;    /* "NETWORK:USER_ID" → its first row (unowned) */
   GtkWidget          *first_row;     /* the page's first person's */
+  GPtrArray          *watched;       /* ShChannel whose tokens the page follows */
+  guint               rebuild_id;    /* an idle rebuild, pending */
   gboolean            stale;         /* something changed while it was hidden */
 };
 
 G_DEFINE_FINAL_TYPE (ShPeoplePage, sh_people_page, GTK_TYPE_BOX)
+
+static void on_changed (ShPeoplePage *self);
+
+/* A channel's tokens and their verdicts: its count of tokens and of valid
+ * ones change with them. */
+static void
+watch_channels (ShPeoplePage *self,
+                GListModel   *channels)
+{
+  guint n = g_list_model_get_n_items (channels);
+
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  g_ptr_array_set_size (self->watched, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      ShChannel *channel = g_list_model_get_item (channels, i);
+
+      g_signal_connect_swapped (channel, "notify::n-tokens", G_CALLBACK (on_changed), self);
+      g_signal_connect_swapped (channel, "notify::n-valid", G_CALLBACK (on_changed), self);
+      g_ptr_array_add (self->watched, channel);
+    }
+}
 
 static void
 clear_groups (ShPeoplePage *self)
@@ -137,8 +163,10 @@ sh_people_page_refresh (ShPeoplePage *self)
 
   clear_groups (self);
   self->stale = FALSE;
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->manager == NULL)
     return;
+  watch_channels (self, G_LIST_MODEL (sh_manager_get_channels (self->manager)));
   people = sh_people_new (G_LIST_MODEL (sh_manager_get_channels (self->manager)));
   n = g_list_model_get_n_items (G_LIST_MODEL (people));
   if (n == 0)
@@ -174,14 +202,26 @@ sh_people_page_focus_person (ShPeoplePage *self,
   return row != NULL && gtk_widget_grab_focus (row);
 }
 
-/* Only while it shows: a hidden page is rebuilt when it is shown again. */
+static gboolean
+rebuild_now (gpointer user_data)
+{
+  ShPeoplePage *self = user_data;
+
+  self->rebuild_id = 0;
+  sh_people_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Only while it shows: a hidden page is rebuilt when it is shown again. A
+ * channel that comes with its tokens, or a check's many verdicts, make one
+ * rebuild. */
 static void
 on_changed (ShPeoplePage *self)
 {
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sh_people_page_refresh (self);
-  else
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->stale = TRUE;
+  else if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add (rebuild_now, self);
 }
 
 static void
@@ -226,6 +266,11 @@ sh_people_page_dispose (GObject *object)
   ShPeoplePage *self = SH_PEOPLE_PAGE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->watched != NULL)
+    for (guint i = 0; i < self->watched->len; i++)
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
   g_clear_pointer (&self->first_rows, g_hash_table_unref);
   self->first_row = NULL;
   g_clear_pointer (&self->groups, g_ptr_array_unref);
@@ -249,6 +294,7 @@ sh_people_page_init (ShPeoplePage *self)
   GtkWidget *intro = adw_preferences_group_new ();
 
   self->groups = g_ptr_array_new ();
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->first_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->preferences_page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->preferences_page), TRUE);

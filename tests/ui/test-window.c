@@ -1465,6 +1465,60 @@ test_channel_page_adding (Fixture       *fixture,
     }
 }
 
+/* ---- the People page (issue 17) ------------------------------------------- */
+
+static ShToken *
+add_person_token (ShChannel  *channel,
+                  const char *owner,
+                  const char *owner_id)
+{
+  ShToken *token = add_token (channel, owner, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+
+  sh_token_set_owner_id (token, owner_id);
+  return token;
+}
+
+/* win.show-people("facebook:ben") opens the page with the keyboard on Ben's
+ * first token; the sentences say what each loss costs, and follow a channel
+ * that comes while the page shows. Back returns to the list. */
+static void
+test_people_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ShChannel *florist, *dairy, *bakery;
+  GtkWidget *focus, *window = GTK_WIDGET (fixture->window);
+
+  load_manager (fixture);
+  dairy = add_channel (fixture, "facebook", "Dairy");
+  add_person_token (dairy, "Ben", "ben");
+  florist = add_channel (fixture, "facebook", "Florist");
+  add_person_token (florist, "Ana", "ana");
+  bakery = add_channel (fixture, "facebook", "Bakery");
+  add_person_token (bakery, "Ana", "ana");
+  add_person_token (bakery, "Ben", "ben");
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-people", "s", "facebook:ben"));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "people") == 0);
+  WAIT_UNTIL (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                             "If Ana’s tokens stop working, Florist loses its last link.") == 1);
+  g_assert_cmpuint (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                                   "If Ben’s tokens stop working, Dairy loses its last link."), ==, 1);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==, "Dairy");
+  sh_test_save_screenshot (window, "window-people.png");
+
+  /* A channel that only Ana links comes while the page shows. */
+  add_person_token (add_channel (fixture, "facebook", "Garden"), "Ana", "ana");
+  WAIT_UNTIL (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                             "If Ana’s tokens stop working, Florist and 1 more channel lose "
+                             "their last link.") == 1);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+}
+
 /* ---- a 300 KB name (issue #13, 9) ---------------------------------------- */
 
 /* The label of @root showing text that starts with @prefix. */
@@ -1888,6 +1942,8 @@ main (int    argc,
 
   g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
+  g_test_add ("/window/people-page", Fixture, NULL, fixture_set_up, test_people_page,
+              fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up_none, test_narrow, fixture_tear_down);
