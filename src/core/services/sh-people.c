@@ -28,7 +28,7 @@ struct _ShPeople
 
   GPtrArray  *people;             /* ShPerson, sorted */
   GHashTable *by_target;          /* "NETWORK:USER_ID" → ShPerson (unowned) */
-  GHashTable *linked;             /* ShChannel (unowned, the people hold them) → people_linked */
+  GHashTable *linked;             /* ShChannel (a reference) → people_linked */
   guint       n_single_person;
 };
 
@@ -277,7 +277,7 @@ sh_people_init (ShPeople *self)
 {
   self->people = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_target = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->linked = g_hash_table_new (NULL, NULL);
+  self->linked = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 }
 
 /* Named people by name (then network and id, for two of one name); the
@@ -338,7 +338,7 @@ add_channel (ShPeople  *self,
         g_ptr_array_add (linking, person);
     }
 
-  g_hash_table_insert (self->linked, channel, GUINT_TO_POINTER (linking->len));
+  g_hash_table_insert (self->linked, g_object_ref (channel), GUINT_TO_POINTER (linking->len));
   if (linking->len == 1)
     {
       ShPerson *only = g_ptr_array_index (linking, 0);
