@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-checker.h"
+#include "sh-cli-people.h"
 #include "sh-monitor.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
@@ -20,7 +21,7 @@ static const GOptionEntry option_entries[] = {
   { "check", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Check every access token now and print the result"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("With --list or --check: print JSON"), NULL },
+    N_("With --list, --check or --people: print JSON"), NULL },
   { "add-token", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Read an access token from standard input and add it"), N_("NETWORK") },
   { "login", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -32,6 +33,8 @@ static const GOptionEntry option_entries[] = {
     N_("NAME") },
   { "channel", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
+  { "people", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print each person who granted tokens, and the channels that hang on them alone"), NULL },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the built-in emulator instead of the real networks"), NULL },
   { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -45,6 +48,7 @@ static const GOptionEntry option_entries[] = {
  * not initialise GTK, so it also works without a display. */
 static const char * const headless_options[] = {
   "--list", "--check", "--add-token", "--login", "--remove-token", "--version",
+  "--people",
 };
 
 /* “facebook” or “x”: the registered network ids, for messages. */
@@ -241,6 +245,18 @@ sh_command_line_parse (GVariantDict  *options,
   if (remove_token != NULL)
     n_commands++, command = SH_COMMAND_REMOVE_TOKEN;
 
+  /* --people: its own check, so that the line above stays as it is. */
+  if (g_variant_dict_contains (options, "people"))
+    {
+      if (n_commands > 0)
+        {
+          g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                               _("--people goes alone, or with --json."));
+          return SH_COMMAND_WINDOW;
+        }
+      n_commands++, command = SH_COMMAND_PEOPLE;
+    }
+
   if (n_commands > 1)
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
@@ -275,10 +291,10 @@ sh_command_line_parse (GVariantDict  *options,
         }
     }
   if (g_variant_dict_contains (options, "json") &&
-      command != SH_COMMAND_LIST && command != SH_COMMAND_CHECK)
+      command != SH_COMMAND_LIST && command != SH_COMMAND_CHECK && command != SH_COMMAND_PEOPLE)
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                           _("--json goes with --list or --check."));
+                           _("--json goes with --list, --check or --people."));
       return SH_COMMAND_WINDOW;
     }
   if ((add_token != NULL && !check_network ("--add-token", add_token, error)) ||
@@ -432,6 +448,8 @@ on_checked (GObject      *source,
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
                                          sh_monitor_get_failure (data->monitor));
   print_channels (manager, data);
+  if (!data->json)
+    sh_cli_people_print_check_summary (manager, data->cmdline);
   g_application_command_line_set_exit_status (
     data->cmdline, sh_checker_exit_status (G_LIST_MODEL (sh_manager_get_channels (manager))));
   g_task_return_boolean (task, TRUE);
@@ -774,6 +792,16 @@ run_loaded (GTask *task)
 
     case SH_COMMAND_REMOVE_TOKEN:
       remove_token (task);
+      break;
+
+    case SH_COMMAND_PEOPLE:
+      /* As --list: a damaged data file was set aside, say so. */
+      if (sh_manager_get_notice (manager) != NULL)
+        g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
+                                             sh_manager_get_notice (manager));
+      sh_cli_people_print (manager, data->cmdline, data->json);
+      g_application_command_line_set_exit_status (data->cmdline, 0);
+      g_task_return_boolean (task, TRUE);
       break;
 
     case SH_COMMAND_WINDOW:

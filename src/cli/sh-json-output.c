@@ -8,6 +8,7 @@
 #include "sh-provider-registry.h"
 #include "sh-json.h"
 #include "sh-json-output.h"
+#include "sh-people.h"
 #include "sh-untrusted-text.h"
 
 static void
@@ -73,6 +74,8 @@ sh_output_channels_json (GListModel *channels)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   guint n = g_list_model_get_n_items (channels);
+  /* people_linked of every channel, in one pass over the tokens. */
+  g_autoptr(ShPeople) people = sh_people_new (channels);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "channels");
@@ -96,6 +99,8 @@ sh_output_channels_json (GListModel *channels)
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, sh_channel_state_to_string (sh_channel_get_state (channel)));
+      json_builder_set_member_name (builder, "people_linked");
+      json_builder_add_int_value (builder, sh_people_get_linked (people, channel));
       json_builder_set_member_name (builder, "tokens");
       json_builder_begin_array (builder);
       for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)

@@ -445,8 +445,8 @@ main_window (ShApplication *self)
 }
 
 typedef struct {
-  char *window_action;   /* win.add-token or win.show-channel */
-  char *channel_id;      /* "": the list */
+  char *window_action;   /* win.add-token, win.show-channel or win.show-people */
+  char *channel_id;      /* "": the list (the People page for win.show-people) */
 } OpenWindowOn;
 
 static void
@@ -471,7 +471,8 @@ on_loaded_for_window (GObject      *source,
     {
       g_application_activate (G_APPLICATION (self));
       window = main_window (self);
-      if (window != NULL && *data->channel_id == '\0')
+      if (window != NULL && *data->channel_id == '\0' &&
+          !g_str_equal (data->window_action, "win.show-people"))
         gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
       else if (window != NULL)
         gtk_widget_activate_action (GTK_WIDGET (window), data->window_action, "s",
@@ -517,6 +518,17 @@ show_channel (GSimpleAction *action,
   open_window_on (SH_APPLICATION (user_data), "win.show-channel", parameter);
 }
 
+/* app.show-person("NETWORK:USER_ID"): the default action of the
+ * notification about a person's tokens. Shows the People page on that
+ * person, or from its top for "" or someone no longer there. */
+static void
+show_person (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  open_window_on (SH_APPLICATION (user_data), "win.show-people", parameter);
+}
+
 static void
 on_restored (GObject      *source,
              GAsyncResult *result,
@@ -557,6 +569,7 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
   { .name = "add-token", .activate = add_token, .parameter_type = "s" },
   { .name = "show-channel", .activate = show_channel, .parameter_type = "s" },
+  { .name = "show-person", .activate = show_person, .parameter_type = "s" },
   { .name = "preferences", .activate = show_preferences },
   { .name = "check-now", .activate = check_now },
   { .name = "quit", .activate = quit_app },

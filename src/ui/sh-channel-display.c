@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-channel-display.h"
+#include "sh-people.h"
 #include "sh-untrusted-text.h"
 
 static const char * const state_classes[] = { "success", "warning", "error", "dim-label" };
@@ -90,3 +91,18 @@ sh_channel_dup_accessible_label (ShChannel *channel)
                           summary);
 }
 
+char *
+sh_channel_dup_one_person_text (ShChannel *channel)
+{
+  ShToken *token = NULL;
+  g_autofree char *who = NULL;
+  const char *owner;
+
+  if (sh_people_count_linked (channel, &token) != 1)
+    return NULL;
+  owner = sh_token_get_owner_name (token);
+  who = owner != NULL && *owner != '\0' ? sh_untrusted_text_sanitize (owner)
+                                        : g_strdup (_("an unknown person"));
+  /* Translators: %s is a person's name (or "an unknown person") */
+  return g_strdup_printf (_("Only %s’s tokens link this channel."), who);
+}

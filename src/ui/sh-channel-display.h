@@ -15,6 +15,10 @@ char       *sh_channel_dup_display_name (ShChannel      *channel);
 void        sh_widget_show_channel_state (GtkWidget     *widget,
                                           ShChannelState  state);
 char       *sh_channel_dup_accessible_label (ShChannel  *channel);
+/* When only one person's tokens link @channel now (sh-people.h): "Only
+ * Alice Example’s tokens link this channel.", for the "1 person" badge's
+ * accessible description and the channel page's hint; else NULL. */
+char       *sh_channel_dup_one_person_text (ShChannel  *channel);
 /* What a channel is, naming the kinds the registered providers link ("a
  * Facebook Page or an X account"), as @page's description. */
 void        sh_channel_kinds_show_intro (AdwStatusPage *page);

@@ -47,6 +47,8 @@ struct _ShChannelPage
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
 
+static void update_hint (ShChannelPage *self);
+
 static void
 refresh (ShChannelPage *self)
 {
@@ -68,6 +70,7 @@ refresh (ShChannelPage *self)
                               summary);
   adw_action_row_set_subtitle (self->summary_row, subtitle);
   sh_channel_badge_update (self->network_icon, self->state_badge, channel);
+  update_hint (self);
 
   label = sh_channel_dup_accessible_label (channel);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_row),
@@ -82,23 +85,24 @@ refresh (ShChannelPage *self)
                                   -1);
 }
 
-/* One person's token is a single point of failure: say so, gently. Only
- * where another person can grant the channel at all (the provider says:
- * a Page has admins, an X account one owner). */
+/* A channel that hangs on one person (sh-people.h: only their tokens
+ * work) is a single point of failure: say so, gently, as the list's
+ * "1 person" badge does. Only where another person can grant the channel
+ * at all (the provider says: a Page has admins, an X account one owner).
+ * Follows the tokens' states too: refresh() calls it on every change. */
 static void
-update_hint (ShChannelPage *self,
-             guint          n_tokens)
+update_hint (ShChannelPage *self)
 {
   gboolean shared = sh_network_get_shared_channels (sh_channel_get_network (self->channel));
+  g_autofree char *one_person = sh_channel_dup_one_person_text (self->channel);
 
   gtk_widget_set_visible (self->hint_group, shared);
-  if (n_tokens == 1)
+  if (one_person != NULL)
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row),
-                                     _("Only one person’s token"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row), one_person);
       adw_action_row_set_subtitle (self->hint_row,
                                    _("A second person’s token keeps this channel linked when "
-                                     "one expires."));
+                                     "theirs stop working."));
     }
   else
     {
@@ -138,7 +142,7 @@ on_tokens_changed (GListModel    *tokens,
       g_ptr_array_add (self->token_rows, row);
       adw_preferences_group_add (self->tokens_group, row);
     }
-  update_hint (self, n);
+  update_hint (self);
 }
 
 static void
@@ -270,6 +274,8 @@ sh_channel_page_init (ShChannelPage *self)
   g_signal_group_connect (self->token_signals, "items-changed",
                           G_CALLBACK (on_tokens_changed), self);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The hint names a person: the network's text, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->hint_row), FALSE);
   self->avatar = SH_CHANNEL_AVATAR (sh_channel_avatar_new (48));
   adw_action_row_add_prefix (self->summary_row, GTK_WIDGET (self->avatar));
   /* Named in refresh() and set_channel(); GTK 4.8 would add the labels'

@@ -34,6 +34,8 @@ struct _ShChannelRow
   GtkLabel   *title_label;
   GtkLabel   *summary_label;
   GtkLabel   *state_badge;
+  /* "1 person": only one person's tokens link the channel (sh-people.h). */
+  GtkWidget  *person_badge;
   GtkWidget  *reconnect_button;
 };
 
@@ -67,6 +69,7 @@ sh_channel_row_refresh (ShChannelRow *self)
   g_autofree char *label = NULL;
   g_autofree char *reconnect = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *one_person = NULL;
 
   if (channel == NULL)
     return;
@@ -83,6 +86,17 @@ sh_channel_row_refresh (ShChannelRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  /* The badge is drawn; a screen reader hears the row's description. */
+  one_person = sh_channel_dup_one_person_text (channel);
+  gtk_widget_set_visible (self->person_badge, one_person != NULL);
+  gtk_widget_set_tooltip_text (self->person_badge, one_person);
+  if (one_person != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, one_person,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->open_button),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   /* A disconnected channel shows what to do instead of its state, which
    * its section's heading says already: narrow windows have room for one. */
   gtk_widget_set_visible (self->reconnect_button, state == SH_CHANNEL_STATE_DISCONNECTED);
@@ -126,6 +140,8 @@ sh_channel_row_set_channel (ShChannelRow *self,
       /* A row waiting to be reused must not still speak for its last channel. */
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->open_button),
                                      GTK_ACCESSIBLE_PROPERTY_LABEL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->open_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->reconnect_button),
                                      GTK_ACCESSIBLE_PROPERTY_LABEL);
     }
@@ -247,7 +263,7 @@ image_new (const char *icon_name)
 static void
 sh_channel_row_init (ShChannelRow *self)
 {
-  GtkWidget *content, *text, *title_line;
+  GtkWidget *content, *text, *title_line, *summary_line;
 
   self->channel_signals = g_signal_group_new (SH_TYPE_CHANNEL);
   g_signal_group_connect_swapped (self->channel_signals, "notify",
@@ -287,8 +303,19 @@ sh_channel_row_init (ShChannelRow *self)
   gtk_box_append (GTK_BOX (title_line), GTK_WIDGET (self->title_label));
   self->summary_label = GTK_LABEL (label_new ("dim-label"));
   gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "caption");
+  /* Under the name, beside the summary: the state's badge keeps its room
+   * on the first line at 360 px. */
+  summary_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->summary_label), FALSE);
+  gtk_box_append (GTK_BOX (summary_line), GTK_WIDGET (self->summary_label));
+  self->person_badge = label_new ("sh-badge");
+  gtk_label_set_text (GTK_LABEL (self->person_badge), _("1 person"));
+  gtk_label_set_ellipsize (GTK_LABEL (self->person_badge), PANGO_ELLIPSIZE_NONE);
+  gtk_widget_add_css_class (self->person_badge, "sh-person-badge");
+  gtk_widget_set_visible (self->person_badge, FALSE);
+  gtk_box_append (GTK_BOX (summary_line), self->person_badge);
   gtk_box_append (GTK_BOX (text), title_line);
-  gtk_box_append (GTK_BOX (text), GTK_WIDGET (self->summary_label));
+  gtk_box_append (GTK_BOX (text), summary_line);
   gtk_box_append (GTK_BOX (content), text);
 
   /* The state is one word: never cut, the name gives way instead. */

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sh-channel-page.h"
+#include "sh-people-page.h"
 #include "sh-picture-cache.h"
 #include "sh-window.h"
 
@@ -38,6 +39,9 @@ struct _ShWindow
   GtkWidget            *search_button;
   GtkWidget            *back_button;
   ShChannelPage        *channel_page;
+  /* The People page (sh-window-people.c); on it while on_people. */
+  ShPeoplePage         *people_page;
+  gboolean              on_people;
   AdwToastOverlay      *toast_overlay;
   AdwToast             *restore_toast;   /* the offer while it shows */
   GtkWidget            *check_button;
@@ -48,6 +52,10 @@ struct _ShWindow
 /* sh-window.c */
 void _sh_window_show_channel         (ShWindow       *self,
                                       ShChannel      *channel);
+void _sh_window_show_people          (ShWindow       *self);
+
+/* sh-window-people.c: win.show-people("NETWORK:USER_ID"), "" for the page. */
+void _sh_window_class_people_init    (GtkWidgetClass *widget_class);
 
 /* sh-window-actions.c */
 void _sh_window_class_actions_init   (GtkWidgetClass *widget_class);

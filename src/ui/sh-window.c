@@ -51,6 +51,8 @@ update_view (ShWindow *self)
 
   if (shown != NULL)
     page = "channel";
+  else if (self->on_people)
+    page = "people";
   else if (g_list_model_get_n_items (channels) > 0)
     page = "list";
   else if (sh_manager_get_loaded (self->manager))
@@ -58,17 +60,18 @@ update_view (ShWindow *self)
   else
     page = "loading";
   /* Into a channel slides left, back slides right, as pages do in GNOME. */
-  if (g_str_equal (page, "channel"))
+  if (g_str_equal (page, "channel") || g_str_equal (page, "people"))
     gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT);
-  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "channel") == 0)
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "channel") == 0 ||
+           g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "people") == 0)
     gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
   else
     gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_stack_set_visible_child_name (self->stack, page);
 
   on_channel = shown != NULL;
-  gtk_widget_set_visible (self->back_button, on_channel);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", on_channel);
+  gtk_widget_set_visible (self->back_button, on_channel || self->on_people);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", on_channel || self->on_people);
   gtk_widget_set_visible (self->search_button, g_str_equal (page, "list"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search",
                                  g_str_equal (page, "list") || on_channel);
@@ -78,6 +81,8 @@ update_view (ShWindow *self)
 
       adw_window_title_set_title (self->window_title, name);
     }
+  else if (self->on_people)
+    adw_window_title_set_title (self->window_title, _("People"));
   else
     adw_window_title_set_title (self->window_title, _("SocialHub"));
 }
@@ -114,6 +119,8 @@ _sh_window_show_channel (ShWindow  *self,
   g_autoptr(ShChannel) was_shown = NULL;
 
   g_set_object (&was_shown, sh_channel_page_get_channel (self->channel_page));
+  /* Back, or a channel, leaves the People page: back goes to the list. */
+  self->on_people = FALSE;
   sh_channel_page_set_channel (self->channel_page, channel);
   update_view (self);
   /* The keyboard follows the person: onto the page's first control, and
@@ -126,6 +133,16 @@ _sh_window_show_channel (ShWindow  *self,
   else if (was_shown != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "list") == 0)
     sh_channel_list_view_focus_channel (SH_CHANNEL_LIST_VIEW (adw_bin_get_child (self->list_bin)),
                                         was_shown);
+}
+
+/* The People page, from a channel's page or the list (sh-window-people.c). */
+void
+_sh_window_show_people (ShWindow *self)
+{
+  sh_channel_page_set_channel (self->channel_page, NULL);
+  self->on_people = TRUE;
+  sh_people_page_refresh (self->people_page);
+  update_view (self);
 }
 
 static void
@@ -298,6 +315,7 @@ sh_window_constructed (GObject *object)
   }
   adw_bin_set_child (self->list_bin, sh_channel_list_view_new (self->sections, self->pictures));
   sh_channel_page_set_picture_cache (self->channel_page, self->pictures);
+  sh_people_page_set_manager (self->people_page, self->manager);
   g_signal_connect (self->sections, "items-changed", G_CALLBACK (on_sections_changed), self);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -454,6 +472,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
 
   _sh_window_class_actions_init (widget_class);
+  _sh_window_class_people_init (widget_class);
 }
 
 static void

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Names from the data file (or a network) that try to take over the terminal:
-`socialhub --list` prints none of their raw control or bidi characters, caps
-a 300 KB name to one line, and `--list --json` still hands scripts the exact
-names.
+`socialhub --list` (and `--people`) prints none of their raw control or bidi
+characters, caps a 300 KB name to one line, and `--list --json` (and
+`--people --json`) still hands scripts the exact names.
 
 Usage: cli-hostile-names.py SOCIALHUB  (inside build-aux/with-session.sh)
 """
@@ -91,5 +91,21 @@ check(r.returncode == 0, "--list --json exits 0")
 listed = json.loads(r.stdout)["channels"]
 check([c["name"] for c in listed] == names, "--json keeps every name exactly")
 check(listed[0]["tokens"][0]["owner"] == OWNER, "--json keeps the owner's name exactly")
+
+# --people (issue 17) names people and channels in sentences: sanitized the
+# same way, each name capped; --people --json keeps them exact.
+r = run("--people")
+out = r.stdout.decode("utf-8", errors="replace")
+check(r.returncode == 0, "--people exits 0")
+check(b"\x1b" not in r.stdout and b"\x07" not in r.stdout and b"\r" not in r.stdout
+      and "\u202e" not in out and "\u2067" not in out and "\u009b" not in out,
+      "--people prints no control or bidi character of a name")
+check("If Eve\u241b[31mEvil ’s tokens stop working, \u241b]0;pwned\u2407Acme loses its last link."
+      in out, f"--people's sentence shows the hostile names harmless (the line end a space): {out[:300]!r}")
+check(max(len(line) for line in out.splitlines()) < 300, "every line --people prints is short")
+r = run("--people", "--json")
+people = json.loads(r.stdout)["people"] if r.returncode == 0 else []
+check([p["name"] for p in people if p["user_id"] == "10001"] == [OWNER],
+      "--people --json keeps the owner's name exactly")
 
 sys.exit(1 if check.failures else 0)

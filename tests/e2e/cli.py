@@ -74,8 +74,12 @@ out = json.loads(r.stdout)
 check(list(out.keys()) == ["channels"], "top level holds only 'channels'")
 check(len(out["channels"]) == 2, "both stored channels are listed")
 page, account = out["channels"]
-check(list(page.keys()) == ["id", "network", "external_id", "name", "state", "tokens"],
+check(list(page.keys()) == ["id", "network", "external_id", "name", "state", "people_linked",
+                            "tokens"],
       "channel fields are ARCHITECTURE.md's, in its order")
+check(page["people_linked"] == 1 and account["people_linked"] == 1,
+      "people_linked counts the people whose tokens work: Alice on the Page (Bob's is "
+      "invalid), Carol on the account (not rechecked offline, her last verdict stands)")
 check(page["network"] == "facebook" and page["external_id"] == "104857600123"
       and page["name"] == "Acme Coffee", "channel identity is printed as stored")
 check(page["state"] == "degraded", "one valid and one invalid token make the Page degraded")

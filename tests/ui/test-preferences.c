@@ -472,6 +472,7 @@ test_shortcuts_window (void)
     { "Search", "<Primary>f" },
     { "Add Channel", "<Primary>n" },
     { "Check Now", "<Primary>r F5" },
+    { "People", "<Primary>p" },
     { "Preferences", "<Primary>comma" },
     { "Keyboard Shortcuts", "<Primary>question" },
     { "Close Window", "<Primary>w" },

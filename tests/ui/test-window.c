@@ -136,16 +136,24 @@ collect_labels (GtkWidget *widget,
     collect_labels (child, labels);
 }
 
-/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its badge. */
-static const char *
-row_text (ShChannelRow *row,
-          guint         n)
+/* The Nth label of a channel row: 0 its title, 1 its summary, 2 its
+ * "1 person" badge, 3 its state's badge. */
+static GtkWidget *
+row_label (ShChannelRow *row,
+           guint         n)
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
 
   collect_labels (GTK_WIDGET (row), labels);
   g_assert_cmpuint (n, <, labels->len);
-  return gtk_label_get_text (GTK_LABEL (g_ptr_array_index (labels, n)));
+  return g_ptr_array_index (labels, n);
+}
+
+static const char *
+row_text (ShChannelRow *row,
+          guint         n)
+{
+  return gtk_label_get_text (GTK_LABEL (row_label (row, n)));
 }
 
 /* The row's big button: what a person presses, what a screen reader names. */
@@ -429,9 +437,17 @@ test_groups (Fixture       *fixture,
   row = find_channel_row (fixture, acme);
   g_assert_cmpstr (row_text (row, 0), ==, "Acme Coffee");
   g_assert_cmpstr (row_text (row, 1), ==, "1 of 2 tokens valid");
-  g_assert_cmpstr (row_text (row, 2), ==, "Degraded");
+  g_assert_cmpstr (row_text (row, 3), ==, "Degraded");
   gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Acme Coffee, Facebook Page, Degraded, 1 of 2 tokens valid");
+  /* Bob's token is dead: Acme Coffee hangs on Alice alone (issue 17). The
+   * badge says "1 person"; a screen reader hears whose. A channel with no
+   * verdict yet hangs on no one. */
+  g_assert_cmpstr (row_text (row, 2), ==, "1 person");
+  g_assert_true (gtk_widget_get_visible (row_label (row, 2)));
+  gtk_test_accessible_assert_property (row_button (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Only Alice Example’s tokens link this channel.");
+  g_assert_false (gtk_widget_get_visible (row_label (find_channel_row (fixture, fresh), 2)));
   /* A markup character in a name is shown as it is. */
   g_assert_cmpstr (row_text (find_channel_row (fixture, bakery), 0), ==, "Bakery & Sons");
   /* The list holds rows for what it shows, none for tokens. */
@@ -1437,13 +1453,71 @@ test_channel_page_adding (Fixture       *fixture,
                   gtk_widget_get_mapped (page));
       g_assert_nonnull (find_widget (page, GTK_TYPE_IMAGE, image_has_icon, (gpointer) glyphs[i]));
       g_assert_cmpuint (count_widgets (page, GTK_TYPE_BUTTON, is_mapped_add_token_button, NULL), ==, 1);
-      /* A Page has admins who can each grant; an X account has its owner. */
+      /* A Page has admins who can each grant; an X account has its owner.
+       * The hint names the one person the Page hangs on (issue 17). */
+      g_assert_cmpuint (count_widgets (page, GTK_TYPE_LABEL, label_is_mapped_text,
+                                       "Only Alice Example’s tokens link this channel."),
+                        ==, i == 0 ? 1 : 0);
       g_assert_cmpuint (count_widgets (page, GTK_TYPE_LABEL, label_is_mapped_text,
                                        "A second person’s token keeps this channel linked when "
-                                       "one expires."), ==, i == 0 ? 1 : 0);
+                                       "theirs stop working."), ==, i == 0 ? 1 : 0);
       sh_test_save_screenshot (GTK_WIDGET (fixture->window),
                                i == 0 ? "channel-page-facebook.png" : "channel-page-x.png");
     }
+}
+
+/* ---- the People page (issue 17) ------------------------------------------- */
+
+static ShToken *
+add_person_token (ShChannel  *channel,
+                  const char *owner,
+                  const char *owner_id)
+{
+  ShToken *token = add_token (channel, owner, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+
+  sh_token_set_owner_id (token, owner_id);
+  return token;
+}
+
+/* win.show-people("facebook:ben") opens the page with the keyboard on Ben's
+ * first token; the sentences say what each loss costs, and follow a channel
+ * that comes while the page shows. Back returns to the list. */
+static void
+test_people_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ShChannel *florist, *dairy, *bakery;
+  GtkWidget *focus, *window = GTK_WIDGET (fixture->window);
+
+  load_manager (fixture);
+  dairy = add_channel (fixture, "facebook", "Dairy");
+  add_person_token (dairy, "Ben", "ben");
+  florist = add_channel (fixture, "facebook", "Florist");
+  add_person_token (florist, "Ana", "ana");
+  bakery = add_channel (fixture, "facebook", "Bakery");
+  add_person_token (bakery, "Ana", "ana");
+  add_person_token (bakery, "Ben", "ben");
+  WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-people", "s", "facebook:ben"));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "people") == 0);
+  WAIT_UNTIL (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                             "If Ana’s tokens stop working, Florist loses its last link.") == 1);
+  g_assert_cmpuint (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                                   "If Ben’s tokens stop working, Dairy loses its last link."), ==, 1);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==, "Dairy");
+  sh_test_save_screenshot (window, "window-people.png");
+
+  /* A channel that only Ana links comes while the page shows. */
+  add_person_token (add_channel (fixture, "facebook", "Garden"), "Ana", "ana");
+  WAIT_UNTIL (count_widgets (window, GTK_TYPE_LABEL, label_is_mapped_text,
+                             "If Ana’s tokens stop working, Florist and 1 more channel lose "
+                             "their last link.") == 1);
+
+  g_assert_true (gtk_widget_activate_action (window, "win.back", NULL));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
 }
 
 /* ---- a 300 KB name (issue #13, 9) ---------------------------------------- */
@@ -1731,6 +1805,12 @@ test_narrow (Fixture       *fixture,
   show_on_phone (GTK_WIDGET (fixture->window), "channel");
 
   check_dialogs_on_phone (fixture, shop, token);
+
+  /* The People page (issue 17) fits too, its sentences wrapped. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-people",
+                                             "s", ""));
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "people") == 0);
+  show_on_phone (GTK_WIDGET (fixture->window), "people");
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", layout, NULL);
   g_object_set_data (G_OBJECT (app), "sh-sandbox-menu", NULL);
 }
@@ -1986,6 +2066,8 @@ main (int    argc,
 
   g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
+  g_test_add ("/window/people-page", Fixture, NULL, fixture_set_up, test_people_page,
+              fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up_none, test_narrow, fixture_tear_down);

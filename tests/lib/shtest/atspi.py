@@ -402,7 +402,7 @@ def wait_for_window_gone(app, pid, name):
 
 # X11 keysyms (X11/keysymdef.h) and modifier masks (X.h).
 KEYSYMS = {'Return': 0xff0d, 'comma': 0x2c, 'w': 0x77, 'question': 0x3f, 'Tab': 0xff09,
-           'Escape': 0xff1b}
+           'Escape': 0xff1b, 'p': 0x70}
 CONTROL_MASK = 1 << 2
 
 

@@ -4,7 +4,9 @@
 # missing). Used by the AT-SPI tests of the window (tests/ui/*-atspi.py).
 #
 # A channel is a dict: id, network, external_id, name, picture_url and
-# tokens, each token a dict: id, owner, state, reason.
+# tokens, each token a dict: id, owner, state, reason, and optionally owner_id
+# (the owner's network id; else one of its own, so that no two tokens share
+# a person).
 
 import json
 import os
@@ -31,7 +33,8 @@ def data_file(channels):
         for token in channel['tokens']:
             tokens.append({
                 'id': token['id'],
-                'owner': {'id': token['id'] + '-owner', 'name': token['owner']},
+                'owner': {'id': token.get('owner_id', token['id'] + '-owner'),
+                          'name': token['owner']},
                 'scopes': [],
                 'granted_at': now - 86400,
                 'expires_at': 0,
