@@ -8,6 +8,7 @@
 #include "sh-provider-registry.h"
 #include "sh-json.h"
 #include "sh-json-output.h"
+#include "sh-store-format.h"
 #include "sh-untrusted-text.h"
 
 static void
@@ -41,6 +42,9 @@ build_verdict (JsonBuilder *builder,
   add_reason (builder, sh_token_get_last_verdict_reason (token));
   json_builder_set_member_name (builder, "at");
   json_builder_add_int_value (builder, sh_token_get_checked_at (token));
+  /* The token broker's hand-outs: [{"at","via","by"}], newest last. */
+  json_builder_set_member_name (builder, "handouts");
+  sh_store_format_build_handouts (builder, token);
   json_builder_end_object (builder);
 }
 
@@ -65,6 +69,9 @@ build_token (JsonBuilder *builder,
   json_builder_add_int_value (builder, sh_token_get_expires_at (token));
   json_builder_set_member_name (builder, "checked_at");
   json_builder_add_int_value (builder, sh_token_get_checked_at (token));
+  /* The token broker's hand-outs: [{"at","via","by"}], newest last. */
+  json_builder_set_member_name (builder, "handouts");
+  sh_store_format_build_handouts (builder, token);
   json_builder_end_object (builder);
 }
 
