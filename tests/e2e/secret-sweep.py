@@ -44,7 +44,7 @@ import urllib.request
 import uuid
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import free_port, start_fake_notifications, wait_until
+from shtest.session import free_port, start_fake_notifications, stop, wait_until
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
@@ -275,11 +275,7 @@ def token_broker(channel_id):
               "GetAccessToken over the session bus answers a token the emulator issued")
         print_token("print-token (forwarded to the running app)", channel_id)
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app)
         log.close()
     r = run("list --json (hand-outs)", "--list", "--json")
     handouts = [h for c in json_of(r).get("channels", []) if c["id"] == channel_id
