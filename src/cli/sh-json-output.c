@@ -42,9 +42,6 @@ build_verdict (JsonBuilder *builder,
   add_reason (builder, sh_token_get_last_verdict_reason (token));
   json_builder_set_member_name (builder, "at");
   json_builder_add_int_value (builder, sh_token_get_checked_at (token));
-  /* The token broker's hand-outs: [{"at","via","by"}], newest last. */
-  json_builder_set_member_name (builder, "handouts");
-  sh_store_format_build_handouts (builder, token);
   json_builder_end_object (builder);
 }
 
