@@ -7,6 +7,7 @@
 
 #include "sh-checker.h"
 #include "sh-cli-people.h"
+#include "sh-cli-broker.h"
 #include "sh-monitor.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
@@ -35,6 +36,9 @@ static const GOptionEntry option_entries[] = {
     N_("With --login: add only this channel (by name or id; may be repeated)"), N_("NAME") },
   { "people", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print each person who granted tokens, and the channels that hang on them alone"), NULL },
+  { "print-token", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Print an access token of CHANNEL (a name or an id) that works now, for a script "
+       "(the token broker: off unless turned on in Preferences)"), N_("CHANNEL") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the built-in emulator instead of the real networks"), NULL },
   { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -49,6 +53,7 @@ static const GOptionEntry option_entries[] = {
 static const char * const headless_options[] = {
   "--list", "--check", "--add-token", "--login", "--remove-token", "--version",
   "--people",
+  "--print-token",
 };
 
 /* “facebook” or “x”: the registered network ids, for messages. */
@@ -86,7 +91,9 @@ sh_command_line_add_options (GApplication *app)
                                    "--check exits with 0 when every channel is connected, 1 when "
                                    "a token is expired, invalid or expiring but every channel "
                                    "still has a valid token, 2 when a channel is disconnected, "
-                                   "and 3 when some token could not be checked."), networks);
+                                   "and 3 when some token could not be checked. --print-token "
+                                   "exits with 1 when no token of the channel works, and 69 "
+                                   "when the token broker is off."), networks);
   g_application_set_option_context_description (app, description);
 }
 
@@ -226,13 +233,14 @@ ShCommand
 sh_command_line_parse (GVariantDict  *options,
                        GError       **error)
 {
-  const char *add_token = NULL, *login = NULL, *remove_token = NULL;
+  const char *add_token = NULL, *login = NULL, *remove_token = NULL, *print_token = NULL;
   guint n_commands = 0;
   ShCommand command = SH_COMMAND_WINDOW;
 
   g_variant_dict_lookup (options, "add-token", "&s", &add_token);
   g_variant_dict_lookup (options, "login", "&s", &login);
   g_variant_dict_lookup (options, "remove-token", "&s", &remove_token);
+  g_variant_dict_lookup (options, "print-token", "&s", &print_token);
 
   if (g_variant_dict_contains (options, "list"))
     n_commands++, command = SH_COMMAND_LIST;
@@ -244,6 +252,8 @@ sh_command_line_parse (GVariantDict  *options,
     n_commands++, command = SH_COMMAND_LOGIN;
   if (remove_token != NULL)
     n_commands++, command = SH_COMMAND_REMOVE_TOKEN;
+  if (print_token != NULL)
+    n_commands++, command = SH_COMMAND_PRINT_TOKEN;
 
   /* --people: its own check, so that the line above stays as it is. */
   if (g_variant_dict_contains (options, "people"))
@@ -260,8 +270,8 @@ sh_command_line_parse (GVariantDict  *options,
   if (n_commands > 1)
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
-                           _("Give only one of --list, --check, --add-token, --login and "
-                             "--remove-token."));
+                           _("Give only one of --list, --check, --add-token, --login, "
+                             "--remove-token and --print-token."));
       return SH_COMMAND_WINDOW;
     }
   if (g_variant_dict_contains (options, "channel") && command != SH_COMMAND_LOGIN)
@@ -308,6 +318,13 @@ sh_command_line_parse (GVariantDict  *options,
                    _("“%s” is not a token id. “socialhub --list” shows the ids."), remove_token);
       return SH_COMMAND_WINDOW;
     }
+  if (print_token != NULL && !is_plausible_id (print_token))
+    {
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_INVALID_ARGUMENT,
+                           _("--print-token needs a channel: its name or its id. "
+                             "“socialhub --list” shows the channels."));
+      return SH_COMMAND_WINDOW;
+    }
   return command;
 }
 
@@ -325,6 +342,7 @@ typedef struct {
   gboolean                 json;
   const char              *network;      /* interned */
   char                    *token_id;
+  char                    *print_channel;  /* --print-token */
   char                   **channel_filter;
   char                    *owner;        /* --owner */
   GPtrArray               *granted;      /* ShGrantedChannel still to add */
@@ -339,6 +357,7 @@ static void
 run_data_free (RunData *data)
 {
   g_clear_object (&data->cmdline);
+  g_free (data->print_channel);
   g_free (data->token_id);
   g_strfreev (data->channel_filter);
   g_free (data->owner);
@@ -709,6 +728,18 @@ on_signed_in (GObject      *source,
     take_granted (task, granted);
 }
 
+/* --print-token (sh-cli-broker.c) ------------------------------------------- */
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_boolean (task, sh_cli_broker_run_finish (SH_MANAGER (source), result));
+}
+
 /* --remove-token ----------------------------------------------------------- */
 
 static void
@@ -804,6 +835,11 @@ run_loaded (GTask *task)
       g_task_return_boolean (task, TRUE);
       break;
 
+    case SH_COMMAND_PRINT_TOKEN:
+      sh_cli_broker_run_async (manager, data->monitor, data->cmdline, data->print_channel,
+                               data->cancellable, on_printed, g_object_ref (task));
+      break;
+
     case SH_COMMAND_WINDOW:
     default:
       g_assert_not_reached ();
@@ -857,6 +893,7 @@ sh_command_line_run_async (ShManager               *manager,
   data->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   data->monitor = g_object_ref (monitor);
   g_variant_dict_lookup (options, "remove-token", "s", &data->token_id);
+  g_variant_dict_lookup (options, "print-token", "s", &data->print_channel);
   g_variant_dict_lookup (options, "channel", "^as", &data->channel_filter);
   g_variant_dict_lookup (options, "owner", "s", &data->owner);
   {

@@ -19,6 +19,7 @@ typedef enum {
   SH_COMMAND_LOGIN,
   SH_COMMAND_REMOVE_TOKEN,
   SH_COMMAND_PEOPLE,
+  SH_COMMAND_PRINT_TOKEN,     /* the token broker: sh-cli-broker.c */
 } ShCommand;
 
 /* Exit statuses besides --check's 0–3. */

@@ -9,6 +9,7 @@
 #include "sh-json.h"
 #include "sh-json-output.h"
 #include "sh-people.h"
+#include "sh-store-format.h"
 #include "sh-untrusted-text.h"
 
 static void
@@ -66,6 +67,9 @@ build_token (JsonBuilder *builder,
   json_builder_add_int_value (builder, sh_token_get_expires_at (token));
   json_builder_set_member_name (builder, "checked_at");
   json_builder_add_int_value (builder, sh_token_get_checked_at (token));
+  /* The token broker's hand-outs: [{"at","via","by"}], newest last. */
+  json_builder_set_member_name (builder, "handouts");
+  sh_store_format_build_handouts (builder, token);
   json_builder_end_object (builder);
 }
 

@@ -11,6 +11,7 @@
 #include "sh-application.h"
 #include "sh-background-notice.h"
 #include "sh-background.h"
+#include "sh-broker-service.h"
 #include "sh-command-line.h"
 #include "sh-manager.h"
 #include "sh-monitor.h"
@@ -35,6 +36,7 @@ struct _ShApplication
   ShBackground     *background;  /* autostart, the Background portal */
   GSettings        *settings;
   ShStatusNotifierItem *tray;    /* the tray icon, where a panel hosts one */
+  ShBrokerService  *broker;      /* io.socialhub.SocialHub.Broker1 on the bus */
   gboolean          held;        /* running in the background */
   GCancellable     *cancellable;
 };
@@ -169,6 +171,35 @@ on_loaded (GObject      *source,
   start_after_first_frame (self);
 }
 
+/* The token broker on the bus (it refuses while token-broker is off), on
+ * the object path of the application, before the name is taken. */
+static gboolean
+sh_application_dbus_register (GApplication     *app,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  ShApplication *self = SH_APPLICATION (app);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!G_APPLICATION_CLASS (sh_application_parent_class)->dbus_register (app, connection,
+                                                                         object_path, error))
+    return FALSE;
+  self->broker = sh_broker_service_new (connection, object_path, &local_error);
+  if (self->broker == NULL)
+    g_message ("The token broker is not on the bus: %s", local_error->message);
+  return TRUE;
+}
+
+static void
+sh_application_dbus_unregister (GApplication    *app,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  g_clear_object (&SH_APPLICATION (app)->broker);
+  G_APPLICATION_CLASS (sh_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
 static void
 sh_application_startup (GApplication *app)
 {
@@ -199,6 +230,8 @@ sh_application_startup (GApplication *app)
   /* Before any check, whoever starts it (the monitor, Check Now, a
    * forwarded --check): it compares each check's verdicts with what it told. */
   self->notifier = sh_notifier_new (self->manager, app);
+  if (self->broker != NULL)
+    sh_broker_service_set_manager (self->broker, self->manager, self->monitor);
   if (self->sandbox_session != NULL)
     sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session),
                              self->manager, self->monitor);
@@ -309,6 +342,7 @@ sh_application_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->notifier);
   g_clear_object (&self->tray);
+  g_clear_object (&self->broker);
   g_clear_object (&self->background);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
@@ -328,6 +362,8 @@ sh_application_class_init (ShApplicationClass *klass)
   app_class->activate = sh_application_activate;
   app_class->command_line = sh_application_command_line;
   app_class->shutdown = sh_application_shutdown;
+  app_class->dbus_register = sh_application_dbus_register;
+  app_class->dbus_unregister = sh_application_dbus_unregister;
 }
 
 /* The About window over @parent (public for the test of narrow screens). */

@@ -31,6 +31,7 @@ struct _ShPreferencesWindow
   GtkLabel             *warning_unit;
   GtkSwitch            *background_switch;
   GtkSwitch            *tray_switch;
+  GtkSwitch            *broker_switch;
   GtkLabel             *background_refusal;
   GtkSwitch            *notify_invalid_switch;
   GtkSwitch            *notify_disconnected_switch;
@@ -183,6 +184,7 @@ static const struct {
   { "warning-window-days", G_STRUCT_OFFSET (ShPreferencesWindow, warning_spin), "value" },
   { "run-in-background", G_STRUCT_OFFSET (ShPreferencesWindow, background_switch), "active" },
   { "show-tray-icon", G_STRUCT_OFFSET (ShPreferencesWindow, tray_switch), "active" },
+  { "token-broker", G_STRUCT_OFFSET (ShPreferencesWindow, broker_switch), "active" },
   { "notify-token-invalid", G_STRUCT_OFFSET (ShPreferencesWindow, notify_invalid_switch), "active" },
   { "notify-channel-disconnected", G_STRUCT_OFFSET (ShPreferencesWindow, notify_disconnected_switch),
     "active" },
@@ -364,6 +366,7 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, warning_unit);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, tray_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, broker_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_refusal);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_invalid_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_disconnected_switch);

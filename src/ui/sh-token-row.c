@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-broker.h"
 #include "sh-provider-registry.h"
 #include "sh-time-format.h"
 #include "sh-token-row.h"
@@ -218,6 +219,7 @@ sh_token_row_refresh (ShTokenRow *self)
   g_autofree char *data_access = format_data_access (self->token, now);
   g_autofree char *history = format_history (self->token, now);
   g_autofree char *attempt = format_attempt (self->token);
+  g_autofree char *handouts = sh_broker_describe_handouts (self->token, now);
   g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
   g_auto(GStrv) parts = NULL;
   g_autofree char *rest = NULL;
@@ -240,6 +242,8 @@ sh_token_row_refresh (ShTokenRow *self)
     g_strv_builder_add (lines, history);
   if (attempt != NULL)
     g_strv_builder_add (lines, attempt);
+  if (handouts != NULL)
+    g_strv_builder_add (lines, handouts);
   parts = g_strv_builder_end (lines);
   description = g_strjoinv (" ", parts);
   rest = g_strjoinv ("\n", parts);

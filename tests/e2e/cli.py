@@ -84,7 +84,7 @@ check(page["network"] == "facebook" and page["external_id"] == "104857600123"
       and page["name"] == "Acme Coffee", "channel identity is printed as stored")
 check(page["state"] == "degraded", "one valid and one invalid token make the Page degraded")
 check([list(t.keys()) for t in page["tokens"]] ==
-      [["id", "owner", "state", "reason", "verdict", "expires_at", "checked_at"]] * 2,
+      [["id", "owner", "state", "reason", "verdict", "expires_at", "checked_at", "handouts"]] * 2,
       "token fields are ARCHITECTURE.md's, in its order")
 alice, bob = page["tokens"]
 check(alice["owner"] == "Alice Example" and alice["state"] == "valid" and alice["reason"] is None,
@@ -94,7 +94,8 @@ check(alice["verdict"] == {"state": "valid", "reason": None, "at": 1764000000},
 check(bob == {"id": "5a0f5e1c-0a7b-4d47-8a43-0b7a9c1e2f02", "owner": "Bob Sample",
               "state": "invalid", "reason": "password-changed",
               "verdict": {"state": "invalid", "reason": "password-changed", "at": 1764000100},
-              "expires_at": 0, "checked_at": 1764000100}, "an invalid token says why, as stored")
+              "expires_at": 0, "checked_at": 1764000100, "handouts": []},
+      "an invalid token says why, as stored")
 carol = account["tokens"][0]
 check(carol["state"] == "unknown" and carol["reason"] == "offline",
       "a token not checked while offline reads unknown/offline")

@@ -8,7 +8,9 @@ again, a pasted user token, a refused
 made-up token, --list, --check through a 503 and an expired token,
 --remove-token) and X (the browser sign-in, played here, a pasted access
 token, a check after the access token ran out so that it is renewed, a
-removal that revokes), then the restore offer of issue #13 (an older data
+removal that revokes), then the token broker of issue 17 (--print-token
+with and without the app running, GetAccessToken over the session bus from
+the app in the background, its output swept), then the restore offer of issue #13 (an older data
 file put back: the running app offers a secret no channel lists and
 restores it on app.restore-tokens) and the migration of a keyring item
 written with a path before 0.3. Then every token the emulator ever issued, the
@@ -42,7 +44,7 @@ import urllib.request
 import uuid
 
 from shtest.sandbox import app_env, control as sandbox_control, start_sandbox
-from shtest.session import free_port, start_fake_notifications, wait_until
+from shtest.session import free_port, start_fake_notifications, stop, wait_until
 
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
@@ -108,9 +110,11 @@ base_url = variables["SOCIALHUB_SANDBOX_URL"]
 redirect_port = free_port()
 # Every GLib debug message (they go to standard output); SOCIALHUB_DEBUG_STARTUP
 # is the app's only debug switch of its own (the window's first frame).
+# The keyfile GSettings backend, so that `gsettings set` turns the token
+# broker on for every process (its file is swept too).
 env = app_env(variables, G_MESSAGES_DEBUG="all",
               SOCIALHUB_DEBUG_STARTUP="1", SOCIALHUB_X_BROWSER="none",
-              SOCIALHUB_X_REDIRECT_PORT=str(redirect_port))
+              SOCIALHUB_X_REDIRECT_PORT=str(redirect_port), GSETTINGS_BACKEND="keyfile")
 
 
 def control(action, **form):
@@ -220,6 +224,64 @@ def keyring_stores(token_id):
     # secret-tool prints the secret too: it is read here, never shown.
     return [line.partition(" = ")[2] for line in (r.stdout + r.stderr).splitlines()
             if line.startswith("attribute.store = ")]
+
+
+def print_token(label, channel_id):
+    """--print-token: one line of its standard output is a known token (the
+    others are GLib's debug messages, G_MESSAGES_DEBUG being on); the other
+    lines and its standard error are swept."""
+    r = subprocess.run([SOCIALHUB, "--print-token", channel_id], env=env, capture_output=True,
+                       text=True, timeout=90)
+    learn_tokens()
+    lines = r.stdout.splitlines()
+    printed = [line for line in lines if line in known]
+    check(r.returncode == 0 and len(printed) == 1,
+          f"{label}: --print-token prints one token the emulator issued, on a line of its "
+          f"own (rc {r.returncode}, {len(printed)} tokens, {r.stderr[-300:]!r})")
+    outputs.append((f"{label}: stdout but the token's line",
+                    "\n".join(line for line in lines if line not in printed)))
+    outputs.append((f"{label}: stderr", r.stderr))
+
+
+def token_broker(channel_id):
+    """The token broker (issue 17, 2), turned on: --print-token with no app
+    running, then GetAccessToken over the session bus and a forwarded
+    --print-token from the app running in the background with every debug
+    message on (its output goes to a swept file). The token goes only to
+    the reply and to standard output."""
+    from gi.repository import Gio, GLib
+
+    subprocess.run(["gsettings", "set", "io.socialhub.SocialHub", "token-broker", "true"],
+                   env=env, check=True)
+    print_token("print-token (no app running)", channel_id)
+    log = open(os.path.join(tmp, "broker-service.log"), "w")
+    app = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=log,
+                           stderr=subprocess.STDOUT)
+    try:
+        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+
+        def get_access_token():
+            try:
+                return bus.call_sync("io.socialhub.SocialHub", "/io/socialhub/SocialHub",
+                                     "io.socialhub.SocialHub.Broker1", "GetAccessToken",
+                                     GLib.Variant("(s)", (channel_id,)), GLib.VariantType("(sxs)"),
+                                     Gio.DBusCallFlags.NONE, 60000, None).unpack()
+            except GLib.Error:
+                return None
+
+        reply = wait_until(get_access_token, timeout=60)
+        learn_tokens()
+        check(reply is not None and reply[0] in known,
+              "GetAccessToken over the session bus answers a token the emulator issued")
+        print_token("print-token (forwarded to the running app)", channel_id)
+    finally:
+        stop(app)
+        log.close()
+    r = run("list --json (hand-outs)", "--list", "--json")
+    handouts = [h for c in json_of(r).get("channels", []) if c["id"] == channel_id
+                for t in c["tokens"] for h in t.get("handouts", [])]
+    check([h["via"] for h in handouts] == ["command-line", "dbus", "command-line"],
+          f"the three hand-outs are in the history ({handouts})")
 
 
 def restore_offer_and_migration():
@@ -397,6 +459,9 @@ try:
                              f"{r.stderr[-300:]!r})")
     r = run("check (end)", "--check")
     check(r.returncode in (1, 2), f"a last --check (rc {r.returncode})")
+
+    # --- the token broker (issue 17) ----------------------------------------------
+    token_broker(listed.get(ACME, {}).get("id", "?"))
 
     # --- the restore offer and the migration of old items (issue #13) ---------
     restore_offer_and_migration()

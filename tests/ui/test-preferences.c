@@ -193,6 +193,25 @@ test_switches (Fixture       *fixture,
   g_assert_true (g_settings_get_boolean (fixture->settings, "run-in-background"));
 }
 
+/* The token broker is off until a person turns it on; its row says the risk. */
+static void
+test_token_broker (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkSwitch *button = child (fixture, "broker_switch");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+
+  g_assert_false (g_settings_get_boolean (fixture->settings, "token-broker"));
+  g_assert_false (gtk_switch_get_active (button));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Let scripts and other apps ask for access tokens");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "can post as your channels"));
+  gtk_widget_activate (GTK_WIDGET (button));
+  iterate ();
+  g_assert_true (g_settings_get_boolean (fixture->settings, "token-broker"));
+}
+
 /* The expiry switch's row names the reminder stages, and follows them. */
 static void
 test_reminder_stages (Fixture       *fixture,
@@ -408,7 +427,7 @@ test_accessible (Fixture       *fixture,
   /* Named after their rows' titles by AdwActionRow… */
   static const char * const controls[] = {
     "background_switch", "tray_switch", "notify_invalid_switch", "notify_disconnected_switch",
-    "notify_expiring_switch", "x_redirect_port_spin",
+    "notify_expiring_switch", "x_redirect_port_spin", "broker_switch",
   };
   static const char * const rows[] = {
     "interval_row", "facebook_app_id_row", "facebook_client_token_row", "x_client_id_row",
@@ -536,6 +555,8 @@ main (int    argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/preferences/switches", Fixture, NULL, fixture_set_up, test_switches,
+              fixture_tear_down);
+  g_test_add ("/preferences/token-broker", Fixture, NULL, fixture_set_up, test_token_broker,
               fixture_tear_down);
   g_test_add ("/preferences/interval", Fixture, NULL, fixture_set_up, test_interval,
               fixture_tear_down);

@@ -33,6 +33,7 @@
 #include "sh-qr-code.h"
 #include "sh-sandbox-server.h"
 #include "sh-status-bar.h"
+#include "sh-time-format.h"
 #include "sh-token-row.h"
 #include "sh-window.h"
 #include "test-util.h"
@@ -1582,6 +1583,35 @@ assert_window_sane (Fixture *fixture)
  * file): its row, its page and its token's row show one ellipsized line,
  * the state badge beside it keeps its whole word, and the window keeps its
  * size. */
+/* The token broker's hand-outs (sh-broker.h) on the channel page: each
+ * row says who asked last and when, and follows a new hand-out at once. */
+static void
+test_token_handouts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  ShChannel *channel;
+  ShToken *token;
+  ShTokenRow *row;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *clock = sh_time_format_clock (now);
+  g_autofree char *once = g_strdup_printf ("Handed out to python3 at %s", clock);
+  g_autofree char *twice = g_strdup_printf ("Handed out 2 times, last to the command line at %s",
+                                            clock);
+
+  load_manager (fixture);
+  channel = add_channel (fixture, "facebook", "Bakery & Sons");
+  token = add_token (channel, "Carol Test", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  WAIT_UNTIL (shown_state (fixture, channel) == SH_CHANNEL_STATE_CONNECTED);
+  open_channel (fixture, channel);
+  WAIT_UNTIL ((row = find_token_row (fixture, token)) != NULL);
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Handed out"));
+
+  sh_token_add_handout (token, now, "dbus", "python3");
+  WAIT_UNTIL (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), once) != NULL);
+  sh_token_add_handout (token, now, "command-line", "command line");
+  WAIT_UNTIL (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), twice) != NULL);
+}
+
 static void
 test_long_name (Fixture       *fixture,
                 gconstpointer  data)
@@ -2070,6 +2100,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
+  g_test_add ("/window/token-handouts", Fixture, NULL, fixture_set_up, test_token_handouts,
+              fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up_none, test_narrow, fixture_tear_down);
   g_test_add ("/window/secret-missing-and-restore", Fixture, NULL, fixture_set_up,
               test_secret_missing_and_restore, fixture_tear_down);

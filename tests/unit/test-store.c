@@ -153,6 +153,55 @@ test_round_trip (void)
   g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
 }
 
+/* The token broker's hand-outs (sh_token_add_handout): kept with their
+ * token, the newest SH_TOKEN_HANDOUTS_MAX; a file without them (older) or
+ * with an unreadable one loses nothing else. */
+static void
+test_handouts (void)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) page = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (page), 0);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) older = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  g_auto(GStrv) parts = NULL;
+  ShToken *back;
+  guint skipped = 0;
+
+  for (guint i = 1; i <= SH_TOKEN_HANDOUTS_MAX + 5; i++)
+    sh_token_add_handout (token, 1764000000 + i, i % 2 ? "dbus" : "command-line",
+                          i % 2 ? "python3" : "command line");
+  g_assert_cmpuint (sh_token_get_n_handouts (token), ==, SH_TOKEN_HANDOUTS_MAX);
+  text = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+
+  loaded = sh_store_format_parse (text, -1, &skipped, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped, ==, 0);
+  back = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (loaded, 0)), 0);
+  g_assert_cmpuint (sh_token_get_n_handouts (back), ==, SH_TOKEN_HANDOUTS_MAX);
+  g_assert_cmpint (sh_token_get_handout (back, 0)->at, ==, 1764000000 + 6);
+  g_assert_cmpint (sh_token_get_last_handout_at (back), ==, 1764000000 + 25);
+  g_assert_cmpstr (sh_token_get_handout (back, SH_TOKEN_HANDOUTS_MAX - 1)->via, ==, "dbus");
+  g_assert_cmpstr (sh_token_get_handout (back, SH_TOKEN_HANDOUTS_MAX - 1)->by, ==, "python3");
+  g_object_unref (back);
+
+  /* An older file (no "handouts") and a damaged entry: the token stays. */
+  parts = g_strsplit (text, "\"handouts\":[", 2);
+  edited = g_strjoinv ("\"handouts\":[{\"at\":\"soon\"},", parts);
+  older = sh_store_format_parse (edited, -1, &skipped, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped, ==, 0);
+  back = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (older, 0)), 0);
+  g_assert_cmpuint (sh_token_get_n_handouts (back), ==, SH_TOKEN_HANDOUTS_MAX);
+  g_object_unref (back);
+  back = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (older, 0)), 1);
+  g_assert_cmpuint (sh_token_get_n_handouts (back), ==, 0);
+  g_object_unref (back);
+}
+
 static void
 test_keeps_previous_version (void)
 {
@@ -836,6 +885,7 @@ main (int    argc,
 
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/older-file-keeps-verdict", test_older_file_keeps_verdict);
+  g_test_add_func ("/store/handouts", test_handouts);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
   g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);
   g_test_add_func ("/store/damaged-without-previous", test_damaged_without_previous);

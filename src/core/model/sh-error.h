@@ -31,6 +31,8 @@ typedef enum {
   SH_ERROR_SIGN_IN_EXPIRED,
   SH_ERROR_NOT_CONFIGURED,     /* no client id for this network */
   SH_ERROR_ALREADY_ADDED,      /* the same secret is stored already: nothing added */
+  SH_ERROR_BROKER_OFF,         /* the token broker is off (GSettings token-broker) */
+  SH_ERROR_NO_USABLE_TOKEN,    /* the broker found no token it may hand out */
 } ShError;
 
 GQuark sh_error_quark (void);

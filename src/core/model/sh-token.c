@@ -31,6 +31,7 @@ struct _ShToken
   gint64         checked_at;
   ShTokenState   notified_state;
   guint          notified_stage[2];   /* by ShTokenDeadline */
+  GPtrArray     *handouts;            /* ShTokenHandout, oldest first */
 };
 
 G_DEFINE_FINAL_TYPE (ShToken, sh_token, G_TYPE_OBJECT)
@@ -53,6 +54,7 @@ enum {
   PROP_CHECKED_AT,
   PROP_NOTIFIED_STATE,
   PROP_EFFECTIVE_STATE,
+  PROP_LAST_HANDOUT_AT,
   N_PROPS
 };
 
@@ -94,6 +96,7 @@ sh_token_finalize (GObject *object)
   g_free (self->owner_name);
   g_free (self->owner_id);
   g_strfreev (self->scopes);
+  g_clear_pointer (&self->handouts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sh_token_parent_class)->finalize (object);
 }
@@ -124,6 +127,7 @@ sh_token_get_property (GObject    *object,
     case PROP_CHECKED_AT: g_value_set_int64 (value, self->checked_at); break;
     case PROP_NOTIFIED_STATE: g_value_set_enum (value, self->notified_state); break;
     case PROP_EFFECTIVE_STATE: g_value_set_enum (value, sh_token_get_effective_state (self)); break;
+    case PROP_LAST_HANDOUT_AT: g_value_set_int64 (value, sh_token_get_last_handout_at (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -191,6 +195,9 @@ sh_token_class_init (ShTokenClass *klass)
     g_param_spec_enum ("notified-state", NULL, NULL, SH_TYPE_TOKEN_STATE, SH_TOKEN_STATE_UNKNOWN, rw);
   properties[PROP_EFFECTIVE_STATE] =
     g_param_spec_enum ("effective-state", NULL, NULL, SH_TYPE_TOKEN_STATE, SH_TOKEN_STATE_UNKNOWN, ro);
+  /* The broker's last hand-out of this token (0: never): rows follow it. */
+  properties[PROP_LAST_HANDOUT_AT] =
+    g_param_spec_int64 ("last-handout-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -540,4 +547,63 @@ sh_token_restore (ShToken       *self,
   g_return_if_fail (SH_IS_TOKEN (self));
 
   update_check_fields (self, state, reason, last_verdict, last_verdict_reason, checked_at);
+}
+
+/* ---- hand-outs by the token broker (sh-broker.h) ------------------------- */
+
+static void
+handout_free (ShTokenHandout *handout)
+{
+  g_free (handout->via);
+  g_free (handout->by);
+  g_free (handout);
+}
+
+/* Keeps the SH_TOKEN_HANDOUTS_MAX newest: a script asking every minute
+ * must not grow the data file without end. */
+void
+sh_token_add_handout (ShToken    *self,
+                      gint64      at,
+                      const char *via,
+                      const char *by)
+{
+  ShTokenHandout *handout;
+
+  g_return_if_fail (SH_IS_TOKEN (self));
+  g_return_if_fail (via != NULL);
+
+  if (self->handouts == NULL)
+    self->handouts = g_ptr_array_new_with_free_func ((GDestroyNotify) handout_free);
+  handout = g_new0 (ShTokenHandout, 1);
+  handout->at = at;
+  handout->via = g_strdup (via);
+  handout->by = g_strdup (by != NULL ? by : "");
+  g_ptr_array_add (self->handouts, handout);
+  if (self->handouts->len > SH_TOKEN_HANDOUTS_MAX)
+    g_ptr_array_remove_range (self->handouts, 0, self->handouts->len - SH_TOKEN_HANDOUTS_MAX);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_HANDOUT_AT]);
+}
+
+guint
+sh_token_get_n_handouts (ShToken *self)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), 0);
+  return self->handouts != NULL ? self->handouts->len : 0;
+}
+
+const ShTokenHandout *
+sh_token_get_handout (ShToken *self,
+                      guint    index)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (index < sh_token_get_n_handouts (self), NULL);
+  return g_ptr_array_index (self->handouts, index);
+}
+
+gint64
+sh_token_get_last_handout_at (ShToken *self)
+{
+  guint n = sh_token_get_n_handouts (self);
+
+  return n > 0 ? sh_token_get_handout (self, n - 1)->at : 0;
 }

@@ -85,4 +85,24 @@ void            sh_token_restore               (ShToken       *self,
                                                 ShTokenReason  last_verdict_reason,
                                                 gint64         checked_at);
 
+/* One hand-out of the token by the token broker (sh-broker.h): when, and
+ * who asked. Kept with the token in the data file, newest last. */
+typedef struct {
+  gint64  at;
+  char   *via;   /* "command-line" or "dbus" */
+  char   *by;    /* "command line", or the D-Bus caller's process name */
+} ShTokenHandout;
+
+#define SH_TOKEN_HANDOUTS_MAX 20
+
+void            sh_token_add_handout           (ShToken       *self,
+                                                gint64         at,
+                                                const char    *via,
+                                                const char    *by);
+guint           sh_token_get_n_handouts        (ShToken       *self);
+const ShTokenHandout *sh_token_get_handout     (ShToken       *self,
+                                                guint          index);
+/* 0: never handed out ("last-handout-at"). */
+gint64          sh_token_get_last_handout_at   (ShToken       *self);
+
 G_END_DECLS

@@ -6,9 +6,12 @@
  *     {"id","owner":{"id","name"},"scopes":[…],"granted_at","expires_at",
  *      "data_access_expires_at","state","reason","last_verdict",
  *      "last_verdict_reason","checked_at","notified_state",
- *      "notified_expiry_days","notified_data_access_days"}]}]}
- * (the last two: the reminder stage last told before each deadline, 0 or
- * absent: none)
+ *      "notified_expiry_days","notified_data_access_days",
+ *      "handouts":[{"at","via","by"}]}]}]}
+ * (notified_*_days: the reminder stage last told before each deadline, 0 or
+ * absent: none; handouts: the token broker's hand-outs, newest last, absent
+ * when there were none: files without it, older ones, read as none, and an
+ * older version ignores it)
  *
  * No secret is ever part of it: ShToken does not hold one.
  */
@@ -68,6 +71,11 @@ build_token (JsonBuilder *builder,
                            sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY));
   sh_json_builder_add_int (builder, "notified_data_access_days",
                            sh_token_get_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS));
+  if (sh_token_get_n_handouts (token) > 0)
+    {
+      json_builder_set_member_name (builder, "handouts");
+      sh_store_format_build_handouts (builder, token);
+    }
   json_builder_end_object (builder);
 }
 
@@ -170,6 +178,52 @@ get_time (JsonObject *object,
   return *out_value >= 0;
 }
 
+void
+sh_store_format_build_handouts (JsonBuilder *builder,
+                                ShToken     *token)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sh_token_get_n_handouts (token); i++)
+    {
+      const ShTokenHandout *handout = sh_token_get_handout (token, i);
+
+      json_builder_begin_object (builder);
+      sh_json_builder_add_int (builder, "at", handout->at);
+      sh_json_builder_add_string (builder, "via", handout->via);
+      sh_json_builder_add_string (builder, "by", handout->by);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* Not worth losing a token over: an entry that is not readable is left out. */
+static void
+parse_handouts (JsonObject *object,
+                ShToken    *token)
+{
+  JsonNode *member = json_object_get_member (object, "handouts");
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    return;
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *handout;
+      const char *via;
+      gint64 at;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      handout = json_node_get_object (node);
+      via = sh_json_get_string (handout, "via");
+      if (via == NULL || !get_time (handout, "at", &at) || at == 0)
+        continue;
+      sh_token_add_handout (token, at, via, sh_json_get_string (handout, "by"));
+    }
+}
+
 static ShToken *
 parse_token (JsonNode   *node,
              const char *network,
@@ -258,6 +312,7 @@ parse_token (JsonNode   *node,
   sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY, (guint) notified_expiry_days);
   sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS,
                                (guint) notified_data_access_days);
+  parse_handouts (object, token);
 
   return g_steal_pointer (&token);
 }

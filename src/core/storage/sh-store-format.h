@@ -7,6 +7,8 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include "sh-token.h"
 
 G_BEGIN_DECLS
 
@@ -40,5 +42,10 @@ GPtrArray *sh_store_format_parse_full (const char  *data,
                                        char       **out_store_id,
                                        GHashTable **out_removed,
                                        GError     **error);
+
+/* A token's hand-outs as the data file keeps them, [{"at","via","by"}]:
+ * also what --list --json prints. */
+void       sh_store_format_build_handouts (JsonBuilder *builder,
+                                           ShToken     *token);
 
 G_END_DECLS
