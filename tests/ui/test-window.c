@@ -576,6 +576,42 @@ find_sandbox_menu (Fixture *fixture)
   return menu;
 }
 
+/* Started offline (issue 20, 3): a channel whose only token expired while
+ * the app was closed is shown disconnected, not connected, though no check
+ * can run; one whose token runs out while the window is open follows at
+ * that moment. */
+static void
+test_offline_start_expired (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *contents = g_strdup_printf (
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":["
+    "{\"id\":\"c-x\",\"network\":\"x\",\"external_id\":\"44196397\",\"name\":\"@acme\","
+    "\"tokens\":[{\"id\":\"t-x\",\"owner\":{\"id\":\"44196397\",\"name\":\"Carol\"},"
+    "\"granted_at\":%" G_GINT64_FORMAT ",\"expires_at\":%" G_GINT64_FORMAT ","
+    "\"state\":\"unknown\",\"reason\":\"offline\",\"last_verdict\":\"valid\","
+    "\"last_verdict_reason\":\"\",\"checked_at\":%" G_GINT64_FORMAT "}]}]}",
+    now - 3 * 3600, now - 3600, now - 3 * 3600);
+  ShChannel *expired, *running;
+  ShToken *token;
+
+  fixture_set_up_full (fixture, FALSE, contents);
+  load_manager (fixture);
+  expired = sh_channel_list_lookup (sh_manager_get_channels (fixture->manager), "c-x");
+  g_assert_nonnull (expired);
+  WAIT_UNTIL (shown_state (fixture, expired) == SH_CHANNEL_STATE_DISCONNECTED);
+
+  running = add_channel (fixture, "x", "@bakery");
+  token = add_token (running, "Dan", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
+  sh_token_set_expires_at (token, now + 3);
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,
+                          SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  g_assert_cmpint (sh_channel_get_state (running), ==, SH_CHANNEL_STATE_CONNECTED);
+  WAIT_UNTIL (shown_state (fixture, running) == SH_CHANNEL_STATE_DISCONNECTED);
+  g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_EXPIRED);
+}
+
 static void
 test_notice (Fixture       *fixture,
              gconstpointer  data)
@@ -1863,6 +1899,8 @@ main (int    argc,
   g_test_add ("/window/empty", Fixture, NULL, fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/window/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
+  g_test_add ("/window/offline-start-expired", Fixture, NULL, fixture_set_up_none,
+              test_offline_start_expired, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up_none, test_narrow, fixture_tear_down);
   g_test_add ("/window/secret-missing-and-restore", Fixture, NULL, fixture_set_up,

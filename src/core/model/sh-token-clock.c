@@ -89,12 +89,16 @@ struct _ShTokenClockWatch
 
   GListModel *channels;
   guint       timer_id;
+  guint       idle_id;     /* a change to look at, many at once after a check */
   gint64      next;
 };
 
 G_DEFINE_FINAL_TYPE (ShTokenClockWatch, sh_token_clock_watch, G_TYPE_OBJECT)
 
 static gboolean on_timer (gpointer user_data);
+static void     on_tokens_changed (GObject           *object,
+                                   GParamSpec        *pspec,
+                                   ShTokenClockWatch *self);
 
 /* Every token of every channel, in a list of their own: following the
  * clock may make a channel's listeners change the model. */
@@ -129,6 +133,17 @@ schedule (ShTokenClockWatch *self,
       gint64 moment = sh_token_clock_next_moment (sh_token_get_expires_at (token),
                                                   sh_token_get_expires_by (token),
                                                   now, window);
+
+      /* A renewal or a token filed with its expiry set afterwards moves
+       * the next moment. */
+      if (g_signal_handler_find (token, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA,
+                                 0, 0, NULL, on_tokens_changed, self) == 0)
+        {
+          g_signal_connect_object (token, "notify::expires-at",
+                                   G_CALLBACK (on_tokens_changed), self, 0);
+          g_signal_connect_object (token, "notify::expires-by",
+                                   G_CALLBACK (on_tokens_changed), self, 0);
+        }
 
       if (moment > 0 && (next == 0 || moment < next))
         next = moment;
@@ -176,12 +191,23 @@ sh_token_clock_watch_get_next (ShTokenClockWatch *self)
   return self->next;
 }
 
+static gboolean
+on_idle (gpointer user_data)
+{
+  ShTokenClockWatch *self = user_data;
+
+  self->idle_id = 0;
+  schedule (self, sh_token_clock_now ());
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_tokens_changed (GObject           *object,
                    GParamSpec        *pspec,
                    ShTokenClockWatch *self)
 {
-  schedule (self, sh_token_clock_now ());
+  if (self->idle_id == 0)
+    self->idle_id = g_idle_add (on_idle, self);
 }
 
 static void
@@ -198,7 +224,7 @@ on_channels_changed (GListModel        *channels,
       g_signal_connect_object (channel, "notify::n-tokens",
                                G_CALLBACK (on_tokens_changed), self, 0);
     }
-  schedule (self, sh_token_clock_now ());
+  on_tokens_changed (NULL, NULL, self);
 }
 
 static void
@@ -207,6 +233,7 @@ sh_token_clock_watch_dispose (GObject *object)
   ShTokenClockWatch *self = SH_TOKEN_CLOCK_WATCH (object);
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->idle_id, g_source_remove);
   if (self->channels != NULL)
     g_signal_handlers_disconnect_by_data (self->channels, self);
   g_clear_object (&self->channels);
@@ -237,5 +264,7 @@ sh_token_clock_watch_new (GListModel *channels)
   g_signal_connect_object (channels, "items-changed",
                            G_CALLBACK (on_channels_changed), self, 0);
   on_channels_changed (channels, 0, 0, g_list_model_get_n_items (channels), self);
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  schedule (self, sh_token_clock_now ());
   return self;
 }
