@@ -77,6 +77,34 @@ test_same_words (void)
     }
 }
 
+/* A pasted token of unknown age (issue 20, 7): the row and --list say its
+ * expiry is an estimate, and the latest it can be, in the same words. */
+static void
+test_estimate_said (void)
+{
+  g_autoptr(ShChannelList) channels = sh_channel_list_new ();
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("@acme", "x", 1);
+  g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (channel), 0);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *cli = NULL;
+  GtkWidget *row;
+
+  sh_token_set_expires_at (token, now);
+  sh_token_set_expires_by (token, now + 2 * HOUR);
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,
+                          SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  sh_channel_list_add (channels, channel);
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_EXPIRING);
+
+  cli = sh_output_channels_text (G_LIST_MODEL (channels), now);
+  assert_contains ("socialhub --list", cli,
+                   "expires in 2 hours at the latest, maybe sooner (estimated)");
+  row = g_object_ref_sink (sh_token_row_new (token));
+  assert_contains ("the window's token row", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                   "Expires in 2 hours at the latest, maybe sooner: an estimate");
+  g_object_unref (row);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,5 +113,6 @@ main (int argc, char **argv)
   sh_providers_register ();
 
   g_test_add_func ("/durations/same-words", test_same_words);
+  g_test_add_func ("/durations/estimate-said", test_estimate_said);
   return g_test_run ();
 }
