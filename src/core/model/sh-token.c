@@ -126,10 +126,11 @@ sh_token_get_property (GObject    *object,
     case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
     case PROP_EXPIRES_BY: g_value_set_int64 (value, self->expires_by); break;
     case PROP_DATA_ACCESS_EXPIRES_AT: g_value_set_int64 (value, self->data_access_expires_at); break;
-    case PROP_STATE: g_value_set_enum (value, self->state); break;
-    case PROP_REASON: g_value_set_enum (value, self->reason); break;
-    case PROP_LAST_VERDICT: g_value_set_enum (value, self->last_verdict); break;
-    case PROP_LAST_VERDICT_REASON: g_value_set_enum (value, self->last_verdict_reason); break;
+    /* As the getters give them: by the clock (sh-token-clock.h). */
+    case PROP_STATE: g_value_set_enum (value, sh_token_get_state (self)); break;
+    case PROP_REASON: g_value_set_enum (value, sh_token_get_reason (self)); break;
+    case PROP_LAST_VERDICT: g_value_set_enum (value, sh_token_get_last_verdict (self)); break;
+    case PROP_LAST_VERDICT_REASON: g_value_set_enum (value, sh_token_get_last_verdict_reason (self)); break;
     case PROP_CHECKED_AT: g_value_set_int64 (value, self->checked_at); break;
     case PROP_NOTIFIED_STATE: g_value_set_enum (value, self->notified_state); break;
     case PROP_EFFECTIVE_STATE: g_value_set_enum (value, sh_token_get_effective_state (self)); break;
