@@ -194,6 +194,35 @@ test_watch_real_timer (void)
   g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_EXPIRED);
 }
 
+/* The Preferences' warning window, changed while running, is what the
+ * manager's tokens read at once: a token 10 days from its end turns
+ * expiring when the window grows to 14 days. */
+static void
+test_settings_window (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(ShToken) token = add_token (channel, real_now + 10 * DAY);
+  gint64 deadline = g_get_monotonic_time () + sh_test_time_limit (10 * G_USEC_PER_SEC);
+
+  sh_token_clock_set_func (NULL, NULL);
+  g_settings_set_uint (settings, "warning-window-days", 7);
+  sh_channel_list_add (sh_manager_get_channels (manager), channel);
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, real_now, 7 * DAY);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
+
+  g_settings_set_uint (settings, "warning-window-days", 14);
+  while (sh_token_get_state (token) != SH_TOKEN_STATE_EXPIRING &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_EXPIRING);
+  g_settings_reset (settings, "warning-window-days");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +233,6 @@ main (int argc, char **argv)
   g_test_add_func ("/token-clock/verdict-wins", test_verdict_wins);
   g_test_add_func ("/token-clock/watch-notifies", test_watch_notifies);
   g_test_add_func ("/token-clock/watch-real-timer", test_watch_real_timer);
+  g_test_add_func ("/token-clock/settings-window", test_settings_window);
   return g_test_run ();
 }
