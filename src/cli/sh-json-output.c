@@ -10,6 +10,7 @@
 #include "sh-json-output.h"
 #include "sh-people.h"
 #include "sh-store-format.h"
+#include "sh-time-format.h"
 #include "sh-untrusted-text.h"
 
 static void
@@ -65,6 +66,13 @@ build_token (JsonBuilder *builder,
   build_verdict (builder, token);
   json_builder_set_member_name (builder, "expires_at");
   json_builder_add_int_value (builder, sh_token_get_expires_at (token));
+  /* Only when expires_at is an estimate (a pasted token of unknown age):
+   * the latest it can end. */
+  if (sh_token_get_expires_by (token) != 0)
+    {
+      json_builder_set_member_name (builder, "expires_by");
+      json_builder_add_int_value (builder, sh_token_get_expires_by (token));
+    }
   json_builder_set_member_name (builder, "checked_at");
   json_builder_add_int_value (builder, sh_token_get_checked_at (token));
   /* The token broker's hand-outs: [{"at","via","by"}], newest last. */
@@ -126,17 +134,22 @@ describe_expiry (ShToken *token,
                  gint64   now)
 {
   gint64 expires_at = sh_token_get_expires_at (token);
-  gint64 days;
+  gint64 expires_by = sh_token_get_expires_by (token);
+  g_autofree char *until = NULL;
 
   if (expires_at == 0)
     return g_strdup (_("never expires"));
+  if (expires_by > now)
+    {
+      until = sh_time_format_until (expires_by, now);
+      /* Translators: a token whose age is unknown; %s is "in 2 hours"… */
+      return g_strdup_printf (_("expires %s at the latest, maybe sooner (estimated)"), until);
+    }
   if (expires_at <= now)
     return g_strdup (_("expiry date passed"));
-  days = (expires_at - now) / (24 * 60 * 60);
-  if (days == 0)
-    return g_strdup (_("expires today"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %u day",
-                                       "expires in %u days", (gulong) days), (guint) days);
+  until = sh_time_format_until (expires_at, now);
+  /* Translators: %s is "in 3 days", "tomorrow", "in 2 hours"… */
+  return g_strdup_printf (_("expires %s"), until);
 }
 
 /* One token in a line: its last verdict, then a later attempt that reached

@@ -68,14 +68,18 @@ keep_granted (Samples    *data,
           continue;
         }
       /* A pasted X token comes without its refresh token; the sample's
-       * grant is a sign-in's, so it keeps both, as a sign-in does. */
+       * grant is a sign-in's, so it keeps both, as a sign-in does. Its
+       * age is known too (issued just now): the latest end is the end. */
       if (grant->refresh_token != NULL && channel->secret != NULL)
         {
-          ShSecret *secret = sh_secret_new (grant->access_token, grant->refresh_token,
-                                            channel->secret->expires_at);
+          gint64 ends = channel->expires_by != 0 ? channel->expires_by
+                                                 : channel->secret->expires_at;
+          ShSecret *secret = sh_secret_new (grant->access_token, grant->refresh_token, ends);
 
           sh_secret_free (channel->secret);
           channel->secret = secret;
+          channel->expires_at = ends;
+          channel->expires_by = 0;
         }
       g_ptr_array_add (data->granted, channel);
     }

@@ -15,8 +15,6 @@
 #include "sh-token-row.h"
 #include "sh-untrusted-text.h"
 
-#define SECONDS_PER_DAY (24 * 60 * 60)
-
 struct _ShTokenRow
 {
   AdwActionRow  parent_instance;
@@ -46,13 +44,22 @@ format_expiry (ShToken *token,
                gint64   now)
 {
   gint64 expires_at = sh_token_get_expires_at (token);
-  gint64 days;
+  g_autofree char *until = NULL;
 
   if (!sh_token_state_is_usable (sh_token_get_effective_state (token)) ||
       sh_token_get_reason (token) == SH_TOKEN_REASON_SECRET_MISSING)
     return NULL;
   if (expires_at == 0)
     return g_strdup (_("Never expires"));
+  if (sh_token_get_expires_by (token) > now)
+    {
+      /* A pasted token whose age is unknown is assumed to end sooner, not
+       * later: the row says the expiry is an estimate. */
+      until = sh_time_format_until (sh_token_get_expires_by (token), now);
+      /* Translators: %s is "in 2 hours"… */
+      return g_strdup_printf (_("Expires %s at the latest, maybe sooner: an estimate, since "
+                                "when the token was made is not known"), until);
+    }
   if (expires_at <= now)
     {
       g_autofree char *date = sh_time_format_date (expires_at);
@@ -61,35 +68,29 @@ format_expiry (ShToken *token,
       return g_strdup_printf (_("Expired on %s"), date);
     }
 
-  days = (expires_at - now) / SECONDS_PER_DAY;
-  if (days == 0)
-    return g_strdup (_("Expires in less than a day"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Expires in %d day",
-                                       "Expires in %d days", (gulong) days),
-                          (int) days);
+  until = sh_time_format_until (expires_at, now);
+  /* Translators: %s is "in 3 days", "tomorrow", "in 2 hours"… */
+  return g_strdup_printf (_("Expires %s"), until);
 }
 
 /* "Data access ends in 12 days": the network's limit on reading the
  * channel's data through this token, apart from its expiry (only for a
- * token that works, and only where the network has one). Whole days,
- * counting a started one, as the reminders count them. */
+ * token that works, and only where the network has one), in the words
+ * the reminders use (sh_time_format_until()). */
 static char *
 format_data_access (ShToken *token,
                     gint64   now)
 {
   gint64 ends = sh_token_get_data_access_expires_at (token);
-  gint64 days;
+  g_autofree char *until = NULL;
 
   if (ends == 0 || !sh_token_state_is_usable (sh_token_get_effective_state (token)))
     return NULL;
   if (ends <= now)
     return g_strdup (_("Data access ended"));
-  days = (ends - now + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY;
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Data access ends in %d day",
-                                       "Data access ends in %d days", (gulong) days),
-                          (int) days);
+  until = sh_time_format_until (ends, now);
+  /* Translators: %s is "in 12 days", "tomorrow", "in 2 hours"… */
+  return g_strdup_printf (_("Data access ends %s"), until);
 }
 
 /* "Added on 25 November 2026 · Checked 3 minutes ago": when the person

@@ -25,6 +25,7 @@ and the people renewing tokens, the window seen over AT-SPI.
 Usage: notifications-window.py SOCIALHUB SOCIALHUB_SANDBOX FAKE_NOTIFICATIONS
 (inside build-aux/with-session.sh, with the accessibility bus)
 """
+import datetime
 import json
 import os
 import subprocess
@@ -38,6 +39,13 @@ from shtest.atspi import find_all, find_app, safe_name
 from shtest.notify_log import action_key, calls, invoke, name_owned, settle, start_world, stop_world
 from shtest.sandbox import control as sandbox_control, requests_seen
 from shtest.session import TIME_FACTOR, Checks, file_version, stop, wait_until
+
+
+def days_until(moment, now):
+    """sh_time_format_until() for a moment a day or more away: "tomorrow" or
+    "in N days" by the local calendar (the same words everywhere, issue 20)."""
+    days = (datetime.date.fromtimestamp(moment) - datetime.date.fromtimestamp(now)).days
+    return "tomorrow" if days == 1 else f"in {days} days"
 
 SOCIALHUB, SANDBOX, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 ALICE, BOB = "10001", "10002"
@@ -205,7 +213,8 @@ try:
     log = settle(log_path, 6)
     first = log[5] if len(log) >= 6 else {}
     check(len(log) == 6, f"one reminder at start (got {len(log) - 5})")
-    check(first.get("summary") == "Bob Sample’s token for Bakery & Sons expires in 2 days",
+    check(first.get("summary") == "Bob Sample’s token for Bakery & Sons expires "
+          + days_until(now + DAY + 80, now),
           f"the expiry's 7-day stage: {first.get('summary')!r}")
     check(first and action_key(first, "Add Access Token") is not None
           and action_key(first, "") == "default", "with its fix button and a default action")
@@ -220,7 +229,8 @@ try:
     log = settle(log_path, 8, timeout=120 * TIME_FACTOR)
     third = log[7] if len(log) >= 8 else {}
     check(len(log) == 8, f"one reminder when the expiry reaches 1 day (got {len(log) - 7})")
-    check(third.get("summary") == "Bob Sample’s token for Bakery & Sons expires in 1 day",
+    check(third.get("summary") == "Bob Sample’s token for Bakery & Sons expires "
+          + days_until(now + DAY + 80, now + 80),
           f"the expiry's 1-day stage: {third.get('summary')!r}")
     check(third.get("replaces_id") == first.get("id"), "it replaces the 7-day reminder")
 

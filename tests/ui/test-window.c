@@ -425,8 +425,8 @@ test_groups (Fixture       *fixture,
   bob = add_token (acme, "Bob Example", SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
   bakery = add_channel (fixture, "x", "Bakery & Sons");
   carol = add_token (bakery, "Carol Example", SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
-  /* 40 days and a bit: rounding must not make it 39 or 41. */
-  sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400 + 3600);
+  /* 40 days from now: the local calendar counts 40 days all day long. */
+  sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400);
   fresh = add_channel (fixture, "facebook", "Fresh Page");
   add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
 
@@ -592,6 +592,42 @@ find_sandbox_menu (Fixture *fixture)
   g_assert_nonnull (menu);
   g_assert_true (gtk_widget_is_drawable (menu));
   return menu;
+}
+
+/* Started offline (issue 20, 3): a channel whose only token expired while
+ * the app was closed is shown disconnected, not connected, though no check
+ * can run; one whose token runs out while the window is open follows at
+ * that moment. */
+static void
+test_offline_start_expired (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *contents = g_strdup_printf (
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":["
+    "{\"id\":\"c-x\",\"network\":\"x\",\"external_id\":\"44196397\",\"name\":\"@acme\","
+    "\"tokens\":[{\"id\":\"t-x\",\"owner\":{\"id\":\"44196397\",\"name\":\"Carol\"},"
+    "\"granted_at\":%" G_GINT64_FORMAT ",\"expires_at\":%" G_GINT64_FORMAT ","
+    "\"state\":\"unknown\",\"reason\":\"offline\",\"last_verdict\":\"valid\","
+    "\"last_verdict_reason\":\"\",\"checked_at\":%" G_GINT64_FORMAT "}]}]}",
+    now - 3 * 3600, now - 3600, now - 3 * 3600);
+  ShChannel *expired, *running;
+  ShToken *token;
+
+  fixture_set_up_full (fixture, FALSE, contents);
+  load_manager (fixture);
+  expired = sh_channel_list_lookup (sh_manager_get_channels (fixture->manager), "c-x");
+  g_assert_nonnull (expired);
+  WAIT_UNTIL (shown_state (fixture, expired) == SH_CHANNEL_STATE_DISCONNECTED);
+
+  running = add_channel (fixture, "x", "@bakery");
+  token = add_token (running, "Dan", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
+  sh_token_set_expires_at (token, now + 3);
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,
+                          SH_TOKEN_DEFAULT_WARNING_WINDOW);
+  g_assert_cmpint (sh_channel_get_state (running), ==, SH_CHANNEL_STATE_CONNECTED);
+  WAIT_UNTIL (shown_state (fixture, running) == SH_CHANNEL_STATE_DISCONNECTED);
+  g_assert_cmpint (sh_token_get_reason (token), ==, SH_TOKEN_REASON_EXPIRED);
 }
 
 static void
@@ -2099,6 +2135,8 @@ main (int    argc,
   g_test_add ("/window/people-page", Fixture, NULL, fixture_set_up, test_people_page,
               fixture_tear_down);
   g_test_add ("/window/notice", Fixture, NULL, fixture_set_up_none, test_notice, fixture_tear_down);
+  g_test_add ("/window/offline-start-expired", Fixture, NULL, fixture_set_up_none,
+              test_offline_start_expired, fixture_tear_down);
   g_test_add ("/window/long-name", Fixture, NULL, fixture_set_up, test_long_name, fixture_tear_down);
   g_test_add ("/window/token-handouts", Fixture, NULL, fixture_set_up, test_token_handouts,
               fixture_tear_down);

@@ -8,6 +8,7 @@
 #include "sh-providers.h"
 #include "sh-secret.h"
 #include "sh-time-format.h"
+#include "sh-token-clock.h"
 
 #define NOW ((gint64) 1764000000)
 #define DAY ((gint64) 24 * 60 * 60)
@@ -137,10 +138,22 @@ test_unknown_keeps_last_verdict (void)
   g_assert_cmpint (sh_channel_get_state (channel), ==, SH_CHANNEL_STATE_DISCONNECTED);
 }
 
+static gint64 clock_now;
+
+static gint64
+fake_clock (gpointer user_data)
+{
+  return clock_now;
+}
+
 static void
 test_expiring_window (void)
 {
   g_autoptr(ShToken) token = sh_token_new ("t", "facebook", "c");
+
+  /* The token reads its state by the clock (sh-token-clock.h). */
+  clock_now = NOW;
+  sh_token_clock_set_func (fake_clock, NULL);
 
   /* Never expires (expires_at 0 means never, not expired). */
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * DAY);
@@ -150,9 +163,11 @@ test_expiring_window (void)
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * DAY);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
 
+  clock_now = NOW + 2 * DAY;
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW + 2 * DAY, 7 * DAY);
   g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_EXPIRING);
   g_assert_true (sh_token_state_is_usable (sh_token_get_state (token)));
+  sh_token_clock_set_func (NULL, NULL);
 }
 
 static void

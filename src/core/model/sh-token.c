@@ -10,6 +10,7 @@
 
 #include "sh-enum-types.h"
 #include "sh-token.h"
+#include "sh-token-clock.h"
 
 struct _ShToken
 {
@@ -23,6 +24,7 @@ struct _ShToken
   char         **scopes;
   gint64         granted_at;
   gint64         expires_at;
+  gint64         expires_by;   /* the latest end when expires_at is an estimate */
   gint64         data_access_expires_at;
   ShTokenState   state;
   ShTokenReason  reason;
@@ -32,6 +34,11 @@ struct _ShToken
   ShTokenState   notified_state;
   guint          notified_stage[2];   /* by ShTokenDeadline */
   GPtrArray     *handouts;            /* ShTokenHandout, oldest first */
+  /* What the getters last gave, clock included (sh-token-clock.h): a
+   * change of the clock alone is notified by sh_token_follow_clock(). */
+  ShTokenState   seen_state;
+  ShTokenState   seen_last_verdict;
+  ShTokenState   seen_effective;
 };
 
 G_DEFINE_FINAL_TYPE (ShToken, sh_token, G_TYPE_OBJECT)
@@ -46,6 +53,7 @@ enum {
   PROP_SCOPES,
   PROP_GRANTED_AT,
   PROP_EXPIRES_AT,
+  PROP_EXPIRES_BY,
   PROP_DATA_ACCESS_EXPIRES_AT,
   PROP_STATE,
   PROP_REASON,
@@ -119,11 +127,13 @@ sh_token_get_property (GObject    *object,
     case PROP_SCOPES: g_value_set_boxed (value, self->scopes); break;
     case PROP_GRANTED_AT: g_value_set_int64 (value, self->granted_at); break;
     case PROP_EXPIRES_AT: g_value_set_int64 (value, self->expires_at); break;
+    case PROP_EXPIRES_BY: g_value_set_int64 (value, self->expires_by); break;
     case PROP_DATA_ACCESS_EXPIRES_AT: g_value_set_int64 (value, self->data_access_expires_at); break;
-    case PROP_STATE: g_value_set_enum (value, self->state); break;
-    case PROP_REASON: g_value_set_enum (value, self->reason); break;
-    case PROP_LAST_VERDICT: g_value_set_enum (value, self->last_verdict); break;
-    case PROP_LAST_VERDICT_REASON: g_value_set_enum (value, self->last_verdict_reason); break;
+    /* As the getters give them: by the clock (sh-token-clock.h). */
+    case PROP_STATE: g_value_set_enum (value, sh_token_get_state (self)); break;
+    case PROP_REASON: g_value_set_enum (value, sh_token_get_reason (self)); break;
+    case PROP_LAST_VERDICT: g_value_set_enum (value, sh_token_get_last_verdict (self)); break;
+    case PROP_LAST_VERDICT_REASON: g_value_set_enum (value, sh_token_get_last_verdict_reason (self)); break;
     case PROP_CHECKED_AT: g_value_set_int64 (value, self->checked_at); break;
     case PROP_NOTIFIED_STATE: g_value_set_enum (value, self->notified_state); break;
     case PROP_EFFECTIVE_STATE: g_value_set_enum (value, sh_token_get_effective_state (self)); break;
@@ -150,6 +160,7 @@ sh_token_set_property (GObject      *object,
     case PROP_SCOPES: sh_token_set_scopes (self, g_value_get_boxed (value)); break;
     case PROP_GRANTED_AT: sh_token_set_granted_at (self, g_value_get_int64 (value)); break;
     case PROP_EXPIRES_AT: sh_token_set_expires_at (self, g_value_get_int64 (value)); break;
+    case PROP_EXPIRES_BY: sh_token_set_expires_by (self, g_value_get_int64 (value)); break;
     case PROP_DATA_ACCESS_EXPIRES_AT: sh_token_set_data_access_expires_at (self, g_value_get_int64 (value)); break;
     case PROP_NOTIFIED_STATE: sh_token_set_notified_state (self, g_value_get_enum (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -179,6 +190,10 @@ sh_token_class_init (ShTokenClass *klass)
     g_param_spec_int64 ("granted-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_EXPIRES_AT] =
     g_param_spec_int64 ("expires-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  /* When expires-at is an estimate, the earliest the token can end (a
+   * pasted token of unknown age), the latest; 0 when it is exact. */
+  properties[PROP_EXPIRES_BY] =
+    g_param_spec_int64 ("expires-by", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_DATA_ACCESS_EXPIRES_AT] =
     g_param_spec_int64 ("data-access-expires-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_STATE] =
@@ -205,6 +220,7 @@ sh_token_class_init (ShTokenClass *klass)
 static void
 sh_token_init (ShToken *self)
 {
+  self->seen_state = self->seen_last_verdict = self->seen_effective = SH_TOKEN_STATE_UNKNOWN;
 }
 
 ShToken *
@@ -337,7 +353,28 @@ sh_token_set_expires_at (ShToken *self,
                          gint64   expires_at)
 {
   g_return_if_fail (SH_IS_TOKEN (self));
+  g_object_freeze_notify (G_OBJECT (self));
   set_int64 (self, &self->expires_at, expires_at, PROP_EXPIRES_AT);
+  sh_token_follow_clock (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gint64
+sh_token_get_expires_by (ShToken *self)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), 0);
+  return self->expires_by;
+}
+
+void
+sh_token_set_expires_by (ShToken *self,
+                         gint64   expires_by)
+{
+  g_return_if_fail (SH_IS_TOKEN (self));
+  g_object_freeze_notify (G_OBJECT (self));
+  set_int64 (self, &self->expires_by, expires_by, PROP_EXPIRES_BY);
+  sh_token_follow_clock (self);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 gint64
@@ -355,32 +392,54 @@ sh_token_set_data_access_expires_at (ShToken *self,
   set_int64 (self, &self->data_access_expires_at, when, PROP_DATA_ACCESS_EXPIRES_AT);
 }
 
+/* @state (the latest attempt's or the last verdict's) as the clock has it
+ * now: a usable verdict given before the expiry reads expired once it has
+ * passed, and valid or expiring by the current warning window. */
+static ShTokenState
+follow_clock (ShToken      *self,
+              ShTokenState  state)
+{
+  return sh_token_state_follow_clock (state, self->expires_at, self->expires_by, self->checked_at,
+                                      sh_token_clock_now (),
+                                      sh_token_clock_get_warning_window ());
+}
+
+static ShTokenReason
+reason_following_clock (ShToken       *self,
+                        ShTokenState   state,
+                        ShTokenReason  reason)
+{
+  if (state != SH_TOKEN_STATE_EXPIRED && follow_clock (self, state) == SH_TOKEN_STATE_EXPIRED)
+    return SH_TOKEN_REASON_EXPIRED;
+  return reason;
+}
+
 ShTokenState
 sh_token_get_state (ShToken *self)
 {
   g_return_val_if_fail (SH_IS_TOKEN (self), SH_TOKEN_STATE_UNKNOWN);
-  return self->state;
+  return follow_clock (self, self->state);
 }
 
 ShTokenReason
 sh_token_get_reason (ShToken *self)
 {
   g_return_val_if_fail (SH_IS_TOKEN (self), SH_TOKEN_REASON_NONE);
-  return self->reason;
+  return reason_following_clock (self, self->state, self->reason);
 }
 
 ShTokenState
 sh_token_get_last_verdict (ShToken *self)
 {
   g_return_val_if_fail (SH_IS_TOKEN (self), SH_TOKEN_STATE_UNKNOWN);
-  return self->last_verdict;
+  return follow_clock (self, self->last_verdict);
 }
 
 ShTokenReason
 sh_token_get_last_verdict_reason (ShToken *self)
 {
   g_return_val_if_fail (SH_IS_TOKEN (self), SH_TOKEN_REASON_NONE);
-  return self->last_verdict_reason;
+  return reason_following_clock (self, self->last_verdict, self->last_verdict_reason);
 }
 
 gint64
@@ -445,8 +504,41 @@ sh_token_get_effective_state (ShToken *self)
   g_return_val_if_fail (SH_IS_TOKEN (self), SH_TOKEN_STATE_UNKNOWN);
 
   if (sh_token_state_is_verdict (self->state))
-    return self->state;
-  return self->last_verdict;
+    return follow_clock (self, self->state);
+  return follow_clock (self, self->last_verdict);
+}
+
+/* Notifies what the clock alone changed since the last read through here
+ * (ShTokenClockWatch calls it when a moment passes). */
+void
+sh_token_follow_clock (ShToken *self)
+{
+  GObject *object = G_OBJECT (self);
+  ShTokenState state, last_verdict, effective;
+
+  g_return_if_fail (SH_IS_TOKEN (self));
+
+  state = sh_token_get_state (self);
+  last_verdict = sh_token_get_last_verdict (self);
+  effective = sh_token_get_effective_state (self);
+
+  g_object_freeze_notify (object);
+  if (state != self->seen_state)
+    {
+      g_object_notify_by_pspec (object, properties[PROP_STATE]);
+      g_object_notify_by_pspec (object, properties[PROP_REASON]);
+    }
+  if (last_verdict != self->seen_last_verdict)
+    {
+      g_object_notify_by_pspec (object, properties[PROP_LAST_VERDICT]);
+      g_object_notify_by_pspec (object, properties[PROP_LAST_VERDICT_REASON]);
+    }
+  if (effective != self->seen_effective)
+    g_object_notify_by_pspec (object, properties[PROP_EFFECTIVE_STATE]);
+  self->seen_state = state;
+  self->seen_last_verdict = last_verdict;
+  self->seen_effective = effective;
+  g_object_thaw_notify (object);
 }
 
 /* Sets every check-related field at once and notifies only what changed,
@@ -487,6 +579,7 @@ update_check_fields (ShToken       *self,
   set_int64 (self, &self->checked_at, checked_at, PROP_CHECKED_AT);
   if (old_effective != sh_token_get_effective_state (self))
     g_object_notify_by_pspec (object, properties[PROP_EFFECTIVE_STATE]);
+  sh_token_follow_clock (self);
 
   g_object_thaw_notify (object);
 }

@@ -41,6 +41,11 @@ void            sh_token_set_granted_at        (ShToken       *self,
 gint64          sh_token_get_expires_at        (ShToken       *self);
 void            sh_token_set_expires_at        (ShToken       *self,
                                                 gint64         expires_at);
+/* The latest end when expires_at is an estimate, the earliest it can be (a
+ * pasted token of unknown age); 0 when expires_at is exact. */
+gint64          sh_token_get_expires_by        (ShToken       *self);
+void            sh_token_set_expires_by        (ShToken       *self,
+                                                gint64         expires_by);
 gint64          sh_token_get_data_access_expires_at (ShToken  *self);
 void            sh_token_set_data_access_expires_at (ShToken  *self,
                                                 gint64         when);
@@ -53,6 +58,9 @@ ShTokenState    sh_token_get_notified_state    (ShToken       *self);
 void            sh_token_set_notified_state    (ShToken       *self,
                                                 ShTokenState   state);
 ShTokenState    sh_token_get_effective_state   (ShToken       *self);
+/* The state getters follow the clock (sh-token-clock.h); this notifies what
+ * it changed since they were last read through here. */
+void            sh_token_follow_clock          (ShToken       *self);
 
 /* The two moments a token stops working on its own, each with reminders
  * before it (sh-notice.h). */

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sh-manager.h"
+#include "sh-token-clock.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ struct _ShManager
   char           *notice;
   ShChecker      *checker;        /* the one check of this manager's tokens */
   GHashTable     *providers;      /* interned network id → ShProvider */
+  ShTokenClockWatch *clock_watch; /* tokens' states follow the clock */
+  GSettings      *settings;       /* warning-window-days, for the clock */
 };
 
 void _sh_manager_append_notice    (ShManager  *self,

@@ -468,6 +468,7 @@ file_granted (GTask *task)
   sh_token_set_scopes (data->token, (const char * const *) granted->scopes);
   sh_token_set_granted_at (data->token, now);
   sh_token_set_expires_at (data->token, granted->expires_at);
+  sh_token_set_expires_by (data->token, granted->expires_by);
   sh_token_set_data_access_expires_at (data->token, granted->data_access_expires_at);
   /* The network has just handed this token out or answered with it. */
   sh_token_apply_verdict (data->token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now,

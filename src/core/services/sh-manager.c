@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-checker.h"
+#include "sh-config.h"
 #include "sh-error.h"
 #include "sh-manager-private.h"
 #include "sh-provider.h"
@@ -33,6 +34,35 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
+on_warning_window_changed (GSettings  *settings,
+                           const char *key,
+                           ShManager  *self)
+{
+  sh_token_clock_set_warning_window (sh_config_get_warning_window ());
+  if (self->clock_watch != NULL)
+    sh_token_clock_watch_update (self->clock_watch);
+}
+
+/* Tokens read expiring by the window set now, also when it changes while
+ * running (sh-token-clock.h). */
+static void
+follow_warning_window (ShManager *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)
+                                             : NULL;
+
+  sh_token_clock_set_warning_window (sh_config_get_warning_window ());
+  if (schema == NULL || !g_settings_schema_has_key (schema, "warning-window-days"))
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  /* GSettings says "changed" only of a key read once. */
+  (void) g_settings_get_uint (self->settings, "warning-window-days");
+  g_signal_connect_object (self->settings, "changed::warning-window-days",
+                           G_CALLBACK (on_warning_window_changed), self, 0);
+}
+
+static void
 sh_manager_constructed (GObject *object)
 {
   ShManager *self = SH_MANAGER (object);
@@ -44,6 +74,8 @@ sh_manager_constructed (GObject *object)
    * tokens and should vanish with the session. */
   self->secrets = sh_secret_store_new (self->data_dir, self->sandbox);
   self->checker = _sh_checker_new (self);
+  follow_warning_window (self);
+  self->clock_watch = sh_token_clock_watch_new (G_LIST_MODEL (self->channels));
 }
 
 static void
@@ -51,6 +83,8 @@ sh_manager_finalize (GObject *object)
 {
   ShManager *self = SH_MANAGER (object);
 
+  g_clear_object (&self->clock_watch);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->load_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->orphans, g_ptr_array_unref);
   g_clear_pointer (&self->providers, g_hash_table_unref);

@@ -16,4 +16,9 @@ GNotification *_sh_notifier_words_build (GPtrArray *notices,
                                          gint64     now,
                                          gboolean   escape_body);
 
+/* The one line that says @notice, its title when alone ("Alice’s token for
+ * Acme Coffee expires in 7 days"), in the words of sh_time_format_until(). */
+char          *_sh_notifier_words_title (const ShNotice *notice,
+                                         gint64          now);
+
 G_END_DECLS

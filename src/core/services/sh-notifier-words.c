@@ -5,10 +5,10 @@
 
 #include "sh-notifier-private.h"
 #include "sh-provider-registry.h"
+#include "sh-time-format.h"
 #include "sh-untrusted-text.h"
 
 #define MAX_LINES 5
-#define DAY ((gint64) 24 * 60 * 60)
 
 /* Names are the networks' (or the data file's): sanitized before a
  * notification server shows them. */
@@ -21,26 +21,26 @@ channel_name (ShChannel *channel)
                                      ? name : sh_channel_get_external_id (channel));
 }
 
-/* Whole days left, counting a started day: "1 day" until the end. */
-static int
-days_left (const ShNotice *notice,
+/* "in 3 days", "tomorrow", "in 2 hours": the words the list and the window
+ * use for the same deadline (sh_time_format_until()). */
+static char *
+time_left (const ShNotice *notice,
            gint64          now)
 {
   ShTokenDeadline deadline = notice->kind == SH_NOTICE_DATA_ACCESS_ENDS
                              ? SH_TOKEN_DEADLINE_DATA_ACCESS : SH_TOKEN_DEADLINE_EXPIRY;
-  gint64 left = sh_token_get_deadline (notice->token, deadline) - now;
 
-  return (int) MAX (1, (left + DAY - 1) / DAY);
+  return sh_time_format_until (sh_token_get_deadline (notice->token, deadline), now);
 }
 
-static char *
-notice_title (const ShNotice *notice,
-              gint64          now)
+char *
+_sh_notifier_words_title (const ShNotice *notice,
+                          gint64          now)
 {
   g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (notice->token));
   g_autofree char *name = channel_name (notice->channel);
   gboolean has_owner = owner != NULL && *owner != '\0';
-  int days;
+  g_autofree char *left = NULL;
 
   switch (notice->kind)
     {
@@ -48,31 +48,21 @@ notice_title (const ShNotice *notice,
       /* Translators: %s is a Facebook Page or an X account */
       return g_strdup_printf (_("%s is disconnected"), name);
     case SH_NOTICE_TOKEN_EXPIRES:
-      days = days_left (notice, now);
+      left = time_left (notice, now);
       if (has_owner)
-        /* Translators: "Alice Example’s token for Acme Coffee expires in 3 days" */
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%s’s token for %s expires in %d day",
-                                             "%s’s token for %s expires in %d days", days),
-                                owner, name, days);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "An access token for %s expires in %d day",
-                                           "An access token for %s expires in %d days", days),
-                              name, days);
+        /* Translators: "Alice Example’s token for Acme Coffee expires in 3 days";
+         * the last %s is "in 3 days", "tomorrow", "in 2 hours"… */
+        return g_strdup_printf (_("%s’s token for %s expires %s"), owner, name, left);
+      /* Translators: the last %s is "in 3 days", "tomorrow", "in 2 hours"… */
+      return g_strdup_printf (_("An access token for %s expires %s"), name, left);
     case SH_NOTICE_DATA_ACCESS_ENDS:
-      days = days_left (notice, now);
+      left = time_left (notice, now);
       if (has_owner)
         /* Translators: "Data access through Alice Example’s token for Acme Coffee ends in 7 days" */
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Data access through %s’s token for %s ends in %d day",
-                                             "Data access through %s’s token for %s ends in %d days",
-                                             days),
-                                owner, name, days);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Data access through an access token for %s ends in %d day",
-                                           "Data access through an access token for %s ends in %d days",
-                                           days),
-                              name, days);
+        return g_strdup_printf (_("Data access through %s’s token for %s ends %s"),
+                                owner, name, left);
+      return g_strdup_printf (_("Data access through an access token for %s ends %s"),
+                              name, left);
     case SH_NOTICE_TOKEN_DEAD:
     default:
       if (has_owner)
@@ -184,7 +174,7 @@ group_body (GPtrArray *notices,
 
   for (guint i = 0; i < notices->len && i < MAX_LINES; i++)
     {
-      g_autofree char *line = notice_title (g_ptr_array_index (notices, i), now);
+      g_autofree char *line = _sh_notifier_words_title (g_ptr_array_index (notices, i), now);
 
       g_string_append_printf (body, "%s%s", body->len ? "\n" : "", line);
     }
@@ -221,7 +211,7 @@ _sh_notifier_words_build (GPtrArray *notices,
 
   if (notices->len == 1)
     {
-      title = notice_title (top, now);
+      title = _sh_notifier_words_title (top, now);
       body = notice_body (top);
     }
   else

@@ -79,6 +79,8 @@ typedef struct {
   char     **scopes;
   ShSecret  *secret;
   gint64     expires_at;      /* 0 = never */
+  gint64     expires_by;      /* when expires_at is an estimate (the earliest
+                               * it can be), the latest; 0 when it is exact */
   gint64     data_access_expires_at;
 } ShGrantedChannel;
 

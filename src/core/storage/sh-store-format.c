@@ -11,7 +11,8 @@
  * (notified_*_days: the reminder stage last told before each deadline, 0 or
  * absent: none; handouts: the token broker's hand-outs, newest last, absent
  * when there were none: files without it, older ones, read as none, and an
- * older version ignores it)
+ * older version ignores it), and "expires_by" after "expires_at" when that is
+ * an estimate (the earliest end of a pasted token of unknown age; the latest)
  *
  * No secret is ever part of it: ShToken does not hold one.
  */
@@ -58,6 +59,8 @@ build_token (JsonBuilder *builder,
 
   sh_json_builder_add_int (builder, "granted_at", sh_token_get_granted_at (token));
   sh_json_builder_add_int (builder, "expires_at", sh_token_get_expires_at (token));
+  if (sh_token_get_expires_by (token) != 0)
+    sh_json_builder_add_int (builder, "expires_by", sh_token_get_expires_by (token));
   sh_json_builder_add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
   sh_json_builder_add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
   sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
@@ -235,7 +238,7 @@ parse_token (JsonNode   *node,
   JsonObject *object, *owner = NULL;
   JsonNode *member;
   const char *id;
-  gint64 granted_at, expires_at, data_access_expires_at, checked_at;
+  gint64 granted_at, expires_at, expires_by, data_access_expires_at, checked_at;
   gint64 notified_expiry_days, notified_data_access_days;
   ShTokenState state, last_verdict, notified_state;
   ShTokenReason reason, last_verdict_reason;
@@ -268,6 +271,7 @@ parse_token (JsonNode   *node,
 
   if (!get_time (object, "granted_at", &granted_at) ||
       !get_time (object, "expires_at", &expires_at) ||
+      !get_time (object, "expires_by", &expires_by) ||
       !get_time (object, "data_access_expires_at", &data_access_expires_at) ||
       !get_time (object, "checked_at", &checked_at))
     return NULL;
@@ -306,6 +310,7 @@ parse_token (JsonNode   *node,
   sh_token_set_scopes (token, (const char * const *) scopes_strv);
   sh_token_set_granted_at (token, granted_at);
   sh_token_set_expires_at (token, expires_at);
+  sh_token_set_expires_by (token, expires_by);
   sh_token_set_data_access_expires_at (token, data_access_expires_at);
   sh_token_restore (token, state, reason, last_verdict, last_verdict_reason, checked_at);
   sh_token_set_notified_state (token, notified_state);

@@ -62,3 +62,61 @@ sh_time_format_moment (gint64 unix_time,
   /* Translators: a date, then a time of day: "5 December 2026, 11:05" */
   return g_strdup_printf (C_("date and time", "%s, %s"), date, clock);
 }
+
+/* Days between the local dates of @now and @unix_time: 1 for any moment
+ * tomorrow, whatever the hour (and whatever daylight saving does). */
+static gint64
+calendar_days_between (gint64 now,
+                       gint64 unix_time)
+{
+  g_autoptr(GDateTime) a = g_date_time_new_from_unix_local (now);
+  g_autoptr(GDateTime) b = g_date_time_new_from_unix_local (unix_time);
+  GDate da, db;
+
+  if (a == NULL || b == NULL)
+    return (unix_time - now) / SH_TIME_DAY;
+  g_date_clear (&da, 1);
+  g_date_clear (&db, 1);
+  g_date_set_dmy (&da, g_date_time_get_day_of_month (a), g_date_time_get_month (a),
+                  g_date_time_get_year (a));
+  g_date_set_dmy (&db, g_date_time_get_day_of_month (b), g_date_time_get_month (b),
+                  g_date_time_get_year (b));
+  return g_date_days_between (&da, &db);
+}
+
+char *
+sh_time_format_until (gint64 unix_time,
+                      gint64 now)
+{
+  gint64 left = unix_time - now;
+  gint64 n;
+
+  if (left <= 0)
+    /* Translators: when something ends, for "Expires %s" */
+    return g_strdup (C_("until", "now"));
+  if (left < SH_TIME_HOUR)
+    {
+      n = (left + 59) / 60;
+      if (n < 60)
+        /* Translators: for "Expires %s", "expires %s" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %d minute", "in %d minutes",
+                                             (gulong) n), (int) n);
+    }
+  n = MAX ((left + SH_TIME_HOUR / 2) / SH_TIME_HOUR, 1);
+  if (n < 24)
+    /* Translators: for "Expires %s", "expires %s" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %d hour", "in %d hours",
+                                         (gulong) n), (int) n);
+
+  /* About a day or more: the local calendar says which day. */
+  n = calendar_days_between (now, unix_time);
+  if (n <= 0)
+    /* Translators: for "Expires %s", "expires %s" */
+    return g_strdup (C_("until", "today"));
+  if (n == 1)
+    /* Translators: for "Expires %s", "expires %s" */
+    return g_strdup (C_("until", "tomorrow"));
+  /* Translators: for "Expires %s", "expires %s" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %d day", "in %d days", (gulong) n),
+                          (int) n);
+}

@@ -61,10 +61,11 @@ void         _sh_x_sign_in_async     (ShProvider          *provider,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
 /* The account @secret speaks for, as the one granted channel of a
- * GPtrArray. */
+ * GPtrArray. @age_unknown: a pasted token, whose expiry is an estimate. */
 void         _sh_x_describe_async    (ShXProvider         *self,
                                       const ShSecret      *secret,
                                       const char          *scope,
+                                      gboolean             age_unknown,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);

@@ -205,6 +205,7 @@ _sh_x_note_app_fault (ShXProvider *self,
 typedef struct {
   ShSecret *secret;
   char     *scope;
+  gboolean  age_unknown;   /* a pasted token: its expiry is an estimate */
 } Describe;
 
 static void
@@ -287,6 +288,10 @@ on_describe_me (GObject      *source,
    * token without a refresh token (offline.access not granted, or a pasted
    * access token) lives exactly as long as its access token, and says so. */
   channel->expires_at = channel->secret->refresh_token != NULL ? 0 : channel->secret->expires_at;
+  /* A pasted token's end is the earliest it can be (see identify below);
+   * two hours later it has ended for certain. */
+  if (data->age_unknown && channel->expires_at != 0)
+    channel->expires_by = channel->expires_at + SH_X_ACCESS_LIFETIME;
   sh_x_user_clear (&user);
   channels = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_granted_channel_free);
   g_ptr_array_add (channels, channel);
@@ -297,6 +302,7 @@ void
 _sh_x_describe_async (ShXProvider         *self,
                       const ShSecret      *secret,
                       const char          *scope,
+                      gboolean             age_unknown,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -307,6 +313,7 @@ _sh_x_describe_async (ShXProvider         *self,
   g_task_set_source_tag (task, _sh_x_describe_async);
   data->secret = sh_secret_copy (secret);
   data->scope = g_strdup (scope);
+  data->age_unknown = age_unknown;
   g_task_set_task_data (task, data, (GDestroyNotify) describe_free);
   sh_http_client_get_async (self->http, "/2/users/me?user.fields=profile_image_url",
                             secret->access_token, cancellable, on_describe_me, task);
@@ -343,11 +350,17 @@ sh_x_provider_identify_async (ShProvider          *provider,
     }
 
   /* A pasted access token comes without its refresh token, and X does not
-   * say when it was made: it lives two hours at most. */
-  secret = sh_secret_new (token, NULL, now_seconds () + SH_X_ACCESS_LIFETIME);
+   * say when it was made. It works now and lives two hours
+   * (SH_X_ACCESS_LIFETIME), so it was made within the last two: assume the
+   * earliest, so that it is expected to end sooner, not later. It may end
+   * any moment from now (expires_at) and has ended for certain two hours
+   * from now (the channel's expires_by); a 401 from now on reads expired,
+   * not revoked (sh-x-check.c). */
+  secret = sh_secret_new (token, NULL, now_seconds ());
   memset (token, 0, strlen (token));
   /* The account, as the one channel of the answer. */
-  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, cancellable, callback, user_data);
+  _sh_x_describe_async (SH_X_PROVIDER (provider), secret, NULL, TRUE, cancellable, callback,
+                        user_data);
 }
 
 /* ---- revocation (sh-x-revoke.c) ----------------------------------------------------- */

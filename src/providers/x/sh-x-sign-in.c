@@ -179,7 +179,7 @@ on_token (GObject      *source,
   sh_x_token_reply_clear (&answer);
 
   cancellable = g_task_get_cancellable (task);
-  _sh_x_describe_async (self, data->secret, data->scope, cancellable, on_described,
+  _sh_x_describe_async (self, data->secret, data->scope, FALSE, cancellable, on_described,
                         g_steal_pointer (&task));
 }
 
