@@ -233,6 +233,26 @@ _sh_notification_server_ids_unwatch (GDBusConnection *bus,
   watch_release (watch);
 }
 
+char *
+_sh_notification_server_instance (GDBusConnection *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  const char *owner;
+
+  if (bus == NULL)
+    return NULL;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetNameOwner",
+                                       g_variant_new ("(s)", FDO_NAME), G_VARIANT_TYPE ("(s)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(&s)", &owner);
+  /* The bus's GUID is new with every bus (every login); a unique name is
+   * never given twice on one bus. */
+  return g_strconcat (g_dbus_connection_get_guid (bus), " ", owner, NULL);
+}
+
 void
 _sh_notification_server_close (GDBusConnection *bus,
                                guint32          server_id)

@@ -53,6 +53,10 @@ ShServerIdWatch *_sh_notification_server_ids_watch   (GDBusConnection   *bus,
                                                       gpointer           user_data);
 void             _sh_notification_server_ids_unwatch (GDBusConnection   *bus,
                                                       ShServerIdWatch   *watch);
+/* Which server gave an id: the bus and the server's unique name on it
+ * (NULL when none runs). Its ids mean nothing to another server, which
+ * counts from 1 again, so only the same one is asked to close them. */
+char     *_sh_notification_server_instance    (GDBusConnection   *bus);
 /* CloseNotification(@server_id) on org.freedesktop.Notifications: what
  * GLib cannot do for a notification an earlier process sent. */
 void      _sh_notification_server_close       (GDBusConnection   *bus,
@@ -65,6 +69,7 @@ typedef struct {
   char                  *fingerprint;
   ShNotificationBackend  backend;
   guint32                server_id;   /* freedesktop: the server's id, 0 unknown */
+  char                  *server;      /* freedesktop: which server gave it */
   guint32                serial;      /* freedesktop: GLib's Notify call, until its id arrives */
   gboolean               mine;        /* sent by this process: GLib knows its id */
 } ShShown;

@@ -2,7 +2,8 @@
  *
  * notifications.json, beside the data file:
  *   {"notifications":[{"id","facts":[notice ids],"fingerprint",
- *                      "backend":"freedesktop"|"gtk"|"portal","server_id"}]}
+ *                      "backend":"freedesktop"|"gtk"|"portal","server_id",
+ *                      "server":"BUS-GUID UNIQUE-NAME"}]}
  * A later process (--check, the window, the background service) reads it
  * to withdraw or replace what an earlier one showed (issue 20). A file of
  * its own rather than a member of channels.json: the notifier writes it
@@ -21,6 +22,7 @@ _sh_shown_free (ShShown *shown)
     return;
   g_strfreev (shown->facts);
   g_free (shown->fingerprint);
+  g_free (shown->server);
   g_free (shown);
 }
 
@@ -49,6 +51,7 @@ parse_one (JsonObject *object,
   g_strv_builder_unref (builder);
   shown->fingerprint = g_strdup (sh_json_get_string (object, "fingerprint"));
   shown->backend = _sh_notification_backend_from_string (sh_json_get_string (object, "backend"));
+  shown->server = g_strdup (sh_json_get_string (object, "server"));
   if (sh_json_get_int (object, "server_id", &server_id) && server_id > 0 && server_id <= G_MAXUINT32)
     shown->server_id = (guint32) server_id;
   *out_id = id;
@@ -117,6 +120,7 @@ _sh_notifier_record_save (const char *path,
       sh_json_builder_add_string (builder, "backend",
                                   _sh_notification_backend_to_string (one->backend));
       sh_json_builder_add_int (builder, "server_id", one->server_id);
+      sh_json_builder_add_string (builder, "server", one->server);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -121,6 +121,8 @@ on_server_id (guint32  serial,
         {
           shown->serial = 0;
           shown->server_id = server_id;
+          g_free (shown->server);
+          shown->server = _sh_notification_server_instance (self->ids_bus);
           save_record (self);
           break;
         }
@@ -189,8 +191,15 @@ unshow (ShNotifier *self,
   if (shown->mine || shown->backend != SH_NOTIFICATION_BACKEND_FREEDESKTOP)
     g_application_withdraw_notification (self->application, id);
   else
-    _sh_notification_server_close (g_application_get_dbus_connection (self->application),
-                                   shown->server_id);
+    {
+      GDBusConnection *bus = g_application_get_dbus_connection (self->application);
+      g_autofree char *server = _sh_notification_server_instance (bus);
+
+      /* Another server (a new login, a restarted one) gave that number, if
+       * at all, to something else: what the old one showed went with it. */
+      if (server != NULL && g_strcmp0 (server, shown->server) == 0)
+        _sh_notification_server_close (bus, shown->server_id);
+    }
 }
 
 static GNotification *
@@ -235,6 +244,7 @@ send (ShNotifier *self,
         {
           /* GLib replaces its own in place: the server keeps the id. */
           shown->server_id = old != NULL && old->mine ? old->server_id : 0;
+          shown->server = old != NULL && old->mine ? g_strdup (old->server) : NULL;
           shown->serial = g_dbus_connection_get_last_serial (self->ids_bus);
           await_server_id (self, shown->serial);
         }
