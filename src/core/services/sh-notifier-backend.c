@@ -16,20 +16,21 @@
 #define FDO_NAME "org.freedesktop.Notifications"
 #define FDO_PATH "/org/freedesktop/Notifications"
 
-static gboolean
-name_has_owner (GDBusConnection *bus,
-                const char      *name)
+/* The unique name owning @name, or NULL. */
+static char *
+name_owner (GDBusConnection *bus,
+            const char      *name)
 {
   g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
+  char *owner = NULL;
 
   reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       "org.freedesktop.DBus", "GetNameOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(s)"),
                                        G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
   if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
+    g_variant_get (reply, "(s)", &owner);
+  return owner;
 }
 
 /* Asked once per process, the way GLib asks once (it too asks the bus
@@ -39,6 +40,7 @@ _sh_notification_backend_detect (GApplication *application)
 {
   GDBusConnection *bus = g_application_get_dbus_connection (application);
   const char *backend = g_getenv ("GNOTIFICATION_BACKEND");
+  g_autofree char *gtk_owner = NULL;
 
   if (backend != NULL && *backend != '\0')
     return _sh_notification_backend_from_string (backend);
@@ -47,7 +49,8 @@ _sh_notification_backend_detect (GApplication *application)
     return SH_NOTIFICATION_BACKEND_PORTAL;
   if (bus == NULL)
     return SH_NOTIFICATION_BACKEND_NONE;
-  if (name_has_owner (bus, "org.gtk.Notifications"))
+  gtk_owner = name_owner (bus, "org.gtk.Notifications");
+  if (gtk_owner != NULL)
     return SH_NOTIFICATION_BACKEND_GTK;
   return SH_NOTIFICATION_BACKEND_FREEDESKTOP;
 }
@@ -236,18 +239,10 @@ _sh_notification_server_ids_unwatch (GDBusConnection *bus,
 char *
 _sh_notification_server_instance (GDBusConnection *bus)
 {
-  g_autoptr(GVariant) reply = NULL;
-  const char *owner;
+  g_autofree char *owner = bus != NULL ? name_owner (bus, FDO_NAME) : NULL;
 
-  if (bus == NULL)
+  if (owner == NULL)
     return NULL;
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetNameOwner",
-                                       g_variant_new ("(s)", FDO_NAME), G_VARIANT_TYPE ("(s)"),
-                                       G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
-  if (reply == NULL)
-    return NULL;
-  g_variant_get (reply, "(&s)", &owner);
   /* The bus's GUID is new with every bus (every login); a unique name is
    * never given twice on one bus. */
   return g_strconcat (g_dbus_connection_get_guid (bus), " ", owner, NULL);
