@@ -22,6 +22,8 @@ org.gtk.Notifications on the private session bus.
   app.show-person with the target "facebook:10001", and no notification
   per token or channel; one renewal replaces it with what is left (in that
   token's own words), the other withdraws it.
+- A restarted freedesktop server (it counts from 1 again) is never asked to
+  close an id the earlier server gave.
 
 Usage: notifications-restart.py SOCIALHUB SOCIALHUB_SANDBOX FAKE_NOTIFICATIONS
        FAKE_GTK_NOTIFICATIONS (inside build-aux/with-session.sh)
@@ -199,6 +201,43 @@ try:
     check(len(log) == n_before + 3 and log[-1]["method"] == "RemoveNotification"
           and log[-1]["id"] == f"person-facebook:{ALICE}",
           "Acme Coffee renewed too: it is withdrawn")
+
+    # --- another freedesktop server counts from 1 again: its ids are not ours ---------------
+    n_before = len(calls(log_path))
+    control("change-password", person=BOB)
+    r = run("--check")
+    log = settle(log_path, n_before + 1)
+    check(len(of(log, "Notify")) == len(of(log[:n_before], "Notify")) + 1,
+          "Bob's tokens die: a notification through the freedesktop server")
+    server.terminate()
+    server.wait(timeout=10)
+    log_path = os.path.join(tmp, "notifications-2.json")
+    server = start_fake_notifications(log_path, FAKE)
+    # Another app's notifications on the new server, up to the id the old
+    # server gave ours: the new server counts from 1 again.
+    old_id = of(calls(os.path.join(tmp, "notifications.json")), "Notify")[-1]["id"]
+    other_id = 0
+    while other_id < old_id:
+        other = subprocess.run(["gdbus", "call", "--session", "--dest",
+                                "org.freedesktop.Notifications", "--object-path",
+                                "/org/freedesktop/Notifications", "--method",
+                                "org.freedesktop.Notifications.Notify", "other-app", "0", "icon",
+                                "Other", "body", "@as []", "@a{sv} {}", "5000"],
+                               capture_output=True, text=True)
+        if other.returncode != 0:
+            break
+        other_id = int(other.stdout.strip().strip("(,)").split()[-1])
+    check(other_id == old_id, f"another app's notification has the old id {old_id} ({other_id})")
+    sign_in(BOB, "Bakery & Sons")
+    sign_in(BOB, "Acme Coffee")
+    r = run("--check")
+    check(r.returncode == 0, f"every channel is connected again (rc {r.returncode})")
+    log = settle(log_path, old_id + 2)
+    ours = [c["id"] for c in of(log, "Notify") if c["app_name"] != "other-app"]
+    closed = [c["id"] for c in of(log, "CloseNotification")]
+    check(old_id not in closed and all(i in ours for i in closed),
+          f"the restarted server is asked to close only what it showed for us "
+          f"(closed {closed}, ours {ours})")
 finally:
     gtk_server.terminate()
     gtk_server.wait(timeout=10)
