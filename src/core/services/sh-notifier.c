@@ -264,6 +264,11 @@ withdraw (ShNotifier *self,
 {
   ShShown *shown = g_hash_table_lookup (self->shown, id);
 
+  /* A process that can show nothing (one shutting down) leaves what an
+   * earlier one showed in the record, for the next process to withdraw. */
+  if (shown != NULL && !shown->mine && shown->backend != SH_NOTIFICATION_BACKEND_NONE &&
+      !can_show (self))
+    return;
   if (shown != NULL)
     unshow (self, id, shown);
   g_hash_table_remove (self->shown, id);
