@@ -76,10 +76,12 @@ sh_test_make_channel (const char *name,
     {
       g_autofree char *token_id = sh_token_generate_id ();
       g_autofree char *owner = g_strdup_printf ("Owner %u", i + 1);
+      /* One person each: "Owner 2" is nobody else's id. */
+      g_autofree char *owner_id = g_strdup_printf ("%u", 100 + i);
       g_autoptr(ShToken) token = sh_token_new (token_id, network, id);
 
       sh_token_set_owner_name (token, owner);
-      sh_token_set_owner_id (token, "100");
+      sh_token_set_owner_id (token, owner_id);
       sh_channel_add_token (channel, token);
     }
   return channel;

@@ -724,6 +724,149 @@ test_reminder_stages (void)
   wait_idle (notifier);
 }
 
+static char *shown_person;
+
+static void
+on_show_person (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_free (shown_person);
+  shown_person = g_variant_dup_string (parameter, NULL);
+}
+
+static void
+make_person (ShToken *token, const char *id, const char *name)
+{
+  sh_token_set_owner_id (token, id);
+  sh_token_set_owner_name (token, name);
+}
+
+/* Issue 17: one person's tokens dying together (one owner, one cause) are
+ * one notification that opens the People page on them; owner-less tokens
+ * are nobody's. Issue 20: a later notifier (process) replaces nothing it
+ * does not know, but withdraws what an earlier one showed, by the
+ * freedesktop server's id. */
+static void
+test_person (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
+  g_autoptr(ShNotifier) notifier = sh_notifier_new (manager, app);
+  g_autoptr(ShChannel) florist = sh_test_make_channel ("Florist", "facebook", 1);
+  g_autoptr(ShChannel) garden = sh_test_make_channel ("Garden", "facebook", 1);
+  g_autoptr(ShChannel) harbor = sh_test_make_channel ("Harbor", "facebook", 2);
+  g_autoptr(ShChannel) island = sh_test_make_channel ("Island", "facebook", 1);
+  g_autoptr(ShChannel) jetty = sh_test_make_channel ("Jetty", "facebook", 1);
+  g_autoptr(GSimpleAction) show_person = g_simple_action_new ("show-person", G_VARIANT_TYPE_STRING);
+  g_autoptr(JsonArray) calls = NULL;
+  ShChannelList *list = sh_manager_get_channels (manager);
+  ShChannel *all[] = { florist, garden, harbor, island, jetty };
+  ShChannel *ana[] = { florist, garden, harbor };
+  JsonObject *person = NULL, *group = NULL;
+  guint before = n_calls ();
+  gint64 person_id;
+
+  g_signal_connect (show_person, "activate", G_CALLBACK (on_show_person), NULL);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (show_person));
+  sh_notifier_set_clock (notifier, fake_clock, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ana); i++)
+    make_person (token_of (ana[i], 0), "7001", "Ana Example");
+  make_person (token_of (island, 0), "", "");
+  make_person (token_of (jetty, 0), "", "");
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      sh_channel_list_add (list, all[i]);
+      for (guint j = 0; j < g_list_model_get_n_items (sh_channel_get_tokens (all[i])); j++)
+        verdict (all[i], j, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+    }
+  announce (manager);
+  wait_idle (notifier);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before);
+
+  /* Ana's three tokens and the two owner-less ones die in one check. */
+  for (guint i = 0; i < G_N_ELEMENTS (ana); i++)
+    verdict (ana[i], 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  verdict (island, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  verdict (jetty, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+  announce (manager);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 2);
+  for (guint i = before; i < before + 2; i++)
+    {
+      JsonObject *one = call (calls, i);
+
+      if (g_str_has_prefix (json_object_get_string_member (one, "summary"), "Ana"))
+        person = one;
+      else
+        group = one;
+    }
+  g_assert_nonnull (person);
+  g_assert_nonnull (group);
+  g_assert_cmpstr (json_object_get_string_member (person, "summary"), ==,
+                   "Ana Example’s 3 access tokens stopped working (password changed)");
+  g_assert_cmpstr (json_object_get_string_member (person, "body"), ==,
+                   "2 channels disconnected, 1 still linked.");
+  g_assert_cmpint (json_object_get_int_member (person, "urgency"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (group, "summary"), ==,
+                   "2 channels are disconnected");
+  person_id = json_object_get_int_member (person, "id");
+
+  /* Its default action: app.show-person("facebook:7001"). */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, person_id);
+    const char *argv[] = { "gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
+                           "--object-path", "/org/freedesktop/Notifications", "--method",
+                           "io.socialhub.FakeNotifications.Invoke", id, "default", NULL };
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    g_autoptr(GError) error = NULL;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    while (shown_person == NULL && g_get_monotonic_time () < end)
+      spin_ms (20);
+    g_assert_cmpstr (shown_person, ==, "facebook:7001");
+  }
+
+  /* Florist works again: the same notification now says two tokens. GLib
+   * forgets a notification once it is pressed, so this process sends it
+   * anew: the server's new id is what is saved. */
+  verdict (florist, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  announce (manager);
+  g_clear_pointer (&calls, json_array_unref);
+  calls = expect_calls (before + 3);
+  person = call (calls, before + 2);
+  g_assert_cmpstr (json_object_get_string_member (person, "summary"), ==,
+                   "Ana Example’s 2 access tokens stopped working (password changed)");
+  g_assert_cmpstr (json_object_get_string_member (person, "body"), ==,
+                   "1 channel disconnected, 1 still linked.");
+  person_id = json_object_get_int_member (person, "id");
+  wait_idle (notifier);
+
+  /* A later process, once Ana's tokens work again, closes it by the
+   * server's id, which only the first one was told. */
+  {
+    g_autoptr(ShManager) again = sh_test_load_manager (dir);
+    g_autoptr(ShNotifier) notifier2 = sh_notifier_new (again, app);
+    JsonObject *closed;
+
+    sh_notifier_set_clock (notifier2, fake_clock, NULL);
+    verdict (lookup (again, "Garden"), 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+    verdict (lookup (again, "Harbor"), 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+    g_assert_cmpuint (sh_notifier_process (notifier2), ==, 0);
+    g_clear_pointer (&calls, json_array_unref);
+    calls = expect_calls (before + 4);
+    closed = call (calls, before + 3);
+    g_assert_cmpstr (json_object_get_string_member (closed, "method"), ==, "CloseNotification");
+    g_assert_cmpint (json_object_get_int_member (closed, "id"), ==, person_id);
+    wait_idle (notifier2);
+  }
+  g_action_map_remove_action (G_ACTION_MAP (app), "show-person");
+  g_clear_pointer (&shown_person, g_free);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -764,6 +907,7 @@ main (int argc, char **argv)
   g_test_add_func ("/notifier/reminder-stages", test_reminder_stages);
   g_test_add_func ("/notifier/settings", test_settings);
   g_test_add_func ("/notifier/hostile-names", test_hostile_names);
+  g_test_add_func ("/notifier/person", test_person);
   status = g_test_run ();
 
   g_clear_object (&app);

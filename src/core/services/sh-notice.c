@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sh-notice.h"
 
@@ -260,4 +261,126 @@ sh_notice_stages_normalize (const guint *days,
     }
   *out_n = n;
   return stages;
+}
+
+void
+sh_person_notices_free (ShPersonNotices *person)
+{
+  if (person == NULL)
+    return;
+  g_free (person->id);
+  g_free (person->target);
+  g_ptr_array_unref (person->notices);
+  g_free (person);
+}
+
+static gboolean
+same_death (ShToken *a,
+            ShToken *b)
+{
+  return g_strcmp0 (sh_token_get_network (a), sh_token_get_network (b)) == 0 &&
+         g_strcmp0 (sh_token_get_owner_id (a), sh_token_get_owner_id (b)) == 0 &&
+         sh_token_get_last_verdict_reason (a) == sh_token_get_last_verdict_reason (b);
+}
+
+guint
+sh_notice_count_person_tokens (const ShNotice *notice)
+{
+  GListModel *tokens;
+  guint n = 0;
+
+  g_return_val_if_fail (notice != NULL, 0);
+  if (notice->token == NULL)
+    return 0;
+  if (notice->kind == SH_NOTICE_TOKEN_DEAD)
+    return 1;
+  if (notice->kind != SH_NOTICE_CHANNEL_DISCONNECTED)
+    return 0;
+  tokens = sh_channel_get_tokens (notice->channel);
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (is_dead (sh_token_get_effective_state (token)) && same_death (token, notice->token))
+        n++;
+    }
+  return n;
+}
+
+/* The person and cause a notice's death belongs to, or NULL. */
+static char *
+death_key (const ShNotice *notice)
+{
+  const char *owner;
+
+  if ((notice->kind != SH_NOTICE_TOKEN_DEAD && notice->kind != SH_NOTICE_CHANNEL_DISCONNECTED) ||
+      notice->token == NULL)
+    return NULL;
+  owner = sh_token_get_owner_id (notice->token);
+  if (owner == NULL || *owner == '\0')
+    return NULL;
+  return g_strdup_printf ("%s:%s\n%s", sh_token_get_network (notice->token), owner,
+                          sh_token_reason_to_string (sh_token_get_last_verdict_reason (notice->token)));
+}
+
+GPtrArray *
+sh_notices_take_people (GPtrArray *fresh)
+{
+  GPtrArray *people = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_person_notices_free);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) n_tokens = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  GPtrArray *rest = g_ptr_array_new ();
+
+  g_return_val_if_fail (fresh != NULL, people);
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      ShNotice *notice = g_ptr_array_index (fresh, i);
+      g_autofree char *key = death_key (notice);
+      ShPersonNotices *person;
+
+      if (key == NULL)
+        continue;
+      person = g_hash_table_lookup (groups, key);
+      if (person == NULL)
+        {
+          person = g_new0 (ShPersonNotices, 1);
+          person->target = g_strndup (key, strchr (key, '\n') - key);
+          person->id = g_strconcat ("person-", person->target, NULL);
+          person->notices = g_ptr_array_new ();
+          g_hash_table_insert (groups, g_steal_pointer (&key), person);
+          g_ptr_array_add (order, person);
+        }
+      g_ptr_array_add (person->notices, notice);
+      g_hash_table_insert (n_tokens, person,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (n_tokens, person)) +
+                                             sh_notice_count_person_tokens (notice)));
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      ShPersonNotices *person = g_ptr_array_index (order, i);
+
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (n_tokens, person)) >= 2)
+        g_ptr_array_add (people, person);
+      else
+        sh_person_notices_free (person);
+    }
+
+  /* What is left is told as before. */
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      ShNotice *notice = g_ptr_array_index (fresh, i);
+      gboolean taken = FALSE;
+
+      for (guint j = 0; j < people->len && !taken; j++)
+        taken = g_ptr_array_find (((ShPersonNotices *) g_ptr_array_index (people, j))->notices,
+                                  notice, NULL);
+      if (!taken)
+        g_ptr_array_add (rest, notice);
+    }
+  g_ptr_array_set_size (fresh, 0);
+  g_ptr_array_extend_and_steal (fresh, rest);
+  return people;
 }

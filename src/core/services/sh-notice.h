@@ -61,6 +61,26 @@ GPtrArray *sh_notices_collect     (GListModel          *channels,
 /* The next moment (after @now) at which a reminder becomes due, 0 if none. */
 gint64     sh_notices_next_reminder (GListModel        *channels,
                                      const ShNoticeRules *rules);
+/* One person's tokens that died together, from one cause: the new
+ * notices (a token dead, a channel disconnected) that it covers. */
+typedef struct {
+  char      *id;        /* "person-NETWORK:USER_ID" */
+  char      *target;    /* "NETWORK:USER_ID", app.show-person's */
+  GPtrArray *notices;   /* ShNotice *, not owned */
+} ShPersonNotices;
+
+void       sh_person_notices_free  (ShPersonNotices     *person);
+/* Takes out of @fresh (new notices, not owned) those that say one
+ * person's tokens stopped working from one cause, when they are at least
+ * two tokens (issue 17): one notification then says them all. A person is
+ * the tokens' network and owner id; a token without an owner id is nobody's
+ * and never grouped. Returns ShPersonNotices, in the order of @fresh. */
+GPtrArray *sh_notices_take_people  (GPtrArray           *fresh);
+/* How many of the person's tokens @notice says stopped working: its token,
+ * or for a disconnected channel each dead token of its token's owner
+ * there with the same reason. */
+guint      sh_notice_count_person_tokens (const ShNotice *notice);
+
 /* @days: any order, zeros and repeats allowed; returns them largest first,
  * without zeros or repeats, in a new array of *@out_n items. */
 guint     *sh_notice_stages_normalize (const guint     *days,

@@ -243,3 +243,79 @@ _sh_notifier_words_build (GPtrArray *notices,
                                            "app.add-token", "s", sh_channel_get_id (only_channel));
   return notification;
 }
+
+GNotification *
+_sh_notifier_words_build_person (GPtrArray *notices,
+                                 gboolean   escape_body)
+{
+  const ShNotice *first;
+  g_autoptr(GHashTable) linked = g_hash_table_new (NULL, NULL);
+  guint n_tokens = 0, n_disconnected = 0, n_linked;
+  g_autofree char *owner = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *lost = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *escaped = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  const char *reason;
+  GNotification *notification;
+
+  g_return_val_if_fail (notices != NULL && notices->len > 0, NULL);
+
+  first = g_ptr_array_index (notices, 0);
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const ShNotice *notice = g_ptr_array_index (notices, i);
+
+      n_tokens += sh_notice_count_person_tokens (notice);
+      if (notice->kind == SH_NOTICE_CHANNEL_DISCONNECTED)
+        n_disconnected++;
+      else
+        g_hash_table_add (linked, notice->channel);
+    }
+  /* What is left of the group is one token's: its own words say it. */
+  if (n_tokens < 2 || first->token == NULL)
+    return NULL;
+  n_linked = g_hash_table_size (linked);
+
+  owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (first->token));
+  if (owner == NULL || *owner == '\0')
+    {
+      g_free (owner);
+      owner = sh_untrusted_text_sanitize (sh_token_get_owner_id (first->token));
+    }
+  reason = sh_token_reason_get_short_label (sh_token_get_last_verdict_reason (first->token));
+  /* Translators: "Ana Example’s 8 access tokens stopped working (password changed)";
+   * the last %s is a reason in a few words */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%s’s %u access token stopped working (%s)",
+                                        "%s’s %u access tokens stopped working (%s)", n_tokens),
+                           owner, n_tokens, reason);
+  lost = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel disconnected",
+                                       "%u channels disconnected", n_disconnected),
+                          n_disconnected);
+  kept = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u still linked", "%u still linked",
+                                       n_linked), n_linked);
+  if (n_disconnected > 0 && n_linked > 0)
+    /* Translators: "3 channels disconnected, 5 still linked." */
+    body = g_strdup_printf (_("%s, %s."), lost, kept);
+  else
+    /* Translators: "3 channels disconnected." or "5 still linked." */
+    body = g_strdup_printf (_("%s."), n_disconnected > 0 ? lost : kept);
+
+  notification = g_notification_new (title);
+  if (escape_body)
+    escaped = g_markup_escape_text (body, -1);
+  g_notification_set_body (notification, escaped != NULL ? escaped : body);
+  g_notification_set_priority (notification, n_disconnected > 0 ? G_NOTIFICATION_PRIORITY_URGENT
+                                                                : G_NOTIFICATION_PRIORITY_NORMAL);
+  /* The People page on that person (app.show-person, issue 17). */
+  target = g_strconcat (sh_token_get_network (first->token), ":",
+                        sh_token_get_owner_id (first->token), NULL);
+  g_notification_set_default_action_and_target (notification, "app.show-person", "s", target);
+  icon = g_themed_icon_new (sh_network_get_icon_name (sh_token_get_network (first->token)));
+  g_notification_set_icon (notification, icon);
+  return notification;
+}

@@ -9,27 +9,29 @@
  * withdrawn when none is. New facts go out alone, or several as one group
  * ("grouped", which also keeps what is still true of an earlier group).
  *
- * The ids are those of the notices (and "grouped"), so a later process can
- * tell which notification said what (issue 20: saving them with the
- * tokens' record is the next step).
+ * The ids are those of the notices (and "grouped", and "person-…" for one
+ * person's tokens that died together). What is shown is saved
+ * (sh-notifier-record.c) with the freedesktop server's own id, so that a
+ * later process withdraws or replaces what an earlier one showed, through
+ * either backend (sh-notifier-backend.c). A token added or removed (a
+ * renewal) is looked at half a second later, not at the next check.
  */
 #include "config.h"
 
 #include "sh-checker.h"
 #include "sh-notifier.h"
 #include "sh-notifier-private.h"
+#include "sh-store.h"
 
 #define GROUP_ID "grouped"
+#define RECORD_FILE_NAME "notifications.json"
+/* How long a short-lived process waits for the server's ids before it
+ * exits without them. */
+#define SERVER_ID_WAIT_MS 5000
 /* GLib's timeouts take a guint: wake up at least this often and look again. */
 #define MAX_SLEEP (6 * 60 * 60)
 
 static const guint default_stages[] = { 7, 1 };
-
-/* One notification this process showed: the notices it says. */
-typedef struct {
-  GStrv  facts;
-  char  *fingerprint;
-} Shown;
 
 struct _ShNotifier
 {
@@ -40,7 +42,14 @@ struct _ShNotifier
   GSettings       *settings;
   ShNotifierClock  clock;
   gpointer         clock_data;
-  GHashTable      *shown;         /* id → Shown */
+  GHashTable      *shown;         /* id → ShShown */
+  char            *record_path;
+  int              backend;       /* ShNotificationBackend, -1: not asked yet */
+  GDBusConnection *ids_bus;
+  ShServerIdWatch *ids_watch;
+  GHashTable      *awaited;       /* serials whose server id is on its way (the app is held) */
+  guint            await_id;
+  gboolean         record_dirty;
   guint            withdraw_id;
   guint            reminder_id;
   int              body_markup;   /* -1: not asked yet */
@@ -52,14 +61,6 @@ static gint64
 real_clock (gpointer user_data)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static void
-shown_free (Shown *shown)
-{
-  g_strfreev (shown->facts);
-  g_free (shown->fingerprint);
-  g_free (shown);
 }
 
 static gboolean
@@ -78,56 +79,142 @@ can_show (ShNotifier *self)
   return self->application != NULL && g_application_get_is_registered (self->application);
 }
 
-/* Whether the body reaches a server that parses it as markup, where a
- * name's "<b>" or "&" would be taken for markup. GLib sends through the
- * portal in a sandbox and to org.gtk.Notifications (GNOME Shell) when that
- * is there: both show a body as plain text, where an escaped "&amp;" would
- * show as such. Otherwise (GLib's freedesktop backend) the body goes to
- * org.freedesktop.Notifications as it is, and the specification lets a
- * server that lists "body-markup" parse it. Asked once, the way GLib asks
- * once which backend to use (it too asks the bus synchronously). */
-static gboolean
-server_parses_markup (GApplication *application)
-{
-  GDBusConnection *bus = g_application_get_dbus_connection (application);
-  const char *backend = g_getenv ("GNOTIFICATION_BACKEND");
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree const char **capabilities = NULL;
+static void save_record (ShNotifier *self);
 
-  if (bus == NULL)
-    return FALSE;
-  if (backend != NULL && *backend != '\0')
+static void
+stop_awaiting (ShNotifier *self)
+{
+  g_clear_handle_id (&self->await_id, g_source_remove);
+  if (g_hash_table_size (self->awaited) > 0 && self->application != NULL)
+    g_application_release (self->application);
+  g_hash_table_remove_all (self->awaited);
+}
+
+static gboolean
+on_await_timeout (gpointer user_data)
+{
+  ShNotifier *self = user_data;
+
+  self->await_id = 0;
+  g_message ("The notification server did not give the ids of what was shown");
+  stop_awaiting (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The freedesktop server's id of what this process showed: saved, so that
+ * a later process can close it. */
+static void
+on_server_id (guint32  serial,
+              guint32  server_id,
+              gpointer user_data)
+{
+  ShNotifier *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->shown);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      if (!g_str_equal (backend, "freedesktop"))
-        return FALSE;
+      ShShown *shown = value;
+
+      if (shown->serial == serial)
+        {
+          shown->serial = 0;
+          shown->server_id = server_id;
+          g_free (shown->server);
+          shown->server = _sh_notification_server_instance (self->ids_bus);
+          save_record (self);
+          break;
+        }
+    }
+  if (g_hash_table_remove (self->awaited, GUINT_TO_POINTER (serial)) &&
+      g_hash_table_size (self->awaited) == 0)
+    {
+      g_clear_handle_id (&self->await_id, g_source_remove);
+      g_application_release (self->application);
+    }
+}
+
+/* A --check process would exit before the server answers: it stays until
+ * the ids are saved (or SERVER_ID_WAIT_MS). */
+static void
+await_server_id (ShNotifier *self,
+                 guint32     serial)
+{
+  if (g_hash_table_size (self->awaited) == 0)
+    {
+      g_application_hold (self->application);
+      self->await_id = g_timeout_add (SERVER_ID_WAIT_MS, on_await_timeout, self);
+    }
+  g_hash_table_add (self->awaited, GUINT_TO_POINTER (serial));
+}
+
+/* Which backend GLib uses and, for the freedesktop one, the watch for its
+ * ids and whether its bodies are parsed as markup. Asked once. */
+static void
+ensure_backend (ShNotifier *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (self->application);
+
+  if (self->backend >= 0)
+    return;
+  self->backend = _sh_notification_backend_detect (self->application);
+  if (self->backend == SH_NOTIFICATION_BACKEND_FREEDESKTOP && bus != NULL)
+    {
+      self->body_markup = _sh_notification_server_parses_markup (bus);
+      self->ids_bus = g_object_ref (bus);
+      self->ids_watch = _sh_notification_server_ids_watch (bus, on_server_id, self);
     }
   else
-    {
-      gboolean gtk_server = FALSE;
+    self->body_markup = FALSE;
+}
 
-      if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
-          g_strcmp0 (g_getenv ("GTK_USE_PORTAL"), "1") == 0)
-        return FALSE;
-      reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                           "org.freedesktop.DBus", "NameHasOwner",
-                                           g_variant_new ("(s)", "org.gtk.Notifications"),
-                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
-                                           1000, NULL, NULL);
-      if (reply != NULL)
-        g_variant_get (reply, "(b)", &gtk_server);
-      if (gtk_server)
-        return FALSE;
-      g_clear_pointer (&reply, g_variant_unref);
+static void
+save_record (ShNotifier *self)
+{
+  self->record_dirty = FALSE;
+  _sh_notifier_record_save (self->record_path, self->shown);
+}
+
+/* Withdraws what @shown (shown under @id) put on the screen. GLib withdraws
+ * what this process sent, and by our id what went through the portal or
+ * org.gtk.Notifications; only the server's id closes what an earlier
+ * process sent to a freedesktop server. */
+static void
+unshow (ShNotifier *self,
+        const char *id,
+        ShShown    *shown)
+{
+  if (!can_show (self))
+    return;
+  ensure_backend (self);
+  if (shown->mine || shown->backend != SH_NOTIFICATION_BACKEND_FREEDESKTOP)
+    g_application_withdraw_notification (self->application, id);
+  else
+    {
+      GDBusConnection *bus = g_application_get_dbus_connection (self->application);
+      g_autofree char *server = _sh_notification_server_instance (bus);
+
+      /* Another server (a new login, a restarted one) gave that number, if
+       * at all, to something else: what the old one showed went with it. */
+      if (server != NULL && g_strcmp0 (server, shown->server) == 0)
+        _sh_notification_server_close (bus, shown->server_id);
     }
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications",
-                                       "/org/freedesktop/Notifications",
-                                       "org.freedesktop.Notifications", "GetCapabilities",
-                                       NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
-                                       1000, NULL, NULL);
-  if (reply == NULL)
-    return FALSE;
-  g_variant_get (reply, "(^a&s)", &capabilities);
-  return g_strv_contains (capabilities, "body-markup");
+}
+
+static GNotification *
+build (ShNotifier *self,
+       const char *id,
+       GPtrArray  *notices)
+{
+  GNotification *notification = NULL;
+
+  if (g_str_has_prefix (id, "person-"))
+    notification = _sh_notifier_words_build_person (notices, self->body_markup > 0);
+  if (notification == NULL)
+    notification = _sh_notifier_words_build (notices, self->clock (self->clock_data),
+                                             self->body_markup > 0);
+  return notification;
 }
 
 static void
@@ -136,18 +223,31 @@ send (ShNotifier *self,
       GPtrArray  *notices,
       const char *fingerprint)
 {
-  Shown *shown = g_new0 (Shown, 1);
+  ShShown *old = g_hash_table_lookup (self->shown, id);
+  ShShown *shown = g_new0 (ShShown, 1);
   GStrvBuilder *facts = g_strv_builder_new ();
 
   if (can_show (self))
     {
       g_autoptr(GNotification) notification = NULL;
 
-      if (self->body_markup < 0)
-        self->body_markup = server_parses_markup (self->application);
-      notification = _sh_notifier_words_build (notices, self->clock (self->clock_data),
-                                               self->body_markup > 0);
+      ensure_backend (self);
+      notification = build (self, id, notices);
+      /* GLib does not know an earlier process's notification: it would
+       * show this one beside it rather than in its place. */
+      if (old != NULL && !old->mine && old->backend == SH_NOTIFICATION_BACKEND_FREEDESKTOP)
+        unshow (self, id, old);
       g_application_send_notification (self->application, id, notification);
+      shown->mine = TRUE;
+      shown->backend = self->backend;
+      if (self->ids_watch != NULL)
+        {
+          /* GLib replaces its own in place: the server keeps the id. */
+          shown->server_id = old != NULL && old->mine ? old->server_id : 0;
+          shown->server = old != NULL && old->mine ? g_strdup (old->server) : NULL;
+          shown->serial = g_dbus_connection_get_last_serial (self->ids_bus);
+          await_server_id (self, shown->serial);
+        }
     }
   for (guint i = 0; i < notices->len; i++)
     g_strv_builder_add (facts, ((ShNotice *) g_ptr_array_index (notices, i))->id);
@@ -155,15 +255,24 @@ send (ShNotifier *self,
   g_strv_builder_unref (facts);
   shown->fingerprint = g_strdup (fingerprint);
   g_hash_table_replace (self->shown, g_strdup (id), shown);
+  self->record_dirty = TRUE;
 }
 
 static void
 withdraw (ShNotifier *self,
           const char *id)
 {
-  if (can_show (self))
-    g_application_withdraw_notification (self->application, id);
+  ShShown *shown = g_hash_table_lookup (self->shown, id);
+
+  /* A process that can show nothing (one shutting down) leaves what an
+   * earlier one showed in the record, for the next process to withdraw. */
+  if (shown != NULL && !shown->mine && shown->backend != SH_NOTIFICATION_BACKEND_NONE &&
+      !can_show (self))
+    return;
+  if (shown != NULL)
+    unshow (self, id, shown);
   g_hash_table_remove (self->shown, id);
+  self->record_dirty = TRUE;
 }
 
 /* What a notification says, as far as replacing it goes: its facts and
@@ -250,9 +359,15 @@ process (ShNotifier *self,
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) people = NULL;
+  guint n_fresh;
   GHashTableIter iter;
   gpointer key, value;
 
+  /* Before the channels are read nothing is known to be true: what an
+   * earlier process showed must not be withdrawn for it. */
+  if (!sh_manager_get_loaded (self->manager))
+    return 0;
   stages = read_stages (self, &rules.n_stages);
   rules.stages = stages;
   notices = sh_notices_collect (channels, &rules);
@@ -270,7 +385,7 @@ process (ShNotifier *self,
   g_hash_table_iter_init (&iter, self->shown);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      Shown *shown = value;
+      ShShown *shown = value;
       GPtrArray *kept = g_ptr_array_new ();
 
       for (guint i = 0; shown->facts[i] != NULL; i++)
@@ -287,6 +402,24 @@ process (ShNotifier *self,
         }
       g_hash_table_insert (wanted, g_strdup (key), kept);
       g_ptr_array_add (order, key);
+    }
+
+  /* One person's tokens that died together: one notification (issue 17),
+   * which also keeps what is still true of an earlier one of theirs. */
+  n_fresh = fresh->len;
+  people = sh_notices_take_people (fresh);
+  for (guint i = 0; i < people->len; i++)
+    {
+      ShPersonNotices *person = g_ptr_array_index (people, i);
+      GPtrArray *says = g_hash_table_lookup (wanted, person->id);
+
+      if (says == NULL)
+        {
+          says = g_ptr_array_new ();
+          g_hash_table_insert (wanted, g_strdup (person->id), says);
+          g_ptr_array_add (order, person->id);
+        }
+      g_ptr_array_extend (says, person->notices, NULL, NULL);
     }
 
   if (fresh->len == 1)
@@ -325,17 +458,19 @@ process (ShNotifier *self,
       g_autofree char *id = g_strdup (g_ptr_array_index (order, i));
       GPtrArray *says = g_hash_table_lookup (wanted, id);
       g_autofree char *print = fingerprint (says);
-      Shown *shown = g_hash_table_lookup (self->shown, id);
+      ShShown *shown = g_hash_table_lookup (self->shown, id);
 
       if (shown == NULL || g_strcmp0 (shown->fingerprint, print) != 0)
         send (self, id, says, print);
     }
 
   /* Told between checks: nothing else saves the record before a restart. */
-  if (!after_check && fresh->len > 0)
+  if (!after_check && n_fresh > 0)
     sh_manager_save_async (self->manager, NULL, on_saved, NULL);
+  if (self->record_dirty)
+    save_record (self);
   schedule_reminder (self, &rules);
-  return fresh->len > 0 ? 1 : 0;
+  return n_fresh > 0 ? 1 : 0;
 }
 
 guint
@@ -387,6 +522,11 @@ connect_channel (ShNotifier *self,
 {
   g_signal_connect_object (channel, "notify::state", G_CALLBACK (on_channels_changed), self,
                            G_CONNECT_SWAPPED);
+  /* A renewal (a person's new token in place of their old one) may leave
+   * the channel's state as it was: what was said of the old token goes at
+   * once, not at the next check (issue 20). */
+  g_signal_connect_object (sh_channel_get_tokens (channel), "items-changed",
+                           G_CALLBACK (on_channels_changed), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -411,6 +551,12 @@ sh_notifier_dispose (GObject *object)
 
   g_clear_handle_id (&self->withdraw_id, g_source_remove);
   g_clear_handle_id (&self->reminder_id, g_source_remove);
+  if (self->awaited != NULL)
+    stop_awaiting (self);
+  _sh_notification_server_ids_unwatch (self->ids_bus, g_steal_pointer (&self->ids_watch));
+  g_clear_object (&self->ids_bus);
+  g_clear_pointer (&self->awaited, g_hash_table_unref);
+  g_clear_pointer (&self->record_path, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->manager);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -427,8 +573,8 @@ static void
 sh_notifier_init (ShNotifier *self)
 {
   self->clock = real_clock;
-  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) shown_free);
+  self->awaited = g_hash_table_new (NULL, NULL);
+  self->backend = -1;
   self->body_markup = -1;
 }
 
@@ -441,6 +587,7 @@ sh_notifier_new (ShManager    *manager,
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE)
                                              : NULL;
   GListModel *channels;
+  g_autofree char *store_dir = NULL;
 
   g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
   g_return_val_if_fail (application == NULL || G_IS_APPLICATION (application), NULL);
@@ -448,6 +595,9 @@ sh_notifier_new (ShManager    *manager,
   self = g_object_new (SH_TYPE_NOTIFIER, NULL);
   self->manager = g_object_ref (manager);
   self->application = application;
+  store_dir = g_path_get_dirname (sh_store_get_path (sh_manager_get_store (manager)));
+  self->record_path = g_build_filename (store_dir, RECORD_FILE_NAME, NULL);
+  self->shown = _sh_notifier_record_load (self->record_path);
   if (schema != NULL && g_settings_schema_has_key (schema, "notify-token-invalid"))
     {
       self->settings = g_settings_new_full (schema, NULL, NULL);

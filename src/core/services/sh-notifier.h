@@ -10,6 +10,9 @@
  *     data-access end (GSettings expiry-reminder-days, 7 and 1 days): low
  *     priority, "expires in N days" / "Data access … ends in N days";
  *   - several of these at once: one grouped notification.
+ *   - one person's tokens dying together (one owner, one cause, two or
+ *     more tokens): one notification naming the person and the cause,
+ *     default action app.show-person("NETWORK:USER_ID").
  * Every notification's default action is app.show-channel("CHANNEL-ID"):
  * the channel it is about, or "" (the list) for a group about several; one
  * channel's notification also has its fix button, app.add-token(channel id).
@@ -20,7 +23,8 @@
  * notify. The notify-* GSettings keys are respected. What was told is noted
  * in the tokens and saved in the data file (by the checker after a check,
  * by the notifier after a reminder between checks): a restart tells
- * nothing twice.
+ * nothing twice. What is shown is saved too (notifications.json), so that
+ * a later process withdraws what an earlier one showed.
  */
 #pragma once
 
