@@ -30,6 +30,7 @@ struct _ShPeoplePage
   GPtrArray          *groups;        /* AdwPreferencesGroup, owned by the page */
   GHashTable         *first_rows;    /* "NETWORK:USER_ID" → its first row (unowned) */
   GtkWidget          *first_row;     /* the page's first person's */
+  GHashTable         *token_rows;    /* token id → its row (unowned) */
   GPtrArray          *watched;       /* ShChannel whose tokens the page follows */
   guint               rebuild_id;    /* an idle rebuild, pending */
   gboolean            stale;         /* something changed while it was hidden */
@@ -67,7 +68,27 @@ clear_groups (ShPeoplePage *self)
     adw_preferences_page_remove (self->preferences_page, g_ptr_array_index (self->groups, i));
   g_ptr_array_set_size (self->groups, 0);
   g_hash_table_remove_all (self->first_rows);
+  g_hash_table_remove_all (self->token_rows);
   self->first_row = NULL;
+}
+
+/* The id of the token whose row has the keyboard, if one of the page's rows
+ * has it: a rebuild (a check ended, a verdict came) puts it back there
+ * instead of dropping a keyboard user's place. */
+static char *
+dup_focused_token_id (ShPeoplePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (; focus != NULL && focus != GTK_WIDGET (self); focus = gtk_widget_get_parent (focus))
+    {
+      const char *id = g_object_get_data (G_OBJECT (focus), "sh-token-id");
+
+      if (id != NULL)
+        return g_strdup (id);
+    }
+  return NULL;
 }
 
 /* "Facebook Page · Invalid (password changed)" */
@@ -144,6 +165,9 @@ add_person (ShPeoplePage *self,
       GtkWidget *row = token_row_new (token, channel);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      g_object_set_data_full (G_OBJECT (row), "sh-token-id", g_strdup (sh_token_get_id (token)),
+                              g_free);
+      g_hash_table_insert (self->token_rows, g_strdup (sh_token_get_id (token)), row);
       if (i == 0 && target != NULL)
         g_hash_table_insert (self->first_rows, g_steal_pointer (&target), row);
       if (self->first_row == NULL)
@@ -157,10 +181,12 @@ void
 sh_people_page_refresh (ShPeoplePage *self)
 {
   g_autoptr(ShPeople) people = NULL;
+  g_autofree char *focused = NULL;
   guint n;
 
   g_return_if_fail (SH_IS_PEOPLE_PAGE (self));
 
+  focused = dup_focused_token_id (self);
   clear_groups (self);
   self->stale = FALSE;
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
@@ -184,6 +210,15 @@ sh_people_page_refresh (ShPeoplePage *self)
       g_autoptr(ShPerson) person = g_list_model_get_item (G_LIST_MODEL (people), i);
 
       add_person (self, person);
+    }
+  if (focused != NULL)
+    {
+      GtkWidget *row = g_hash_table_lookup (self->token_rows, focused);
+
+      if (row == NULL)
+        row = self->first_row;
+      if (row != NULL)
+        gtk_widget_grab_focus (row);
     }
 }
 
@@ -272,6 +307,7 @@ sh_people_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
   g_clear_pointer (&self->first_rows, g_hash_table_unref);
+  g_clear_pointer (&self->token_rows, g_hash_table_unref);
   self->first_row = NULL;
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -296,6 +332,7 @@ sh_people_page_init (ShPeoplePage *self)
   self->groups = g_ptr_array_new ();
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->first_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->token_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->preferences_page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->preferences_page), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->preferences_page), TRUE);
