@@ -5,12 +5,12 @@ against the standalone emulator, with shtest/fake_notifications.py owning
 org.freedesktop.Notifications and shtest/fake_gtk_notifications.py owning
 org.gtk.Notifications on the private session bus.
 
-- Freedesktop, one process each: a --check says "expires in 1 day", a later
+- Freedesktop, one process each: a --check says "expires tomorrow", a later
   --check says "Bakery & Sons is disconnected"; both tokens are renewed by
   --login processes; by the end of a later --check both notifications are
   closed (CloseNotification with the server's ids, which only the sending
   process knew), and nothing new is sent.
-- Freedesktop, a running window: its start check says "expires in 1 day";
+- Freedesktop, a running window: its start check says "expires tomorrow";
   renewing that token (a --login handed to the window) closes it at once,
   with no check in between.
 - org.gtk.Notifications (GNOTIFICATION_BACKEND=gtk): a --check's
@@ -28,6 +28,7 @@ org.gtk.Notifications on the private session bus.
 Usage: notifications-restart.py SOCIALHUB SOCIALHUB_SANDBOX FAKE_NOTIFICATIONS
        FAKE_GTK_NOTIFICATIONS (inside build-aux/with-session.sh)
 """
+import datetime
 import json
 import os
 import subprocess
@@ -76,15 +77,21 @@ def token_ids(owner):
 
 
 def expire_tomorrow(owner):
-    """Edits the data file (no process runs): @owner's tokens end in a day."""
+    """Edits the data file (no process runs): @owner's tokens end in a day.
+    Returns how the reminder says it, by the local calendar as the app does:
+    "expires tomorrow", or "expires today" in the first ten minutes after
+    midnight."""
+    expires_at = int(time.time()) + DAY - 600
     with open(data_file) as f:
         data = json.load(f)
     for channel in data["channels"]:
         for token in channel["tokens"]:
             if token["owner"]["id"] == owner:
-                token["expires_at"] = int(time.time()) + DAY - 600
+                token["expires_at"] = expires_at
     with open(data_file, "w") as f:
         json.dump(data, f)
+    same_day = datetime.date.fromtimestamp(expires_at) == datetime.date.today()
+    return "expires today" if same_day else "expires tomorrow"
 
 
 def of(log, method):
@@ -96,12 +103,12 @@ try:
     # --- freedesktop, one process each --------------------------------------------------
     sign_in(ALICE, "Acme Coffee")
     sign_in(BOB, "Bakery & Sons")
-    expire_tomorrow(ALICE)
+    says = expire_tomorrow(ALICE)
     r = run("--check")
     log = settle(log_path, 1)
     expiring = log[0] if log else {}
-    check(expiring.get("summary") == "Alice Example’s token for Acme Coffee expires in 1 day",
-          f"a --check says the token expires in 1 day: {expiring.get('summary')!r}")
+    check(expiring.get("summary") == f"Alice Example’s token for Acme Coffee {says}",
+          f"a --check says the token {says}: {expiring.get('summary')!r}")
     control("change-password", person=BOB)
     r = run("--check")
     log = settle(log_path, 2)
@@ -123,7 +130,7 @@ try:
     check(len(settle(log_path, 4)) == 4, "another check closes nothing twice")
 
     # --- freedesktop, a running window: a renewal withdraws at once -----------------------
-    expire_tomorrow(ALICE)
+    says = expire_tomorrow(ALICE)
     n_before = len(calls(log_path))
     gui_env = dict(env)
     requests_before, saved_before = requests_seen(base_url), file_version(data_file)
@@ -134,8 +141,8 @@ try:
           "the window checks at start and saves the verdicts")
     log = settle(log_path, n_before + 1)
     reminder = log[-1] if len(log) == n_before + 1 else {}
-    check(reminder.get("summary") == "Alice Example’s token for Acme Coffee expires in 1 day",
-          f"the window's start check says it expires in 1 day: {reminder.get('summary')!r}")
+    check(reminder.get("summary") == f"Alice Example’s token for Acme Coffee {says}",
+          f"the window's start check says it {says}: {reminder.get('summary')!r}")
     sign_in(ALICE, "Acme Coffee")
 
     def reminder_closed():
@@ -148,12 +155,12 @@ try:
     gui = None
 
     # --- org.gtk.Notifications ----------------------------------------------------------------
-    expire_tomorrow(ALICE)
+    says = expire_tomorrow(ALICE)
     old = token_ids(ALICE)
     r = run("--check", environment=gtk_env)
     log = settle(gtk_log, 1)
     added = log[0] if log else {}
-    check(added.get("id") == f"expiry-{old[0]}" and "expires in 1 day" in (added.get("title") or ""),
+    check(added.get("id") == f"expiry-{old[0]}" and says in (added.get("title") or ""),
           f"org.gtk.Notifications gets the reminder as expiry-TOKEN: {added.get('id')!r}")
     sign_in(ALICE, "Acme Coffee", environment=gtk_env)
     check(token_ids(ALICE) != old, "the renewed token has a new id")
