@@ -370,11 +370,16 @@ compute_next_due (ShMonitor       *self,
         {
           g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
           gint64 expires_at = sh_token_get_expires_at (token);
+          gint64 expires_by = sh_token_get_expires_by (token);
 
           if (expires_at <= 0)
             continue;
           if (expires_at > self->last_started)
             consider (&due, &why, expires_at, SH_MONITOR_REASON_EXPIRY);
+          /* A pasted token of unknown age: expires_at is the earliest it can
+           * end (the paste), expires_by the latest, when it surely has. */
+          if (expires_by > self->last_started)
+            consider (&due, &why, expires_by, SH_MONITOR_REASON_EXPIRY);
           if (expires_at - window > self->last_started)
             consider (&due, &why, expires_at - window, SH_MONITOR_REASON_WARNING);
         }
