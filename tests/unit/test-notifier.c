@@ -867,6 +867,172 @@ test_person (void)
   g_clear_pointer (&shown_person, g_free);
 }
 
+/* The one file in @dir whose name starts with @prefix (NULL if none), and
+ * how many there are. */
+static char *
+file_starting (const char *dir, const char *prefix, guint *out_n)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  char *found = NULL;
+
+  *out_n = 0;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_free (found);
+        found = g_build_filename (dir, name, NULL);
+        (*out_n)++;
+      }
+  return found;
+}
+
+/* The ids of what notifications.json in @dir says is shown. */
+static char *
+recorded_ids (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "notifications.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) ids = g_string_new (NULL);
+  JsonArray *list;
+
+  if (!json_parser_load_from_file (parser, path, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  list = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "notifications");
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_string_append_printf (ids, "%s ",
+                                json_object_get_string_member_with_default (
+                                  json_node_get_object (node), "id", "?"));
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+typedef struct {
+  const char *what;
+  const char *text;
+  gsize       length;
+  const char *message;   /* what the log says, a pattern */
+} Damage;
+
+/* Leftover of issue 20's review: a notifications.json that is not a record
+ * was dropped without a word and written over at the next save. Now it is
+ * kept, byte for byte, beside the data file under the data file's aside
+ * name, the log says so and where, and notifications go on (the next
+ * save writes a fresh record). A record with some unreadable entries is
+ * copied aside and keeps the readable ones. Nothing else changes. */
+static void
+test_damaged_record (void)
+{
+  static const char nul[] = "{\"notifications\":[]}\0\0\0";
+  static const char partial[] =
+    "{\"notifications\":[{\"id\":\"kept-one\",\"facts\":[\"gone\"],\"backend\":\"gtk\"},"
+    "5,{\"id\":\"\"},{\"facts\":[]}]}";
+  g_autofree char *huge = NULL;
+  gsize huge_length = 17 * 1024 * 1024;
+  Damage cases[] = {
+    { "zero bytes", "", 0, "*notifications.json cannot be read (it is empty). It was set aside "
+      "as *notifications.json.damaged-*; notifications shown before may stay on the screen*" },
+    { "NUL bytes", nul, sizeof nul - 1, "*(it is not JSON). It was set aside as *" },
+    { "huge", NULL, 0, "*(it is larger than 16 MiB). It was set aside as *" },
+    { "an array", "[{\"id\":\"a\",\"facts\":[]}]", 0,
+      "*(it is not a list of notifications). It was set aside as *" },
+    { "no list", "{\"notifications\":{\"id\":\"a\"}}", 0,
+      "*(it is not a list of notifications). It was set aside as *" },
+    { "some entries", partial, sizeof partial - 1,
+      "3 entries of the record of shown notifications could not be read and were left out. "
+      "The original file was kept as *notifications.json.damaged-*" },
+  };
+
+  huge = g_malloc (huge_length);
+  memset (huge, ' ', huge_length);
+  memcpy (huge, "{\"notifications\":[]}", strlen ("{\"notifications\":[]}"));
+  cases[2].text = huge;
+  cases[2].length = huge_length;
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      Damage *damage = &cases[c];
+      gsize length = damage->length != 0 || *damage->text == '\0' ? damage->length
+                                                                    : strlen (damage->text);
+      g_autofree char *dir = sh_test_make_dir ();
+      g_autofree char *record = g_build_filename (dir, "notifications.json", NULL);
+      g_autofree char *data_file = g_build_filename (dir, "channels.json", NULL);
+      g_autofree char *aside = NULL;
+      g_autofree char *kept = NULL;
+      g_autofree char *data_before = NULL;
+      g_autofree char *data_after = NULL;
+      g_autofree char *ids = NULL;
+      g_autoptr(ShManager) manager = NULL;
+      g_autoptr(ShNotifier) notifier = NULL;
+      g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+      g_autoptr(JsonArray) calls = NULL;
+      guint before = n_calls ();
+      gsize kept_length = 0;
+      guint n_aside = 0;
+      gint64 end;
+
+      g_test_message ("damaged record: %s", damage->what);
+      clock_now = T0;
+      manager = sh_test_load_manager (dir);
+      sh_channel_list_add (sh_manager_get_channels (manager), acme);
+      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+      announce (manager);
+      g_assert_true (g_file_get_contents (data_file, &data_before, NULL, NULL));
+      g_assert_true (g_file_set_contents (record, damage->text, length, NULL));
+
+      g_test_expect_message ("SocialHub", G_LOG_LEVEL_MESSAGE, damage->message);
+      notifier = sh_notifier_new (manager, app);
+      g_test_assert_expected_messages ();
+      sh_notifier_set_clock (notifier, fake_clock, NULL);
+
+      /* Kept as it was, under the data file's naming. */
+      aside = file_starting (dir, "notifications.json.damaged-", &n_aside);
+      g_assert_cmpuint (n_aside, ==, 1);
+      g_assert_true (g_file_get_contents (aside, &kept, &kept_length, NULL));
+      g_assert_cmpuint (kept_length, ==, length);
+      g_assert_true (memcmp (kept, damage->text, length) == 0);
+
+      /* Notifications go on, and the record is a record again. */
+      verdict (acme, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+      announce (manager);
+      calls = expect_calls (before + 1);
+      end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      while (((ids = recorded_ids (dir)) == NULL || *ids == '\0' ||
+              strstr (ids, "kept-one") != NULL) && g_get_monotonic_time () < end)
+        {
+          g_clear_pointer (&ids, g_free);
+          spin_ms (20);
+        }
+      g_test_message ("recorded: %s", ids);
+      g_assert_nonnull (ids);
+      g_assert_cmpstr (ids, !=, "");
+
+      /* The copy is not written over, and nothing else was touched. */
+      g_clear_pointer (&kept, g_free);
+      g_assert_true (g_file_get_contents (aside, &kept, &kept_length, NULL));
+      g_assert_cmpuint (kept_length, ==, length);
+      g_free (file_starting (dir, "notifications.json.damaged-", &n_aside));
+      g_assert_cmpuint (n_aside, ==, 1);
+      g_free (file_starting (dir, "channels.json.damaged-", &n_aside));
+      g_assert_cmpuint (n_aside, ==, 0);
+      g_assert_true (g_file_get_contents (data_file, &data_after, NULL, NULL));
+      g_assert_nonnull (data_after);
+
+      /* Withdrawn again, so that the next case starts with a clean screen. */
+      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+      announce (manager);
+      g_clear_pointer (&calls, json_array_unref);
+      calls = expect_calls (before + 2);
+      wait_idle (notifier);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -908,6 +1074,7 @@ main (int argc, char **argv)
   g_test_add_func ("/notifier/settings", test_settings);
   g_test_add_func ("/notifier/hostile-names", test_hostile_names);
   g_test_add_func ("/notifier/person", test_person);
+  g_test_add_func ("/notifier/damaged-record", test_damaged_record);
   status = g_test_run ();
 
   g_clear_object (&app);

@@ -9,11 +9,26 @@
  * its own rather than a member of channels.json: the notifier writes it
  * when a server's id arrives, which is after the data file's save; and
  * losing it costs no more than a notification left on the screen.
+ *
+ * A file that is not such a record (empty, not JSON, another shape, too
+ * large, not a file) is set aside as the data file would be
+ * (sh-file-aside.h) before a save could write over it, and a record with
+ * some unreadable entries is copied aside before they are dropped: the
+ * message names the copy.
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "sh-file-aside.h"
 #include "sh-json.h"
 #include "sh-notifier-private.h"
+
+/* A record holds one entry a notification on the screen: a few hundred
+ * bytes each, and a grouped one a line a token. Anything larger is not
+ * ours and is not read into memory. */
+#define RECORD_MAX_SIZE (16 * 1024 * 1024)
 
 void
 _sh_shown_free (ShShown *shown)
@@ -58,34 +73,112 @@ parse_one (JsonObject *object,
   return shown;
 }
 
+/* The record's text, or NULL with @out_why saying why it is not one (NULL
+ * too when there is no file: nothing to set aside). */
+static char *
+read_record (const char  *path,
+             gsize       *out_length,
+             char       **out_why)
+{
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return NULL;
+  if (!S_ISREG (st.st_mode))
+    *out_why = g_strdup (_("it is not a regular file"));
+  else if (st.st_size > RECORD_MAX_SIZE)
+    *out_why = g_strdup_printf (_("it is larger than %u MiB"),
+                                (guint) (RECORD_MAX_SIZE / (1024 * 1024)));
+  else if (!g_file_get_contents (path, &data, out_length, &error))
+    *out_why = g_strdup (error->message);
+  else if (*out_length == 0)
+    *out_why = g_strdup (_("it is empty"));
+  else
+    return data;
+  g_free (data);
+  return NULL;
+}
+
+static void
+set_aside (const char *path,
+           const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  if (!sh_file_move_aside (path, &aside, &error))
+    {
+      /* Translators: the first %s is a file, the second why it cannot be
+       * read, the third why it could not be renamed */
+      g_message (_("The record of shown notifications %s cannot be read (%s) and could not be "
+                   "set aside (%s); it will be replaced."), path, why, error->message);
+      return;
+    }
+  /* Translators: the first %s is a file, the second why it cannot be read
+   * (e.g. "it is empty"), the third the name it was kept under */
+  g_message (_("The record of shown notifications %s cannot be read (%s). It was set aside as "
+               "%s; notifications shown before may stay on the screen until you close them."),
+             path, why, aside);
+}
+
 GHashTable *
 _sh_notifier_record_load (const char *path)
 {
   GHashTable *shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) _sh_shown_free);
   g_autofree char *data = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *aside = NULL;
+  g_autoptr(GError) error = NULL;
   gsize length = 0;
   g_autoptr(JsonNode) root = NULL;
-  JsonArray *list;
+  JsonArray *list = NULL;
+  guint n_skipped = 0;
 
-  if (path == NULL || !g_file_get_contents (path, &data, &length, NULL))
+  if (path == NULL)
     return shown;
-  root = sh_json_parse (data, length);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return shown;
-  list = sh_json_get_array (json_node_get_object (root), "notifications");
+  data = read_record (path, &length, &why);
+  if (data != NULL)
+    {
+      root = sh_json_parse (data, length);
+      if (root == NULL)
+        why = g_strdup (_("it is not JSON"));
+      else if (JSON_NODE_HOLDS_OBJECT (root))
+        list = sh_json_get_array (json_node_get_object (root), "notifications");
+      if (root != NULL && list == NULL)
+        why = g_strdup (_("it is not a list of notifications"));
+    }
+  if (why != NULL)
+    set_aside (path, why);
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
       JsonNode *node = json_array_get_element (list, i);
       const char *id = NULL;
-      ShShown *one;
+      ShShown *one = NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      one = parse_one (json_node_get_object (node), &id);
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        one = parse_one (json_node_get_object (node), &id);
       if (one != NULL)
         g_hash_table_replace (shown, g_strdup (id), one);
+      else
+        n_skipped++;
     }
+  if (n_skipped == 0)
+    return shown;
+  /* The next save drops what could not be read: keep the original. */
+  if (!sh_file_copy_aside (path, data, length, &aside, &error))
+    g_message (_("The record of shown notifications %s has unreadable entries and could not be "
+                 "copied aside (%s); they will be dropped."), path, error->message);
+  else
+    g_message (g_dngettext (GETTEXT_PACKAGE,
+                            "%u entry of the record of shown notifications could not be read "
+                            "and was left out. The original file was kept as %s.",
+                            "%u entries of the record of shown notifications could not be read "
+                            "and were left out. The original file was kept as %s.",
+                            n_skipped),
+               n_skipped, aside);
   return shown;
 }
 

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "sh-error.h"
+#include "sh-file-aside.h"
 #include "sh-store-format.h"
 #include "sh-store-private.h"
 
@@ -212,39 +213,6 @@ _sh_store_set_before_rename_hook (ShStore     *self,
 
 /* ---- loading ---------------------------------------------------------- */
 
-static char *
-aside_path (const char *path)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  char *candidate = g_strdup_printf ("%s.damaged-%s", path, stamp);
-
-  /* Never replace an earlier damaged copy. */
-  for (guint i = 2; g_file_test (candidate, G_FILE_TEST_EXISTS); i++)
-    {
-      g_free (candidate);
-      candidate = g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
-    }
-  return candidate;
-}
-
-static gboolean
-copy_aside (const char  *path,
-            const char  *contents,
-            gsize        length,
-            char       **out_aside,
-            GError     **error)
-{
-  g_autofree char *aside = aside_path (path);
-
-  if (!g_file_set_contents_full (aside, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error))
-    return FALSE;
-  *out_aside = g_steal_pointer (&aside);
-  return TRUE;
-}
-
 /* Reads @path if it is a regular file of at most SH_STORE_MAX_SIZE bytes.
  * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer
  * forever. A missing file is G_FILE_ERROR_NOENT; anything else we refuse to
@@ -426,7 +394,7 @@ load_in_thread (const char  *path,
     {
       /* Partly readable: keep the original before a later save drops the
        * entries we could not read. */
-      if (!copy_aside (path, contents, length, &aside, error))
+      if (!sh_file_copy_aside (path, contents, length, &aside, error))
         {
           load_result_free (result);
           return NULL;
@@ -451,14 +419,12 @@ load_in_thread (const char  *path,
 
   /* Damaged: set it aside (a rename, so nothing is lost) and fall back to
    * the previous version. */
-  aside = aside_path (path);
-  if (g_rename (path, aside) != 0)
+  g_clear_error (&local_error);
+  if (!sh_file_move_aside (path, &aside, &local_error))
     {
-      int saved_errno = errno;
-
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_IO,
                    _("The data file %s is damaged and could not be set aside: %s."),
-                   path, g_strerror (saved_errno));
+                   path, local_error->message);
       load_result_free (result);
       return NULL;
     }
