@@ -23,7 +23,9 @@ exit_status_for (const GError *error)
     case SH_ERROR_NO_USABLE_TOKEN: return 1;
     case SH_ERROR_NOT_FOUND:
     case SH_ERROR_INVALID_ARGUMENT: return SH_EXIT_USAGE;
-    case SH_ERROR_BROKER_OFF: return SH_EXIT_UNAVAILABLE;
+    /* Not 69: that is the running instance refusing any command (the
+     * sandbox mismatch), which a script handles differently. */
+    case SH_ERROR_BROKER_OFF: return SH_EXIT_NOT_ALLOWED;
     case SH_ERROR_KEYRING_UNAVAILABLE:
     case SH_ERROR_KEYRING_LOCKED:
     case SH_ERROR_KEYRING_TIMEOUT: return SH_EXIT_TEMPORARY;

@@ -18,8 +18,10 @@ G_BEGIN_DECLS
 /* Exit statuses: 0 the token is on standard output (one line, nothing
  * else); 1 no token of the channel can be handed out (standard error lists
  * each and why); 64 no such channel, or a name several channels share;
- * 69 the broker is off; 75 the keyring is locked or unreachable: try
- * again; 70 anything else. */
+ * 77 the broker is off; 75 the keyring is locked or unreachable: try
+ * again; 69 the running instance takes no command-line request (it runs
+ * with the sandbox and the command without, or the other way round);
+ * 70 anything else. Each status means that one thing only. */
 void      sh_cli_broker_run_async  (ShManager               *manager,
                                     ShMonitor               *monitor,
                                     GApplicationCommandLine *cmdline,

@@ -25,6 +25,7 @@ typedef enum {
 /* Exit statuses besides --check's 0–3. */
 #define SH_EXIT_USAGE        64  /* a wrong command-line argument */
 #define SH_EXIT_UNAVAILABLE  69  /* not available in this version or instance */
+#define SH_EXIT_NOT_ALLOWED  77  /* --print-token: the token broker is off */
 #define SH_EXIT_FAILURE      70  /* the command failed; the message says why */
 #define SH_EXIT_TEMPORARY    75  /* the keyring could not be read: nothing changed, try again */
 

@@ -2,7 +2,7 @@
 """The token broker (issue 17, part 2) with the real binary, the standalone
 emulator and the session's real keyring:
 
-- off by default: `--print-token` refuses with exit 69 and prints nothing;
+- off by default: `--print-token` refuses with exit 77 and prints nothing;
 - failover: Bob's and Carol's Page tokens on Bakery & Sons; Bob's dies
   (password changed) and a check sees it: `--print-token "Bakery & Sons"`
   gives Carol's token. Offline, nothing works: exit 1, the error names each
@@ -14,12 +14,17 @@ emulator and the session's real keyring:
   once (one POST /oauth2/token at the emulator) and the new access token is
   handed out; asked again, the same new one, no second refresh;
 - history: each hand-out is in `--list --json` ("handouts": at, via, by);
+- a pasted X token (its age unknown: it ends two hours from the paste at the
+  latest, maybe sooner) that the last check found working is handed out;
+  two minutes from that latest end it is refused with the true reason and
+  what to do (sign in again), not "ends within 5 minutes";
 - D-Bus: `socialhub --gapplication-service` exports
   io.socialhub.SocialHub.Broker1; a Python client on the session bus gets
   (token, expires_at, token_id), recorded with its process name; a channel
   with no working token answers NoUsableToken; with the key off the call
   answers io.socialhub.SocialHub.Broker.Error.Disabled and a forwarded
-  `--print-token` exits 69.
+  `--print-token` exits 77 — not 69, which means only that the running
+  instance takes no such command (`--sandbox` while it runs without);
 
 Usage: token-broker.py SOCIALHUB SOCIALHUB_SANDBOX  (inside build-aux/with-session.sh)
 """
@@ -148,8 +153,8 @@ try:
         check(r.returncode == 0, f"{owner}'s Page token is added ({said(r)})")
 
     r = run("--print-token", "Bakery & Sons")
-    check(r.returncode == 69 and r.stdout == "" and "token broker is off" in r.stderr,
-          f"off by default: --print-token refuses with 69 and prints nothing ({said(r)})")
+    check(r.returncode == 77 and r.stdout == "" and "token broker is off" in r.stderr,
+          f"off by default: --print-token refuses with 77 and prints nothing ({said(r)})")
 
     broker(True)
     r = run("--print-token", "Bakery & Sons")
@@ -222,6 +227,29 @@ try:
     check(r.returncode == 0 and r.stdout.strip() == new_x and oauth_refreshes() == refreshes + 1,
           f"asked again: the same new token, no second renewal ({said(r)})")
 
+    # --- a pasted X token --------------------------------------------------------------------
+    pasted = control("issue-token", kind="x", person="10001", target="44196397")["token"]
+    r = run("--add-token", "x", stdin=pasted + "\n")
+    check(r.returncode == 0, f"Alice pastes an X access token for @acmecoffee ({said(r)})")
+    r = run("--print-token", "@acmecoffee")
+    check(r.returncode == 0 and r.stdout == pasted + "\n",
+          f"a pasted X token the last check found working is handed out ({said(r)})")
+    # Pasted almost two hours ago: its latest end is two minutes away.
+    store = os.path.join(data_home, "socialhub", "channels.json")
+    with open(store, encoding="utf-8") as f:
+        data = json.load(f)
+    now = int(time.time())
+    for c in data["channels"]:
+        for t in c["tokens"] if c["external_id"] == "44196397" else []:
+            t["expires_at"], t["expires_by"] = now - 7080, now + 120
+    with open(store, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    r = run("--print-token", "@acmecoffee")
+    check(r.returncode == 1 and r.stdout == "" and "ends within 5 minutes" not in r.stderr and
+          ": pasted without a way to renew it, ends in 2 minutes at the latest; "
+          "sign in with X (Add Access Token)" in r.stderr,
+          f"two minutes from its latest end: refused, with why and what to do ({said(r)})")
+
     # --- D-Bus: the running app ---------------------------------------------------------------
     app = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=app_log,
                            stderr=subprocess.STDOUT)
@@ -255,7 +283,11 @@ try:
                      == "io.socialhub.SocialHub.Broker.Error.Disabled"),
           "off: the D-Bus call answers io.socialhub.SocialHub.Broker.Error.Disabled")
     r = run("--print-token", x_channel_id)
-    check(r.returncode == 69 and r.stdout == "", f"off: the forwarded --print-token exits 69 ({said(r)})")
+    check(r.returncode == 77 and r.stdout == "" and "token broker is off" in r.stderr,
+          f"off: the forwarded --print-token exits 77 ({said(r)})")
+    r = run("--sandbox", "--print-token", x_channel_id)
+    check(r.returncode == 69 and r.stdout == "" and "quit it to use the sandbox" in r.stderr,
+          f"--sandbox while SocialHub runs without: 69, a status of its own ({said(r)})")
 except (GLib.Error, OSError, KeyError, subprocess.SubprocessError) as error:
     check(False, f"the scenario went on to its end ({type(error).__name__}: {error})")
 finally:

@@ -13,6 +13,7 @@
 
 #include "sh-broker.h"
 #include "sh-error.h"
+#include "sh-provider-registry.h"
 #include "sh-time-format.h"
 #include "sh-untrusted-text.h"
 
@@ -39,7 +40,9 @@ sh_broker_get_enabled (void)
   return settings != NULL && g_settings_get_boolean (settings, "token-broker");
 }
 
-/* The monitor's interval: a verdict older than that is not "the last check". */
+/* The monitor's interval: a verdict older than that is not "the last check".
+ * Read once a request (a GSettings object is not free: thousands of tokens
+ * would make as many). */
 static gint64
 check_interval (void)
 {
@@ -74,6 +77,7 @@ typedef struct {
   char       *secret;       /* the answer */
   gint64      expires_at;
   char       *token_id;
+  gint64      interval;     /* check_interval(), read once */
 } Request;
 
 static void
@@ -136,14 +140,28 @@ find_channel (ShManager   *manager,
   return NULL;
 }
 
+/* A pasted token whose age is unknown (X: no refresh token, and X does not
+ * say when it was made): its expires_at is the earliest it can end (the
+ * paste) and expires_by the latest. The last check found it working, so it
+ * is judged by expires_by, as the window says ("at the latest, maybe
+ * sooner"), and chosen only after tokens whose end is known. */
+static gboolean
+end_is_estimate (ShToken *token)
+{
+  return sh_token_get_expires_by (token) > 0;
+}
+
 /* When a token's secret stops working: the earlier of the secret's own
- * end and the token's; G_MAXINT64 for never. */
+ * end and the token's (for an estimate, the latest it can be);
+ * G_MAXINT64 for never. */
 static gint64
 end_of (ShToken        *token,
         const ShSecret *secret)
 {
   gint64 end = G_MAXINT64;
 
+  if (end_is_estimate (token))
+    return sh_token_get_expires_by (token);
   if (secret->expires_at > 0)
     end = secret->expires_at;
   if (sh_token_get_expires_at (token) > 0)
@@ -153,14 +171,16 @@ end_of (ShToken        *token,
 
 static gboolean
 judged_valid_lately (ShToken *token,
-                     gint64   now)
+                     gint64   now,
+                     gint64   interval)
 {
   return sh_token_state_is_usable (sh_token_get_state (token)) &&
-         sh_token_get_checked_at (token) >= now - check_interval ();
+         sh_token_get_checked_at (token) >= now - interval;
 }
 
 static gboolean
-any_judged_valid_lately (ShChannel *channel)
+any_judged_valid_lately (ShChannel *channel,
+                         gint64     interval)
 {
   GListModel *tokens = sh_channel_get_tokens (channel);
   gint64 now = now_seconds ();
@@ -169,7 +189,7 @@ any_judged_valid_lately (ShChannel *channel)
     {
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
 
-      if (judged_valid_lately (token, now))
+      if (judged_valid_lately (token, now, interval))
         return TRUE;
     }
   return FALSE;
@@ -180,7 +200,9 @@ any_judged_valid_lately (ShChannel *channel)
 static char *
 why_not (ShToken        *token,
          const ShSecret *secret,
-         gint64          now)
+         const char     *network,
+         gint64          now,
+         gint64          interval)
 {
   ShTokenState state = sh_token_get_state (token);
   ShTokenReason reason = sh_token_get_reason (token);
@@ -203,14 +225,26 @@ why_not (ShToken        *token,
                                                     : sh_token_state_get_short_label (state));
   if (secret == NULL || secret->access_token == NULL)
     return g_strdup (sh_token_reason_get_short_label (SH_TOKEN_REASON_SECRET_MISSING));
-  if (!judged_valid_lately (token, now))
+  if (!judged_valid_lately (token, now, interval))
     return g_strdup (_("not checked lately"));
+  if (end_is_estimate (token))
+    {
+      g_autofree char *until = sh_time_format_until (end_of (token, secret), now);
+
+      /* Translators: a pasted token the broker will not hand out; the
+       * first %s is when it ends at the latest, e.g. "in 4 minutes", the
+       * second a network, e.g. "X" */
+      return g_strdup_printf (_("pasted without a way to renew it, ends %s at the latest; "
+                                "sign in with %s (Add Access Token) for a token SocialHub can "
+                                "renew"), until, sh_network_get_name (network));
+    }
   return g_strdup (_("ends within 5 minutes"));
 }
 
 static GError *
 nothing_usable (ShChannel  *channel,
-                GHashTable *secrets)
+                GHashTable *secrets,
+                gint64      interval)
 {
   GListModel *tokens = sh_channel_get_tokens (channel);
   g_autoptr(GString) reasons = g_string_new (NULL);
@@ -223,7 +257,8 @@ nothing_usable (ShChannel  *channel,
       g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
       g_autofree char *why = why_not (token, secrets ? g_hash_table_lookup (secrets,
                                                                             sh_token_get_id (token))
-                                                     : NULL, now);
+                                                     : NULL,
+                                      sh_channel_get_network (channel), now, interval);
 
       if (reasons->len > 0)
         g_string_append (reasons, "; ");
@@ -265,6 +300,7 @@ hand_out (GTask          *task,
   Request *request = g_task_get_task_data (task);
 
   request->secret = g_strdup (secret->access_token);
+  /* A pasted token's: the latest moment (the caller knows no better). */
   request->expires_at = end_of (token, secret) == G_MAXINT64 ? 0 : end_of (token, secret);
   request->token_id = g_strdup (sh_token_get_id (token));
   sh_token_add_handout (token, now_seconds (), request->via, request->by);
@@ -272,9 +308,24 @@ hand_out (GTask          *task,
   sh_manager_save_async (g_task_get_source_object (task), NULL, on_saved, g_object_ref (task));
 }
 
+/* Whether @token (ending at @end) is a better choice than @best: a known
+ * end before an estimated one, then the longest-lived. */
+static gboolean
+better (ShToken *token,
+        gint64   end,
+        ShToken *best,
+        gint64   best_end)
+{
+  if (best == NULL)
+    return TRUE;
+  if (end_is_estimate (token) != end_is_estimate (best))
+    return !end_is_estimate (token);
+  return end > best_end;
+}
+
 /* The longest-lived token the last check judged valid that works for at
- * least SH_BROKER_MIN_LIFETIME more seconds; else a check (once) when one
- * may help; else the refusal. */
+ * least SH_BROKER_MIN_LIFETIME more seconds (known ends first); else a
+ * check (once) when one may help; else the refusal. */
 static void
 choose (GTask      *task,
         GHashTable *secrets)
@@ -299,7 +350,8 @@ choose (GTask      *task,
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
       const ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
 
-      if (!judged_valid_lately (token, now) || secret == NULL || secret->access_token == NULL)
+      if (!judged_valid_lately (token, now, request->interval) || secret == NULL ||
+          secret->access_token == NULL)
         continue;
       if (end_of (token, secret) - now <= SH_BROKER_MIN_LIFETIME)
         {
@@ -307,7 +359,8 @@ choose (GTask      *task,
           renewable |= secret->refresh_token != NULL;
           continue;
         }
-      if (best == NULL || end_of (token, secret) > end_of (best, best_secret))
+      if (better (token, end_of (token, secret), best,
+                  best != NULL ? end_of (best, best_secret) : 0))
         {
           best = token;
           best_secret = secret;
@@ -319,7 +372,7 @@ choose (GTask      *task,
   else if (renewable && !request->checked)
     check_first (task);
   else
-    g_task_return_error (task, nothing_usable (channel, secrets));
+    g_task_return_error (task, nothing_usable (channel, secrets, request->interval));
 }
 
 static void
@@ -411,7 +464,7 @@ on_loaded (GObject      *source,
       return;
     }
   request->channel_id = g_strdup (sh_channel_get_id (channel));
-  if (any_judged_valid_lately (channel))
+  if (any_judged_valid_lately (channel, request->interval))
     read_secrets (task);
   else
     check_first (task);
@@ -441,6 +494,7 @@ sh_broker_get_token_async (ShManager           *manager,
   request->query = g_strdup (channel);
   request->via = g_strdup (via);
   request->by = g_strdup (by);
+  request->interval = check_interval ();
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
   if (!sh_broker_get_enabled ())
