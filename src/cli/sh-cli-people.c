@@ -104,10 +104,14 @@ append_person (GString       *out,
        * e.g. "Alice Example (Facebook, id 10001)" */
       g_string_append_printf (out, _("%s (%s, id %s)\n"), name, network, user_id);
     }
+  else if (sh_person_get_name (person) != NULL)
+    /* Translators: a person named only when their tokens were added (no id
+     * from the network), e.g. "Carol (Facebook, named when the token was
+     * added)" */
+    g_string_append_printf (out, _("%s (%s, named when the token was added)\n"), name, network);
   else
-    /* Translators: a person the network did not name, e.g. "Unknown person
-     * (Facebook, a token without its owner)" */
-    g_string_append_printf (out, _("%s (%s, a token without its owner)\n"), name, network);
+    /* Translators: "Tokens without an owner (Facebook)" */
+    g_string_append_printf (out, _("%s (%s)\n"), name, network);
   g_string_append_printf (out, "  %s\n", sentence);
   if (sole->len > 0)
     {

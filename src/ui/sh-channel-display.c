@@ -96,13 +96,12 @@ sh_channel_dup_one_person_text (ShChannel *channel)
 {
   ShToken *token = NULL;
   g_autofree char *who = NULL;
-  const char *owner;
 
   if (sh_people_count_linked (channel, &token) != 1)
     return NULL;
-  owner = sh_token_get_owner_name (token);
-  who = owner != NULL && *owner != '\0' ? sh_untrusted_text_sanitize (owner)
-                                        : g_strdup (_("an unknown person"));
-  /* Translators: %s is a person's name (or "an unknown person") */
+  who = sh_people_dup_owner_phrase (token);
+  if (who == NULL)
+    return g_strdup (_("Only tokens without an owner link this channel."));
+  /* Translators: %s is a person's name (or "the person with id 10001") */
   return g_strdup_printf (_("Only %s’s tokens link this channel."), who);
 }

@@ -49,14 +49,16 @@ token_works (ShToken *token)
 }
 
 /* Who a token belongs to. The network is part of the key: ids are the
- * network's own. A token with no owner id is a person of its own. */
+ * network's own. Without an owner id: the owner name the user gave, or
+ * none, after a newline, which no target ("NETWORK:USER_ID") has. */
 static char *
 dup_person_key (ShToken *token)
 {
   const char *user_id = sh_token_get_owner_id (token);
+  const char *name = sh_token_get_owner_name (token);
 
   if (user_id == NULL || *user_id == '\0')
-    return NULL;
+    return g_strconcat (sh_token_get_network (token), "\n", name ?: "", NULL);
   return g_strconcat (sh_token_get_network (token), ":", user_id, NULL);
 }
 
@@ -164,7 +166,38 @@ sh_person_dup_display_name (ShPerson *self)
 
   if (self->name != NULL)
     return sh_untrusted_text_sanitize (self->name);
-  return g_strdup (_("Unknown person"));
+  if (self->user_id != NULL)
+    {
+      g_autofree char *id = sh_untrusted_text_sanitize (self->user_id);
+
+      /* Translators: an owner the network gave no name, by their id there */
+      return g_strdup_printf (_("Person with id %s"), id);
+    }
+  return g_strdup (_("Tokens without an owner"));
+}
+
+/* "Ana", "the person with id 10001" (sanitized), or NULL for neither. */
+static char *
+dup_who (const char *name,
+         const char *user_id)
+{
+  g_autofree char *id = NULL;
+
+  if (name != NULL && *name != '\0')
+    return sh_untrusted_text_sanitize (name);
+  if (user_id == NULL || *user_id == '\0')
+    return NULL;
+  id = sh_untrusted_text_sanitize (user_id);
+  /* Translators: an owner the network gave no name, put into "If %s’s
+   * tokens stop working…" and "Only %s’s tokens link this channel." */
+  return g_strdup_printf (_("the person with id %s"), id);
+}
+
+char *
+sh_people_dup_owner_phrase (ShToken *token)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (token), NULL);
+  return dup_who (sh_token_get_owner_name (token), sh_token_get_owner_id (token));
 }
 
 static char *
@@ -186,8 +219,9 @@ sh_person_dup_sentence (ShPerson *self)
   g_return_val_if_fail (SH_IS_PERSON (self), NULL);
 
   /* Put into "If %s’s tokens…": a name, or a phrase that reads there. */
-  who = self->name != NULL ? sh_untrusted_text_sanitize (self->name)
-                           : g_strdup (_("an unknown person"));
+  who = dup_who (self->name, self->user_id);
+  if (who == NULL)
+    who = g_strdup (_("an unknown person"));
   n = self->sole_link_channels->len;
   if (n == 0 && self->n_working == 0)
     /* Translators: %s is a person's name */
@@ -324,14 +358,13 @@ add_channel (ShPeople  *self,
     {
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
       g_autofree char *key = dup_person_key (token);
-      ShPerson *person = key != NULL ? g_hash_table_lookup (self->by_target, key) : NULL;
+      ShPerson *person = g_hash_table_lookup (self->by_target, key);
 
       if (person == NULL)
         {
           person = person_new (token, self->people->len);
           g_ptr_array_add (self->people, person);
-          if (key != NULL)
-            g_hash_table_insert (self->by_target, g_steal_pointer (&key), person);
+          g_hash_table_insert (self->by_target, g_steal_pointer (&key), person);
         }
       person_add_token (person, token);
       if (token_works (token) && !g_ptr_array_find (linking, person, NULL))
@@ -387,7 +420,7 @@ sh_people_lookup_target (ShPeople   *self,
 {
   g_return_val_if_fail (SH_IS_PEOPLE (self), NULL);
 
-  if (target == NULL)
+  if (target == NULL || strchr (target, ':') == NULL)
     return NULL;
   return g_hash_table_lookup (self->by_target, target);
 }
@@ -415,7 +448,7 @@ sh_people_count_linked (ShChannel  *channel,
 {
   GListModel *tokens;
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  guint n, n_linked = 0;
+  guint n;
 
   g_return_val_if_fail (SH_IS_CHANNEL (channel), 0);
 
@@ -433,12 +466,10 @@ sh_people_count_linked (ShChannel  *channel,
       key = dup_person_key (token);
       if (out_token != NULL)
         *out_token = token;   /* the channel holds it */
-      if (key == NULL)
-        n_linked++;   /* an unknown person, never the same as another */
-      else if (g_ptr_array_find_with_equal_func (keys, key, g_str_equal, NULL))
+      if (g_ptr_array_find_with_equal_func (keys, key, g_str_equal, NULL))
         g_free (key);
       else
         g_ptr_array_add (keys, key);
     }
-  return n_linked + keys->len;
+  return keys->len;
 }

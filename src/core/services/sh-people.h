@@ -1,10 +1,13 @@
 /* sh-people.h — who the channels hang on: the people who granted tokens.
  *
  * A person is a network and the network's user id of a token's owner, with
- * the owner's name. A token without an owner id (a pasted Page token, an
- * owner the network did not name) is an "Unknown person" of its own, never
- * merged with another: two such tokens may be two people, and guessing they
- * are one would hide a risk.
+ * the owner's name. Tokens without an owner id (a pasted Page token, an
+ * owner the network did not name) are counted as few people as they can
+ * be: those of one network given the same owner name (--owner, the paste
+ * page) are that one person, as the user said; those without even a name
+ * are one group, "Tokens without an owner". Counting them as a person each
+ * would claim links a channel may not have (two pasted tokens of one admin
+ * are one person leaving).
  *
  * A token works when its effective state is usable (valid or expiring), as
  * the channel's own count of valid tokens says. A channel's people_linked is
@@ -41,13 +44,15 @@ GPtrArray  *sh_person_get_tokens             (ShPerson   *self);
 /* ShChannel that only this person's tokens link now, by name. */
 GPtrArray  *sh_person_get_sole_link_channels (ShPerson   *self);
 guint       sh_person_get_n_working          (ShPerson   *self);
-/* The name to show: sanitized, or "Unknown person". */
+/* The name to show: sanitized; for an owner the network named by id only,
+ * "Person with id 10001"; for the tokens without an owner, "Tokens without
+ * an owner". */
 char       *sh_person_dup_display_name       (ShPerson   *self);
 /* "If Ana’s tokens stop working, Florist and 6 more channels lose their
  * last link." (and the wordings for one channel, none, and no token that
  * works now). Names sanitized. */
 char       *sh_person_dup_sentence           (ShPerson   *self);
-/* "NETWORK:USER_ID", what app.show-person takes; NULL for an unknown person. */
+/* "NETWORK:USER_ID", what app.show-person takes; NULL without an owner id. */
 char       *sh_person_dup_target             (ShPerson   *self);
 
 ShPeople   *sh_people_new                    (GListModel *channels);
@@ -65,5 +70,8 @@ guint       sh_people_get_n_single_person_channels (ShPeople *self);
  * token of the last person counted, who is the only one when 1 is returned. */
 guint       sh_people_count_linked           (ShChannel  *channel,
                                               ShToken   **out_token);
+/* @token's owner in running text: "Ana", "the person with id 10001"
+ * (sanitized), or NULL when the token has neither a name nor an id. */
+char       *sh_people_dup_owner_phrase       (ShToken    *token);
 
 G_END_DECLS
