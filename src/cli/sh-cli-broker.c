@@ -60,7 +60,6 @@ on_token (GObject      *source,
 
 void
 sh_cli_broker_run_async (ShManager               *manager,
-                         ShMonitor               *monitor,
                          GApplicationCommandLine *cmdline,
                          const char              *channel,
                          GCancellable            *cancellable,
@@ -75,7 +74,7 @@ sh_cli_broker_run_async (ShManager               *manager,
   task = g_task_new (manager, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_cli_broker_run_async);
   g_task_set_task_data (task, g_object_ref (cmdline), g_object_unref);
-  sh_broker_get_token_async (manager, monitor, channel, SH_BROKER_VIA_COMMAND_LINE,
+  sh_broker_get_token_async (manager, channel, SH_BROKER_VIA_COMMAND_LINE,
                              BY_COMMAND_LINE, cancellable, on_token, task);
 }
 

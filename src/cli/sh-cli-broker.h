@@ -23,7 +23,6 @@ G_BEGIN_DECLS
  * with the sandbox and the command without, or the other way round);
  * 70 anything else. Each status means that one thing only. */
 void      sh_cli_broker_run_async  (ShManager               *manager,
-                                    ShMonitor               *monitor,
                                     GApplicationCommandLine *cmdline,
                                     const char              *channel,
                                     GCancellable            *cancellable,

@@ -836,7 +836,7 @@ run_loaded (GTask *task)
       break;
 
     case SH_COMMAND_PRINT_TOKEN:
-      sh_cli_broker_run_async (manager, data->monitor, data->cmdline, data->print_channel,
+      sh_cli_broker_run_async (manager, data->cmdline, data->print_channel,
                                data->cancellable, on_printed, g_object_ref (task));
       break;
 

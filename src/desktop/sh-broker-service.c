@@ -121,8 +121,8 @@ on_pid (GObject      *source,
   if (reply != NULL)
     g_variant_get (reply, "(u)", &pid);
   name = process_name (pid);
-  sh_broker_get_token_async (call->self->manager, call->self->monitor, call->channel,
-                             SH_BROKER_VIA_DBUS, name, call->self->cancellable, on_token, call);
+  sh_broker_get_token_async (call->self->manager, call->channel, SH_BROKER_VIA_DBUS, name,
+                             call->self->cancellable, on_token, call);
 }
 
 static void

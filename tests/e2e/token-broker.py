@@ -17,7 +17,8 @@ emulator and the session's real keyring:
 - a pasted X token (its age unknown: it ends two hours from the paste at the
   latest, maybe sooner) that the last check found working is handed out;
   two minutes from that latest end it is refused with the true reason and
-  what to do (sign in again), not "ends within 5 minutes";
+  what to do (sign in again), not "ends within 5 minutes"; not checked
+  within the hour, that channel alone is checked first (one X request);
 - D-Bus: `socialhub --gapplication-service` exports
   io.socialhub.SocialHub.Broker1; a Python client on the session bus gets
   (token, expires_at, token_id), recorded with its process name; a channel
@@ -234,16 +235,33 @@ try:
     r = run("--print-token", "@acmecoffee")
     check(r.returncode == 0 and r.stdout == pasted + "\n",
           f"a pasted X token the last check found working is handed out ({said(r)})")
-    # Pasted almost two hours ago: its latest end is two minutes away.
     store = os.path.join(data_home, "socialhub", "channels.json")
-    with open(store, encoding="utf-8") as f:
-        data = json.load(f)
+
+    def age_pasted(**fields):
+        with open(store, encoding="utf-8") as f:
+            data = json.load(f)
+        for c in data["channels"]:
+            for t in c["tokens"] if c["external_id"] == "44196397" else []:
+                t.update(fields)
+        with open(store, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+
+    # Pasted 90 minutes ago, last checked 80 minutes ago (more than the hour
+    # between checks): the broker checks that channel first, and only it —
+    # not Bakery & Sons' Page tokens, not the other X account.
     now = int(time.time())
-    for c in data["channels"]:
-        for t in c["tokens"] if c["external_id"] == "44196397" else []:
-            t["expires_at"], t["expires_by"] = now - 7080, now + 120
-    with open(store, "w", encoding="utf-8") as f:
-        json.dump(data, f)
+    age_pasted(expires_at=now - 5400, expires_by=now + 1800, checked_at=now - 4800)
+    before = len(control("requests")["requests"])
+    r = run("--print-token", "@acmecoffee")
+    asked = [a for a in control("requests")["requests"][before:] if " /control/" not in a]
+    check(r.returncode == 0 and r.stdout == pasted + "\n" and len(asked) == 1 and
+          asked[0].split(" ")[1].startswith("/x/"),
+          f"not checked lately: that channel alone is checked first (one X request), then its "
+          f"token handed out ({said(r)}, requests {asked})")
+
+    # Pasted almost two hours ago: its latest end is two minutes away.
+    now = int(time.time())
+    age_pasted(expires_at=now - 7080, expires_by=now + 120)
     r = run("--print-token", "@acmecoffee")
     check(r.returncode == 1 and r.stdout == "" and "ends within 5 minutes" not in r.stderr and
           ": pasted without a way to renew it, ends in 2 minutes at the latest; "

@@ -287,6 +287,53 @@ test_all_callers_leave (Fixture       *fixture,
   assert_second_run (fixture, &later);
 }
 
+/* The broker's "check that channel first" (a leftover of issue 17's
+ * review: it checked every channel): only that channel's tokens go to the
+ * network; asked while a check of every channel runs, it joins that run. */
+static void
+test_one_channel (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(ShChannel) bean = sh_test_make_channel ("Bean Bar", "facebook", 1);
+  g_autoptr(ShToken) bean_token = g_list_model_get_item (sh_channel_get_tokens (bean), 0);
+  g_autoptr(ShSecret) secret = sh_secret_new ("test-check-secret", NULL, 0);
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GAsyncResult) one = NULL;
+  g_autoptr(GAsyncResult) all = NULL;
+  g_autoptr(GAsyncResult) joined = NULL;
+  g_autoptr(GError) error = NULL;
+  ShChecker *checker = sh_manager_get_checker (fixture->manager);
+  ShSecretStore *secrets = sh_manager_get_secret_store (fixture->manager);
+  const char *only[] = { sh_channel_get_id (bean), NULL };
+
+  sh_channel_list_add (sh_manager_get_channels (fixture->manager), bean);
+  sh_secret_store_store_async (secrets, bean_token, secret, NULL, sh_test_store_result, &stored);
+  sh_test_wait_for_result (&stored, 5000);
+  g_assert_true (sh_secret_store_store_finish (secrets, stored, &error));
+
+  sh_checker_check_channels_async (checker, only, NULL, sh_test_store_result, &one);
+  wait_until_held (fixture);
+  g_assert_cmpuint (fixture->provider->tokens->len, ==, 1);
+  g_assert_true (g_ptr_array_index (fixture->provider->tokens, 0) == (gpointer) bean_token);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&one, 5000);
+  assert_checked (fixture, one, 1);
+
+  /* Every channel's check under way: the one channel's joins it. */
+  start_check (fixture, NULL, &all);
+  wait_until_held (fixture);
+  sh_checker_check_channels_async (checker, only, NULL, sh_test_store_result, &joined);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+  g_assert_cmpuint (fixture->provider->tokens->len, ==, 3);
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&all, 5000);
+  sh_test_wait_for_result (&joined, 5000);
+  assert_checked (fixture, all, 3);
+  assert_checked (fixture, joined, 3);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+}
+
 /* ---- one write of the data file per check ---------------------------------- */
 
 static void
@@ -490,6 +537,8 @@ main (int    argc,
               fixture_set_up, test_one_caller_leaves, fixture_tear_down);
   g_test_add ("/check/all-callers-leave", Fixture, NULL,
               fixture_set_up, test_all_callers_leave, fixture_tear_down);
+  g_test_add ("/check/one-channel", Fixture, NULL,
+              fixture_set_up, test_one_channel, fixture_tear_down);
   g_test_add ("/check/one-save-per-check", Fixture, NULL,
               fixture_set_up, test_one_save_per_check, fixture_tear_down);
   g_test_add ("/check/add-same-secret", Fixture, NULL,

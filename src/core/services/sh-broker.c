@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-broker.h"
+#include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
 #include "sh-time-format.h"
@@ -68,7 +69,6 @@ sh_broker_free_token (char *token)
 }
 
 typedef struct {
-  ShMonitor  *monitor;
   char       *query;        /* the channel as the caller named it */
   char       *channel_id;
   char       *via;
@@ -83,7 +83,6 @@ typedef struct {
 static void
 request_free (Request *request)
 {
-  g_clear_object (&request->monitor);
   g_free (request->query);
   g_free (request->channel_id);
   g_free (request->via);
@@ -418,12 +417,11 @@ on_checked (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* A check that failed (offline, a locked keyring) left its reasons on
    * the tokens: the choice or the refusal says them. */
-  if (!sh_monitor_check_now_finish (request->monitor, result, NULL, &error))
+  if (!sh_checker_check_finish (SH_CHECKER (source), result, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -435,16 +433,19 @@ on_checked (GObject      *source,
   read_secrets (task);
 }
 
-/* The monitor's check, which joins one under way and renews what is near
- * its end (the provider's one-refresh-at-a-time path). */
+/* A check of that channel only (joining a check of every channel under
+ * way), which renews what is near its end (the provider's
+ * one-refresh-at-a-time path). */
 static void
 check_first (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
+  const char *only[] = { request->channel_id, NULL };
 
   request->checked = TRUE;
-  sh_monitor_check_now_async (request->monitor, g_task_get_cancellable (task), on_checked,
-                              g_object_ref (task));
+  sh_checker_check_channels_async (sh_manager_get_checker (g_task_get_source_object (task)),
+                                   only, g_task_get_cancellable (task), on_checked,
+                                   g_object_ref (task));
 }
 
 static void
@@ -472,7 +473,6 @@ on_loaded (GObject      *source,
 
 void
 sh_broker_get_token_async (ShManager           *manager,
-                           ShMonitor           *monitor,
                            const char          *channel,
                            const char          *via,
                            const char          *by,
@@ -484,13 +484,11 @@ sh_broker_get_token_async (ShManager           *manager,
   Request *request;
 
   g_return_if_fail (SH_IS_MANAGER (manager));
-  g_return_if_fail (SH_IS_MONITOR (monitor));
   g_return_if_fail (channel != NULL && via != NULL);
 
   task = g_task_new (manager, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_broker_get_token_async);
   request = g_new0 (Request, 1);
-  request->monitor = g_object_ref (monitor);
   request->query = g_strdup (channel);
   request->via = g_strdup (via);
   request->by = g_strdup (by);

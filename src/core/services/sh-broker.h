@@ -5,9 +5,11 @@
  * unless the GSettings key token-broker is true.
  *
  * Which token: one the last check judged valid (or expiring) and that still
- * has SH_BROKER_MIN_LIFETIME seconds to live, the longest-lived first. When
- * no token of the channel was judged valid within the check interval, a
- * check runs first (the monitor's: it joins one under way). A token whose
+ * has SH_BROKER_MIN_LIFETIME seconds to live, the longest-lived first (a
+ * pasted token whose age is unknown by its latest end, after those whose
+ * end is known). When no token of the channel was judged valid within the
+ * check interval, a check of that channel runs first (it joins a check of
+ * every channel under way). A token whose
  * secret ends within SH_BROKER_MIN_LIFETIME and that its network can renew
  * (a refresh token: X) is renewed first, by that check, through the
  * provider's one-refresh-at-a-time path; the renewed secret is in the
@@ -44,7 +46,6 @@ gboolean  sh_broker_get_enabled   (void);
  * SH_ERROR_INVALID_ARGUMENT (a name several channels have),
  * SH_ERROR_NO_USABLE_TOKEN, SH_ERROR_KEYRING_* . */
 void      sh_broker_get_token_async  (ShManager           *manager,
-                                      ShMonitor           *monitor,
                                       const char          *channel,
                                       const char          *via,
                                       const char          *by,

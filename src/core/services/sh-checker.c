@@ -57,10 +57,19 @@ check_all_free (CheckAll *data)
   g_free (data);
 }
 
+/* Whether a run of @only (NULL: every channel) checks @channel. */
+static gboolean
+in_run (const char * const *only,
+        ShChannel          *channel)
+{
+  return only == NULL || g_strv_contains (only, sh_channel_get_id (channel));
+}
+
 static GPtrArray *
-tokens_of (ShManager  *manager,
-           gboolean    any_network,
-           const char *network)
+tokens_of (ShManager          *manager,
+           const char * const *only,
+           gboolean            any_network,
+           const char         *network)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   GPtrArray *tokens = g_ptr_array_new_with_free_func (g_object_unref);
@@ -70,7 +79,8 @@ tokens_of (ShManager  *manager,
       g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
       GListModel *list = sh_channel_get_tokens (channel);
 
-      if (!any_network && sh_channel_get_network (channel) != network)
+      if (!in_run (only, channel) ||
+          (!any_network && sh_channel_get_network (channel) != network))
         continue;
       for (guint j = 0; j < g_list_model_get_n_items (list); j++)
         g_ptr_array_add (tokens, g_list_model_get_item (list, j));
@@ -81,7 +91,8 @@ tokens_of (ShManager  *manager,
 /* The networks the manager's channels are on, in the order first seen
  * (interned ids): the walk asks each network's provider once. */
 static GPtrArray *
-networks_of (ShManager *manager)
+networks_of (ShManager          *manager,
+             const char * const *only)
 {
   GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
   GPtrArray *networks = g_ptr_array_new ();
@@ -90,7 +101,8 @@ networks_of (ShManager *manager)
     {
       g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
 
-      if (!g_ptr_array_find (networks, sh_channel_get_network (channel), NULL))
+      if (in_run (only, channel) &&
+          !g_ptr_array_find (networks, sh_channel_get_network (channel), NULL))
         g_ptr_array_add (networks, (gpointer) sh_channel_get_network (channel));
     }
   return networks;
@@ -102,6 +114,7 @@ struct _Run {
   GCancellable *cancellable;   /* the run's own: cancelled when nobody waits */
   GPtrArray    *callers;       /* GTask, each with its cancellable handler */
   guint         n_waiting;
+  GStrv         only;          /* the channel ids it checks; NULL: every channel */
 };
 
 typedef struct {
@@ -115,6 +128,7 @@ run_free (Run *run)
 {
   g_clear_object (&run->cancellable);
   g_ptr_array_unref (run->callers);
+  g_strfreev (run->only);
   g_free (run);
 }
 
@@ -429,7 +443,8 @@ on_secrets (GObject      *source,
   ShChecker *self = g_task_get_source_object (task);
   ShManager *manager = self->manager;
   CheckAll *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) all = tokens_of (manager, TRUE, NULL);
+  const char * const *only = (const char * const *) data->run->only;
+  g_autoptr(GPtrArray) all = tokens_of (manager, only, TRUE, NULL);
   g_autoptr(GPtrArray) networks = NULL;
   GError *error = NULL;
 
@@ -456,11 +471,11 @@ on_secrets (GObject      *source,
 
   /* One pending unit for the walk itself, so that the save waits for all. */
   data->pending = 1;
-  networks = networks_of (manager);
+  networks = networks_of (manager, only);
   for (guint n = 0; n < networks->len; n++)
     {
       const char *network = g_ptr_array_index (networks, n);
-      g_autoptr(GPtrArray) all_tokens = tokens_of (manager, FALSE, network);
+      g_autoptr(GPtrArray) all_tokens = tokens_of (manager, only, FALSE, network);
       g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
       ShProvider *provider = sh_manager_get_provider (manager, network);
       Answer *answer;
@@ -507,6 +522,7 @@ on_loaded (GObject      *source,
 {
   GTask *task = user_data;
   CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) networks = NULL;
   GError *error = NULL;
 
   if (!sh_manager_ensure_loaded_finish (SH_MANAGER (source), result, &error))
@@ -517,8 +533,12 @@ on_loaded (GObject      *source,
       g_object_unref (task);
       return;
     }
-  /* Every secret a check needs, in one Secret Service search. */
-  sh_secret_store_load_async (sh_manager_get_secret_store (SH_MANAGER (source)), NULL,
+  /* Every secret a check needs, in one Secret Service search: of one
+   * network only when the run's channels are all on it. */
+  networks = networks_of (SH_MANAGER (source), (const char * const *) data->run->only);
+  sh_secret_store_load_async (sh_manager_get_secret_store (SH_MANAGER (source)),
+                              data->run->only != NULL && networks->len == 1
+                              ? g_ptr_array_index (networks, 0) : NULL,
                               g_task_get_cancellable (task), on_secrets, task);
 }
 
@@ -537,21 +557,31 @@ start_run (ShChecker *self,
   sh_manager_ensure_loaded_async (self->manager, run->cancellable, on_loaded, task);
 }
 
-void
-sh_checker_check_async (ShChecker           *self,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+/* Whether @run checks every channel of @only (NULL: every channel). */
+static gboolean
+run_covers (Run                *run,
+            const char * const *only)
 {
-  GTask *task;
+  if (run->only == NULL)
+    return TRUE;
+  if (only == NULL)
+    return FALSE;
+  for (guint i = 0; only[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *) run->only, only[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_async (ShChecker           *self,
+             const char * const  *only,
+             GTask               *task,
+             GCancellable        *cancellable)
+{
   Caller *caller;
   Run *run;
   gboolean new_run;
 
-  g_return_if_fail (SH_IS_CHECKER (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_checker_check_async);
   run = self->run;
   /* A run everybody left is ending: start afresh rather than join it. */
   if (run != NULL && g_cancellable_is_cancelled (run->cancellable))
@@ -559,13 +589,19 @@ sh_checker_check_async (ShChecker           *self,
       self->run = NULL;
       run = NULL;
     }
+  /* A run of other channels cannot answer: a run of its own, alongside. */
+  if (run != NULL && !run_covers (run, only))
+    run = NULL;
   new_run = run == NULL;
   if (new_run)
     {
       run = g_new0 (Run, 1);
       run->cancellable = g_cancellable_new ();
       run->callers = g_ptr_array_new_with_free_func (g_object_unref);
-      self->run = run;
+      run->only = g_strdupv ((GStrv) only);
+      /* The run later callers join: a check of every channel, once one goes. */
+      if (self->run == NULL || only == NULL)
+        self->run = run;
     }
   caller = g_new0 (Caller, 1);
   caller->run = run;
@@ -577,6 +613,39 @@ sh_checker_check_async (ShChecker           *self,
                                              task, NULL);
   if (new_run)
     start_run (self, run);
+}
+
+void
+sh_checker_check_async (ShChecker           *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_CHECKER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_checker_check_async);
+  check_async (self, NULL, task, cancellable);
+}
+
+void
+sh_checker_check_channels_async (ShChecker           *self,
+                                 const char * const  *channel_ids,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SH_IS_CHECKER (self));
+  g_return_if_fail (channel_ids != NULL);
+
+  /* The same answer as a full check's: sh_checker_check_finish(). */
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_checker_check_channels_async);
+  check_async (self, channel_ids, task, cancellable);
 }
 
 gboolean

@@ -10,8 +10,9 @@
  * signal — and the data file is saved once, what the handlers noted (the
  * notifier's notified state) included, before any caller gets its answer.
  *
- * Only the monitor starts checks (sh_monitor_check_now_async()); tests call
- * the checker directly.
+ * Only the monitor starts checks of every channel
+ * (sh_monitor_check_now_async()); the broker checks one channel
+ * (sh_checker_check_channels_async()); tests call the checker directly.
  */
 #pragma once
 
@@ -28,6 +29,17 @@ void       sh_checker_check_async   (ShChecker           *self,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
+/* Only the tokens of @channel_ids (the broker's "check that channel
+ * first"): the network is asked about nothing else. Joins a run under way
+ * that checks them too (one of every channel), else runs alongside; a
+ * later check of every channel does not join it. The same "checked" and
+ * save at its end; its answer is sh_checker_check_finish()'s, the summary
+ * counting those tokens only. */
+void       sh_checker_check_channels_async (ShChecker           *self,
+                                            const char * const  *channel_ids,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 gboolean   sh_checker_check_finish  (ShChecker           *self,
                                      GAsyncResult        *result,
                                      ShCheckSummary      *out_summary,
