@@ -965,7 +965,6 @@ test_damaged_record (void)
       g_autofree char *data_file = g_build_filename (dir, "channels.json", NULL);
       g_autofree char *aside = NULL;
       g_autofree char *kept = NULL;
-      g_autofree char *data_before = NULL;
       g_autofree char *data_after = NULL;
       g_autofree char *ids = NULL;
       g_autoptr(ShManager) manager = NULL;
@@ -983,7 +982,6 @@ test_damaged_record (void)
       sh_channel_list_add (sh_manager_get_channels (manager), acme);
       verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
       announce (manager);
-      g_assert_true (g_file_get_contents (data_file, &data_before, NULL, NULL));
       g_assert_true (g_file_set_contents (record, damage->text, length, NULL));
 
       g_test_expect_message ("SocialHub", G_LOG_LEVEL_MESSAGE, damage->message);

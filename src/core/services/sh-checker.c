@@ -575,13 +575,17 @@ run_covers (Run                *run,
 static void
 check_async (ShChecker           *self,
              const char * const  *only,
-             GTask               *task,
-             GCancellable        *cancellable)
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Caller *caller;
   Run *run;
   gboolean new_run;
 
+  g_task_set_source_tag (task, source_tag);
   run = self->run;
   /* A run everybody left is ending: start afresh rather than join it. */
   if (run != NULL && g_cancellable_is_cancelled (run->cancellable))
@@ -621,13 +625,8 @@ sh_checker_check_async (ShChecker           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (SH_IS_CHECKER (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_checker_check_async);
-  check_async (self, NULL, task, cancellable);
+  check_async (self, NULL, cancellable, callback, user_data, sh_checker_check_async);
 }
 
 void
@@ -637,15 +636,12 @@ sh_checker_check_channels_async (ShChecker           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (SH_IS_CHECKER (self));
   g_return_if_fail (channel_ids != NULL);
 
   /* The same answer as a full check's: sh_checker_check_finish(). */
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_checker_check_channels_async);
-  check_async (self, channel_ids, task, cancellable);
+  check_async (self, channel_ids, cancellable, callback, user_data,
+               sh_checker_check_channels_async);
 }
 
 gboolean
