@@ -25,7 +25,6 @@
 
 #include <gio/gio.h>
 #include "sh-manager.h"
-#include "sh-monitor.h"
 
 G_BEGIN_DECLS
 
