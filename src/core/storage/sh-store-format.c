@@ -41,6 +41,8 @@ build_token (JsonBuilder *builder,
              ShToken     *token)
 {
   const char * const *scopes = sh_token_get_scopes (token);
+  ShTokenState state, last_verdict;
+  ShTokenReason reason, last_verdict_reason;
 
   json_builder_begin_object (builder);
   sh_json_builder_add_string (builder, "id", sh_token_get_id (token));
@@ -62,11 +64,15 @@ build_token (JsonBuilder *builder,
   if (sh_token_get_expires_by (token) != 0)
     sh_json_builder_add_int (builder, "expires_by", sh_token_get_expires_by (token));
   sh_json_builder_add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
-  sh_json_builder_add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
-  sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
-  sh_json_builder_add_string (builder, "last_verdict", sh_token_state_to_string (sh_token_get_last_verdict (token)));
+  /* The record, not the state of the moment: "expired" by the clock alone
+   * is derived again at read time (sh-token-clock.h), so a clock that was
+   * ahead, or an expiry moved later, does not leave it expired for good. */
+  sh_token_get_record (token, &state, &reason, &last_verdict, &last_verdict_reason);
+  sh_json_builder_add_string (builder, "state", sh_token_state_to_string (state));
+  sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (reason));
+  sh_json_builder_add_string (builder, "last_verdict", sh_token_state_to_string (last_verdict));
   sh_json_builder_add_string (builder, "last_verdict_reason",
-                              sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)));
+                              sh_token_reason_to_string (last_verdict_reason));
   sh_json_builder_add_int (builder, "checked_at", sh_token_get_checked_at (token));
   sh_json_builder_add_string (builder, "notified_state",
                               sh_token_state_to_string (sh_token_get_notified_state (token)));
