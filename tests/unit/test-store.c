@@ -912,6 +912,46 @@ test_saves_record_not_clock (void)
   sh_token_clock_set_func (NULL, NULL);
 }
 
+/* The data file is read one channel at a time (issue 18, memory); a file
+ * written by hand in any valid way reads as the whole parse reads it:
+ * brackets and quotes inside names, the channel list before the format,
+ * a member name written with escapes, spaces anywhere. */
+static void
+test_read_by_channel_any_layout (void)
+{
+  const char *docs[] = {
+    "{\"channels\" : [ {\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\","
+    "\"name\":\"Acme \\\"}], {[\\\\\",\"tokens\":[{\"id\":\"t1\",\"state\":\"valid\"}]} ,\n"
+    "{\"id\":\"c2\",\"network\":\"x\",\"external_id\":\"2\",\"name\":\"B\",\"tokens\":[]}\t] ,"
+    "\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,"
+    "\"removed_tokens\":[\"t9\"]}",
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"removed_tokens\":[\"t9\"],"
+    "\"ch\\u0061nnels\":[{\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\","
+    "\"name\":\"Acme \\\"}], {[\\\\\",\"tokens\":[{\"id\":\"t1\",\"state\":\"valid\"}]},"
+    "{\"id\":\"c2\",\"network\":\"x\",\"external_id\":\"2\",\"name\":\"B\",\"tokens\":[]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *store_id = NULL;
+      g_autoptr(GHashTable) removed = NULL;
+      guint n_skipped = 1;
+      g_autoptr(GPtrArray) channels = sh_store_format_parse_full (docs[i], -1, &n_skipped, &store_id,
+                                                                  &removed, &error);
+      g_autoptr(ShToken) token = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_skipped, ==, 0);
+      g_assert_cmpuint (channels->len, ==, 2);
+      g_assert_cmpstr (sh_channel_get_name (g_ptr_array_index (channels, 0)), ==, "Acme \"}], {[\\");
+      token = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (channels, 0)), 0);
+      g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
+      g_assert_cmpstr (sh_channel_get_name (g_ptr_array_index (channels, 1)), ==, "B");
+      g_assert_true (g_hash_table_contains (removed, "t9"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -926,6 +966,7 @@ main (int    argc,
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/older-file-keeps-verdict", test_older_file_keeps_verdict);
   g_test_add_func ("/store/saves-record-not-clock", test_saves_record_not_clock);
+  g_test_add_func ("/store/read-by-channel-any-layout", test_read_by_channel_any_layout);
   g_test_add_func ("/store/handouts", test_handouts);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
   g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);
