@@ -19,12 +19,22 @@
 
 #include "sh-channel-list-view.h"
 #include "sh-channel-row.h"
+#include "sh-paced-list.h"
+
+/* A screenful of rows and the headings between them before the window's
+ * first frame of the list, a screenful more at each frame after it, and
+ * all once GTK's own limit of rows is passed (sh-paced-list.c). */
+#define FIRST_ITEMS     24
+#define MORE_PER_FRAME  24
+#define ALL_AFTER_ITEMS 240
 
 struct _ShChannelListView
 {
   GtkWidget          parent_instance;
 
   ShChannelSections *sections;
+  /* What the list view shows: the sections, paced while the window opens. */
+  ShPacedList       *shown;
   GtkWidget         *scrolled;
   GtkListView       *list_view;
   /* The channel the keyboard was last on: where Tab comes back to. */
@@ -123,7 +133,7 @@ on_activate (GtkListView       *list_view,
              guint              position,
              ShChannelListView *self)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
   if (SH_IS_CHANNEL (item))
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-channel", "s",
@@ -176,7 +186,7 @@ static gboolean
 is_channel_at (ShChannelListView *self,
                guint              position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), position);
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
   return SH_IS_CHANNEL (item);
 }
@@ -205,7 +215,7 @@ find_channel (ShChannelListView *self,
               gint64             position,
               int                step)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
 
   for (; position >= 0 && position < n; position += step)
     if (is_channel_at (self, position))
@@ -294,10 +304,10 @@ sh_channel_list_view_focus_channel (ShChannelListView *self,
   g_return_if_fail (SH_IS_CHANNEL_LIST_VIEW (self));
   g_return_if_fail (SH_IS_CHANNEL (channel));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->shown), i);
 
       if (item == (GObject *) channel)
         {
@@ -313,6 +323,7 @@ sh_channel_list_view_dispose (GObject *object)
   ShChannelListView *self = SH_CHANNEL_LIST_VIEW (object);
 
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
+  g_clear_object (&self->shown);
   g_clear_object (&self->sections);
 
   G_OBJECT_CLASS (sh_channel_list_view_parent_class)->dispose (object);
@@ -361,13 +372,16 @@ sh_channel_list_view_new (ShChannelSections *sections,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_item), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), NULL);
 
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (sections)));
+  self->shown = sh_paced_list_new (G_LIST_MODEL (sections), FIRST_ITEMS, MORE_PER_FRAME,
+                                   ALL_AFTER_ITEMS);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   self->list_view = GTK_LIST_VIEW (gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory));
   gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "sh-channel-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Channels"),
                                   -1);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (on_activate), self);
+  sh_paced_list_pace_by (self->shown, GTK_WIDGET (self));
 
   /* AdwClampScrollable, not AdwClamp: the list view must stay the
    * scrolled window's direct scrollable to build only the visible rows. */

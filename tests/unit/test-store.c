@@ -15,6 +15,7 @@
 #include "sh-secret-store.h"
 #include "sh-store.h"
 #include "sh-store-format.h"
+#include "sh-token-clock.h"
 #include "test-util.h"
 
 #define NOW ((gint64) 1764000000)
@@ -872,6 +873,85 @@ test_older_file_keeps_verdict (void)
   g_assert_cmpint (sh_token_get_last_verdict (never), ==, SH_TOKEN_STATE_UNKNOWN);
 }
 
+/* The file keeps what the checks said, not what the clock made of it: a
+ * token judged valid, saved while the clock was past its expiry (a clock
+ * set a day ahead), reads valid again once the clock is right. Saving the
+ * clock's "expired" would have made it expired for good. */
+static void
+test_saves_record_not_clock (void)
+{
+  g_autoptr(ShChannel) page = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+  g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (page), 0);
+  g_autoptr(ShChannelList) list = sh_channel_list_new ();
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autoptr(ShToken) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gint64 now = NOW;
+
+  sh_token_clock_set_func (sh_test_fake_clock, &now);
+  sh_token_set_expires_at (token, NOW + 30 * 86400);
+  sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, NOW, 7 * 86400);
+  sh_channel_list_add (list, page);
+
+  now = NOW + 31 * 86400;
+  g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_EXPIRED);
+  data = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  g_assert_nonnull (strstr (data, "\"state\" : \"valid\""));
+  g_assert_null (strstr (data, "expired"));
+
+  now = NOW + 86400;
+  channels = sh_store_format_parse (data, -1, NULL, &error);
+  g_assert_no_error (error);
+  loaded = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (channels, 0)), 0);
+  g_assert_cmpint (sh_token_get_state (loaded), ==, SH_TOKEN_STATE_VALID);
+  g_assert_cmpint (sh_token_get_reason (loaded), ==, SH_TOKEN_REASON_NONE);
+  g_assert_cmpint (sh_token_get_last_verdict (loaded), ==, SH_TOKEN_STATE_VALID);
+  g_assert_cmpint (sh_channel_get_state (g_ptr_array_index (channels, 0)), ==,
+                   SH_CHANNEL_STATE_CONNECTED);
+  sh_token_clock_set_func (NULL, NULL);
+}
+
+/* The data file is read one channel at a time (issue 18, memory); a file
+ * written by hand in any valid way reads as the whole parse reads it:
+ * brackets and quotes inside names, the channel list before the format,
+ * a member name written with escapes, spaces anywhere. */
+static void
+test_read_by_channel_any_layout (void)
+{
+  const char *docs[] = {
+    "{\"channels\" : [ {\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\","
+    "\"name\":\"Acme \\\"}], {[\\\\\",\"tokens\":[{\"id\":\"t1\",\"state\":\"valid\"}]} ,\n"
+    "{\"id\":\"c2\",\"network\":\"x\",\"external_id\":\"2\",\"name\":\"B\",\"tokens\":[]}\t] ,"
+    "\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,"
+    "\"removed_tokens\":[\"t9\"]}",
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"removed_tokens\":[\"t9\"],"
+    "\"ch\\u0061nnels\":[{\"id\":\"c1\",\"network\":\"facebook\",\"external_id\":\"1\","
+    "\"name\":\"Acme \\\"}], {[\\\\\",\"tokens\":[{\"id\":\"t1\",\"state\":\"valid\"}]},"
+    "{\"id\":\"c2\",\"network\":\"x\",\"external_id\":\"2\",\"name\":\"B\",\"tokens\":[]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *store_id = NULL;
+      g_autoptr(GHashTable) removed = NULL;
+      guint n_skipped = 1;
+      g_autoptr(GPtrArray) channels = sh_store_format_parse_full (docs[i], -1, &n_skipped, &store_id,
+                                                                  &removed, &error);
+      g_autoptr(ShToken) token = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_skipped, ==, 0);
+      g_assert_cmpuint (channels->len, ==, 2);
+      g_assert_cmpstr (sh_channel_get_name (g_ptr_array_index (channels, 0)), ==, "Acme \"}], {[\\");
+      token = g_list_model_get_item (sh_channel_get_tokens (g_ptr_array_index (channels, 0)), 0);
+      g_assert_cmpint (sh_token_get_state (token), ==, SH_TOKEN_STATE_VALID);
+      g_assert_cmpstr (sh_channel_get_name (g_ptr_array_index (channels, 1)), ==, "B");
+      g_assert_true (g_hash_table_contains (removed, "t9"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -885,6 +965,8 @@ main (int    argc,
 
   g_test_add_func ("/store/round-trip", test_round_trip);
   g_test_add_func ("/store/older-file-keeps-verdict", test_older_file_keeps_verdict);
+  g_test_add_func ("/store/saves-record-not-clock", test_saves_record_not_clock);
+  g_test_add_func ("/store/read-by-channel-any-layout", test_read_by_channel_any_layout);
   g_test_add_func ("/store/handouts", test_handouts);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
   g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);

@@ -642,6 +642,21 @@ sh_token_restore (ShToken       *self,
   update_check_fields (self, state, reason, last_verdict, last_verdict_reason, checked_at);
 }
 
+void
+sh_token_get_record (ShToken       *self,
+                     ShTokenState  *state,
+                     ShTokenReason *reason,
+                     ShTokenState  *last_verdict,
+                     ShTokenReason *last_verdict_reason)
+{
+  g_return_if_fail (SH_IS_TOKEN (self));
+
+  *state = self->state;
+  *reason = self->reason;
+  *last_verdict = self->last_verdict;
+  *last_verdict_reason = self->last_verdict_reason;
+}
+
 /* ---- hand-outs by the token broker (sh-broker.h) ------------------------- */
 
 static void

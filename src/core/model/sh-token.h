@@ -92,6 +92,14 @@ void            sh_token_restore               (ShToken       *self,
                                                 ShTokenState   last_verdict,
                                                 ShTokenReason  last_verdict_reason,
                                                 gint64         checked_at);
+/* What the checks recorded, before the clock is applied: what the data
+ * file keeps and sh_token_restore() puts back. The getters above derive
+ * the state of the moment from it. */
+void            sh_token_get_record            (ShToken       *self,
+                                                ShTokenState  *state,
+                                                ShTokenReason *reason,
+                                                ShTokenState  *last_verdict,
+                                                ShTokenReason *last_verdict_reason);
 
 /* One hand-out of the token by the token broker (sh-broker.h): when, and
  * who asked. Kept with the token in the data file, newest last. */

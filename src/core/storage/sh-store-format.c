@@ -41,6 +41,8 @@ build_token (JsonBuilder *builder,
              ShToken     *token)
 {
   const char * const *scopes = sh_token_get_scopes (token);
+  ShTokenState state, last_verdict;
+  ShTokenReason reason, last_verdict_reason;
 
   json_builder_begin_object (builder);
   sh_json_builder_add_string (builder, "id", sh_token_get_id (token));
@@ -62,11 +64,15 @@ build_token (JsonBuilder *builder,
   if (sh_token_get_expires_by (token) != 0)
     sh_json_builder_add_int (builder, "expires_by", sh_token_get_expires_by (token));
   sh_json_builder_add_int (builder, "data_access_expires_at", sh_token_get_data_access_expires_at (token));
-  sh_json_builder_add_string (builder, "state", sh_token_state_to_string (sh_token_get_state (token)));
-  sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (sh_token_get_reason (token)));
-  sh_json_builder_add_string (builder, "last_verdict", sh_token_state_to_string (sh_token_get_last_verdict (token)));
+  /* The record, not the state of the moment: "expired" by the clock alone
+   * is derived again at read time (sh-token-clock.h), so a clock that was
+   * ahead, or an expiry moved later, does not leave it expired for good. */
+  sh_token_get_record (token, &state, &reason, &last_verdict, &last_verdict_reason);
+  sh_json_builder_add_string (builder, "state", sh_token_state_to_string (state));
+  sh_json_builder_add_string (builder, "reason", sh_token_reason_to_string (reason));
+  sh_json_builder_add_string (builder, "last_verdict", sh_token_state_to_string (last_verdict));
   sh_json_builder_add_string (builder, "last_verdict_reason",
-                              sh_token_reason_to_string (sh_token_get_last_verdict_reason (token)));
+                              sh_token_reason_to_string (last_verdict_reason));
   sh_json_builder_add_int (builder, "checked_at", sh_token_get_checked_at (token));
   sh_json_builder_add_string (builder, "notified_state",
                               sh_token_state_to_string (sh_token_get_notified_state (token)));
@@ -383,56 +389,79 @@ sh_store_format_parse (const char  *data,
   return sh_store_format_parse_full (data, length, out_n_skipped, &store_id, &removed, error);
 }
 
-GPtrArray *
-sh_store_format_parse_full (const char  *data,
-                            gssize       length,
-                            guint       *out_n_skipped,
-                            char       **out_store_id,
-                            GHashTable **out_removed,
-                            GError     **error)
+/* ---- the document: whole, or channel by channel -------------------------- */
+
+typedef struct {
+  GPtrArray  *channels;       /* ShChannel */
+  GHashTable *seen_ids;       /* channel and token ids */
+  GHashTable *seen_external;  /* "network:external-id" */
+  guint       n_skipped;
+} Reading;
+
+static void
+reading_init (Reading *reading)
 {
-  g_autoptr(GHashTable) removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const char *store_id;
-  JsonNode *removed_node;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) seen_external = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) local_error = NULL;
+  reading->channels = g_ptr_array_new_with_free_func (g_object_unref);
+  reading->seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reading->seen_external = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reading->n_skipped = 0;
+}
+
+static void
+reading_clear (Reading *reading)
+{
+  g_clear_pointer (&reading->channels, g_ptr_array_unref);
+  g_clear_pointer (&reading->seen_ids, g_hash_table_unref);
+  g_clear_pointer (&reading->seen_external, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reading, reading_clear)
+
+static void
+read_channel (Reading  *reading,
+              JsonNode *node)
+{
+  g_autoptr(ShChannel) channel = parse_channel (node, reading->seen_ids, &reading->n_skipped);
+  g_autofree char *key = NULL;
+
+  if (channel == NULL)
+    {
+      reading->n_skipped++;
+      return;
+    }
+  key = g_strconcat (sh_channel_get_network (channel), ":",
+                     sh_channel_get_external_id (channel), NULL);
+  if (g_hash_table_contains (reading->seen_ids, sh_channel_get_id (channel)) ||
+      g_hash_table_contains (reading->seen_external, key))
+    {
+      reading->n_skipped++;
+      return;
+    }
+  g_hash_table_add (reading->seen_ids, g_strdup (sh_channel_get_id (channel)));
+  g_hash_table_add (reading->seen_external, g_steal_pointer (&key));
+  g_ptr_array_add (reading->channels, g_steal_pointer (&channel));
+}
+
+/* The root's own members: a channel list, of a version we can read. */
+static gboolean
+check_root (JsonNode  *root_node,
+            GError   **error)
+{
   JsonObject *root;
   JsonNode *version, *array_node;
-  JsonArray *array;
-  guint n_skipped = 0;
 
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-
-  if (length < 0)
-    length = strlen (data);
-  /* json-glib accepts an empty document as an empty root; for us it is a
-   * file cut short. It also takes "{…} {…}" for one document and leaks the
-   * second value (tests/fuzz/regressions/store-format): sh_json_is_document()
-   * lets it see one plain JSON object or array only. */
-  if (!sh_json_is_document (data, length) ||
-      !json_parser_load_from_data (parser, data, length, &local_error) ||
-      json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
-      if (local_error != NULL)
-        /* Translators: %s is the JSON parser's own description of the fault */
-        g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                     _("The data file is not valid JSON: %s"), local_error->message);
-      else
-        g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
-                             _("The data file is not valid JSON"));
-      return NULL;
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                           _("The data file is not valid JSON"));
+      return FALSE;
     }
-
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (root_node);
   if (g_strcmp0 (sh_json_get_string (root, "format"), SH_STORE_FORMAT_NAME) != 0)
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
                    _("The data file is not a SocialHub channel list"));
-      return NULL;
+      return FALSE;
     }
 
   version = json_object_get_member (root, "version");
@@ -441,7 +470,7 @@ sh_store_format_parse_full (const char  *data,
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
                    _("The data file has no valid format version"));
-      return NULL;
+      return FALSE;
     }
   if (json_node_get_int (version) > SH_STORE_FORMAT_VERSION)
     {
@@ -449,7 +478,7 @@ sh_store_format_parse_full (const char  *data,
                    /* %lld, not G_GINT64_FORMAT: xgettext cuts a message at a macro */
                    _("The data file was written by a newer SocialHub (format version %lld)"),
                    (long long) json_node_get_int (version));
-      return NULL;
+      return FALSE;
     }
 
   array_node = json_object_get_member (root, "channels");
@@ -457,38 +486,23 @@ sh_store_format_parse_full (const char  *data,
     {
       g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
                    _("The data file has no channel list"));
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  array = json_node_get_array (array_node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autoptr(ShChannel) channel = parse_channel (json_array_get_element (array, i),
-                                                    seen_ids, &n_skipped);
-      g_autofree char *key = NULL;
+/* The store id and the removed tokens, once the channels are read. */
+static GPtrArray *
+finish_reading (Reading     *reading,
+                JsonObject  *root,
+                guint       *out_n_skipped,
+                char       **out_store_id,
+                GHashTable **out_removed)
+{
+  GHashTable *removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *store_id = sh_json_get_string (root, "store_id");
+  JsonNode *removed_node = json_object_get_member (root, "removed_tokens");
 
-      if (channel == NULL)
-        {
-          n_skipped++;
-          continue;
-        }
-      key = g_strconcat (sh_channel_get_network (channel), ":",
-                         sh_channel_get_external_id (channel), NULL);
-      if (g_hash_table_contains (seen_ids, sh_channel_get_id (channel)) ||
-          g_hash_table_contains (seen_external, key))
-        {
-          n_skipped++;
-          continue;
-        }
-      g_hash_table_add (seen_ids, g_strdup (sh_channel_get_id (channel)));
-      g_hash_table_add (seen_external, g_steal_pointer (&key));
-      g_ptr_array_add (channels, g_steal_pointer (&channel));
-    }
-
-  /* A store id that is not a UUID was edited by hand: a fresh one is
-   * safer than matching keyring items on whatever it says. */
-  store_id = sh_json_get_string (root, "store_id");
-  removed_node = json_object_get_member (root, "removed_tokens");
   if (removed_node != NULL && JSON_NODE_HOLDS_ARRAY (removed_node))
     {
       JsonArray *ids = json_node_get_array (removed_node);
@@ -499,14 +513,225 @@ sh_store_format_parse_full (const char  *data,
 
           if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
               *json_node_get_string (id) != '\0' &&
-              !g_hash_table_contains (seen_ids, json_node_get_string (id)))
+              !g_hash_table_contains (reading->seen_ids, json_node_get_string (id)))
             g_hash_table_add (removed, g_strdup (json_node_get_string (id)));
         }
     }
 
   if (out_n_skipped != NULL)
-    *out_n_skipped = n_skipped;
+    *out_n_skipped = reading->n_skipped;
+  /* A store id that is not a UUID was edited by hand: a fresh one is
+   * safer than matching keyring items on whatever it says. */
   *out_store_id = (store_id != NULL && g_uuid_string_is_valid (store_id)) ? g_strdup (store_id) : NULL;
-  *out_removed = g_steal_pointer (&removed);
-  return g_steal_pointer (&channels);
+  *out_removed = removed;
+  return g_steal_pointer (&reading->channels);
+}
+
+/* A scan of the text sh_json_is_document() let through (so: no comment, no
+ * NUL, nothing but JSON's own characters outside strings). Each returns the
+ * index after what it skipped, or 0 when the text is not what it expects. */
+
+static gsize
+skip_space (const char *data,
+            gsize       i,
+            gsize       length)
+{
+  while (i < length && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+    i++;
+  return i;
+}
+
+static gsize
+skip_string (const char *data,
+             gsize       i,
+             gsize       length)
+{
+  for (i++; i < length && data[i] != '"'; i++)
+    if (data[i] == '\\')
+      i++;
+  return i < length ? i + 1 : 0;
+}
+
+static gsize
+skip_value (const char *data,
+            gsize       i,
+            gsize       length)
+{
+  guint depth = 0;
+
+  if (i >= length)
+    return 0;
+  if (data[i] == '"')
+    return skip_string (data, i, length);
+  if (data[i] != '{' && data[i] != '[')
+    {
+      while (i < length && strchr (" \t\n\r,:]}", data[i]) == NULL)
+        i++;
+      return i;
+    }
+  for (; i < length; i++)
+    {
+      if (data[i] == '"')
+        {
+          i = skip_string (data, i, length);
+          if (i == 0)
+            return 0;
+          i--;
+        }
+      else if (data[i] == '{' || data[i] == '[')
+        depth++;
+      else if ((data[i] == '}' || data[i] == ']') && --depth == 0)
+        return i + 1;
+    }
+  return 0;
+}
+
+/* Where the root object's "channels" value starts and ends; FALSE for a
+ * text this scan is not sure of (a name written with escapes, a member
+ * twice, anything unexpected): the whole parse decides about those. */
+static gboolean
+find_channels (const char *data,
+               gsize       length,
+               gsize      *out_start,
+               gsize      *out_end)
+{
+  gboolean found = FALSE;
+  gsize i = skip_space (data, 0, length);
+
+  if (i >= length || data[i] != '{')
+    return FALSE;
+  i = skip_space (data, i + 1, length);
+  while (i < length && data[i] != '}')
+    {
+      gsize name = i, name_end, value;
+
+      if (data[i] != '"' || (name_end = skip_string (data, i, length)) == 0 ||
+          memchr (data + name, '\\', name_end - name) != NULL)
+        return FALSE;
+      i = skip_space (data, name_end, length);
+      if (i >= length || data[i] != ':')
+        return FALSE;
+      value = skip_space (data, i + 1, length);
+      if ((i = skip_value (data, value, length)) == 0 || i == value)
+        return FALSE;
+      if (name_end - name == strlen ("\"channels\"") && memcmp (data + name, "\"channels\"", name_end - name) == 0)
+        {
+          if (found || data[value] != '[')
+            return FALSE;
+          found = TRUE;
+          *out_start = value;
+          *out_end = i;
+        }
+      i = skip_space (data, i, length);
+      if (i < length && data[i] == ',')
+        i = skip_space (data, i + 1, length);
+      else if (i >= length || data[i] != '}')
+        return FALSE;
+    }
+  return found;
+}
+
+/* json-glib builds a tree of the whole text first: 11 MB for the 1.8 MB file
+ * of 3,000 tokens, all alive at once with the model built from it (issue
+ * 18). This reads the root without its channels, then one channel at a time,
+ * each with a tree of its own freed before the next: the same parser on the
+ * same texts, so the same result, at the cost of one channel's tree. NULL
+ * for a text it is not sure of, and for any fault: the whole parse then reads
+ * it, with the whole parse's messages. */
+static GPtrArray *
+parse_by_channel (const char  *data,
+                  gsize        length,
+                  guint       *out_n_skipped,
+                  char       **out_store_id,
+                  GHashTable **out_removed)
+{
+  g_auto(Reading) reading = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) rest = NULL;
+  gsize start = 0, end = 0, i;
+
+  if (!find_channels (data, length, &start, &end))
+    return NULL;
+  rest = g_string_new_len (data, start);
+  g_string_append (rest, "[]");
+  g_string_append_len (rest, data + end, length - end);
+  if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL) ||
+      !check_root (json_parser_get_root (parser), NULL))
+    return NULL;
+  root = json_parser_steal_root (parser);
+
+  reading_init (&reading);
+  i = skip_space (data, start + 1, end);
+  while (i < end && data[i] != ']')
+    {
+      gsize element_end = skip_value (data, i, end);
+
+      if (data[i] != '{' || element_end == 0 ||
+          !json_parser_load_from_data (parser, data + i, element_end - i, NULL))
+        return NULL;
+      read_channel (&reading, json_parser_get_root (parser));
+      i = skip_space (data, element_end, end);
+      if (i < end && data[i] == ',')
+        {
+          i = skip_space (data, i + 1, end);
+          if (i >= end || data[i] != '{')
+            return NULL;
+        }
+      else if (i >= end || data[i] != ']')
+        return NULL;
+    }
+  return finish_reading (&reading, json_node_get_object (root), out_n_skipped, out_store_id,
+                         out_removed);
+}
+
+GPtrArray *
+sh_store_format_parse_full (const char  *data,
+                            gssize       length,
+                            guint       *out_n_skipped,
+                            char       **out_store_id,
+                            GHashTable **out_removed,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(Reading) reading = { 0 };
+  GPtrArray *channels;
+  JsonObject *root;
+  JsonArray *array;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+  /* json-glib accepts an empty document as an empty root; for us it is a
+   * file cut short. It also takes "{…} {…}" for one document and leaks the
+   * second value (tests/fuzz/regressions/store-format): sh_json_is_document()
+   * lets it see one plain JSON object or array only. */
+  if (!sh_json_is_document (data, length))
+    {
+      g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                           _("The data file is not valid JSON"));
+      return NULL;
+    }
+  channels = parse_by_channel (data, length, out_n_skipped, out_store_id, out_removed);
+  if (channels != NULL)
+    return channels;
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* Translators: %s is the JSON parser's own description of the fault */
+      g_set_error (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
+                   _("The data file is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  if (!check_root (json_parser_get_root (parser), error))
+    return NULL;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  array = json_node_get_array (json_object_get_member (root, "channels"));
+  reading_init (&reading);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    read_channel (&reading, json_array_get_element (array, i));
+  return finish_reading (&reading, root, out_n_skipped, out_store_id, out_removed);
 }
