@@ -7,7 +7,10 @@
  * the run itself stops when the last caller has left.
  *
  * A run loads the data file if needed, reads every secret in one keyring
- * search, hands each network's tokens to its provider, emits "checked" once
+ * search, hands each network's tokens to its provider (a provider with
+ * check_feed_async gets them at once and the secrets slice by slice as the
+ * keyring answers, so that its requests overlap the read; the others once
+ * all are in), emits "checked" once
  * the verdicts stand (the notifier records what it told), and then saves the
  * data file once, before any caller gets its answer.
  */

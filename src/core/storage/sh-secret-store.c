@@ -945,17 +945,7 @@ sh_secret_store_load_async (ShSecretStore       *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GTask *task;
-
-  g_return_if_fail (SH_IS_SECRET_STORE (self));
-
-  task = op_start (self, OP_LOAD, sh_secret_store_load_async, cancellable, callback, user_data);
-  if (network != NULL)
-    {
-      Op *op = g_task_get_task_data (task);
-      g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK), g_strdup (network));
-    }
-  op_connect (task);
+  sh_secret_store_load_sliced_async (self, network, NULL, NULL, cancellable, callback, user_data);
 }
 
 void

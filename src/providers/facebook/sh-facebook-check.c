@@ -44,8 +44,9 @@ typedef struct {
   GPtrArray *secrets;   /* const char * access tokens, borrowed from the run */
 } Chunk;
 
-/* The Graph counts usage over a rolling hour: a call weighs for an hour. */
-#define USAGE_WINDOW       3600
+/* The Graph counts usage over a rolling hour: a call weighs for an hour
+ * (and a minute, for clocks and whole seconds). */
+#define USAGE_WINDOW       (3600 + 60)
 /* Nothing sent because usage was already high: one batch after the usage
  * memory has gone stale tells how it stands then. */
 #define DEFER_PROBE        SH_FACEBOOK_USAGE_MAX_AGE
@@ -67,9 +68,11 @@ typedef struct {
   gint64          first_sent_at;   /* unix seconds, 0: nothing sent yet */
   guint           calls_sent;      /* Graph calls: every batch item, and the batch */
   guint           calls_answered;
-  gboolean        have_base;       /* the first answer's usage and calls */
+  guint           last_mark;       /* the highest mark of a request answered */
+  guint           last_usage;      /* the usage its answer carried */
+  gboolean        have_base;       /* the first answer's usage and mark */
   guint           base_usage;
-  guint           base_calls;
+  guint           base_mark;
   double          calls_per_percent; /* learnt from the usage's growth, 0: not yet */
   ShCheckSummary  summary;
   GHashTable     *verdicts;        /* token id → ShVerdict */
@@ -81,6 +84,9 @@ typedef struct {
   Chunk *chunk;
   guint  pending;                  /* single requests still out */
   guint  calls;                    /* what it costs of the budget */
+  guint  mark;                     /* calls the Graph had surely counted when it
+                                    * took the request: those answered before it
+                                    * was sent, and its own */
 } ChunkRequest;
 
 static void
@@ -139,26 +145,32 @@ apply_unknown (CheckRun      *run,
 static void pump (GTask *task);
 
 /* How many calls a percent of the budget is, from how the usage grew over
- * this run's answers (the headers give whole percents only: at least two
- * apart before it counts). */
+ * this run's answers. An answer's usage counts the calls the Graph had when
+ * it took the request, and parallel requests are taken and answered in any
+ * order: what it surely had is @mark (see ChunkRequest). Counting no more
+ * than that, and a percent more than the header's whole number, errs on
+ * the side of the budget. Two percents apart at least before it counts. */
 static void
 learn_budget (CheckRun           *run,
-              ShFacebookProvider *self)
+              ShFacebookProvider *self,
+              guint               mark)
 {
   gboolean fresh;
   guint usage = _sh_facebook_get_usage (self, &fresh);
 
-  if (!fresh)
+  if (!fresh || mark <= run->last_mark)
     return;
+  run->last_mark = mark;
+  run->last_usage = usage;
   if (!run->have_base)
     {
       run->have_base = TRUE;
       run->base_usage = usage;
-      run->base_calls = run->calls_answered;
+      run->base_mark = mark;
     }
   else if (usage >= run->base_usage + 2)
-    run->calls_per_percent = (double) (run->calls_answered - run->base_calls) /
-                             (usage - run->base_usage);
+    /* The headers round down: the growth may be almost a percent more. */
+    run->calls_per_percent = (double) (mark - run->base_mark) / (usage - run->base_usage + 1);
 }
 
 /* Whether a batch of @n items now would keep the usage at USAGE_STOP or
@@ -172,7 +184,8 @@ within_budget (CheckRun *run,
 
   if (run->calls_per_percent <= 0)
     return usage < USAGE_STOP;
-  after = usage + (run->calls_sent - run->calls_answered + n + 1) / run->calls_per_percent;
+  after = MAX (usage, run->last_usage) +
+          (run->calls_sent - run->last_mark + n + 1) / run->calls_per_percent;
   return after <= USAGE_STOP;
 }
 
@@ -183,7 +196,7 @@ chunk_done (ChunkRequest *request)
   CheckRun *run = g_task_get_task_data (task);
 
   run->calls_answered += request->calls;
-  learn_budget (run, g_task_get_source_object (task));
+  learn_budget (run, g_task_get_source_object (task), request->mark);
   chunk_free (request->chunk);
   g_free (request);
   run->in_flight--;
@@ -247,6 +260,7 @@ send_singles (ChunkRequest *request)
   request->pending = request->chunk->tokens->len;
   request->calls += request->pending;
   run->calls_sent += request->pending;
+  request->mark += request->pending;
   for (guint i = 0; i < request->chunk->tokens->len; i++)
     {
       Single *single = g_new0 (Single, 1);
@@ -356,6 +370,7 @@ send_chunk (GTask *task,
     run->first_sent_at = now_seconds ();
   request->calls = chunk->tokens->len + 1;
   run->calls_sent += request->calls;
+  request->mark = run->calls_answered + request->calls;
   run->in_flight++;
   run->summary.n_requests++;
 
