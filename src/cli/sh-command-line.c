@@ -438,13 +438,14 @@ provider_or_fail (GTask *task)
 /* --check ------------------------------------------------------------------ */
 
 static gboolean
-check_finish (GTask         *task,
-              GAsyncResult  *result,
-              GError       **error)
+check_finish (GTask           *task,
+              GAsyncResult    *result,
+              ShCheckSummary  *out_summary,
+              GError         **error)
 {
   RunData *data = g_task_get_task_data (task);
 
-  return sh_monitor_check_now_finish (data->monitor, result, NULL, error);
+  return sh_monitor_check_now_finish (data->monitor, result, out_summary, error);
 }
 
 static void
@@ -456,16 +457,25 @@ on_checked (GObject      *source,
   ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autofree char *deferred = NULL;
+  ShCheckSummary summary = { 0 };
 
   /* Even a failed check (a locked keyring) has something true to show:
    * every token, with why it was not checked. */
-  if (!check_finish (task, result, &error))
+  if (!check_finish (task, result, &summary, &error))
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", error->message);
   else if (sh_monitor_get_failure (data->monitor) != NULL)
     /* Tokens the check could not judge: why (and, from a running window,
      * when its next try is), as the window's status line says it. */
     g_application_command_line_printerr (data->cmdline, "socialhub: %s\n",
                                          sh_monitor_get_failure (data->monitor));
+  /* Tokens left for later within a network's budget: when they will have
+   * a verdict (the JSON on stdout stays JSON). */
+  deferred = sh_checker_describe_deferred (&summary);
+  if (deferred != NULL && data->json)
+    g_application_command_line_printerr (data->cmdline, "socialhub: %s\n", deferred);
+  else if (deferred != NULL)
+    g_application_command_line_print (data->cmdline, "%s\n", deferred);
   print_channels (manager, data);
   if (!data->json)
     sh_cli_people_print_check_summary (manager, data->cmdline);

@@ -40,6 +40,8 @@ struct _ShSandboxWorld
   gint64      usage_window_start;
   guint       usage_calls;
   guint       usage_floor;
+  guint       usage_budget;     /* calls an hour that are 100 %, 0: the default */
+  guint       usage_peak;       /* the highest percent any answer carried */
 };
 
 /* Each file sets up the arrays it owns; the object frees them. */

@@ -91,6 +91,7 @@ guint
 sh_sandbox_world_count_graph_call (ShSandboxWorld *self)
 {
   gint64 now = sh_sandbox_world_now (self);
+  guint percent;
 
   if (now - self->usage_window_start >= 3600)
     {
@@ -98,7 +99,27 @@ sh_sandbox_world_count_graph_call (ShSandboxWorld *self)
       self->usage_calls = 0;
     }
   self->usage_calls++;
-  return MIN (100, MAX (self->usage_floor, self->usage_calls * 100 / GRAPH_HOURLY_BUDGET));
+  percent = MIN (100, MAX (self->usage_floor,
+                           self->usage_calls * 100 /
+                             (self->usage_budget > 0 ? self->usage_budget : GRAPH_HOURLY_BUDGET)));
+  self->usage_peak = MAX (self->usage_peak, percent);
+  return percent;
+}
+
+void
+sh_sandbox_world_set_hourly_budget (ShSandboxWorld *self,
+                                    guint           calls)
+{
+  g_return_if_fail (SH_IS_SANDBOX_WORLD (self));
+  self->usage_budget = calls;
+  self->usage_peak = 0;
+}
+
+guint
+sh_sandbox_world_get_usage_peak (ShSandboxWorld *self)
+{
+  g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), 0);
+  return self->usage_peak;
 }
 
 void

@@ -301,6 +301,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShSandboxFault, sh_sandbox_fault_free)
 /* Graph usage accounting for the X-App-Usage header: percent of the app's
  * hourly budget used (control endpoint can set it to test slowing down). */
 guint  sh_sandbox_world_count_graph_call (ShSandboxWorld *self);
+/* Calls an hour that make 100 % (default 10,000; 0: the default), and the
+ * highest percent an answer has carried since the budget was set. */
+void   sh_sandbox_world_set_hourly_budget (ShSandboxWorld *self,
+                                           guint           calls);
+guint  sh_sandbox_world_get_usage_peak   (ShSandboxWorld *self);
 void   sh_sandbox_world_set_app_usage    (ShSandboxWorld *self,
                                           guint           percent);
 

@@ -14,6 +14,7 @@
 #include "sh-accessible-names.h"
 #include "sh-add-token-dialog.h"
 #include "sh-channel-display.h"
+#include "sh-checker.h"
 #include "sh-monitor.h"
 #include "sh-untrusted-text.h"
 #include "sh-window-private.h"
@@ -401,6 +402,14 @@ on_checked (GObject      *source,
   set_checking (self, FALSE);
 
   failure = sh_monitor_get_failure (self->monitor);
+  /* Some tokens wait for the network's budget: how many, and by when. */
+  if (summary.n_deferred > 0 && failure == NULL)
+    {
+      g_autofree char *deferred = sh_checker_describe_deferred (&summary);
+
+      sh_window_add_long_toast (self, deferred);
+      return;
+    }
   checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Checked %u token",
                                           "Checked %u tokens", summary.n_checked),
                              summary.n_checked);

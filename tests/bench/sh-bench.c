@@ -48,6 +48,7 @@
 #include <libsoup/soup.h>
 
 #include "sh-checker.h"
+#include "sh-facebook-private.h"
 #include "sh-facebook-provider.h"
 #include "sh-manager.h"
 #include "sh-providers.h"
@@ -260,6 +261,97 @@ naive_per_token_ms (ShSandboxServer *server,
   return start / values->len;
 }
 
+/* The moment (now_ms) the first slice of a sliced keyring read came. */
+static void
+note_first_slice (GHashTable *secrets,
+                  GPtrArray  *ids,
+                  gpointer    user_data)
+{
+  double *at = user_data;
+
+  if (*at == 0)
+    *at = now_ms ();
+}
+
+/* Issue 18, item 4: the emulator's hourly budget scaled to N calls (as
+ * 10,000 tokens against its 10,000 calls an hour), a check from a fresh
+ * hour, then the continuation the monitor would start at the summary's
+ * retry_at: the emulator's clock and the provider's usage memory are moved
+ * on to that moment (the simulated hour), the network's latency stays. */
+static void
+bench_facebook_budget (guint            n,
+                       ShSandboxWorld  *world,
+                       ShManager       *manager,
+                       ShProvider      *provider,
+                       GPtrArray       *tokens)
+{
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary first = { 0 }, second = { 0 };
+  gint64 t0 = g_get_real_time () / G_USEC_PER_SEC, skip = 0;
+  guint n_judged = 0;
+  double wall_first, wall_second;
+  char value[256];
+
+  /* A new hour with nothing used, a budget of N calls. */
+  sh_sandbox_world_advance (world, 3600);
+  _sh_facebook_age_usage (SH_FACEBOOK_PROVIDER (provider), 3600);
+  sh_sandbox_world_set_hourly_budget (world, n);
+  for (guint i = 0; i < tokens->len; i++)
+    sh_token_apply_verdict (g_ptr_array_index (tokens, i), SH_TOKEN_STATE_VALID,
+                            SH_TOKEN_REASON_NONE, t0 - 86400, 0);
+
+  wall_first = now_ms ();
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
+    if (!sh_checker_check_finish (sh_manager_get_checker (manager), wait_result (&result), &first,
+                                  &error))
+      g_error ("budget check: %s", error->message);
+  }
+  wall_first = now_ms () - wall_first;
+  if (first.n_deferred > 0)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *said = sh_checker_describe_deferred (&first);
+
+      g_printerr ("budget, %u tokens: %s\n", n, said);
+      skip = MAX (0, first.retry_at - g_get_real_time () / G_USEC_PER_SEC);
+      sh_sandbox_world_advance (world, skip);
+      _sh_facebook_age_usage (SH_FACEBOOK_PROVIDER (provider), skip);
+      wall_second = now_ms ();
+      sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
+      if (!sh_checker_check_finish (sh_manager_get_checker (manager), wait_result (&result),
+                                    &second, &error))
+        g_error ("budget continuation: %s", error->message);
+      wall_second = now_ms () - wall_second;
+    }
+  else
+    wall_second = 0;
+  for (guint i = 0; i < tokens->len; i++)
+    if (sh_token_get_checked_at (g_ptr_array_index (tokens, i)) >= t0)
+      n_judged++;
+
+  g_snprintf (value, sizeof value, "%u judged, %u left for later (%.0f ms)", first.n_checked,
+              first.n_deferred, wall_first);
+  row ("Facebook budget", n, "first check, budget N calls/h", value, "no token unknown",
+       met (first.n_unknown == 0));
+  g_snprintf (value, sizeof value, "%u of %u, the last %.1f min after the first batch "
+              "(simulated: %" G_GINT64_FORMAT " s skipped)", n_judged, n,
+              (skip + (wall_first + wall_second) / 1000.0) / 60.0, skip);
+  /* N calls cannot fit in one rolling hour at 90 % of an N-call budget:
+   * the continuation starts when the first batch's calls leave the hour. */
+  row ("Facebook budget", n, "tokens with a verdict, after the continuation", value,
+       "all, within the hour",
+       n_judged < n || second.n_unknown > 0 ? met (FALSE)
+       : skip + (wall_first + wall_second) / 1000.0 <= 3600 ? met (TRUE)
+       : "all; the hour + the continuation (N > 90 % of N calls/h)");
+  g_snprintf (value, sizeof value, "%u %%", sh_sandbox_world_get_usage_peak (world));
+  row ("Facebook budget", n, "peak X-App-Usage", value, "≤ 90 %",
+       met (sh_sandbox_world_get_usage_peak (world) <= 90));
+  sh_sandbox_world_set_hourly_budget (world, 0);
+}
+
 static void
 bench_facebook (guint n)
 {
@@ -277,7 +369,8 @@ bench_facebook (guint n)
   ShChannelList *list;
   ShCheckSummary summary = { 0 };
   guint n_channels = MAX (n / 2, 1), log_before, requests, n_naive;
-  double wall, bound, naive_ms, naive_total, keyring_ms, provider_ms;
+  double wall, bound, naive_ms, naive_total, keyring_ms, provider_ms, first_slice_ms = 0;
+  double sequential_ms;
   gboolean check_ok;
   char value[256], target[128];
 
@@ -324,6 +417,30 @@ bench_facebook (guint n)
   save_manager (manager);
 
   add_latency (world, "graph");
+
+  /* The same full check as it went before issue 18 (item 3), just before
+   * the one measured below: the whole keyring read first, then the
+   * batches (a fresh provider whose class lends no check_feed_async for
+   * this one check). */
+  {
+    g_autoptr(ShProvider) before = sh_facebook_provider_new ();
+    ShProviderClass *klass = SH_PROVIDER_GET_CLASS (before);
+    gpointer feed_check = klass->check_feed_async;
+    g_autoptr(GAsyncResult) before_result = NULL;
+
+    klass->check_feed_async = NULL;
+    sh_manager_add_provider (manager, before);
+    sequential_ms = now_ms ();
+    sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result,
+                            &before_result);
+    if (!sh_checker_check_finish (sh_manager_get_checker (manager), wait_result (&before_result),
+                                  NULL, &error))
+      g_error ("check, read then batches: %s", error->message);
+    sequential_ms = now_ms () - sequential_ms;
+    klass->check_feed_async = feed_check;
+    sh_manager_add_provider (manager, provider);
+  }
+
   log_before = sh_sandbox_server_get_request_log (server)->len;
   wall = now_ms ();
   sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
@@ -377,10 +494,13 @@ bench_facebook (guint n)
     g_autoptr(GPtrArray) all_tokens = g_ptr_array_new ();
 
     keyring_ms = now_ms ();
-    sh_secret_store_load_async (sh_manager_get_secret_store (manager), NULL, NULL,
-                                sh_test_store_result, &loaded_result);
+    first_slice_ms = 0;
+    sh_secret_store_load_sliced_async (sh_manager_get_secret_store (manager), NULL,
+                                       note_first_slice, &first_slice_ms, NULL,
+                                       sh_test_store_result, &loaded_result);
     loaded = sh_secret_store_load_finish (sh_manager_get_secret_store (manager),
                                           wait_result (&loaded_result), &error);
+    first_slice_ms = first_slice_ms > 0 ? first_slice_ms - keyring_ms : 0;
     keyring_ms = now_ms () - keyring_ms;
     if (loaded == NULL)
       {
@@ -419,8 +539,9 @@ bench_facebook (guint n)
       row ("Facebook check", n, "wall time (sh_checker_check_async)", value, "< 1000 ms",
            n == 1000 ? met (wall < 1000) : "—");
     }
-  g_snprintf (value, sizeof value, "keyring search %s%.0f ms; provider check alone %.0f ms "
-              "(%.2f× bound)", keyring_ms < 0 ? "FAILED after " : "", ABS (keyring_ms),
+  g_snprintf (value, sizeof value, "keyring search %s%.0f ms (first 50 secrets at %.0f ms); "
+              "provider check alone %.0f ms (%.2f× bound)",
+              keyring_ms < 0 ? "FAILED after " : "", ABS (keyring_ms), first_slice_ms,
               provider_ms, provider_ms / bound);
   row ("Facebook check", n, "(where the time goes, second run)", value, "—", "—");
   g_snprintf (value, sizeof value, "%u", requests);
@@ -429,8 +550,12 @@ bench_facebook (guint n)
        met (requests == (n + SH_FACEBOOK_BATCH_SIZE - 1) / SH_FACEBOOK_BATCH_SIZE));
   if (check_ok)
     {
-      g_snprintf (value, sizeof value, "%.2f× (bound %.0f ms)", wall / bound, bound);
-      row ("Facebook check", n, "ratio to latency bound", value, "≤ 2×", met (wall / bound <= 2));
+      /* Issue 18, item 3: the keyring read overlaps the batches. */
+      g_snprintf (value, sizeof value, "%.2f× (bound %.0f ms; just before, read then "
+                  "batches as before: %.0f ms = %.2f×)",
+                  wall / bound, bound, sequential_ms, sequential_ms / bound);
+      row ("Facebook check", n, "ratio to latency bound", value, "≤ 1.8×",
+           met (wall / bound <= 1.8));
     }
   g_snprintf (value, sizeof value, "%.0f× faster than full check%s; %.0f× than provider alone "
               "(naive %.0f ms%s)", naive_total / wall, check_ok ? "" : " (failed)",
@@ -438,6 +563,9 @@ bench_facebook (guint n)
   g_snprintf (target, sizeof target, "≥ 50× (naive: %u timed, %.1f ms each)", n_naive, naive_ms);
   row ("Facebook check", n, "vs naive (1 token/request, 1 at a time)", value, target,
        met (check_ok && naive_total / wall >= 50));
+  /* Below 1,000 a budget of N calls is a batch or two: no planning. */
+  if (n >= 1000)
+    bench_facebook_budget (n, world, manager, provider, tokens);
   sh_sandbox_world_clear_faults (world);
 }
 

@@ -24,6 +24,7 @@
 #include "sh-manager.h"
 #include "sh-providers.h"
 #include "sh-sandbox-server.h"
+#include "sh-time-format.h"
 #include "provider-test.h"
 #include "test-util.h"
 
@@ -969,9 +970,16 @@ test_fallback_to_singles (Fixture       *fixture,
   three_clear (&three);
 }
 
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
 /* ---- usage headers ------------------------------------------------------------------ */
 
-/* X-App-Usage at 80 %: one batch at a time; at 90 %: no further batch. */
+/* X-App-Usage at 80 %: one batch at a time; at 90 %: no further batch, the
+ * rest left for an hour later, oldest-judged first (issue 18, item 4). */
 static void
 test_usage_slows_down (Fixture       *fixture,
                        gconstpointer  data)
@@ -980,6 +988,7 @@ test_usage_slows_down (Fixture       *fixture,
   Concurrency concurrency;
   ShCheckSummary summary;
   guint n_valid = 0, n_limited = 0;
+  gint64 started;
 
   /* Low usage: batches overlap. */
   replace_provider (fixture);
@@ -1003,10 +1012,16 @@ test_usage_slows_down (Fixture       *fixture,
   g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 3);
   g_assert_cmpuint (concurrency.max_open, ==, 1);
 
-  /* 90 %: the first answer stops the run; the rest are rate-limited and
-   * keep their verdict. */
+  /* 90 %, in the same process (it knows the usage is high): the first
+   * answer stops the run. The tokens judged longest ago went first (the
+   * last 70 added were judged two hours ago, and the one batch is the 50
+   * oldest of them); the rest wait for the budget: no verdict, nothing
+   * marked, and the summary says how many and by when. */
+  started = now_seconds ();
+  for (guint i = 0; i < tokens->len; i++)
+    sh_token_apply_verdict (g_ptr_array_index (tokens, i), SH_TOKEN_STATE_VALID,
+                            SH_TOKEN_REASON_NONE, i < 50 ? started - 1 : started - 7200 + i, 0);
   sh_sandbox_world_set_app_usage (fixture->world, 90);
-  replace_provider (fixture);
   watch_concurrency (fixture, &concurrency);
   sh_test_clear_requests (fixture->server);
   summary = sh_test_check_all (fixture->manager);
@@ -1015,32 +1030,63 @@ test_usage_slows_down (Fixture       *fixture,
   g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 1);
   g_assert_cmpuint (concurrency.max_open, ==, 1);
   g_assert_cmpuint (summary.n_checked, ==, 50);
-  g_assert_cmpuint (summary.n_unknown, ==, 70);
+  g_assert_cmpuint (summary.n_unknown, ==, 0);
+  g_assert_cmpuint (summary.n_deferred, ==, 70);
+  /* An hour (and a minute) after the first batch its calls have left the
+   * Graph's hour. */
+  g_assert_cmpint (summary.retry_at, >=, started + 3600);
+  g_assert_cmpint (summary.retry_at, <=, now_seconds () + 3600 + 60);
+  g_assert_cmpint (summary.deferred_until, >, summary.retry_at);
   for (guint i = 0; i < tokens->len; i++)
     {
       ShToken *token = g_ptr_array_index (tokens, i);
+      gboolean judged_now = sh_token_get_checked_at (token) >= started;
 
-      if (sh_token_get_state (token) == SH_TOKEN_STATE_VALID)
+      assert_token (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, SH_TOKEN_STATE_VALID,
+                    SH_TOKEN_REASON_NONE, "left for later at 90 %");
+      if (judged_now)
         n_valid++;
       else
-        {
-          assert_token (token, SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_RATE_LIMITED,
-                        SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, "stopped at 90 %");
-          n_limited++;
-        }
+        n_limited++;
+      /* The 50 judged now are the oldest: the last 70 added, but not their
+       * newest 20. */
+      g_assert_true (judged_now == (i >= 50 && i < 100));
     }
   g_assert_cmpuint (n_valid, ==, 50);
   g_assert_cmpuint (n_limited, ==, 70);
+  {
+    g_autofree char *when = sh_time_format_moment ((summary.deferred_until + 59) / 60 * 60,
+                                                   now_seconds ());
+    g_autofree char *expected = g_strdup_printf ("50 checked, 70 more by %s", when);
+    g_autofree char *said = sh_checker_describe_deferred (&summary);
 
-  /* The same process right after: nothing is sent while usage is that high. */
+    g_assert_cmpstr (said, ==, expected);
+  }
+
+  /* The same process right after: nothing is sent while usage is that high,
+   * and the check is only for the 70 left. */
   sh_test_clear_requests (fixture->server);
   summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (sh_sandbox_server_get_request_log (fixture->server)->len, ==, 0);
-  g_assert_cmpuint (summary.n_unknown, ==, 120);
+  g_assert_cmpuint (summary.n_unknown, ==, 0);
+  g_assert_cmpuint (summary.n_checked, ==, 0);
+  g_assert_cmpuint (summary.n_deferred, ==, 70);
+
+  /* An hour later the Graph's hour has rolled on: the continuation judges
+   * the 70 and only them (one batch alone first, as the usage is old). */
+  sh_sandbox_world_advance (fixture->world, 3600);
+  sh_sandbox_world_set_app_usage (fixture->world, 0);
+  _sh_facebook_age_usage (SH_FACEBOOK_PROVIDER (fixture->provider), 3600);
+  started = now_seconds ();
+  sh_test_clear_requests (fixture->server);
+  summary = sh_test_check_all (fixture->manager);
+  g_assert_cmpuint (count_log (fixture, BATCH_POST), ==, 2);
+  g_assert_cmpuint (summary.n_checked, ==, 70);
+  g_assert_cmpuint (summary.n_deferred, ==, 0);
+  g_assert_null (sh_checker_describe_deferred (&summary));
   for (guint i = 0; i < tokens->len; i++)
-    assert_token (g_ptr_array_index (tokens, i), SH_TOKEN_STATE_UNKNOWN,
-                  SH_TOKEN_REASON_RATE_LIMITED, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE,
-                  "still at 90 %");
+    g_assert_cmpint (sh_token_get_checked_at (g_ptr_array_index (tokens, i)), >=,
+                     i >= 50 && i < 100 ? started - 3600 : started);
 }
 
 /* ---- no network ---------------------------------------------------------------------- */

@@ -7,7 +7,10 @@
  * the run itself stops when the last caller has left.
  *
  * A run loads the data file if needed, reads every secret in one keyring
- * search, hands each network's tokens to its provider, emits "checked" once
+ * search, hands each network's tokens to its provider (a provider with
+ * check_feed_async gets them at once and the secrets slice by slice as the
+ * keyring answers, so that its requests overlap the read; the others once
+ * all are in), emits "checked" once
  * the verdicts stand (the notifier records what it told), and then saves the
  * data file once, before any caller gets its answer.
  */
@@ -19,6 +22,7 @@
 #include "sh-config.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
+#include "sh-time-format.h"
 
 struct _ShChecker
 {
@@ -41,6 +45,9 @@ typedef struct _Run Run;
 
 typedef struct {
   GHashTable     *secrets;
+  ShSecretFeed   *feed;      /* the secrets as they arrive, for check_feed_async */
+  GHashTable     *fed;       /* token ids pushed into the feed */
+  GPtrArray      *streamed;  /* networks whose provider reads the feed */
   guint           pending;
   ShCheckSummary  summary;
   GError         *error;
@@ -53,6 +60,9 @@ check_all_free (CheckAll *data)
 {
   g_clear_object (&data->manager);
   g_clear_pointer (&data->secrets, g_hash_table_unref);
+  g_clear_object (&data->feed);
+  g_clear_pointer (&data->fed, g_hash_table_unref);
+  g_clear_pointer (&data->streamed, g_ptr_array_unref);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -319,6 +329,9 @@ apply_answer (Answer *answer)
   data->summary.n_unknown += answer->summary.n_unknown;
   data->summary.n_requests += answer->summary.n_requests;
   data->summary.retry_at = MAX (data->summary.retry_at, answer->summary.retry_at);
+  data->summary.n_deferred += answer->summary.n_deferred;
+  data->summary.deferred_until = MAX (data->summary.deferred_until,
+                                      answer->summary.deferred_until);
   for (guint i = 0; i < answer->tokens->len; i++)
     {
       ShToken *token = g_ptr_array_index (answer->tokens, i);
@@ -434,6 +447,50 @@ on_provider_checked (GObject      *source,
     apply_answer (answer);
 }
 
+/* Every secret that came in the search's last answer and was not fed yet
+ * (all of them on a backend that does not slice), then the end. */
+static void
+close_feed (CheckAll   *data,
+            GHashTable *secrets)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  if (secrets != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, secrets);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        if (!g_hash_table_contains (data->fed, id))
+          g_ptr_array_add (ids, g_strdup (id));
+      if (ids->len > 0)
+        sh_secret_feed_push (data->feed, secrets, ids);
+    }
+  sh_secret_feed_close (data->feed);
+}
+
+static void
+on_secret_slice (GHashTable *secrets,
+                 GPtrArray  *ids,
+                 gpointer    user_data)
+{
+  CheckAll *data = user_data;
+
+  if (sh_secret_feed_is_closed (data->feed))
+    return;
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (data->fed, g_strdup (g_ptr_array_index (ids, i)));
+  sh_secret_feed_push (data->feed, secrets, ids);
+}
+
+static gboolean
+is_streamed (CheckAll   *data,
+             const char *network)
+{
+  return g_ptr_array_find (data->streamed, network, NULL);
+}
+
 static void
 on_secrets (GObject      *source,
             GAsyncResult *result,
@@ -449,9 +506,10 @@ on_secrets (GObject      *source,
   GError *error = NULL;
 
   data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
+  close_feed (data, data->secrets);
   if (data->secrets == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->streamed->len == 0)
         {
           /* Every caller left: nobody to answer but the run to end. */
           data->error = error;
@@ -459,18 +517,19 @@ on_secrets (GObject      *source,
           return;
         }
       /* No secrets, no check: every token reads "not checked: keyring",
-       * keeping its last verdict. The error says what to do. */
+       * keeping its last verdict (a token whose secret came before the
+       * failure may still get one). The error says what to do. */
       for (guint i = 0; i < all->len; i++)
-        sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
-      data->summary.n_unknown = all->len;
+        if (!g_hash_table_contains (data->fed, sh_token_get_id (g_ptr_array_index (all, i))))
+          {
+            sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
+            data->summary.n_unknown++;
+          }
       data->error = error;
-      data->pending = 1;
       one_network_done (task);
       return;
     }
 
-  /* One pending unit for the walk itself, so that the save waits for all. */
-  data->pending = 1;
   networks = networks_of (manager, only);
   for (guint n = 0; n < networks->len; n++)
     {
@@ -497,7 +556,8 @@ on_secrets (GObject      *source,
             }
           g_ptr_array_add (tokens, g_object_ref (token));
         }
-      if (tokens->len == 0)
+      /* Its provider has the others from the feed already. */
+      if (tokens->len == 0 || is_streamed (data, network))
         continue;
       if (provider == NULL)
         {
@@ -513,6 +573,36 @@ on_secrets (GObject      *source,
                                on_provider_checked, answer);
     }
   one_network_done (task);
+}
+
+/* Networks whose provider can start on the first secrets start now, before
+ * the keyring has answered: their check overlaps the read. */
+static void
+start_streamed (GTask *task)
+{
+  ShChecker *self = g_task_get_source_object (task);
+  CheckAll *data = g_task_get_task_data (task);
+  const char * const *only = (const char * const *) data->run->only;
+  g_autoptr(GPtrArray) networks = networks_of (self->manager, only);
+
+  for (guint n = 0; n < networks->len; n++)
+    {
+      const char *network = g_ptr_array_index (networks, n);
+      ShProvider *provider = sh_manager_get_provider (self->manager, network);
+      Answer *answer;
+
+      if (provider == NULL || SH_PROVIDER_GET_CLASS (provider)->check_feed_async == NULL)
+        continue;
+      answer = g_new0 (Answer, 1);
+      answer->task = g_object_ref (task);
+      answer->network = network;
+      answer->tokens = tokens_of (self->manager, only, FALSE, network);
+      g_ptr_array_add (data->streamed, (gpointer) network);
+      data->pending++;
+      SH_PROVIDER_GET_CLASS (provider)->check_feed_async (provider, answer->tokens, data->feed,
+                                                          g_task_get_cancellable (task),
+                                                          on_provider_checked, answer);
+    }
 }
 
 static void
@@ -533,13 +623,21 @@ on_loaded (GObject      *source,
       g_object_unref (task);
       return;
     }
-  /* Every secret a check needs, in one Secret Service search: of one
-   * network only when the run's channels are all on it. */
+  /* One pending unit for the walk itself, so that the save waits for all. */
+  data->pending = 1;
+  data->feed = sh_secret_feed_new ();
+  data->fed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->streamed = g_ptr_array_new ();
+  start_streamed (task);
+  /* Every secret a check needs, in one Secret Service search (of one
+   * network only when the run's channels are all on it), read in slices
+   * for the providers that start on the first ones. */
   networks = networks_of (SH_MANAGER (source), (const char * const *) data->run->only);
-  sh_secret_store_load_async (sh_manager_get_secret_store (SH_MANAGER (source)),
-                              data->run->only != NULL && networks->len == 1
-                              ? g_ptr_array_index (networks, 0) : NULL,
-                              g_task_get_cancellable (task), on_secrets, task);
+  sh_secret_store_load_sliced_async (sh_manager_get_secret_store (SH_MANAGER (source)),
+                                     data->run->only != NULL && networks->len == 1
+                                     ? g_ptr_array_index (networks, 0) : NULL,
+                                     data->streamed->len > 0 ? on_secret_slice : NULL, data,
+                                     g_task_get_cancellable (task), on_secrets, task);
 }
 
 static void
@@ -759,4 +857,32 @@ sh_checker_exit_status (GListModel *channels)
   if (some_bad || some_unknown || channel_unknown)
     return 3;
   return 0;
+}
+
+char *
+sh_checker_describe_deferred (const ShCheckSummary *summary)
+{
+  g_autofree char *checked = NULL;
+  g_autofree char *more = NULL;
+  g_autofree char *when = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+
+  if (summary->n_deferred == 0)
+    return NULL;
+  /* "by 11:40" means by the end of that minute. */
+  when = sh_time_format_moment ((summary->deferred_until + 59) / 60 * 60, now);
+  checked = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u checked", "%'u checked",
+                                          summary->n_checked),
+                             summary->n_checked);
+  /* Translators: %'u is a count of access tokens, %s a time ("11:40") or
+   * a moment on another day ("4 December 2026, 11:40") */
+  more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u more by %s", "%'u more by %s",
+                                       summary->n_deferred),
+                          summary->n_deferred, when);
+  /* Translators: "8,850 checked, 1,150 more by 11:40": the tokens a check
+   * judged and those it left for later, to stay within the network's
+   * hourly budget */
+  return g_strdup_printf (_("%s, %s"), checked, more);
 }

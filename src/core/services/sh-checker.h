@@ -61,6 +61,10 @@ gboolean   sh_checker_announce_finish (ShChecker           *self,
  * channel disconnected; 3 otherwise, when something could not be checked. */
 int        sh_checker_exit_status   (GListModel          *channels);
 
+/* "8,850 checked, 1,150 more by 11:40" when a check left tokens for later
+ * to stay within a network's budget (@summary's n_deferred), else NULL. */
+char      *sh_checker_describe_deferred (const ShCheckSummary *summary);
+
 /* Where renewed secrets (X's refresh rotation) are stored before anyone
  * sees a verdict: the manager's keyring by default. NULL makes every such
  * store fail, as a keyring that takes nothing would (tests). */

@@ -224,7 +224,8 @@ on_check_done (GObject      *source,
   if (ok && !(summary.n_checked == 0 && summary.n_unknown > 0))
     {
       self->n_failures = 0;
-      self->retry_at = 0;
+      /* Tokens left for later within a network's budget: their check. */
+      self->retry_at = summary.n_deferred > 0 ? summary.retry_at : 0;
       if (summary.n_checked > 0)
         {
           self->last_checked = now (self);

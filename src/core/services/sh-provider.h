@@ -50,6 +50,7 @@
 #include "sh-config.h"
 #include "sh-enums.h"
 #include "sh-secret.h"
+#include "sh-secret-feed.h"
 #include "sh-token.h"
 
 G_BEGIN_DECLS
@@ -102,6 +103,10 @@ typedef struct {
   gint64 retry_at;     /* the earliest moment the network takes requests
                         * again after it asked to slow down (unix
                         * seconds), 0 when it did not */
+  guint n_deferred;    /* tokens left for later to stay within the
+                        * network's budget: no verdict, not unknown either */
+  gint64 deferred_until; /* when they will have been judged (unix seconds);
+                          * the monitor's next check starts before */
 } ShCheckSummary;
 
 /* What a provider concluded about one token. ShChecker applies it (with the
@@ -221,7 +226,17 @@ struct _ShProviderClass
                                  GAsyncResult        *result,
                                  GError             **error);
 
-  gpointer padding[8];
+  /* Optional: check_async for secrets that arrive while the check runs
+   * (sh-secret-feed.h), finished with check_finish. @tokens: every token
+   * of this network; a token whose secret never arrives gets no verdict. */
+  void       (*check_feed_async) (ShProvider         *self,
+                                  GPtrArray          *tokens,
+                                  ShSecretFeed       *feed,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
+
+  gpointer padding[7];
 };
 
 const char *sh_provider_get_network  (ShProvider          *self);

@@ -43,6 +43,8 @@ typedef struct {
   GHashTable   *attributes;    /* what the item is found by ("store", …) */
   char         *label;         /* OP_STORE */
   char         *secret_json;   /* OP_STORE: the item's text, wiped when freed */
+  ShSecretSliceFunc on_slice;  /* OP_LOAD, sliced: told of each slice as it arrives */
+  gpointer      slice_data;
 } Op;
 
 /* Where the items are: one of the two below, chosen in sh_secret_store_new()

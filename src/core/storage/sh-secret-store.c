@@ -383,6 +383,8 @@ typedef struct {
   GHashTable *unnamed;      /* object path -> ShSecret, ShSecretInfo or NULL: token id to be read */
   guint       pending;      /* attribute reads in flight */
   GError     *error;        /* first failure of an attribute read */
+  guint       slices;       /* GetSecrets calls in flight */
+  gboolean    failed;       /* one of them failed: the task has its answer */
 } Reading;
 
 static void
@@ -544,6 +546,11 @@ read_unnamed (GTask         *task,
  * service's session. */
 static void on_secret_values (GTask *task, SecretService *service, GHashTable *values);
 
+/* A sliced load's GetSecrets sizes: the first small, so that a check can
+ * send its first batch soon; then doubling, to keep the calls few. */
+#define FIRST_SLICE 50
+#define MAX_SLICE   400
+
 static void
 on_get_secrets (GObject      *source,
                 GAsyncResult *result,
@@ -563,6 +570,12 @@ on_get_secrets (GObject      *source,
                          "GetSecrets answered %s", g_variant_get_type_string (reply));
   if (error != NULL)
     {
+      Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
+
+      /* Another slice's failure answered already. */
+      if (reading->failed)
+        return;
+      reading->failed = TRUE;
       g_dbus_error_strip_remote_error (error);
       _sh_secret_store_op_return_error (task, error);
       return;
@@ -591,17 +604,34 @@ on_session (GObject      *source,
   g_autoptr(GError) error = NULL;
   SecretService *service = SECRET_SERVICE (source);
   Op *op = g_task_get_task_data (task);
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
   const char * const *paths = g_object_get_data (G_OBJECT (task), "sh-unlocked-paths");
+  guint n_paths = g_strv_length ((GStrv) paths);
+  guint slice = op->on_slice != NULL ? FIRST_SLICE : n_paths;
 
   if (!secret_service_ensure_session_finish (service, result, &error))
     {
       _sh_secret_store_op_return_error (task, error);
       return;
     }
-  g_dbus_proxy_call (G_DBUS_PROXY (service), "GetSecrets",
-                     g_variant_new ("(^aoo)", paths, secret_service_get_session_dbus_path (service)),
-                     G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, op->inner, on_get_secrets,
-                     g_steal_pointer (&task));
+  /* All slices are asked at once: the service answers them in turn, and
+   * the first answer comes after FIRST_SLICE secrets, not after all. */
+  for (guint start = 0; start < n_paths; start += slice, slice = MIN (slice * 2, MAX_SLICE))
+    {
+      guint end = MIN (start + slice, n_paths);
+      GVariantBuilder builder;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("ao"));
+      for (guint i = start; i < end; i++)
+        g_variant_builder_add (&builder, "o", paths[i]);
+      reading->slices++;
+      g_dbus_proxy_call (G_DBUS_PROXY (service), "GetSecrets",
+                         g_variant_new ("(ao@o)", &builder,
+                                        g_variant_new_object_path (
+                                          secret_service_get_session_dbus_path (service))),
+                         G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, op->inner, on_get_secrets,
+                         g_object_ref (task));
+    }
 }
 
 static void
@@ -623,9 +653,12 @@ on_secret_values (GTask         *task,
 {
   Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
   Op *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer path, value;
 
+  if (reading->failed)
+    return;
   g_hash_table_iter_init (&iter, values);
   while (g_hash_table_iter_next (&iter, &path, &value))
     {
@@ -653,11 +686,17 @@ on_secret_values (GTask         *task,
           continue;
         }
       if (token_id != NULL)
-        reading_add (reading, op->kind, token_id, secret);
+        {
+          g_ptr_array_add (ids, g_strdup (token_id));
+          reading_add (reading, op->kind, token_id, secret);
+        }
       else
         g_hash_table_insert (reading->unnamed, g_strdup (path), secret);
     }
-  read_unnamed (task, service);
+  if (op->on_slice != NULL && ids->len > 0)
+    op->on_slice (reading->table, ids, op->slice_data);
+  if (--reading->slices == 0)
+    read_unnamed (task, service);
 }
 
 static void
@@ -906,16 +945,29 @@ sh_secret_store_load_async (ShSecretStore       *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  sh_secret_store_load_sliced_async (self, network, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+sh_secret_store_load_sliced_async (ShSecretStore       *self,
+                                   const char          *network,
+                                   ShSecretSliceFunc    on_slice,
+                                   gpointer             slice_data,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
   GTask *task;
+  Op *op;
 
   g_return_if_fail (SH_IS_SECRET_STORE (self));
 
   task = op_start (self, OP_LOAD, sh_secret_store_load_async, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
+  op->on_slice = on_slice;
+  op->slice_data = slice_data;
   if (network != NULL)
-    {
-      Op *op = g_task_get_task_data (task);
-      g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK), g_strdup (network));
-    }
+    g_hash_table_insert (op->attributes, g_strdup (ATTR_NETWORK), g_strdup (network));
   op_connect (task);
 }
 

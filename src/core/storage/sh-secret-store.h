@@ -85,6 +85,22 @@ GHashTable    *sh_secret_store_load_finish    (ShSecretStore       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* The same one search, with the secrets read in slices (the first ones
+ * small) so that a caller can start on them while the rest arrive: @on_slice
+ * is called for each slice with the table load_finish() will return (token
+ * id → ShSecret, borrowed: it grows until then) and the ids just added. A
+ * backend that cannot slice calls it never; load_finish() has them all. */
+typedef void (*ShSecretSliceFunc) (GHashTable *secrets,
+                                   GPtrArray  *ids,
+                                   gpointer    user_data);
+void           sh_secret_store_load_sliced_async (ShSecretStore    *self,
+                                               const char          *network,
+                                               ShSecretSliceFunc    on_slice,
+                                               gpointer             slice_data,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+
 /* The token ids that have an item, without reading any secret. */
 void           sh_secret_store_list_ids_async (ShSecretStore       *self,
                                                GCancellable        *cancellable,

@@ -2,15 +2,26 @@
  *
  * Tokens go 50 to a batch (the Graph's limit), each item with its own token,
  * up to SH_FACEBOOK_PARALLEL_BATCHES in flight on one keep-alive session.
+ * The secrets come from a feed (sh-secret-feed.h): a batch goes as soon as
+ * 50 secrets are in, while the keyring still reads the rest. Among the
+ * secrets in, the tokens judged longest ago go first.
+ *
  * Only a batch that itself fails with an answer we cannot use (5xx, an error
  * code that is not a throttle, HTML, a cut or malformed body) is retried as
  * single requests; a transport failure is not retried here, since single
  * requests would fail the same way, and neither is a throttle. Every item is
  * judged by sh_facebook_classify_*; anything that is not an auth answer
- * leaves the token unknown with a reason and its last verdict. The usage
- * headers slow the run down before Facebook throttles it (one batch at a
- * time from USAGE_SLOW_DOWN, none from USAGE_STOP; one batch first when no
- * recent headers are known), and a throttle code stops it.
+ * leaves the token unknown with a reason and its last verdict.
+ *
+ * The budget: the usage headers slow the run down before Facebook throttles
+ * it (one batch at a time from USAGE_SLOW_DOWN; one batch first when no
+ * recent headers are known). At USAGE_STOP the run sends no more: the tokens
+ * not yet asked about are left for later — no verdict, nothing marked — and
+ * the summary says how many and by when they will be judged (an hour after
+ * the run's first batch, when its calls have left the Graph's rolling hour).
+ * Until they are, a check asks only about them (and tokens never judged),
+ * so that the rest of the hour's budget goes to them. A throttle code stops
+ * the run: the tokens not asked read "rate limited".
  */
 #include "config.h"
 
@@ -33,12 +44,36 @@ typedef struct {
   GPtrArray *secrets;   /* const char * access tokens, borrowed from the run */
 } Chunk;
 
+/* The Graph counts usage over a rolling hour: a call weighs for an hour
+ * (and a minute, for clocks and whole seconds). */
+#define USAGE_WINDOW       (3600 + 60)
+/* Nothing sent because usage was already high: one batch after the usage
+ * memory has gone stale tells how it stands then. */
+#define DEFER_PROBE        SH_FACEBOOK_USAGE_MAX_AGE
+/* Time the continuation itself is given in "… more by 11:40". */
+#define CONTINUATION_TIME  60
+
 typedef struct {
-  GPtrArray      *chunks;          /* Chunk, not yet sent */
-  guint           next_chunk;
+  ShSecretFeed   *feed;            /* where the secrets come from */
+  gulong          arrived_id;
+  gulong          closed_id;
+  GTask          *alive;           /* the task, kept until it returns */
+  GPtrArray      *tokens;          /* ShToken, every one handed in */
+  GHashTable     *wanted;          /* token id → ShToken (borrowed): this run's */
+  GPtrArray      *ready;           /* ShToken whose secret is in, not yet sent */
+  gboolean        ready_sorted;    /* longest-unjudged first */
   guint           in_flight;
   gboolean        stopped;         /* throttled: send nothing more */
-  GHashTable     *secrets;         /* token id → ShSecret (ref) */
+  gboolean        over_budget;     /* at USAGE_STOP: the rest waits */
+  gint64          first_sent_at;   /* unix seconds, 0: nothing sent yet */
+  guint           calls_sent;      /* Graph calls: every batch item, and the batch */
+  guint           calls_answered;
+  guint           last_mark;       /* the highest mark of a request answered */
+  guint           last_usage;      /* the usage its answer carried */
+  gboolean        have_base;       /* the first answer's usage and mark */
+  guint           base_usage;
+  guint           base_mark;
+  double          calls_per_percent; /* learnt from the usage's growth, 0: not yet */
   ShCheckSummary  summary;
   GHashTable     *verdicts;        /* token id → ShVerdict */
   char           *client_token;
@@ -48,6 +83,10 @@ typedef struct {
   GTask *task;
   Chunk *chunk;
   guint  pending;                  /* single requests still out */
+  guint  calls;                    /* what it costs of the budget */
+  guint  mark;                     /* calls the Graph had surely counted when it
+                                    * took the request: those answered before it
+                                    * was sent, and its own */
 } ChunkRequest;
 
 static void
@@ -61,8 +100,12 @@ chunk_free (Chunk *chunk)
 static void
 check_run_free (CheckRun *run)
 {
-  g_ptr_array_unref (run->chunks);
-  g_hash_table_unref (run->secrets);
+  g_clear_signal_handler (&run->arrived_id, run->feed);
+  g_clear_signal_handler (&run->closed_id, run->feed);
+  g_clear_object (&run->feed);
+  g_ptr_array_unref (run->tokens);
+  g_hash_table_unref (run->wanted);
+  g_ptr_array_unref (run->ready);
   g_hash_table_unref (run->verdicts);
   g_free (run->client_token);
   g_free (run);
@@ -101,12 +144,60 @@ apply_unknown (CheckRun      *run,
 
 static void pump (GTask *task);
 
+/* How many calls a percent of the budget is, from how the usage grew over
+ * this run's answers. An answer's usage counts the calls the Graph had when
+ * it took the request, and parallel requests are taken and answered in any
+ * order: what it surely had is @mark (see ChunkRequest). Counting no more
+ * than that, and a percent more than the header's whole number, errs on
+ * the side of the budget. Two percents apart at least before it counts. */
+static void
+learn_budget (CheckRun           *run,
+              ShFacebookProvider *self,
+              guint               mark)
+{
+  gboolean fresh;
+  guint usage = _sh_facebook_get_usage (self, &fresh);
+
+  if (!fresh || mark <= run->last_mark)
+    return;
+  run->last_mark = mark;
+  run->last_usage = usage;
+  if (!run->have_base)
+    {
+      run->have_base = TRUE;
+      run->base_usage = usage;
+      run->base_mark = mark;
+    }
+  else if (usage >= run->base_usage + 2)
+    /* The headers round down: the growth may be almost a percent more. */
+    run->calls_per_percent = (double) (mark - run->base_mark) / (usage - run->base_usage + 1);
+}
+
+/* Whether a batch of @n items now would keep the usage at USAGE_STOP or
+ * below, counting the batches still unanswered. */
+static gboolean
+within_budget (CheckRun *run,
+               guint     usage,
+               guint     n)
+{
+  double after;
+
+  if (run->calls_per_percent <= 0)
+    return usage < USAGE_STOP;
+  after = MAX (usage, run->last_usage) +
+          (run->calls_sent - run->last_mark + n + 1) / run->calls_per_percent;
+  return after <= USAGE_STOP;
+}
+
 static void
 chunk_done (ChunkRequest *request)
 {
   g_autoptr(GTask) task = request->task;
   CheckRun *run = g_task_get_task_data (task);
 
+  run->calls_answered += request->calls;
+  learn_budget (run, g_task_get_source_object (task), request->mark);
+  chunk_free (request->chunk);
   g_free (request);
   run->in_flight--;
   pump (task);
@@ -167,6 +258,9 @@ send_singles (ChunkRequest *request)
   ShFacebookProvider *self = g_task_get_source_object (request->task);
 
   request->pending = request->chunk->tokens->len;
+  request->calls += request->pending;
+  run->calls_sent += request->pending;
+  request->mark += request->pending;
   for (guint i = 0; i < request->chunk->tokens->len; i++)
     {
       Single *single = g_new0 (Single, 1);
@@ -272,6 +366,11 @@ send_chunk (GTask *task,
 
   request->task = g_object_ref (task);
   request->chunk = chunk;
+  if (run->first_sent_at == 0)
+    run->first_sent_at = now_seconds ();
+  request->calls = chunk->tokens->len + 1;
+  run->calls_sent += request->calls;
+  request->mark = run->calls_answered + request->calls;
   run->in_flight++;
   run->summary.n_requests++;
 
@@ -284,72 +383,148 @@ send_chunk (GTask *task,
   memset (batch, 0, strlen (batch));
 }
 
+static gint
+by_last_judged (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = sh_token_get_checked_at (*(ShToken **) a);
+  gint64 y = sh_token_get_checked_at (*(ShToken **) b);
+
+  return (x > y) - (x < y);
+}
+
+/* The next batch: the tokens judged longest ago among those whose secret
+ * is in. */
+static Chunk *
+take_chunk (CheckRun *run)
+{
+  GHashTable *secrets = sh_secret_feed_get_secrets (run->feed);
+  Chunk *chunk = g_new0 (Chunk, 1);
+  guint n = MIN (run->ready->len, SH_FACEBOOK_BATCH_SIZE);
+
+  if (!run->ready_sorted)
+    g_ptr_array_sort (run->ready, by_last_judged);
+  run->ready_sorted = TRUE;
+  chunk->tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  chunk->secrets = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      ShToken *token = g_ptr_array_index (run->ready, i);
+      ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
+
+      g_ptr_array_add (chunk->tokens, g_object_ref (token));
+      g_ptr_array_add (chunk->secrets, secret->access_token);
+    }
+  g_ptr_array_remove_range (run->ready, 0, n);
+  return chunk;
+}
+
+/* The run is over: what was left for later, and when it will be judged. */
+static void
+finish (GTask *task)
+{
+  CheckRun *run = g_task_get_task_data (task);
+  ShFacebookProvider *self = g_task_get_source_object (task);
+  GHashTable *deferred = _sh_facebook_get_deferred (self);
+  gint64 throttled_until = _sh_facebook_get_throttled_until (self);
+  GTask *alive = g_steal_pointer (&run->alive);
+
+  g_clear_signal_handler (&run->arrived_id, run->feed);
+  g_clear_signal_handler (&run->closed_id, run->feed);
+  g_hash_table_remove_all (deferred);
+  if (run->over_budget && run->ready->len > 0 &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      gint64 resume = run->first_sent_at > 0 ? run->first_sent_at + USAGE_WINDOW
+                                             : now_seconds () + DEFER_PROBE;
+
+      for (guint i = 0; i < run->ready->len; i++)
+        g_hash_table_add (deferred, g_strdup (sh_token_get_id (g_ptr_array_index (run->ready, i))));
+      run->summary.n_deferred = run->ready->len;
+      run->summary.retry_at = MAX (resume, throttled_until);
+      run->summary.deferred_until = run->summary.retry_at + CONTINUATION_TIME;
+    }
+  /* When the Graph takes requests again: the monitor's next try. */
+  else if (throttled_until > now_seconds ())
+    run->summary.retry_at = throttled_until;
+  sh_provider_return_check (task, &run->summary, run->verdicts);
+  g_object_unref (alive);
+}
+
 /* Sends what may be sent now and finishes the run when all is answered. */
 static void
 pump (GTask *task)
 {
   CheckRun *run = g_task_get_task_data (task);
   ShFacebookProvider *self = g_task_get_source_object (task);
-  gboolean fresh;
+  gboolean fresh, closed;
   guint usage = _sh_facebook_get_usage (self, &fresh);
   guint parallel = SH_FACEBOOK_PARALLEL_BATCHES;
 
+  if (run->alive == NULL)
+    return;
+  closed = sh_secret_feed_is_closed (run->feed);
   /* Without recent usage headers (a new process, a long pause) one batch
    * goes first, and its answer's headers decide how the rest go. */
   if (!fresh || usage >= USAGE_SLOW_DOWN)
     parallel = 1;
   if (fresh && usage >= USAGE_STOP)
-    run->stopped = TRUE;
+    run->over_budget = TRUE;
   /* An answer may have asked for a pause (estimated_time_to_regain_access). */
   if (_sh_facebook_get_throttled_until (self) > now_seconds ())
     run->stopped = TRUE;
 
-  while (run->next_chunk < run->chunks->len && run->in_flight < parallel)
+  if (run->stopped || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      Chunk *chunk = g_ptr_array_index (run->chunks, run->next_chunk++);
-
-      if (run->stopped || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+      if (run->stopped && run->ready->len > 0)
         {
-          if (run->stopped)
-            apply_unknown (run, chunk, SH_TOKEN_REASON_RATE_LIMITED);
-          continue;
-        }
-      send_chunk (task, chunk);
-    }
+          Chunk rest = { run->ready, NULL };
 
-  if (run->in_flight == 0 && run->next_chunk >= run->chunks->len)
-    {
-      /* When the Graph takes requests again: the monitor's next try. */
-      if (_sh_facebook_get_throttled_until (self) > now_seconds ())
-        run->summary.retry_at = _sh_facebook_get_throttled_until (self);
-      sh_provider_return_check (task, &run->summary, run->verdicts);
+          apply_unknown (run, &rest, SH_TOKEN_REASON_RATE_LIMITED);
+        }
+      g_ptr_array_set_size (run->ready, 0);
     }
+  else if (!run->over_budget)
+    /* A batch of 50 while the keyring still reads, the last one as it is.
+     * Once the budget is known to be tight, the oldest-judged of all go
+     * first: then a batch waits for every secret. */
+    while (run->in_flight < parallel && run->ready->len > 0 &&
+           (closed || (run->ready->len >= SH_FACEBOOK_BATCH_SIZE &&
+                       (!fresh || usage < USAGE_SLOW_DOWN))))
+      {
+        /* The batch that would pass USAGE_STOP waits for the answers out;
+         * with none out, the rest is for later. */
+        if (fresh && !within_budget (run, usage, MIN (run->ready->len, SH_FACEBOOK_BATCH_SIZE)))
+          {
+            if (run->in_flight == 0)
+              run->over_budget = TRUE;
+            break;
+          }
+        send_chunk (task, take_chunk (run));
+      }
+
+  if (closed && run->in_flight == 0 && (run->ready->len == 0 || run->over_budget))
+    finish (task);
 }
 
-void
-_sh_facebook_check_async (ShProvider          *provider,
-                          GPtrArray           *tokens,
-                          GHashTable          *secrets,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+static void
+on_arrived (ShSecretFeed *feed,
+            GPtrArray    *ids,
+            gpointer      user_data)
 {
-  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
-  CheckRun *run = g_new0 (CheckRun, 1);
-  Chunk *chunk = NULL;
+  GTask *task = user_data;
+  CheckRun *run = g_task_get_task_data (task);
+  GHashTable *secrets = sh_secret_feed_get_secrets (feed);
 
-  g_task_set_source_tag (task, _sh_facebook_check_async);
-  run->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
-  run->secrets = g_hash_table_ref (secrets);
-  run->verdicts = sh_verdicts_new ();
-  run->client_token = _sh_facebook_client_token ();
-  g_task_set_task_data (task, run, (GDestroyNotify) check_run_free);
-
-  for (guint i = 0; i < tokens->len; i++)
+  for (guint i = 0; i < ids->len; i++)
     {
-      ShToken *token = g_ptr_array_index (tokens, i);
-      ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
+      const char *id = g_ptr_array_index (ids, i);
+      ShToken *token = g_hash_table_lookup (run->wanted, id);
+      ShSecret *secret = g_hash_table_lookup (secrets, id);
 
+      if (token == NULL || secret == NULL || secret->access_token == NULL)
+        continue;
+      g_hash_table_remove (run->wanted, id);
       /* A token stored before it was checked (a Page token with a line
        * break from an older version): no request can carry it — a header
        * would refuse it — and no network would take it. */
@@ -362,25 +537,98 @@ _sh_facebook_check_async (ShProvider          *provider,
           apply (run, token, &broken);
           continue;
         }
-      if (chunk == NULL || chunk->tokens->len == SH_FACEBOOK_BATCH_SIZE)
-        {
-          chunk = g_new0 (Chunk, 1);
-          chunk->tokens = g_ptr_array_new_with_free_func (g_object_unref);
-          chunk->secrets = g_ptr_array_new ();
-          g_ptr_array_add (run->chunks, chunk);
-        }
-      g_ptr_array_add (chunk->tokens, g_object_ref (token));
-      g_ptr_array_add (chunk->secrets, secret->access_token);
+      g_ptr_array_add (run->ready, g_object_ref (token));
+      run->ready_sorted = FALSE;
     }
+  pump (task);
+}
+
+static void
+on_closed (ShSecretFeed *feed,
+           gpointer      user_data)
+{
+  pump (user_data);
+}
+
+void
+_sh_facebook_check_feed_async (ShProvider          *provider,
+                               GPtrArray           *tokens,
+                               ShSecretFeed        *feed,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task = g_task_new (provider, cancellable, callback, user_data);
+  GHashTable *deferred = _sh_facebook_get_deferred (SH_FACEBOOK_PROVIDER (provider));
+  gboolean round_open = g_hash_table_size (deferred) > 0;
+  CheckRun *run = g_new0 (CheckRun, 1);
+
+  g_task_set_source_tag (task, _sh_facebook_check_feed_async);
+  run->feed = g_object_ref (feed);
+  run->alive = task;
+  run->tokens = g_ptr_array_ref (tokens);
+  run->wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  run->ready = g_ptr_array_new_with_free_func (g_object_unref);
+  run->verdicts = sh_verdicts_new ();
+  run->client_token = _sh_facebook_client_token ();
+  g_task_set_task_data (task, run, (GDestroyNotify) check_run_free);
 
   /* Without a client token the batch has no top-level token to ride on. */
   if (run->client_token == NULL)
     {
+      run->alive = NULL;
       g_task_return_new_error (task, SH_ERROR, SH_ERROR_NOT_CONFIGURED,
                                _("No Facebook app is configured"));
+      g_object_unref (task);
       return;
     }
 
-  /* Throttled recently: pump sends nothing until the pause is over. */
-  pump (task);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      ShToken *token = g_ptr_array_index (tokens, i);
+
+      /* A round left tokens for later: this check is for them (and for
+       * tokens never judged); the others were judged within the hour. */
+      if (round_open && !g_hash_table_contains (deferred, sh_token_get_id (token)) &&
+          sh_token_get_checked_at (token) > 0)
+        continue;
+      g_hash_table_insert (run->wanted, (gpointer) sh_token_get_id (token), token);
+    }
+
+  run->arrived_id = g_signal_connect (feed, "arrived", G_CALLBACK (on_arrived), task);
+  run->closed_id = g_signal_connect (feed, "closed", G_CALLBACK (on_closed), task);
+  /* Secrets in already, or the feed closed: throttled recently, pump sends
+   * nothing until the pause is over. */
+  if (sh_secret_feed_get_secrets (feed) != NULL)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, run->wanted);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_ptr_array_add (ids, id);
+      on_arrived (feed, ids, task);
+    }
+  else
+    pump (task);
+}
+
+void
+_sh_facebook_check_async (ShProvider          *provider,
+                          GPtrArray           *tokens,
+                          GHashTable          *secrets,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(ShSecretFeed) feed = sh_secret_feed_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  /* All secrets at hand: a feed that has them all and is closed. */
+  for (guint i = 0; i < tokens->len; i++)
+    g_ptr_array_add (ids, (gpointer) sh_token_get_id (g_ptr_array_index (tokens, i)));
+  sh_secret_feed_push (feed, secrets, ids);
+  sh_secret_feed_close (feed);
+  _sh_facebook_check_feed_async (provider, tokens, feed, cancellable, callback, user_data);
 }

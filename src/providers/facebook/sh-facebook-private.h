@@ -28,9 +28,17 @@ char         *_sh_facebook_client_token (void);
  * FALSE before any came, as in every new --check process. */
 guint         _sh_facebook_get_usage    (ShFacebookProvider *self,
                                          gboolean           *out_fresh);
+/* For tests: the usage headers as if they had come @seconds earlier. */
+void          _sh_facebook_age_usage    (ShFacebookProvider *self,
+                                         guint               seconds);
 gint64        _sh_facebook_get_throttled_until (ShFacebookProvider *self);
 void          _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                                 gint64              until);
+
+/* The token ids the last check left for later to stay within the budget
+ * (a set, owned by the provider): until they are judged, a check asks only
+ * about them and about tokens never judged. Empty: no such round open. */
+GHashTable   *_sh_facebook_get_deferred (ShFacebookProvider *self);
 
 /* The Graph object of a 200 answer, or NULL. */
 JsonObject   *_sh_facebook_reply_object    (ShHttpReply *reply);
@@ -49,6 +57,12 @@ void          _sh_facebook_check_async   (ShProvider          *provider,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);
+void          _sh_facebook_check_feed_async (ShProvider          *provider,
+                                             GPtrArray           *tokens,
+                                             ShSecretFeed        *feed,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 /* The Pages @user_token manages, as granted channels owned by its person:
  * @task (taken; its source is the provider) is answered with them, a
  * GPtrArray of ShGrantedChannel, or with why not. @need_one: no Page at

@@ -21,6 +21,7 @@ struct _ShFacebookProvider
   guint         usage_percent;    /* the last usage headers' verdict */
   gint64        usage_noted_at;   /* when they came (monotonic µs), 0: never */
   gint64        throttled_until;  /* no request before this (unix seconds) */
+  GHashTable   *deferred;         /* token ids a check left for later (budget) */
 };
 
 G_DEFINE_FINAL_TYPE (ShFacebookProvider, sh_facebook_provider, SH_TYPE_PROVIDER)
@@ -125,6 +126,14 @@ _sh_facebook_get_usage (ShFacebookProvider *self,
                  g_get_monotonic_time () - self->usage_noted_at <
                    (gint64) SH_FACEBOOK_USAGE_MAX_AGE * G_USEC_PER_SEC;
   return self->usage_percent;
+}
+
+void
+_sh_facebook_age_usage (ShFacebookProvider *self,
+                        guint               seconds)
+{
+  if (self->usage_noted_at != 0)
+    self->usage_noted_at -= (gint64) seconds * G_USEC_PER_SEC;
 }
 
 gint64
@@ -499,6 +508,7 @@ sh_facebook_provider_dispose (GObject *object)
   ShFacebookProvider *self = SH_FACEBOOK_PROVIDER (object);
 
   g_clear_object (&self->http);
+  g_clear_pointer (&self->deferred, g_hash_table_unref);
   G_OBJECT_CLASS (sh_facebook_provider_parent_class)->dispose (object);
 }
 
@@ -512,6 +522,7 @@ sh_facebook_provider_class_init (ShFacebookProviderClass *klass)
   provider_class->sign_in_async = _sh_facebook_sign_in_async;
   provider_class->identify_async = sh_facebook_provider_identify_async;
   provider_class->check_async = _sh_facebook_check_async;
+  provider_class->check_feed_async = _sh_facebook_check_feed_async;
 }
 
 static void
@@ -523,6 +534,13 @@ sh_facebook_provider_init (ShFacebookProvider *self)
   self->http = sh_http_client_new (graph_url, "OAuth", SH_HTTP_CLIENT_FLAGS_NONE,
                                    SH_FACEBOOK_PARALLEL_BATCHES + 2);
   g_signal_connect_object (self->http, "replied", G_CALLBACK (on_replied), self, 0);
+  self->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+GHashTable *
+_sh_facebook_get_deferred (ShFacebookProvider *self)
+{
+  return self->deferred;
 }
 
 ShProvider *
