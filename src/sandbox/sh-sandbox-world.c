@@ -55,11 +55,44 @@ sh_sandbox_world_new (void)
 
 /* ---- clock ---------------------------------------------------------------- */
 
+/* The tests' fake clock (tests/lib/shtest/faketime.py): SOCIALHUB_SANDBOX_CLOCK
+ * "FAKE REAL RATE" (Unix seconds, REAL on the real clock) makes the world's
+ * time FAKE at the real moment REAL, running RATE times as fast: the clock
+ * the app under test reads through libfaketime. A formula on the real
+ * clock rather than libfaketime here too, whose clock would start when this
+ * process starts: so the world is never behind the app, whose libfaketime
+ * starts a moment after the test computed its start. */
+static gint64
+real_or_test_now (void)
+{
+  static gsize parsed = 0;
+  static double fake, real, rate;
+  double now = g_get_real_time () / (double) G_USEC_PER_SEC;
+
+  if (g_once_init_enter (&parsed))
+    {
+      const char *clock = g_getenv ("SOCIALHUB_SANDBOX_CLOCK");
+      g_auto(GStrv) parts = clock != NULL ? g_strsplit (clock, " ", 3) : NULL;
+
+      rate = 0;
+      if (parts != NULL && g_strv_length (parts) == 3)
+        {
+          fake = g_ascii_strtod (parts[0], NULL);
+          real = g_ascii_strtod (parts[1], NULL);
+          rate = g_ascii_strtod (parts[2], NULL);
+        }
+      if (rate <= 0 && clock != NULL)
+        g_warning ("SOCIALHUB_SANDBOX_CLOCK is not “FAKE REAL RATE”: the real clock it is");
+      g_once_init_leave (&parsed, 1);
+    }
+  return rate > 0 ? (gint64) (fake + (now - real) * rate) : (gint64) now;
+}
+
 gint64
 sh_sandbox_world_now (ShSandboxWorld *self)
 {
   g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), 0);
-  return g_get_real_time () / G_USEC_PER_SEC + self->clock_offset;
+  return real_or_test_now () + self->clock_offset;
 }
 
 void
