@@ -15,10 +15,13 @@
  *
  * The budget: the usage headers slow the run down before Facebook throttles
  * it (one batch at a time from USAGE_SLOW_DOWN; one batch first when no
- * recent headers are known). At USAGE_STOP the run sends no more: the tokens
- * not yet asked about are left for later — no verdict, nothing marked — and
- * the summary says how many and by when they will be judged (an hour after
- * the run's first batch, when its calls have left the Graph's rolling hour).
+ * recent headers are known). A batch goes only if the usage, planned from how
+ * it grew over the run's answers and counting the batches still out, stays
+ * at USAGE_STOP or below (learn_budget, within_budget). When no more may go,
+ * the tokens not yet asked about are left for later — no verdict, nothing
+ * marked — and the summary says how many and by when they will be judged
+ * (an hour and a minute after the run's first batch, when its calls have
+ * left the Graph's rolling hour).
  * Until they are, a check asks only about them (and tokens never judged),
  * so that the rest of the hour's budget goes to them. A throttle code stops
  * the run: the tokens not asked read "rate limited".
@@ -41,7 +44,7 @@
 
 typedef struct {
   GPtrArray *tokens;    /* ShToken, this chunk's */
-  GPtrArray *secrets;   /* const char * access tokens, borrowed from the run */
+  GPtrArray *secrets;   /* const char * access tokens, borrowed from the feed */
 } Chunk;
 
 /* The Graph counts usage over a rolling hour: a call weighs for an hour
