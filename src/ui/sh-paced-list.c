@@ -10,7 +10,8 @@
  * items (past the rows GTK makes anyway) it shows everything and from then
  * on passes every change through as it is.
  *
- * Positions are the source's: item i here is item i there.
+ * Positions are the source's: item i here is item i there; this shows a
+ * prefix of the source, of at most about the limit's length.
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@ struct _ShPacedList
   guint       all_after;
   GtkWidget  *widget;      /* weak */
   GdkFrameClock *clock;    /* weak, while connected */
+  guint       top_up_id;
 };
 
 static void sh_paced_list_model_init (GListModelInterface *iface);
@@ -66,6 +68,35 @@ sh_paced_list_model_init (GListModelInterface *iface)
   iface->get_item = sh_paced_list_get_item;
 }
 
+/* Shows what the limit allows, once the change that made room is over. */
+static void
+top_up (ShPacedList *self)
+{
+  guint old_shown = self->shown;
+  guint target = MIN (g_list_model_get_n_items (self->source), self->limit);
+
+  if (target <= old_shown)
+    return;
+  self->shown = target;
+  g_list_model_items_changed (G_LIST_MODEL (self), old_shown, 0, target - old_shown);
+}
+
+static gboolean
+top_up_now (gpointer user_data)
+{
+  ShPacedList *self = user_data;
+
+  self->top_up_id = 0;
+  top_up (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Within what shows, the change as it is; items it moves past the end or
+ * brings in from beyond wait for an idle of high priority, still before the
+ * next frame. Not at once: the source may be a chain of models of which
+ * only some have seen the change yet (ShChannelSections' sections each
+ * filter the same channel list), and items asked for now could be ones
+ * another model is about to drop. */
 static void
 on_source_changed (GListModel  *source,
                    guint        position,
@@ -75,15 +106,20 @@ on_source_changed (GListModel  *source,
 {
   guint old_shown = self->shown;
 
-  self->shown = MIN (g_list_model_get_n_items (source), self->limit);
   if (self->limit == G_MAXUINT)
-    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  else if (position < old_shown)
-    /* Within what shows: everything from there on, cut to the limit. */
-    g_list_model_items_changed (G_LIST_MODEL (self), position,
-                                old_shown - position, self->shown - position);
-  else if (self->shown > old_shown)
-    g_list_model_items_changed (G_LIST_MODEL (self), old_shown, 0, self->shown - old_shown);
+    {
+      self->shown = g_list_model_get_n_items (source);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+      return;
+    }
+  if (position < old_shown)
+    {
+      removed = MIN (removed, old_shown - position);
+      self->shown = old_shown - removed + added;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+    }
+  if (self->shown < MIN (g_list_model_get_n_items (source), self->limit) && self->top_up_id == 0)
+    self->top_up_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, top_up_now, self, NULL);
 }
 
 static void
@@ -109,12 +145,18 @@ sh_paced_list_grow (ShPacedList *self)
   n = g_list_model_get_n_items (self->source);
   if (self->limit == G_MAXUINT || self->shown >= n)
     return;
-  old_shown = self->shown;
-  self->limit = self->limit + self->step >= self->all_after ? G_MAXUINT : self->limit + self->step;
-  self->shown = MIN (n, self->limit);
-  if (self->limit == G_MAXUINT)
-    disconnect_clock (self);
-  g_list_model_items_changed (G_LIST_MODEL (self), old_shown, 0, self->shown - old_shown);
+  self->limit = MAX (self->limit, self->shown) + self->step;
+  if (self->limit >= self->all_after)
+    {
+      self->limit = G_MAXUINT;
+      disconnect_clock (self);
+      g_clear_handle_id (&self->top_up_id, g_source_remove);
+      old_shown = self->shown;
+      self->shown = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_shown, 0, n - old_shown);
+      return;
+    }
+  top_up (self);
 }
 
 gboolean
@@ -174,6 +216,7 @@ sh_paced_list_dispose (GObject *object)
   ShPacedList *self = SH_PACED_LIST (object);
 
   disconnect_clock (self);
+  g_clear_handle_id (&self->top_up_id, g_source_remove);
   if (self->widget != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->widget, self);

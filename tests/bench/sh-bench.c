@@ -891,6 +891,9 @@ write_store (const char *data_home,
   manager = new_loaded_manager (data_dir);
   /* The app's scope is the store id of the data file, not its path. */
   store = sh_manager_get_secret_store (manager);
+  /* Setting up, not measured: on a loaded machine gnome-keyring takes
+   * longer than the app's 20 s to answer the last of thousands of stores. */
+  sh_secret_store_set_timeout (store, 30 * 60 * 1000);
   list = sh_manager_get_channels (manager);
   for (guint c = 0; c < n_channels; c++)
     {
@@ -1092,12 +1095,15 @@ bench_startup (GArray *sizes)
         g_snprintf (value, sizeof value, "%.0f ms = %.2f× empty (any frame %.0f ms; %u channels "
                     "shown; %s)", big.content_frame, ratio, big.first_frame, big.shown,
                     big.content_frame > 5000 ? "1 run" : "median of 3");
-      g_snprintf (target, sizeof target, "≤ 1.2× empty");
-      row ("Start-up", n, "first frame with the list", value, target, met (ratio <= 1.2));
+      /* Issue 18: 1.2× and 25 MB up to 3,000 tokens, 1.5× and 50 MB beyond. */
+      g_snprintf (target, sizeof target, "≤ %.1f× empty", n > 3000 ? 1.5 : 1.2);
+      row ("Start-up", n, "first frame with the list", value, target,
+           met (ratio <= (n > 3000 ? 1.5 : 1.2)));
       g_snprintf (value, sizeof value, "%.1f MB = empty + %.1f MB", big.hwm_mb,
                   big.hwm_mb - empty.hwm_mb);
-      row ("Memory", n, "peak RSS (VmHWM)", value, "≤ empty + 25 MB",
-           met (big.hwm_mb - empty.hwm_mb <= 25));
+      g_snprintf (target, sizeof target, "≤ empty + %u MB", n > 3000 ? 50 : 25);
+      row ("Memory", n, "peak RSS (VmHWM)", value, target,
+           met (big.hwm_mb - empty.hwm_mb <= (n > 3000 ? 50 : 25)));
     }
 }
 
