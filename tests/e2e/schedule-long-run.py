@@ -116,11 +116,8 @@ def add_token(network, token, what):
     check(r.returncode == 0, f"{what} (rc {r.returncode}, {r.stderr.strip()!r})")
 
 
-def facebook_token(person, page, hours):
-    """A Page token of @person's that ends in @hours (one that came from a
-    short-lived user token: docs/network-behaviour.md)."""
-    return control("issue-token", kind="fb-page", person=person, target=page,
-                   lifetime=str(int(hours * HOUR)))["token"]
+def page_token(person, page):
+    return control("issue-token", kind="fb-page", person=person, target=page)["token"]
 
 
 def sign_in(person, channel, hours=None):
@@ -406,7 +403,7 @@ try:
         step(second, 24.5, "after the restart, nothing is told again")
 
     if second is not None and at(28) <= at(HOURS) and run_until(second, at(28)):
-        add_token("facebook", facebook_token(DAN, CORNER, 0), "28 h: Dan's token is added while the service runs")
+        add_token("facebook", page_token(DAN, CORNER), "28 h: Dan's token is added while the service runs")
         dan = [i for i in ids_of(CORNER) if i not in alice]
         check(len(dan) == 1, f"Dan's token is stored ({dan})")
         owed += moments_of(CORNER)

@@ -485,38 +485,6 @@ test_standalone_program (void)
   g_assert_no_error (error);
 }
 
-/* issue-token lifetime=SECONDS: a Page token that ends (schedule-long-run
- * needs tokens that end in simulated hours), 463 once it has. */
-static void
-test_issue_with_lifetime (Fixture       *fixture,
-                          gconstpointer  data)
-{
-  g_autoptr(Reply) issued = request (fixture, "POST", "/control/issue-token",
-                                     "kind=fb-page&person=10002&target=104857600123&lifetime=7200");
-  g_autoptr(JsonObject) object = NULL;
-  g_autoptr(Reply) before = NULL;
-  g_autoptr(Reply) moved = NULL;
-  g_autoptr(Reply) after = NULL;
-  g_autoptr(JsonObject) body = NULL;
-  gint64 left;
-
-  g_assert_cmpuint (issued->status, ==, 200);
-  object = sh_test_parse_object (issued->body);
-  left = json_object_get_int_member (object, "expires_at") - g_get_real_time () / G_USEC_PER_SEC;
-  g_assert_cmpint (left, >, 7100);
-  g_assert_cmpint (left, <=, 7200);
-  before = graph_me (fixture, json_object_get_string_member (object, "token"));
-  g_assert_cmpuint (before->status, ==, 200);
-
-  moved = request (fixture, "POST", "/control/advance", "seconds=7201");
-  g_assert_cmpuint (moved->status, ==, 200);
-  after = graph_me (fixture, json_object_get_string_member (object, "token"));
-  g_assert_cmpuint (after->status, ==, 400);
-  body = sh_test_parse_object (after->body);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (body, "error"),
-                                               "error_subcode"), ==, 463);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -533,7 +501,6 @@ main (int    argc,
   ADD ("/sandbox-control/approver", test_approver);
   ADD ("/sandbox-control/refuses-bad-requests", test_refuses_bad_requests);
   ADD ("/sandbox-control/request-log", test_request_log);
-  ADD ("/sandbox-control/issue-with-lifetime", test_issue_with_lifetime);
 #undef ADD
   g_test_add_func ("/sandbox-control/state-survives-restart", test_state_survives_restart);
   g_test_add_func ("/sandbox-control/standalone-program", test_standalone_program);
