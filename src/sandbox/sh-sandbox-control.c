@@ -180,16 +180,6 @@ reply_requests (GPtrArray         *request_log,
   reply_json (msg, 200, builder);
 }
 
-static int
-param_int (GHashTable *params,
-           const char *name,
-           int         fallback)
-{
-  const char *value = g_hash_table_lookup (params, name);
-
-  return value != NULL ? atoi (value) : fallback;
-}
-
 static void
 issue_token (ShSandboxWorld    *world,
              SoupServerMessage *msg,
@@ -208,11 +198,9 @@ issue_token (ShSandboxWorld    *world,
     }
   if (g_strcmp0 (kind, "fb-user") == 0)
     token = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_USER, person, NULL,
-                                          param_int (params, "lifetime",
-                                                     SH_SANDBOX_FB_USER_LIFETIME), NULL);
+                                          SH_SANDBOX_FB_USER_LIFETIME, NULL);
   else if (g_strcmp0 (kind, "fb-page") == 0 && sh_sandbox_world_get_page (world, target) != NULL)
-    token = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, person, target,
-                                          param_int (params, "lifetime", 0), NULL);
+    token = sh_sandbox_world_issue_token (world, SH_SANDBOX_TOKEN_FB_PAGE, person, target, 0, NULL);
   else if (g_strcmp0 (kind, "x") == 0 && sh_sandbox_world_get_x_account (world, target) != NULL)
     token = sh_sandbox_world_issue_x_pair (world, person, target, &refresh);
   if (token == NULL)
@@ -252,6 +240,16 @@ parse_fault_kind (const char         *name,
         return TRUE;
       }
   return FALSE;
+}
+
+static int
+param_int (GHashTable *params,
+           const char *name,
+           int         fallback)
+{
+  const char *value = g_hash_table_lookup (params, name);
+
+  return value != NULL ? atoi (value) : fallback;
 }
 
 static void

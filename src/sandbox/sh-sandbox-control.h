@@ -7,7 +7,6 @@
  *        "METHOD /path?query" (the server's request log: never a header or a
  *        body), for tests that check what reached a URL
  *   POST /control/issue-token kind=fb-user|fb-page|x person=ID [target=ID]
- *        [lifetime=SECONDS]  instead of about 60 days (fb-user) or never (fb-page)
  *   POST /control/expire-token token=T
  *   POST /control/revoke-token token=T
  *   POST /control/change-password person=ID    (190/460)
