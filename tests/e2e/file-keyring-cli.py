@@ -45,10 +45,7 @@ def run(*args, stdin=None, key=True):
 
 def token_states(r):
     channels = json.loads(r.stdout)["channels"] if r.stdout.startswith("{") else []
-    # The Page's token (the Instagram account found on the Page shares it,
-    # and its state, without a secret of its own: instagram-cli.py).
-    return [(t["state"], t["reason"]) for c in channels if c["network"] == "facebook"
-            for t in c["tokens"]]
+    return [(t["state"], t["reason"]) for c in channels for t in c["tokens"]]
 
 
 def files_holding(pieces):

@@ -41,7 +41,7 @@ ACME, BAKERY, CORNER = "104857600123", "104857600456", "104857600789"
 ACME_IG = "17841400000000123"
 
 tmp = tempfile.mkdtemp(prefix="socialhub-instagram-")
-sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"))
+sandbox, variables = start_sandbox(SANDBOX, os.path.join(tmp, "world.json"), instagram=True)
 base_url = variables["SOCIALHUB_SANDBOX_URL"]
 # The keyfile backend, so that `gsettings set` here reaches the app.
 env = app_env(variables, XDG_DATA_HOME=os.path.join(tmp, "data"),

@@ -68,11 +68,6 @@ def token_ids(channel, owner):
 
 
 try:
-    # The Pages only: the Instagram accounts that live on their tokens are
-    # counted in instagram-cli.py.
-    for page in (ACME, BAKERY):
-        check(control("unlink-instagram", page=page)["ok"], f"{page}'s Instagram account is unlinked")
-
     # Nobody yet.
     r = run("--people")
     check(r.returncode == 0 and r.stdout == "No access tokens yet, so no people.\n",

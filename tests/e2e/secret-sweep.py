@@ -102,7 +102,7 @@ def start_quiet_sandbox(state, log):
     GLib writes them to standard output, which is read only at the start."""
     quiet = {k: v for k, v in os.environ.items() if k != "G_MESSAGES_DEBUG"}
     with open(log, "wb") as stderr:
-        return start_sandbox(SANDBOX, state, stderr=stderr, env=quiet)
+        return start_sandbox(SANDBOX, state, stderr=stderr, env=quiet, instagram=True)
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-sweep-")

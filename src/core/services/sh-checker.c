@@ -395,6 +395,23 @@ on_renewed_stored (GObject      *source,
 
 static void take_verdicts (ShChecker *self, Answer *answer, GHashTable *verdicts);
 
+/* A provider that failed as a whole judged nothing: its error is the run's
+ * (the first one wins). */
+static GHashTable *
+or_none (Answer       *answer,
+         GHashTable   *verdicts,
+         const GError *error)
+{
+  CheckAll *data = g_task_get_task_data (answer->task);
+
+  if (verdicts != NULL)
+    return verdicts;
+  if (data->error == NULL && error != NULL)
+    data->error = g_error_copy (error);
+  answer->summary = (ShCheckSummary) { 0 };
+  return sh_verdicts_new ();
+}
+
 static void
 on_provider_checked (GObject      *source,
                      GAsyncResult *result,
@@ -402,19 +419,11 @@ on_provider_checked (GObject      *source,
 {
   Answer *answer = user_data;
   ShChecker *self = g_task_get_source_object (answer->task);
-  CheckAll *data = g_task_get_task_data (answer->task);
   g_autoptr(GError) error = NULL;
   GHashTable *verdicts;
 
   verdicts = sh_provider_check_finish (SH_PROVIDER (source), result, &answer->summary, &error);
-  if (verdicts == NULL)
-    {
-      if (data->error == NULL)
-        data->error = g_steal_pointer (&error);
-      verdicts = sh_verdicts_new ();
-      answer->summary = (ShCheckSummary) { 0 };
-    }
-  take_verdicts (self, answer, verdicts);
+  take_verdicts (self, answer, or_none (answer, verdicts, error));
 }
 
 /* A derived network's answer: what it found linked to each parent first
@@ -435,13 +444,7 @@ on_derived_checked (GObject      *source,
 
   verdicts = sh_provider_check_derived_finish (SH_PROVIDER (source), result, &answer->summary,
                                                &found, &error);
-  if (verdicts == NULL)
-    {
-      if (data->error == NULL)
-        data->error = g_steal_pointer (&error);
-      verdicts = sh_verdicts_new ();
-      answer->summary = (ShCheckSummary) { 0 };
-    }
+  verdicts = or_none (answer, verdicts, error);
   sh_derived_apply_found (sh_manager_get_channels (data->manager), answer->network, found,
                           g_get_real_time () / G_USEC_PER_SEC);
   g_hash_table_iter_init (&iter, verdicts);
@@ -503,6 +506,34 @@ any_due (GPtrArray *parents,
   return FALSE;
 }
 
+/* The parent channels with a token that works after this run's check:
+ * the ones a provider can look at. */
+static GPtrArray *
+working_parents (ShChannelList *list,
+                 const char    *parent_network)
+{
+  g_autoptr(GPtrArray) parents = sh_derived_parents (list, parent_network);
+  GPtrArray *working = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < parents->len; i++)
+    {
+      ShChannel *parent = g_ptr_array_index (parents, i);
+      GListModel *tokens = sh_channel_get_tokens (parent);
+
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+          if (sh_token_state_is_usable (sh_token_get_state (token)))
+            {
+              g_ptr_array_add (working, g_object_ref (parent));
+              break;
+            }
+        }
+    }
+  return working;
+}
+
 /* Each network whose channels live on another's tokens: its channels and
  * the parent channels, in one call to its provider. */
 static void
@@ -521,24 +552,30 @@ check_derived (GTask *task)
       g_autoptr(GPtrArray) channels = NULL;
       g_autoptr(GPtrArray) parents = NULL;
       g_autoptr(GPtrArray) tokens = NULL;
+      g_autoptr(GPtrArray) all = NULL;
       const char *parent_network;
       Answer *answer;
 
       if (klass->parent_network == NULL || provider == NULL ||
           (parent_network = sh_provider_registry_intern (klass->parent_network)) == NULL)
         continue;
-      channels = sh_derived_channels_of (list, network);
-      parents = sh_derived_parents (list, parent_network);
+      channels = g_ptr_array_new_with_free_func (g_object_unref);
+      parents = working_parents (list, parent_network);
       tokens = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint c = 0; c < channels->len; c++)
+      all = sh_derived_channels_of (list, network);
+      for (guint c = 0; c < all->len; c++)
         {
-          GListModel *list_tokens = sh_channel_get_tokens (g_ptr_array_index (channels, c));
+          ShChannel *channel = g_ptr_array_index (all, c);
+          GListModel *list_tokens = sh_channel_get_tokens (channel);
+          guint n_asked = tokens->len;
 
           for (guint i = 0; i < g_list_model_get_n_items (list_tokens); i++)
             {
               g_autoptr(ShToken) token = g_list_model_get_item (list_tokens, i);
               ShSecret *secret = g_hash_table_lookup (data->secrets,
                                                       sh_token_get_secret_id (token));
+              ShToken *shared = sh_channel_list_lookup_token (list, sh_token_get_shares (token),
+                                                              NULL);
 
               if (secret == NULL || secret->access_token == NULL)
                 {
@@ -546,8 +583,19 @@ check_derived (GTask *task)
                   data->summary.n_unknown++;
                   continue;
                 }
+              /* Only with a Page token that works now: a dead one's verdict
+               * is folded on at no cost, and one the Pages' check reached
+               * no verdict on (a pause, an outage) gives none here either. */
+              if (shared == NULL || !sh_token_state_is_usable (sh_token_get_state (shared)))
+                {
+                  if (shared != NULL && sh_token_get_state (shared) == SH_TOKEN_STATE_UNKNOWN)
+                    data->summary.n_unknown++;
+                  continue;
+                }
               g_ptr_array_add (tokens, g_object_ref (token));
             }
+          if (tokens->len > n_asked)
+            g_ptr_array_add (channels, g_object_ref (channel));
         }
       if (tokens->len == 0 && !any_due (parents, now))
         continue;
