@@ -13,6 +13,9 @@ name the networks SocialHub ships with.
 The patterns, case-insensitive, and why each is meaningful:
   facebook   the network's name, its id "facebook", facebook.com and
              developers.facebook.com, and SH_FACEBOOK_* names
+  instagram  the network's name, its id "instagram" and its permission
+             instagram_basic (issue 19: its channels live on Pages' tokens,
+             and core knows that only as "a parent network")
   x.com      X's addresses (api.x.com, x.com/i/oauth2, developer.x.com);
              X's bare name "X" is a single letter and cannot be grepped
              for, so its addresses, its id as a whole string ("x") and its
@@ -39,7 +42,7 @@ import re
 import sys
 
 PATTERNS = re.compile(
-    r'facebook|x\.com|\bgraph\b|"x"|\bSH_X_|SOCIALHUB_X_|\bx-client-id\b|\bx-redirect-port\b',
+    r'facebook|instagram|x\.com|\bgraph\b|"x"|\bSH_X_|SOCIALHUB_X_|\bx-client-id\b|\bx-redirect-port\b',
     re.IGNORECASE)
 # Facebook's own kind of channel, as a capitalized word: "Page" names the
 # network as surely as its name does ("a role on this Page"). Case-sensitive,

@@ -56,13 +56,18 @@ static const char * const headless_options[] = {
   "--print-token",
 };
 
-/* “facebook” or “x”: the registered network ids, for messages. */
+/* “facebook” or “x”: the registered network ids, for messages; not those
+ * whose channels come with another network's (nothing to sign in to). */
 static char *
 dup_network_choice (void)
 {
-  GPtrArray *networks = sh_provider_registry_list ();
+  GPtrArray *registered = sh_provider_registry_list ();
+  g_autoptr(GPtrArray) networks = g_ptr_array_new ();
   GString *choice = g_string_new (NULL);
 
+  for (guint i = 0; i < registered->len; i++)
+    if (((ShProviderClass *) g_ptr_array_index (registered, i))->parent_network == NULL)
+      g_ptr_array_add (networks, g_ptr_array_index (registered, i));
   for (guint i = 0; i < networks->len; i++)
     {
       ShProviderClass *klass = g_ptr_array_index (networks, i);

@@ -49,12 +49,20 @@ build_verdict (JsonBuilder *builder,
 
 static void
 build_token (JsonBuilder *builder,
+             ShChannel   *channel,
              ShToken     *token)
 {
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, sh_token_get_id (token));
+  /* A token shared from another channel (an account living on a Page's
+   * tokens): that channel's id, and the token it shares. */
+  if (sh_token_get_shares (token) != NULL)
+    {
+      sh_json_builder_add_string (builder, "via", sh_channel_get_via (channel));
+      sh_json_builder_add_string (builder, "shares", sh_token_get_shares (token));
+    }
   json_builder_set_member_name (builder, "owner");
   if (sh_token_get_owner_name (token) != NULL)
     json_builder_add_string_value (builder, sh_token_get_owner_name (token));
@@ -111,6 +119,8 @@ sh_output_channels_json (GListModel *channels)
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, sh_channel_state_to_string (sh_channel_get_state (channel)));
+      if (sh_channel_get_via (channel) != NULL)
+        sh_json_builder_add_string (builder, "via", sh_channel_get_via (channel));
       json_builder_set_member_name (builder, "people_linked");
       json_builder_add_int_value (builder, sh_people_get_linked (people, channel));
       json_builder_set_member_name (builder, "tokens");
@@ -118,7 +128,7 @@ sh_output_channels_json (GListModel *channels)
       for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
         {
           g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
-          build_token (builder, token);
+          build_token (builder, channel, token);
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);

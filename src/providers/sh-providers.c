@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "sh-facebook-provider.h"
+#include "sh-instagram-provider.h"
 #include "sh-provider-registry.h"
 #include "sh-providers.h"
 #include "sh-x-provider.h"
@@ -12,6 +13,7 @@ sh_providers_register (void)
 {
   sh_provider_registry_add (SH_TYPE_FACEBOOK_PROVIDER);
   sh_provider_registry_add (SH_TYPE_X_PROVIDER);
+  sh_provider_registry_add (SH_TYPE_INSTAGRAM_PROVIDER);
 }
 
 GPtrArray *

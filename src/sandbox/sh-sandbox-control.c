@@ -98,6 +98,8 @@ reply_world (ShSandboxWorld    *world,
       json_builder_add_boolean_value (builder, person->checkpointed);
       json_builder_set_member_name (builder, "app_removed");
       json_builder_add_boolean_value (builder, person->app_removed);
+      json_builder_set_member_name (builder, "instagram_withheld");
+      json_builder_add_boolean_value (builder, person->instagram_withheld);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -113,6 +115,11 @@ reply_world (ShSandboxWorld    *world,
       add_string (builder, "id", page->id);
       add_string (builder, "name", page->name);
       sh_json_builder_add_string_array (builder, "admins", page->admin_ids);
+      if (page->instagram_id != NULL)
+        {
+          add_string (builder, "instagram_id", page->instagram_id);
+          add_string (builder, "instagram_username", page->instagram_username);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -345,6 +352,14 @@ sh_sandbox_control_handle (ShSandboxWorld    *world,
     ok = sh_sandbox_world_checkpoint (world, person);
   else if (g_str_equal (path, "/remove-role"))
     ok = sh_sandbox_world_remove_role (world, g_hash_table_lookup (params, "page"), person);
+  else if (g_str_equal (path, "/link-instagram"))
+    ok = sh_sandbox_world_link_instagram (world, g_hash_table_lookup (params, "page"),
+                                          g_hash_table_lookup (params, "id"),
+                                          g_hash_table_lookup (params, "username"));
+  else if (g_str_equal (path, "/unlink-instagram"))
+    ok = sh_sandbox_world_unlink_instagram (world, g_hash_table_lookup (params, "page"));
+  else if (g_str_equal (path, "/withhold-instagram"))
+    ok = sh_sandbox_world_withhold_instagram (world, person);
   else if (g_str_equal (path, "/restore"))
     ok = sh_sandbox_world_restore_person (world, person);
   else if (g_str_equal (path, "/clear-faults"))

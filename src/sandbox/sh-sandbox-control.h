@@ -13,7 +13,10 @@
  *   POST /control/remove-app person=ID         (190/458)
  *   POST /control/checkpoint person=ID         (190/459)
  *   POST /control/remove-role page=ID person=ID (190/492)
- *   POST /control/restore person=ID            clear checkpoint, lock, removal
+ *   POST /control/link-instagram page=ID id=IGID username=NAME  link an Instagram account
+ *   POST /control/unlink-instagram page=ID     the Page's Instagram account unlinked
+ *   POST /control/withhold-instagram person=ID the person withholds instagram_basic (#10)
+ *   POST /control/restore person=ID            clear checkpoint, lock, removal, withholding
  *   POST /control/fault network=graph|x kind=latency|status|hang|truncated|
  *        html|empty|throttle|batch-null|huge|hang-body|offline [path=/prefix]
  *        [count=N] [delay_ms=N] [status=N] [code=N] [form=problem|v1]

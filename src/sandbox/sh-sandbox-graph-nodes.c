@@ -5,7 +5,10 @@
  *   GET    /me/accounts?fields=…       one new Page token per Page with a role
  *   GET    /me/permissions             the token's scopes, granted
  *   DELETE /me/permissions             the person removes the app
- *   GET    /{page-id}?fields=…         a Page the person has a role on
+ *   GET    /{page-id}?fields=…         a Page the person has a role on, with
+ *          instagram_business_account{id,username,name,profile_picture_url}
+ *          when an Instagram professional account is linked to it
+ *   GET    /{ig-user-id}?fields=id,username  that account, with a token of its Page
  *
  * Every function here runs with request->token set to a working token.
  */
@@ -149,6 +152,26 @@ page_token_for (ShGraphRequest *request,
   return token->value;
 }
 
+static void
+add_instagram_account (JsonBuilder    *builder,
+                       ShGraphRequest *request,
+                       ShSandboxPage  *page)
+{
+  g_autofree char *picture = g_strdup_printf ("%s/pictures/%s.svg", request->base_url,
+                                              page->instagram_id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, page->instagram_id);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, page->instagram_username);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, page->instagram_name);
+  json_builder_set_member_name (builder, "profile_picture_url");
+  json_builder_add_string_value (builder, picture);
+  json_builder_end_object (builder);
+}
+
 static const char *
 add_page_fields (JsonBuilder    *builder,
                  ShGraphRequest *request,
@@ -159,6 +182,16 @@ add_page_fields (JsonBuilder    *builder,
     {
       const char *field = fields[i];
 
+      /* A field without a value is left out, as the Graph does. */
+      if (g_str_equal (field, "instagram_business_account"))
+        {
+          if (page->instagram_id != NULL)
+            {
+              json_builder_set_member_name (builder, field);
+              add_instagram_account (builder, request, page);
+            }
+          continue;
+        }
       json_builder_set_member_name (builder, field);
       if (g_str_equal (field, "id"))
         json_builder_add_string_value (builder, page->id);
@@ -327,15 +360,57 @@ _sh_graph_delete_permissions (ShGraphRequest *request)
   return _sh_graph_reply_new_object (SOUP_STATUS_OK, builder);
 }
 
+/* An Instagram professional account, read with a token of its Page (or of
+ * a person with a role on it). A person who withheld instagram_basic gets
+ * (#10); an id no longer linked to the token's Page does not exist for it. */
+static ShGraphReply *
+instagram_node (ShGraphRequest *request,
+                ShSandboxPage  *page)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_auto(GStrv) fields = parse_fields (_sh_graph_param (request, "fields"), "id");
+  ShSandboxToken *token = request->token;
+  ShSandboxPerson *person = sh_sandbox_world_get_person (request->world, token->person_id);
+  gboolean reaches = token->kind == SH_SANDBOX_TOKEN_FB_PAGE
+    ? g_str_equal (token->target_id, page->id)
+    : sh_sandbox_world_has_role (request->world, page->id, token->person_id);
+
+  if (!reaches)
+    return _sh_graph_unsupported (request->method, page->instagram_id);
+  if (person != NULL && person->instagram_withheld)
+    return _sh_graph_error (SOUP_STATUS_FORBIDDEN, 10, 0, "OAuthException",
+                            "(#10) Application does not have permission for this action",
+                            NULL, NULL, FALSE);
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      json_builder_set_member_name (builder, fields[i]);
+      if (g_str_equal (fields[i], "id"))
+        json_builder_add_string_value (builder, page->instagram_id);
+      else if (g_str_equal (fields[i], "username"))
+        json_builder_add_string_value (builder, page->instagram_username);
+      else if (g_str_equal (fields[i], "name"))
+        json_builder_add_string_value (builder, page->instagram_name);
+      else
+        return _sh_graph_no_field (fields[i], "IGUser");
+    }
+  json_builder_end_object (builder);
+  return _sh_graph_reply_new_object (SOUP_STATUS_OK, builder);
+}
+
 ShGraphReply *
 _sh_graph_object (ShGraphRequest *request,
                   const char     *id)
 {
   ShSandboxToken *token = request->token;
   ShSandboxPage *page = sh_sandbox_world_get_page (request->world, id);
+  ShSandboxPage *instagram_page = sh_sandbox_world_instagram_page (request->world, id);
 
   if (g_str_equal (id, "me"))
     return _sh_graph_me (request);
+  if (instagram_page != NULL)
+    return instagram_node (request, instagram_page);
 
   if (page != NULL && token->kind == SH_SANDBOX_TOKEN_FB_PAGE)
     return g_str_equal (token->target_id, page->id) ? page_node (request, page)

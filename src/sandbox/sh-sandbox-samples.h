@@ -10,7 +10,10 @@
  * password and Alice revokes SocialHub on X, so that the next check shows
  * one channel connected (Corner Bookshop), one degraded (Acme Coffee on
  * Facebook, one of two tokens dead) and one disconnected (Acme Coffee on
- * X). The check itself is the caller's: the samples only set the stage.
+ * X). That check also finds Acme Coffee's Instagram account (@acmecoffee,
+ * linked to the Page in the seeded world), degraded with its Page: one
+ * Instagram account among the samples. The check itself is the caller's:
+ * the samples only set the stage.
  */
 #pragma once
 

@@ -346,8 +346,10 @@ handle_picture (ShSandboxServer   *self,
   ShSandboxPerson *person = sh_sandbox_world_get_person (self->world, id);
   ShSandboxPage *page = sh_sandbox_world_get_page (self->world, id);
   ShSandboxXAccount *account = sh_sandbox_world_get_x_account (self->world, id);
+  ShSandboxPage *instagram = sh_sandbox_world_instagram_page (self->world, id);
 
-  name = person ? person->name : page ? page->name : account ? account->name : NULL;
+  name = person ? person->name : page ? page->name : account ? account->name
+       : instagram ? instagram->instagram_username : NULL;
   if (name == NULL)
     {
       soup_server_message_set_status (msg, 404, NULL);

@@ -139,6 +139,7 @@ sh_sandbox_world_restore_person (ShSandboxWorld *self,
   person->unconfirmed = FALSE;
   person->x_locked = FALSE;
   person->app_removed = FALSE;
+  person->instagram_withheld = FALSE;
   return TRUE;
 }
 

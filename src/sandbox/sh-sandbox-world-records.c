@@ -24,6 +24,9 @@ page_free (ShSandboxPage *page)
   g_free (page->picture_url);
   g_free (page->category);
   g_ptr_array_unref (page->admin_ids);
+  g_free (page->instagram_id);
+  g_free (page->instagram_username);
+  g_free (page->instagram_name);
   g_free (page);
 }
 
@@ -120,6 +123,9 @@ _sh_sandbox_world_init_records (ShSandboxWorld *self)
   add_page (self, "104857600123", "Acme Coffee", "Coffee Shop", "10001", "10002");
   add_page (self, "104857600456", "Bakery & Sons", "Bakery", "10002", "10003");
   add_page (self, "104857600789", "Corner Bookshop", "Book Store", "10001", "10004");
+  /* Two of the Pages have their Instagram professional account linked. */
+  sh_sandbox_world_link_instagram (self, "104857600123", "17841400000000123", "acmecoffee");
+  sh_sandbox_world_link_instagram (self, "104857600456", "17841400000000456", "bakeryandsons");
   add_x_account (self, "44196397", "Acme Coffee", "acmecoffee", "10001");
   add_x_account (self, "44196398", "Bakery & Sons", "bakeryandsons", "10003");
 }
@@ -388,4 +394,68 @@ sh_sandbox_world_check_token (ShSandboxWorld *self,
       !sh_sandbox_world_has_role (self, token->target_id, token->person_id))
     return SH_SANDBOX_TOKEN_ROLE_LOST;
   return SH_SANDBOX_TOKEN_OK;
+}
+
+/* ---- Instagram professional accounts ----------------------------------------- */
+
+gboolean
+sh_sandbox_world_link_instagram (ShSandboxWorld *self,
+                                 const char     *page_id,
+                                 const char     *instagram_id,
+                                 const char     *username)
+{
+  ShSandboxPage *page = sh_sandbox_world_get_page (self, page_id);
+
+  if (page == NULL || instagram_id == NULL || *instagram_id == '\0' || username == NULL ||
+      sh_sandbox_world_instagram_page (self, instagram_id) != NULL)
+    return FALSE;
+  g_free (page->instagram_id);
+  g_free (page->instagram_username);
+  g_free (page->instagram_name);
+  page->instagram_id = g_strdup (instagram_id);
+  page->instagram_username = g_strdup (username);
+  page->instagram_name = g_strdup (page->name);
+  return TRUE;
+}
+
+gboolean
+sh_sandbox_world_unlink_instagram (ShSandboxWorld *self,
+                                   const char     *page_id)
+{
+  ShSandboxPage *page = sh_sandbox_world_get_page (self, page_id);
+
+  if (page == NULL || page->instagram_id == NULL)
+    return FALSE;
+  g_clear_pointer (&page->instagram_id, g_free);
+  g_clear_pointer (&page->instagram_username, g_free);
+  g_clear_pointer (&page->instagram_name, g_free);
+  return TRUE;
+}
+
+gboolean
+sh_sandbox_world_withhold_instagram (ShSandboxWorld *self,
+                                     const char     *person_id)
+{
+  ShSandboxPerson *person = sh_sandbox_world_get_person (self, person_id);
+
+  if (person == NULL)
+    return FALSE;
+  person->instagram_withheld = TRUE;
+  return TRUE;
+}
+
+ShSandboxPage *
+sh_sandbox_world_instagram_page (ShSandboxWorld *self,
+                                 const char     *instagram_id)
+{
+  g_return_val_if_fail (SH_IS_SANDBOX_WORLD (self), NULL);
+
+  for (guint i = 0; instagram_id != NULL && i < self->pages->len; i++)
+    {
+      ShSandboxPage *page = g_ptr_array_index (self->pages, i);
+
+      if (g_strcmp0 (page->instagram_id, instagram_id) == 0)
+        return page;
+    }
+  return NULL;
 }

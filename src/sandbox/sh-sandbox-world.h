@@ -40,6 +40,8 @@ typedef struct {
   gboolean  checkpointed;         /* security checkpoint (login abroad) */
   gboolean  unconfirmed;
   gboolean  x_locked;             /* X account locked */
+  gboolean  instagram_withheld;   /* declined instagram_basic: the Instagram
+                                     calls of their tokens fail with (#10) */
 } ShSandboxPerson;
 
 typedef struct {
@@ -48,6 +50,11 @@ typedef struct {
   char      *picture_url;
   char      *category;
   GPtrArray *admin_ids;           /* person ids with a role (char *) */
+  /* The Instagram professional account linked to the Page, NULL when none
+   * (its instagram_business_account field, API-FACTS.md). */
+  char      *instagram_id;
+  char      *instagram_username;
+  char      *instagram_name;
 } ShSandboxPage;
 
 typedef struct {
@@ -283,6 +290,16 @@ gboolean sh_sandbox_world_remove_role      (ShSandboxWorld *self, const char *pa
                                             const char *person_id);
 gboolean sh_sandbox_world_expire_token     (ShSandboxWorld *self, const char *value);
 gboolean sh_sandbox_world_revoke_token     (ShSandboxWorld *self, const char *value);
+/* Instagram professional accounts hang off Pages: link one (a new id, or
+ * FALSE when the Page is unknown), unlink it (the Page's field is gone and
+ * its id answers "does not exist" to the Page's tokens), or let a person
+ * withhold instagram_basic (their tokens' Instagram calls fail with #10). */
+gboolean sh_sandbox_world_link_instagram    (ShSandboxWorld *self, const char *page_id,
+                                             const char *instagram_id, const char *username);
+gboolean sh_sandbox_world_unlink_instagram  (ShSandboxWorld *self, const char *page_id);
+gboolean sh_sandbox_world_withhold_instagram (ShSandboxWorld *self, const char *person_id);
+/* The Page the Instagram account @instagram_id is linked to, or NULL. */
+ShSandboxPage *sh_sandbox_world_instagram_page (ShSandboxWorld *self, const char *instagram_id);
 /* Undo a person's faults (they logged in again, cleared the checkpoint, …). */
 gboolean sh_sandbox_world_restore_person   (ShSandboxWorld *self, const char *person_id);
 

@@ -596,6 +596,16 @@ sh_add_token_dialog_constructed (GObject *object)
   g_signal_connect_object (self->flow, "failed", G_CALLBACK (on_flow_failed), self,
                            G_CONNECT_SWAPPED);
 
+  /* A channel living on another channel's tokens gets its tokens there:
+   * "Add Access Token" and "Reconnect" run that channel's flow. */
+  if (self->channel != NULL && sh_channel_get_via (self->channel) != NULL)
+    {
+      ShChannel *parent = sh_channel_list_lookup (sh_manager_get_channels (self->manager),
+                                                  sh_channel_get_via (self->channel));
+
+      if (parent != NULL)
+        g_set_object (&self->channel, parent);
+    }
   if (self->channel != NULL)
     {
       g_autofree char *name = sh_untrusted_text_sanitize (sh_channel_get_name (self->channel));
@@ -617,7 +627,9 @@ sh_add_token_dialog_constructed (GObject *object)
     {
       ShProviderClass *klass = g_ptr_array_index (networks, i);
 
-      if (sh_manager_get_provider (self->manager, klass->network) != NULL)
+      /* Its channels come with their parent's: nothing to sign in to. */
+      if (klass->parent_network == NULL &&
+          sh_manager_get_provider (self->manager, klass->network) != NULL)
         {
           n_networks++;
           self->network = klass->network;
@@ -632,7 +644,7 @@ sh_add_token_dialog_constructed (GObject *object)
       g_autofree char *label = NULL;
       GtkWidget *row, *button, *icon;
 
-      if (sh_manager_get_provider (self->manager, network) == NULL)
+      if (klass->parent_network != NULL || sh_manager_get_provider (self->manager, network) == NULL)
         continue;
 
       row = adw_action_row_new ();

@@ -91,6 +91,51 @@ sh_channel_dup_accessible_label (ShChannel *channel)
                           summary);
 }
 
+/* The channel @channel lives on: its name, and the kind of channel its
+ * network links. FALSE for other channels. */
+static gboolean
+via_parts (ShChannel   *channel,
+           char       **out_name,
+           const char **out_kind)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (sh_channel_get_network (channel));
+  const char *name = sh_channel_get_via_name (channel);
+
+  if (sh_channel_get_via (channel) == NULL || klass == NULL || klass->parent_network == NULL)
+    return FALSE;
+  *out_name = name != NULL && *name != '\0' ? sh_untrusted_text_sanitize (name)
+                                            : g_strdup (_("Unnamed channel"));
+  *out_kind = sh_network_get_display_name (klass->parent_network);
+  return TRUE;
+}
+
+char *
+sh_channel_dup_via_text (ShChannel *channel)
+{
+  g_autofree char *name = NULL;
+  const char *kind;
+
+  if (!via_parts (channel, &name, &kind))
+    return NULL;
+  /* Translators: where a channel gets its tokens, e.g. "via Bakery & Sons
+   * (Facebook Page)": a channel's name, then its kind */
+  return g_strdup_printf (_("via %s (%s)"), name, kind);
+}
+
+char *
+sh_token_dup_shared_text (ShToken   *token,
+                          ShChannel *channel)
+{
+  g_autofree char *name = NULL;
+  const char *kind;
+
+  if (sh_token_get_shares (token) == NULL || !via_parts (channel, &name, &kind))
+    return NULL;
+  /* Translators: a token shared with another channel, e.g. "Bakery & Sons’s
+   * token (Facebook Page)" */
+  return g_strdup_printf (_("%s’s token (%s)"), name, kind);
+}
+
 char *
 sh_channel_dup_one_person_text (ShChannel *channel)
 {

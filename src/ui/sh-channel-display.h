@@ -19,6 +19,13 @@ char       *sh_channel_dup_accessible_label (ShChannel  *channel);
  * Alice Example’s tokens link this channel.", for the "1 person" badge's
  * accessible description and the channel page's hint; else NULL. */
 char       *sh_channel_dup_one_person_text (ShChannel  *channel);
+/* For a channel living on another channel's tokens: "via Bakery & Sons
+ * (Facebook Page)"; else NULL. */
+char       *sh_channel_dup_via_text (ShChannel      *channel);
+/* For a token shared from another channel: "Bakery & Sons’s token
+ * (Facebook Page)", the mark on the channel page; else NULL. */
+char       *sh_token_dup_shared_text (ShToken       *token,
+                                      ShChannel     *channel);
 /* What a channel is, naming the kinds the registered providers link ("a
  * Facebook Page or an X account"), as @page's description. */
 void        sh_channel_kinds_show_intro (AdwStatusPage *page);

@@ -138,7 +138,10 @@ on_tokens_changed (GListModel    *tokens,
     {
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
       GtkWidget *row = sh_token_row_new (token);
+      g_autofree char *shared = sh_token_dup_shared_text (token, self->channel);
 
+      if (shared != NULL)
+        sh_token_row_set_shared_text (SH_TOKEN_ROW (row), shared);
       g_ptr_array_add (self->token_rows, row);
       adw_preferences_group_add (self->tokens_group, row);
     }

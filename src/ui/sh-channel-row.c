@@ -70,6 +70,7 @@ sh_channel_row_refresh (ShChannelRow *self)
   g_autofree char *reconnect = NULL;
   g_autofree char *name = NULL;
   g_autofree char *one_person = NULL;
+  g_autofree char *via = NULL;
 
   if (channel == NULL)
     return;
@@ -80,6 +81,16 @@ sh_channel_row_refresh (ShChannelRow *self)
   sh_channel_badge_update (self->network_icon, self->state_badge, channel);
   name = sh_channel_dup_display_name (channel);
   gtk_label_set_text (self->title_label, name);
+  via = sh_channel_dup_via_text (channel);
+  if (via != NULL)
+    {
+      /* Translators: a channel's "via …", then its summary, e.g. "via Bakery
+       * & Sons (Facebook Page) · 1 of 1 token valid" */
+      g_autofree char *both = g_strdup_printf (_("%s · %s"), via, summary);
+
+      g_free (summary);
+      summary = g_steal_pointer (&both);
+    }
   gtk_label_set_text (self->summary_label, summary);
 
   label = sh_channel_dup_accessible_label (channel);

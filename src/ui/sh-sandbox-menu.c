@@ -303,6 +303,10 @@ on_break (GSimpleAction *action,
     break_tokens (world, target, FALSE);
   else if (g_str_equal (what, "revoke-x"))
     break_tokens (world, target, TRUE);
+  else if (g_str_equal (what, "unlink-instagram"))
+    sh_sandbox_world_unlink_instagram (world, target);
+  else if (g_str_equal (what, "withhold-instagram"))
+    sh_sandbox_world_withhold_instagram (world, target);
   else if (g_str_equal (what, "remove-role"))
     {
       g_auto(GStrv) parts = g_strsplit (target, ":", 2);
@@ -414,7 +418,17 @@ build_person_section (ShSandboxWorld  *world,
       g_free (label);
       label = g_strdup_printf (_("%s loses their role on %s"), name, page->name);
       add_break (section, label, "remove-role", target);
+      if (page->instagram_id != NULL)
+        {
+          g_free (label);
+          /* Translators: a first name, then a Facebook Page's name */
+          label = g_strdup_printf (_("%s unlinks Instagram from %s"), name, page->name);
+          add_break (section, label, "unlink-instagram", page->id);
+        }
     }
+  g_free (label);
+  label = g_strdup_printf (_("%s withholds Instagram access (instagram_basic)"), name);
+  add_break (section, label, "withhold-instagram", person->id);
   if (account != NULL)
     {
       g_free (label);

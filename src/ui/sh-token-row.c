@@ -23,6 +23,7 @@ struct _ShTokenRow
 
   GtkImage     *state_icon;
   GtkWidget    *remove_button;
+  char         *shared_text;   /* "Bakery & Sons’s token (Facebook Page)", or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ShTokenRow, sh_token_row, ADW_TYPE_ACTION_ROW)
@@ -232,9 +233,12 @@ sh_token_row_refresh (ShTokenRow *self)
   const char *css_class = NULL;
   const char *icon;
 
-  /* The verdict first, then what it says about the expiry and how old it
-   * is, then a later attempt that reached none, each on its own line. The
-   * accessible name holds the verdict; the description the rest. */
+  /* The verdict first, then whose token it is when it is another
+   * channel's, then what it says about the expiry and how old it is, then a
+   * later attempt that reached none, each on its own line. The accessible
+   * name holds the verdict; the description the rest. */
+  if (self->shared_text != NULL)
+    g_strv_builder_add (lines, self->shared_text);
   if (expiry != NULL)
     g_strv_builder_add (lines, expiry);
   if (data_access != NULL)
@@ -334,6 +338,7 @@ sh_token_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->token, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_TOKEN_ROW);
   g_clear_object (&self->token);
+  g_clear_pointer (&self->shared_text, g_free);
 
   G_OBJECT_CLASS (sh_token_row_parent_class)->dispose (object);
 }
@@ -414,6 +419,20 @@ sh_token_row_new (ShToken *token)
   g_return_val_if_fail (SH_IS_TOKEN (token), NULL);
 
   return g_object_new (SH_TYPE_TOKEN_ROW, "token", token, NULL);
+}
+
+/* A token shared from another channel: marked as that channel's, and
+ * removed there (its Remove would only hide it until the next check). */
+void
+sh_token_row_set_shared_text (ShTokenRow *self,
+                              const char *text)
+{
+  g_return_if_fail (SH_IS_TOKEN_ROW (self));
+
+  g_free (self->shared_text);
+  self->shared_text = g_strdup (text);
+  gtk_widget_set_visible (self->remove_button, text == NULL);
+  sh_token_row_refresh (self);
 }
 
 ShToken *

@@ -12,5 +12,7 @@ G_DECLARE_FINAL_TYPE (ShTokenRow, sh_token_row, SH, TOKEN_ROW, AdwActionRow)
 
 GtkWidget *sh_token_row_new       (ShToken    *token);
 ShToken   *sh_token_row_get_token (ShTokenRow *self);
+void       sh_token_row_set_shared_text (ShTokenRow *self,
+                                         const char *text);
 
 G_END_DECLS

@@ -8,7 +8,8 @@ again, a pasted user token, a refused
 made-up token, --list, --check through a 503 and an expired token,
 --remove-token) and X (the browser sign-in, played here, a pasted access
 token, a check after the access token ran out so that it is renewed, a
-removal that revokes), then the token broker of issue 17 (--print-token
+removal that revokes), Instagram accounts found on the Pages, unlinked and
+without instagram_basic (issue 19), then the token broker of issue 17 (--print-token
 with and without the app running, GetAccessToken over the session bus from
 the app in the background, its output swept), then the restore offer of issue #13 (an older data
 file put back: the running app offers a secret no channel lists and
@@ -49,6 +50,7 @@ from shtest.session import free_port, start_fake_notifications, stop, wait_until
 SOCIALHUB, SANDBOX = sys.argv[1], sys.argv[2]
 CAROL, DAN = "10003", "10004"
 ACME, BAKERY, CORNER = "104857600123", "104857600456", "104857600789"
+ACME_IG = "17841400000000123"
 X_ACME, X_BAKERY = "44196397", "44196398"
 FRAGMENT = 12
 
@@ -100,7 +102,7 @@ def start_quiet_sandbox(state, log):
     GLib writes them to standard output, which is read only at the start."""
     quiet = {k: v for k, v in os.environ.items() if k != "G_MESSAGES_DEBUG"}
     with open(log, "wb") as stderr:
-        return start_sandbox(SANDBOX, state, stderr=stderr, env=quiet)
+        return start_sandbox(SANDBOX, state, stderr=stderr, env=quiet, instagram=True)
 
 
 tmp = tempfile.mkdtemp(prefix="socialhub-sweep-")
@@ -401,6 +403,25 @@ try:
     r = run("check", "--check")
     check(r.returncode == 0, f"--check exits 0 with every token good (rc {r.returncode}, "
                              f"{r.stderr[-300:]!r})")
+    # --- Instagram (issue 19): accounts living on their Pages' tokens --------
+    r = run("list --json (instagram)", "--list", "--json")
+    instagram = {c["external_id"]: c for c in json_of(r).get("channels", [])
+                 if c["network"] == "instagram"}
+    check(len(instagram) == 2, f"the check found the two Pages' Instagram accounts ({sorted(instagram)})")
+    check(control("withhold-instagram", person=CAROL).get("ok") is True,
+          "Carol withholds instagram_basic")
+    check(control("unlink-instagram", page=ACME).get("ok") is True,
+          "Acme Coffee's Instagram account is unlinked")
+    r = run("check --json (instagram unlinked, withheld)", "--check", "--json")
+    states = {k: c["state"] for k, c in channels_of(r).items() if c["network"] == "instagram"}
+    check(r.returncode == 2 and set(states.values()) == {"disconnected"},
+          f"both Instagram channels are disconnected (rc {r.returncode}, {states})")
+    check(control("restore", person=CAROL).get("ok") is True and
+          control("link-instagram", page=ACME, id=ACME_IG, username="acmecoffee").get("ok") is True,
+          "Carol grants instagram_basic again and Acme's account is linked again")
+    r = run("check (instagram again)", "--check")
+    check(r.returncode == 0, f"--check connects both Instagram channels again (rc {r.returncode})")
+
     check(control("fault", network="graph", kind="status", status="503").get("ok") is True,
           "the Graph answers 503 from now on")
     r = run("check --json (503)", "--check", "--json")
@@ -462,6 +483,8 @@ try:
 
     # --- the token broker (issue 17) ----------------------------------------------
     token_broker(listed.get(ACME, {}).get("id", "?"))
+    # An Instagram channel hands out its Page's token.
+    print_token("print-token (instagram)", instagram.get(ACME_IG, {}).get("id", "?"))
 
     # --- the restore offer and the migration of old items (issue #13) ---------
     restore_offer_and_migration()

@@ -723,6 +723,60 @@ test_page_node (Fixture       *fixture,
                 "An access token is required to request this resource.");
 }
 
+/* ---- Instagram professional accounts ---------------------------------------- */
+
+#define ACME_IG "17841400000000123"
+
+/* API-FACTS.md: GET /{page-id}?fields=instagram_business_account{…} with the
+ * Page's token names the linked account; the same token reads it. Unlinked,
+ * the field is gone and the id does not exist for the Page's tokens; a
+ * person who withheld instagram_basic gets (#10). */
+static void
+test_instagram (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *alice_acme = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
+  const char *alice_corner = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, BOOKSHOP);
+  const char *bob_acme = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, BOB, ACME);
+  const char *field = "?fields=instagram_business_account%7Bid,username,name,profile_picture_url%7D";
+  g_autofree char *acme_path = g_strconcat ("/" ACME, field, NULL);
+  g_autofree char *corner_path = g_strconcat ("/" BOOKSHOP, field, NULL);
+  g_autoptr(GraphReply) linked = graph_get (fixture, acme_path, alice_acme);
+  g_autoptr(GraphReply) none = graph_get (fixture, corner_path, alice_corner);
+  g_autoptr(GraphReply) account = graph_get (fixture, "/" ACME_IG "?fields=id,username", alice_acme);
+  g_autoptr(GraphReply) other_page = graph_get (fixture, "/" ACME_IG "?fields=id,username", alice_corner);
+  g_autoptr(GraphReply) withheld = NULL, unlinked_field = NULL, unlinked_account = NULL;
+  JsonObject *ig;
+  const char *ig_members[] = { "id", "username", "name", "profile_picture_url", NULL };
+  const char *account_members[] = { "id", "username", NULL };
+
+  g_assert_cmpuint (linked->status, ==, 200);
+  ig = json_object_get_object_member (object_of (linked), "instagram_business_account");
+  g_assert_nonnull (ig);
+  assert_members (ig, ig_members);
+  g_assert_cmpstr (json_object_get_string_member (ig, "id"), ==, ACME_IG);
+  g_assert_cmpstr (json_object_get_string_member (ig, "username"), ==, "acmecoffee");
+  g_assert_cmpuint (none->status, ==, 200);
+  g_assert_cmpuint (json_object_get_size (object_of (none)), ==, 0);
+
+  g_assert_cmpuint (account->status, ==, 200);
+  assert_members (object_of (account), account_members);
+  g_assert_cmpstr (json_object_get_string_member (object_of (account), "username"), ==, "acmecoffee");
+  assert_error (other_page, 400, 100, 33, "GraphMethodException", NULL);
+
+  g_assert_true (sh_sandbox_world_withhold_instagram (fixture->world, BOB));
+  withheld = graph_get (fixture, "/" ACME_IG "?fields=id,username", bob_acme);
+  assert_error (withheld, 403, 10, 0, "OAuthException", NULL);
+
+  g_assert_true (sh_sandbox_world_unlink_instagram (fixture->world, ACME));
+  unlinked_field = graph_get (fixture, acme_path, alice_acme);
+  g_assert_cmpuint (unlinked_field->status, ==, 200);
+  g_assert_false (json_object_has_member (object_of (unlinked_field), "instagram_business_account"));
+  unlinked_account = graph_get (fixture, "/" ACME_IG "?fields=id,username", alice_acme);
+  assert_error (unlinked_account, 400, 100, 33, "GraphMethodException", NULL);
+  g_assert_false (sh_sandbox_world_unlink_instagram (fixture->world, ACME));
+}
+
 /* ---- token deaths ------------------------------------------------------------- */
 
 typedef enum {
@@ -1207,6 +1261,7 @@ main (int   argc,
   ADD ("/sandbox-graph/accounts", test_accounts, NULL);
   ADD ("/sandbox-graph/permissions", test_permissions, NULL);
   ADD ("/sandbox-graph/page-node", test_page_node, NULL);
+  ADD ("/sandbox-graph/instagram", test_instagram, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (death_cases); i++)
     {
       g_autofree char *path =

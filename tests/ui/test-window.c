@@ -377,7 +377,7 @@ test_empty (Fixture       *fixture,
   WAIT_UNTIL (gtk_widget_get_mapped (status));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Channels Yet");
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)),
-                            "Facebook Page or an X account"));
+                            "a Facebook Page, an X account or an Instagram account"));
   sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-empty.png");
 
   /* "Add Channel" opens the dialog; with no network to sign in to, it says

@@ -203,6 +203,49 @@ test_handouts (void)
   g_object_unref (back);
 }
 
+/* A channel living on another's tokens (issue 19): "via", "discovered_at"
+ * and its tokens' "shares" come back; files without them read as none. */
+static void
+test_shared_tokens (void)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) page = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_autoptr(ShToken) page_token = g_list_model_get_item (sh_channel_get_tokens (page), 0);
+  g_autoptr(ShChannel) account = sh_channel_new ("c-derived", "x", "17841400000000123");
+  g_autoptr(ShToken) shared = sh_token_new ("t-derived", "x", "c-derived");
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ShChannel *back_page, *back_account;
+  ShToken *back;
+  guint skipped = 0;
+
+  sh_channel_set_discovered_at (page, 1764000000);
+  sh_channel_set_via (account, sh_channel_get_id (page));
+  sh_token_set_shares (shared, sh_token_get_id (page_token));
+  sh_channel_add_token (account, shared);
+  sh_channel_list_add (list, account);
+  text = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+  g_assert_null (strstr (text, "\"access_token\""));
+
+  loaded = sh_store_format_parse (text, -1, &skipped, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (skipped, ==, 0);
+  back_page = g_ptr_array_index (loaded, 0);
+  back_account = g_ptr_array_index (loaded, loaded->len - 1);
+  g_assert_cmpint (sh_channel_get_discovered_at (back_page), ==, 1764000000);
+  g_assert_null (sh_channel_get_via (back_page));
+  g_assert_cmpstr (sh_channel_get_via (back_account), ==, sh_channel_get_id (page));
+  back = g_list_model_get_item (sh_channel_get_tokens (back_account), 0);
+  g_assert_cmpstr (sh_token_get_shares (back), ==, sh_token_get_id (page_token));
+  g_assert_cmpstr (sh_token_get_secret_id (back), ==, sh_token_get_id (page_token));
+  g_object_unref (back);
+  back = g_list_model_get_item (sh_channel_get_tokens (back_page), 0);
+  g_assert_null (sh_token_get_shares (back));
+  g_assert_cmpstr (sh_token_get_secret_id (back), ==, sh_token_get_id (back));
+  g_object_unref (back);
+}
+
 static void
 test_keeps_previous_version (void)
 {
@@ -968,6 +1011,7 @@ main (int    argc,
   g_test_add_func ("/store/saves-record-not-clock", test_saves_record_not_clock);
   g_test_add_func ("/store/read-by-channel-any-layout", test_read_by_channel_any_layout);
   g_test_add_func ("/store/handouts", test_handouts);
+  g_test_add_func ("/store/shared-tokens", test_shared_tokens);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);
   g_test_add_func ("/store/damaged-restores-previous", test_damaged_restores_previous);
   g_test_add_func ("/store/damaged-without-previous", test_damaged_without_previous);

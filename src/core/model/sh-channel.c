@@ -19,6 +19,9 @@ struct _ShChannel
   char           *external_id;
   char           *name;
   char           *picture_url;
+  char           *via;            /* the channel whose tokens it shares, or NULL */
+  char           *via_name;       /* that channel's name, as last seen */
+  gint64          discovered_at;  /* when channels via this one were last looked for */
   GListStore     *tokens;
 
   /* cached derivation, recomputed on every token change */
@@ -151,6 +154,8 @@ sh_channel_finalize (GObject *object)
   g_free (self->external_id);
   g_free (self->name);
   g_free (self->picture_url);
+  g_free (self->via);
+  g_free (self->via_name);
 
   G_OBJECT_CLASS (sh_channel_parent_class)->finalize (object);
 }
@@ -294,6 +299,53 @@ sh_channel_set_name (ShChannel  *self,
   g_free (self->name);
   self->name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+const char *
+sh_channel_get_via (ShChannel *self)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL (self), NULL);
+  return self->via;
+}
+
+void
+sh_channel_set_via (ShChannel  *self,
+                    const char *channel_id)
+{
+  g_return_if_fail (SH_IS_CHANNEL (self));
+  g_free (self->via);
+  self->via = g_strdup (channel_id);
+}
+
+const char *
+sh_channel_get_via_name (ShChannel *self)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL (self), NULL);
+  return self->via_name;
+}
+
+void
+sh_channel_set_via_name (ShChannel  *self,
+                         const char *name)
+{
+  g_return_if_fail (SH_IS_CHANNEL (self));
+  g_free (self->via_name);
+  self->via_name = g_strdup (name);
+}
+
+gint64
+sh_channel_get_discovered_at (ShChannel *self)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL (self), 0);
+  return self->discovered_at;
+}
+
+void
+sh_channel_set_discovered_at (ShChannel *self,
+                              gint64     when)
+{
+  g_return_if_fail (SH_IS_CHANNEL (self));
+  self->discovered_at = when;
 }
 
 const char *

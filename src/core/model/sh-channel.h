@@ -28,6 +28,22 @@ void            sh_channel_set_name         (ShChannel   *self,
 const char     *sh_channel_get_picture_url  (ShChannel   *self);
 void            sh_channel_set_picture_url  (ShChannel   *self,
                                              const char  *picture_url);
+/* A channel that lives on another channel's tokens (a provider with a
+ * parent network, sh-provider.h) names that channel's id; its tokens share
+ * the other channel's (sh_token_get_shares). NULL for other channels. */
+const char     *sh_channel_get_via          (ShChannel   *self);
+void            sh_channel_set_via          (ShChannel   *self,
+                                             const char  *channel_id);
+/* The name of the channel it lives on, as its tokens were last matched
+ * with that channel's (sh-derived.h); not stored. */
+const char     *sh_channel_get_via_name     (ShChannel   *self);
+void            sh_channel_set_via_name     (ShChannel   *self,
+                                             const char  *name);
+/* When the channels living on this one were last looked for (unix
+ * seconds, 0: never): their provider's discovery, about once a day. */
+gint64          sh_channel_get_discovered_at (ShChannel  *self);
+void            sh_channel_set_discovered_at (ShChannel  *self,
+                                              gint64      when);
 GListModel     *sh_channel_get_tokens       (ShChannel   *self);
 guint           sh_channel_get_n_tokens     (ShChannel   *self);
 guint           sh_channel_get_n_valid      (ShChannel   *self);

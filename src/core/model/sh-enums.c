@@ -15,7 +15,7 @@ static const char * const token_reason_names[] = {
   "",
   "expired", "password-changed", "app-removed", "checkpoint",
   "unconfirmed-user", "invalid-token", "role-lost", "permission-missing",
-  "revoked", "account-locked", "account-suspended",
+  "revoked", "account-locked", "account-suspended", "unlinked",
   "offline", "network-error", "server-error", "rate-limited", "keyring-locked",
   "secret-missing",
 };
@@ -155,6 +155,8 @@ sh_token_reason_get_explanation (ShTokenReason reason)
       return _("Access was revoked. Its owner needs to sign in again.");
     case SH_TOKEN_REASON_ACCOUNT_LOCKED:
       return _("The owner's account is locked. They need to unlock it on the web.");
+    case SH_TOKEN_REASON_UNLINKED:
+      return _("The account is no longer linked to the channel whose access tokens it used. Link it again, then check again.");
     case SH_TOKEN_REASON_ACCOUNT_SUSPENDED:
       return _("The account is suspended.");
     case SH_TOKEN_REASON_OFFLINE:
@@ -213,6 +215,7 @@ sh_token_reason_get_short_label (ShTokenReason reason)
     case SH_TOKEN_REASON_REVOKED: return C_("token reason", "revoked");
     case SH_TOKEN_REASON_ACCOUNT_LOCKED: return C_("token reason", "account locked");
     case SH_TOKEN_REASON_ACCOUNT_SUSPENDED: return C_("token reason", "account suspended");
+    case SH_TOKEN_REASON_UNLINKED: return C_("token reason", "unlinked");
     case SH_TOKEN_REASON_OFFLINE: return C_("token reason", "offline");
     case SH_TOKEN_REASON_NETWORK_ERROR: return C_("token reason", "network unreachable");
     case SH_TOKEN_REASON_SERVER_ERROR: return C_("token reason", "server error");

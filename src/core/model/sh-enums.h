@@ -34,6 +34,8 @@ typedef enum {
   SH_TOKEN_REASON_REVOKED,
   SH_TOKEN_REASON_ACCOUNT_LOCKED,
   SH_TOKEN_REASON_ACCOUNT_SUSPENDED,
+  SH_TOKEN_REASON_UNLINKED,         /* the account no longer hangs off the
+                                     * channel whose tokens it shares */
   /* unknown only */
   SH_TOKEN_REASON_OFFLINE,
   SH_TOKEN_REASON_NETWORK_ERROR,

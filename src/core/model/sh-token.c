@@ -21,6 +21,7 @@ struct _ShToken
   char          *channel_id;
   char          *owner_name;
   char          *owner_id;
+  char          *shares;    /* the token whose secret this one uses, or NULL */
   char         **scopes;
   gint64         granted_at;
   gint64         expires_at;
@@ -103,6 +104,7 @@ sh_token_finalize (GObject *object)
   g_free (self->channel_id);
   g_free (self->owner_name);
   g_free (self->owner_id);
+  g_free (self->shares);
   g_strfreev (self->scopes);
   g_clear_pointer (&self->handouts, g_ptr_array_unref);
 
@@ -285,6 +287,29 @@ sh_token_set_owner_name (ShToken    *self,
 {
   g_return_if_fail (SH_IS_TOKEN (self));
   set_string (self, &self->owner_name, owner_name, PROP_OWNER_NAME);
+}
+
+const char *
+sh_token_get_shares (ShToken *self)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), NULL);
+  return self->shares;
+}
+
+void
+sh_token_set_shares (ShToken    *self,
+                     const char *token_id)
+{
+  g_return_if_fail (SH_IS_TOKEN (self));
+  g_free (self->shares);
+  self->shares = g_strdup (token_id);
+}
+
+const char *
+sh_token_get_secret_id (ShToken *self)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), NULL);
+  return self->shares != NULL ? self->shares : self->id;
 }
 
 const char *

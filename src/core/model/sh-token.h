@@ -32,6 +32,16 @@ void            sh_token_set_owner_name        (ShToken       *self,
 const char     *sh_token_get_owner_id          (ShToken       *self);
 void            sh_token_set_owner_id          (ShToken       *self,
                                                 const char    *owner_id);
+/* A token of a channel that lives on another channel's tokens (a channel
+ * "via" another, sh_channel_get_via) shares that token: its secret, and its
+ * verdict when the token dies. @shares is that token's id; the keyring holds
+ * no secret of its own for it. NULL for a token with its own secret. */
+const char     *sh_token_get_shares            (ShToken       *self);
+void            sh_token_set_shares            (ShToken       *self,
+                                                const char    *token_id);
+/* The id the keyring keeps this token's secret under: the shared token's
+ * for a sharing token, else its own. */
+const char     *sh_token_get_secret_id         (ShToken       *self);
 const char * const *sh_token_get_scopes        (ShToken       *self);
 void            sh_token_set_scopes            (ShToken       *self,
                                                 const char * const *scopes);

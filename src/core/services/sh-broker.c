@@ -92,6 +92,19 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* Where the keyring keeps @channel's secrets: under its own network, or
+ * the network of the channel whose tokens it shares. */
+static const char *
+secrets_network (ShManager *manager,
+                 ShChannel *channel)
+{
+  ShChannel *parent = sh_channel_get_via (channel) != NULL
+    ? sh_channel_list_lookup (sh_manager_get_channels (manager), sh_channel_get_via (channel))
+    : NULL;
+
+  return parent != NULL ? sh_channel_get_network (parent) : sh_channel_get_network (channel);
+}
+
 static ShChannel *
 request_channel (GTask *task)
 {
@@ -255,7 +268,7 @@ nothing_usable (ShChannel  *channel,
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
       g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
       g_autofree char *why = why_not (token, secrets ? g_hash_table_lookup (secrets,
-                                                                            sh_token_get_id (token))
+                                                                            sh_token_get_secret_id (token))
                                                      : NULL,
                                       sh_channel_get_network (channel), now, interval);
 
@@ -347,7 +360,7 @@ choose (GTask      *task,
   for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
     {
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
-      const ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
+      const ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_secret_id (token));
 
       if (!judged_valid_lately (token, now, request->interval) || secret == NULL ||
           secret->access_token == NULL)
@@ -405,9 +418,10 @@ read_secrets (GTask *task)
       choose (task, none);
       return;
     }
-  /* Only the channel's network: one search, the fewest secrets in memory. */
+  /* Only the channel's network (a channel living on another's tokens: that
+   * one's): one search, the fewest secrets in memory. */
   sh_secret_store_load_async (sh_manager_get_secret_store (manager),
-                              sh_channel_get_network (channel),
+                              secrets_network (manager, channel),
                               g_task_get_cancellable (task), on_secrets, g_object_ref (task));
 }
 

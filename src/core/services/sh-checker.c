@@ -20,6 +20,7 @@
 
 #include "sh-checker.h"
 #include "sh-config.h"
+#include "sh-derived.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
 #include "sh-time-format.h"
@@ -53,12 +54,15 @@ typedef struct {
   GError         *error;
   Run            *run;
   ShManager      *manager;   /* kept alive while the run goes */
+  GHashTable     *own_faults; /* sharing tokens their own provider judged dead */
+  gboolean        derived_started;
 } CheckAll;
 
 static void
 check_all_free (CheckAll *data)
 {
   g_clear_object (&data->manager);
+  g_clear_pointer (&data->own_faults, g_hash_table_unref);
   g_clear_pointer (&data->secrets, g_hash_table_unref);
   g_clear_object (&data->feed);
   g_clear_pointer (&data->fed, g_hash_table_unref);
@@ -111,6 +115,11 @@ networks_of (ShManager          *manager,
     {
       g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
 
+      ShProviderClass *klass = sh_provider_registry_lookup (sh_channel_get_network (channel));
+
+      /* A derived network is asked on its own (check_derived). */
+      if (klass != NULL && klass->parent_network != NULL)
+        continue;
       if (in_run (only, channel) &&
           !g_ptr_array_find (networks, sh_channel_get_network (channel), NULL))
         g_ptr_array_add (networks, (gpointer) sh_channel_get_network (channel));
@@ -264,6 +273,8 @@ on_saved (GObject      *source,
   finish_check (task);
 }
 
+static void check_derived (GTask *task);
+
 static void
 one_network_done (GTask *task)
 {
@@ -271,6 +282,20 @@ one_network_done (GTask *task)
 
   if (--data->pending > 0)
     return;
+  /* The networks living on others' tokens go after those: their batches
+   * find the Graph's usage as the Pages' check left it, and a fault
+   * meant for one request meets the Pages' check first. */
+  if (!data->derived_started && data->secrets != NULL)
+    {
+      data->derived_started = TRUE;
+      data->pending = 1;
+      check_derived (task);
+      if (--data->pending > 0)
+        return;
+    }
+  /* A parent token's verdict holds for the tokens sharing it. */
+  sh_derived_fold (sh_manager_get_channels (data->manager), data->own_faults,
+                   sh_config_get_warning_window ());
   sh_checker_announce_async (g_task_get_source_object (task), NULL, on_saved,
                              g_object_ref (task));
 }
@@ -395,6 +420,25 @@ on_renewed_stored (GObject      *source,
   renewed_stored (user_data, error);
 }
 
+static void take_verdicts (ShChecker *self, Answer *answer, GHashTable *verdicts);
+
+/* A provider that failed as a whole judged nothing: its error is the run's
+ * (the first one wins). */
+static GHashTable *
+or_none (Answer       *answer,
+         GHashTable   *verdicts,
+         const GError *error)
+{
+  CheckAll *data = g_task_get_task_data (answer->task);
+
+  if (verdicts != NULL)
+    return verdicts;
+  if (data->error == NULL && error != NULL)
+    data->error = g_error_copy (error);
+  answer->summary = (ShCheckSummary) { 0 };
+  return sh_verdicts_new ();
+}
+
 static void
 on_provider_checked (GObject      *source,
                      GAsyncResult *result,
@@ -402,18 +446,50 @@ on_provider_checked (GObject      *source,
 {
   Answer *answer = user_data;
   ShChecker *self = g_task_get_source_object (answer->task);
-  CheckAll *data = g_task_get_task_data (answer->task);
   g_autoptr(GError) error = NULL;
   GHashTable *verdicts;
 
   verdicts = sh_provider_check_finish (SH_PROVIDER (source), result, &answer->summary, &error);
-  if (verdicts == NULL)
+  take_verdicts (self, answer, or_none (answer, verdicts, error));
+}
+
+/* A derived network's answer: what it found linked to each parent first
+ * (new channels, new names), then its own verdicts like any network's. */
+static void
+on_derived_checked (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Answer *answer = user_data;
+  ShChecker *self = g_task_get_source_object (answer->task);
+  CheckAll *data = g_task_get_task_data (answer->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GHashTable *verdicts;
+  GHashTableIter iter;
+  gpointer token_id, value;
+
+  verdicts = sh_provider_check_derived_finish (SH_PROVIDER (source), result, &answer->summary,
+                                               &found, &error);
+  verdicts = or_none (answer, verdicts, error);
+  sh_derived_apply_found (sh_manager_get_channels (data->manager), answer->network, found,
+                          g_get_real_time () / G_USEC_PER_SEC);
+  g_hash_table_iter_init (&iter, verdicts);
+  while (g_hash_table_iter_next (&iter, &token_id, &value))
     {
-      if (data->error == NULL)
-        data->error = g_steal_pointer (&error);
-      verdicts = sh_verdicts_new ();
-      answer->summary = (ShCheckSummary) { 0 };
+      ShVerdict *verdict = value;
+
+      if (verdict->state == SH_TOKEN_STATE_EXPIRED || verdict->state == SH_TOKEN_STATE_INVALID)
+        g_hash_table_add (data->own_faults, g_strdup (token_id));
     }
+  take_verdicts (self, answer, verdicts);
+}
+
+static void
+take_verdicts (ShChecker  *self,
+               Answer     *answer,
+               GHashTable *verdicts)
+{
   answer->verdicts = verdicts;
 
   /* The rotation guarantee: a renewed secret is in the keyring before
@@ -491,6 +567,128 @@ is_streamed (CheckAll   *data,
   return g_ptr_array_find (data->streamed, network, NULL);
 }
 
+static gboolean
+any_due (GPtrArray *parents,
+         gint64     now)
+{
+  for (guint i = 0; i < parents->len; i++)
+    if (sh_derived_is_due (g_ptr_array_index (parents, i), now))
+      return TRUE;
+  return FALSE;
+}
+
+/* The parent channels (of the run) with a token that works after this
+ * run's check: the ones a provider can look at. */
+static GPtrArray *
+working_parents (ShChannelList      *list,
+                 const char         *parent_network,
+                 const char * const *only)
+{
+  g_autoptr(GPtrArray) parents = sh_derived_parents (list, parent_network);
+  GPtrArray *working = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < parents->len; i++)
+    {
+      ShChannel *parent = g_ptr_array_index (parents, i);
+      GListModel *tokens = sh_channel_get_tokens (parent);
+
+      if (!in_run (only, parent))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (tokens); j++)
+        {
+          g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
+
+          if (sh_token_state_is_usable (sh_token_get_state (token)))
+            {
+              g_ptr_array_add (working, g_object_ref (parent));
+              break;
+            }
+        }
+    }
+  return working;
+}
+
+/* Each network whose channels live on another's tokens: its channels and
+ * the parent channels, in one call to its provider. */
+static void
+check_derived (GTask *task)
+{
+  CheckAll *data = g_task_get_task_data (task);
+  ShChannelList *list = sh_manager_get_channels (data->manager);
+  const char * const *only = (const char * const *) data->run->only;
+  GPtrArray *classes = sh_provider_registry_list ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint n = 0; n < classes->len; n++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (classes, n);
+      const char *network = sh_provider_registry_intern (klass->network);
+      ShProvider *provider = sh_manager_get_provider (data->manager, network);
+      g_autoptr(GPtrArray) channels = NULL;
+      g_autoptr(GPtrArray) parents = NULL;
+      g_autoptr(GPtrArray) tokens = NULL;
+      g_autoptr(GPtrArray) all = NULL;
+      const char *parent_network;
+      Answer *answer;
+
+      if (klass->parent_network == NULL || provider == NULL ||
+          (parent_network = sh_provider_registry_intern (klass->parent_network)) == NULL)
+        continue;
+      channels = g_ptr_array_new_with_free_func (g_object_unref);
+      parents = working_parents (list, parent_network, only);
+      tokens = g_ptr_array_new_with_free_func (g_object_unref);
+      all = sh_derived_channels_of (list, network);
+      for (guint c = 0; c < all->len; c++)
+        {
+          ShChannel *channel = g_ptr_array_index (all, c);
+          GListModel *list_tokens = sh_channel_get_tokens (channel);
+          guint n_asked = tokens->len;
+
+          /* A run of some channels judges those only (their secrets may
+           * be all it read). */
+          if (!in_run (only, channel))
+            continue;
+
+          for (guint i = 0; i < g_list_model_get_n_items (list_tokens); i++)
+            {
+              g_autoptr(ShToken) token = g_list_model_get_item (list_tokens, i);
+              ShSecret *secret = g_hash_table_lookup (data->secrets,
+                                                      sh_token_get_secret_id (token));
+              ShToken *shared = sh_channel_list_lookup_token (list, sh_token_get_shares (token),
+                                                              NULL);
+
+              if (secret == NULL || secret->access_token == NULL)
+                {
+                  sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
+                  data->summary.n_unknown++;
+                  continue;
+                }
+              /* Only with a Page token that works now: a dead one's verdict
+               * is folded on at no cost, and one the Pages' check reached
+               * no verdict on (a pause, an outage) gives none here either. */
+              if (shared == NULL || !sh_token_state_is_usable (sh_token_get_state (shared)))
+                {
+                  if (shared != NULL && sh_token_get_state (shared) == SH_TOKEN_STATE_UNKNOWN)
+                    data->summary.n_unknown++;
+                  continue;
+                }
+              g_ptr_array_add (tokens, g_object_ref (token));
+            }
+          if (tokens->len > n_asked)
+            g_ptr_array_add (channels, g_object_ref (channel));
+        }
+      if (tokens->len == 0 && !any_due (parents, now))
+        continue;
+      answer = g_new0 (Answer, 1);
+      answer->task = g_object_ref (task);
+      answer->network = network;
+      answer->tokens = g_ptr_array_ref (tokens);
+      data->pending++;
+      sh_provider_check_derived_async (provider, channels, parents, data->secrets,
+                                       g_task_get_cancellable (task), on_derived_checked, answer);
+    }
+}
+
 static void
 on_secrets (GObject      *source,
             GAsyncResult *result,
@@ -501,10 +699,14 @@ on_secrets (GObject      *source,
   ShManager *manager = self->manager;
   CheckAll *data = g_task_get_task_data (task);
   const char * const *only = (const char * const *) data->run->only;
-  g_autoptr(GPtrArray) all = tokens_of (manager, only, TRUE, NULL);
+  g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) networks = NULL;
   GError *error = NULL;
 
+  /* Channels living on another's tokens follow its tokens added and
+   * removed since the last run. */
+  sh_derived_sync (sh_manager_get_channels (manager));
+  all = tokens_of (manager, only, TRUE, NULL);
   data->secrets = sh_secret_store_load_finish (SH_SECRET_STORE (source), result, &error);
   close_feed (data, data->secrets);
   if (data->secrets == NULL)
@@ -649,6 +851,7 @@ start_run (ShChecker *self,
 
   data->run = run;
   data->manager = g_object_ref (self->manager);
+  data->own_faults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_source_tag (task, start_run);
   g_task_set_task_data (task, data, (GDestroyNotify) check_all_free);
   /* Load if needed, then check: written here only. */

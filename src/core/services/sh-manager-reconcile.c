@@ -134,6 +134,10 @@ on_ids_listed (GObject      *source,
         {
           g_autoptr(ShToken) token = g_list_model_get_item (tokens, j);
 
+          /* A token shared from another channel has no secret of its own:
+           * its fate is the shared token's. */
+          if (sh_token_get_shares (token) != NULL)
+            continue;
           if (g_hash_table_remove (ids, sh_token_get_id (token)))
             continue;
           if (sh_token_get_state (token) == SH_TOKEN_STATE_UNKNOWN &&

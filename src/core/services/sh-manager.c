@@ -15,6 +15,7 @@
 #include "sh-checker.h"
 #include "sh-config.h"
 #include "sh-error.h"
+#include "sh-derived.h"
 #include "sh-manager-private.h"
 #include "sh-provider.h"
 
@@ -299,6 +300,9 @@ finish_load (GTask *owned_task)
   g_autoptr(GTask) task = owned_task;
   ShManager *self = g_task_get_source_object (task);
 
+  /* Channels living on another's tokens: matched with its tokens again
+   * (and its name, which their rows show). */
+  sh_derived_sync (self->channels);
   attach_keyring (self);
   self->loaded = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sh-notice.h"
+#include "sh-provider-registry.h"
 
 #define DAY ((gint64) 24 * 60 * 60)
 
@@ -278,7 +279,8 @@ static gboolean
 same_death (ShToken *a,
             ShToken *b)
 {
-  return g_strcmp0 (sh_token_get_network (a), sh_token_get_network (b)) == 0 &&
+  return sh_network_get_owner_network (sh_token_get_network (a)) ==
+           sh_network_get_owner_network (sh_token_get_network (b)) &&
          g_strcmp0 (sh_token_get_owner_id (a), sh_token_get_owner_id (b)) == 0 &&
          sh_token_get_last_verdict_reason (a) == sh_token_get_last_verdict_reason (b);
 }
@@ -319,7 +321,10 @@ death_key (const ShNotice *notice)
   owner = sh_token_get_owner_id (notice->token);
   if (owner == NULL || *owner == '\0')
     return NULL;
-  return g_strdup_printf ("%s:%s\n%s", sh_token_get_network (notice->token), owner,
+  /* A token shared from another network's channel dies with its person's
+   * tokens there: one notification names both channels. */
+  return g_strdup_printf ("%s:%s\n%s", sh_network_get_owner_network (sh_token_get_network (notice->token)),
+                          owner,
                           sh_token_reason_to_string (sh_token_get_last_verdict_reason (notice->token)));
 }
 

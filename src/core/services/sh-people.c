@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-people.h"
+#include "sh-provider-registry.h"
 #include "sh-untrusted-text.h"
 
 struct _ShPerson
@@ -49,8 +50,10 @@ token_works (ShToken *token)
 }
 
 /* Who a token belongs to. The network is part of the key: ids are the
- * network's own. Without an owner id: the owner name the user gave, or
- * none, after a newline, which no target ("NETWORK:USER_ID") has. */
+ * network's own (a token shared from another network's channel is granted
+ * by that network's person). Without an owner id: the owner name the
+ * user gave, or none, after a newline, which no target
+ * ("NETWORK:USER_ID") has; a token sharing another keeps its owner. */
 static char *
 dup_person_key (ShToken *token)
 {
@@ -58,8 +61,10 @@ dup_person_key (ShToken *token)
   const char *name = sh_token_get_owner_name (token);
 
   if (user_id == NULL || *user_id == '\0')
-    return g_strconcat (sh_token_get_network (token), "\n", name ?: "", NULL);
-  return g_strconcat (sh_token_get_network (token), ":", user_id, NULL);
+    return g_strconcat (sh_network_get_owner_network (sh_token_get_network (token)), "\n",
+                        name ?: "", NULL);
+  return g_strconcat (sh_network_get_owner_network (sh_token_get_network (token)), ":",
+                      user_id, NULL);
 }
 
 /* ---- ShPerson ------------------------------------------------------------ */
@@ -97,7 +102,7 @@ person_new (ShToken *token,
   ShPerson *self = g_object_new (SH_TYPE_PERSON, NULL);
   const char *user_id = sh_token_get_owner_id (token);
 
-  self->network = g_intern_string (sh_token_get_network (token));
+  self->network = sh_network_get_owner_network (sh_token_get_network (token));
   self->user_id = user_id != NULL && *user_id != '\0' ? g_strdup (user_id) : NULL;
   self->order = order;
   return self;

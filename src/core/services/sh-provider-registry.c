@@ -132,6 +132,33 @@ sh_network_get_shared_channels (const char *network)
   return klass == NULL || klass->shared_channels;
 }
 
+char *
+sh_provider_registry_dup_scopes (const char *network,
+                                 const char *own)
+{
+  GPtrArray *classes = sh_provider_registry_list ();
+  GString *scopes = g_string_new (own);
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (classes, i);
+
+      if (klass->parent_scopes != NULL && g_strcmp0 (klass->parent_network, network) == 0)
+        g_string_append_printf (scopes, ",%s", klass->parent_scopes);
+    }
+  return g_string_free (scopes, FALSE);
+}
+
+const char *
+sh_network_get_owner_network (const char *network)
+{
+  ShProviderClass *klass = sh_provider_registry_lookup (network);
+
+  if (klass != NULL && klass->parent_network != NULL)
+    return g_intern_string (klass->parent_network);
+  return g_intern_string (network);
+}
+
 const char *
 sh_network_explain_reason (const char    *network,
                            ShTokenReason  reason)
@@ -151,7 +178,9 @@ char *
 sh_network_describe_check_failure (const char    *network,
                                    ShTokenReason  reason)
 {
-  const char *name = sh_network_get_name (network);
+  /* A network living on another's channels is reached through that one's
+   * servers (Instagram accounts through the Graph): its name. */
+  const char *name = sh_network_get_name (sh_network_get_owner_network (network));
 
   switch (reason)
     {

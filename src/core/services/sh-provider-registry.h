@@ -43,6 +43,13 @@ const char      *sh_network_get_icon_name    (const char    *network);
 /* Whether several people can grant one channel of @network (a Page's
  * admins), so that a second person's token keeps it linked. */
 gboolean         sh_network_get_shared_channels (const char *network);
+/* The network whose people grant @network's tokens: its parent network for
+ * channels living on another's tokens (interned), else @network. */
+const char      *sh_network_get_owner_network (const char  *network);
+/* @own (comma-separated scopes) and what the networks living on @network's
+ * channels ask of its sign-in (parent_scopes). */
+char            *sh_provider_registry_dup_scopes (const char *network,
+                                                  const char *own);
 /* What @reason means for a token of @network, in its provider's words
  * where it has its own, else sh_token_reason_get_explanation(). */
 const char      *sh_network_explain_reason   (const char    *network,

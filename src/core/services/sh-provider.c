@@ -40,13 +40,54 @@ sh_verdicts_new (void)
 typedef struct {
   ShCheckSummary  summary;
   GHashTable     *verdicts;
+  GPtrArray      *found;      /* ShDiscovery, or NULL */
 } CheckResult;
 
 static void
 check_result_free (CheckResult *result)
 {
   g_hash_table_unref (result->verdicts);
+  g_clear_pointer (&result->found, g_ptr_array_unref);
   g_free (result);
+}
+
+ShDiscovery *
+sh_discovery_new (const char       *parent_id,
+                  ShGrantedChannel *found)
+{
+  ShDiscovery *discovery = g_new0 (ShDiscovery, 1);
+
+  discovery->parent_id = g_strdup (parent_id);
+  discovery->found = found;
+  return discovery;
+}
+
+void
+sh_discovery_free (ShDiscovery *discovery)
+{
+  g_free (discovery->parent_id);
+  sh_granted_channel_free (discovery->found);
+  g_free (discovery);
+}
+
+void
+sh_provider_return_check_found (GTask                *task,
+                                const ShCheckSummary *summary,
+                                GHashTable           *verdicts,
+                                GPtrArray            *found)
+{
+  CheckResult *result;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_clear_pointer (&found, g_ptr_array_unref);
+      return;
+    }
+  result = g_new0 (CheckResult, 1);
+  result->summary = *summary;
+  result->verdicts = g_hash_table_ref (verdicts);
+  result->found = found;
+  g_task_return_pointer (task, result, (GDestroyNotify) check_result_free);
 }
 
 void
@@ -172,6 +213,24 @@ default_check_finish (ShProvider *self, GAsyncResult *result, ShCheckSummary *ou
   return verdicts;
 }
 
+static GHashTable *
+default_check_derived_finish (ShProvider *self, GAsyncResult *result,
+                              ShCheckSummary *out_summary, GPtrArray **out_found, GError **error)
+{
+  CheckResult *answer = g_task_propagate_pointer (G_TASK (result), error);
+  GHashTable *verdicts;
+
+  if (answer == NULL)
+    return NULL;
+  if (out_summary != NULL)
+    *out_summary = answer->summary;
+  if (out_found != NULL)
+    *out_found = g_steal_pointer (&answer->found);
+  verdicts = g_hash_table_ref (answer->verdicts);
+  check_result_free (answer);
+  return verdicts;
+}
+
 static gboolean
 default_boolean_finish (ShProvider *self, GAsyncResult *result, GError **error)
 {
@@ -187,6 +246,7 @@ sh_provider_class_init (ShProviderClass *klass)
   klass->identify_finish = default_pointer_finish;
   klass->check_async = default_check_async;
   klass->check_finish = default_check_finish;
+  klass->check_derived_finish = default_check_derived_finish;
   klass->revoke_async = default_revoke_async;
   klass->revoke_finish = default_boolean_finish;
 }
@@ -268,6 +328,35 @@ sh_provider_check_finish (ShProvider      *self,
 {
   g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
   return SH_PROVIDER_GET_CLASS (self)->check_finish (self, result, out_summary, error);
+}
+
+void
+sh_provider_check_derived_async (ShProvider          *self,
+                                 GPtrArray           *channels,
+                                 GPtrArray           *parents,
+                                 GHashTable          *secrets,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_PROVIDER (self));
+  g_return_if_fail (SH_PROVIDER_GET_CLASS (self)->check_derived_async != NULL);
+  SH_PROVIDER_GET_CLASS (self)->check_derived_async (self, channels, parents, secrets,
+                                                     cancellable, callback, user_data);
+}
+
+GHashTable *
+sh_provider_check_derived_finish (ShProvider      *self,
+                                  GAsyncResult    *result,
+                                  ShCheckSummary  *out_summary,
+                                  GPtrArray      **out_found,
+                                  GError         **error)
+{
+  g_return_val_if_fail (SH_IS_PROVIDER (self), NULL);
+  if (out_found != NULL)
+    *out_found = NULL;
+  return SH_PROVIDER_GET_CLASS (self)->check_derived_finish (self, result, out_summary,
+                                                             out_found, error);
 }
 
 void

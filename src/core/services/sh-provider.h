@@ -39,6 +39,18 @@
  *                    what a team registers as the callback of its own app
  *                    (the preferences show it); NULL for other sign-ins
  *
+ * A network whose accounts hang off another network's channels and live on
+ * their tokens (Instagram professional accounts on Facebook Pages) names
+ * that network as parent_network and checks with check_derived instead of
+ * check (see below); its channels carry "via" (the parent channel) and
+ * their tokens "shares" (the parent token whose secret and verdict they
+ * share: sh-channel.h, sh-token.h). Core adds, renames and unlinks such
+ * channels from what check_derived found, without naming any network:
+ *
+ *   parent_network   the parent's network id, or NULL
+ *   parent_scopes    what the parent's sign-in asks for as well
+ *                    ("instagram_basic"), comma-separated, or NULL
+ *
  * Strings in the class are untranslated (N_()); the getters in
  * sh-provider-registry.h translate them. A provider registers its type in
  * src/providers/sh-providers.c, one line per network.
@@ -125,6 +137,19 @@ ShVerdict *sh_verdict_new  (ShTokenState   state,
 void       sh_verdict_free (ShVerdict     *verdict);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShVerdict, sh_verdict_free)
 
+/* What a derived network's check found linked to one parent channel (a
+ * Page): @found is the account linked to it now (its tokens are filled in
+ * by core from the parent's), or NULL when none is. Only parents that got
+ * an answer are listed. */
+typedef struct {
+  char             *parent_id;
+  ShGrantedChannel *found;
+} ShDiscovery;
+
+ShDiscovery *sh_discovery_new  (const char       *parent_id,
+                                ShGrantedChannel *found);
+void         sh_discovery_free (ShDiscovery      *discovery);
+
 /* A token id → ShVerdict table for a provider's check to fill. */
 GHashTable *sh_verdicts_new (void);
 
@@ -134,6 +159,11 @@ GHashTable *sh_verdicts_new (void);
 void       sh_provider_return_check (GTask                *task,
                                      const ShCheckSummary *summary,
                                      GHashTable           *verdicts);
+/* The same for check_derived: @found, ShDiscovery (taken, may be NULL). */
+void       sh_provider_return_check_found (GTask                *task,
+                                           const ShCheckSummary *summary,
+                                           GHashTable           *verdicts,
+                                           GPtrArray            *found);
 /* How a network signs a person in, for the view the dialog shows. */
 typedef enum {
   SH_SIGN_IN_DEVICE_CODE,   /* a code to type on any device, with a QR code */
@@ -170,6 +200,8 @@ struct _ShProviderClass
   gboolean                   identify_names_owner;
   const ShConfigKey * const *config_keys;
   const char                *developer_app_help;
+  const char                *parent_network;
+  const char                *parent_scopes;
 
   const char *(*explain_reason)       (ShProviderClass *klass,
                                        ShTokenReason    reason);
@@ -236,7 +268,28 @@ struct _ShProviderClass
                                   GAsyncReadyCallback callback,
                                   gpointer            user_data);
 
-  gpointer padding[7];
+  /* A derived network's check (parent_network set): @channels, its own
+   * (ShChannel; their tokens share a parent token); @parents, the parent
+   * network's channels (ShChannel), to be looked at for derived accounts
+   * when sh_derived_is_due() (added, or not looked at for about a day);
+   * @secrets: secret id (sh_token_get_secret_id) → ShSecret.
+   * Verdicts are for @channels' tokens and say only what is the derived
+   * account's own (unlinked, permission missing): core adds the parent
+   * token's death. @out_found: ShDiscovery of the @parents that answered. */
+  void       (*check_derived_async)  (ShProvider          *self,
+                                      GPtrArray           *channels,
+                                      GPtrArray           *parents,
+                                      GHashTable          *secrets,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+  GHashTable*(*check_derived_finish) (ShProvider          *self,
+                                      GAsyncResult        *result,
+                                      ShCheckSummary      *out_summary,
+                                      GPtrArray          **out_found,
+                                      GError             **error);
+
+  gpointer padding[5];
 };
 
 const char *sh_provider_get_network  (ShProvider          *self);
@@ -269,6 +322,18 @@ GHashTable *sh_provider_check_finish (ShProvider          *self,
                                       GAsyncResult        *result,
                                       ShCheckSummary      *out_summary,
                                       GError             **error);
+void       sh_provider_check_derived_async  (ShProvider          *self,
+                                             GPtrArray           *channels,
+                                             GPtrArray           *parents,
+                                             GHashTable          *secrets,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GHashTable *sh_provider_check_derived_finish (ShProvider          *self,
+                                              GAsyncResult        *result,
+                                              ShCheckSummary      *out_summary,
+                                              GPtrArray          **out_found,
+                                              GError             **error);
 void       sh_provider_revoke_async  (ShProvider          *self,
                                       const ShSecret      *secret,
                                       GCancellable        *cancellable,

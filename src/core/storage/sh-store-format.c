@@ -13,6 +13,10 @@
  * when there were none: files without it, older ones, read as none, and an
  * older version ignores it), and "expires_by" after "expires_at" when that is
  * an estimate (the earliest end of a pasted token of unknown age; the latest)
+ * A channel that lives on another's tokens has "via" (that channel's id)
+ * and its tokens "shares" (the id of the token whose secret they use); a
+ * channel whose derived channels were looked for has "discovered_at". All
+ * three are absent otherwise, and an older version ignores them.
  *
  * No secret is ever part of it: ShToken does not hold one.
  */
@@ -46,6 +50,8 @@ build_token (JsonBuilder *builder,
 
   json_builder_begin_object (builder);
   sh_json_builder_add_string (builder, "id", sh_token_get_id (token));
+  if (sh_token_get_shares (token) != NULL)
+    sh_json_builder_add_string (builder, "shares", sh_token_get_shares (token));
 
   json_builder_set_member_name (builder, "owner");
   json_builder_begin_object (builder);
@@ -101,6 +107,10 @@ build_channel (JsonBuilder *builder,
   sh_json_builder_add_string (builder, "external_id", sh_channel_get_external_id (channel));
   sh_json_builder_add_string (builder, "name", sh_channel_get_name (channel));
   sh_json_builder_add_string (builder, "picture_url", sh_channel_get_picture_url (channel));
+  if (sh_channel_get_via (channel) != NULL)
+    sh_json_builder_add_string (builder, "via", sh_channel_get_via (channel));
+  if (sh_channel_get_discovered_at (channel) != 0)
+    sh_json_builder_add_int (builder, "discovered_at", sh_channel_get_discovered_at (channel));
   json_builder_set_member_name (builder, "tokens");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
@@ -312,6 +322,7 @@ parse_token (JsonNode   *node,
       sh_token_set_owner_id (token, sh_json_get_string (owner, "id"));
       sh_token_set_owner_name (token, sh_json_get_string (owner, "name"));
     }
+  sh_token_set_shares (token, sh_json_get_string (object, "shares"));
   scopes_strv = g_strv_builder_end (scopes);
   sh_token_set_scopes (token, (const char * const *) scopes_strv);
   sh_token_set_granted_at (token, granted_at);
@@ -352,6 +363,13 @@ parse_channel (JsonNode   *node,
   channel = sh_channel_new (id, network, external_id);
   sh_channel_set_name (channel, sh_json_get_string (object, "name"));
   sh_channel_set_picture_url (channel, sh_json_get_string (object, "picture_url"));
+  sh_channel_set_via (channel, sh_json_get_string (object, "via"));
+  {
+    gint64 discovered_at = 0;
+
+    if (get_time (object, "discovered_at", &discovered_at))
+      sh_channel_set_discovered_at (channel, discovered_at);
+  }
 
   tokens = json_object_get_member (object, "tokens");
   if (tokens != NULL && JSON_NODE_HOLDS_ARRAY (tokens))

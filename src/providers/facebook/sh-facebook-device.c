@@ -13,6 +13,7 @@
 
 #include "sh-error.h"
 #include "sh-json.h"
+#include "sh-provider-registry.h"
 #include "sh-facebook-classify.h"
 #include "sh-facebook-private.h"
 #include "sh-token-syntax.h"
@@ -242,6 +243,7 @@ _sh_facebook_sign_in_async (ShProvider          *provider,
 {
   GTask *task = g_task_new (provider, cancellable, callback, user_data);
   g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *scopes = NULL;
   SignIn *data = g_new0 (SignIn, 1);
 
   g_task_set_source_tag (task, _sh_facebook_sign_in_async);
@@ -262,7 +264,10 @@ _sh_facebook_sign_in_async (ShProvider          *provider,
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_cancelled), task, 0);
 
   g_hash_table_insert (form, "access_token", data->client_token);
-  g_hash_table_insert (form, "scope", SCOPES);
+  /* With what the networks living on a Page's tokens need (Instagram's
+   * instagram_basic), so that one sign-in serves them too. */
+  scopes = sh_provider_registry_dup_scopes (SH_FACEBOOK_NETWORK, SCOPES);
+  g_hash_table_insert (form, "scope", scopes);
   sh_http_client_post_async (_sh_facebook_get_http (SH_FACEBOOK_PROVIDER (provider)),
                              "/device/login", form, cancellable, on_login, task);
 }

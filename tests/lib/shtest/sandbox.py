@@ -14,10 +14,14 @@ import urllib.request
 _READ_ONLY = ("world", "requests")
 
 
-def start_sandbox(program, state, stderr=subprocess.DEVNULL, env=None, timeout=20):
+def start_sandbox(program, state, stderr=subprocess.DEVNULL, env=None, timeout=20,
+                  instagram=False):
     """Starts @program --state @state and returns it with the variables it
     prints once it listens (NAME=VALUE lines, SOCIALHUB_X_CLIENT_ID last).
-    Exits the test with a FAIL line if that takes over @timeout seconds."""
+    Exits the test with a FAIL line if that takes over @timeout seconds.
+    Without @instagram, the seeded Pages' Instagram accounts are unlinked
+    first: the channels of the tests written before them stay the Pages and
+    X accounts they count (instagram-cli.py and secret-sweep.py keep them)."""
     proc = subprocess.Popen([program, "--state", state], stdout=subprocess.PIPE,
                             stderr=stderr, env=env)
     variables, buffered = {}, b""
@@ -34,6 +38,11 @@ def start_sandbox(program, state, stderr=subprocess.DEVNULL, env=None, timeout=2
             for line in lines:
                 name, _, value = line.decode().partition("=")
                 variables[name] = value
+    if not instagram:
+        base_url = variables["SOCIALHUB_SANDBOX_URL"]
+        for page in control(base_url, "world").get("pages", []):
+            if "instagram_id" in page:
+                control(base_url, "unlink-instagram", page=page["id"])
     return proc, variables
 
 
