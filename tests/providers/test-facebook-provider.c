@@ -1072,6 +1072,24 @@ test_usage_slows_down (Fixture       *fixture,
   g_assert_cmpuint (summary.n_checked, ==, 0);
   g_assert_cmpuint (summary.n_deferred, ==, 70);
 
+  /* A check of one channel meanwhile (the broker's "check that channel
+   * first") keeps the other channels' tokens in the round. */
+  {
+    ShChannel *acme = sh_channel_list_lookup_external (sh_manager_get_channels (fixture->manager),
+                                                       "facebook", ACME);
+    const char *only[] = { sh_channel_get_id (acme), NULL };
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    sh_checker_check_channels_async (sh_manager_get_checker (fixture->manager), only, NULL,
+                                     sh_test_store_result, &result);
+    sh_test_wait_for_result (&result, WAIT_MS);
+    g_assert_true (sh_checker_check_finish (sh_manager_get_checker (fixture->manager), result,
+                                            &summary, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (summary.n_checked, ==, 0);
+  }
+
   /* An hour later the Graph's hour has rolled on: the continuation judges
    * the 70 and only them (one batch alone first, as the usage is old). */
   sh_sandbox_world_advance (fixture->world, 3600);

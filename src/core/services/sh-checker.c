@@ -631,7 +631,10 @@ check_derived (GTask *task)
       const char *parent_network;
       Answer *answer;
 
+      /* A derived network without its check cannot be asked (and must not
+       * hold the run open). */
       if (klass->parent_network == NULL || provider == NULL ||
+          klass->check_derived_async == NULL ||
           (parent_network = sh_provider_registry_intern (klass->parent_network)) == NULL)
         continue;
       channels = g_ptr_array_new_with_free_func (g_object_unref);
@@ -711,23 +714,30 @@ on_secrets (GObject      *source,
   close_feed (data, data->secrets);
   if (data->secrets == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && data->streamed->len == 0)
+      gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      /* The first error says what went wrong (a provider's may be in). */
+      if (data->error == NULL)
+        data->error = error;
+      else
+        g_error_free (error);
+      if (cancelled && data->streamed->len == 0)
         {
           /* Every caller left: nobody to answer but the run to end. */
-          data->error = error;
           finish_check (task);
           return;
         }
       /* No secrets, no check: every token reads "not checked: keyring",
        * keeping its last verdict (a token whose secret came before the
-       * failure may still get one). The error says what to do. */
-      for (guint i = 0; i < all->len; i++)
+       * failure may still get one). The error says what to do. A run
+       * cancelled while the keyring was read (offline, too slow) says
+       * nothing about the keyring: those tokens keep what they had. */
+      for (guint i = 0; i < all->len && !cancelled; i++)
         if (!g_hash_table_contains (data->fed, sh_token_get_id (g_ptr_array_index (all, i))))
           {
             sh_token_mark_unknown (g_ptr_array_index (all, i), SH_TOKEN_REASON_KEYRING_LOCKED);
             data->summary.n_unknown++;
           }
-      data->error = error;
       one_network_done (task);
       return;
     }

@@ -434,7 +434,11 @@ finish (GTask *task)
 
   g_clear_signal_handler (&run->arrived_id, run->feed);
   g_clear_signal_handler (&run->closed_id, run->feed);
-  g_hash_table_remove_all (deferred);
+  /* This run's tokens leave the round (judged, or left again below); a
+   * run of some channels, or one cancelled, leaves the others' places. */
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    for (guint i = 0; i < run->tokens->len; i++)
+      g_hash_table_remove (deferred, sh_token_get_id (g_ptr_array_index (run->tokens, i)));
   if (run->over_budget && run->ready->len > 0 &&
       !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
@@ -591,9 +595,11 @@ _sh_facebook_check_feed_async (ShProvider          *provider,
       ShToken *token = g_ptr_array_index (tokens, i);
 
       /* A round left tokens for later: this check is for them (and for
-       * tokens never judged); the others were judged within the hour. */
+       * tokens without a verdict from the last hour); the others were
+       * judged within it. */
       if (round_open && !g_hash_table_contains (deferred, sh_token_get_id (token)) &&
-          sh_token_get_checked_at (token) > 0)
+          sh_token_get_checked_at (token) > now_seconds () - USAGE_WINDOW &&
+          sh_token_get_state (token) != SH_TOKEN_STATE_UNKNOWN)
         continue;
       g_hash_table_insert (run->wanted, (gpointer) sh_token_get_id (token), token);
     }
