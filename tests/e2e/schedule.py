@@ -106,7 +106,8 @@ try:
     # --- a token added while running: its expiry enters the schedule -------------
     issued = sandbox_control(base_url, "issue-token", kind="x", person=CAROL, target=X_ACME)
     mark = len(log_lines())
-    added_at = time.time()
+    # Whole seconds, as the app keeps them: the paste can fall in this second.
+    added_at = int(time.time())
     r = run("--add-token", "x", stdin=issued.get("token", "") + "\n")
     check(r.returncode == 0, f"an X token is added through the running service (rc {r.returncode})")
     # A pasted X token lives 2 hours at most (sooner if the app assumes it is older).
