@@ -6,13 +6,10 @@
 #include <libsoup/soup.h>
 
 #include "sh-facebook-provider.h"
+#include "sh-facebook-usage.h"
 #include "sh-http.h"
 
 G_BEGIN_DECLS
-
-/* Seconds for which the last usage headers are trusted (the Graph counts
- * usage over a rolling hour). */
-#define SH_FACEBOOK_USAGE_MAX_AGE (5 * 60)
 
 /* The Graph's REST client: GET tokens go as "OAuth TOKEN"; every answer's
  * usage headers are noted (_sh_facebook_get_usage). */

@@ -18,9 +18,7 @@ struct _ShFacebookProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  guint         usage_percent;    /* the last usage headers' verdict */
-  gint64        usage_noted_at;   /* when they came (monotonic µs), 0: never */
-  gint64        throttled_until;  /* no request before this (unix seconds) */
+  ShFacebookUsage usage;         /* what the Graph's answers last said */
   GHashTable   *deferred;         /* token ids a check left for later (budget) */
 };
 
@@ -104,17 +102,7 @@ on_replied (ShHttpClient       *http,
             const ShHttpReply  *reply,
             ShFacebookProvider *self)
 {
-  const char *app_usage = sh_http_reply_get_header (reply, "X-App-Usage");
-  const char *business_usage = sh_http_reply_get_header (reply, "X-Business-Use-Case-Usage");
-  guint regain = 0;
-
-  if (app_usage == NULL && business_usage == NULL)
-    return;
-  self->usage_percent = sh_facebook_parse_usage (app_usage, business_usage, &regain);
-  self->usage_noted_at = g_get_monotonic_time ();
-  if (regain > 0)
-    self->throttled_until = MAX (self->throttled_until,
-                                 g_get_real_time () / G_USEC_PER_SEC + (gint64) regain * 60);
+  sh_facebook_usage_note (&self->usage, reply);
 }
 
 guint
@@ -122,31 +110,28 @@ _sh_facebook_get_usage (ShFacebookProvider *self,
                         gboolean           *out_fresh)
 {
   if (out_fresh != NULL)
-    *out_fresh = self->usage_noted_at != 0 &&
-                 g_get_monotonic_time () - self->usage_noted_at <
-                   (gint64) SH_FACEBOOK_USAGE_MAX_AGE * G_USEC_PER_SEC;
-  return self->usage_percent;
+    *out_fresh = sh_facebook_usage_is_fresh (&self->usage);
+  return self->usage.percent;
 }
 
 void
 _sh_facebook_age_usage (ShFacebookProvider *self,
                         guint               seconds)
 {
-  if (self->usage_noted_at != 0)
-    self->usage_noted_at -= (gint64) seconds * G_USEC_PER_SEC;
+  sh_facebook_usage_age (&self->usage, seconds);
 }
 
 gint64
 _sh_facebook_get_throttled_until (ShFacebookProvider *self)
 {
-  return self->throttled_until;
+  return self->usage.throttled_until;
 }
 
 void
 _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                   gint64              until)
 {
-  self->throttled_until = MAX (self->throttled_until, until);
+  sh_facebook_usage_pause_until (&self->usage, until);
 }
 
 /* ---- the Pages of a user token ------------------------------------------ */

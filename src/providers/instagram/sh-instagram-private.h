@@ -11,8 +11,6 @@ G_BEGIN_DECLS
  * Usage) no more Instagram batches go in this run: the same threshold as
  * the Facebook provider's, since both spend the same app's budget. */
 #define SH_INSTAGRAM_USAGE_STOP    90
-/* Seconds for which the last usage headers are trusted. */
-#define SH_INSTAGRAM_USAGE_MAX_AGE (5 * 60)
 
 ShHttpClient *_sh_instagram_get_http          (ShInstagramProvider *self);
 /* APP_ID|CLIENT_TOKEN, the batch's own token, or NULL when not configured. */

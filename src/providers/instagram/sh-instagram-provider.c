@@ -6,8 +6,8 @@
 
 #include "sh-config.h"
 #include "sh-error.h"
-#include "sh-facebook-classify.h"
 #include "sh-facebook-provider.h"
+#include "sh-facebook-usage.h"
 #include "sh-instagram-private.h"
 
 struct _ShInstagramProvider
@@ -15,9 +15,7 @@ struct _ShInstagramProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  guint         usage_percent;    /* the last usage headers' verdict */
-  gint64        usage_noted_at;   /* when they came (monotonic µs), 0: never */
-  gint64        throttled_until;  /* no request before this (unix seconds) */
+  ShFacebookUsage usage;         /* what the Graph's answers last said */
 };
 
 G_DEFINE_FINAL_TYPE (ShInstagramProvider, sh_instagram_provider, SH_TYPE_PROVIDER)
@@ -52,42 +50,28 @@ on_replied (ShHttpClient        *http,
             const ShHttpReply   *reply,
             ShInstagramProvider *self)
 {
-  const char *app_usage = sh_http_reply_get_header (reply, "X-App-Usage");
-  const char *business_usage = sh_http_reply_get_header (reply, "X-Business-Use-Case-Usage");
-  guint regain = 0;
-
-  if (app_usage == NULL && business_usage == NULL)
-    return;
-  self->usage_percent = sh_facebook_parse_usage (app_usage, business_usage, &regain);
-  self->usage_noted_at = g_get_monotonic_time ();
-  if (regain > 0)
-    _sh_instagram_set_throttled_until (self, g_get_real_time () / G_USEC_PER_SEC +
-                                             (gint64) regain * 60);
+  sh_facebook_usage_note (&self->usage, reply);
 }
 
 gboolean
 _sh_instagram_must_stop (ShInstagramProvider *self)
 {
-  gboolean fresh = self->usage_noted_at != 0 &&
-                   g_get_monotonic_time () - self->usage_noted_at <
-                     (gint64) SH_INSTAGRAM_USAGE_MAX_AGE * G_USEC_PER_SEC;
-
-  if (fresh && self->usage_percent >= SH_INSTAGRAM_USAGE_STOP)
+  if (sh_facebook_usage_is_fresh (&self->usage) && self->usage.percent >= SH_INSTAGRAM_USAGE_STOP)
     return TRUE;
-  return self->throttled_until > g_get_real_time () / G_USEC_PER_SEC;
+  return self->usage.throttled_until > g_get_real_time () / G_USEC_PER_SEC;
 }
 
 gint64
 _sh_instagram_get_throttled_until (ShInstagramProvider *self)
 {
-  return self->throttled_until;
+  return self->usage.throttled_until;
 }
 
 void
 _sh_instagram_set_throttled_until (ShInstagramProvider *self,
                                    gint64               until)
 {
-  self->throttled_until = MAX (self->throttled_until, until);
+  sh_facebook_usage_pause_until (&self->usage, until);
 }
 
 /* ---- what the class says ---------------------------------------------------- */
