@@ -217,6 +217,99 @@ test_one_search_for_all (void)
   g_assert_cmpuint (count.properties, ==, 0);
 }
 
+/* What a caller of a sliced load holds, as the Facebook check holds its
+ * batch's access tokens: each secret as it arrived. */
+typedef struct {
+  GHashTable *held;      /* token id → ShSecret *, borrowed from the table */
+  GHashTable *table;     /* the table the slices fill */
+  guint       n_slices;
+} Holding;
+
+static void
+check_held (Holding    *holding,
+            GHashTable *secrets)
+{
+  GHashTableIter iter;
+  gpointer id, secret;
+
+  g_hash_table_iter_init (&iter, holding->held);
+  while (g_hash_table_iter_next (&iter, &id, &secret))
+    {
+      g_autofree char *expected = g_strdup_printf ("shared-%s-" SECRET_A, (char *) id);
+
+      /* Still the one handed out (not freed under the holder)... */
+      g_assert_true (g_hash_table_lookup (secrets, id) == secret);
+      /* ...and still the token, not a wiped one. */
+      g_assert_cmpstr (((ShSecret *) secret)->access_token, ==, expected);
+    }
+}
+
+static void
+on_slice_held (GHashTable *secrets,
+               GPtrArray  *ids,
+               gpointer    user_data)
+{
+  Holding *holding = user_data;
+
+  holding->n_slices++;
+  holding->table = secrets;
+  check_held (holding, secrets);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+
+      /* Each token id is announced once. */
+      g_assert_false (g_hash_table_contains (holding->held, id));
+      g_hash_table_insert (holding->held, g_strdup (id), g_hash_table_lookup (secrets, id));
+    }
+}
+
+/* Two keyring items for one token id (a Page's token and an Instagram
+ * account sharing it, each item naming its channel): a sliced load hands
+ * the first out as soon as its slice arrives, and the second, in a later
+ * slice, used to replace it in the table, freeing (and wiping) the secret
+ * the check was still to send. Now the table only grows. */
+static void
+test_shared_token_id_sliced (void)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, FALSE);
+  g_autoptr(GHashTable) all = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Holding holding = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), NULL, 0 };
+  const char *channels[] = { "page-channel", "instagram-channel" };
+
+  /* All first items, then all second ones: whatever order the service
+   * answers in, slices of 50 split many pairs. */
+  for (guint i = 0; i < 60; i++)
+    g_ptr_array_add (ids, sh_token_generate_id ());
+  for (guint c = 0; c < G_N_ELEMENTS (channels); c++)
+    for (guint i = 0; i < ids->len; i++)
+      {
+        g_autoptr(ShToken) token = sh_token_new (g_ptr_array_index (ids, i), "facebook",
+                                                 channels[c]);
+        g_autofree char *secret = g_strdup_printf ("shared-%s-" SECRET_A,
+                                                   (char *) g_ptr_array_index (ids, i));
+
+        g_assert_true (store_secret (store, token, secret, &error));
+        g_assert_no_error (error);
+      }
+
+  sh_secret_store_load_sliced_async (store, NULL, on_slice_held, &holding, NULL,
+                                     sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 20000);
+  all = sh_secret_store_load_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (all), ==, 60);
+  g_assert_cmpuint (holding.n_slices, >=, 2);
+  g_assert_true (holding.table == all);
+  g_assert_cmpuint (g_hash_table_size (holding.held), ==, 60);
+  check_held (&holding, all);
+  g_hash_table_unref (holding.held);
+}
+
 /* An item written before the token id was kept in its text (SocialHub 0.1's
  * format: only the attributes name the token) still loads and lists. */
 static void
@@ -1008,6 +1101,9 @@ main (int    argc,
   /* The file backend never holds items named by a path. */
   if (backend == SH_SECRET_STORE_BACKEND_SERVICE)
     g_test_add_func ("/keyring/legacy-items-adopted", test_legacy_items_adopted);
+  /* Only the Secret Service's loads come in slices. */
+  if (backend == SH_SECRET_STORE_BACKEND_SERVICE)
+    g_test_add_func ("/keyring/shared-token-id-sliced", test_shared_token_id_sliced);
   g_test_add_func ("/keyring/check-secret-missing", test_check_secret_missing);
   g_test_add_func ("/keyring/no-reconcile-after-recovery", test_no_reconcile_after_recovery);
   g_test_add_func ("/keyring/locked", backend == SH_SECRET_STORE_BACKEND_FILE

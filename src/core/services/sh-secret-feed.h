@@ -26,7 +26,10 @@ void          sh_secret_feed_push        (ShSecretFeed *self,
 /* No more secrets will come. Emits "closed" once. */
 void          sh_secret_feed_close       (ShSecretFeed *self);
 
-/* Token id → ShSecret of every secret that arrived, or NULL before any. */
+/* Token id → ShSecret of every secret that arrived, or NULL before any.
+ * The table only grows: a secret in it stays, unchanged, as long as the
+ * table does, so a borrowed string lives as long as a reference to the
+ * table (sh_secret_store_load_sliced_async). */
 GHashTable   *sh_secret_feed_get_secrets (ShSecretFeed *self);
 gboolean      sh_secret_feed_is_closed   (ShSecretFeed *self);
 

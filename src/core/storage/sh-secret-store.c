@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sh-error.h"
+#include "sh-flatpak.h"
 #include "sh-secret-store-private.h"
 #include "sh-provider-registry.h"
 #include "sh-secret-store.h"
@@ -107,7 +108,7 @@ sh_secret_store_backend_for_environment (void)
   /* The same test libsecret makes for its password API: inside Flatpak it
    * serves it from the file (when the Secret portal is there; without it,
    * from the Secret Service, which the file backend's calls then reach). */
-  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+  if (sh_flatpak_is_sandboxed () ||
       g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0)
     return SH_SECRET_STORE_BACKEND_FILE;
   return SH_SECRET_STORE_BACKEND_SERVICE;
@@ -410,19 +411,31 @@ info_free0 (gpointer info)
     sh_secret_info_free (info);
 }
 
-static void
+/* The table only grows: a value once in it stays, unchanged, until the
+ * table is freed, because a sliced load's caller may already hold it
+ * (sh_secret_store_load_sliced_async). Of two items for one token id the
+ * first read wins (the Secret Service's order); the other is dropped.
+ * Returns whether @token_id is new. */
+static gboolean
 reading_add (Reading    *reading,
              OpKind      kind,
              const char *token_id,
              gpointer    value)
 {
+  if (g_hash_table_contains (reading->table, token_id))
+    {
+      if (value != NULL)
+        (kind == OP_LOAD_INFO ? info_free0 : secret_free0) (value);
+      return FALSE;
+    }
   if (kind == OP_LIST_IDS)
     {
       g_hash_table_add (reading->table, g_strdup (token_id));
       g_clear_pointer ((ShSecret **) &value, sh_secret_free);
     }
   else
-    g_hash_table_replace (reading->table, g_strdup (token_id), value);
+    g_hash_table_insert (reading->table, g_strdup (token_id), value);
+  return TRUE;
 }
 
 static void
@@ -687,8 +700,8 @@ on_secret_values (GTask         *task,
         }
       if (token_id != NULL)
         {
-          g_ptr_array_add (ids, g_strdup (token_id));
-          reading_add (reading, op->kind, token_id, secret);
+          if (reading_add (reading, op->kind, token_id, secret))
+            g_ptr_array_add (ids, g_strdup (token_id));
         }
       else
         g_hash_table_insert (reading->unnamed, g_strdup (path), secret);

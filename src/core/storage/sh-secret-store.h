@@ -88,7 +88,9 @@ GHashTable    *sh_secret_store_load_finish    (ShSecretStore       *self,
 /* The same one search, with the secrets read in slices (the first ones
  * small) so that a caller can start on them while the rest arrive: @on_slice
  * is called for each slice with the table load_finish() will return (token
- * id → ShSecret, borrowed: it grows until then) and the ids just added. A
+ * id → ShSecret, borrowed: it only grows until then, a secret once in it
+ * stays as long as the table, the first of two items for one token id
+ * wins) and the ids just added (each once). A
  * backend that cannot slice calls it never; load_finish() has them all. */
 typedef void (*ShSecretSliceFunc) (GHashTable *secrets,
                                    GPtrArray  *ids,

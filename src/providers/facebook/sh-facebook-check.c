@@ -44,7 +44,8 @@
 
 typedef struct {
   GPtrArray *tokens;    /* ShToken, this chunk's */
-  GPtrArray *secrets;   /* const char * access tokens, borrowed from the feed */
+  GPtrArray *secrets;   /* const char * access tokens, borrowed from table */
+  GHashTable *table;    /* the feed's secrets (a reference): it only grows */
 } Chunk;
 
 /* The Graph counts usage over a rolling hour: a call weighs for an hour
@@ -97,6 +98,7 @@ chunk_free (Chunk *chunk)
 {
   g_ptr_array_unref (chunk->tokens);
   g_ptr_array_unref (chunk->secrets);
+  g_hash_table_unref (chunk->table);
   g_free (chunk);
 }
 
@@ -410,6 +412,7 @@ take_chunk (CheckRun *run)
   run->ready_sorted = TRUE;
   chunk->tokens = g_ptr_array_new_with_free_func (g_object_unref);
   chunk->secrets = g_ptr_array_new ();
+  chunk->table = g_hash_table_ref (secrets);
   for (guint i = 0; i < n; i++)
     {
       ShToken *token = g_ptr_array_index (run->ready, i);
