@@ -12,8 +12,12 @@
  * session bus of with-session.sh. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <linux/capability.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sh-channel-list.h"
 #include "sh-checker.h"
@@ -1031,6 +1035,107 @@ test_damaged_record (void)
     }
 }
 
+/* Root reads and renames whatever it likes: the permissions of a real
+ * unreadable file or read-only folder apply to this thread (the one the
+ * notifier reads and writes its record in) only without these two
+ * capabilities. Nothing to do for any other user. */
+static void
+set_root_overrides (gboolean on)
+{
+  struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+  guint32 bits = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+  g_assert_cmpint (syscall (SYS_capget, &header, data), ==, 0);
+  data[0].effective = on ? data[0].effective | (bits & data[0].permitted)
+                         : data[0].effective & ~bits;
+  g_assert_cmpint (syscall (SYS_capset, &header, data), ==, 0);
+}
+
+typedef struct {
+  const char *what;
+  const char *text;
+  int         file_mode;
+  int         dir_mode;
+  const char *warning;   /* a pattern */
+} Kept;
+
+/* Leftover of issue 20's review: a record that cannot be read (EACCES, a
+ * real unreadable file) was set aside as if damaged; a damaged one whose
+ * setting aside failed (a real read-only folder) was written over at the
+ * next save. Both now stay, byte for byte, with a warning that says so,
+ * and no save writes over them; notifications still work. */
+static void
+test_record_kept (void)
+{
+  Kept cases[] = {
+    { "unreadable", "{\"notifications\":[{\"id\":\"earlier\",\"facts\":[\"x\"]}]}", 0000, 0700,
+      "*notifications.json cannot be read (*ermission denied*). It is kept as it is and "
+      "nothing is recorded in it*" },
+    { "damaged, read-only folder", "not a record", 0600, 0500,
+      "*notifications.json cannot be read (it is not JSON) and could not be set aside "
+      "(*ermission denied*). It is kept as it is and nothing is recorded in it*" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      Kept *kept = &cases[c];
+      g_autofree char *dir = sh_test_make_dir ();
+      g_autofree char *record = g_build_filename (dir, "notifications.json", NULL);
+      g_autofree char *after = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ShManager) manager = NULL;
+      g_autoptr(ShNotifier) notifier = NULL;
+      g_autoptr(ShChannel) acme = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+      g_autoptr(JsonArray) calls = NULL;
+      guint before = n_calls ();
+      guint n_aside = 0;
+      GStatBuf st;
+
+      g_test_message ("kept record: %s", kept->what);
+      clock_now = T0;
+      manager = sh_test_load_manager (dir);
+      sh_channel_list_add (sh_manager_get_channels (manager), acme);
+      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+      announce (manager);
+      g_assert_true (g_file_set_contents (record, kept->text, -1, NULL));
+      g_assert_cmpint (g_chmod (record, kept->file_mode), ==, 0);
+      g_assert_cmpint (g_chmod (dir, kept->dir_mode), ==, 0);
+
+      set_root_overrides (FALSE);
+      g_test_expect_message ("SocialHub", G_LOG_LEVEL_WARNING, kept->warning);
+      notifier = sh_notifier_new (manager, app);
+      g_test_assert_expected_messages ();
+      sh_notifier_set_clock (notifier, fake_clock, NULL);
+      /* The folder is writable again (a person fixed it, or it never was
+       * the problem): still nothing writes over the record. */
+      g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+
+      /* Shown, then withdrawn by the server's id: each would save the
+       * record. */
+      verdict (acme, 0, SH_TOKEN_STATE_INVALID, SH_TOKEN_REASON_PASSWORD_CHANGED);
+      announce (manager);
+      calls = expect_calls (before + 1);
+      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+      announce (manager);
+      g_clear_pointer (&calls, json_array_unref);
+      calls = expect_calls (before + 2);
+      g_assert_cmpstr (json_object_get_string_member (call (calls, before + 1), "method"), ==,
+                       "CloseNotification");
+      wait_idle (notifier);
+      set_root_overrides (TRUE);
+
+      /* Where it was, as it was, and no copy. */
+      g_assert_cmpint (g_stat (record, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, kept->file_mode);
+      g_assert_true (g_file_get_contents (record, &after, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (after, ==, kept->text);
+      g_free (file_starting (dir, "notifications.json.damaged-", &n_aside));
+      g_assert_cmpuint (n_aside, ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1073,6 +1178,7 @@ main (int argc, char **argv)
   g_test_add_func ("/notifier/hostile-names", test_hostile_names);
   g_test_add_func ("/notifier/person", test_person);
   g_test_add_func ("/notifier/damaged-record", test_damaged_record);
+  g_test_add_func ("/notifier/record-kept", test_record_kept);
   status = g_test_run ();
 
   g_clear_object (&app);

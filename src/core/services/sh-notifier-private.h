@@ -76,8 +76,11 @@ typedef struct {
 
 void        _sh_shown_free          (ShShown    *shown);
 /* notifications.json beside the data file: id → ShShown (mine FALSE);
- * an empty table when there is none or it cannot be read. */
-GHashTable *_sh_notifier_record_load (const char *path);
+ * an empty table when there is none or it cannot be read. @out_keep: the
+ * file must not be written over (it cannot be read, or is damaged and
+ * could not be set aside). */
+GHashTable *_sh_notifier_record_load (const char *path,
+                                      gboolean   *out_keep);
 void        _sh_notifier_record_save (const char *path,
                                       GHashTable *shown);
 

@@ -14,7 +14,10 @@
  * large, not a file) is set aside as the data file would be
  * (sh-file-aside.h) before a save could write over it, and a record with
  * some unreadable entries is copied aside before they are dropped: the
- * message names the copy.
+ * message names the copy. A file that cannot be read at all (no
+ * permission, an I/O error) is not damaged: it stays where it is. That one,
+ * and a damaged one that could not be set aside, is never written over:
+ * this process records nothing, and says so.
  */
 #include "config.h"
 
@@ -74,11 +77,13 @@ parse_one (JsonObject *object,
 }
 
 /* The record's text, or NULL with @out_why saying why it is not one (NULL
- * too when there is no file: nothing to set aside). */
+ * too when there is no file: nothing to set aside). @out_unreadable: the
+ * file could not be read, which says nothing about what it holds. */
 static char *
 read_record (const char  *path,
              gsize       *out_length,
-             char       **out_why)
+             char       **out_why,
+             gboolean    *out_unreadable)
 {
   g_autoptr(GError) error = NULL;
   char *data = NULL;
@@ -92,7 +97,10 @@ read_record (const char  *path,
     *out_why = g_strdup_printf (_("it is larger than %u MiB"),
                                 (guint) (RECORD_MAX_SIZE / (1024 * 1024)));
   else if (!g_file_get_contents (path, &data, out_length, &error))
-    *out_why = g_strdup (error->message);
+    {
+      *out_why = g_strdup (error->message);
+      *out_unreadable = TRUE;
+    }
   else if (*out_length == 0)
     *out_why = g_strdup (_("it is empty"));
   else
@@ -101,7 +109,8 @@ read_record (const char  *path,
   return NULL;
 }
 
-static void
+/* Returns FALSE when the file stays where it is: nothing may write over it. */
+static gboolean
 set_aside (const char *path,
            const char *why)
 {
@@ -112,19 +121,23 @@ set_aside (const char *path,
     {
       /* Translators: the first %s is a file, the second why it cannot be
        * read, the third why it could not be renamed */
-      g_message (_("The record of shown notifications %s cannot be read (%s) and could not be "
-                   "set aside (%s); it will be replaced."), path, why, error->message);
-      return;
+      g_warning (_("The record of shown notifications %s cannot be read (%s) and could not be "
+                   "set aside (%s). It is kept as it is and nothing is recorded in it: "
+                   "notifications shown now may stay on the screen after a restart until "
+                   "you close them."), path, why, error->message);
+      return FALSE;
     }
   /* Translators: the first %s is a file, the second why it cannot be read
    * (e.g. "it is empty"), the third the name it was kept under */
   g_message (_("The record of shown notifications %s cannot be read (%s). It was set aside as "
                "%s; notifications shown before may stay on the screen until you close them."),
              path, why, aside);
+  return TRUE;
 }
 
 GHashTable *
-_sh_notifier_record_load (const char *path)
+_sh_notifier_record_load (const char *path,
+                          gboolean   *out_keep)
 {
   GHashTable *shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) _sh_shown_free);
@@ -136,10 +149,12 @@ _sh_notifier_record_load (const char *path)
   g_autoptr(JsonNode) root = NULL;
   JsonArray *list = NULL;
   guint n_skipped = 0;
+  gboolean unreadable = FALSE;
 
+  *out_keep = FALSE;
   if (path == NULL)
     return shown;
-  data = read_record (path, &length, &why);
+  data = read_record (path, &length, &why, &unreadable);
   if (data != NULL)
     {
       root = sh_json_parse (data, length);
@@ -150,8 +165,17 @@ _sh_notifier_record_load (const char *path)
       if (root != NULL && list == NULL)
         why = g_strdup (_("it is not a list of notifications"));
     }
-  if (why != NULL)
-    set_aside (path, why);
+  if (unreadable)
+    {
+      /* Translators: the first %s is a file, the second why it cannot be
+       * read (the system's words) */
+      g_warning (_("The record of shown notifications %s cannot be read (%s). It is kept as it "
+                   "is and nothing is recorded in it: notifications shown now may stay on the "
+                   "screen after a restart until you close them."), path, why);
+      *out_keep = TRUE;
+    }
+  else if (why != NULL)
+    *out_keep = !set_aside (path, why);
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
       JsonNode *node = json_array_get_element (list, i);
@@ -169,8 +193,12 @@ _sh_notifier_record_load (const char *path)
     return shown;
   /* The next save drops what could not be read: keep the original. */
   if (!sh_file_copy_aside (path, data, length, &aside, &error))
-    g_message (_("The record of shown notifications %s has unreadable entries and could not be "
-                 "copied aside (%s); they will be dropped."), path, error->message);
+    {
+      g_warning (_("The record of shown notifications %s has unreadable entries and could not "
+                   "be copied aside (%s). It is kept as it is and nothing is recorded in it."),
+                 path, error->message);
+      *out_keep = TRUE;
+    }
   else
     g_message (g_dngettext (GETTEXT_PACKAGE,
                             "%u entry of the record of shown notifications could not be read "

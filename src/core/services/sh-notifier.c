@@ -588,6 +588,7 @@ sh_notifier_new (ShManager    *manager,
                                              : NULL;
   GListModel *channels;
   g_autofree char *store_dir = NULL;
+  gboolean keep_record = FALSE;
 
   g_return_val_if_fail (SH_IS_MANAGER (manager), NULL);
   g_return_val_if_fail (application == NULL || G_IS_APPLICATION (application), NULL);
@@ -597,7 +598,10 @@ sh_notifier_new (ShManager    *manager,
   self->application = application;
   store_dir = g_path_get_dirname (sh_store_get_path (sh_manager_get_store (manager)));
   self->record_path = g_build_filename (store_dir, RECORD_FILE_NAME, NULL);
-  self->shown = _sh_notifier_record_load (self->record_path);
+  self->shown = _sh_notifier_record_load (self->record_path, &keep_record);
+  /* A record that can be neither read nor set aside stays as it is. */
+  if (keep_record)
+    g_clear_pointer (&self->record_path, g_free);
   if (schema != NULL && g_settings_schema_has_key (schema, "notify-token-invalid"))
     {
       self->settings = g_settings_new_full (schema, NULL, NULL);
