@@ -39,6 +39,10 @@ struct _ShChannelListView
   GtkListView       *list_view;
   /* The channel the keyboard was last on: where Tab comes back to. */
   guint              focus_position;
+  /* Focusing a row the list view has not laid out yet: tried again at
+   * the next frames. */
+  guint              focus_tick;
+  guint              focus_tries;
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelListView, sh_channel_list_view, GTK_TYPE_WIDGET)
@@ -294,6 +298,50 @@ on_key_pressed (GtkEventControllerKey *controller,
     }
 }
 
+/* Whether the keyboard is in the row at @position. */
+static gboolean
+row_has_focus (ShChannelListView *self,
+               guint              position)
+{
+  ItemParts *parts = focused_parts (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  return parts != NULL && gtk_list_item_get_position (parts->item) == position &&
+         focus != NULL && (focus == parts->row || gtk_widget_is_ancestor (focus, parts->row));
+}
+
+static gboolean
+laid_out (ShChannelListView *self)
+{
+  return gtk_widget_get_width (GTK_WIDGET (self->list_view)) > 0;
+}
+
+/* A list view never on screen yet (the window opened on a channel's page)
+ * lays its rows out at its first frame, and takes the focus onto an item
+ * of its own then: the row is focused again once the list is laid out. */
+static gboolean
+focus_later (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  ShChannelListView *self = SH_CHANNEL_LIST_VIEW (widget);
+
+  if (laid_out (self) && row_has_focus (self, self->focus_position))
+    {
+      self->focus_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (laid_out (self))
+    focus_channel_at (self, self->focus_position, GTK_DIR_TAB_FORWARD);
+  if (++self->focus_tries >= 20)
+    {
+      self->focus_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* Back from a channel's page: the keyboard is on its row again. */
 void
 sh_channel_list_view_focus_channel (ShChannelListView *self,
@@ -304,14 +352,25 @@ sh_channel_list_view_focus_channel (ShChannelListView *self,
   g_return_if_fail (SH_IS_CHANNEL_LIST_VIEW (self));
   g_return_if_fail (SH_IS_CHANNEL (channel));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  /* All the channels, not only the rows shown so far: one opened from a
+   * notification may lie beyond them (the same positions). */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sections));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->shown), i);
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
 
       if (item == (GObject *) channel)
         {
-          focus_channel_at (self, i, GTK_DIR_TAB_FORWARD);
+          sh_paced_list_show_through (self->shown, i);
+          if (self->focus_tick != 0)
+            gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick);
+          self->focus_tick = 0;
+          if (focus_channel_at (self, i, GTK_DIR_TAB_FORWARD) && laid_out (self))
+            return;
+          self->focus_position = i;
+          self->focus_tries = 0;
+          self->focus_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), focus_later,
+                                                           NULL, NULL);
           return;
         }
     }
@@ -322,6 +381,9 @@ sh_channel_list_view_dispose (GObject *object)
 {
   ShChannelListView *self = SH_CHANNEL_LIST_VIEW (object);
 
+  if (self->focus_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick);
+  self->focus_tick = 0;
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
   g_clear_object (&self->shown);
   g_clear_object (&self->sections);

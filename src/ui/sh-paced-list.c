@@ -132,20 +132,14 @@ disconnect_clock (ShPacedList *self)
   self->clock = NULL;
 }
 
-/* Shows STEP more items, or all of them once ALL_AFTER are shown. Nothing
- * while nothing is held back: a list still loading stays at FIRST, for the
- * frame that will show its first screenful. */
-void
-sh_paced_list_grow (ShPacedList *self)
+/* Raises the limit to @limit: once past ALL_AFTER, everything and done. */
+static void
+show_up_to (ShPacedList *self,
+            guint        limit)
 {
-  guint old_shown, n;
+  guint old_shown, n = g_list_model_get_n_items (self->source);
 
-  g_return_if_fail (SH_IS_PACED_LIST (self));
-
-  n = g_list_model_get_n_items (self->source);
-  if (self->limit == G_MAXUINT || self->shown >= n)
-    return;
-  self->limit = MAX (self->limit, self->shown) + self->step;
+  self->limit = MAX (self->limit, limit);
   if (self->limit >= self->all_after)
     {
       self->limit = G_MAXUINT;
@@ -157,6 +151,34 @@ sh_paced_list_grow (ShPacedList *self)
       return;
     }
   top_up (self);
+}
+
+/* Shows STEP more items, or all of them once ALL_AFTER are shown. Nothing
+ * while nothing is held back: a list still loading stays at FIRST, for the
+ * frame that will show its first screenful. */
+void
+sh_paced_list_grow (ShPacedList *self)
+{
+  g_return_if_fail (SH_IS_PACED_LIST (self));
+
+  if (self->limit == G_MAXUINT || self->shown >= g_list_model_get_n_items (self->source))
+    return;
+  show_up_to (self, MAX (self->limit, self->shown) + self->step);
+}
+
+/* Shows at least the source's items up to @position, now: a person asked
+ * for that one (a channel opened from a notification, then Back). The pace
+ * goes on from there. */
+void
+sh_paced_list_show_through (ShPacedList *self,
+                            guint        position)
+{
+  g_return_if_fail (SH_IS_PACED_LIST (self));
+
+  if (self->limit == G_MAXUINT || position < self->shown ||
+      position >= g_list_model_get_n_items (self->source))
+    return;
+  show_up_to (self, position + 1);
 }
 
 gboolean

@@ -16,6 +16,8 @@ ShPacedList *sh_paced_list_new        (GListModel  *source,
 void         sh_paced_list_pace_by    (ShPacedList *self,
                                        GtkWidget   *widget);
 void         sh_paced_list_grow       (ShPacedList *self);
+void         sh_paced_list_show_through (ShPacedList *self,
+                                         guint        position);
 gboolean     sh_paced_list_get_done   (ShPacedList *self);
 
 G_END_DECLS

@@ -155,6 +155,9 @@ on_search_changed (ShWindow *self)
 static void
 on_search_activate (ShWindow *self)
 {
+  /* Enter may come before the entry's delayed "search-changed": what is
+   * typed now is what Enter looks for, not what was typed before. */
+  on_search_changed (self);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sections)); i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
