@@ -41,6 +41,9 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from c_comments import strip_c_comments  # noqa: E402
+
 PATTERNS = re.compile(
     r'facebook|instagram|x\.com|\bgraph\b|"x"|\bSH_X_|SOCIALHUB_X_|\bx-client-id\b|\bx-redirect-port\b',
     re.IGNORECASE)
@@ -52,34 +55,6 @@ PAGE = re.compile(r'(?<!Sign-in )\bPages?\b')
 SKIP_DIRS = {os.path.join('src', 'providers'), os.path.join('src', 'sandbox')}
 SKIP_FILES = {os.path.join('src', 'ui', 'sh-sandbox-menu.c')}
 EXTENSIONS = ('.c', '.h', '.ui', '.xml', '.css', '.build', '.in')
-
-
-def strip_c_comments(text):
-    """Blanks /* */ and // comments, keeping strings and line numbers."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"' or c == "'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith('/*', i):
-            j = text.find('*/', i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r'[^\n]', ' ', text[i:j]))
-            i = j
-        elif text.startswith('//', i):
-            j = text.find('\n', i)
-            j = n if j < 0 else j
-            out.append(' ' * (j - i))
-            i = j
-        else:
-            out.append(c)
-            i += 1
-    return ''.join(out)
 
 
 def strip_xml_comments(text):

@@ -22,6 +22,9 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from c_comments import strip_c_comments  # noqa: E402
+
 # Calls whose string arguments a person reads.
 VISIBLE_CALLS = (
     'g_set_error', 'g_set_error_literal', 'g_prefix_error', 'g_propagate_prefixed_error',
@@ -45,33 +48,6 @@ WORD_RE = re.compile(r'[A-Za-z]{3,}')
 ACTION_NAME_RE = re.compile(r'(?:app|win)\.[\w-]+')
 FORMAT_OR_NAME_RE = re.compile(r'%[-+ #0-9.*]*(?:hh|h|ll|l|z|j|t)?[diouxXeEfFgGaAcsp%]|\bsocialhub\b')
 SKIP_DIRS = {'sandbox'}
-
-
-def strip_comments(text):
-    """Blanks out comments, keeping newlines and string literals, so offsets hold."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith('/*', i):
-            j = text.find('*/', i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r'[^\n]', ' ', text[i:j]))
-            i = j
-        elif text.startswith('//', i):
-            j = text.find('\n', i)
-            j = n if j < 0 else j
-            out.append(' ' * (j - i))
-            i = j
-        elif c in '"\'':
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == '\\' else 1
-            out.append(text[i:j + 1])
-            i = j + 1
-        else:
-            out.append(c)
-            i += 1
-    return ''.join(out)
 
 
 def split_arguments(text, start):
@@ -110,7 +86,7 @@ def literal_text(arg):
 
 
 def check_file(path, raw):
-    text = strip_comments(raw)
+    text = strip_c_comments(raw)
     lines = raw.splitlines()
     problems = []
     for match in CALL_RE.finditer(text):

@@ -5,6 +5,7 @@
 
 #include "sh-cli-application.h"
 #include "sh-command-line.h"
+#include "sh-flatpak.h"
 #include "sh-manager.h"
 #include "sh-monitor.h"
 #include "sh-notifier.h"
@@ -95,7 +96,7 @@ notifications_available (GApplication *app)
 {
   GDBusConnection *bus = g_application_get_dbus_connection (app);
 
-  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+  if (sh_flatpak_is_sandboxed ())
     return TRUE;
   if (bus == NULL)
     return FALSE;

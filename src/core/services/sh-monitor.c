@@ -425,11 +425,13 @@ on_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sleeps until @due (compute_next_due()'s), or not at all. */
 static void
-reschedule (ShMonitor *self)
+schedule_at (ShMonitor       *self,
+             gint64           due,
+             ShMonitorReason  reason)
 {
-  gint64 delay, due;
-  ShMonitorReason reason = SH_MONITOR_REASON_TIMER;
+  gint64 delay;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   /* Offline: the network coming back starts the next check. During a check:
@@ -440,7 +442,6 @@ reschedule (ShMonitor *self)
       return;
     }
 
-  due = compute_next_due (self, &reason);
   set_next_due (self, due, reason);
   if (self->next_due == 0)
     return;
@@ -450,25 +451,39 @@ reschedule (ShMonitor *self)
   update_failure (self);
 }
 
+static void
+reschedule (ShMonitor *self)
+{
+  ShMonitorReason reason = SH_MONITOR_REASON_TIMER;
+  gint64 due = 0;
+
+  if (self->active && self->network_available && !self->checking)
+    due = compute_next_due (self, &reason);
+  schedule_at (self, due, reason);
+}
+
 void
 sh_monitor_run_due (ShMonitor *self)
 {
+  ShMonitorReason reason = SH_MONITOR_REASON_TIMER;
+  gint64 due = 0;
+
   g_return_if_fail (SH_IS_MONITOR (self));
 
   if (!self->active)
     return;
+  /* One walk over every token for both: whether a check is due now, and
+   * else when. */
   if (self->network_available && !self->checking)
     {
-      ShMonitorReason reason;
-      gint64 due = compute_next_due (self, &reason);
-
+      due = compute_next_due (self, &reason);
       if (due > 0 && due <= now (self))
         {
           sh_monitor_request_check (self, reason);
           return;
         }
     }
-  reschedule (self);
+  schedule_at (self, due, reason);
 }
 
 /* ---- the network and sleep ------------------------------------------------------ */

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "sh-flatpak.h"
 #include "sh-notifier-private.h"
 
 #define FDO_NAME "org.freedesktop.Notifications"
@@ -44,7 +45,7 @@ _sh_notification_backend_detect (GApplication *application)
 
   if (backend != NULL && *backend != '\0')
     return _sh_notification_backend_from_string (backend);
-  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+  if (sh_flatpak_is_sandboxed () ||
       g_strcmp0 (g_getenv ("GTK_USE_PORTAL"), "1") == 0)
     return SH_NOTIFICATION_BACKEND_PORTAL;
   if (bus == NULL)
