@@ -29,7 +29,7 @@ struct _ShBrokerService
   GDBusConnection *connection;
   guint            registration;
   ShManager       *manager;
-  ShMonitor       *monitor;
+  GApplication    *application;   /* held while a call runs; weak: it owns this */
   GCancellable    *cancellable;
 };
 
@@ -44,6 +44,10 @@ typedef struct {
 static void
 call_free (Call *call)
 {
+  /* The answer is on its way: the app may go (a service nothing else
+   * holds, a window closed with Run in Background off). */
+  if (call->self->application != NULL)
+    g_application_release (call->self->application);
   g_object_unref (call->self);
   g_object_unref (call->invocation);
   g_free (call->channel);
@@ -159,6 +163,10 @@ handle_method_call (GDBusConnection       *connection,
           "tokens” in SocialHub’s Preferences."));
       return;
     }
+  /* A call may take a while (the keyring, a check, a renewal first): the
+   * app stays until it has answered. */
+  if (self->application != NULL)
+    g_application_hold (self->application);
   call = g_new0 (Call, 1);
   call->self = g_object_ref (self);
   call->invocation = g_object_ref (invocation);
@@ -182,7 +190,7 @@ sh_broker_service_dispose (GObject *object)
   self->registration = 0;
   g_clear_object (&self->connection);
   g_clear_object (&self->manager);
-  g_clear_object (&self->monitor);
+  g_clear_weak_pointer (&self->application);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sh_broker_service_parent_class)->dispose (object);
 }
@@ -225,12 +233,12 @@ sh_broker_service_new (GDBusConnection  *connection,
 void
 sh_broker_service_set_manager (ShBrokerService *self,
                                ShManager       *manager,
-                               ShMonitor       *monitor)
+                               GApplication    *application)
 {
   g_return_if_fail (SH_IS_BROKER_SERVICE (self));
   g_return_if_fail (SH_IS_MANAGER (manager));
-  g_return_if_fail (SH_IS_MONITOR (monitor));
+  g_return_if_fail (application == NULL || G_IS_APPLICATION (application));
 
   g_set_object (&self->manager, manager);
-  g_set_object (&self->monitor, monitor);
+  g_set_weak_pointer (&self->application, application);
 }

@@ -20,7 +20,6 @@
 
 #include <gio/gio.h>
 #include "sh-manager.h"
-#include "sh-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -33,13 +32,15 @@ G_DECLARE_FINAL_TYPE (ShBrokerService, sh_broker_service, SH, BROKER_SERVICE, GO
 /* Exported until the object is disposed; made in GApplication's
  * dbus_register, before the name is taken, so that no call finds the name
  * without the interface. Calls are answered in the main loop, which runs
- * after startup has given the manager (sh_broker_service_set_manager).
+ * after startup has given the manager (sh_broker_service_set_manager), and
+ * @application is held while a call runs: a service nothing else holds, or
+ * a window closed with Run in Background off, answers before it goes.
  * NULL with @error when the object path is taken. */
 ShBrokerService *sh_broker_service_new (GDBusConnection  *connection,
                                         const char       *object_path,
                                         GError          **error);
 void             sh_broker_service_set_manager (ShBrokerService *self,
                                                 ShManager       *manager,
-                                                ShMonitor       *monitor);
+                                                GApplication    *application);
 
 G_END_DECLS

@@ -231,7 +231,7 @@ sh_application_startup (GApplication *app)
    * forwarded --check): it compares each check's verdicts with what it told. */
   self->notifier = sh_notifier_new (self->manager, app);
   if (self->broker != NULL)
-    sh_broker_service_set_manager (self->broker, self->manager, self->monitor);
+    sh_broker_service_set_manager (self->broker, self->manager, G_APPLICATION (self));
   if (self->sandbox_session != NULL)
     sh_sandbox_menu_install (app, sh_sandbox_session_get_server (self->sandbox_session),
                              self->manager, self->monitor);

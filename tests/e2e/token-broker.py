@@ -26,6 +26,9 @@ emulator and the session's real keyring:
   answers io.socialhub.SocialHub.Broker.Error.Disabled and a forwarded
   `--print-token` exits 77 — not 69, which means only that the running
   instance takes no such command (`--sandbox` while it runs without);
+- a D-Bus call under way holds the app: with Run in Background off, a call
+  whose check outlasts the service's first 10 s is still answered (it was
+  cut off: NoReply);
 
 Usage: token-broker.py SOCIALHUB SOCIALHUB_SANDBOX  (inside build-aux/with-session.sh)
 """
@@ -306,6 +309,34 @@ try:
     r = run("--sandbox", "--print-token", x_channel_id)
     check(r.returncode == 69 and r.stdout == "" and "quit it to use the sandbox" in r.stderr,
           f"--sandbox while SocialHub runs without: 69, a status of its own ({said(r)})")
+
+    # --- a call under way holds the app ------------------------------------------------------
+    # Run in Background off: nothing else holds the service, which GLib
+    # keeps for 10 s at start only. @acmecoffee not checked within the hour
+    # and every X answer 14 s late: the call's check outlasts those 10 s,
+    # and the app still answers before it goes.
+    stop(app)
+    app = None
+    broker(True)
+    subprocess.run(["gsettings", "set", APP_ID, "run-in-background", "false"], env=env,
+                   check=True)
+    now = int(time.time())
+    age_pasted(expires_at=now - 5400, expires_by=now + 1800, checked_at=now - 4800)
+    control("fault", network="x", kind="latency", delay_ms=str(int(14000 * TIME_FACTOR)))
+    app = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=app_log,
+                           stderr=subprocess.STDOUT)
+    check(wait_until(lambda: bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "NameHasOwner",
+                                           GLib.Variant("(s)", (APP_ID,)), None,
+                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]),
+          "the app runs in the background, Run in Background off")
+    started = time.monotonic()
+    reply, error = get_access_token("@acmecoffee")
+    check(reply is not None and reply[0] == pasted,
+          f"a call that outlasts the service's first 10 s is answered "
+          f"({dbus_error_name(error)}: {error.message if error else ''}, "
+          f"after {time.monotonic() - started:.1f} s)")
+    control("clear-faults")
 except (GLib.Error, OSError, KeyError, subprocess.SubprocessError) as error:
     check(False, f"the scenario went on to its end ({type(error).__name__}: {error})")
 finally:
