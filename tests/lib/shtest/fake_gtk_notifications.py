@@ -7,8 +7,10 @@ RemoveNotification, and rewrites LOG.json after each call with the list of
 calls: {"method": "AddNotification", "app_id", "id", "title", "body",
 "default_action", "default_action_target", "buttons": [{"label",
 "action", "target"}]} and {"method": "RemoveNotification", "app_id", "id"}
-(targets as their printed GVariant, e.g. "'facebook:10001'"). Prints
-"ready" on standard output once the name is owned.
+(targets as their printed GVariant, e.g. "'facebook:10001'").
+io.socialhub.FakeNotifications.Sync() answers once every call that came
+before it is in LOG.json. Prints "ready" on standard output once the name
+is owned.
 """
 import json
 import os
@@ -28,6 +30,9 @@ XML = """
     <method name="RemoveNotification">
       <arg type="s" direction="in"/><arg type="s" direction="in"/>
     </method>
+  </interface>
+  <interface name="io.socialhub.FakeNotifications">
+    <method name="Sync"/>
   </interface>
 </node>
 """
@@ -49,6 +54,9 @@ def printed(variant):
 
 
 def on_call(conn, sender, path, interface, method, params, invocation):
+    if method == "Sync":
+        invocation.return_value(None)
+        return
     if method == "AddNotification":
         app_id, nid, notification = params.unpack()
         raw = params.get_child_value(2)

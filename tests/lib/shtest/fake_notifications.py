@@ -14,6 +14,8 @@ which emits ActionInvoked(ID, ACTION-KEY) as a notification server does.
 io.socialhub.FakeNotifications.SetCapabilities(as) changes what
 GetCapabilities answers (at first "actions", "body"; add "body-markup" to
 be a server that parses bodies as markup, as GNOME Shell's and dunst do).
+io.socialhub.FakeNotifications.Sync() answers once every call that came
+before it is in LOG.json (calls are handled in order).
 Prints "ready" on standard output once the name is owned.
 """
 import json
@@ -46,6 +48,7 @@ XML = """
   <interface name="io.socialhub.FakeNotifications">
     <method name="Invoke"><arg type="u" direction="in"/><arg type="s" direction="in"/></method>
     <method name="SetCapabilities"><arg type="as" direction="in"/></method>
+    <method name="Sync"/>
   </interface>
 </node>
 """
@@ -88,6 +91,8 @@ def on_call(conn, sender, path, interface, method, params, invocation):
         invocation.return_value(GLib.Variant("(as)", (capabilities,)))
     elif method == "GetServerInformation":
         invocation.return_value(GLib.Variant("(ssss)", ("fake", "socialhub-tests", "1", "1.2")))
+    elif method == "Sync":
+        invocation.return_value(None)
     elif method == "SetCapabilities":
         capabilities[:] = args[0]
         invocation.return_value(None)

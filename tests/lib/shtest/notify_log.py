@@ -14,14 +14,30 @@ def calls(log_path):
         return json.load(f)
 
 
+SERVERS = (("org.freedesktop.Notifications", "/org/freedesktop/Notifications"),
+           ("org.gtk.Notifications", "/org/gtk/Notifications"))
+
+
+def sync_servers():
+    """A round trip through each fake notification server on the bus
+    (Sync): each handles its calls in order, so whatever reached it before
+    is in its log once this returns."""
+    for name, path in SERVERS:
+        if name_owned(name):
+            subprocess.run(["gdbus", "call", "--session", "--dest", name, "--object-path", path,
+                            "--method", "io.socialhub.FakeNotifications.Sync"],
+                           capture_output=True, timeout=WAIT_S)
+
+
 def settle(log_path, expected, timeout=WAIT_S):
-    """Waits until the log holds @expected calls, then a little longer so
-    that an extra call would be seen (what follows a finished check: a
-    Notify sent at its end is already on the bus)."""
+    """Waits until the log holds @expected calls, then until the servers
+    have logged whatever is on the bus, so that an extra call would be seen
+    (what follows a finished check: a Notify sent at its end is already on
+    the bus). A state, not a time: no sleep past the count."""
     deadline = time.monotonic() + timeout
     while len(calls(log_path)) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(1.0)
+    sync_servers()
     return calls(log_path)
 
 
