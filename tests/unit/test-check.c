@@ -11,6 +11,7 @@
 #include "sh-checker.h"
 #include "sh-error.h"
 #include "sh-manager.h"
+#include "sh-monitor.h"
 #include "sh-notifier.h"
 #include "sh-store-private.h"
 #include "sh-providers.h"
@@ -227,6 +228,44 @@ test_callers_share_one_run (Fixture       *fixture,
   /* Asked after the run ended: a new run. */
   start_check (fixture, NULL, &later);
   assert_second_run (fixture, &later);
+}
+
+/* Check Now while a check runs (the monitor's, started before the person
+ * fixed a token): not the answer of that run, which may have judged the
+ * token before the fix, but of a run that starts after it ends — one more
+ * request at the network, none alongside the first. */
+static void
+test_check_now_after_running (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ShMonitor) monitor = sh_monitor_new (fixture->manager, NULL);
+  g_autoptr(GAsyncResult) running = NULL;
+  g_autoptr(GAsyncResult) now = NULL;
+  g_autoptr(GError) error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  start_check (fixture, NULL, &running);
+  wait_until_held (fixture);
+  sh_monitor_check_now_async (monitor, NULL, sh_test_store_result, &now);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 1);
+
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&running, 5000);
+  assert_checked (fixture, running, 2);
+  /* The run under way has answered; Check Now has not: its run goes. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (now);
+  wait_until_held (fixture);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
+
+  held_release (fixture->provider);
+  sh_test_wait_for_result (&now, 5000);
+  g_assert_true (sh_monitor_check_now_finish (monitor, now, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_checked, ==, 2);
+  g_assert_cmpuint (fixture->provider->n_checks, ==, 2);
 }
 
 /* One caller gives up (its window closed): it hears "cancelled" at once,
@@ -533,6 +572,8 @@ main (int    argc,
 
   g_test_add ("/check/callers-share-one-run", Fixture, NULL,
               fixture_set_up, test_callers_share_one_run, fixture_tear_down);
+  g_test_add ("/check/check-now-after-running", Fixture, NULL,
+              fixture_set_up, test_check_now_after_running, fixture_tear_down);
   g_test_add ("/check/one-caller-leaves", Fixture, NULL,
               fixture_set_up, test_one_caller_leaves, fixture_tear_down);
   g_test_add ("/check/all-callers-leave", Fixture, NULL,

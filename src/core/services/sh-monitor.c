@@ -299,22 +299,77 @@ sh_monitor_request_check (ShMonitor       *self,
   start_check (self);
 }
 
-/* Check Now and --check: they want the answer, and a check under way is
- * "now" enough, so they join it (the checker joins runs) instead of
- * queueing a follow-up. Offline the check runs all the same: a person
- * asked, and "offline" is an answer too. A monitor not started yet (before
- * the window's first frame) leaves the check to the caller alone. */
+static void
+on_checked_now (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  ShCheckSummary summary = { 0 };
+
+  if (!sh_checker_check_finish (SH_CHECKER (source), result, &summary, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_memdup2 (&summary, sizeof summary), g_free);
+}
+
+/* The monitor's own run when it may start one (its "checking" is what the
+ * window shows), which the caller joins. */
+static gboolean
+check_now (gpointer user_data)
+{
+  GTask *task = user_data;
+  ShMonitor *self = g_task_get_source_object (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->active && !self->checking)
+    start_check (self);
+  sh_checker_check_async (sh_manager_get_checker (self->manager), g_task_get_cancellable (task),
+                          on_checked_now, task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_run_under_way_done (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  sh_checker_check_finish (SH_CHECKER (source), result, NULL, NULL);
+  /* After the run's other callers (the monitor's own end among them). */
+  g_idle_add (check_now, user_data);
+}
+
+/* Check Now and --check: they want an answer about the tokens as they are
+ * now. A check under way may have judged a token before the person fixed
+ * it (and then clicked Check Now): its answer would be stale, so it is
+ * waited for and the answer is that of one more run after it (one for
+ * every caller who asked meanwhile; the checker joins runs). Offline the
+ * check runs all the same: a person asked, and "offline" is an answer too.
+ * A monitor not started yet (before the window's first frame) leaves the
+ * check to the caller alone. */
 void
 sh_monitor_check_now_async (ShMonitor           *self,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  ShChecker *checker;
+  GTask *task;
+
   g_return_if_fail (SH_IS_MONITOR (self));
 
-  if (self->active && !self->checking)
-    start_check (self);
-  sh_checker_check_async (sh_manager_get_checker (self->manager), cancellable, callback, user_data);
+  checker = sh_manager_get_checker (self->manager);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_monitor_check_now_async);
+  if (sh_checker_get_running (checker))
+    sh_checker_check_async (checker, cancellable, on_run_under_way_done, task);
+  else
+    check_now (task);
 }
 
 gboolean
@@ -323,9 +378,16 @@ sh_monitor_check_now_finish (ShMonitor       *self,
                              ShCheckSummary  *out_summary,
                              GError         **error)
 {
-  g_return_val_if_fail (SH_IS_MONITOR (self), FALSE);
-  return sh_checker_check_finish (sh_manager_get_checker (self->manager), result, out_summary,
-                                  error);
+  g_autofree ShCheckSummary *summary = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  summary = g_task_propagate_pointer (G_TASK (result), error);
+  if (summary == NULL)
+    return FALSE;
+  if (out_summary != NULL)
+    *out_summary = *summary;
+  return TRUE;
 }
 
 /* ---- the schedule -------------------------------------------------------------- */

@@ -82,8 +82,10 @@ gboolean     sh_monitor_get_active         (ShMonitor            *self);
 /* Asks for a check now (merged with one that is running or queued). */
 void         sh_monitor_request_check      (ShMonitor            *self,
                                             ShMonitorReason       reason);
-/* The way a person's check starts (Check Now): joins the check under way,
- * or starts one, even when offline; answers with that check's summary.
+/* The way a person's check starts (Check Now): starts one, even when
+ * offline, and answers with its summary; a check under way (which may have
+ * judged a token before the person fixed it) is waited for and one more
+ * run after it answers.
  * It answers through the manager's ShChecker, which is where runs join: a
  * check function set with sh_monitor_set_check_func() (tests of the
  * schedule) is not used here. */
