@@ -453,7 +453,8 @@ check_now_action (GtkWidget  *widget,
   if (self->checking)
     return;
   set_checking (self, TRUE);
-  /* Joins a check under way; the checker loads the file first if needed. */
+  /* After a check under way, one more (sh-monitor.h); the checker loads
+   * the file first if needed. */
   sh_monitor_check_now_async (self->monitor, self->cancellable, on_checked, g_object_ref (self));
 }
 

@@ -112,6 +112,18 @@ def get_access_token(channel_name):
         return None, error
 
 
+def start_service(what):
+    """`socialhub --gapplication-service`, once its name is on the bus."""
+    service = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=app_log,
+                               stderr=subprocess.STDOUT)
+    check(wait_until(lambda: bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "NameHasOwner",
+                                           GLib.Variant("(s)", (APP_ID,)), None,
+                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]),
+          what)
+    return service
+
+
 def dbus_error_name(error):
     return Gio.DBusError.get_remote_error(error) if error is not None else None
 
@@ -272,13 +284,7 @@ try:
           f"two minutes from its latest end: refused, with why and what to do ({said(r)})")
 
     # --- D-Bus: the running app ---------------------------------------------------------------
-    app = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=app_log,
-                           stderr=subprocess.STDOUT)
-    check(wait_until(lambda: bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                           "org.freedesktop.DBus", "NameHasOwner",
-                                           GLib.Variant("(s)", (APP_ID,)), None,
-                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]),
-          "the app runs in the background")
+    app = start_service("the app runs in the background")
     reply, error = get_access_token(x_channel_id)
     check(reply is not None and reply[0] == new_x and reply[2] == x_token_id
           and reply[1] > time.time() + 300,
@@ -323,13 +329,7 @@ try:
     now = int(time.time())
     age_pasted(expires_at=now - 5400, expires_by=now + 1800, checked_at=now - 4800)
     control("fault", network="x", kind="latency", delay_ms=str(int(14000 * TIME_FACTOR)))
-    app = subprocess.Popen([SOCIALHUB, "--gapplication-service"], env=env, stdout=app_log,
-                           stderr=subprocess.STDOUT)
-    check(wait_until(lambda: bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                           "org.freedesktop.DBus", "NameHasOwner",
-                                           GLib.Variant("(s)", (APP_ID,)), None,
-                                           Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]),
-          "the app runs in the background, Run in Background off")
+    app = start_service("the app runs in the background, Run in Background off")
     started = time.monotonic()
     reply, error = get_access_token("@acmecoffee")
     check(reply is not None and reply[0] == pasted,

@@ -917,6 +917,21 @@ recorded_ids (const char *dir)
   return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
+/* A manager on @dir with @channel, its token valid and announced. */
+static ShManager *
+manager_with_valid (const char *dir,
+                    ShChannel  *channel)
+{
+  ShManager *manager;
+
+  clock_now = T0;
+  manager = sh_test_load_manager (dir);
+  sh_channel_list_add (sh_manager_get_channels (manager), channel);
+  verdict (channel, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
+  announce (manager);
+  return manager;
+}
+
 typedef struct {
   const char *what;
   const char *text;
@@ -981,11 +996,7 @@ test_damaged_record (void)
       gint64 end;
 
       g_test_message ("damaged record: %s", damage->what);
-      clock_now = T0;
-      manager = sh_test_load_manager (dir);
-      sh_channel_list_add (sh_manager_get_channels (manager), acme);
-      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
-      announce (manager);
+      manager = manager_with_valid (dir, acme);
       g_assert_true (g_file_set_contents (record, damage->text, length, NULL));
 
       g_test_expect_message ("SocialHub", G_LOG_LEVEL_MESSAGE, damage->message);
@@ -1093,11 +1104,7 @@ test_record_kept (void)
       GStatBuf st;
 
       g_test_message ("kept record: %s", kept->what);
-      clock_now = T0;
-      manager = sh_test_load_manager (dir);
-      sh_channel_list_add (sh_manager_get_channels (manager), acme);
-      verdict (acme, 0, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE);
-      announce (manager);
+      manager = manager_with_valid (dir, acme);
       g_assert_true (g_file_set_contents (record, kept->text, -1, NULL));
       g_assert_cmpint (g_chmod (record, kept->file_mode), ==, 0);
       g_assert_cmpint (g_chmod (dir, kept->dir_mode), ==, 0);
