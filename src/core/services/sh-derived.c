@@ -149,6 +149,38 @@ sh_derived_channels_of (ShChannelList *channels,
   return derived;
 }
 
+/* Whether @channel was told it is no longer linked to its parent (the
+ * derived provider's verdict, SH_TOKEN_REASON_UNLINKED). */
+static gboolean
+is_unlinked (ShChannel *channel)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (sh_token_get_last_verdict_reason (token) == SH_TOKEN_REASON_UNLINKED &&
+          !sh_token_state_is_usable (sh_token_get_last_verdict (token)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An account found linked to two parents stays with the first (its via,
+ * its tokens' ids) while that parent is there and still has it linked:
+ * moving at each look would give it new token ids every time. */
+static gboolean
+stays_with_other_parent (ShChannelList *channels,
+                         ShChannel     *channel,
+                         ShChannel     *parent)
+{
+  const char *via = sh_channel_get_via (channel);
+
+  return via != NULL && g_strcmp0 (via, sh_channel_get_id (parent)) != 0 &&
+         sh_channel_list_lookup (channels, via) != NULL && !is_unlinked (channel);
+}
+
 void
 sh_derived_apply_found (ShChannelList *channels,
                         const char    *network,
@@ -172,6 +204,8 @@ sh_derived_apply_found (ShChannelList *channels,
         {
           sh_channel_set_name (channel, account->name);
           sh_channel_set_picture_url (channel, account->picture_url);
+          if (stays_with_other_parent (channels, channel, parent))
+            continue;
           sh_channel_set_via (channel, sh_channel_get_id (parent));
           mirror (channel, parent);
         }

@@ -10,7 +10,9 @@
  *   is_due      whether to look at a parent channel for derived accounts:
  *               never looked at, or not for about a day
  *   apply_found what a check found linked to each parent: a new derived
- *               channel, or a new name or picture for a known one
+ *               channel, or a new name or picture for a known one (which
+ *               stays with its first parent while it is linked there, even
+ *               when another parent names it too)
  *   fold        a parent token's verdict onto the tokens sharing it: its
  *               death is theirs, at no extra request
  */
