@@ -13,7 +13,8 @@ standalone emulator: channels that live on their Facebook Page's tokens.
   alone cost plus one batch per 50 Instagram accounts.
 - Unlinked: the Page stays connected, the Instagram channel is disconnected
   with "unlinked" and what to do.
-- Permission missing (instagram_basic withheld), with the fix.
+- Permission missing (instagram_basic withheld), with the fix; also after a
+  device login in which the person declined instagram_basic.
 - Faults: an outage of the Graph leaves no verdict (unknown), the last one kept.
 - Shared verdict: the Page token dies (password changed): both channels are
   disconnected at once, with one notification naming both.
@@ -211,6 +212,30 @@ try:
     check(page["state"] == "disconnected", f"the Page is disconnected ({page['state']})")
     check(ig["state"] == "disconnected" and ig["tokens"][0]["reason"] == "password-changed",
           f"the Instagram channel dies with its Page's token: {ig['tokens'][0]}")
+
+    # ---- a device login that declines instagram_basic --------------------------
+    # Bob approves the sign-in but leaves out instagram_basic: his Page comes
+    # in, its Instagram account is found and says Instagram access was not
+    # granted, with the fix.
+    bob_env = dict(env, XDG_DATA_HOME=os.path.join(tmp, "bob-data"))
+    control("next-device", person=BOB, decline_scope="instagram_basic")
+    r = subprocess.run([SOCIALHUB, "--login", "facebook", "--channel", "Acme Coffee"], env=bob_env,
+                       capture_output=True, text=True, timeout=90)
+    check(r.returncode == 0, f"Bob signs in without instagram_basic ({r.returncode}, {r.stderr.strip()!r})")
+    # The first check finds the account (its Page token works); the next one
+    # asks the account itself.
+    for _ in range(2):
+        r = subprocess.run([SOCIALHUB, "--check", "--json"], env=bob_env, capture_output=True,
+                           text=True, timeout=60)
+    bob_channels = {(c["network"], c["external_id"]): c for c in json.loads(r.stdout)["channels"]}
+    ig = bob_channels.get(("instagram", ACME_IG))
+    check(ig is not None and ig["state"] == "disconnected" and
+          ig["tokens"][0]["reason"] == "permission-missing",
+          f"the Instagram account is found, and disconnected: permission missing ({ig})")
+    r = subprocess.run([SOCIALHUB, "--list"], env=bob_env, capture_output=True, text=True,
+                       timeout=60)
+    check("Instagram access was not granted." in r.stdout and "instagram_basic" in r.stdout,
+          f"--list says Instagram access was not granted, with the fix: {r.stdout!r}")
 finally:
     stop(server)
     sandbox.kill()
