@@ -88,6 +88,10 @@ try:
     user = control("issue-token", kind="fb-user", person=ALICE)["token"]
     r = run("--add-token", "facebook", stdin=user + "\n")
     check(r.returncode == 0, f"Alice's Pages are added ({r.returncode}, {r.stderr.strip()!r})")
+    # Discovery when a Page is added, before any check.
+    check("Found @acmecoffee (Instagram account) through Acme Coffee" in r.stdout,
+          f"adding the Pages finds Acme Coffee's Instagram account: {r.stdout!r}")
+    check(("instagram", ACME_IG) in listed(), "--list --json shows it right after the add")
 
     # ---- discovery ---------------------------------------------------------
     status, channels = check_json()
@@ -195,9 +199,44 @@ try:
     r = run("--list")
     check("No longer linked to a Facebook Page." in r.stdout,
           f"--list says it is no longer linked, and what to do: {r.stdout!r}")
+
+    # ---- removing the unlinked account on its own ------------------------------
+    def make_discovery_due():
+        with open(data_file) as f:
+            data = json.load(f)
+        for c in data["channels"]:
+            if c["network"] == "facebook":
+                c["discovered_at"] = int(time.time()) - 25 * 3600
+        with open(data_file, "w") as f:
+            json.dump(data, f)
+
+    page_secret = run("--print-token", page["id"]).stdout
+    r = run("--remove-token", ig["tokens"][0]["id"])
+    check(r.returncode == 0 and "Removed @acmecoffee" in r.stdout,
+          f"--remove-token removes the unlinked Instagram channel ({r.returncode}, {r.stdout!r}, "
+          f"{r.stderr.strip()!r})")
+    after = listed()
+    check(("instagram", ACME_IG) not in after, f"it is gone: {sorted(after)}")
+    check([t["id"] for t in after[("facebook", ACME)]["tokens"]] == [t["id"] for t in page["tokens"]],
+          "the Page keeps its tokens")
+    r = run("--print-token", page["id"])
+    check(r.returncode == 0 and r.stdout == page_secret and page_secret.strip(),
+          "and its keyring item: --print-token still hands out the Page's token")
+    make_discovery_due()
+    status, channels = check_json()
+    check(("instagram", ACME_IG) not in channels,
+          "the daily discovery does not bring it back while it stays unlinked")
     control("link-instagram", page=ACME, id=ACME_IG, username="acmecoffee")
+    make_discovery_due()
+    status, channels = check_json()
+    check(("instagram", ACME_IG) in channels, "linked again, the daily discovery brings it back")
     status, channels = check_json()
     check(channels[("instagram", ACME_IG)]["state"] == "connected", "linked again, it connects")
+    ig = channels[("instagram", ACME_IG)]
+    r = run("--remove-token", ig["tokens"][0]["id"])
+    check(r.returncode != 0 and "goes with" in r.stderr and ("instagram", ACME_IG) in listed(),
+          f"a linked account is not removed on its own: it goes with its Page ({r.returncode}, "
+          f"{r.stderr.strip()!r})")
 
     # ---- a shared token dies: both channels disconnected -------------------
     n_before = len(calls(notify_log))

@@ -4,6 +4,7 @@
 
 #include "sh-derived.h"
 #include "sh-provider.h"
+#include "sh-provider-registry.h"
 
 static ShToken *
 find_sharing (ShChannel  *channel,
@@ -132,6 +133,44 @@ sh_derived_is_due (ShChannel *parent,
   return last == 0 || last > now || now - last >= SH_DERIVED_DISCOVERY_INTERVAL;
 }
 
+/* Whether some registered network lives on @network's channels. */
+static gboolean
+is_parent_network (const char *network)
+{
+  GPtrArray *classes = sh_provider_registry_list ();
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (classes, i);
+
+      if (klass->parent_network != NULL && g_strcmp0 (klass->parent_network, network) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GStrv
+sh_derived_undiscovered (ShChannelList *channels,
+                         GPtrArray     *channel_ids)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; channel_ids != NULL && i < channel_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (channel_ids, i);
+      ShChannel *channel = sh_channel_list_lookup (channels, id);
+
+      if (channel != NULL && sh_channel_get_discovered_at (channel) == 0 &&
+          is_parent_network (sh_channel_get_network (channel)) &&
+          !g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, g_strdup (id));
+    }
+  if (ids->len == 0)
+    return NULL;
+  g_ptr_array_add (ids, NULL);
+  return (GStrv) g_ptr_array_steal (ids, NULL);
+}
+
 GPtrArray *
 sh_derived_channels_of (ShChannelList *channels,
                         const char    *network)
@@ -165,6 +204,15 @@ is_unlinked (ShChannel *channel)
         return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+sh_derived_is_removable (ShChannel *channel)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL (channel), FALSE);
+  return sh_channel_get_via (channel) != NULL &&
+         sh_channel_get_state (channel) == SH_CHANNEL_STATE_DISCONNECTED &&
+         is_unlinked (channel);
 }
 
 /* An account found linked to two parents stays with the first (its via,
