@@ -331,7 +331,6 @@ _sh_notifier_words_build_person (GPtrArray *notices,
   for (guint i = 0; i < notices->len; i++)
     {
       const ShNotice *notice = g_ptr_array_index (notices, i);
-
       guint n_riders = notice->riders != NULL ? notice->riders->len : 0;
 
       n_tokens += sh_notice_count_person_tokens (notice);
