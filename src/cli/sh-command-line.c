@@ -8,6 +8,7 @@
 #include "sh-checker.h"
 #include "sh-cli-people.h"
 #include "sh-cli-broker.h"
+#include "sh-derived.h"
 #include "sh-monitor.h"
 #include "sh-command-line.h"
 #include "sh-error.h"
@@ -354,6 +355,9 @@ typedef struct {
   GByteArray              *pasted;       /* --add-token: standard input so far */
   guint                    n_added;
   guint                    n_present;    /* in SocialHub already: nothing added */
+  GPtrArray               *added_ids;    /* the channels tokens were added to */
+  char                    *removing_id;  /* --remove-token: a channel removed as a whole */
+  char                    *removing_name;
   GCancellable            *cancellable;
   ShMonitor               *monitor;      /* the window's, or the headless instance's */
 } RunData;
@@ -367,6 +371,9 @@ run_data_free (RunData *data)
   g_strfreev (data->channel_filter);
   g_free (data->owner);
   g_clear_pointer (&data->granted, g_ptr_array_unref);
+  g_clear_pointer (&data->added_ids, g_ptr_array_unref);
+  g_free (data->removing_id);
+  g_free (data->removing_name);
   if (data->pasted != NULL)
     {
       if (data->pasted->len > 0)
@@ -525,6 +532,12 @@ on_granted_added (GObject      *source,
   owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (token));
   name = sh_untrusted_text_sanitize (channel ? sh_channel_get_name (channel) : NULL);
   data->n_added++;
+  if (channel != NULL)
+    {
+      if (data->added_ids == NULL)
+        data->added_ids = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (data->added_ids, g_strdup (sh_channel_get_id (channel)));
+    }
   /* Translators: "Added the token of Alice Example to Acme Coffee (Facebook Page), id …" */
   g_application_command_line_print (data->cmdline, _("Added the token of %s to %s (%s), id %s\n"),
                                     owner ?: _("an unknown owner"),
@@ -547,11 +560,51 @@ wanted (RunData                *data,
   return FALSE;
 }
 
+/* The accounts living on the added channels' tokens, found by the check
+ * of those channels (an Instagram account of a Facebook Page). */
+static void
+on_added_discovered (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShManager *manager = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+  g_autoptr(GError) error = NULL;
+
+  /* The tokens are added: a look that failed is retried at the next check. */
+  if (!sh_checker_check_finish (SH_CHECKER (source), result, NULL, &error))
+    g_debug ("No look for accounts living on the added channels: %s", error->message);
+  for (guint i = 0; i < g_list_model_get_n_items (channels); i++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
+      const char *via = sh_channel_get_via (channel);
+      ShChannel *parent;
+      g_autofree char *name = NULL;
+      g_autofree char *parent_name = NULL;
+
+      if (via == NULL || !g_ptr_array_find_with_equal_func (data->added_ids, via, g_str_equal, NULL))
+        continue;
+      parent = sh_channel_list_lookup (sh_manager_get_channels (manager), via);
+      name = sh_untrusted_text_sanitize (sh_channel_get_name (channel));
+      parent_name = sh_untrusted_text_sanitize (parent != NULL ? sh_channel_get_name (parent) : NULL);
+      /* Translators: "Found @acmecoffee (Instagram account) through Acme Coffee" */
+      g_application_command_line_print (data->cmdline, _("Found %s (%s) through %s\n"),
+                                        name ?: "?",
+                                        sh_network_get_display_name (sh_channel_get_network (channel)),
+                                        parent_name ?: "?");
+    }
+  g_application_command_line_set_exit_status (data->cmdline, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 add_next_granted (GTask *task)
 {
   ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
+  g_auto(GStrv) undiscovered = NULL;
 
   while (data->granted->len > 0)
     {
@@ -571,6 +624,17 @@ add_next_granted (GTask *task)
                              : _("The grant gave access to no channel; nothing was added."));
       fail (task, error, SH_EXIT_FAILURE);
       g_object_unref (task);
+      return;
+    }
+  /* A Page added is looked at for the accounts living on it now, not at
+   * the next check: a check of just the new channels. */
+  if (data->added_ids != NULL)
+    undiscovered = sh_derived_undiscovered (sh_manager_get_channels (manager), data->added_ids);
+  if (undiscovered != NULL)
+    {
+      sh_checker_check_channels_async (sh_manager_get_checker (manager),
+                                       (const char * const *) undiscovered, data->cancellable,
+                                       on_added_discovered, task);
       return;
     }
   g_application_command_line_set_exit_status (data->cmdline, 0);
@@ -779,14 +843,61 @@ on_removed (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+static void remove_shared (GTask *task, ShChannel *channel);
+
+static void
+on_shared_removed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  ShChannel *channel = sh_channel_list_lookup (sh_manager_get_channels (SH_MANAGER (source)),
+                                               data->removing_id);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    {
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  remove_shared (g_steal_pointer (&task), channel);
+}
+
+/* A channel living on another's tokens (an Instagram account on its
+ * Page's) goes as a whole, token by token, the last taking the channel:
+ * its tokens have no keyring item of their own, so the other channel's
+ * stay. */
+static void
+remove_shared (GTask     *task,
+               ShChannel *channel)
+{
+  ShManager *manager = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(ShToken) token = NULL;
+
+  if (channel == NULL || sh_channel_get_n_tokens (channel) == 0)
+    {
+      /* Translators: "Removed @acmecoffee." */
+      g_application_command_line_print (data->cmdline, _("Removed %s.\n"), data->removing_name);
+      g_application_command_line_set_exit_status (data->cmdline, 0);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  token = g_list_model_get_item (sh_channel_get_tokens (channel), 0);
+  sh_manager_remove_token_async (manager, token, data->cancellable, on_shared_removed, task);
+}
+
 /* Revoke where the network allows it, then forget (sh-manager-tokens.c). */
 static void
 remove_token (GTask *task)
 {
   ShManager *manager = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
+  ShChannel *channel = NULL;
   ShToken *token = sh_channel_list_lookup_token (sh_manager_get_channels (manager),
-                                                 data->token_id, NULL);
+                                                 data->token_id, &channel);
 
   if (token == NULL)
     {
@@ -794,6 +905,33 @@ remove_token (GTask *task)
                                              _("There is no access token with the id %s."),
                                              data->token_id);
       fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  if (sh_token_get_shares (token) != NULL && !sh_derived_is_removable (channel))
+    {
+      ShChannel *parent = sh_channel_list_lookup (sh_manager_get_channels (manager),
+                                                  sh_channel_get_via (channel) ?: "");
+      g_autofree char *name = sh_untrusted_text_sanitize (sh_channel_get_name (channel));
+      g_autofree char *parent_name = sh_untrusted_text_sanitize (parent != NULL
+                                                                 ? sh_channel_get_name (parent)
+                                                                 : NULL);
+      /* Translators: "@acmecoffee lives on the access tokens of Acme Coffee and goes with
+       * it: …" */
+      g_autoptr(GError) error = g_error_new (SH_ERROR, SH_ERROR_NOT_AVAILABLE,
+                                             _("%s lives on the access tokens of %s and goes with "
+                                               "it: remove that channel’s tokens. It can be "
+                                               "removed on its own once it is no longer linked "
+                                               "there."),
+                                             name ?: "?", parent_name ?: "?");
+      fail (task, error, SH_EXIT_FAILURE);
+      return;
+    }
+  if (sh_token_get_shares (token) != NULL)
+    {
+      /* Said with the channel's name once it is gone. */
+      data->removing_name = sh_untrusted_text_sanitize (sh_channel_get_name (channel));
+      data->removing_id = g_strdup (sh_channel_get_id (channel));
+      remove_shared (g_object_ref (task), channel);
       return;
     }
   sh_manager_revoke_token_async (manager, token, data->cancellable, on_removed, g_object_ref (task));

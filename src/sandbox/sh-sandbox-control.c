@@ -386,8 +386,14 @@ sh_sandbox_control_handle (ShSandboxWorld    *world,
     {
       ok = sh_sandbox_world_get_person (world, person) != NULL;
       if (ok)
+      {
         sh_sandbox_world_set_next_device_person (world, person,
                                                  param_int (params, "decline", 0) != 0);
+        /* decline_scope=instagram_basic: approved without that permission */
+        sh_sandbox_world_set_next_device_declined_scope (world,
+                                                         g_hash_table_lookup (params,
+                                                                              "decline_scope"));
+      }
     }
   else if (g_str_equal (path, "/approver"))
     {

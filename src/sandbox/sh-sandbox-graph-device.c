@@ -107,10 +107,27 @@ issue_user_token (ShGraphRequest      *request,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gint64 now = sh_sandbox_world_now (request->world);
   ShSandboxToken *token;
+  g_autoptr(GStrvBuilder) granted = g_strv_builder_new ();
+  g_auto(GStrv) scopes = NULL;
 
+  /* What the person left out is not in the token. */
+  for (guint i = 0; code->scopes != NULL && code->scopes[i] != NULL; i++)
+    if (g_strcmp0 (code->scopes[i], code->declined_scope) != 0)
+      g_strv_builder_add (granted, code->scopes[i]);
+  scopes = g_strv_builder_end (granted);
   token = sh_sandbox_world_issue_token (request->world, SH_SANDBOX_TOKEN_FB_USER,
                                         code->person_id, NULL, SH_SANDBOX_FB_USER_LIFETIME,
-                                        (const char * const *) code->scopes);
+                                        code->scopes != NULL ? (const char * const *) scopes
+                                                             : NULL);
+  if (code->declined_scope != NULL)
+    {
+      ShSandboxPerson *person = sh_sandbox_world_get_person (request->world, code->person_id);
+
+      token->declined = g_strsplit (code->declined_scope, ",", -1);
+      /* The Instagram accounts of their Pages answer (#10) from now on. */
+      if (person != NULL && g_str_equal (code->declined_scope, "instagram_basic"))
+        person->instagram_withheld = TRUE;
+    }
   if (token->data_access_expires_at == 0)
     token->data_access_expires_at = now + SH_SANDBOX_FB_DATA_ACCESS;
   code->used = TRUE;

@@ -331,6 +331,15 @@ _sh_graph_me_permissions (ShGraphRequest *request)
       json_builder_add_string_value (builder, "granted");
       json_builder_end_object (builder);
     }
+  for (guint i = 0; request->token->declined != NULL && request->token->declined[i] != NULL; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "permission");
+      json_builder_add_string_value (builder, request->token->declined[i]);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, "declined");
+      json_builder_end_object (builder);
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "permission");
   json_builder_add_string_value (builder, "public_profile");

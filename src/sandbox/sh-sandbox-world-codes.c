@@ -14,6 +14,7 @@ device_code_free (ShSandboxDeviceCode *code)
   g_free (code->user_code);
   g_strfreev (code->scopes);
   g_free (code->person_id);
+  g_free (code->declined_scope);
   g_free (code);
 }
 
@@ -49,6 +50,15 @@ sh_sandbox_world_set_next_device_person (ShSandboxWorld *self,
   g_free (self->forced_device_person);
   self->forced_device_person = g_strdup (person_id);
   self->decline_next_device = decline;
+  g_clear_pointer (&self->decline_next_scope, g_free);
+}
+
+void
+sh_sandbox_world_set_next_device_declined_scope (ShSandboxWorld *self,
+                                                 const char     *scope)
+{
+  g_free (self->decline_next_scope);
+  self->decline_next_scope = scope != NULL && *scope != '\0' ? g_strdup (scope) : NULL;
 }
 
 void
@@ -101,6 +111,7 @@ sh_sandbox_world_new_device_code (ShSandboxWorld     *self,
       code->state = self->decline_next_device ? SH_SANDBOX_DEVICE_DECLINED
                                               : SH_SANDBOX_DEVICE_PENDING;
       self->decline_next_device = FALSE;
+      code->declined_scope = g_steal_pointer (&self->decline_next_scope);
     }
   else if (self->approver != NULL)
     {

@@ -35,6 +35,7 @@ struct _ShSandboxWorld
   guint       next_device_person;
   char       *forced_device_person;
   gboolean    decline_next_device;
+  char       *decline_next_scope;     /* the forced person's next code leaves it out */
   char       *approver;      /* who approves every sign-in; NULL: turns */
 
   gint64      usage_window_start;

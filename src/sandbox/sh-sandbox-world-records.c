@@ -50,6 +50,7 @@ token_free (ShSandboxToken *token)
   g_free (token->target_id);
   g_free (token->partner);
   g_strfreev (token->scopes);
+  g_strfreev (token->declined);
   g_free (token);
 }
 

@@ -1,6 +1,7 @@
 /* sh-sandbox-world-state.c — the world's lasting state as JSON (clock,
- * people, roles, issued tokens as hashes), so that the sandbox's tokens
- * outlive a restart; see sh_sandbox_world_save_state() in the header. */
+ * people, roles, Instagram links and withheld instagram_basic, issued
+ * tokens as hashes), so that the sandbox's tokens outlive a restart; see
+ * sh_sandbox_world_save_state() in the header. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -38,6 +39,7 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       sh_json_builder_add_int (builder, "checkpointed", person->checkpointed);
       sh_json_builder_add_int (builder, "unconfirmed", person->unconfirmed);
       sh_json_builder_add_int (builder, "x_locked", person->x_locked);
+      sh_json_builder_add_int (builder, "instagram_withheld", person->instagram_withheld);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -51,6 +53,17 @@ sh_sandbox_world_save_state (ShSandboxWorld *self)
       json_builder_begin_object (builder);
       sh_json_builder_add_string (builder, "id", page->id);
       sh_json_builder_add_string_array (builder, "admins", page->admin_ids);
+      /* Its Instagram account, or null: unlinked. */
+      json_builder_set_member_name (builder, "instagram");
+      if (page->instagram_id == NULL)
+        json_builder_add_null_value (builder);
+      else
+        {
+          json_builder_begin_object (builder);
+          sh_json_builder_add_string (builder, "id", page->instagram_id);
+          sh_json_builder_add_string (builder, "username", page->instagram_username);
+          json_builder_end_object (builder);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -111,6 +124,68 @@ element_object (JsonArray *array,
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* The saved Page's Instagram link: TRUE with *@out_id NULL for none
+ * (null), FALSE when the entry cannot be read. */
+static gboolean
+read_instagram_link (JsonObject  *page,
+                     const char **out_id,
+                     const char **out_username)
+{
+  JsonNode *node = json_object_get_member (page, "instagram");
+  JsonObject *link;
+
+  *out_id = *out_username = NULL;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  link = json_node_get_object (node);
+  *out_id = sh_json_get_string (link, "id");
+  *out_username = sh_json_get_string (link, "username");
+  return *out_id != NULL && **out_id != '\0' && *out_username != NULL && **out_username != '\0';
+}
+
+/* The Pages' Instagram links as saved: all unlinked first, then linked, so
+ * that an account moved from one Page to another finds its new Page free.
+ * An entry that cannot be read leaves that Page as seeded, and says so. */
+static void
+load_instagram_links (ShSandboxWorld *self,
+                      JsonArray      *pages)
+{
+  g_autoptr(GPtrArray) readable = g_ptr_array_new ();
+
+  for (guint i = 0; pages != NULL && i < json_array_get_length (pages); i++)
+    {
+      JsonObject *object = element_object (pages, i);
+      const char *page_id = object ? sh_json_get_string (object, "id") : NULL;
+      const char *id, *username;
+
+      /* A state from before the links were kept says nothing of them. */
+      if (page_id == NULL || sh_sandbox_world_get_page (self, page_id) == NULL ||
+          !json_object_has_member (object, "instagram"))
+        continue;
+      if (!read_instagram_link (object, &id, &username))
+        {
+          g_message ("The sandbox's state has an Instagram link of Page %s it cannot read: "
+                     "the Page keeps its seeded link", page_id);
+          continue;
+        }
+      sh_sandbox_world_unlink_instagram (self, page_id);
+      g_ptr_array_add (readable, object);
+    }
+  for (guint i = 0; i < readable->len; i++)
+    {
+      JsonObject *object = g_ptr_array_index (readable, i);
+      const char *page_id = sh_json_get_string (object, "id");
+      const char *id, *username;
+
+      read_instagram_link (object, &id, &username);
+      if (id != NULL && !sh_sandbox_world_link_instagram (self, page_id, id, username))
+        g_message ("The sandbox's state links Instagram account %s to Page %s, but it is "
+                   "linked to another Page already: Page %s stays unlinked", id, page_id, page_id);
+    }
+}
+
 /* Replaces the seeded state with a saved one. A state that cannot be read
  * leaves the world as it was and says why. */
 gboolean
@@ -152,6 +227,7 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
       person->checkpointed = get_int (object, "checkpointed") != 0;
       person->unconfirmed = get_int (object, "unconfirmed") != 0;
       person->x_locked = get_int (object, "x_locked") != 0;
+      person->instagram_withheld = get_int (object, "instagram_withheld") != 0;
     }
 
   array = sh_json_get_array (root, "pages");
@@ -167,6 +243,8 @@ sh_sandbox_world_load_state (ShSandboxWorld  *self,
       for (guint j = 0; j < json_array_get_length (admins); j++)
         g_ptr_array_add (page->admin_ids, g_strdup (json_array_get_string_element (admins, j)));
     }
+
+  load_instagram_links (self, sh_json_get_array (root, "pages"));
 
   array = sh_json_get_array (root, "x_redirects");
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)

@@ -27,6 +27,7 @@ sh_sandbox_world_finalize (GObject *object)
   g_ptr_array_unref (self->x_redirects);
   g_ptr_array_unref (self->faults);
   g_free (self->forced_device_person);
+  g_free (self->decline_next_scope);
   g_free (self->approver);
 
   G_OBJECT_CLASS (sh_sandbox_world_parent_class)->finalize (object);

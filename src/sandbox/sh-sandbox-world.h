@@ -88,6 +88,8 @@ typedef struct {
   char               *partner;              /* X: the access token's refresh token and
                                                back (its value or its hash) */
   char              **scopes;
+  char              **declined;             /* scopes the person declined at the
+                                               login (FB_USER), or NULL */
 } ShSandboxToken;
 
 /* Why a token does not work, in the world's terms. The Graph and X handlers
@@ -121,6 +123,7 @@ typedef struct {
   ShSandboxDeviceState  state;
   char                 *person_id;           /* who approves it */
   gboolean              used;                /* the token was handed out */
+  char                 *declined_scope;      /* a scope the person leaves out, or NULL */
 } ShSandboxDeviceCode;
 
 typedef struct {
@@ -270,6 +273,11 @@ void                  sh_sandbox_world_grant_app         (ShSandboxWorld *self,
 void                  sh_sandbox_world_set_next_device_person (ShSandboxWorld *self,
                                                                const char     *person_id,
                                                                gboolean        decline);
+/* The forced person's next device code (after set_next_device_person)
+ * approves everything but @scope ("instagram_basic"): the token leaves it
+ * out, /me/permissions lists it as declined (API-FACTS.md). */
+void                  sh_sandbox_world_set_next_device_declined_scope (ShSandboxWorld *self,
+                                                                       const char     *scope);
 /* Who approves the sign-ins from now on (the Sandbox menu's choice): device
  * codes, and X's authorize page with that person's X account when they
  * have one. NULL or "": the people take turns again (X: the first

@@ -29,6 +29,7 @@
 #include "sh-accessible-names.h"
 #include "sh-add-token-dialog.h"
 #include "sh-checker.h"
+#include "sh-derived.h"
 #include "sh-error.h"
 #include "sh-provider-registry.h"
 #include "sh-granted-pages-view.h"
@@ -55,6 +56,7 @@ struct _ShAddTokenDialog
   gboolean          adding_new;      /* the one being added makes a channel */
   guint             n_added;
   guint             n_new_channels;  /* of n_added, those that made a channel */
+  GPtrArray        *added_ids;       /* the channels tokens were added to */
   gboolean          adding;
   gboolean          reported;
 
@@ -409,6 +411,7 @@ on_granted_added (GObject      *source,
 
   if (token != NULL)
     {
+      g_ptr_array_add (self->added_ids, g_strdup (sh_token_get_channel_id (token)));
       self->n_added++;
       if (self->adding_new)
         self->n_new_channels++;
@@ -457,7 +460,16 @@ add_next (ShAddTokenDialog *self)
 
   if (self->next_to_add >= self->granted->len)
     {
+      g_auto(GStrv) undiscovered = NULL;
+
       self->adding = FALSE;
+      /* A Page added is looked at for the accounts living on it now (a
+       * check of just the new channels, which outlives the dialog). */
+      undiscovered = sh_derived_undiscovered (sh_manager_get_channels (self->manager),
+                                              self->added_ids);
+      if (undiscovered != NULL)
+        sh_checker_check_channels_async (sh_manager_get_checker (self->manager),
+                                         (const char * const *) undiscovered, NULL, NULL, NULL);
       report_added (self);
       gtk_window_close (GTK_WINDOW (self));
       return;
@@ -716,6 +728,7 @@ sh_add_token_dialog_finalize (GObject *object)
   ShAddTokenDialog *self = SH_ADD_TOKEN_DIALOG (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->added_ids, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sh_add_token_dialog_parent_class)->finalize (object);
 }
@@ -829,6 +842,7 @@ static void
 sh_add_token_dialog_init (ShAddTokenDialog *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->added_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   sh_widget_fix_mnemonic_names (GTK_WIDGET (self));
 }

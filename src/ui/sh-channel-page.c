@@ -5,7 +5,10 @@
  * and why; "Add Access Token" sits right above them (the page's one add
  * button), "Reconnect" on top when nothing links the channel any more, and a
  * channel that hangs on one person's token says gently that a second one
- * would keep it linked, where its network lets a second person grant.
+ * would keep it linked, where its network lets a second person grant. A
+ * channel living on another's tokens (an Instagram account on its Page's)
+ * says it goes with that channel, and offers its own Remove once it is no
+ * longer linked there.
  * Token rows are made here, for one channel at a time, never for the list.
  * Tab goes from control to control (Reconnect, adding a token, each token's
  * Remove), never onto the rows around them, which do nothing.
@@ -19,6 +22,7 @@
 #include "sh-channel-badge.h"
 #include "sh-channel-display.h"
 #include "sh-channel-page.h"
+#include "sh-derived.h"
 #include "sh-provider-registry.h"
 #include "sh-token-row.h"
 
@@ -43,6 +47,7 @@ struct _ShChannelPage
   GtkWidget            *add_button;
   GtkWidget            *hint_group;
   AdwActionRow         *hint_row;
+  GtkWidget            *remove_button;   /* a channel living on another's, unlinked */
 };
 
 G_DEFINE_FINAL_TYPE (ShChannelPage, sh_channel_page, GTK_TYPE_BOX)
@@ -90,12 +95,60 @@ refresh (ShChannelPage *self)
  * "1 person" badge does. Only where another person can grant the channel
  * at all (the provider says: a Page has admins, an X account one owner).
  * Follows the tokens' states too: refresh() calls it on every change. */
+/* A channel living on another's tokens (an Instagram account on its Page's)
+ * goes with that channel; once no longer linked there, on its own. */
+static void
+update_derived_hint (ShChannelPage *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *name = sh_channel_dup_display_name (self->channel);
+  g_autofree char *label = NULL;
+  gboolean removable = sh_derived_is_removable (self->channel);
+  const char *via_name = sh_channel_get_via_name (self->channel);
+
+  gtk_widget_set_visible (self->hint_group, TRUE);
+  gtk_widget_set_visible (self->remove_button, removable);
+  if (removable)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (self->channel), 0);
+
+      /* Translators: "No longer linked to Bakery & Sons" */
+      title = g_strdup_printf (_("No longer linked to %s"), via_name ?: "?");
+      adw_action_row_set_subtitle (self->hint_row,
+                                   _("It can be removed on its own: the channel it was linked "
+                                     "to and its access tokens stay."));
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->remove_button), "s",
+                                        sh_token_get_id (token));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->remove_button), "win.remove-token");
+      /* Translators: accessible name of the button, "Remove @bakery" */
+      label = g_strdup_printf (_("Remove %s"), name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+  else
+    {
+      /* Translators: "Goes with Bakery & Sons" */
+      title = g_strdup_printf (_("Goes with %s"), via_name ?: "?");
+      adw_action_row_set_subtitle (self->hint_row,
+                                   _("It lives on that channel’s access tokens and leaves "
+                                     "SocialHub with them."));
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->hint_row), title);
+}
+
 static void
 update_hint (ShChannelPage *self)
 {
   gboolean shared = sh_network_get_shared_channels (sh_channel_get_network (self->channel));
-  g_autofree char *one_person = sh_channel_dup_one_person_text (self->channel);
+  g_autofree char *one_person = NULL;
 
+  if (sh_channel_get_via (self->channel) != NULL)
+    {
+      update_derived_hint (self);
+      return;
+    }
+  gtk_widget_set_visible (self->remove_button, FALSE);
+  one_person = sh_channel_dup_one_person_text (self->channel);
   gtk_widget_set_visible (self->hint_group, shared);
   if (one_person != NULL)
     {
@@ -279,6 +332,13 @@ sh_channel_page_init (ShChannelPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The hint names a person: the network's text, never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->hint_row), FALSE);
+  self->remove_button = gtk_button_new_with_mnemonic (_("_Remove"));
+  gtk_widget_set_valign (self->remove_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->remove_button, "destructive-action");
+  gtk_widget_set_visible (self->remove_button, FALSE);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->remove_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  adw_action_row_add_suffix (self->hint_row, self->remove_button);
   self->avatar = SH_CHANNEL_AVATAR (sh_channel_avatar_new (48));
   adw_action_row_add_prefix (self->summary_row, GTK_WIDGET (self->avatar));
   /* Named in refresh() and set_channel(); GTK 4.8 would add the labels'

@@ -4,7 +4,8 @@
  * win.show-channel(channel id) and win.back move between the list and a
  * channel's page, win.search shows the search field, win.add-channel and
  * win.add-token(channel id) open the "Add Channel" dialog,
- * win.remove-token(token id) asks and removes, win.restore-tokens takes back
+ * win.remove-token(token id) asks and removes (a channel living on another's
+ * tokens and no longer linked there: the whole channel), win.restore-tokens takes back
  * the keyring's orphans, and win.check-now checks every token.
  */
 #include "config.h"
@@ -15,6 +16,7 @@
 #include "sh-add-token-dialog.h"
 #include "sh-channel-display.h"
 #include "sh-checker.h"
+#include "sh-derived.h"
 #include "sh-monitor.h"
 #include "sh-untrusted-text.h"
 #include "sh-window-private.h"
@@ -232,8 +234,9 @@ add_token_action (GtkWidget  *widget,
 /* ---- removing a token ------------------------------------------------------- */
 
 typedef struct {
-  ShWindow *self;
-  char     *done;   /* the toast when it worked */
+  ShWindow  *self;
+  char      *done;      /* the toast when it worked */
+  ShChannel *channel;   /* a channel removed as a whole, or NULL */
 } RemoveData;
 
 static void
@@ -241,7 +244,38 @@ remove_data_free (RemoveData *data)
 {
   g_object_unref (data->self);
   g_free (data->done);
+  g_clear_object (&data->channel);
   g_free (data);
+}
+
+/* A channel living on another's tokens, no longer linked there, goes as a
+ * whole: token by token, the last taking the channel. Its tokens have no
+ * keyring item of their own: the other channel's stay. */
+static void
+on_shared_token_removed (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  RemoveData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShToken) next = NULL;
+
+  if (!sh_manager_remove_token_finish (SH_MANAGER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sh_window_add_toast (data->self, error->message);
+      remove_data_free (data);
+      return;
+    }
+  if (sh_channel_get_n_tokens (data->channel) == 0)
+    {
+      sh_window_add_toast (data->self, data->done);
+      remove_data_free (data);
+      return;
+    }
+  next = g_list_model_get_item (sh_channel_get_tokens (data->channel), 0);
+  sh_manager_remove_token_async (SH_MANAGER (source), next, data->self->cancellable,
+                                 on_shared_token_removed, data);
 }
 
 static void
@@ -281,7 +315,9 @@ on_remove_response (GObject          *dialog, /* AdwMessageDialog or AdwAlertDia
                     ShWindow         *self)
 {
   ShToken *token = g_object_get_data (G_OBJECT (dialog), "sh-token");
+  ShChannel *channel = g_object_get_data (G_OBJECT (dialog), "sh-channel");
   g_autofree char *owner = NULL;
+  g_autofree char *name = NULL;
   RemoveData *data;
 
   if (!g_str_equal (response, "remove") || token == NULL)
@@ -289,6 +325,16 @@ on_remove_response (GObject          *dialog, /* AdwMessageDialog or AdwAlertDia
 
   data = g_new0 (RemoveData, 1);
   data->self = g_object_ref (self);
+  if (channel != NULL)
+    {
+      data->channel = g_object_ref (channel);
+      name = sh_channel_dup_display_name (channel);
+      /* Translators: a toast, e.g. "Removed @bakery" */
+      data->done = g_strdup_printf (_("Removed %s"), name);
+      sh_manager_remove_token_async (self->manager, token, self->cancellable,
+                                     on_shared_token_removed, data);
+      return;
+    }
   /* Translators: a toast, e.g. "Removed the access token of Alice Example" */
   owner = token_owner_name (token);
   data->done = g_strdup_printf (_("Removed the access token of %s"), owner);
@@ -320,7 +366,20 @@ remove_token_action (GtkWidget  *widget,
   owner = token_owner_name (token);
   name = sh_channel_dup_display_name (channel);
   heading = g_strdup_printf (_("Remove the access token of %s from %s?"), owner, name);
-  if (sh_channel_get_n_tokens (channel) <= 1)
+  if (sh_token_get_shares (token) != NULL)
+    {
+      /* Only one no longer linked to the channel it lives on (its page
+       * offers nothing else): it goes as a whole. */
+      if (!sh_derived_is_removable (channel))
+        return;
+      g_free (heading);
+      /* Translators: a channel, e.g. "Remove @bakery?" */
+      heading = g_strdup_printf (_("Remove %s?"), name);
+      body = _("It is no longer linked to the channel whose access tokens it used. SocialHub "
+               "forgets it; that channel and its tokens stay. If it is linked again, the next "
+               "daily look finds it.");
+    }
+  else if (sh_channel_get_n_tokens (channel) <= 1)
     body = _("It is the channel’s only token, so the channel leaves SocialHub too. SocialHub "
              "forgets the token and deletes it from the keyring.");
   else
@@ -351,6 +410,9 @@ remove_token_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
 #endif
   g_object_set_data_full (G_OBJECT (dialog), "sh-token", g_object_ref (token), g_object_unref);
+  if (sh_token_get_shares (token) != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "sh-channel", g_object_ref (channel),
+                            g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   sh_widget_fix_mnemonic_names (dialog);
 #if ADW_CHECK_VERSION (1, 5, 0)

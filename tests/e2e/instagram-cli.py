@@ -13,7 +13,8 @@ standalone emulator: channels that live on their Facebook Page's tokens.
   alone cost plus one batch per 50 Instagram accounts.
 - Unlinked: the Page stays connected, the Instagram channel is disconnected
   with "unlinked" and what to do.
-- Permission missing (instagram_basic withheld), with the fix.
+- Permission missing (instagram_basic withheld), with the fix; also after a
+  device login in which the person declined instagram_basic.
 - Faults: an outage of the Graph leaves no verdict (unknown), the last one kept.
 - Shared verdict: the Page token dies (password changed): both channels are
   disconnected at once, with one notification naming both.
@@ -87,6 +88,10 @@ try:
     user = control("issue-token", kind="fb-user", person=ALICE)["token"]
     r = run("--add-token", "facebook", stdin=user + "\n")
     check(r.returncode == 0, f"Alice's Pages are added ({r.returncode}, {r.stderr.strip()!r})")
+    # Discovery when a Page is added, before any check.
+    check("Found @acmecoffee (Instagram account) through Acme Coffee" in r.stdout,
+          f"adding the Pages finds Acme Coffee's Instagram account: {r.stdout!r}")
+    check(("instagram", ACME_IG) in listed(), "--list --json shows it right after the add")
 
     # ---- discovery ---------------------------------------------------------
     status, channels = check_json()
@@ -194,9 +199,44 @@ try:
     r = run("--list")
     check("No longer linked to a Facebook Page." in r.stdout,
           f"--list says it is no longer linked, and what to do: {r.stdout!r}")
+
+    # ---- removing the unlinked account on its own ------------------------------
+    def make_discovery_due():
+        with open(data_file) as f:
+            data = json.load(f)
+        for c in data["channels"]:
+            if c["network"] == "facebook":
+                c["discovered_at"] = int(time.time()) - 25 * 3600
+        with open(data_file, "w") as f:
+            json.dump(data, f)
+
+    page_secret = run("--print-token", page["id"]).stdout
+    r = run("--remove-token", ig["tokens"][0]["id"])
+    check(r.returncode == 0 and "Removed @acmecoffee" in r.stdout,
+          f"--remove-token removes the unlinked Instagram channel ({r.returncode}, {r.stdout!r}, "
+          f"{r.stderr.strip()!r})")
+    after = listed()
+    check(("instagram", ACME_IG) not in after, f"it is gone: {sorted(after)}")
+    check([t["id"] for t in after[("facebook", ACME)]["tokens"]] == [t["id"] for t in page["tokens"]],
+          "the Page keeps its tokens")
+    r = run("--print-token", page["id"])
+    check(r.returncode == 0 and r.stdout == page_secret and page_secret.strip(),
+          "and its keyring item: --print-token still hands out the Page's token")
+    make_discovery_due()
+    status, channels = check_json()
+    check(("instagram", ACME_IG) not in channels,
+          "the daily discovery does not bring it back while it stays unlinked")
     control("link-instagram", page=ACME, id=ACME_IG, username="acmecoffee")
+    make_discovery_due()
+    status, channels = check_json()
+    check(("instagram", ACME_IG) in channels, "linked again, the daily discovery brings it back")
     status, channels = check_json()
     check(channels[("instagram", ACME_IG)]["state"] == "connected", "linked again, it connects")
+    ig = channels[("instagram", ACME_IG)]
+    r = run("--remove-token", ig["tokens"][0]["id"])
+    check(r.returncode != 0 and "goes with" in r.stderr and ("instagram", ACME_IG) in listed(),
+          f"a linked account is not removed on its own: it goes with its Page ({r.returncode}, "
+          f"{r.stderr.strip()!r})")
 
     # ---- a shared token dies: both channels disconnected -------------------
     n_before = len(calls(notify_log))
@@ -211,6 +251,30 @@ try:
     check(page["state"] == "disconnected", f"the Page is disconnected ({page['state']})")
     check(ig["state"] == "disconnected" and ig["tokens"][0]["reason"] == "password-changed",
           f"the Instagram channel dies with its Page's token: {ig['tokens'][0]}")
+
+    # ---- a device login that declines instagram_basic --------------------------
+    # Bob approves the sign-in but leaves out instagram_basic: his Page comes
+    # in, its Instagram account is found and says Instagram access was not
+    # granted, with the fix.
+    bob_env = dict(env, XDG_DATA_HOME=os.path.join(tmp, "bob-data"))
+    control("next-device", person=BOB, decline_scope="instagram_basic")
+    r = subprocess.run([SOCIALHUB, "--login", "facebook", "--channel", "Acme Coffee"], env=bob_env,
+                       capture_output=True, text=True, timeout=90)
+    check(r.returncode == 0, f"Bob signs in without instagram_basic ({r.returncode}, {r.stderr.strip()!r})")
+    # The first check finds the account (its Page token works); the next one
+    # asks the account itself.
+    for _ in range(2):
+        r = subprocess.run([SOCIALHUB, "--check", "--json"], env=bob_env, capture_output=True,
+                           text=True, timeout=60)
+    bob_channels = {(c["network"], c["external_id"]): c for c in json.loads(r.stdout)["channels"]}
+    ig = bob_channels.get(("instagram", ACME_IG))
+    check(ig is not None and ig["state"] == "disconnected" and
+          ig["tokens"][0]["reason"] == "permission-missing",
+          f"the Instagram account is found, and disconnected: permission missing ({ig})")
+    r = subprocess.run([SOCIALHUB, "--list"], env=bob_env, capture_output=True, text=True,
+                       timeout=60)
+    check("Instagram access was not granted." in r.stdout and "instagram_basic" in r.stdout,
+          f"--list says Instagram access was not granted, with the fix: {r.stdout!r}")
 finally:
     stop(server)
     sandbox.kill()

@@ -452,6 +452,84 @@ test_state_survives_restart (void)
   fixture_tear_down (&second, NULL);
 }
 
+/* Instagram links, unlinks and a withheld instagram_basic outlive a
+ * restart (issue 19); a damaged link in the state says so and loses
+ * nothing else. */
+static void
+test_instagram_state_survives_restart (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autofree char *state = g_build_filename (dir, "world.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  JsonArray *pages;
+  g_autoptr(Reply) unlinked = NULL;
+  g_autoptr(Reply) linked = NULL;
+  g_autoptr(Reply) withheld = NULL;
+  Fixture first = { 0 }, second = { 0 }, third = { 0 };
+  ShSandboxWorld *world;
+
+  first.server = sh_sandbox_server_new (NULL, 0, &error);
+  g_assert_no_error (error);
+  first.session = soup_session_new ();
+  sh_sandbox_server_set_state_file (first.server, state);
+  unlinked = request (&first, "POST", "/control/unlink-instagram", "page=104857600123");
+  linked = request (&first, "POST", "/control/link-instagram",
+                    "page=104857600789&id=17841400000000789&username=cornerbooks");
+  withheld = request (&first, "POST", "/control/withhold-instagram", "person=10003");
+  g_assert_cmpuint (unlinked->status, ==, 200);
+  g_assert_cmpuint (linked->status, ==, 200);
+  g_assert_cmpuint (withheld->status, ==, 200);
+  fixture_tear_down (&first, NULL);
+
+  second.server = sh_sandbox_server_new (NULL, 0, &error);
+  second.session = soup_session_new ();
+  sh_sandbox_server_set_state_file (second.server, state);
+  world = sh_sandbox_server_get_world (second.server);
+  g_assert_null (sh_sandbox_world_get_page (world, "104857600123")->instagram_id);
+  g_assert_cmpstr (sh_sandbox_world_get_page (world, "104857600789")->instagram_id, ==,
+                   "17841400000000789");
+  g_assert_cmpstr (sh_sandbox_world_get_page (world, "104857600789")->instagram_username, ==,
+                   "cornerbooks");
+  g_assert_cmpstr (sh_sandbox_world_get_page (world, "104857600456")->instagram_id, ==,
+                   "17841400000000456");
+  g_assert_true (sh_sandbox_world_get_person (world, "10003")->instagram_withheld);
+  g_assert_false (sh_sandbox_world_get_person (world, "10002")->instagram_withheld);
+  fixture_tear_down (&second, NULL);
+
+  /* Bakery & Sons' link damaged: a message, its seeded link, and every
+   * other Page's and person's state as saved. */
+  parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, state, NULL));
+  pages = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                        "pages");
+  for (guint i = 0; i < json_array_get_length (pages); i++)
+    {
+      JsonObject *page = json_array_get_object_element (pages, i);
+
+      if (g_str_equal (json_object_get_string_member (page, "id"), "104857600456"))
+        json_object_set_string_member (page, "instagram", "broken");
+    }
+  generator = json_generator_new ();
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (generator, state, NULL));
+  g_test_expect_message ("SocialHub-Sandbox", G_LOG_LEVEL_MESSAGE,
+                         "*Instagram link of Page 104857600456 it cannot read*");
+  third.server = sh_sandbox_server_new (NULL, 0, &error);
+  third.session = soup_session_new ();
+  sh_sandbox_server_set_state_file (third.server, state);
+  g_test_assert_expected_messages ();
+  world = sh_sandbox_server_get_world (third.server);
+  g_assert_cmpstr (sh_sandbox_world_get_page (world, "104857600456")->instagram_id, ==,
+                   "17841400000000456");
+  g_assert_null (sh_sandbox_world_get_page (world, "104857600123")->instagram_id);
+  g_assert_cmpstr (sh_sandbox_world_get_page (world, "104857600789")->instagram_id, ==,
+                   "17841400000000789");
+  g_assert_true (sh_sandbox_world_get_person (world, "10003")->instagram_withheld);
+  fixture_tear_down (&third, NULL);
+}
+
 static void
 test_standalone_program (void)
 {
@@ -503,6 +581,8 @@ main (int    argc,
   ADD ("/sandbox-control/request-log", test_request_log);
 #undef ADD
   g_test_add_func ("/sandbox-control/state-survives-restart", test_state_survives_restart);
+  g_test_add_func ("/sandbox-control/instagram-state-survives-restart",
+                   test_instagram_state_survives_restart);
   g_test_add_func ("/sandbox-control/standalone-program", test_standalone_program);
 
   return g_test_run ();

@@ -482,6 +482,56 @@ test_device_approved (Fixture       *fixture,
   assert_error (again, 400, 31, 1349152, "OAuthException", NULL);
 }
 
+/* The person approves the login but declines instagram_basic: the token
+ * leaves it out, /me/permissions lists it "declined" (API-FACTS.md), and
+ * their Page's Instagram account answers (#10). */
+static void
+test_device_declines_instagram (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GraphReply) login = NULL;
+  g_autoptr(GraphReply) approved = NULL;
+  g_autoptr(GraphReply) permissions = NULL;
+  g_autoptr(GraphReply) account = NULL;
+  ShSandboxToken *token, *page_token;
+  JsonArray *list;
+  guint n_declined = 0, n_instagram_granted = 0;
+
+  sh_sandbox_world_set_approve_delay (fixture->world, 0);
+  sh_sandbox_world_set_next_device_person (fixture->world, ALICE, FALSE);
+  sh_sandbox_world_set_next_device_declined_scope (fixture->world, "instagram_basic");
+  login = device_login (fixture, "pages_show_list,instagram_basic");
+  g_assert_cmpuint (login->status, ==, 200);
+  sh_sandbox_world_advance (fixture->world, 5);
+  approved = login_status (fixture, json_object_get_string_member (object_of (login), "code"));
+  g_assert_cmpuint (approved->status, ==, 200);
+  token = sh_sandbox_world_lookup_token (fixture->world,
+                                         json_object_get_string_member (object_of (approved),
+                                                                        "access_token"));
+  g_assert_nonnull (token);
+  g_assert_false (g_strv_contains ((const char * const *) token->scopes, "instagram_basic"));
+
+  permissions = graph_get (fixture, "/me/permissions", token->value);
+  list = json_object_get_array_member (object_of (permissions), "data");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *item = json_array_get_object_element (list, i);
+      gboolean instagram = g_str_equal (json_object_get_string_member (item, "permission"),
+                                        "instagram_basic");
+      const char *status = json_object_get_string_member (item, "status");
+
+      n_declined += instagram && g_str_equal (status, "declined");
+      n_instagram_granted += instagram && g_str_equal (status, "granted");
+    }
+  g_assert_cmpuint (n_declined, ==, 1);
+  g_assert_cmpuint (n_instagram_granted, ==, 0);
+
+  page_token = sh_sandbox_world_issue_token (fixture->world, SH_SANDBOX_TOKEN_FB_PAGE, ALICE,
+                                             "104857600123", 0, NULL);
+  account = graph_get (fixture, "/17841400000000123?fields=id,username", page_token->value);
+  assert_error (account, 403, 10, 0, "OAuthException", NULL);
+}
+
 /* ---- /me, /me/accounts, /me/permissions, /{page-id} ------------------------------ */
 
 static void
@@ -1257,6 +1307,7 @@ main (int   argc,
   ADD ("/sandbox-graph/device/expired", test_device_expired, NULL);
   ADD ("/sandbox-graph/device/declined", test_device_declined, NULL);
   ADD ("/sandbox-graph/device/approved", test_device_approved, NULL);
+  ADD ("/sandbox-graph/device/declines-instagram", test_device_declines_instagram, NULL);
   ADD ("/sandbox-graph/me", test_me, NULL);
   ADD ("/sandbox-graph/accounts", test_accounts, NULL);
   ADD ("/sandbox-graph/permissions", test_permissions, NULL);

@@ -27,6 +27,7 @@
 #include "sh-application.h"
 #include "sh-channel-sections.h"
 #include "sh-channel-row.h"
+#include "sh-derived.h"
 #include "sh-preferences-window.h"
 #include "sh-manager.h"
 #include "sh-providers.h"
@@ -406,7 +407,7 @@ static void
 test_groups (Fixture       *fixture,
              gconstpointer  data)
 {
-  ShChannel *acme, *bakery, *fresh;
+  ShChannel *acme, *bakery, *fresh, *instagram;
   ShToken *alice, *bob, *carol;
   ShChannelRow *row;
   ShTokenRow *token_row;
@@ -429,8 +430,23 @@ test_groups (Fixture       *fixture,
   sh_token_set_expires_at (carol, g_get_real_time () / G_USEC_PER_SEC + 40 * 86400);
   fresh = add_channel (fixture, "facebook", "Fresh Page");
   add_token (fresh, "Dan Example", SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NONE);
+  /* Acme Coffee's Instagram account, living on its Page's tokens (issue
+   * 19): its row says "via Acme Coffee (Facebook Page)". */
+  instagram = add_channel (fixture, "instagram", "@acmecoffee");
+  sh_channel_set_via (instagram, sh_channel_get_id (acme));
+  sh_derived_sync (sh_manager_get_channels (fixture->manager));
+  for (guint i = 0; i < sh_channel_get_n_tokens (instagram); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (sh_channel_get_tokens (instagram), i);
+      ShToken *shared = sh_channel_lookup_token (acme, sh_token_get_shares (token));
+
+      sh_token_apply_verdict (token, sh_token_get_state (shared),
+                              sh_token_get_last_verdict_reason (shared),
+                              g_get_real_time () / G_USEC_PER_SEC, SH_TOKEN_DEFAULT_WARNING_WINDOW);
+    }
 
   WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "list") == 0);
+  WAIT_UNTIL (shown_state (fixture, instagram) == SH_CHANNEL_STATE_DEGRADED);
   WAIT_UNTIL (shown_state (fixture, acme) == SH_CHANNEL_STATE_DEGRADED);
   WAIT_UNTIL (shown_state (fixture, bakery) == SH_CHANNEL_STATE_CONNECTED);
   WAIT_UNTIL (shown_state (fixture, fresh) == SH_CHANNEL_STATE_UNKNOWN);
@@ -458,6 +474,8 @@ test_groups (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   sh_test_save_screenshot (GTK_WIDGET (fixture->window), "window-list-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  /* Pictured: what follows is about its Page alone. */
+  sh_channel_list_remove (sh_manager_get_channels (fixture->manager), instagram);
 
   /* Pressing the row opens the channel's page, with its tokens. */
   open_channel (fixture, acme);
@@ -1154,6 +1172,11 @@ test_paste_check_remove (Fixture       *fixture,
   g_autofree char *pages = NULL;
   ShChannel *acme, *bakery;
   ShToken *alice;
+
+  /* The Pages alone: added, they are looked at for Instagram accounts
+   * (issue 19), which would add tokens to the counts below. */
+  sh_sandbox_world_unlink_instagram (world, ACME_PAGE);
+  sh_sandbox_world_unlink_instagram (world, BAKERY_PAGE);
 
   /* A token that does not work: refused with the reason, nothing stored. */
   dialog = open_add_channel (fixture);

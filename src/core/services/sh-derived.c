@@ -4,6 +4,7 @@
 
 #include "sh-derived.h"
 #include "sh-provider.h"
+#include "sh-provider-registry.h"
 
 static ShToken *
 find_sharing (ShChannel  *channel,
@@ -132,6 +133,44 @@ sh_derived_is_due (ShChannel *parent,
   return last == 0 || last > now || now - last >= SH_DERIVED_DISCOVERY_INTERVAL;
 }
 
+/* Whether some registered network lives on @network's channels. */
+static gboolean
+is_parent_network (const char *network)
+{
+  GPtrArray *classes = sh_provider_registry_list ();
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      ShProviderClass *klass = g_ptr_array_index (classes, i);
+
+      if (klass->parent_network != NULL && g_strcmp0 (klass->parent_network, network) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GStrv
+sh_derived_undiscovered (ShChannelList *channels,
+                         GPtrArray     *channel_ids)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; channel_ids != NULL && i < channel_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (channel_ids, i);
+      ShChannel *channel = sh_channel_list_lookup (channels, id);
+
+      if (channel != NULL && sh_channel_get_discovered_at (channel) == 0 &&
+          is_parent_network (sh_channel_get_network (channel)) &&
+          !g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, g_strdup (id));
+    }
+  if (ids->len == 0)
+    return NULL;
+  g_ptr_array_add (ids, NULL);
+  return (GStrv) g_ptr_array_steal (ids, NULL);
+}
+
 GPtrArray *
 sh_derived_channels_of (ShChannelList *channels,
                         const char    *network)
@@ -147,6 +186,47 @@ sh_derived_channels_of (ShChannelList *channels,
         g_ptr_array_add (derived, g_object_ref (channel));
     }
   return derived;
+}
+
+/* Whether @channel was told it is no longer linked to its parent (the
+ * derived provider's verdict, SH_TOKEN_REASON_UNLINKED). */
+static gboolean
+is_unlinked (ShChannel *channel)
+{
+  GListModel *tokens = sh_channel_get_tokens (channel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (sh_token_get_last_verdict_reason (token) == SH_TOKEN_REASON_UNLINKED &&
+          !sh_token_state_is_usable (sh_token_get_last_verdict (token)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+sh_derived_is_removable (ShChannel *channel)
+{
+  g_return_val_if_fail (SH_IS_CHANNEL (channel), FALSE);
+  return sh_channel_get_via (channel) != NULL &&
+         sh_channel_get_state (channel) == SH_CHANNEL_STATE_DISCONNECTED &&
+         is_unlinked (channel);
+}
+
+/* An account found linked to two parents stays with the first (its via,
+ * its tokens' ids) while that parent is there and still has it linked:
+ * moving at each look would give it new token ids every time. */
+static gboolean
+stays_with_other_parent (ShChannelList *channels,
+                         ShChannel     *channel,
+                         ShChannel     *parent)
+{
+  const char *via = sh_channel_get_via (channel);
+
+  return via != NULL && g_strcmp0 (via, sh_channel_get_id (parent)) != 0 &&
+         sh_channel_list_lookup (channels, via) != NULL && !is_unlinked (channel);
 }
 
 void
@@ -172,6 +252,8 @@ sh_derived_apply_found (ShChannelList *channels,
         {
           sh_channel_set_name (channel, account->name);
           sh_channel_set_picture_url (channel, account->picture_url);
+          if (stays_with_other_parent (channels, channel, parent))
+            continue;
           sh_channel_set_via (channel, sh_channel_get_id (parent));
           mirror (channel, parent);
         }

@@ -10,7 +10,9 @@
  *   is_due      whether to look at a parent channel for derived accounts:
  *               never looked at, or not for about a day
  *   apply_found what a check found linked to each parent: a new derived
- *               channel, or a new name or picture for a known one
+ *               channel, or a new name or picture for a known one (which
+ *               stays with its first parent while it is linked there, even
+ *               when another parent names it too)
  *   fold        a parent token's verdict onto the tokens sharing it: its
  *               death is theirs, at no extra request
  */
@@ -35,6 +37,19 @@ gboolean   sh_derived_is_due      (ShChannel     *parent,
 /* The derived channels of @network (interned). */
 GPtrArray *sh_derived_channels_of (ShChannelList *channels,
                                    const char    *network);
+/* Of @channel_ids (char *), those derived accounts hang off (a registered derived
+ * network's parent) that were never looked at for them, or NULL when none:
+ * a check of just these (sh_checker_check_channels_async()) looks right
+ * after they are added, at the cost of their own check. */
+GStrv      sh_derived_undiscovered (ShChannelList      *channels,
+                                    GPtrArray          *channel_ids);
+/* Whether @channel, a derived channel, can be removed on its own: it is
+ * disconnected because its parent no longer has it linked. Removing its
+ * tokens (sh_manager_remove_token_async() on each) touches neither the
+ * parent nor the parent's keyring items, and discovery brings it back
+ * only once a parent has it linked again. A linked one goes with its
+ * parent: removing it alone would last until the next check. */
+gboolean   sh_derived_is_removable (ShChannel         *channel);
 /* @found: ShDiscovery (sh-provider.h). Marks each parent looked at @now. */
 void       sh_derived_apply_found (ShChannelList *channels,
                                    const char    *network,

@@ -24,6 +24,7 @@ sh_notice_free (ShNotice *notice)
   g_free (notice->id);
   g_clear_object (&notice->channel);
   g_clear_object (&notice->token);
+  g_clear_pointer (&notice->riders, g_ptr_array_unref);
   g_free (notice);
 }
 
@@ -169,6 +170,77 @@ collect_channel (GPtrArray           *out,
     }
 }
 
+/* Whether @rider, a notice about a channel living on @notice's channel's
+ * tokens, says the same fact: a shared token's death, its reminder at the
+ * same stage, or both channels disconnected by the same death. */
+static gboolean
+same_fact (const ShNotice *notice,
+           const ShNotice *rider)
+{
+  ShToken *shared;
+
+  if (notice->kind != rider->kind || notice->is_new != rider->is_new ||
+      notice->token == NULL || rider->token == NULL ||
+      g_strcmp0 (sh_channel_get_via (rider->channel), sh_channel_get_id (notice->channel)) != 0)
+    return FALSE;
+  shared = sh_channel_lookup_token (notice->channel, sh_token_get_shares (rider->token) ?: "");
+  if (shared == NULL)
+    return FALSE;
+  if (rider->kind == SH_NOTICE_CHANNEL_DISCONNECTED)
+    return is_dead (sh_token_get_effective_state (shared)) &&
+           sh_token_get_last_verdict_reason (shared) ==
+             sh_token_get_last_verdict_reason (notice->token) &&
+           sh_token_get_last_verdict_reason (rider->token) ==
+             sh_token_get_last_verdict_reason (notice->token);
+  return shared == notice->token && rider->stage_days == notice->stage_days;
+}
+
+/* Each derived channel's notice that says what its parent's says rides
+ * on the parent's: one notification names both (issue 19). */
+static void
+fold_riders (GPtrArray *out)
+{
+  /* channel id → its notices (not owned), to find a parent's at once */
+  g_autoptr(GHashTable) by_channel = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_notice_free);
+
+  for (guint i = 0; i < out->len; i++)
+    {
+      ShNotice *notice = g_ptr_array_index (out, i);
+      const char *id = sh_channel_get_id (notice->channel);
+      GPtrArray *of_channel = g_hash_table_lookup (by_channel, id);
+
+      if (of_channel == NULL)
+        g_hash_table_insert (by_channel, (gpointer) id, of_channel = g_ptr_array_new ());
+      g_ptr_array_add (of_channel, notice);
+    }
+  for (guint i = 0; i < out->len; i++)
+    {
+      ShNotice *rider = g_ptr_array_index (out, i);
+      const char *via = sh_channel_get_via (rider->channel);
+      GPtrArray *hosts = via != NULL ? g_hash_table_lookup (by_channel, via) : NULL;
+      ShNotice *host = NULL;
+
+      for (guint j = 0; hosts != NULL && j < hosts->len && host == NULL; j++)
+        if (same_fact (g_ptr_array_index (hosts, j), rider))
+          host = g_ptr_array_index (hosts, j);
+      if (host == NULL)
+        {
+          g_ptr_array_add (kept, rider);
+          continue;
+        }
+      if (host->riders == NULL)
+        host->riders = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_notice_free);
+      g_ptr_array_add (host->riders, rider);
+    }
+  /* Every notice now belongs to @kept or to its host. */
+  g_ptr_array_set_free_func (out, NULL);
+  g_ptr_array_set_size (out, 0);
+  g_ptr_array_set_free_func (out, (GDestroyNotify) sh_notice_free);
+  g_ptr_array_extend_and_steal (out, g_steal_pointer (&kept));
+}
+
 GPtrArray *
 sh_notices_collect (GListModel          *channels,
                     const ShNoticeRules *rules)
@@ -183,6 +255,7 @@ sh_notices_collect (GListModel          *channels,
       g_autoptr(ShChannel) channel = g_list_model_get_item (channels, i);
       collect_channel (out, rules, channel);
     }
+  fold_riders (out);
   return out;
 }
 

@@ -39,6 +39,11 @@ typedef struct {
   ShToken      *token;       /* for a channel: its first dead token */
   guint         stage_days;  /* reminders: the stage reached */
   gboolean      is_new;      /* not told yet */
+  /* The same fact of the channels living on this one's tokens
+   * (sh_channel_get_via): told with it, in one notification that names
+   * them all ("Bakery & Sons and @bakery are disconnected"). ShNotice *,
+   * owned; NULL when none. */
+  GPtrArray    *riders;
 } ShNotice;
 
 typedef struct {
@@ -55,7 +60,10 @@ typedef struct {
 } ShNoticeRules;
 
 void       sh_notice_free         (ShNotice            *notice);
-/* Every notice true now, in the channels' order. */
+/* Every notice true now, in the channels' order. A derived channel's
+ * notice that says the same as its parent channel's (the same token dead,
+ * both disconnected for the same reason, the same reminder stage, equally
+ * new) is not a notice of its own but one of the parent notice's riders. */
 GPtrArray *sh_notices_collect     (GListModel          *channels,
                                    const ShNoticeRules *rules);
 /* The next moment (after @now) at which a reminder becomes due, 0 if none. */

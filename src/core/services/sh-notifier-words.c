@@ -21,6 +21,40 @@ channel_name (ShChannel *channel)
                                      ? name : sh_channel_get_external_id (channel));
 }
 
+/* The channels told with @notice's own (its riders, sh-notice.h): "@bakery",
+ * or NULL when none. */
+static char *
+riders_names (const ShNotice *notice)
+{
+  g_autofree char *names = NULL;
+
+  for (guint i = 0; notice->riders != NULL && i < notice->riders->len; i++)
+    {
+      g_autofree char *name = channel_name (((ShNotice *) g_ptr_array_index (notice->riders, i))->channel);
+      char *longer = names == NULL ? g_strdup (name)
+                     /* Translators: between the names of channels told together */
+                     : g_strdup_printf (_("%s, %s"), names, name);
+
+      g_free (names);
+      names = longer;
+    }
+  return g_steal_pointer (&names);
+}
+
+/* @notice's channel and those told with it: "Bakery & Sons and @bakery". */
+static char *
+notice_names (const ShNotice *notice)
+{
+  g_autofree char *name = channel_name (notice->channel);
+  g_autofree char *riders = riders_names (notice);
+
+  if (riders == NULL)
+    return g_steal_pointer (&name);
+  /* Translators: a Facebook Page and the Instagram account that lives on its
+   * tokens, "Bakery & Sons and @bakery" */
+  return g_strdup_printf (_("%s and %s"), name, riders);
+}
+
 /* "in 3 days", "tomorrow", "in 2 hours": the words the list and the window
  * use for the same deadline (sh_time_format_until()). */
 static char *
@@ -38,13 +72,22 @@ _sh_notifier_words_title (const ShNotice *notice,
                           gint64          now)
 {
   g_autofree char *owner = sh_untrusted_text_sanitize (sh_token_get_owner_name (notice->token));
-  g_autofree char *name = channel_name (notice->channel);
+  g_autofree char *name = notice_names (notice);
+  g_autofree char *riders = NULL;
   gboolean has_owner = owner != NULL && *owner != '\0';
   g_autofree char *left = NULL;
 
   switch (notice->kind)
     {
     case SH_NOTICE_CHANNEL_DISCONNECTED:
+      if ((riders = riders_names (notice)) != NULL)
+        {
+          g_autofree char *own = channel_name (notice->channel);
+
+          /* Translators: "Bakery & Sons and @bakery are disconnected": a
+           * Facebook Page and the Instagram account living on its tokens */
+          return g_strdup_printf (_("%s and %s are disconnected"), own, riders);
+        }
       /* Translators: %s is a Facebook Page or an X account */
       return g_strdup_printf (_("%s is disconnected"), name);
     case SH_NOTICE_TOKEN_EXPIRES:
@@ -77,12 +120,24 @@ notice_body (const ShNotice *notice)
 {
   const char *why = sh_network_explain_reason (sh_token_get_network (notice->token),
                                               sh_token_get_last_verdict_reason (notice->token));
-  g_autofree char *name = channel_name (notice->channel);
+  g_autofree char *name = notice_names (notice);
+  g_autofree char *riders = riders_names (notice);
   g_autofree char *stays = NULL;
 
   switch (notice->kind)
     {
     case SH_NOTICE_CHANNEL_DISCONNECTED:
+      if (riders != NULL)
+        {
+          g_autofree char *own = channel_name (notice->channel);
+
+          /* Translators: "… Reconnect Bakery & Sons with a new access token:
+           * @bakery comes back with it." */
+          stays = g_strdup_printf (_("No access token of these channels works any more. "
+                                     "Reconnect %s with a new access token: %s comes back "
+                                     "with it."), own, riders);
+          return g_strconcat (why, *why ? " " : "", stays, NULL);
+        }
       return g_strconcat (why, *why ? " " : "",
                           _("No access token of this channel works any more. Reconnect it with a new access token."),
                           NULL);
@@ -94,7 +149,11 @@ notice_body (const ShNotice *notice)
                                 "before then to keep it linked."), name);
     case SH_NOTICE_TOKEN_DEAD:
     default:
-      stays = g_strdup_printf (_("%s stays linked through its other access tokens."), name);
+      if (riders != NULL)
+        /* Translators: "Bakery & Sons and @bakery stay linked through …" */
+        stays = g_strdup_printf (_("%s stay linked through their other access tokens."), name);
+      else
+        stays = g_strdup_printf (_("%s stays linked through its other access tokens."), name);
       return g_strconcat (why, *why ? " " : "", stays, NULL);
     }
 }
@@ -130,7 +189,10 @@ group_title (GPtrArray *notices)
 
       switch (notice->kind)
         {
-        case SH_NOTICE_CHANNEL_DISCONNECTED: n_disconnected++; break;
+        /* Its riders are channels too, but share its tokens. */
+        case SH_NOTICE_CHANNEL_DISCONNECTED:
+          n_disconnected += 1 + (notice->riders != NULL ? notice->riders->len : 0);
+          break;
         case SH_NOTICE_TOKEN_DEAD: n_dead++; break;
         case SH_NOTICE_TOKEN_EXPIRES: n_expiring++; break;
         case SH_NOTICE_DATA_ACCESS_ENDS:
@@ -259,6 +321,7 @@ _sh_notifier_words_build_person (GPtrArray *notices,
   g_autofree char *body = NULL;
   g_autofree char *escaped = NULL;
   g_autoptr(GIcon) icon = NULL;
+  g_autoptr(GString) named = g_string_new (NULL);
   const char *reason;
   GNotification *notification;
 
@@ -268,12 +331,24 @@ _sh_notifier_words_build_person (GPtrArray *notices,
   for (guint i = 0; i < notices->len; i++)
     {
       const ShNotice *notice = g_ptr_array_index (notices, i);
+      guint n_riders = notice->riders != NULL ? notice->riders->len : 0;
 
       n_tokens += sh_notice_count_person_tokens (notice);
       if (notice->kind == SH_NOTICE_CHANNEL_DISCONNECTED)
-        n_disconnected++;
+        n_disconnected += 1 + n_riders;
       else
-        g_hash_table_add (linked, notice->channel);
+        {
+          g_hash_table_add (linked, notice->channel);
+          for (guint j = 0; j < n_riders; j++)
+            g_hash_table_add (linked, ((ShNotice *) g_ptr_array_index (notice->riders, j))->channel);
+        }
+      /* The channels told together are named, not only counted. */
+      if (n_riders > 0)
+        {
+          g_autofree char *line = _sh_notifier_words_title (notice, 0);
+
+          g_string_append_printf (named, "\n%s", line);
+        }
     }
   /* What is left of the group is one token's: its own words say it. */
   if (n_tokens < 2 || first->token == NULL)
@@ -304,6 +379,13 @@ _sh_notifier_words_build_person (GPtrArray *notices,
   else
     /* Translators: "3 channels disconnected." or "5 still linked." */
     body = g_strdup_printf (_("%s."), n_disconnected > 0 ? lost : kept);
+  if (named->len > 0)
+    {
+      char *longer = g_strconcat (body, named->str, NULL);
+
+      g_free (body);
+      body = longer;
+    }
 
   notification = g_notification_new (title);
   if (escape_body)

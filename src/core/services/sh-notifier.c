@@ -10,7 +10,9 @@
  * ("grouped", which also keeps what is still true of an earlier group).
  *
  * The ids are those of the notices (and "grouped", and "person-…" for one
- * person's tokens that died together). What is shown is saved
+ * person's tokens that died together). A channel living on another's
+ * tokens whose notice says the same as its parent's rides on that notice
+ * (sh-notice.h): sent, replaced and withdrawn with it. What is shown is saved
  * (sh-notifier-record.c) with the freedesktop server's own id, so that a
  * later process withdraws or replaces what an earlier one showed, through
  * either backend (sh-notifier-backend.c). A token added or removed (a
@@ -287,6 +289,11 @@ fingerprint (GPtrArray *notices)
       const ShNotice *notice = g_ptr_array_index (notices, i);
 
       g_string_append_printf (out, "%s:%u;", notice->id, notice->stage_days);
+      /* The channels told with it: one gone (removed, recovered on its
+       * own) replaces the notification with one that no longer names it. */
+      for (guint j = 0; notice->riders != NULL && j < notice->riders->len; j++)
+        g_string_append_printf (out, "+%s;",
+                                ((ShNotice *) g_ptr_array_index (notice->riders, j))->id);
     }
   return g_string_free (out, FALSE);
 }

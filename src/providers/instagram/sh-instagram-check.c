@@ -87,8 +87,29 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* The same verdict for each token of an Instagram channel: what is judged
- * is the account, whichever of its Page's tokens asked. */
+/* Whether @token of @channel works now: for an Instagram channel's token,
+ * whether the Page token it shares does, as the Pages' check of this run
+ * left it (the account's own state is from an earlier run). A Page not in
+ * this run (a run of the Instagram channel alone) leaves the token's own. */
+static gboolean
+works_now (CheckRun  *run,
+           ShChannel *channel,
+           ShToken   *token)
+{
+  const char *via = sh_channel_get_via (channel);
+  ShChannel *page = via != NULL ? g_hash_table_lookup (run->parents, via) : NULL;
+  ShToken *shared = page != NULL && sh_token_get_shares (token) != NULL
+                    ? sh_channel_lookup_token (page, sh_token_get_shares (token)) : NULL;
+
+  if (page != NULL)
+    return shared != NULL && sh_token_state_is_usable (sh_token_get_state (shared));
+  return sh_token_state_is_usable (sh_token_get_state (token));
+}
+
+/* The same verdict for each token of an Instagram channel that this run
+ * asks about (its secret read, its Page token working): what is judged is
+ * the account, whichever of its Page's tokens asked. A token whose Page
+ * token died gets that death from core instead, and is not counted. */
 static void
 judge (CheckRun      *run,
        ShChannel     *channel,
@@ -96,12 +117,14 @@ judge (CheckRun      *run,
        ShTokenReason  reason)
 {
   GListModel *tokens = sh_channel_get_tokens (channel);
+  gboolean page_in_run = g_hash_table_contains (run->parents, sh_channel_get_via (channel) ?: "");
 
   for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
     {
       g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
 
-      if (g_hash_table_lookup (run->secrets, sh_token_get_secret_id (token)) == NULL)
+      if (g_hash_table_lookup (run->secrets, sh_token_get_secret_id (token)) == NULL ||
+          (page_in_run && !works_now (run, channel, token)))
         continue;
       if (sh_token_state_is_verdict (state))
         run->summary.n_checked++;
@@ -312,7 +335,9 @@ pick_secret (CheckRun  *run,
 
       if (secret == NULL || secret->access_token == NULL)
         continue;
-      if (sh_token_state_is_usable (sh_token_get_state (token)))
+      /* A Page token that just died would answer 190, and the account
+       * would get no verdict although another Page token works. */
+      if (works_now (run, channel, token))
         return secret->access_token;
       if (fallback == NULL)
         fallback = secret->access_token;
