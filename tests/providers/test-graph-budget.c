@@ -156,8 +156,8 @@ test_page_near_its_limit (Fixture       *fixture,
                           gconstpointer  data)
 {
   gint64 started = now_seconds ();
-  /* Judged long ago, the two Pages' tokens in turn: the first batch has
-   * 25 of each. */
+  /* Judged long ago, the two Pages' tokens in turn (the oldest-judged go
+   * first, among the secrets in). */
   g_autoptr(GPtrArray) hot = add_page (fixture, "810001", 100, started - 86400, 2);
   g_autoptr(GPtrArray) calm = add_page (fixture, "810002", 100, started - 86400 + 1, 2);
   ShCheckSummary summary;

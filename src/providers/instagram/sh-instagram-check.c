@@ -15,6 +15,12 @@
  * not looked at in the first). A Page token's death is the Page's check's
  * verdict, which core folds onto the tokens sharing it (sh-derived.h).
  * Anything else — no answer, 5xx, a throttle, a null item — is no verdict.
+ *
+ * The budget is the Graph app's, shared with the Facebook provider (one
+ * ShFacebookUsage per app, sh-facebook-usage.h): a batch goes only while the
+ * usage planned from both providers' calls stays at 90 % or below, and an
+ * item only while its Page's own budget does; what cannot go is left for
+ * later (no verdict, summary.n_deferred), not "rate limited".
  */
 #include "config.h"
 
