@@ -244,6 +244,21 @@ on_batch (GObject      *source,
   g_autoptr(GPtrArray) items = NULL;
   ShFacebookVerdict verdict;
 
+  if (reply->status == 200)
+    items = sh_facebook_parse_batch (reply->body, reply->length, NULL);
+  /* Each Page's calls out: answered now, with its usage when the item
+   * says it. */
+  for (guint i = 0; i < request->chunk->tokens->len; i++)
+    {
+      ShFacebookBatchItem *item = items != NULL && items->len == request->chunk->tokens->len
+                                  ? g_ptr_array_index (items, i) : NULL;
+
+      sh_facebook_usage_page_answered (usage_of (request->task),
+                                       sh_token_get_channel_id (g_ptr_array_index (request->chunk->tokens, i)),
+                                       item != NULL ? item->business_usage : NULL,
+                                       item != NULL && item->page_throttled);
+    }
+
   if (reply->status == 0)
     {
       if (!g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -251,9 +266,6 @@ on_batch (GObject      *source,
       chunk_done (request);
       return;
     }
-
-  if (reply->status == 200)
-    items = sh_facebook_parse_batch (reply->body, reply->length, NULL);
 
   if (items == NULL || items->len != request->chunk->tokens->len)
     {
@@ -281,9 +293,6 @@ on_batch (GObject      *source,
       ShFacebookBatchItem *item = g_ptr_array_index (items, i);
       ShToken *token = g_ptr_array_index (request->chunk->tokens, i);
 
-      if (!item->is_null)
-        sh_facebook_usage_page_answered (usage_of (request->task), sh_token_get_channel_id (token),
-                                         item->business_usage, item->page_throttled);
       /* One Page's own limit (80001, 32) pauses that Page only: the token
        * waits with the Page's others, and the other Pages go on. */
       if (!item->is_null && item->page_throttled)

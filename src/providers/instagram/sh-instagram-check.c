@@ -198,6 +198,7 @@ read_item (GTask  *task,
 }
 
 static void send_next (GTask *task);
+static void defer (CheckRun *run, Item *item, gint64 resume_at);
 
 typedef struct {
   GTask     *task;
@@ -229,6 +230,15 @@ on_batch (GObject      *source,
   sh_facebook_usage_answered (usage, batch->items->len + 1, batch->mark);
   if (reply->status == 200)
     answers = sh_facebook_parse_batch (reply->body, reply->length, NULL);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      ShFacebookBatchItem *answer = answers != NULL && answers->len == batch->items->len
+                                    ? g_ptr_array_index (answers, i) : NULL;
+
+      sh_facebook_usage_page_answered (usage, page_of (g_ptr_array_index (batch->items, i)),
+                                       answer != NULL ? answer->business_usage : NULL,
+                                       answer != NULL && answer->page_throttled);
+    }
   if (answers == NULL || answers->len != batch->items->len)
     {
       ShFacebookVerdict verdict = { SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
@@ -257,11 +267,11 @@ on_batch (GObject      *source,
 
         if (answer->is_null)
           judge_unknown (run, item, SH_TOKEN_REASON_SERVER_ERROR);
+        /* Its Page's own limit (80001, 32): that Page waits, the run goes on. */
+        else if (answer->page_throttled)
+          defer (run, item, sh_facebook_usage_page (usage, page_of (item))->paused_until);
         else
           read_item (task, item, answer->status, answer->body);
-        if (!answer->is_null)
-          sh_facebook_usage_page_answered (usage, page_of (item), answer->business_usage,
-                                           answer->page_throttled);
       }
   g_ptr_array_unref (batch->items);
   g_free (batch);
