@@ -428,6 +428,9 @@ defer (CheckRun *run,
 {
   GListModel *tokens = sh_channel_get_tokens (item->channel);
 
+  /* A Page only waiting for its own calls out: the next check's try. */
+  if (resume_at <= now_seconds ())
+    resume_at = now_seconds () + THROTTLE_PAUSE;
   run->resume_at = MAX (run->resume_at, resume_at);
   if (item->kind != ITEM_ACCOUNT)
     return;
