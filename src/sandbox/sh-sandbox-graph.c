@@ -129,8 +129,11 @@ _sh_graph_reply_finish (ShGraphReply   *reply,
   _sh_graph_reply_add_header (reply, "X-App-Usage", app_usage);
   if (reply->usage_page_id != NULL)
     {
-      /* A throttled Page has used its whole budget. */
-      guint page_percent = reply->regain_minutes > 0 ? MAX (percent, 100) : percent;
+      /* The Page's own budget (every call with its token counts); a
+       * throttled Page has used its whole budget. */
+      guint page_percent = MAX (sh_sandbox_world_get_page_usage (world, reply->usage_page_id,
+                                                                 NULL),
+                                reply->regain_minutes > 0 ? 100 : 0);
       g_autofree char *usage = business_usage_header (reply->usage_page_id, page_percent,
                                                       reply->regain_minutes);
 
@@ -229,10 +232,37 @@ route (ShGraphRequest *request)
   return _sh_graph_unsupported (method, NULL);
 }
 
+/* A call with a Page token counts against the Page's own budget
+ * (API-FACTS.md); past it the Page's limit answers instead (80001), with
+ * estimated_time_to_regain_access. NULL: the call goes on. */
+static ShGraphReply *
+count_page_call (ShGraphRequest *request)
+{
+  ShSandboxToken *token = request->token_value != NULL
+    ? sh_sandbox_world_lookup_token (request->world, request->token_value) : NULL;
+  ShGraphReply *reply;
+  guint percent, regain;
+
+  if (token == NULL || token->kind != SH_SANDBOX_TOKEN_FB_PAGE || token->target_id == NULL ||
+      sh_sandbox_world_count_page_call (request->world, token->target_id, &percent, &regain))
+    return NULL;
+  reply = _sh_graph_throttle_error (80001);
+  reply->regain_minutes = regain;
+  reply->usage_page_id = g_strdup (token->target_id);
+  return reply;
+}
+
 ShGraphReply *
 _sh_graph_execute (ShGraphRequest *request)
 {
-  ShGraphReply *reply = route (request);
+  ShGraphReply *reply = count_page_call (request);
+
+  if (reply != NULL)
+    {
+      _sh_graph_reply_finish (reply, request->world);
+      return reply;
+    }
+  reply = route (request);
 
   /* Calls made with a Page token count against the Page's budget too. */
   if (reply->usage_page_id == NULL && request->token != NULL &&

@@ -43,6 +43,9 @@ struct _ShSandboxWorld
   guint       usage_floor;
   guint       usage_budget;     /* calls an hour that are 100 %, 0: the default */
   guint       usage_peak;       /* the highest percent any answer carried */
+  GHashTable *page_usage;       /* Page id → its own hour (sh-sandbox-world.c) */
+  guint       page_budget;      /* calls an hour that are 100 % of a Page's
+                                 * own budget, 0: the default */
 };
 
 /* Each file sets up the arrays it owns; the object frees them. */

@@ -21,6 +21,7 @@ sh_sandbox_world_finalize (GObject *object)
   g_ptr_array_unref (self->pages);
   g_ptr_array_unref (self->x_accounts);
   g_hash_table_unref (self->token_index);
+  g_clear_pointer (&self->page_usage, g_hash_table_unref);
   g_ptr_array_unref (self->tokens);
   g_ptr_array_unref (self->device_codes);
   g_ptr_array_unref (self->x_codes);
@@ -161,4 +162,96 @@ sh_sandbox_world_set_app_usage (ShSandboxWorld *self,
                                 guint           percent)
 {
   self->usage_floor = MIN (percent, 100);
+}
+
+/* A Page's own hour: its calls since it began, and its budget. */
+typedef struct {
+  gint64 window_start;
+  guint  calls;
+  guint  budget;     /* 0: the world's page_budget */
+  guint  peak;
+} PageHour;
+
+static PageHour *
+page_hour (ShSandboxWorld *self,
+           const char     *page_id)
+{
+  PageHour *hour;
+
+  if (self->page_usage == NULL)
+    self->page_usage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  hour = g_hash_table_lookup (self->page_usage, page_id);
+  if (hour == NULL)
+    {
+      hour = g_new0 (PageHour, 1);
+      hour->window_start = sh_sandbox_world_now (self);
+      g_hash_table_insert (self->page_usage, g_strdup (page_id), hour);
+    }
+  if (sh_sandbox_world_now (self) - hour->window_start >= 3600)
+    {
+      hour->window_start = sh_sandbox_world_now (self);
+      hour->calls = 0;
+    }
+  return hour;
+}
+
+static guint
+page_budget (ShSandboxWorld *self,
+             PageHour       *hour)
+{
+  return hour->budget > 0 ? hour->budget
+         : self->page_budget > 0 ? self->page_budget : SH_SANDBOX_PAGE_HOURLY_BUDGET;
+}
+
+void
+sh_sandbox_world_set_page_budget (ShSandboxWorld *self,
+                                  const char     *page_id,
+                                  guint           calls)
+{
+  PageHour *hour;
+
+  g_return_if_fail (SH_IS_SANDBOX_WORLD (self));
+  if (page_id == NULL)
+    {
+      self->page_budget = calls;
+      return;
+    }
+  hour = page_hour (self, page_id);
+  hour->budget = calls;
+  hour->calls = 0;
+  hour->peak = 0;
+  hour->window_start = sh_sandbox_world_now (self);
+}
+
+gboolean
+sh_sandbox_world_count_page_call (ShSandboxWorld *self,
+                                  const char     *page_id,
+                                  guint          *out_percent,
+                                  guint          *out_regain_minutes)
+{
+  PageHour *hour = page_hour (self, page_id);
+  guint budget = page_budget (self, hour);
+  gint64 left;
+
+  hour->calls++;
+  *out_percent = MIN (100, hour->calls * 100 / budget);
+  hour->peak = MAX (hour->peak, *out_percent);
+  *out_regain_minutes = 0;
+  if (hour->calls <= budget)
+    return TRUE;
+  left = hour->window_start + 3600 - sh_sandbox_world_now (self);
+  *out_regain_minutes = MAX (1, (left + 59) / 60);
+  return FALSE;
+}
+
+guint
+sh_sandbox_world_get_page_usage (ShSandboxWorld *self,
+                                 const char     *page_id,
+                                 guint          *out_peak)
+{
+  PageHour *hour = page_hour (self, page_id);
+
+  if (out_peak != NULL)
+    *out_peak = hour->peak;
+  return MIN (100, hour->calls * 100 / page_budget (self, hour));
 }

@@ -333,6 +333,26 @@ void   sh_sandbox_world_set_hourly_budget (ShSandboxWorld *self,
 guint  sh_sandbox_world_get_usage_peak   (ShSandboxWorld *self);
 void   sh_sandbox_world_set_app_usage    (ShSandboxWorld *self,
                                           guint           percent);
+/* A Page's own budget, for X-Business-Use-Case-Usage (API-FACTS.md: every
+ * call with the Page's token, batch items too, counts against it): calls
+ * an hour that make 100 % of @page_id's (NULL: of every Page without its
+ * own; 0: the default, SH_SANDBOX_PAGE_HOURLY_BUDGET). Setting it starts
+ * the Page's hour afresh. */
+#define SH_SANDBOX_PAGE_HOURLY_BUDGET 4800
+void   sh_sandbox_world_set_page_budget  (ShSandboxWorld *self,
+                                          const char     *page_id,
+                                          guint           calls);
+/* Counts a call against @page_id's budget. Returns FALSE when the budget
+ * is used up: the call is refused (80001) and @out_regain_minutes says when
+ * the Page's hour rolls on. @out_percent: the Page's usage after it. */
+gboolean sh_sandbox_world_count_page_call (ShSandboxWorld *self,
+                                           const char     *page_id,
+                                           guint          *out_percent,
+                                           guint          *out_regain_minutes);
+/* The Page's usage now (percent) and the highest any answer carried. */
+guint  sh_sandbox_world_get_page_usage   (ShSandboxWorld *self,
+                                          const char     *page_id,
+                                          guint          *out_peak);
 
 /* The world's lasting state (clock, people, roles, issued tokens) as JSON,
  * so that the sandbox's tokens outlive a restart of SocialHub: without it,

@@ -20,6 +20,8 @@ struct _ShStatusBar
   GtkLabel    *checked_label;
   GtkRevealer *failure_revealer;
   GtkLabel    *failure_label;
+  GtkRevealer *deferred_revealer;
+  GtkLabel    *deferred_label;
   ShMonitor   *monitor;      /* knows when the tokens were last checked */
   GSignalGroup *monitor_signals;
   GBindingGroup *monitor_bindings;   /* "Offline" follows its network-available */
@@ -99,6 +101,15 @@ sh_status_bar_get_failure_text (ShStatusBar *self)
   if (!gtk_revealer_get_reveal_child (self->failure_revealer))
     return NULL;
   return gtk_label_get_label (self->failure_label);
+}
+
+const char *
+sh_status_bar_get_deferred_text (ShStatusBar *self)
+{
+  g_return_val_if_fail (SH_IS_STATUS_BAR (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->deferred_revealer))
+    return NULL;
+  return gtk_label_get_label (self->deferred_label);
 }
 
 const char *
@@ -191,6 +202,21 @@ sh_status_bar_init (ShStatusBar *self)
   self->checked_revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_child (self->checked_revealer, GTK_WIDGET (self->checked_label));
   gtk_widget_set_parent (GTK_WIDGET (self->checked_revealer), GTK_WIDGET (self));
+
+  /* Tokens a check (Check Now or a scheduled one) left for later within a
+   * network's budget, and by when they will be judged. */
+  self->deferred_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->deferred_label, TRUE);
+  gtk_label_set_justify (self->deferred_label, GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (self->deferred_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->deferred_label), "caption");
+  self->deferred_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->deferred_revealer, GTK_WIDGET (self->deferred_label));
+  gtk_widget_set_parent (GTK_WIDGET (self->deferred_revealer), GTK_WIDGET (self));
+  g_binding_group_bind (self->monitor_bindings, "deferred", self->deferred_label, "label",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind_full (self->monitor_bindings, "deferred", self->deferred_revealer,
+                             "reveal-child", G_BINDING_SYNC_CREATE, is_set, NULL, NULL, NULL);
 
   /* Why the last check failed and when the next try is: a check that
    * reached no network is no "Last checked". */

@@ -20,6 +20,9 @@ const char *sh_status_bar_get_last_checked_text (ShStatusBar *self);
 /* "Could not check: … Next try at 11:05." (the monitor's "failure"), or
  * NULL while it is hidden. */
 const char *sh_status_bar_get_failure_text  (ShStatusBar *self);
+/* "650 checked, 350 more by 04:17" while tokens wait for a network's
+ * budget (the monitor's "deferred"), else NULL. */
+const char *sh_status_bar_get_deferred_text (ShStatusBar *self);
 /* "Last checked 5 minutes ago" for a check at @checked_at seen at @now. */
 char       *sh_status_bar_format_last_checked (gint64 checked_at,
                                                gint64 now);

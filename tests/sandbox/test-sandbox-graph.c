@@ -1142,6 +1142,81 @@ test_batch_fifty (Fixture       *fixture,
     }
 }
 
+/* The value of @name among a batch item's headers (include_headers). */
+static const char *
+item_header (JsonNode   *node,
+             const char *name)
+{
+  JsonArray *headers = json_object_get_array_member (json_node_get_object (node), "headers");
+
+  for (guint i = 0; i < json_array_get_length (headers); i++)
+    {
+      JsonObject *h = json_array_get_object_element (headers, i);
+
+      if (g_str_equal (json_object_get_string_member (h, "name"), name))
+        return json_object_get_string_member (h, "value");
+    }
+  return NULL;
+}
+
+static gint64
+page_percent (const char *value,
+              const char *page_id)
+{
+  g_autoptr(JsonNode) usage = parse_json (value);
+  JsonArray *entries = json_object_get_array_member (json_node_get_object (usage), page_id);
+
+  return json_object_get_int_member (json_array_get_object_element (entries, 0), "call_count");
+}
+
+/* API-FACTS.md: every call with a Page token, batch items too, counts
+ * against the Page's own budget, told in X-Business-Use-Case-Usage (in the
+ * item's headers); past it the Page's limit, 80001, with
+ * estimated_time_to_regain_access. Another Page's token goes on. */
+static void
+test_page_budget (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *acme = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, ACME);
+  const char *bookshop = issue (fixture, SH_SANDBOX_TOKEN_FB_PAGE, ALICE, BOOKSHOP);
+  const char *tokens[] = { acme, acme, acme, acme, acme, bookshop };
+  g_autofree char *form = NULL;
+  g_autoptr(GraphReply) reply = NULL;
+  JsonArray *answers;
+
+  sh_sandbox_world_set_page_budget (fixture->world, ACME, 4);
+  form = batch_form (CLIENT_TOKEN, G_N_ELEMENTS (tokens), tokens, "me?fields=id,name");
+  reply = graph (fixture, "POST", "/", form, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  answers = json_node_get_array (reply->root);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonNode *node = json_array_get_element (answers, i);
+      g_autoptr(JsonNode) body = assert_item (node, 200);
+      const char *usage = item_header (node, "X-Business-Use-Case-Usage");
+
+      g_assert_cmpint (assert_business_usage (usage, ACME), ==, 0);
+      g_assert_cmpint (page_percent (usage, ACME), ==, 25 * (i + 1));
+    }
+  {
+    JsonNode *node = json_array_get_element (answers, 4);
+    g_autoptr(JsonNode) body = assert_item (node, 403);
+    const char *usage = item_header (node, "X-Business-Use-Case-Usage");
+
+    assert_error_object (body, 80001, 0, "OAuthException", NULL);
+    /* The Page's hour began with its first call: an hour to wait. */
+    g_assert_cmpint (assert_business_usage (usage, ACME), ==, 60);
+    g_assert_cmpint (page_percent (usage, ACME), ==, 100);
+  }
+  {
+    JsonNode *node = json_array_get_element (answers, 5);
+    g_autoptr(JsonNode) body = assert_item (node, 200);
+
+    g_assert_cmpint (assert_business_usage (item_header (node, "X-Business-Use-Case-Usage"),
+                                            BOOKSHOP), ==, 0);
+  }
+}
+
 static void
 test_batch_too_many (Fixture       *fixture,
                      gconstpointer  data)
@@ -1333,6 +1408,7 @@ main (int   argc,
   ADD ("/sandbox-graph/batch/too-many", test_batch_too_many, NULL);
   ADD ("/sandbox-graph/batch/item-tokens", test_batch_item_tokens, NULL);
   ADD ("/sandbox-graph/batch/null", test_batch_null, NULL);
+  ADD ("/sandbox-graph/batch/page-budget", test_page_budget, NULL);
 
   return g_test_run ();
 }

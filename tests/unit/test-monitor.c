@@ -471,6 +471,54 @@ test_check_now_after_running (Fixture *f, gconstpointer data)
  * says why and when the next try is, and that next try is not before the
  * network's pause ends. A check of no token at all is none either. */
 static void
+count_call (guint *count)
+{
+  (*count)++;
+}
+
+/* Ends the running check with @summary. */
+static void
+complete_with (const ShCheckSummary *summary)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&running);
+
+  g_assert_nonnull (task);
+  g_task_return_pointer (task, g_memdup2 (summary, sizeof *summary), g_free);
+  spin ();
+}
+
+/* A scheduled check that left tokens for later within a network's budget:
+ * the "deferred" property says how many and by when (the window shows it,
+ * issue 18, 4), the next check is at the summary's retry_at, and the
+ * continuation that judges the rest clears it. */
+static void
+test_deferred_said_until_judged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 1);
+  ShCheckSummary first = { 650, 0, 14, T0 + 3660, 350, T0 + 3720 };
+  ShCheckSummary rest = { 350, 0, 8, 0, 0, 0 };
+  g_autofree char *expected = sh_checker_describe_deferred (&first);
+  guint notified = 0;
+
+  sh_channel_list_add (sh_manager_get_channels (f->manager), channel);
+  g_signal_connect_swapped (f->monitor, "notify::deferred", G_CALLBACK (count_call), &notified);
+  sh_monitor_start (f->monitor);
+  g_assert_null (sh_monitor_get_deferred (f->monitor));
+  complete_with (&first);
+  g_assert_cmpstr (sh_monitor_get_deferred (f->monitor), ==, expected);
+  g_assert_true (g_str_has_prefix (expected, "650 checked, 350 more by "));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpint (sh_monitor_get_next_due (f->monitor), ==, T0 + 3660);
+
+  fake_now = T0 + 3660;
+  sh_monitor_run_due (f->monitor);
+  g_assert_nonnull (running);
+  complete_with (&rest);
+  g_assert_null (sh_monitor_get_deferred (f->monitor));
+  g_assert_cmpuint (notified, ==, 2);
+}
+
+static void
 test_failure_says_why (Fixture *f, gconstpointer data)
 {
   g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 2);
@@ -683,6 +731,7 @@ main (int argc, char **argv)
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-after-running", test_check_now_after_running);
   ADD ("/monitor/failure-says-why", test_failure_says_why);
+  ADD ("/monitor/deferred-said-until-judged", test_deferred_said_until_judged);
   ADD ("/monitor/token-added-while-running", test_token_added_while_running);
   ADD ("/monitor/settings-change-reschedules", test_settings_change_reschedules);
   ADD ("/monitor/resume-then-network", test_resume_then_network);

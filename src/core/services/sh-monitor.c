@@ -60,6 +60,7 @@ struct _ShMonitor
   gint64                tick_wall;       /* both clocks at the last tick */
   gint64                tick_mono;
   char                 *failure;         /* "Could not check: …", or NULL */
+  char                 *deferred;        /* "650 checked, 350 more by 04:17", or NULL */
 
   guint                 timer_id;
   guint                 debounce_id;
@@ -84,12 +85,14 @@ enum {
   PROP_FAILURE,
   PROP_NEXT_DUE,
   PROP_NEXT_REASON,
+  PROP_DEFERRED,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
 
 static void reschedule (ShMonitor *self);
 static void update_failure (ShMonitor *self);
+static void set_deferred (ShMonitor *self, const ShCheckSummary *summary);
 
 static gint64
 real_clock (gpointer user_data)
@@ -226,6 +229,7 @@ on_check_done (GObject      *source,
       self->n_failures = 0;
       /* Tokens left for later within a network's budget: their check. */
       self->retry_at = summary.n_deferred > 0 ? summary.retry_at : 0;
+      set_deferred (self, &summary);
       if (summary.n_checked > 0)
         {
           self->last_checked = now (self);
@@ -254,6 +258,21 @@ on_check_done (GObject      *source,
   if (!self->checking)
     reschedule (self);
   update_failure (self);
+}
+
+/* What the last check left for later and by when, as the window shows it;
+ * gone once a check has judged the rest. */
+static void
+set_deferred (ShMonitor            *self,
+              const ShCheckSummary *summary)
+{
+  g_autofree char *deferred = sh_checker_describe_deferred (summary);
+
+  if (g_strcmp0 (deferred, self->deferred) == 0)
+    return;
+  g_free (self->deferred);
+  self->deferred = g_steal_pointer (&deferred);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFERRED]);
 }
 
 static void
@@ -922,6 +941,7 @@ static void
 sh_monitor_finalize (GObject *object)
 {
   g_free (SH_MONITOR (object)->failure);
+  g_free (SH_MONITOR (object)->deferred);
   G_OBJECT_CLASS (sh_monitor_parent_class)->finalize (object);
 }
 
@@ -946,6 +966,7 @@ sh_monitor_get_property (GObject    *object,
     case PROP_NEXT_REASON: g_value_set_string (value, self->next_due > 0
                                                ? sh_monitor_reason_to_string (self->next_reason)
                                                : NULL); break;
+    case PROP_DEFERRED: g_value_set_string (value, self->deferred); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1002,6 +1023,11 @@ sh_monitor_class_init (ShMonitorClass *klass)
     g_param_spec_int64 ("next-due", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_NEXT_REASON] =
     g_param_spec_string ("next-reason", NULL, NULL, NULL, ro);
+  /* "650 checked, 350 more by 04:17" after a check (scheduled or not)
+   * that left tokens for later within a network's budget
+   * (sh_checker_describe_deferred); NULL once none wait. */
+  properties[PROP_DEFERRED] =
+    g_param_spec_string ("deferred", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1151,6 +1177,13 @@ sh_monitor_get_failure (ShMonitor *self)
 {
   g_return_val_if_fail (SH_IS_MONITOR (self), NULL);
   return self->failure;
+}
+
+const char *
+sh_monitor_get_deferred (ShMonitor *self)
+{
+  g_return_val_if_fail (SH_IS_MONITOR (self), NULL);
+  return self->deferred;
 }
 
 guint

@@ -128,6 +128,8 @@ ShMonitorReason sh_monitor_get_next_reason (ShMonitor            *self);
  * 11:05." while the last check left tokens without a verdict, else NULL
  * (the "failure" property). */
 const char  *sh_monitor_get_failure        (ShMonitor            *self);
+/* The "deferred" property: "650 checked, 350 more by 04:17", or NULL. */
+const char  *sh_monitor_get_deferred       (ShMonitor            *self);
 guint        sh_monitor_get_n_failures     (ShMonitor            *self);
 /* The back-off delay in seconds after @n_failures failures, before jitter. */
 guint        sh_monitor_backoff_base       (guint                 n_failures,

@@ -16,8 +16,13 @@
  * The budget: the usage headers slow the run down before Facebook throttles
  * it (one batch at a time from USAGE_SLOW_DOWN; one batch first when no
  * recent headers are known). A batch goes only if the usage, planned from how
- * it grew over the run's answers and counting the batches still out, stays
- * at USAGE_STOP or below (learn_budget, within_budget). When no more may go,
+ * it grew over the answers and counting the requests still out — the
+ * Instagram provider's too: one usage memory per Graph app — stays at
+ * USAGE_STOP or below (sh_facebook_usage_allows). Per Page likewise: the
+ * items ask for their headers, whose X-Business-Use-Case-Usage tells each
+ * Page's own budget; a Page near it, or paused by its own limit (80001, 32,
+ * until estimated_time_to_regain_access), has its further tokens left for
+ * later while the other Pages go on. When no more may go,
  * the tokens not yet asked about are left for later — no verdict, nothing
  * marked — and the summary says how many and by when they will be judged
  * (an hour and a minute after the run's first batch, when its calls have
@@ -36,10 +41,8 @@
 #include "sh-facebook-private.h"
 #include "sh-token-syntax.h"
 
-/* Above this share of a budget: one batch at a time. Above the second: no
- * more requests in this run. */
-#define USAGE_SLOW_DOWN 75
-#define USAGE_STOP      90
+#define USAGE_SLOW_DOWN SH_FACEBOOK_USAGE_SLOW_DOWN
+#define USAGE_STOP      SH_FACEBOOK_USAGE_STOP
 #define THROTTLE_PAUSE  (5 * 60)
 
 typedef struct {
@@ -70,14 +73,7 @@ typedef struct {
   gboolean        stopped;         /* throttled: send nothing more */
   gboolean        over_budget;     /* at USAGE_STOP: the rest waits */
   gint64          first_sent_at;   /* unix seconds, 0: nothing sent yet */
-  guint           calls_sent;      /* Graph calls: every batch item, and the batch */
-  guint           calls_answered;
-  guint           last_mark;       /* the highest mark of a request answered */
-  guint           last_usage;      /* the usage its answer carried */
-  gboolean        have_base;       /* the first answer's usage and mark */
-  guint           base_usage;
-  guint           base_mark;
-  double          calls_per_percent; /* learnt from the usage's growth, 0: not yet */
+  gint64          page_resume;     /* when the Pages whose tokens wait take calls */
   ShCheckSummary  summary;
   GHashTable     *verdicts;        /* token id → ShVerdict */
   char           *client_token;
@@ -88,9 +84,7 @@ typedef struct {
   Chunk *chunk;
   guint  pending;                  /* single requests still out */
   guint  calls;                    /* what it costs of the budget */
-  guint  mark;                     /* calls the Graph had surely counted when it
-                                    * took the request: those answered before it
-                                    * was sent, and its own */
+  guint64 mark;                    /* sh_facebook_usage_sent */
 } ChunkRequest;
 
 static void
@@ -149,49 +143,12 @@ apply_unknown (CheckRun      *run,
 
 static void pump (GTask *task);
 
-/* How many calls a percent of the budget is, from how the usage grew over
- * this run's answers. An answer's usage counts the calls the Graph had when
- * it took the request, and parallel requests are taken and answered in any
- * order: what it surely had is @mark (see ChunkRequest). Counting no more
- * than that, and a percent more than the header's whole number, errs on
- * the side of the budget. Two percents apart at least before it counts. */
-static void
-learn_budget (CheckRun           *run,
-              ShFacebookProvider *self,
-              guint               mark)
+/* The Graph app's usage memory: the planner counts every call of every
+ * provider on the app (sh-facebook-usage.h). */
+static ShFacebookUsage *
+usage_of (GTask *task)
 {
-  gboolean fresh;
-  guint usage = _sh_facebook_get_usage (self, &fresh);
-
-  if (!fresh || mark <= run->last_mark)
-    return;
-  run->last_mark = mark;
-  run->last_usage = usage;
-  if (!run->have_base)
-    {
-      run->have_base = TRUE;
-      run->base_usage = usage;
-      run->base_mark = mark;
-    }
-  else if (usage >= run->base_usage + 2)
-    /* The headers round down: the growth may be almost a percent more. */
-    run->calls_per_percent = (double) (mark - run->base_mark) / (usage - run->base_usage + 1);
-}
-
-/* Whether a batch of @n items now would keep the usage at USAGE_STOP or
- * below, counting the batches still unanswered. */
-static gboolean
-within_budget (CheckRun *run,
-               guint     usage,
-               guint     n)
-{
-  double after;
-
-  if (run->calls_per_percent <= 0)
-    return usage < USAGE_STOP;
-  after = MAX (usage, run->last_usage) +
-          (run->calls_sent - run->last_mark + n + 1) / run->calls_per_percent;
-  return after <= USAGE_STOP;
+  return _sh_facebook_get_usage_memory (g_task_get_source_object (task));
 }
 
 static void
@@ -200,8 +157,7 @@ chunk_done (ChunkRequest *request)
   g_autoptr(GTask) task = request->task;
   CheckRun *run = g_task_get_task_data (task);
 
-  run->calls_answered += request->calls;
-  learn_budget (run, g_task_get_source_object (task), request->mark);
+  sh_facebook_usage_answered (usage_of (task), request->calls, request->mark);
   chunk_free (request->chunk);
   g_free (request);
   run->in_flight--;
@@ -264,7 +220,7 @@ send_singles (ChunkRequest *request)
 
   request->pending = request->chunk->tokens->len;
   request->calls += request->pending;
-  run->calls_sent += request->pending;
+  sh_facebook_usage_sent (usage_of (request->task), request->pending);
   request->mark += request->pending;
   for (guint i = 0; i < request->chunk->tokens->len; i++)
     {
@@ -290,6 +246,21 @@ on_batch (GObject      *source,
   g_autoptr(GPtrArray) items = NULL;
   ShFacebookVerdict verdict;
 
+  if (reply->status == 200)
+    items = sh_facebook_parse_batch (reply->body, reply->length, NULL);
+  /* Each Page's calls out: answered now, with its usage when the item
+   * says it. */
+  for (guint i = 0; i < request->chunk->tokens->len; i++)
+    {
+      ShFacebookBatchItem *item = items != NULL && items->len == request->chunk->tokens->len
+                                  ? g_ptr_array_index (items, i) : NULL;
+
+      sh_facebook_usage_page_answered (usage_of (request->task),
+                                       sh_token_get_channel_id (g_ptr_array_index (request->chunk->tokens, i)),
+                                       item != NULL ? item->business_usage : NULL,
+                                       item != NULL && item->page_throttled);
+    }
+
   if (reply->status == 0)
     {
       if (!g_error_matches (reply->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -297,9 +268,6 @@ on_batch (GObject      *source,
       chunk_done (request);
       return;
     }
-
-  if (reply->status == 200)
-    items = sh_facebook_parse_batch (reply->body, reply->length, NULL);
 
   if (items == NULL || items->len != request->chunk->tokens->len)
     {
@@ -325,13 +293,22 @@ on_batch (GObject      *source,
   for (guint i = 0; i < items->len; i++)
     {
       ShFacebookBatchItem *item = g_ptr_array_index (items, i);
+      ShToken *token = g_ptr_array_index (request->chunk->tokens, i);
 
+      /* One Page's own limit (80001, 32) pauses that Page only: the token
+       * waits with the Page's others, and the other Pages go on. */
+      if (!item->is_null && item->page_throttled)
+        {
+          g_ptr_array_add (run->ready, g_object_ref (token));
+          run->ready_sorted = FALSE;
+          continue;
+        }
       if (item->is_null)
         verdict = (ShFacebookVerdict) { SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_SERVER_ERROR,
                                         -1, -1, FALSE };
       else
         sh_facebook_classify_response (item->status, item->body, -1, &verdict);
-      apply (run, g_ptr_array_index (request->chunk->tokens, i), &verdict);
+      apply (run, token, &verdict);
       note_throttle (request->task, &verdict);
     }
   chunk_done (request);
@@ -374,15 +351,16 @@ send_chunk (GTask *task,
   if (run->first_sent_at == 0)
     run->first_sent_at = now_seconds ();
   request->calls = chunk->tokens->len + 1;
-  run->calls_sent += request->calls;
-  request->mark = run->calls_answered + request->calls;
+  request->mark = sh_facebook_usage_sent (usage_of (task), request->calls);
   run->in_flight++;
   run->summary.n_requests++;
 
   /* The tokens travel in the form body, never in the URL. */
   g_hash_table_insert (form, "access_token", run->client_token);
   g_hash_table_insert (form, "batch", batch);
-  g_hash_table_insert (form, "include_headers", "false");
+  /* The items' headers carry each Page's own usage
+   * (X-Business-Use-Case-Usage): its budget is planned from them. */
+  g_hash_table_insert (form, "include_headers", "true");
   sh_http_client_post_async (_sh_facebook_get_http (g_task_get_source_object (task)), "/", form,
                              g_task_get_cancellable (task), on_batch, request);
   memset (batch, 0, strlen (batch));
@@ -399,29 +377,51 @@ by_last_judged (gconstpointer a,
 }
 
 /* The next batch: the tokens judged longest ago among those whose secret
- * is in. */
+ * is in, but for Pages near their own budget (or paused by it), whose
+ * tokens wait. NULL when every token waits for its Page. */
 static Chunk *
-take_chunk (CheckRun *run)
+take_chunk (GTask *task)
 {
+  CheckRun *run = g_task_get_task_data (task);
+  ShFacebookUsage *usage = usage_of (task);
   GHashTable *secrets = sh_secret_feed_get_secrets (run->feed);
-  Chunk *chunk = g_new0 (Chunk, 1);
-  guint n = MIN (run->ready->len, SH_FACEBOOK_BATCH_SIZE);
+  Chunk *chunk;
+  GPtrArray *held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint i;
 
   if (!run->ready_sorted)
     g_ptr_array_sort (run->ready, by_last_judged);
   run->ready_sorted = TRUE;
+  chunk = g_new0 (Chunk, 1);
   chunk->tokens = g_ptr_array_new_with_free_func (g_object_unref);
   chunk->secrets = g_ptr_array_new ();
   chunk->table = g_hash_table_ref (secrets);
-  for (guint i = 0; i < n; i++)
+  for (i = 0; i < run->ready->len && chunk->tokens->len < SH_FACEBOOK_BATCH_SIZE; i++)
     {
       ShToken *token = g_ptr_array_index (run->ready, i);
+      const char *page = sh_token_get_channel_id (token);
       ShSecret *secret = g_hash_table_lookup (secrets, sh_token_get_id (token));
+      gint64 resume = 0;
 
+      if (!sh_facebook_usage_page_allows (usage, page, &resume))
+        {
+          run->page_resume = MAX (run->page_resume, resume);
+          g_ptr_array_add (held, g_object_ref (token));
+          continue;
+        }
+      sh_facebook_usage_page_sent (usage, page);
       g_ptr_array_add (chunk->tokens, g_object_ref (token));
       g_ptr_array_add (chunk->secrets, secret->access_token);
     }
-  g_ptr_array_remove_range (run->ready, 0, n);
+  /* What waits for its Page stays first in line, in the same order. */
+  g_ptr_array_remove_range (run->ready, 0, i);
+  g_ptr_array_extend_and_steal (held, g_steal_pointer (&run->ready));
+  run->ready = held;
+  if (chunk->tokens->len == 0)
+    {
+      chunk_free (chunk);
+      return NULL;
+    }
   return chunk;
 }
 
@@ -442,11 +442,16 @@ finish (GTask *task)
   if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     for (guint i = 0; i < run->tokens->len; i++)
       g_hash_table_remove (deferred, sh_token_get_id (g_ptr_array_index (run->tokens, i)));
-  if (run->over_budget && run->ready->len > 0 &&
-      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  /* Left: for the app's budget, or for their Pages' own (page_resume). */
+  if (run->ready->len > 0 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      gint64 resume = run->first_sent_at > 0 ? run->first_sent_at + USAGE_WINDOW
-                                             : now_seconds () + DEFER_PROBE;
+      gint64 resume = !run->over_budget ? run->page_resume
+                      : run->first_sent_at > 0 ? run->first_sent_at + USAGE_WINDOW
+                      : now_seconds () + DEFER_PROBE;
+
+      resume = MAX (resume, run->page_resume);
+      if (resume <= now_seconds ())
+        resume = now_seconds () + DEFER_PROBE;
 
       for (guint i = 0; i < run->ready->len; i++)
         g_hash_table_add (deferred, g_strdup (sh_token_get_id (g_ptr_array_index (run->ready, i))));
@@ -504,16 +509,23 @@ pump (GTask *task)
       {
         /* The batch that would pass USAGE_STOP waits for the answers out;
          * with none out, the rest is for later. */
-        if (fresh && !within_budget (run, usage, MIN (run->ready->len, SH_FACEBOOK_BATCH_SIZE)))
+        Chunk *chunk;
+
+        if (fresh && !sh_facebook_usage_allows (usage_of (task),
+                                                MIN (run->ready->len, SH_FACEBOOK_BATCH_SIZE) + 1))
           {
             if (run->in_flight == 0)
               run->over_budget = TRUE;
             break;
           }
-        send_chunk (task, take_chunk (run));
+        /* None whose Page may take another call: those wait. */
+        if ((chunk = take_chunk (task)) == NULL)
+          break;
+        send_chunk (task, chunk);
       }
 
-  if (closed && run->in_flight == 0 && (run->ready->len == 0 || run->over_budget))
+  /* Everything answered: what is still in line waits for a budget. */
+  if (closed && run->in_flight == 0)
     finish (task);
 }
 

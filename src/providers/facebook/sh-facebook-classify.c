@@ -151,7 +151,36 @@ sh_facebook_batch_item_free (ShFacebookBatchItem *item)
   if (item == NULL)
     return;
   g_free (item->body);
+  g_free (item->business_usage);
   g_free (item);
+}
+
+/* The value of the header @name among a batch item's "headers"
+ * ([{"name","value"},…], include_headers=true), or NULL. */
+static const char *
+item_header (JsonObject *item,
+             const char *name)
+{
+  JsonNode *headers = json_object_get_member (item, "headers");
+
+  if (headers == NULL || !JSON_NODE_HOLDS_ARRAY (headers))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (headers)); i++)
+    {
+      JsonNode *header = json_array_get_element (json_node_get_array (headers), i);
+      JsonNode *key, *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (header))
+        continue;
+      key = json_object_get_member (json_node_get_object (header), "name");
+      value = json_object_get_member (json_node_get_object (header), "value");
+      if (key != NULL && value != NULL && JSON_NODE_HOLDS_VALUE (key) &&
+          JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (key) == G_TYPE_STRING &&
+          json_node_get_value_type (value) == G_TYPE_STRING &&
+          g_ascii_strcasecmp (json_node_get_string (key), name) == 0)
+        return json_node_get_string (value);
+    }
+  return NULL;
 }
 
 GPtrArray *
@@ -196,6 +225,16 @@ sh_facebook_parse_batch (const char  *body,
       if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
           json_node_get_value_type (member) == G_TYPE_STRING)
         item->body = g_strdup (json_node_get_string (member));
+      item->business_usage = g_strdup (item_header (json_node_get_object (node),
+                                                    "X-Business-Use-Case-Usage"));
+      if (status != 200 && item->body != NULL)
+        {
+          int code = -1, subcode = -1;
+
+          sh_facebook_parse_error (item->body, strlen (item->body), &code, &subcode);
+          item->page_throttled = code == SH_FACEBOOK_CODE_PAGE_LIMIT ||
+                                 code == SH_FACEBOOK_CODE_PAGE_BUSINESS_LIMIT;
+        }
     }
   return g_steal_pointer (&items);
 }

@@ -22,7 +22,13 @@ typedef struct {
   gboolean  is_null;        /* the batch timed the item out */
   guint     status;
   char     *body;
+  char     *business_usage; /* its X-Business-Use-Case-Usage (include_headers), or NULL */
+  gboolean  page_throttled; /* a Page's own rate limit (80001, 32) */
 } ShFacebookBatchItem;
+
+/* Graph codes of a Page's own rate limit (API-FACTS.md). */
+#define SH_FACEBOOK_CODE_PAGE_LIMIT          32
+#define SH_FACEBOOK_CODE_PAGE_BUSINESS_LIMIT 80001
 
 void       sh_facebook_classify_error    (int                code,
                                           int                subcode,

@@ -28,6 +28,8 @@ guint         _sh_facebook_get_usage    (ShFacebookProvider *self,
 /* For tests: the usage headers as if they had come @seconds earlier. */
 void          _sh_facebook_age_usage    (ShFacebookProvider *self,
                                          guint               seconds);
+/* The usage memory the provider shares with every client of its app. */
+ShFacebookUsage *_sh_facebook_get_usage_memory (ShFacebookProvider *self);
 gint64        _sh_facebook_get_throttled_until (ShFacebookProvider *self);
 void          _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                                 gint64              until);

@@ -18,7 +18,8 @@ struct _ShFacebookProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  ShFacebookUsage usage;         /* what the Graph's answers last said */
+  ShFacebookUsage *usage;        /* what the Graph's answers last said: the
+                                  * app's, shared with the Instagram provider */
   GHashTable   *deferred;         /* token ids a check left for later (budget) */
 };
 
@@ -102,7 +103,7 @@ on_replied (ShHttpClient       *http,
             const ShHttpReply  *reply,
             ShFacebookProvider *self)
 {
-  sh_facebook_usage_note (&self->usage, reply);
+  sh_facebook_usage_note (self->usage, reply);
 }
 
 guint
@@ -110,28 +111,28 @@ _sh_facebook_get_usage (ShFacebookProvider *self,
                         gboolean           *out_fresh)
 {
   if (out_fresh != NULL)
-    *out_fresh = sh_facebook_usage_is_fresh (&self->usage);
-  return self->usage.percent;
+    *out_fresh = sh_facebook_usage_is_fresh (self->usage);
+  return self->usage->percent;
 }
 
 void
 _sh_facebook_age_usage (ShFacebookProvider *self,
                         guint               seconds)
 {
-  sh_facebook_usage_age (&self->usage, seconds);
+  sh_facebook_usage_age (self->usage, seconds);
 }
 
 gint64
 _sh_facebook_get_throttled_until (ShFacebookProvider *self)
 {
-  return self->usage.throttled_until;
+  return self->usage->throttled_until;
 }
 
 void
 _sh_facebook_set_throttled_until (ShFacebookProvider *self,
                                   gint64              until)
 {
-  sh_facebook_usage_pause_until (&self->usage, until);
+  sh_facebook_usage_pause_until (self->usage, until);
 }
 
 /* ---- the Pages of a user token ------------------------------------------ */
@@ -494,6 +495,7 @@ sh_facebook_provider_dispose (GObject *object)
 
   g_clear_object (&self->http);
   g_clear_pointer (&self->deferred, g_hash_table_unref);
+  g_clear_pointer (&self->usage, sh_facebook_usage_unref);
   G_OBJECT_CLASS (sh_facebook_provider_parent_class)->dispose (object);
 }
 
@@ -520,6 +522,22 @@ sh_facebook_provider_init (ShFacebookProvider *self)
                                    SH_FACEBOOK_PARALLEL_BATCHES + 2);
   g_signal_connect_object (self->http, "replied", G_CALLBACK (on_replied), self, 0);
   self->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->usage = _sh_facebook_share_usage (TRUE);
+}
+
+ShFacebookUsage *
+_sh_facebook_get_usage_memory (ShFacebookProvider *self)
+{
+  return self->usage;
+}
+
+/* One usage memory per Graph app, for every client of it in the process. */
+ShFacebookUsage *
+_sh_facebook_share_usage (gboolean fresh)
+{
+  g_autofree char *app_id = sh_config_dup (&sh_facebook_config_app_id);
+
+  return sh_facebook_usage_share (app_id, fresh);
 }
 
 GHashTable *

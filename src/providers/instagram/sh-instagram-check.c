@@ -15,6 +15,12 @@
  * not looked at in the first). A Page token's death is the Page's check's
  * verdict, which core folds onto the tokens sharing it (sh-derived.h).
  * Anything else — no answer, 5xx, a throttle, a null item — is no verdict.
+ *
+ * The budget is the Graph app's, shared with the Facebook provider (one
+ * ShFacebookUsage per app, sh-facebook-usage.h): a batch goes only while the
+ * usage planned from both providers' calls stays at 90 % or below, and an
+ * item only while its Page's own budget does; what cannot go is left for
+ * later (no verdict, summary.n_deferred), not "rate limited".
  */
 #include "config.h"
 
@@ -29,6 +35,8 @@
 #include "sh-json.h"
 
 #define THROTTLE_PAUSE (5 * 60)
+/* The Graph counts usage over a rolling hour (and a minute, for clocks). */
+#define USAGE_WINDOW   (3600 + 60)
 /* Graph code of "Object with ID … does not exist" for this token. */
 #define GRAPH_NO_SUCH_OBJECT 100
 
@@ -47,6 +55,8 @@ typedef struct {
   GPtrArray      *items;          /* Item, not yet sent */
   guint           next;
   gboolean        stopped;
+  gboolean        over_budget;    /* the app's budget (or a Page's) is spent */
+  gint64          resume_at;      /* when what was left for later may go */
   gboolean        second_pass;    /* the Pages of accounts that seem gone */
   GPtrArray      *channels;       /* the Instagram channels (ShChannel) */
   GHashTable     *parents;        /* Page channel id → ShChannel */
@@ -211,11 +221,22 @@ read_item (GTask  *task,
 }
 
 static void send_next (GTask *task);
+static void defer (CheckRun *run, Item *item, gint64 resume_at);
 
 typedef struct {
   GTask     *task;
   GPtrArray *items;   /* Item (borrowed from the run), this batch's */
+  guint64    mark;    /* sh_facebook_usage_sent */
 } Batch;
+
+/* The Page whose budget @item spends: the Page itself, or the Page the
+ * account hangs off (the key the Facebook check uses: its channel id). */
+static const char *
+page_of (Item *item)
+{
+  return item->kind == ITEM_PAGE ? sh_channel_get_id (item->channel)
+                                 : sh_channel_get_via (item->channel);
+}
 
 static void
 on_batch (GObject      *source,
@@ -227,9 +248,20 @@ on_batch (GObject      *source,
   CheckRun *run = g_task_get_task_data (task);
   g_autoptr(ShHttpReply) reply = sh_http_client_finish (SH_HTTP_CLIENT (source), result);
   g_autoptr(GPtrArray) answers = NULL;
+  ShFacebookUsage *usage = _sh_instagram_get_usage (g_task_get_source_object (task));
 
+  sh_facebook_usage_answered (usage, batch->items->len + 1, batch->mark);
   if (reply->status == 200)
     answers = sh_facebook_parse_batch (reply->body, reply->length, NULL);
+  for (guint i = 0; i < batch->items->len; i++)
+    {
+      ShFacebookBatchItem *answer = answers != NULL && answers->len == batch->items->len
+                                    ? g_ptr_array_index (answers, i) : NULL;
+
+      sh_facebook_usage_page_answered (usage, page_of (g_ptr_array_index (batch->items, i)),
+                                       answer != NULL ? answer->business_usage : NULL,
+                                       answer != NULL && answer->page_throttled);
+    }
   if (answers == NULL || answers->len != batch->items->len)
     {
       ShFacebookVerdict verdict = { SH_TOKEN_STATE_UNKNOWN, SH_TOKEN_REASON_NETWORK_ERROR,
@@ -258,6 +290,9 @@ on_batch (GObject      *source,
 
         if (answer->is_null)
           judge_unknown (run, item, SH_TOKEN_REASON_SERVER_ERROR);
+        /* Its Page's own limit (80001, 32): that Page waits, the run goes on. */
+        else if (answer->page_throttled)
+          defer (run, item, sh_facebook_usage_page (usage, page_of (item))->paused_until);
         else
           read_item (task, item, answer->status, answer->body);
       }
@@ -310,11 +345,14 @@ send_batch (GTask     *task,
 
   batch->task = task;
   batch->items = g_ptr_array_ref (items);
+  batch->mark = sh_facebook_usage_sent (_sh_instagram_get_usage (g_task_get_source_object (task)),
+                                        items->len + 1);
   run->summary.n_requests++;
   /* The tokens travel in the form body, never in the URL. */
   g_hash_table_insert (form, "access_token", run->client_token);
   g_hash_table_insert (form, "batch", text);
-  g_hash_table_insert (form, "include_headers", "false");
+  /* The items' headers carry each Page's own usage. */
+  g_hash_table_insert (form, "include_headers", "true");
   sh_http_client_post_async (_sh_instagram_get_http (g_task_get_source_object (task)), "/", form,
                              g_task_get_cancellable (task), on_batch, batch);
   memset (text, 0, strlen (text));
@@ -406,25 +444,79 @@ settle_gone (CheckRun *run)
   return TRUE;
 }
 
+/* @item waits for the budget: no verdict, nothing marked; the summary says
+ * how many and by when. */
+static void
+defer (CheckRun *run,
+       Item     *item,
+       gint64    resume_at)
+{
+  GListModel *tokens = sh_channel_get_tokens (item->channel);
+
+  /* A Page only waiting for its own calls out: the next check's try. */
+  if (resume_at <= now_seconds ())
+    resume_at = now_seconds () + THROTTLE_PAUSE;
+  run->resume_at = MAX (run->resume_at, resume_at);
+  if (item->kind != ITEM_ACCOUNT)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (tokens, i);
+
+      if (g_hash_table_lookup (run->secrets, sh_token_get_secret_id (token)) != NULL)
+        run->summary.n_deferred++;
+    }
+}
+
 static void
 send_next (GTask *task)
 {
   CheckRun *run = g_task_get_task_data (task);
   ShInstagramProvider *self = g_task_get_source_object (task);
+  ShFacebookUsage *usage = _sh_instagram_get_usage (self);
 
   if (_sh_instagram_must_stop (self))
     run->stopped = TRUE;
-  if (run->next < run->items->len && !run->stopped)
+  /* The app's budget counts the Facebook provider's calls too: a batch
+   * goes only while the usage stays at the threshold or below. */
+  if (!run->stopped && run->next < run->items->len &&
+      !sh_facebook_usage_allows (usage, MIN (run->items->len - run->next,
+                                             SH_FACEBOOK_BATCH_SIZE) + 1))
+    run->over_budget = TRUE;
+  if (run->next < run->items->len && !run->stopped && !run->over_budget)
     {
       g_autoptr(GPtrArray) items = g_ptr_array_new ();
 
       while (run->next < run->items->len && items->len < SH_FACEBOOK_BATCH_SIZE)
-        g_ptr_array_add (items, g_ptr_array_index (run->items, run->next++));
-      send_batch (task, items);
+        {
+          Item *item = g_ptr_array_index (run->items, run->next++);
+          gint64 resume_at = 0;
+
+          /* A Page near its own budget, or paused by it: its items wait. */
+          if (!sh_facebook_usage_page_allows (usage, page_of (item), &resume_at))
+            defer (run, item, resume_at);
+          else
+            {
+              g_ptr_array_add (items, item);
+              sh_facebook_usage_page_sent (usage, page_of (item));
+            }
+        }
+      if (items->len > 0)
+        {
+          send_batch (task, items);
+          return;
+        }
+      send_next (task);
       return;
     }
   for (; run->next < run->items->len; run->next++)
-    judge_unknown (run, g_ptr_array_index (run->items, run->next), SH_TOKEN_REASON_RATE_LIMITED);
+    {
+      if (run->over_budget && !run->stopped)
+        defer (run, g_ptr_array_index (run->items, run->next), now_seconds () + USAGE_WINDOW);
+      else
+        judge_unknown (run, g_ptr_array_index (run->items, run->next),
+                       SH_TOKEN_REASON_RATE_LIMITED);
+    }
 
   if (!run->stopped && settle_gone (run))
     {
@@ -433,6 +525,11 @@ send_next (GTask *task)
     }
   if (_sh_instagram_get_throttled_until (self) > now_seconds ())
     run->summary.retry_at = _sh_instagram_get_throttled_until (self);
+  if (run->summary.n_deferred > 0)
+    {
+      run->summary.retry_at = MAX (run->summary.retry_at, run->resume_at);
+      run->summary.deferred_until = run->summary.retry_at + 60;
+    }
   sh_provider_return_check_found (task, &run->summary, run->verdicts,
                                   g_steal_pointer (&run->found));
   g_object_unref (task);

@@ -2,21 +2,19 @@
  * REST client on the Graph, and the usage the Graph's answers report. */
 #pragma once
 
+#include "sh-facebook-usage.h"
 #include "sh-http.h"
 #include "sh-instagram-provider.h"
 
 G_BEGIN_DECLS
 
-/* Above this share of the app's budget (X-App-Usage, X-Business-Use-Case-
- * Usage) no more Instagram batches go in this run: the same threshold as
- * the Facebook provider's, since both spend the same app's budget. */
-#define SH_INSTAGRAM_USAGE_STOP    90
-
 ShHttpClient *_sh_instagram_get_http          (ShInstagramProvider *self);
 /* APP_ID|CLIENT_TOKEN, the batch's own token, or NULL when not configured. */
 char         *_sh_instagram_client_token      (void);
-/* Whether the Graph's last answers ask this run to stop sending: usage at
- * or above SH_INSTAGRAM_USAGE_STOP, or a pause not over yet. */
+/* The Graph app's usage memory, the Facebook provider's too: its planner
+ * (sh_facebook_usage_allows) counts both providers' calls. */
+ShFacebookUsage *_sh_instagram_get_usage      (ShInstagramProvider *self);
+/* Whether the Graph's last answers asked for a pause not over yet. */
 gboolean      _sh_instagram_must_stop         (ShInstagramProvider *self);
 gint64        _sh_instagram_get_throttled_until (ShInstagramProvider *self);
 void          _sh_instagram_set_throttled_until (ShInstagramProvider *self,

@@ -15,7 +15,8 @@ struct _ShInstagramProvider
   ShProvider    parent_instance;
 
   ShHttpClient *http;
-  ShFacebookUsage usage;         /* what the Graph's answers last said */
+  ShFacebookUsage *usage;        /* the app's usage memory, shared with the
+                                  * Facebook provider (one per Graph app) */
 };
 
 G_DEFINE_FINAL_TYPE (ShInstagramProvider, sh_instagram_provider, SH_TYPE_PROVIDER)
@@ -50,28 +51,32 @@ on_replied (ShHttpClient        *http,
             const ShHttpReply   *reply,
             ShInstagramProvider *self)
 {
-  sh_facebook_usage_note (&self->usage, reply);
+  sh_facebook_usage_note (self->usage, reply);
+}
+
+ShFacebookUsage *
+_sh_instagram_get_usage (ShInstagramProvider *self)
+{
+  return self->usage;
 }
 
 gboolean
 _sh_instagram_must_stop (ShInstagramProvider *self)
 {
-  if (sh_facebook_usage_is_fresh (&self->usage) && self->usage.percent >= SH_INSTAGRAM_USAGE_STOP)
-    return TRUE;
-  return self->usage.throttled_until > g_get_real_time () / G_USEC_PER_SEC;
+  return self->usage->throttled_until > g_get_real_time () / G_USEC_PER_SEC;
 }
 
 gint64
 _sh_instagram_get_throttled_until (ShInstagramProvider *self)
 {
-  return self->usage.throttled_until;
+  return self->usage->throttled_until;
 }
 
 void
 _sh_instagram_set_throttled_until (ShInstagramProvider *self,
                                    gint64               until)
 {
-  sh_facebook_usage_pause_until (&self->usage, until);
+  sh_facebook_usage_pause_until (self->usage, until);
 }
 
 /* ---- what the class says ---------------------------------------------------- */
@@ -151,6 +156,7 @@ static void
 sh_instagram_provider_finalize (GObject *object)
 {
   g_clear_object (&SH_INSTAGRAM_PROVIDER (object)->http);
+  g_clear_pointer (&SH_INSTAGRAM_PROVIDER (object)->usage, sh_facebook_usage_unref);
   G_OBJECT_CLASS (sh_instagram_provider_parent_class)->finalize (object);
 }
 
@@ -185,4 +191,6 @@ sh_instagram_provider_init (ShInstagramProvider *self)
 {
   self->http = sh_http_client_new (graph_url, "OAuth", SH_HTTP_CLIENT_FLAGS_NONE, 2);
   g_signal_connect_object (self->http, "replied", G_CALLBACK (on_replied), self, 0);
+  /* The Facebook provider's, made before (sh_providers_register order). */
+  self->usage = _sh_facebook_share_usage (FALSE);
 }
