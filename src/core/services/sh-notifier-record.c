@@ -102,7 +102,7 @@ read_record (const char  *path,
       *out_unreadable = TRUE;
     }
   else if (*out_length == 0)
-    *out_why = g_strdup (_("it is empty"));
+    *out_why = g_strdup (C_("file", "it is empty"));
   else
     return data;
   g_free (data);

@@ -46,7 +46,7 @@ sh_token_syntax_describe (ShTokenSyntax syntax)
     case SH_TOKEN_SYNTAX_OK:
       return "";
     case SH_TOKEN_SYNTAX_EMPTY:
-      return _("it is empty");
+      return C_("token", "it is empty");
     case SH_TOKEN_SYNTAX_TOO_LONG:
       /* The cap is a fixed number; spelled out so translators see it. */
       return _("it is longer than 4096 characters");
