@@ -92,22 +92,41 @@ take_null (Scan *s)
   return TRUE;
 }
 
+/* A string, kept until the next channel. */
 static gboolean
-read_string (Scan        *s,
-             const char **out_value)
+read_text (Scan        *s,
+           const char **out_value)
 {
   const char *start;
   gsize length;
 
+  if (!raw_string (s, &start, &length))
+    return FALSE;
+  *out_value = g_string_chunk_insert_len (s->strings, start, length);
+  return TRUE;
+}
+
+/* A string or null, as the tree's reader takes a member's. */
+static gboolean
+read_string (Scan        *s,
+             const char **out_value)
+{
   if (take_null (s))
     {
       *out_value = NULL;
       return TRUE;
     }
-  if (!raw_string (s, &start, &length))
-    return FALSE;
-  *out_value = g_string_chunk_insert_len (s->strings, start, length);
-  return TRUE;
+  return read_text (s, out_value);
+}
+
+/* The start of an array that may be null: 1 for an array, 0 for null, -1
+ * for anything else. */
+static int
+open_array (Scan *s)
+{
+  if (take_null (s))
+    return 0;
+  return take (s, '[') ? 1 : -1;
 }
 
 static gboolean
@@ -217,18 +236,18 @@ static gboolean
 read_scopes (Scan *s)
 {
   gboolean first = TRUE;
-  int more;
+  int more = open_array (s);
 
-  if (take_null (s))
-    return TRUE;
-  if (!take (s, '['))
-    return FALSE;
+  if (more <= 0)
+    return more == 0;
   g_array_index (s->scope_at, guint, s->scope_at->len - 1) = s->scopes->len;
   while ((more = next_element (s, &first)) > 0)
     {
       const char *scope;
 
-      if (!read_string (s, &scope))
+      /* The tree's reader leaves out a scope that is not a string: not
+       * one for this reader to guess at. */
+      if (!read_text (s, &scope))
         return FALSE;
       g_ptr_array_add (s->scopes, (gpointer) scope);
     }
@@ -242,12 +261,10 @@ read_handouts (Scan               *s,
 {
   static const char * const names[] = { "at", "via", "by", NULL };
   gboolean first = TRUE;
-  int more;
+  int more = open_array (s);
 
-  if (take_null (s))
-    return TRUE;
-  if (!take (s, '['))
-    return FALSE;
+  if (more <= 0)
+    return more == 0;
   while ((more = next_element (s, &first)) > 0)
     {
       ShStoreHandoutFields handout = { 0 };
