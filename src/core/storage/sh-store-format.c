@@ -838,15 +838,16 @@ parse (const char  *data,
 
   if (length < 0)
     length = strlen (data);
+  /* The scanner takes a narrower JSON than the check below lets through
+   * (one object, no NUL, no escape, seven levels at most): a text it reads
+   * needs no check. */
+  channels = scan ? parse_by_scan (data, length, out_n_skipped, out_store_id, out_removed) : NULL;
+  if (channels != NULL)
+    return channels;
   /* json-glib accepts an empty document as an empty root; for us it is a
    * file cut short. It also takes "{…} {…}" for one document and leaks the
    * second value (tests/fuzz/regressions/store-format): sh_json_is_document()
    * lets it see one plain JSON object or array only. */
-  /* The scanner takes a narrower JSON than that check lets through (no NUL,
-   * no escape, seven levels at most), so a text it reads needs no check. */
-  channels = scan ? parse_by_scan (data, length, out_n_skipped, out_store_id, out_removed) : NULL;
-  if (channels != NULL)
-    return channels;
   if (!sh_json_is_document (data, length))
     {
       g_set_error_literal (error, SH_ERROR, SH_ERROR_STORE_DAMAGED,
