@@ -111,6 +111,52 @@ test_channel_follows_tokens (void)
 }
 
 static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *counter)
+{
+  (*counter)++;
+}
+
+/* The data file's reader adds a channel's tokens at once (issue 18): one
+ * change of the token list and one notification of the count, and then
+ * the tokens move the channel as if added one by one. */
+static void
+test_channel_adds_tokens_at_once (void)
+{
+  g_autoptr(ShChannel) channel = sh_channel_new ("c1", "facebook", "1001");
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  guint list_changes = 0, count_notifies = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = sh_token_generate_id ();
+      ShToken *token = sh_token_new (id, "facebook", NULL);
+
+      sh_token_apply_verdict (token, i == 0 ? SH_TOKEN_STATE_VALID : SH_TOKEN_STATE_INVALID,
+                              i == 0 ? SH_TOKEN_REASON_NONE : SH_TOKEN_REASON_PASSWORD_CHANGED,
+                              NOW, 7 * DAY);
+      g_ptr_array_add (tokens, token);
+    }
+  g_signal_connect (sh_channel_get_tokens (channel), "items-changed",
+                    G_CALLBACK (count_items_changed), &list_changes);
+  g_signal_connect (channel, "notify::n-tokens", G_CALLBACK (count_notify), &count_notifies);
+
+  sh_channel_add_tokens (channel, (ShToken **) tokens->pdata, tokens->len);
+  g_assert_cmpuint (list_changes, ==, 1);
+  g_assert_cmpuint (count_notifies, ==, 1);
+  g_assert_cmpuint (sh_channel_get_n_tokens (channel), ==, 3);
+  g_assert_cmpstr (sh_token_get_channel_id (g_ptr_array_index (tokens, 2)), ==, "c1");
+  g_assert_cmpint (sh_channel_get_state (channel), ==, SH_CHANNEL_STATE_DEGRADED);
+
+  sh_token_apply_verdict (g_ptr_array_index (tokens, 0), SH_TOKEN_STATE_EXPIRED,
+                          SH_TOKEN_REASON_EXPIRED, NOW, 7 * DAY);
+  g_assert_cmpint (sh_channel_get_state (channel), ==, SH_CHANNEL_STATE_DISCONNECTED);
+}
+
+static void
 test_unknown_keeps_last_verdict (void)
 {
   g_autoptr(ShChannel) channel = sh_channel_new ("c1", "x", "42");
@@ -296,6 +342,7 @@ main (int    argc,
 
   g_test_add_func ("/model/derivation-table", test_derivation_table);
   g_test_add_func ("/model/channel-follows-tokens", test_channel_follows_tokens);
+  g_test_add_func ("/model/channel-adds-tokens-at-once", test_channel_adds_tokens_at_once);
   g_test_add_func ("/model/unknown-keeps-last-verdict", test_unknown_keeps_last_verdict);
   g_test_add_func ("/model/expiring-window", test_expiring_window);
   g_test_add_func ("/model/names-round-trip", test_names_round_trip);

@@ -14,6 +14,7 @@
 #include "sh-providers.h"
 #include "sh-secret-store.h"
 #include "sh-store.h"
+#include "sh-store-fields.h"
 #include "sh-store-format.h"
 #include "sh-token-clock.h"
 #include "test-util.h"
@@ -995,6 +996,108 @@ test_read_by_channel_any_layout (void)
     }
 }
 
+static void
+count_scanned (const ShStoreChannelFields *channel,
+               const ShStoreTokenFields   *tokens,
+               guint                       n_tokens,
+               gpointer                    user_data)
+{
+  guint *counts = user_data;
+
+  counts[0]++;
+  counts[1] += n_tokens;
+}
+
+/* Issue 18: the file SocialHub writes is read without a json-glib tree
+ * (sh-store-scan.c), every field of it, and reads as the tree reads it; a
+ * text the scanner is not sure of goes to the tree. */
+static void
+test_read_without_tree (void)
+{
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) derived = sh_test_make_channel ("Café Ñandú 東京", "instagram", 2);
+  g_autoptr(ShToken) shared = g_list_model_get_item (sh_channel_get_tokens (derived), 0);
+  g_autoptr(ShToken) handed = g_list_model_get_item (sh_channel_get_tokens (derived), 1);
+  g_autoptr(GHashTable) removed_in = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *store_id_in = "0b0c4a3e-7a44-4b36-9f5e-55c8f1a2d3e4";
+  g_autofree char *text = NULL;
+  g_autofree char *with_tree = NULL;
+  g_autofree char *scanned_text = NULL;
+  g_autofree char *store_id = NULL;
+  g_autoptr(GPtrArray) removed = NULL;
+  guint counts[2] = { 0, 0 };
+  const char *declined[] = {
+    /* an escape */
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":"
+    "[{\"id\":\"c1\",\"network\":\"x\",\"external_id\":\"1\",\"name\":\"A\\u00e9\"}]}",
+    /* a member this version does not know */
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":[],\"extra\":1}",
+    /* a member twice */
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"version\":2,\"channels\":[]}",
+    /* a time that is not a plain integer */
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":"
+    "[{\"id\":\"c1\",\"network\":\"x\",\"external_id\":\"1\",\"discovered_at\":1.5}]}",
+    /* a newer version, another format, text after the root */
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":3,\"channels\":[]}",
+    "{\"format\":\"something else\",\"version\":2,\"channels\":[]}",
+    "{\"format\":\"io.socialhub.SocialHub/channels\",\"version\":2,\"channels\":[]} {}",
+  };
+
+  sh_channel_set_via (derived, "some-channel-id");
+  sh_channel_set_discovered_at (derived, NOW - 5);
+  sh_token_set_shares (shared, "some-token-id");
+  sh_token_set_owner_name (handed, "Zoë «Ω»");
+  sh_token_add_handout (handed, NOW - 60, "broker", "org.example.Tool");
+  sh_token_add_handout (handed, NOW - 30, "cli", NULL);
+  sh_token_set_expires_by (handed, NOW + 3600);
+  sh_token_set_notified_stage (handed, SH_TOKEN_DEADLINE_EXPIRY, 7);
+  sh_channel_list_add (list, derived);
+  g_hash_table_add (removed_in, (gpointer) "removed-token");
+
+  text = sh_store_format_serialize_full (G_LIST_MODEL (list), store_id_in, removed_in, NULL);
+  g_assert_true (sh_store_scan (text, strlen (text), count_scanned, counts, &store_id, &removed));
+  g_assert_cmpuint (counts[0], ==, 3);
+  g_assert_cmpuint (counts[1], ==, 6);
+  g_assert_cmpstr (store_id, ==, store_id_in);
+  g_assert_cmpuint (removed->len, ==, 1);
+
+  {
+    g_autoptr(GPtrArray) scanned = NULL;
+    g_autoptr(GPtrArray) tree = NULL;
+    g_autoptr(GHashTable) scanned_removed = NULL;
+    g_autoptr(GHashTable) tree_removed = NULL;
+    g_autofree char *scanned_id = NULL;
+    g_autofree char *tree_id = NULL;
+    g_autoptr(GError) error = NULL;
+    guint n_skipped = 1;
+
+    scanned = sh_store_format_parse_full (text, -1, &n_skipped, &scanned_id, &scanned_removed, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (n_skipped, ==, 0);
+    tree = sh_store_format_parse_with_tree (text, -1, &n_skipped, &tree_id, &tree_removed, &error);
+    g_assert_no_error (error);
+    scanned_text = serialize_array (scanned);
+    with_tree = serialize_array (tree);
+    g_assert_cmpstr (scanned_text, ==, with_tree);
+    g_assert_cmpstr (scanned_id, ==, store_id_in);
+    g_assert_true (g_hash_table_contains (scanned_removed, "removed-token"));
+  }
+  /* What the scanner read is what was written. */
+  {
+    g_autofree char *written = sh_store_format_serialize (G_LIST_MODEL (list), NULL);
+
+    g_assert_cmpstr (scanned_text, ==, written);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (declined); i++)
+    {
+      g_autofree char *id = NULL;
+      g_autoptr(GPtrArray) ids = NULL;
+
+      g_assert_false (sh_store_scan (declined[i], strlen (declined[i]), count_scanned, counts, &id, &ids));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1010,6 +1113,7 @@ main (int    argc,
   g_test_add_func ("/store/older-file-keeps-verdict", test_older_file_keeps_verdict);
   g_test_add_func ("/store/saves-record-not-clock", test_saves_record_not_clock);
   g_test_add_func ("/store/read-by-channel-any-layout", test_read_by_channel_any_layout);
+  g_test_add_func ("/store/read-without-tree", test_read_without_tree);
   g_test_add_func ("/store/handouts", test_handouts);
   g_test_add_func ("/store/shared-tokens", test_shared_tokens);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);

@@ -432,14 +432,33 @@ void
 sh_channel_add_token (ShChannel *self,
                       ShToken   *token)
 {
-  g_return_if_fail (SH_IS_CHANNEL (self));
-  g_return_if_fail (SH_IS_TOKEN (token));
-  g_return_if_fail (sh_token_get_network (token) == self->network);
+  sh_channel_add_tokens (self, &token, 1);
+}
 
-  sh_token_set_channel_id (token, self->id);
-  g_signal_connect_object (token, "notify::effective-state",
-                           G_CALLBACK (on_token_effective_state), self, 0);
-  g_list_store_append (self->tokens, token);
+/* One change of the token list and one round of notifications for all of
+ * them: the data file's reader adds a channel's tokens at once. */
+void
+sh_channel_add_tokens (ShChannel  *self,
+                       ShToken   **tokens,
+                       guint       n_tokens)
+{
+  g_return_if_fail (SH_IS_CHANNEL (self));
+
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      g_return_if_fail (SH_IS_TOKEN (tokens[i]));
+      g_return_if_fail (sh_token_get_network (tokens[i]) == self->network);
+    }
+  if (n_tokens == 0)
+    return;
+  for (guint i = 0; i < n_tokens; i++)
+    {
+      sh_token_set_channel_id (tokens[i], self->id);
+      g_signal_connect_object (tokens[i], "notify::effective-state",
+                               G_CALLBACK (on_token_effective_state), self, 0);
+    }
+  g_list_store_splice (self->tokens, g_list_model_get_n_items (G_LIST_MODEL (self->tokens)), 0,
+                       (gpointer *) tokens, n_tokens);
   notify_token_count (self);
 }
 

@@ -52,6 +52,10 @@ char           *sh_channel_dup_summary      (ShChannel   *self);
 
 void            sh_channel_add_token        (ShChannel   *self,
                                              ShToken     *token);
+/* The same for @n_tokens at once (one items-changed, one notification). */
+void            sh_channel_add_tokens       (ShChannel   *self,
+                                             ShToken    **tokens,
+                                             guint        n_tokens);
 gboolean        sh_channel_remove_token     (ShChannel   *self,
                                              ShToken     *token);
 ShToken        *sh_channel_lookup_token     (ShChannel   *self,

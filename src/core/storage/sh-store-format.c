@@ -31,6 +31,7 @@
 #include "sh-error.h"
 #include "sh-json.h"
 #include "sh-provider-registry.h"
+#include "sh-store-fields.h"
 #include "sh-store-format.h"
 
 static int
@@ -217,6 +218,16 @@ sh_store_format_build_handouts (JsonBuilder *builder,
 
 /* Not worth losing a token over: an entry that is not readable is left out. */
 static void
+add_handout (ShToken    *token,
+             gint64      at,
+             const char *via,
+             const char *by)
+{
+  if (via != NULL && at != 0)
+    sh_token_add_handout (token, at, via, by);
+}
+
+static void
 parse_handouts (JsonObject *object,
                 ShToken    *token)
 {
@@ -230,17 +241,70 @@ parse_handouts (JsonObject *object,
     {
       JsonNode *node = json_array_get_element (array, i);
       JsonObject *handout;
-      const char *via;
       gint64 at;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       handout = json_node_get_object (node);
-      via = sh_json_get_string (handout, "via");
-      if (via == NULL || !get_time (handout, "at", &at) || at == 0)
-        continue;
-      sh_token_add_handout (token, at, via, sh_json_get_string (handout, "by"));
+      if (get_time (handout, "at", &at))
+        add_handout (token, at, sh_json_get_string (handout, "via"), sh_json_get_string (handout, "by"));
     }
+}
+
+/* The rules for a token, whichever reader found its fields. */
+static ShToken *
+token_from_fields (const ShStoreTokenFields *fields,
+                   const char               *network,
+                   const char               *channel_id)
+{
+  static const char * const no_scopes[] = { NULL };
+  g_autoptr(ShToken) token = NULL;
+  ShTokenState state, last_verdict, notified_state;
+  ShTokenReason reason, last_verdict_reason;
+  /* Not worth losing a token over: a damaged one reads "none told". */
+  guint notified_expiry_days = fields->notified_expiry_days > G_MAXUINT ? 0 : fields->notified_expiry_days;
+  guint notified_data_access_days = fields->notified_data_access_days > G_MAXUINT
+                                    ? 0 : fields->notified_data_access_days;
+
+  if (fields->id == NULL || *fields->id == '\0')
+    return NULL;
+
+  /* A state or reason this version does not know is a damaged entry, not a
+   * verdict to guess at. Missing ones mean "never checked". */
+  if (!sh_token_state_from_string (fields->state ?: "unknown", &state) ||
+      !sh_token_reason_from_string (fields->reason, &reason) ||
+      !sh_token_state_from_string (fields->last_verdict ?: "unknown", &last_verdict) ||
+      !sh_token_reason_from_string (fields->last_verdict_reason, &last_verdict_reason) ||
+      !sh_token_state_from_string (fields->notified_state ?: "unknown", &notified_state))
+    return NULL;
+
+  /* A file from before the last verdict was kept apart from the state: a
+   * verdict it holds is the last one. */
+  if (!fields->has_last_verdict && sh_token_state_is_verdict (state))
+    {
+      last_verdict = state;
+      last_verdict_reason = reason;
+    }
+
+  token = sh_token_new (fields->id, network, channel_id);
+  if (fields->has_owner)
+    {
+      sh_token_set_owner_id (token, fields->owner_id);
+      sh_token_set_owner_name (token, fields->owner_name);
+    }
+  sh_token_set_shares (token, fields->shares);
+  sh_token_set_scopes (token, fields->scopes != NULL ? fields->scopes : no_scopes);
+  sh_token_set_granted_at (token, fields->granted_at);
+  sh_token_set_expires_at (token, fields->expires_at);
+  sh_token_set_expires_by (token, fields->expires_by);
+  sh_token_set_data_access_expires_at (token, fields->data_access_expires_at);
+  sh_token_restore (token, state, reason, last_verdict, last_verdict_reason, fields->checked_at);
+  sh_token_set_notified_state (token, notified_state);
+  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY, notified_expiry_days);
+  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS, notified_data_access_days);
+  for (guint i = 0; i < fields->n_handouts; i++)
+    add_handout (token, fields->handouts[i].at, fields->handouts[i].via, fields->handouts[i].by);
+  return g_steal_pointer (&token);
 }
 
 static ShToken *
@@ -248,28 +312,24 @@ parse_token (JsonNode   *node,
              const char *network,
              const char *channel_id)
 {
-  g_autoptr(ShToken) token = NULL;
   g_autoptr(GStrvBuilder) scopes = g_strv_builder_new ();
   g_auto(GStrv) scopes_strv = NULL;
-  JsonObject *object, *owner = NULL;
+  ShStoreTokenFields fields = { 0 };
+  JsonObject *object;
   JsonNode *member;
-  const char *id;
-  gint64 granted_at, expires_at, expires_by, data_access_expires_at, checked_at;
-  gint64 notified_expiry_days, notified_data_access_days;
-  ShTokenState state, last_verdict, notified_state;
-  ShTokenReason reason, last_verdict_reason;
+  ShToken *token;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
 
-  id = sh_json_get_string (object, "id");
-  if (id == NULL || *id == '\0')
-    return NULL;
-
   member = json_object_get_member (object, "owner");
   if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
-    owner = json_node_get_object (member);
+    {
+      fields.has_owner = TRUE;
+      fields.owner_id = sh_json_get_string (json_node_get_object (member), "id");
+      fields.owner_name = sh_json_get_string (json_node_get_object (member), "name");
+    }
 
   member = json_object_get_member (object, "scopes");
   if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
@@ -284,115 +344,33 @@ parse_token (JsonNode   *node,
             g_strv_builder_add (scopes, json_node_get_string (scope));
         }
     }
-
-  if (!get_time (object, "granted_at", &granted_at) ||
-      !get_time (object, "expires_at", &expires_at) ||
-      !get_time (object, "expires_by", &expires_by) ||
-      !get_time (object, "data_access_expires_at", &data_access_expires_at) ||
-      !get_time (object, "checked_at", &checked_at))
-    return NULL;
-  /* Not worth losing a token over: a damaged one reads "none told". */
-  if (!get_time (object, "notified_expiry_days", &notified_expiry_days) ||
-      notified_expiry_days > G_MAXUINT)
-    notified_expiry_days = 0;
-  if (!get_time (object, "notified_data_access_days", &notified_data_access_days) ||
-      notified_data_access_days > G_MAXUINT)
-    notified_data_access_days = 0;
-
-  /* A state or reason this version does not know is a damaged entry, not a
-   * verdict to guess at. Missing ones mean "never checked". */
-  if (!sh_token_state_from_string (sh_json_get_string (object, "state") ?: "unknown", &state) ||
-      !sh_token_reason_from_string (sh_json_get_string (object, "reason"), &reason) ||
-      !sh_token_state_from_string (sh_json_get_string (object, "last_verdict") ?: "unknown", &last_verdict) ||
-      !sh_token_reason_from_string (sh_json_get_string (object, "last_verdict_reason"), &last_verdict_reason) ||
-      !sh_token_state_from_string (sh_json_get_string (object, "notified_state") ?: "unknown", &notified_state))
-    return NULL;
-
-  /* A file from before the last verdict was kept apart from the state: a
-   * verdict it holds is the last one. */
-  if (json_object_get_member (object, "last_verdict") == NULL && sh_token_state_is_verdict (state))
-    {
-      last_verdict = state;
-      last_verdict_reason = reason;
-    }
-
-  token = sh_token_new (id, network, channel_id);
-  if (owner != NULL)
-    {
-      sh_token_set_owner_id (token, sh_json_get_string (owner, "id"));
-      sh_token_set_owner_name (token, sh_json_get_string (owner, "name"));
-    }
-  sh_token_set_shares (token, sh_json_get_string (object, "shares"));
   scopes_strv = g_strv_builder_end (scopes);
-  sh_token_set_scopes (token, (const char * const *) scopes_strv);
-  sh_token_set_granted_at (token, granted_at);
-  sh_token_set_expires_at (token, expires_at);
-  sh_token_set_expires_by (token, expires_by);
-  sh_token_set_data_access_expires_at (token, data_access_expires_at);
-  sh_token_restore (token, state, reason, last_verdict, last_verdict_reason, checked_at);
-  sh_token_set_notified_state (token, notified_state);
-  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_EXPIRY, (guint) notified_expiry_days);
-  sh_token_set_notified_stage (token, SH_TOKEN_DEADLINE_DATA_ACCESS,
-                               (guint) notified_data_access_days);
-  parse_handouts (object, token);
+  fields.scopes = (const char * const *) scopes_strv;
 
-  return g_steal_pointer (&token);
-}
-
-static ShChannel *
-parse_channel (JsonNode   *node,
-               GHashTable *seen_ids,
-               guint      *n_skipped)
-{
-  g_autoptr(ShChannel) channel = NULL;
-  JsonObject *object;
-  JsonNode *tokens;
-  const char *id, *external_id;
-  const char *network;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!get_time (object, "granted_at", &fields.granted_at) ||
+      !get_time (object, "expires_at", &fields.expires_at) ||
+      !get_time (object, "expires_by", &fields.expires_by) ||
+      !get_time (object, "data_access_expires_at", &fields.data_access_expires_at) ||
+      !get_time (object, "checked_at", &fields.checked_at))
     return NULL;
-  object = json_node_get_object (node);
+  if (!get_time (object, "notified_expiry_days", &fields.notified_expiry_days))
+    fields.notified_expiry_days = 0;
+  if (!get_time (object, "notified_data_access_days", &fields.notified_data_access_days))
+    fields.notified_data_access_days = 0;
 
-  id = sh_json_get_string (object, "id");
-  external_id = sh_json_get_string (object, "external_id");
-  if (id == NULL || *id == '\0' || external_id == NULL || *external_id == '\0' ||
-      (network = sh_provider_registry_intern (sh_json_get_string (object, "network"))) == NULL)
-    return NULL;
+  fields.id = sh_json_get_string (object, "id");
+  fields.shares = sh_json_get_string (object, "shares");
+  fields.state = sh_json_get_string (object, "state");
+  fields.reason = sh_json_get_string (object, "reason");
+  fields.has_last_verdict = json_object_get_member (object, "last_verdict") != NULL;
+  fields.last_verdict = sh_json_get_string (object, "last_verdict");
+  fields.last_verdict_reason = sh_json_get_string (object, "last_verdict_reason");
+  fields.notified_state = sh_json_get_string (object, "notified_state");
 
-  channel = sh_channel_new (id, network, external_id);
-  sh_channel_set_name (channel, sh_json_get_string (object, "name"));
-  sh_channel_set_picture_url (channel, sh_json_get_string (object, "picture_url"));
-  sh_channel_set_via (channel, sh_json_get_string (object, "via"));
-  {
-    gint64 discovered_at = 0;
-
-    if (get_time (object, "discovered_at", &discovered_at))
-      sh_channel_set_discovered_at (channel, discovered_at);
-  }
-
-  tokens = json_object_get_member (object, "tokens");
-  if (tokens != NULL && JSON_NODE_HOLDS_ARRAY (tokens))
-    {
-      JsonArray *array = json_node_get_array (tokens);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autoptr(ShToken) token = parse_token (json_array_get_element (array, i), network, id);
-
-          if (token == NULL || g_hash_table_contains (seen_ids, sh_token_get_id (token)))
-            {
-              (*n_skipped)++;
-              continue;
-            }
-          g_hash_table_add (seen_ids, g_strdup (sh_token_get_id (token)));
-          sh_channel_add_token (channel, token);
-        }
-    }
-  else if (tokens != NULL)
-    (*n_skipped)++;
-
-  return g_steal_pointer (&channel);
+  token = token_from_fields (&fields, network, channel_id);
+  if (token != NULL)
+    parse_handouts (object, token);
+  return token;
 }
 
 GPtrArray *
@@ -413,6 +391,7 @@ typedef struct {
   GPtrArray  *channels;       /* ShChannel */
   GHashTable *seen_ids;       /* channel and token ids */
   GHashTable *seen_external;  /* "network:external-id" */
+  GPtrArray  *tokens;         /* ShToken: the current channel's, added at once */
   guint       n_skipped;
 } Reading;
 
@@ -422,6 +401,7 @@ reading_init (Reading *reading)
   reading->channels = g_ptr_array_new_with_free_func (g_object_unref);
   reading->seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   reading->seen_external = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reading->tokens = g_ptr_array_new_with_free_func (g_object_unref);
   reading->n_skipped = 0;
 }
 
@@ -431,17 +411,54 @@ reading_clear (Reading *reading)
   g_clear_pointer (&reading->channels, g_ptr_array_unref);
   g_clear_pointer (&reading->seen_ids, g_hash_table_unref);
   g_clear_pointer (&reading->seen_external, g_hash_table_unref);
+  g_clear_pointer (&reading->tokens, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reading, reading_clear)
 
-static void
-read_channel (Reading  *reading,
-              JsonNode *node)
+/* The rules for a channel, whichever reader found its fields. */
+static ShChannel *
+channel_from_fields (const ShStoreChannelFields *fields)
 {
-  g_autoptr(ShChannel) channel = parse_channel (node, reading->seen_ids, &reading->n_skipped);
+  const char *network = sh_provider_registry_intern (fields->network);
+  ShChannel *channel;
+
+  if (fields->id == NULL || *fields->id == '\0' || fields->external_id == NULL ||
+      *fields->external_id == '\0' || network == NULL)
+    return NULL;
+  channel = sh_channel_new (fields->id, network, fields->external_id);
+  sh_channel_set_name (channel, fields->name);
+  sh_channel_set_picture_url (channel, fields->picture_url);
+  sh_channel_set_via (channel, fields->via);
+  sh_channel_set_discovered_at (channel, fields->discovered_at);
+  return channel;
+}
+
+/* A token of the channel being read, unless it could not be read or its id
+ * was seen. */
+static void
+read_token (Reading *reading,
+            ShToken *token)
+{
+  if (token == NULL || g_hash_table_contains (reading->seen_ids, sh_token_get_id (token)))
+    {
+      reading->n_skipped++;
+      return;
+    }
+  g_hash_table_add (reading->seen_ids, g_strdup (sh_token_get_id (token)));
+  g_ptr_array_add (reading->tokens, g_object_ref (token));
+}
+
+/* A channel with its tokens, unless it could not be read or is one seen. */
+static void
+read_channel (Reading   *reading,
+              ShChannel *channel)
+{
   g_autofree char *key = NULL;
 
+  if (channel != NULL)
+    sh_channel_add_tokens (channel, (ShToken **) reading->tokens->pdata, reading->tokens->len);
+  g_ptr_array_set_size (reading->tokens, 0);
   if (channel == NULL)
     {
       reading->n_skipped++;
@@ -457,7 +474,68 @@ read_channel (Reading  *reading,
     }
   g_hash_table_add (reading->seen_ids, g_strdup (sh_channel_get_id (channel)));
   g_hash_table_add (reading->seen_external, g_steal_pointer (&key));
-  g_ptr_array_add (reading->channels, g_steal_pointer (&channel));
+  g_ptr_array_add (reading->channels, g_object_ref (channel));
+}
+
+static void
+parse_channel (Reading  *reading,
+               JsonNode *node)
+{
+  g_autoptr(ShChannel) channel = NULL;
+  ShStoreChannelFields fields = { 0 };
+  JsonObject *object;
+  JsonNode *tokens;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      read_channel (reading, NULL);
+      return;
+    }
+  object = json_node_get_object (node);
+  fields.id = sh_json_get_string (object, "id");
+  fields.network = sh_json_get_string (object, "network");
+  fields.external_id = sh_json_get_string (object, "external_id");
+  fields.name = sh_json_get_string (object, "name");
+  fields.picture_url = sh_json_get_string (object, "picture_url");
+  fields.via = sh_json_get_string (object, "via");
+  if (!get_time (object, "discovered_at", &fields.discovered_at))
+    fields.discovered_at = 0;
+  channel = channel_from_fields (&fields);
+
+  tokens = json_object_get_member (object, "tokens");
+  if (channel != NULL && tokens != NULL && JSON_NODE_HOLDS_ARRAY (tokens))
+    {
+      JsonArray *array = json_node_get_array (tokens);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autoptr(ShToken) token = parse_token (json_array_get_element (array, i),
+                                                  sh_channel_get_network (channel),
+                                                  sh_channel_get_id (channel));
+          read_token (reading, token);
+        }
+    }
+  else if (channel != NULL && tokens != NULL)
+    reading->n_skipped++;
+  read_channel (reading, channel);
+}
+
+static void
+on_scanned_channel (const ShStoreChannelFields *fields,
+                    const ShStoreTokenFields   *tokens,
+                    guint                       n_tokens,
+                    gpointer                    user_data)
+{
+  Reading *reading = user_data;
+  g_autoptr(ShChannel) channel = channel_from_fields (fields);
+
+  for (guint i = 0; channel != NULL && i < n_tokens; i++)
+    {
+      g_autoptr(ShToken) token = token_from_fields (&tokens[i], sh_channel_get_network (channel),
+                                                    sh_channel_get_id (channel));
+      read_token (reading, token);
+    }
+  read_channel (reading, channel);
 }
 
 /* The root's own members: a channel list, of a version we can read. */
@@ -511,14 +589,38 @@ check_root (JsonNode  *root_node,
 
 /* The store id and the removed tokens, once the channels are read. */
 static GPtrArray *
-finish_reading (Reading     *reading,
-                JsonObject  *root,
-                guint       *out_n_skipped,
-                char       **out_store_id,
-                GHashTable **out_removed)
+finish_reading (Reading            *reading,
+                const char         *store_id,
+                const char * const *removed_ids,
+                guint               n_removed_ids,
+                guint              *out_n_skipped,
+                char              **out_store_id,
+                GHashTable        **out_removed)
 {
   GHashTable *removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const char *store_id = sh_json_get_string (root, "store_id");
+
+  for (guint i = 0; i < n_removed_ids; i++)
+    if (removed_ids[i] != NULL && *removed_ids[i] != '\0' &&
+        !g_hash_table_contains (reading->seen_ids, removed_ids[i]))
+      g_hash_table_add (removed, g_strdup (removed_ids[i]));
+
+  if (out_n_skipped != NULL)
+    *out_n_skipped = reading->n_skipped;
+  /* A store id that is not a UUID was edited by hand: a fresh one is
+   * safer than matching keyring items on whatever it says. */
+  *out_store_id = (store_id != NULL && g_uuid_string_is_valid (store_id)) ? g_strdup (store_id) : NULL;
+  *out_removed = removed;
+  return g_steal_pointer (&reading->channels);
+}
+
+static GPtrArray *
+finish_reading_root (Reading     *reading,
+                     JsonObject  *root,
+                     guint       *out_n_skipped,
+                     char       **out_store_id,
+                     GHashTable **out_removed)
+{
+  g_autoptr(GPtrArray) removed_ids = g_ptr_array_new ();
   JsonNode *removed_node = json_object_get_member (root, "removed_tokens");
 
   if (removed_node != NULL && JSON_NODE_HOLDS_ARRAY (removed_node))
@@ -529,20 +631,33 @@ finish_reading (Reading     *reading,
         {
           JsonNode *id = json_array_get_element (ids, i);
 
-          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
-              *json_node_get_string (id) != '\0' &&
-              !g_hash_table_contains (reading->seen_ids, json_node_get_string (id)))
-            g_hash_table_add (removed, g_strdup (json_node_get_string (id)));
+          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
+            g_ptr_array_add (removed_ids, (gpointer) json_node_get_string (id));
         }
     }
+  return finish_reading (reading, sh_json_get_string (root, "store_id"),
+                         (const char * const *) removed_ids->pdata, removed_ids->len,
+                         out_n_skipped, out_store_id, out_removed);
+}
 
-  if (out_n_skipped != NULL)
-    *out_n_skipped = reading->n_skipped;
-  /* A store id that is not a UUID was edited by hand: a fresh one is
-   * safer than matching keyring items on whatever it says. */
-  *out_store_id = (store_id != NULL && g_uuid_string_is_valid (store_id)) ? g_strdup (store_id) : NULL;
-  *out_removed = removed;
-  return g_steal_pointer (&reading->channels);
+/* The plain JSON SocialHub writes, without a tree (sh-store-scan.c); NULL
+ * for any other text, which the tree reads. */
+static GPtrArray *
+parse_by_scan (const char  *data,
+               gsize        length,
+               guint       *out_n_skipped,
+               char       **out_store_id,
+               GHashTable **out_removed)
+{
+  g_auto(Reading) reading = { 0 };
+  g_autofree char *store_id = NULL;
+  g_autoptr(GPtrArray) removed_ids = NULL;
+
+  reading_init (&reading);
+  if (!sh_store_scan (data, length, on_scanned_channel, &reading, &store_id, &removed_ids))
+    return NULL;
+  return finish_reading (&reading, store_id, (const char * const *) removed_ids->pdata,
+                         removed_ids->len, out_n_skipped, out_store_id, out_removed);
 }
 
 /* A scan of the text sh_json_is_document() let through (so: no comment, no
@@ -688,7 +803,7 @@ parse_by_channel (const char  *data,
       if (data[i] != '{' || element_end == 0 ||
           !json_parser_load_from_data (parser, data + i, element_end - i, NULL))
         return NULL;
-      read_channel (&reading, json_parser_get_root (parser));
+      parse_channel (&reading, json_parser_get_root (parser));
       i = skip_space (data, element_end, end);
       if (i < end && data[i] == ',')
         {
@@ -699,17 +814,18 @@ parse_by_channel (const char  *data,
       else if (i >= end || data[i] != ']')
         return NULL;
     }
-  return finish_reading (&reading, json_node_get_object (root), out_n_skipped, out_store_id,
-                         out_removed);
+  return finish_reading_root (&reading, json_node_get_object (root), out_n_skipped, out_store_id,
+                              out_removed);
 }
 
-GPtrArray *
-sh_store_format_parse_full (const char  *data,
-                            gssize       length,
-                            guint       *out_n_skipped,
-                            char       **out_store_id,
-                            GHashTable **out_removed,
-                            GError     **error)
+static GPtrArray *
+parse (const char  *data,
+       gssize       length,
+       gboolean     scan,
+       guint       *out_n_skipped,
+       char       **out_store_id,
+       GHashTable **out_removed,
+       GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
@@ -722,6 +838,12 @@ sh_store_format_parse_full (const char  *data,
 
   if (length < 0)
     length = strlen (data);
+  /* The scanner takes a narrower JSON than the check below lets through
+   * (one object, no NUL, no escape, seven levels at most): a text it reads
+   * needs no check. */
+  channels = scan ? parse_by_scan (data, length, out_n_skipped, out_store_id, out_removed) : NULL;
+  if (channels != NULL)
+    return channels;
   /* json-glib accepts an empty document as an empty root; for us it is a
    * file cut short. It also takes "{…} {…}" for one document and leaks the
    * second value (tests/fuzz/regressions/store-format): sh_json_is_document()
@@ -750,6 +872,28 @@ sh_store_format_parse_full (const char  *data,
   array = json_node_get_array (json_object_get_member (root, "channels"));
   reading_init (&reading);
   for (guint i = 0; i < json_array_get_length (array); i++)
-    read_channel (&reading, json_array_get_element (array, i));
-  return finish_reading (&reading, root, out_n_skipped, out_store_id, out_removed);
+    parse_channel (&reading, json_array_get_element (array, i));
+  return finish_reading_root (&reading, root, out_n_skipped, out_store_id, out_removed);
+}
+
+GPtrArray *
+sh_store_format_parse_full (const char  *data,
+                            gssize       length,
+                            guint       *out_n_skipped,
+                            char       **out_store_id,
+                            GHashTable **out_removed,
+                            GError     **error)
+{
+  return parse (data, length, TRUE, out_n_skipped, out_store_id, out_removed, error);
+}
+
+GPtrArray *
+sh_store_format_parse_with_tree (const char  *data,
+                                 gssize       length,
+                                 guint       *out_n_skipped,
+                                 char       **out_store_id,
+                                 GHashTable **out_removed,
+                                 GError     **error)
+{
+  return parse (data, length, FALSE, out_n_skipped, out_store_id, out_removed, error);
 }
