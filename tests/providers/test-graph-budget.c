@@ -231,6 +231,45 @@ test_page_limit_pauses_that_page (Fixture       *fixture,
   g_assert_cmpint (summary.retry_at, <=, now_seconds () + 3600 + 60);
 }
 
+/* ---- a Page's header at the top of an answer is not the app's ----------- */
+
+static ShHttpReply *
+reply_with (const char *name,
+            const char *value)
+{
+  ShHttpReply *reply = g_new0 (ShHttpReply, 1);
+
+  reply->status = 200;
+  reply->body = g_strdup ("{}");
+  reply->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  soup_message_headers_append (reply->headers, name, value);
+  return reply;
+}
+
+/* A single request made with a Page token (adding a Page, a batch's
+ * fallback to single requests) carries that Page's
+ * X-Business-Use-Case-Usage at the top: one busy or throttled Page must not
+ * hold back every other Page's and Instagram account's check. The app's
+ * own X-App-Usage still does. */
+static void
+test_page_header_is_not_the_apps (void)
+{
+  g_autoptr(ShFacebookUsage) usage = sh_facebook_usage_share ("graph-budget-test", TRUE);
+  g_autoptr(ShHttpReply) page = reply_with ("X-Business-Use-Case-Usage",
+                                            "{\"820001\":[{\"type\":\"pages\",\"call_count\":97,"
+                                            "\"total_cputime\":10,\"total_time\":10,"
+                                            "\"estimated_time_to_regain_access\":30}]}");
+  g_autoptr(ShHttpReply) app = reply_with ("X-App-Usage",
+                                           "{\"call_count\":95,\"total_time\":5,\"total_cputime\":5}");
+
+  sh_facebook_usage_note (usage, page);
+  g_assert_true (sh_facebook_usage_allows (usage, 50));
+  g_assert_cmpint (usage->throttled_until, ==, 0);
+
+  sh_facebook_usage_note (usage, app);
+  g_assert_false (sh_facebook_usage_allows (usage, 50));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +283,7 @@ main (int   argc,
   ADD ("page-near-its-limit", test_page_near_its_limit);
   ADD ("page-limit-pauses-that-page", test_page_limit_pauses_that_page);
 #undef ADD
+  g_test_add_func ("/graph-budget/page-header-is-not-the-apps", test_page_header_is_not_the_apps);
 
   return g_test_run ();
 }

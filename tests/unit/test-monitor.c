@@ -466,6 +466,36 @@ test_check_now_after_running (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_started, ==, 0);
 }
 
+/* Check Now while only some channels are being checked (the broker's
+ * "check that channel first", a token just added): that run is no answer
+ * for every channel, so one full run starts at once, not one after it and
+ * then another (every token checked twice). */
+static void
+test_check_now_during_some_channels (Fixture *f, gconstpointer data)
+{
+  ShChecker *checker = sh_manager_get_checker (f->manager);
+  const char *only[] = { "some-channel", NULL };
+  g_autoptr(GAsyncResult) partial = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint n_announced = 0;
+
+  sh_monitor_set_check_func (f->monitor, NULL, NULL);
+  g_signal_connect_swapped (checker, "checked", G_CALLBACK (count_announced), &n_announced);
+  sh_checker_check_channels_async (checker, only, NULL, sh_test_store_result, &partial);
+  g_assert_true (sh_checker_get_running (checker));
+  g_assert_false (sh_checker_get_running_all (checker));
+
+  sh_monitor_check_now_async (f->monitor, NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 5000);
+  sh_test_wait_for_result (&partial, 5000);
+  g_assert_true (sh_monitor_check_now_finish (f->monitor, result, NULL, NULL));
+  g_assert_true (sh_checker_check_finish (checker, partial, NULL, NULL));
+  spin ();
+  /* The run of some channels and one of every channel. */
+  g_assert_cmpuint (n_announced, ==, 2);
+  g_assert_false (sh_checker_get_running (checker));
+}
+
 /* A check that reached no verdict (here: every token rate-limited, the
  * network taking requests again in 5 minutes) is no "last checked": it
  * says why and when the next try is, and that next try is not before the
@@ -730,6 +760,7 @@ main (int argc, char **argv)
   ADD ("/monitor/logind-signal", test_logind_signal);
   ADD ("/monitor/logind-absent", test_logind_absent);
   ADD ("/monitor/check-now-after-running", test_check_now_after_running);
+  ADD ("/monitor/check-now-during-some-channels", test_check_now_during_some_channels);
   ADD ("/monitor/failure-says-why", test_failure_says_why);
   ADD ("/monitor/deferred-said-until-judged", test_deferred_said_until_judged);
   ADD ("/monitor/token-added-while-running", test_token_added_while_running);

@@ -981,6 +981,13 @@ sh_checker_get_running (ShChecker *self)
   return self->run != NULL;
 }
 
+gboolean
+sh_checker_get_running_all (ShChecker *self)
+{
+  g_return_val_if_fail (SH_IS_CHECKER (self), FALSE);
+  return self->run != NULL && self->run->only == NULL;
+}
+
 /* ---- the object ---------------------------------------------------------- */
 
 static void

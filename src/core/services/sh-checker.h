@@ -45,6 +45,9 @@ gboolean   sh_checker_check_finish  (ShChecker           *self,
                                      ShCheckSummary      *out_summary,
                                      GError             **error);
 gboolean   sh_checker_get_running   (ShChecker           *self);
+/* Whether a run of every channel is under way (not only a run of some,
+ * e.g. the broker's "check that channel first"). */
+gboolean   sh_checker_get_running_all (ShChecker         *self);
 
 /* What the end of a run does, for verdicts set by other means (tests):
  * emits "checked", then saves the data file once. */

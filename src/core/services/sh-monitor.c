@@ -385,7 +385,10 @@ sh_monitor_check_now_async (ShMonitor           *self,
   checker = sh_manager_get_checker (self->manager);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_monitor_check_now_async);
-  if (sh_checker_get_running (checker))
+  /* A run of only some channels (the broker's, a token just added) is no
+   * answer for every channel: waiting for it, then running, would check
+   * every token twice. The full run starts alongside it at once. */
+  if (sh_checker_get_running_all (checker))
     sh_checker_check_async (checker, cancellable, on_run_under_way_done, task);
   else
     check_now (task);

@@ -77,10 +77,13 @@ sh_facebook_usage_note (ShFacebookUsage   *usage,
                         const ShHttpReply *reply)
 {
   const char *app_usage = sh_http_reply_get_header (reply, "X-App-Usage");
-  const char *business_usage = sh_http_reply_get_header (reply, "X-Business-Use-Case-Usage");
-  guint regain = 0;
 
-  if (app_usage == NULL && business_usage == NULL)
+  /* Only the app's own header speaks for the app. A reply's
+   * X-Business-Use-Case-Usage is one Page's budget (a single request made
+   * with a Page token): taken as the app's, one busy Page would hold back
+   * every Page's and Instagram account's check. Pages are planned from the
+   * batch items' headers (sh_facebook_usage_page_answered). */
+  if (app_usage == NULL)
     return;
   /* Headers gone stale say nothing of how the usage grows now. */
   if (!sh_facebook_usage_is_fresh (usage))
@@ -88,10 +91,8 @@ sh_facebook_usage_note (ShFacebookUsage   *usage,
       usage->have_base = FALSE;
       usage->last_usage = 0;
     }
-  usage->percent = sh_facebook_parse_usage (app_usage, business_usage, &regain);
+  usage->percent = sh_facebook_parse_usage (app_usage, NULL, NULL);
   usage->noted_at = g_get_monotonic_time ();
-  if (regain > 0)
-    sh_facebook_usage_pause_until (usage, now_seconds () + (gint64) regain * 60);
 }
 
 gboolean

@@ -71,7 +71,7 @@ ShFacebookUsage *sh_facebook_usage_ref   (ShFacebookUsage *usage);
 void             sh_facebook_usage_unref (ShFacebookUsage *usage);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShFacebookUsage, sh_facebook_usage_unref)
 
-/* Notes @reply's X-App-Usage / X-Business-Use-Case-Usage, if it has any. */
+/* Notes @reply's X-App-Usage, if it has one (a Page's usage is not the app's). */
 void     sh_facebook_usage_note        (ShFacebookUsage   *usage,
                                         const ShHttpReply *reply);
 /* Whether the headers came recently enough (SH_FACEBOOK_USAGE_MAX_AGE) to
