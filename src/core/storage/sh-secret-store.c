@@ -414,7 +414,10 @@ info_free0 (gpointer info)
 /* The table only grows: a value once in it stays, unchanged, until the
  * table is freed, because a sliced load's caller may already hold it
  * (sh_secret_store_load_sliced_async). Of two items for one token id the
- * first read wins (the Secret Service's order); the other is dropped.
+ * one added first here wins and the other is dropped: which one that is
+ * follows the order the keyring's replies come in, not the items' age, as
+ * it did before (the last won then). Such twins are left-overs (an item
+ * in another collection), never what SocialHub stores itself.
  * Returns whether @token_id is new. */
 static gboolean
 reading_add (Reading    *reading,
