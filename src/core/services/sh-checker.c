@@ -453,6 +453,11 @@ on_provider_checked (GObject      *source,
   take_verdicts (self, answer, or_none (answer, verdicts, error));
 }
 
+static void ask_new_channels (GTask      *task,
+                              ShProvider *provider,
+                              const char *network,
+                              GPtrArray  *made);
+
 /* A derived network's answer: what it found linked to each parent first
  * (new channels, new names), then its own verdicts like any network's. */
 static void
@@ -465,6 +470,7 @@ on_derived_checked (GObject      *source,
   CheckAll *data = g_task_get_task_data (answer->task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) made = NULL;
   GHashTable *verdicts;
   GHashTableIter iter;
   gpointer token_id, value;
@@ -472,8 +478,14 @@ on_derived_checked (GObject      *source,
   verdicts = sh_provider_check_derived_finish (SH_PROVIDER (source), result, &answer->summary,
                                                &found, &error);
   verdicts = or_none (answer, verdicts, error);
-  sh_derived_apply_found (sh_manager_get_channels (data->manager), answer->network, found,
-                          g_get_real_time () / G_USEC_PER_SEC);
+  made = sh_derived_apply_found (sh_manager_get_channels (data->manager), answer->network, found,
+                                 g_get_real_time () / G_USEC_PER_SEC);
+  /* An account found just now is asked about its own side in this run
+   * (a permission not granted at sign-in, say), not an hour later: until
+   * then it would show connected. Its run holds no parents, so it finds
+   * nothing new and asks no further. */
+  if (made->len > 0)
+    ask_new_channels (answer->task, SH_PROVIDER (source), answer->network, made);
   g_hash_table_iter_init (&iter, verdicts);
   while (g_hash_table_iter_next (&iter, &token_id, &value))
     {
@@ -608,6 +620,41 @@ working_parents (ShChannelList      *list,
   return working;
 }
 
+/* The tokens of @channel (of a derived network) its provider is to be
+ * asked about, added to @tokens. */
+static void
+ask_tokens_of (CheckAll  *data,
+               ShChannel *channel,
+               GPtrArray *tokens)
+{
+  ShChannelList *list = sh_manager_get_channels (data->manager);
+  GListModel *list_tokens = sh_channel_get_tokens (channel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list_tokens); i++)
+    {
+      g_autoptr(ShToken) token = g_list_model_get_item (list_tokens, i);
+      ShSecret *secret = g_hash_table_lookup (data->secrets, sh_token_get_secret_id (token));
+      ShToken *shared = sh_channel_list_lookup_token (list, sh_token_get_shares (token), NULL);
+
+      if (secret == NULL || secret->access_token == NULL)
+        {
+          sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
+          data->summary.n_unknown++;
+          continue;
+        }
+      /* Only with a Page token that works now: a dead one's verdict is
+       * folded on at no cost, and one the Pages' check reached no verdict
+       * on (a pause, an outage) gives none here either. */
+      if (shared == NULL || !sh_token_state_is_usable (sh_token_get_state (shared)))
+        {
+          if (shared != NULL && sh_token_get_state (shared) == SH_TOKEN_STATE_UNKNOWN)
+            data->summary.n_unknown++;
+          continue;
+        }
+      g_ptr_array_add (tokens, g_object_ref (token));
+    }
+}
+
 /* Each network whose channels live on another's tokens: its channels and
  * the parent channels, in one call to its provider. */
 static void
@@ -644,7 +691,6 @@ check_derived (GTask *task)
       for (guint c = 0; c < all->len; c++)
         {
           ShChannel *channel = g_ptr_array_index (all, c);
-          GListModel *list_tokens = sh_channel_get_tokens (channel);
           guint n_asked = tokens->len;
 
           /* A run of some channels judges those only (their secrets may
@@ -652,31 +698,7 @@ check_derived (GTask *task)
           if (!in_run (only, channel))
             continue;
 
-          for (guint i = 0; i < g_list_model_get_n_items (list_tokens); i++)
-            {
-              g_autoptr(ShToken) token = g_list_model_get_item (list_tokens, i);
-              ShSecret *secret = g_hash_table_lookup (data->secrets,
-                                                      sh_token_get_secret_id (token));
-              ShToken *shared = sh_channel_list_lookup_token (list, sh_token_get_shares (token),
-                                                              NULL);
-
-              if (secret == NULL || secret->access_token == NULL)
-                {
-                  sh_token_mark_unknown (token, SH_TOKEN_REASON_SECRET_MISSING);
-                  data->summary.n_unknown++;
-                  continue;
-                }
-              /* Only with a Page token that works now: a dead one's verdict
-               * is folded on at no cost, and one the Pages' check reached
-               * no verdict on (a pause, an outage) gives none here either. */
-              if (shared == NULL || !sh_token_state_is_usable (sh_token_get_state (shared)))
-                {
-                  if (shared != NULL && sh_token_get_state (shared) == SH_TOKEN_STATE_UNKNOWN)
-                    data->summary.n_unknown++;
-                  continue;
-                }
-              g_ptr_array_add (tokens, g_object_ref (token));
-            }
+          ask_tokens_of (data, channel, tokens);
           if (tokens->len > n_asked)
             g_ptr_array_add (channels, g_object_ref (channel));
         }
@@ -690,6 +712,42 @@ check_derived (GTask *task)
       sh_provider_check_derived_async (provider, channels, parents, data->secrets,
                                        g_task_get_cancellable (task), on_derived_checked, answer);
     }
+}
+
+/* Channels @network's provider found in this run (sh_derived_apply_found):
+ * their own tokens asked about at once, alongside the run's last answers. */
+static void
+ask_new_channels (GTask      *task,
+                  ShProvider *provider,
+                  const char *network,
+                  GPtrArray  *made)
+{
+  CheckAll *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  Answer *answer;
+
+  if (data->secrets == NULL)
+    return;
+  for (guint c = 0; c < made->len; c++)
+    {
+      ShChannel *channel = g_ptr_array_index (made, c);
+      guint n_asked = tokens->len;
+
+      ask_tokens_of (data, channel, tokens);
+      if (tokens->len > n_asked)
+        g_ptr_array_add (channels, g_object_ref (channel));
+    }
+  if (tokens->len == 0)
+    return;
+  answer = g_new0 (Answer, 1);
+  answer->task = g_object_ref (task);
+  answer->network = network;
+  answer->tokens = g_ptr_array_ref (tokens);
+  data->pending++;
+  sh_provider_check_derived_async (provider, channels, parents, data->secrets,
+                                   g_task_get_cancellable (task), on_derived_checked, answer);
 }
 
 static void

@@ -229,12 +229,14 @@ stays_with_other_parent (ShChannelList *channels,
          sh_channel_list_lookup (channels, via) != NULL && !is_unlinked (channel);
 }
 
-void
+GPtrArray *
 sh_derived_apply_found (ShChannelList *channels,
                         const char    *network,
                         GPtrArray     *found,
                         gint64         now)
 {
+  GPtrArray *made_now = g_ptr_array_new_with_free_func (g_object_unref);
+
   for (guint i = 0; found != NULL && i < found->len; i++)
     {
       ShDiscovery *discovery = g_ptr_array_index (found, i);
@@ -267,8 +269,10 @@ sh_derived_apply_found (ShChannelList *channels,
           sh_channel_set_via (made, sh_channel_get_id (parent));
           mirror (made, parent);
           sh_channel_list_add (channels, made);
+          g_ptr_array_add (made_now, g_object_ref (made));
         }
     }
+  return made_now;
 }
 
 static gboolean

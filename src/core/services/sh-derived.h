@@ -50,8 +50,9 @@ GStrv      sh_derived_undiscovered (ShChannelList      *channels,
  * only once a parent has it linked again. A linked one goes with its
  * parent: removing it alone would last until the next check. */
 gboolean   sh_derived_is_removable (ShChannel         *channel);
-/* @found: ShDiscovery (sh-provider.h). Marks each parent looked at @now. */
-void       sh_derived_apply_found (ShChannelList *channels,
+/* @found: ShDiscovery (sh-provider.h). Marks each parent looked at @now.
+ * Returns the channels it made (ShChannel, transfer full; maybe empty). */
+GPtrArray *sh_derived_apply_found (ShChannelList *channels,
                                    const char    *network,
                                    GPtrArray     *found,
                                    gint64         now);
