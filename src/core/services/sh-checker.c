@@ -620,6 +620,26 @@ working_parents (ShChannelList      *list,
   return working;
 }
 
+/* One call to a derived network's provider, an answer the run waits for. */
+static void
+ask_derived (GTask      *task,
+             ShProvider *provider,
+             const char *network,
+             GPtrArray  *channels,
+             GPtrArray  *parents,
+             GPtrArray  *tokens)
+{
+  CheckAll *data = g_task_get_task_data (task);
+  Answer *answer = g_new0 (Answer, 1);
+
+  answer->task = g_object_ref (task);
+  answer->network = network;
+  answer->tokens = g_ptr_array_ref (tokens);
+  data->pending++;
+  sh_provider_check_derived_async (provider, channels, parents, data->secrets,
+                                   g_task_get_cancellable (task), on_derived_checked, answer);
+}
+
 /* The tokens of @channel (of a derived network) its provider is to be
  * asked about, added to @tokens. */
 static void
@@ -676,7 +696,6 @@ check_derived (GTask *task)
       g_autoptr(GPtrArray) tokens = NULL;
       g_autoptr(GPtrArray) all = NULL;
       const char *parent_network;
-      Answer *answer;
 
       /* A derived network without its check cannot be asked (and must not
        * hold the run open). */
@@ -704,13 +723,7 @@ check_derived (GTask *task)
         }
       if (tokens->len == 0 && !any_due (parents, now))
         continue;
-      answer = g_new0 (Answer, 1);
-      answer->task = g_object_ref (task);
-      answer->network = network;
-      answer->tokens = g_ptr_array_ref (tokens);
-      data->pending++;
-      sh_provider_check_derived_async (provider, channels, parents, data->secrets,
-                                       g_task_get_cancellable (task), on_derived_checked, answer);
+      ask_derived (task, provider, network, channels, parents, tokens);
     }
 }
 
@@ -726,7 +739,6 @@ ask_new_channels (GTask      *task,
   g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
-  Answer *answer;
 
   if (data->secrets == NULL)
     return;
@@ -741,13 +753,7 @@ ask_new_channels (GTask      *task,
     }
   if (tokens->len == 0)
     return;
-  answer = g_new0 (Answer, 1);
-  answer->task = g_object_ref (task);
-  answer->network = network;
-  answer->tokens = g_ptr_array_ref (tokens);
-  data->pending++;
-  sh_provider_check_derived_async (provider, channels, parents, data->secrets,
-                                   g_task_get_cancellable (task), on_derived_checked, answer);
+  ask_derived (task, provider, network, channels, parents, tokens);
 }
 
 static void
