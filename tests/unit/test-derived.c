@@ -45,7 +45,7 @@ discover (ShChannelList      *list,
       account->name = g_strdup ("@acmecoffee");
       g_ptr_array_add (found, sh_discovery_new (parents[i], account));
     }
-  sh_derived_apply_found (list, g_intern_static_string (DERIVED), found, now);
+  g_ptr_array_unref (sh_derived_apply_found (list, g_intern_static_string (DERIVED), found, now));
 }
 
 static ShChannel *

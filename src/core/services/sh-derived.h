@@ -55,7 +55,7 @@ gboolean   sh_derived_is_removable (ShChannel         *channel);
 GPtrArray *sh_derived_apply_found (ShChannelList *channels,
                                    const char    *network,
                                    GPtrArray     *found,
-                                   gint64         now);
+                                   gint64         now) G_GNUC_WARN_UNUSED_RESULT;
 /* @own_faults: ids of sharing tokens their own provider judged dead in this
  * run (they keep that verdict unless the parent's token died too). */
 void       sh_derived_fold        (ShChannelList *channels,
