@@ -6,6 +6,43 @@
 #include "provider-test.h"
 #include "test-util.h"
 
+const char * const sh_test_graph_url_secrets[] = {
+  "access_token=", SH_SANDBOX_CLIENT_TOKEN, NULL
+};
+
+void
+sh_provider_fixture_set_up (ShProviderFixture *fixture,
+                            GType              provider_type)
+{
+  fixture->server = sh_test_sandbox_start ();
+  fixture->world = sh_sandbox_server_get_world (fixture->server);
+  fixture->data_dir = sh_test_make_dir ();
+  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
+  fixture->provider = sh_provider_fixture_add_provider (fixture, provider_type);
+}
+
+ShProvider *
+sh_provider_fixture_add_provider (ShProviderFixture *fixture,
+                                  GType              provider_type)
+{
+  g_autoptr(ShProvider) provider = g_object_new (provider_type, NULL);
+
+  sh_manager_add_provider (fixture->manager, provider);
+  return provider;   /* the manager holds it */
+}
+
+void
+sh_provider_fixture_tear_down (ShProviderFixture  *fixture,
+                               const char * const *url_secrets)
+{
+  if (url_secrets != NULL)
+    sh_test_assert_no_token_in_urls (fixture->server, url_secrets);
+  fixture->provider = NULL;
+  g_clear_object (&fixture->manager);
+  g_clear_object (&fixture->server);
+  g_free (fixture->data_dir);
+}
+
 ShSandboxServer *
 sh_test_sandbox_start (void)
 {
@@ -114,6 +151,24 @@ sh_test_file_granted (ShManager              *manager,
   g_assert_no_error (error);
   g_assert_nonnull (token);
   return token;
+}
+
+ShToken *
+sh_test_file_page_token (ShManager  *manager,
+                         const char *page_id,
+                         const char *page_name,
+                         const char *owner_id,
+                         const char *owner_name,
+                         const char *value)
+{
+  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
+
+  granted->external_id = g_strdup (page_id);
+  granted->name = g_strdup (page_name);
+  granted->owner_id = g_strdup (owner_id);
+  granted->owner_name = g_strdup (owner_name);
+  granted->secret = sh_secret_new (value, NULL, 0);
+  return sh_test_file_granted (manager, granted);
 }
 
 GPtrArray *

@@ -42,13 +42,7 @@
 
 #define WAIT_MS 30000
 
-typedef struct {
-  ShSandboxServer *server;
-  ShSandboxWorld  *world;
-  char            *data_dir;
-  ShManager       *manager;
-  ShProvider      *provider;
-} Fixture;
+typedef ShProviderFixture Fixture;
 
 /* ---- fixture -------------------------------------------------------------- */
 
@@ -56,26 +50,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->server = sh_test_sandbox_start ();
-  fixture->world = sh_sandbox_server_get_world (fixture->server);
-
-  fixture->data_dir = sh_test_make_dir ();
-  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
-
-  fixture->provider = sh_facebook_provider_new ();
-  sh_manager_add_provider (fixture->manager, fixture->provider);
+  sh_provider_fixture_set_up (fixture, SH_TYPE_FACEBOOK_PROVIDER);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  sh_test_assert_no_token_in_urls (fixture->server, (const char * const []) {
-    "access_token=", SH_SANDBOX_CLIENT_TOKEN, NULL });
-  g_clear_object (&fixture->provider);
-  g_clear_object (&fixture->manager);
-  g_clear_object (&fixture->server);
-  g_free (fixture->data_dir);
+  sh_provider_fixture_tear_down (fixture, sh_test_graph_url_secrets);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -92,9 +74,7 @@ count_log (Fixture    *fixture,
 static void
 replace_provider (Fixture *fixture)
 {
-  g_clear_object (&fixture->provider);
-  fixture->provider = sh_facebook_provider_new ();
-  sh_manager_add_provider (fixture->manager, fixture->provider);
+  fixture->provider = sh_provider_fixture_add_provider (fixture, SH_TYPE_FACEBOOK_PROVIDER);
 }
 
 static ShSandboxToken *
@@ -115,16 +95,11 @@ add_token (Fixture        *fixture,
            const char     *owner_id,
            const char     *owner_name)
 {
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
   ShSandboxPage *page = sh_sandbox_world_get_page (fixture->world, world_token->target_id);
 
   g_assert_nonnull (page);
-  granted->external_id = g_strdup (page->id);
-  granted->name = g_strdup (page->name);
-  granted->owner_id = g_strdup (owner_id);
-  granted->owner_name = g_strdup (owner_name);
-  granted->secret = sh_secret_new (world_token->value, NULL, 0);
-  return sh_test_file_granted (fixture->manager, granted);
+  return sh_test_file_page_token (fixture->manager, page->id, page->name, owner_id, owner_name,
+                                  world_token->value);
 }
 
 /* A token value the world never issued. */
@@ -133,15 +108,10 @@ add_foreign_token (Fixture    *fixture,
                    const char *page_id,
                    const char *owner_id)
 {
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
   g_autofree char *value = sh_sandbox_random_string ("EAAforeign", 120);
 
-  granted->external_id = g_strdup (page_id);
-  granted->name = g_strdup ("Somewhere");
-  granted->owner_id = g_strdup (owner_id);
-  granted->owner_name = g_strdup ("Someone");
-  granted->secret = sh_secret_new (value, NULL, 0);
-  return sh_test_file_granted (fixture->manager, granted);
+  return sh_test_file_page_token (fixture->manager, page_id, "Somewhere", owner_id, "Someone",
+                                  value);
 }
 
 static ShChannelState

@@ -13,37 +13,24 @@
 
 #define ADMIN "30001"
 
-typedef struct {
-  ShSandboxServer *server;
-  ShSandboxWorld  *world;
-  char            *data_dir;
-  ShManager       *manager;
-  ShProvider      *facebook;
-  ShProvider      *instagram;
-} Fixture;
+typedef ShProviderFixture Fixture;
 
+/* The Facebook provider (@fixture->provider) and a person who runs every
+ * Page; the Instagram provider where a test adds it. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->server = sh_test_sandbox_start ();
-  fixture->world = sh_sandbox_server_get_world (fixture->server);
+  sh_provider_fixture_set_up (fixture, SH_TYPE_FACEBOOK_PROVIDER);
   sh_sandbox_world_add_person (fixture->world, ADMIN, "Agency Admin");
-  fixture->data_dir = sh_test_make_dir ();
-  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
-  fixture->facebook = sh_facebook_provider_new ();
-  sh_manager_add_provider (fixture->manager, fixture->facebook);
 }
 
+/* As before the fixture was shared, the budget tests look at no URL. */
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->instagram);
-  g_clear_object (&fixture->facebook);
-  g_clear_object (&fixture->manager);
-  g_clear_object (&fixture->server);
-  g_free (fixture->data_dir);
+  sh_provider_fixture_tear_down (fixture, NULL);
 }
 
 static gint64
@@ -70,18 +57,14 @@ add_page (Fixture    *fixture,
       ShSandboxToken *issued = sh_sandbox_world_issue_token (fixture->world,
                                                              SH_SANDBOX_TOKEN_FB_PAGE, ADMIN,
                                                              page_id, 0, NULL);
-      g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
-      ShToken *token;
+      g_autofree char *owner_id = g_strdup_printf ("4%s%03u", page_id, i);
+      g_autofree char *owner_name = g_strdup_printf ("Admin %u", i);
+      ShToken *token = sh_test_file_page_token (fixture->manager, page_id, page_id, owner_id,
+                                                owner_name, issued->value);
 
-      granted->external_id = g_strdup (page_id);
-      granted->name = g_strdup (page_id);
-      granted->owner_id = g_strdup_printf ("4%s%03u", page_id, i);
-      granted->owner_name = g_strdup_printf ("Admin %u", i);
-      granted->secret = sh_secret_new (issued->value, NULL, 0);
-      token = sh_test_file_granted (fixture->manager, granted);
       sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE,
                               judged_at + (gint64) i * step, 0);
-      g_ptr_array_add (tokens, g_object_ref (token));
+      g_ptr_array_add (tokens, token);
     }
   return tokens;
 }
@@ -119,8 +102,7 @@ test_one_memory_per_app (Fixture       *fixture,
   ShCheckSummary summary;
   gint64 started = now_seconds ();
 
-  fixture->instagram = g_object_new (SH_TYPE_INSTAGRAM_PROVIDER, NULL);
-  sh_manager_add_provider (fixture->manager, fixture->instagram);
+  sh_provider_fixture_add_provider (fixture, SH_TYPE_INSTAGRAM_PROVIDER);
   for (guint p = 0; p < 150; p++)
     {
       g_autofree char *page_id = g_strdup_printf ("7%05u", p);
@@ -196,7 +178,7 @@ test_page_near_its_limit (Fixture       *fixture,
 
   /* An hour later the Page's hour has rolled on: the rest is judged. */
   sh_sandbox_world_advance (fixture->world, 3660);
-  _sh_facebook_age_usage (SH_FACEBOOK_PROVIDER (fixture->facebook), 3660);
+  _sh_facebook_age_usage (SH_FACEBOOK_PROVIDER (fixture->provider), 3660);
   summary = sh_test_check_all (fixture->manager);
   g_assert_cmpuint (summary.n_checked, ==, 100 - n_hot);
   g_assert_cmpuint (summary.n_deferred, ==, 0);

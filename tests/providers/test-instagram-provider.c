@@ -23,39 +23,23 @@
 #define ACME       "104857600123"
 #define ACME_IG    "17841400000000123"
 
-typedef struct {
-  ShSandboxServer *server;
-  ShSandboxWorld  *world;
-  char            *data_dir;
-  ShManager       *manager;
-  GPtrArray       *providers;
-} Fixture;
+typedef ShProviderFixture Fixture;
 
+/* The Facebook provider (@fixture->provider), and the Instagram provider
+ * whose accounts live on its Pages. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->server = sh_test_sandbox_start ();
-  fixture->world = sh_sandbox_server_get_world (fixture->server);
-  fixture->data_dir = sh_test_make_dir ();
-  fixture->manager = sh_test_manager_new_loaded (fixture->data_dir);
-  fixture->providers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (fixture->providers, g_object_new (SH_TYPE_FACEBOOK_PROVIDER, NULL));
-  g_ptr_array_add (fixture->providers, g_object_new (SH_TYPE_INSTAGRAM_PROVIDER, NULL));
-  for (guint i = 0; i < fixture->providers->len; i++)
-    sh_manager_add_provider (fixture->manager, g_ptr_array_index (fixture->providers, i));
+  sh_provider_fixture_set_up (fixture, SH_TYPE_FACEBOOK_PROVIDER);
+  sh_provider_fixture_add_provider (fixture, SH_TYPE_INSTAGRAM_PROVIDER);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  sh_test_assert_no_token_in_urls (fixture->server, (const char * const []) {
-    "access_token=", SH_SANDBOX_CLIENT_TOKEN, NULL });
-  g_clear_pointer (&fixture->providers, g_ptr_array_unref);
-  g_clear_object (&fixture->manager);
-  g_clear_object (&fixture->server);
-  g_free (fixture->data_dir);
+  sh_provider_fixture_tear_down (fixture, sh_test_graph_url_secrets);
 }
 
 /* @person's Page token for Acme Coffee, filed as --add-token does. */
@@ -67,15 +51,9 @@ add_acme_token (Fixture    *fixture,
   ShSandboxToken *world_token = sh_sandbox_world_issue_token (fixture->world,
                                                               SH_SANDBOX_TOKEN_FB_PAGE, person,
                                                               ACME, 0, NULL);
-  g_autoptr(ShGrantedChannel) granted = sh_granted_channel_new ("facebook");
-  g_autoptr(ShToken) token = NULL;
+  g_autoptr(ShToken) token = sh_test_file_page_token (fixture->manager, ACME, "Acme Coffee",
+                                                      person, name, world_token->value);
 
-  granted->external_id = g_strdup (ACME);
-  granted->name = g_strdup ("Acme Coffee");
-  granted->owner_id = g_strdup (person);
-  granted->owner_name = g_strdup (name);
-  granted->secret = sh_secret_new (world_token->value, NULL, 0);
-  token = sh_test_file_granted (fixture->manager, granted);
   g_assert_nonnull (token);
 }
 
