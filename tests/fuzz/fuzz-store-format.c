@@ -96,34 +96,49 @@ ignore_channel (const ShStoreChannelFields *channel,
 {
 }
 
+/* What one reader made of a file. */
+typedef struct {
+  GPtrArray  *channels;
+  guint       n_skipped;
+  char       *store_id;
+  GHashTable *removed;
+  GError     *error;
+} Reading;
+
+static void
+reading_clear (Reading *reading)
+{
+  g_clear_pointer (&reading->channels, g_ptr_array_unref);
+  g_clear_pointer (&reading->store_id, g_free);
+  g_clear_pointer (&reading->removed, g_hash_table_unref);
+  g_clear_error (&reading->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reading, reading_clear)
+
 /* Both readers, on the same bytes: the same result. */
 static void
 assert_readers_agree (const char *data,
                       gssize      size)
 {
-  g_autoptr(GError) scan_error = NULL;
-  g_autoptr(GError) tree_error = NULL;
-  g_autoptr(GPtrArray) scanned = NULL;
-  g_autoptr(GPtrArray) tree = NULL;
-  g_autoptr(GHashTable) scan_removed = NULL;
-  g_autoptr(GHashTable) tree_removed = NULL;
-  g_autofree char *scan_id = NULL;
-  g_autofree char *tree_id = NULL;
-  guint scan_skipped = 0, tree_skipped = 0;
+  g_auto(Reading) scanned = { 0 };
+  g_auto(Reading) tree = { 0 };
 
-  scanned = sh_store_format_parse_full (data, size, &scan_skipped, &scan_id, &scan_removed,
-                                        &scan_error);
-  tree = sh_store_format_parse_with_tree (data, size, &tree_skipped, &tree_id, &tree_removed,
-                                          &tree_error);
-  if (tree == NULL)
+  scanned.channels = sh_store_format_parse_full (data, size, &scanned.n_skipped,
+                                                 &scanned.store_id, &scanned.removed,
+                                                 &scanned.error);
+  tree.channels = sh_store_format_parse_with_tree (data, size, &tree.n_skipped, &tree.store_id,
+                                                   &tree.removed, &tree.error);
+  if (tree.channels == NULL)
     {
-      g_assert_null (scanned);
-      g_assert_cmpstr (scan_error->message, ==, tree_error->message);
+      g_assert_null (scanned.channels);
+      g_assert_cmpstr (scanned.error->message, ==, tree.error->message);
       return;
     }
-  g_assert_nonnull (scanned);
-  g_assert_cmpuint (scan_skipped, ==, tree_skipped);
-  assert_same_reading (scanned, scan_id, scan_removed, tree, tree_id, tree_removed);
+  g_assert_nonnull (scanned.channels);
+  g_assert_cmpuint (scanned.n_skipped, ==, tree.n_skipped);
+  assert_same_reading (scanned.channels, scanned.store_id, scanned.removed,
+                       tree.channels, tree.store_id, tree.removed);
 }
 
 int
