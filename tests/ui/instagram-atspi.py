@@ -13,24 +13,12 @@
 #     Acme Coffee stays, with every token in the keyring.
 # Every wait is bounded; none is a fixed sleep.
 
-import importlib.util
-import os
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from shtest.atspi import (main, running_app, window_env, Failure, click, dump, log,  # noqa: E402
-                          safe_name, safe_role, screenshot, wait_for, wait_for_app)
-
-# The sandbox test's session and steps (a person's first --sandbox).
-_spec = importlib.util.spec_from_file_location(
-    'sandbox_atspi', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'sandbox-atspi.py'))
-sandbox_atspi = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sandbox_atspi)
-Session, add_samples, check_now = (sandbox_atspi.Session, sandbox_atspi.add_samples,
-                                   sandbox_atspi.check_now)
-keyring_items = sandbox_atspi.keyring_items
-
-ACME = sandbox_atspi.DEGRADED
+from shtest.atspi import (main, Failure, click, log, safe_name, safe_role,  # noqa: E402
+                          screenshot, wait_for)
+from shtest.sandbox_window import check_now, keyring_items, sandbox_with_samples  # noqa: E402
 
 
 def instagram_row(s):
@@ -48,44 +36,35 @@ def shown_text(s, text):
 
 
 def run(binary, tmp, artifacts):
-    env = window_env(tmp, SOCIALHUB_X_BROWSER='none')
-    with running_app([binary, '--sandbox'], env, tmp) as process:
-        app = wait_for_app(process)
-        s = Session(process, app, artifacts)
-        try:
-            add_samples(s)
-            n_items = keyring_items()
+    with sandbox_with_samples(binary, tmp, artifacts, 'instagram-atspi') as s:
+        n_items = keyring_items()
 
-            # Linked: it goes with its Page.
-            open_instagram_page(s)
-            wait_for('"Goes with Acme Coffee"', lambda: shown_text(s, 'Goes with Acme Coffee'))
-            if s.button('Remove @acmecoffee')():
-                raise Failure('a linked Instagram account offers a Remove of its own')
-            screenshot(artifacts, 'instagram-linked.png')
-            s.press('Back to All Channels')
+        # Linked: it goes with its Page.
+        open_instagram_page(s)
+        wait_for('"Goes with Acme Coffee"', lambda: shown_text(s, 'Goes with Acme Coffee'))
+        if s.button('Remove @acmecoffee')():
+            raise Failure('a linked Instagram account offers a Remove of its own')
+        screenshot(artifacts, 'instagram-linked.png')
+        s.press('Back to All Channels')
 
-            # Unlinked: removed on its own.
-            s.menu_item('Alice unlinks Instagram from Acme Coffee')
-            check_now(s, r'^Checked ')
-            open_instagram_page(s)
-            wait_for('"No longer linked to Acme Coffee"',
-                     lambda: shown_text(s, 'No longer linked to Acme Coffee'))
-            screenshot(artifacts, 'instagram-unlinked.png')
-            s.press('Remove @acmecoffee')
-            s.press('Remove')
-            wait_for('the toast "Removed @acmecoffee"',
-                     lambda: shown_text(s, 'Removed @acmecoffee'))
-            wait_for('the @acmecoffee row to go', lambda: instagram_row(s) is None)
-            wait_for('Acme Coffee still in the list',
-                     lambda: next((n for n in s.nodes(lambda n: safe_name(n).startswith(
-                         'Acme Coffee, Facebook Page, '))), None))
-            if keyring_items() != n_items:
-                raise Failure(f'the keyring holds {keyring_items()} tokens, not {n_items}')
-            log('The unlinked Instagram account is removed; its Page and the keyring stay')
-        except Failure:
-            with open(os.path.join(artifacts, 'instagram-atspi-tree.txt'), 'w') as f:
-                dump(app, f)
-            raise
+        # Unlinked: removed on its own.
+        s.menu_item('Alice unlinks Instagram from Acme Coffee')
+        check_now(s, r'^Checked ')
+        open_instagram_page(s)
+        wait_for('"No longer linked to Acme Coffee"',
+                 lambda: shown_text(s, 'No longer linked to Acme Coffee'))
+        screenshot(artifacts, 'instagram-unlinked.png')
+        s.press('Remove @acmecoffee')
+        s.press('Remove')
+        wait_for('the toast "Removed @acmecoffee"',
+                 lambda: shown_text(s, 'Removed @acmecoffee'))
+        wait_for('the @acmecoffee row to go', lambda: instagram_row(s) is None)
+        wait_for('Acme Coffee still in the list',
+                 lambda: next((n for n in s.nodes(lambda n: safe_name(n).startswith(
+                     'Acme Coffee, Facebook Page, '))), None))
+        if keyring_items() != n_items:
+            raise Failure(f'the keyring holds {keyring_items()} tokens, not {n_items}')
+        log('The unlinked Instagram account is removed; its Page and the keyring stay')
 
 
 if __name__ == '__main__':

@@ -6,6 +6,8 @@ session: one line a check (Checks), waiting for a state (wait_until),
 sandbox: the standalone emulator (start_sandbox, app_env, control);
 atspi: the real window over AT-SPI (wait_for, walk, find_app, click, the
     keyboard focus) and an AT-SPI test's main();
+sandbox_window: `socialhub --sandbox` with its sample channels added, and a
+    Session on its window (sandbox_with_samples, check_now, keyring_items);
 fake_notifications.py: an org.freedesktop.Notifications that records (a
     script, run by session.start_fake_notifications);
 fake_status_notifier_watcher.py: an org.kde.StatusNotifierWatcher that also
