@@ -33,8 +33,7 @@ extern const char * const sh_test_graph_url_secrets[];
 void             sh_provider_fixture_set_up     (ShProviderFixture       *fixture,
                                                  GType                    provider_type);
 /* A new @provider_type provider, added to the manager (which holds it, in
- * place of any of the same network): as a new process has it, with no
- * memory of earlier answers. */
+ * place of any of the same network). */
 ShProvider      *sh_provider_fixture_add_provider (ShProviderFixture     *fixture,
                                                    GType                  provider_type);
 /* Unless @url_secrets is NULL, first asserts that no request line carried a
