@@ -328,6 +328,37 @@ add_facebook_pages (ShSandboxWorld *world,
   return now_ms () - stored;
 }
 
+/* The sandbox server's world with one person, a manager on @data_dir with a
+ * fresh Facebook provider, and add_facebook_pages' N Page tokens, saved.
+ * Returns the ms the storing of the secrets took. */
+static double
+facebook_setup (ShSandboxServer *server,
+                const GError    *error,
+                const char      *data_dir,
+                gboolean         session_collection,
+                guint            n,
+                GPtrArray       *tokens,
+                GPtrArray       *secrets,
+                GPtrArray       *values,
+                ShManager      **out_manager,
+                ShProvider     **out_provider)
+{
+  ShSandboxWorld *world;
+  double stored_ms;
+
+  if (server == NULL)
+    g_error ("sandbox: %s", error->message);
+  world = sh_sandbox_server_get_world (server);
+  sh_sandbox_server_export_environment (server);
+  sh_sandbox_world_add_person (world, "20001", "Agency Admin");
+  *out_manager = new_loaded_manager (data_dir, session_collection);
+  *out_provider = sh_facebook_provider_new ();
+  sh_manager_add_provider (*out_manager, *out_provider);
+  stored_ms = add_facebook_pages (world, *out_manager, n, tokens, secrets, values);
+  save_manager (*out_manager);
+  return stored_ms;
+}
+
 /* Issue 18, item 4: the emulator's hourly budget scaled to N calls (as
  * 10,000 tokens against its 10,000 calls an hour), a check from a fresh
  * hour, then the continuation the monitor would start at the summary's
@@ -546,17 +577,8 @@ bench_facebook (guint n)
   gboolean check_ok;
   char value[256], target[128];
 
-  if (server == NULL)
-    g_error ("sandbox: %s", error->message);
+  facebook_setup (server, error, data_dir, FALSE, n, tokens, secrets, values, &manager, &provider);
   world = sh_sandbox_server_get_world (server);
-  sh_sandbox_server_export_environment (server);
-  sh_sandbox_world_add_person (world, "20001", "Agency Admin");
-
-  manager = new_loaded_manager (data_dir, FALSE);
-  provider = sh_facebook_provider_new ();
-  sh_manager_add_provider (manager, provider);
-  add_facebook_pages (world, manager, n, tokens, secrets, values);
-  save_manager (manager);
 
   add_latency (world, "graph");
 
@@ -740,16 +762,9 @@ bench_facebook_budget_keyring (guint n)
   guint n_session;
   char value[256];
 
-  if (server == NULL)
-    g_error ("sandbox: %s", error->message);
+  stored_ms = facebook_setup (server, error, data_dir, TRUE, n, tokens, secrets, NULL, &manager,
+                              &provider);
   world = sh_sandbox_server_get_world (server);
-  sh_sandbox_server_export_environment (server);
-  sh_sandbox_world_add_person (world, "20001", "Agency Admin");
-  manager = new_loaded_manager (data_dir, TRUE);
-  provider = sh_facebook_provider_new ();
-  sh_manager_add_provider (manager, provider);
-  stored_ms = add_facebook_pages (world, manager, n, tokens, secrets, NULL);
-  save_manager (manager);
 
   /* The checker's search finds them: the same one search it makes. */
   loaded = timed_load (sh_manager_get_secret_store (manager), part, n,
