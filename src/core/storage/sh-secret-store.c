@@ -415,7 +415,7 @@ info_free0 (gpointer info)
  * table is freed, because a sliced load's caller may already hold it
  * (sh_secret_store_load_sliced_async). Of two items for one token id the
  * one added first here wins and the other is dropped: which one that is
- * follows the order the keyring's replies are opened in, not the items' age, as
+ * follows the order the keyring's replies come in, not the items' age, as
  * it did before (the last won then). Such twins are left-overs (an item
  * in another collection), never what SocialHub stores itself.
  * Returns whether @token_id is new. */
@@ -559,87 +559,13 @@ read_unnamed (GTask         *task,
  * the reply (the encrypted secrets of every token, about 0.4 KB a Facebook
  * token and 1.5 KB an X pair) for as long as the app ran. Here the reply is
  * ours and freed; libsecret's public decoder opens each value with the
- * service's session (under its lock: safe from another thread).
- *
- * Each answer is opened (AES per secret) and its texts parsed in a worker
- * thread: for a slice of 400 that took 70 ms of the main loop under load,
- * which a Facebook check's HTTP answers waited behind. The thread touches
- * nothing of the reading; the results go into it back on the main loop
- * (on_opened). */
-typedef struct {
-  char     *path;
-  char     *token_id;   /* NULL: an older item, its token id in its attributes */
-  gpointer  value;      /* ShSecret (ShSecretInfo for OP_LOAD_INFO) */
-} Opened;
+ * service's session. */
+static void on_secret_values (GTask *task, SecretService *service, GHashTable *values);
 
-typedef struct {
-  GTask         *task;      /* the load */
-  SecretService *service;
-  GVariant      *secrets;   /* a{o(oayays)} */
-  OpKind         kind;
-  GArray        *opened;    /* Opened */
-} Opening;
-
-static void
-opening_free (Opening *opening)
-{
-  for (guint i = 0; opening->opened != NULL && i < opening->opened->len; i++)
-    {
-      Opened *opened = &g_array_index (opening->opened, Opened, i);
-
-      if (opened->value != NULL)
-        (opening->kind == OP_LOAD_INFO ? info_free0 : secret_free0) (opened->value);
-      g_free (opened->path);
-      g_free (opened->token_id);
-    }
-  g_clear_pointer (&opening->opened, g_array_unref);
-  g_clear_object (&opening->task);
-  g_clear_object (&opening->service);
-  g_clear_pointer (&opening->secrets, g_variant_unref);
-  g_free (opening);
-}
-
-static void
-open_secrets (GTask        *thread_task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Opening *opening = task_data;
-  GVariantIter iter;
-  const char *path;
-  GVariant *encoded;
-
-  opening->opened = g_array_new (FALSE, TRUE, sizeof (Opened));
-  g_variant_iter_init (&iter, opening->secrets);
-  while (g_variant_iter_next (&iter, "{&o@(oayays)}", &path, &encoded))
-    {
-      g_autoptr(SecretValue) value = secret_service_decode_dbus_secret (opening->service, encoded);
-      g_autoptr(GError) parse_error = NULL;
-      Opened opened = { NULL, NULL, NULL };
-
-      g_variant_unref (encoded);
-      if (value == NULL)
-        continue;
-      if (opening->kind == OP_LOAD_INFO)
-        opened.value = sh_secret_info_from_json (secret_value_get_text (value));
-      else
-        {
-          opened.value = sh_secret_from_json (secret_value_get_text (value), &opened.token_id,
-                                              &parse_error);
-          /* Not ours to read (or damaged): the token reads "secret missing". */
-          if (opened.value == NULL)
-            g_warning ("Keyring item %s is unreadable: %s", path, parse_error->message);
-        }
-      if (opened.value == NULL)
-        continue;
-      opened.path = g_strdup (path);
-      g_array_append_val (opening->opened, opened);
-    }
-  g_task_return_boolean (thread_task, TRUE);
-}
-
-static void on_opened (GObject *source, GAsyncResult *result, gpointer user_data);
+/* A sliced load's GetSecrets sizes: the first small, so that a check can
+ * send its first batch soon; then doubling, to keep the calls few. */
+#define FIRST_SLICE 50
+#define MAX_SLICE   400
 
 static void
 on_get_secrets (GObject      *source,
@@ -649,9 +575,11 @@ on_get_secrets (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
-  Op *op = g_task_get_task_data (task);
-  Opening *opening;
-  GTask *thread_task;
+  g_autoptr(GVariant) secrets = NULL;
+  g_autoptr(GHashTable) values = NULL;
+  GVariantIter iter;
+  const char *path;
+  GVariant *encoded;
 
   if (reply != NULL && !g_variant_is_of_type (reply, G_VARIANT_TYPE ("(a{o(oayays)})")))
     error = g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_INVALID_SIGNATURE,
@@ -668,75 +596,20 @@ on_get_secrets (GObject      *source,
       _sh_secret_store_op_return_error (task, error);
       return;
     }
-  opening = g_new0 (Opening, 1);
-  opening->task = g_steal_pointer (&task);
-  opening->service = g_object_ref (SECRET_SERVICE (source));
-  opening->secrets = g_variant_get_child_value (reply, 0);
-  opening->kind = op->kind;
-  thread_task = g_task_new (NULL, NULL, on_opened, opening);
-  g_task_set_source_tag (thread_task, on_get_secrets);
-  g_task_set_task_data (thread_task, opening, NULL);
-  g_task_run_in_thread (thread_task, open_secrets);
-  g_object_unref (thread_task);
+  values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) secret_value_unref);
+  secrets = g_variant_get_child_value (reply, 0);
+  g_variant_iter_init (&iter, secrets);
+  while (g_variant_iter_next (&iter, "{&o@(oayays)}", &path, &encoded))
+    {
+      SecretValue *value = secret_service_decode_dbus_secret (SECRET_SERVICE (source), encoded);
+
+      if (value != NULL)
+        g_hash_table_replace (values, g_strdup (path), value);
+      g_variant_unref (encoded);
+    }
+  on_secret_values (task, SECRET_SERVICE (source), values);
 }
-
-/* A slice's secrets, opened: into the reading, and to the caller. */
-static void
-on_opened (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Opening *opening = user_data;
-  GTask *task = opening->task;
-  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
-  Op *op = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  /* Timed out or cancelled while the thread worked: as if the answer had
-   * come after it, like every other call of the load. */
-  if (!reading->failed && g_cancellable_is_cancelled (op->inner))
-    {
-      g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                         "cancelled");
-
-      reading->failed = TRUE;
-      _sh_secret_store_op_return_error (task, cancelled);
-    }
-  if (reading->failed)
-    {
-      opening_free (opening);
-      return;
-    }
-  for (guint i = 0; i < opening->opened->len; i++)
-    {
-      Opened *opened = &g_array_index (opening->opened, Opened, i);
-      gpointer value = g_steal_pointer (&opened->value);
-
-      /* OP_LOAD_INFO: the attributes hold the token id, channel and
-       * network of every item, the text only of newer ones. */
-      if (op->kind != OP_LOAD_INFO && opened->token_id != NULL)
-        {
-          if (reading_add (reading, op->kind, opened->token_id, value))
-            g_ptr_array_add (ids, g_strdup (opened->token_id));
-        }
-      else
-        g_hash_table_insert (reading->unnamed, g_steal_pointer (&opened->path), value);
-    }
-  if (op->on_slice != NULL && ids->len > 0)
-    op->on_slice (reading->table, ids, op->slice_data);
-  if (--reading->slices == 0)
-    read_unnamed (task, opening->service);
-  opening_free (opening);
-}
-
-/* A sliced load's GetSecrets sizes: the first small, so that a check can
- * send its first batch soon; then doubling up to 100. gnome-keyring answers
- * a call once it has encrypted all of its secrets: under load a slice of
- * 400 kept the check's batches waiting (in flight 1 while 400 secrets were
- * on their way), and a slice of 100 keeps them coming at the pace of the
- * batches for a few more calls. */
-#define FIRST_SLICE 50
-#define MAX_SLICE   100
 
 static void
 on_session (GObject      *source,
@@ -787,6 +660,59 @@ get_secrets (GTask         *task,
   g_object_set_data_full (G_OBJECT (task), "sh-unlocked-paths", paths,
                           (GDestroyNotify) g_strfreev);
   secret_service_ensure_session (service, op->inner, on_session, task);
+}
+
+static void
+on_secret_values (GTask         *task,
+                  SecretService *service,
+                  GHashTable    *values)
+{
+  Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer path, value;
+
+  if (reading->failed)
+    return;
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &path, &value))
+    {
+      g_autoptr(GError) parse_error = NULL;
+      g_autofree char *token_id = NULL;
+      ShSecret *secret;
+
+      if (op->kind == OP_LOAD_INFO)
+        {
+          ShSecretInfo *info = sh_secret_info_from_json (secret_value_get_text (value));
+
+          if (info == NULL)
+            continue;
+          /* The attributes hold the token id, channel and network of
+           * every item, the text only of newer ones. */
+          g_hash_table_insert (reading->unnamed, g_strdup (path), info);
+          continue;
+        }
+
+      secret = sh_secret_from_json (secret_value_get_text (value), &token_id, &parse_error);
+      if (secret == NULL)
+        {
+          /* Not ours to read (or damaged): the token reads "secret missing". */
+          g_warning ("Keyring item %s is unreadable: %s", (char *) path, parse_error->message);
+          continue;
+        }
+      if (token_id != NULL)
+        {
+          if (reading_add (reading, op->kind, token_id, secret))
+            g_ptr_array_add (ids, g_strdup (token_id));
+        }
+      else
+        g_hash_table_insert (reading->unnamed, g_strdup (path), secret);
+    }
+  if (op->on_slice != NULL && ids->len > 0)
+    op->on_slice (reading->table, ids, op->slice_data);
+  if (--reading->slices == 0)
+    read_unnamed (task, service);
 }
 
 static void
