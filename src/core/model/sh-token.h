@@ -24,7 +24,7 @@ char           *sh_token_generate_id           (void);
 /* For the model only (sh-channel.c): the channel that holds a token is told
  * of its changed properties, before the "notify" handlers, without a signal
  * connection: the data file's reader makes thousands of tokens, and a
- * connection each was a fifth of its time. One observer per token;
+ * connection each was a seventh of its time. One observer per token;
  * _sh_token_observe() is FALSE when another has it. */
 typedef void  (*ShTokenObserver)              (ShToken       *token,
                                                guint          n_pspecs,
