@@ -245,22 +245,20 @@ sh_channel_sections_flush (ShChannelSections *self)
     }
 }
 
+/* One connection per channel for both (the window opens on thousands). */
 static void
-on_channel_state (ShChannel         *channel,
-                  GParamSpec        *pspec,
-                  ShChannelSections *self)
+on_channel_notify (ShChannel         *channel,
+                   GParamSpec        *pspec,
+                   ShChannelSections *self)
 {
-  sh_channel_sections_queue_refilter (self);
-}
-
-static void
-on_channel_name (ShChannel         *channel,
-                 GParamSpec        *pspec,
-                 ShChannelSections *self)
-{
-  sh_channel_sections_queue_resort (self);
-  if (self->search != NULL)
+  if (g_str_equal (pspec->name, "state"))
     sh_channel_sections_queue_refilter (self);
+  else if (g_str_equal (pspec->name, "name"))
+    {
+      sh_channel_sections_queue_resort (self);
+      if (self->search != NULL)
+        sh_channel_sections_queue_refilter (self);
+    }
 }
 
 static gboolean
@@ -295,8 +293,7 @@ on_channels_changed (GListModel        *channels,
       if (g_hash_table_contains (self->watched, channel))
         continue;
       g_hash_table_add (self->watched, g_object_ref (channel));
-      g_signal_connect (channel, "notify::state", G_CALLBACK (on_channel_state), self);
-      g_signal_connect (channel, "notify::name", G_CALLBACK (on_channel_name), self);
+      g_signal_connect (channel, "notify", G_CALLBACK (on_channel_notify), self);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "sh-channel.h"
 #include "sh-channel-list.h"
 #include "sh-token-clock.h"
+#include "sh-token-watch.h"
 #include "test-util.h"
 
 #define DAY ((gint64) 24 * 60 * 60)
@@ -161,6 +162,77 @@ test_watch_notifies (void)
   sh_token_clock_set_func (NULL, NULL);
 }
 
+static void
+count_changed (ShTokenWatch *watch,
+               guint        *count)
+{
+  (*count)++;
+}
+
+static void
+run_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE));
+}
+
+/* The token watch and the token clock hear of a token's deadlines through
+ * its channel, one connection per channel (issue 18): a token that comes
+ * after they started, in a channel they knew or in a new one, still moves
+ * them; its verdicts do not, and a token taken out of its channel no
+ * longer does. */
+static void
+test_watches_follow_new_tokens (void)
+{
+  g_autoptr(ShChannelList) channels = sh_channel_list_new ();
+  g_autoptr(ShChannel) known = sh_test_make_channel ("@acme", "x", 0);
+  g_autoptr(ShChannel) later = sh_test_make_channel ("Bakery", "facebook", 0);
+  g_autoptr(ShTokenClockWatch) clock = NULL;
+  g_autoptr(ShTokenWatch) watch = NULL;
+  g_autoptr(ShToken) first = NULL, second = NULL;
+  guint changed = 0;
+
+  use_fake_clock (EXPIRY - 30 * DAY);
+  sh_channel_list_add (channels, known);
+  clock = sh_token_clock_watch_new (G_LIST_MODEL (channels));
+  watch = sh_token_watch_new (channels);
+  g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changed);
+  g_assert_cmpint (sh_token_clock_watch_get_next (clock), ==, 0);
+
+  first = add_token (known, EXPIRY + 20 * DAY);
+  g_assert_cmpuint (changed, ==, 1);
+  run_idle ();
+  g_assert_cmpint (sh_token_clock_watch_get_next (clock), ==, EXPIRY + 13 * DAY);
+
+  sh_token_set_expires_at (first, EXPIRY);
+  g_assert_cmpuint (changed, ==, 2);
+  run_idle ();
+  g_assert_cmpint (sh_token_clock_watch_get_next (clock), ==, EXPIRY - 7 * DAY);
+  sh_token_set_data_access_expires_at (first, EXPIRY + DAY);
+  g_assert_cmpuint (changed, ==, 3);
+  sh_token_apply_verdict (first, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, now, 7 * DAY);
+  g_assert_cmpuint (changed, ==, 3);
+
+  sh_channel_list_add (channels, later);
+  g_assert_cmpuint (changed, ==, 4);
+  second = add_token (later, EXPIRY + 40 * DAY);
+  g_assert_cmpuint (changed, ==, 5);
+  sh_token_set_expires_at (second, EXPIRY - 10 * DAY);
+  g_assert_cmpuint (changed, ==, 6);
+  run_idle ();
+  g_assert_cmpint (sh_token_clock_watch_get_next (clock), ==, EXPIRY - 17 * DAY);
+  /* An estimate's latest end moves the clock, not the watch (as before). */
+  sh_token_set_expires_by (second, EXPIRY - 5 * DAY);
+  g_assert_cmpuint (changed, ==, 6);
+
+  g_assert_true (sh_channel_remove_token (later, second));
+  g_assert_cmpuint (changed, ==, 7);
+  sh_token_set_expires_at (second, EXPIRY - 20 * DAY);
+  g_assert_cmpuint (changed, ==, 7);
+  run_idle ();
+  g_assert_cmpint (sh_token_clock_watch_get_next (clock), ==, EXPIRY - 7 * DAY);
+  sh_token_clock_set_func (NULL, NULL);
+}
+
 static gboolean
 on_give_up (gpointer user_data)
 {
@@ -233,6 +305,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token-clock/verdict-wins", test_verdict_wins);
   g_test_add_func ("/token-clock/watch-notifies", test_watch_notifies);
   g_test_add_func ("/token-clock/watch-real-timer", test_watch_real_timer);
+  g_test_add_func ("/token-clock/watches-follow-new-tokens", test_watches_follow_new_tokens);
   g_test_add_func ("/token-clock/settings-window", test_settings_window);
   return g_test_run ();
 }

@@ -1,7 +1,10 @@
 /* sh-channel.c — a Page or account and its tokens; its state is derived.
  *
- * The channel listens to each token's effective-state and recomputes its own
- * state, n-valid and summary, notifying only when they change.
+ * The channel observes its tokens (sh-token.h, _sh_token_observe): on a
+ * token's effective-state it recomputes its own state, n-valid and summary,
+ * notifying only when they change; a token's deadlines it passes on as
+ * "token-deadline-changed", so that whoever plans by them (the token watch,
+ * the token clock) connects once per channel instead of once per token.
  */
 #include "config.h"
 
@@ -47,6 +50,9 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum { TOKEN_DEADLINE_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 /**
  * sh_channel_state_derive:
@@ -117,12 +123,46 @@ recompute_state (ShChannel *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static void
-on_token_effective_state (ShToken    *token,
-                          GParamSpec *pspec,
-                          ShChannel  *self)
+static gboolean
+is_deadline (const GParamSpec *pspec)
 {
-  recompute_state (self);
+  return g_str_equal (pspec->name, "expires-at") || g_str_equal (pspec->name, "expires-by") ||
+         g_str_equal (pspec->name, "data-access-expires-at");
+}
+
+/* In the order the token notifies them, as "notify" handlers saw them. */
+static void
+on_token_changed (ShToken     *token,
+                  guint        n_pspecs,
+                  GParamSpec **pspecs,
+                  gpointer     data)
+{
+  ShChannel *self = data;
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      if (g_str_equal (pspecs[i]->name, "effective-state"))
+        recompute_state (self);
+      else if (is_deadline (pspecs[i]))
+        g_signal_emit (self, signals[TOKEN_DEADLINE_CHANGED], 0, token, pspecs[i]);
+    }
+}
+
+/* A token some other channel observes already (never in the app). */
+static void
+on_token_notify (ShToken    *token,
+                 GParamSpec *pspec,
+                 ShChannel  *self)
+{
+  on_token_changed (token, 1, &pspec, self);
+}
+
+static void
+forget_token (ShChannel *self,
+              ShToken   *token)
+{
+  _sh_token_unobserve (token, self);
+  g_signal_handlers_disconnect_by_func (token, on_token_notify, self);
 }
 
 static void
@@ -137,7 +177,7 @@ sh_channel_dispose (GObject *object)
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(ShToken) token = g_list_model_get_item (G_LIST_MODEL (self->tokens), i);
-          g_signal_handlers_disconnect_by_data (token, self);
+          forget_token (self, token);
         }
       g_clear_object (&self->tokens);
     }
@@ -230,6 +270,17 @@ sh_channel_class_init (ShChannelClass *klass)
   properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShChannel::token-deadline-changed:
+   * @token: the channel's token
+   * @pspec: which: expires-at, expires-by or data-access-expires-at
+   *
+   * One of the channel's tokens changed a deadline.
+   */
+  signals[TOKEN_DEADLINE_CHANGED] =
+    g_signal_new ("token-deadline-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, SH_TYPE_TOKEN, G_TYPE_PARAM);
 }
 
 static void
@@ -454,8 +505,8 @@ sh_channel_add_tokens (ShChannel  *self,
   for (guint i = 0; i < n_tokens; i++)
     {
       sh_token_set_channel_id (tokens[i], self->id);
-      g_signal_connect_object (tokens[i], "notify::effective-state",
-                               G_CALLBACK (on_token_effective_state), self, 0);
+      if (!_sh_token_observe (tokens[i], on_token_changed, self))
+        g_signal_connect (tokens[i], "notify", G_CALLBACK (on_token_notify), self);
     }
   g_list_store_splice (self->tokens, g_list_model_get_n_items (G_LIST_MODEL (self->tokens)), 0,
                        (gpointer *) tokens, n_tokens);
@@ -474,7 +525,7 @@ sh_channel_remove_token (ShChannel *self,
   if (!g_list_store_find (self->tokens, token, &position))
     return FALSE;
 
-  g_signal_handlers_disconnect_by_data (token, self);
+  forget_token (self, token);
   g_list_store_remove (self->tokens, position);
   notify_token_count (self);
   return TRUE;

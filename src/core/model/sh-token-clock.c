@@ -134,17 +134,6 @@ schedule (ShTokenClockWatch *self,
                                                   sh_token_get_expires_by (token),
                                                   now, window);
 
-      /* A renewal or a token filed with its expiry set afterwards moves
-       * the next moment. */
-      if (g_signal_handler_find (token, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA,
-                                 0, 0, NULL, on_tokens_changed, self) == 0)
-        {
-          g_signal_connect_object (token, "notify::expires-at",
-                                   G_CALLBACK (on_tokens_changed), self, 0);
-          g_signal_connect_object (token, "notify::expires-by",
-                                   G_CALLBACK (on_tokens_changed), self, 0);
-        }
-
       if (moment > 0 && (next == 0 || moment < next))
         next = moment;
     }
@@ -210,6 +199,18 @@ on_tokens_changed (GObject           *object,
     self->idle_id = g_idle_add (on_idle, self);
 }
 
+/* A renewal or a token filed with its expiry set afterwards moves the next
+ * moment: its channel passes the change on (one connection per channel). */
+static void
+on_token_deadline (ShChannel         *channel,
+                   ShToken           *token,
+                   GParamSpec        *pspec,
+                   ShTokenClockWatch *self)
+{
+  if (g_str_equal (pspec->name, "expires-at") || g_str_equal (pspec->name, "expires-by"))
+    on_tokens_changed (NULL, NULL, self);
+}
+
 static void
 on_channels_changed (GListModel        *channels,
                      guint              position,
@@ -223,6 +224,8 @@ on_channels_changed (GListModel        *channels,
 
       g_signal_connect_object (channel, "notify::n-tokens",
                                G_CALLBACK (on_tokens_changed), self, 0);
+      g_signal_connect_object (channel, "token-deadline-changed",
+                               G_CALLBACK (on_token_deadline), self, 0);
     }
   on_tokens_changed (NULL, NULL, self);
 }

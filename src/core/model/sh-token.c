@@ -40,6 +40,9 @@ struct _ShToken
   ShTokenState   seen_state;
   ShTokenState   seen_last_verdict;
   ShTokenState   seen_effective;
+  /* Its channel, told of every change without a signal connection. */
+  ShTokenObserver observer;
+  gpointer        observer_data;
 };
 
 G_DEFINE_FINAL_TYPE (ShToken, sh_token, G_TYPE_OBJECT)
@@ -111,6 +114,19 @@ sh_token_finalize (GObject *object)
   G_OBJECT_CLASS (sh_token_parent_class)->finalize (object);
 }
 
+/* The observer first, as the first "notify" handler was before. */
+static void
+sh_token_dispatch_properties_changed (GObject     *object,
+                                      guint        n_pspecs,
+                                      GParamSpec **pspecs)
+{
+  ShToken *self = SH_TOKEN (object);
+
+  if (self->observer != NULL)
+    self->observer (self, n_pspecs, pspecs, self->observer_data);
+  G_OBJECT_CLASS (sh_token_parent_class)->dispatch_properties_changed (object, n_pspecs, pspecs);
+}
+
 static void
 sh_token_get_property (GObject    *object,
                        guint       prop_id,
@@ -178,6 +194,7 @@ sh_token_class_init (ShTokenClass *klass)
   GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = sh_token_finalize;
+  object_class->dispatch_properties_changed = sh_token_dispatch_properties_changed;
   object_class->get_property = sh_token_get_property;
   object_class->set_property = sh_token_set_property;
 
@@ -237,6 +254,33 @@ sh_token_new (const char *id,
                        "network", network,
                        "channel-id", channel_id,
                        NULL);
+}
+
+gboolean
+_sh_token_observe (ShToken         *self,
+                   ShTokenObserver  observer,
+                   gpointer         data)
+{
+  g_return_val_if_fail (SH_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (observer != NULL, FALSE);
+
+  if (self->observer != NULL)
+    return FALSE;
+  self->observer = observer;
+  self->observer_data = data;
+  return TRUE;
+}
+
+void
+_sh_token_unobserve (ShToken  *self,
+                     gpointer  data)
+{
+  g_return_if_fail (SH_IS_TOKEN (self));
+
+  if (self->observer == NULL || self->observer_data != data)
+    return;
+  self->observer = NULL;
+  self->observer_data = NULL;
 }
 
 char *

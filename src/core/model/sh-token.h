@@ -21,6 +21,22 @@ ShToken        *sh_token_new                   (const char    *id,
                                                 const char    *channel_id);
 char           *sh_token_generate_id           (void);
 
+/* For the model only (sh-channel.c): the channel that holds a token is told
+ * of its changed properties, before the "notify" handlers, without a signal
+ * connection: the data file's reader makes thousands of tokens, and a
+ * connection each was a seventh of its time. One observer per token;
+ * _sh_token_observe() is FALSE when another has it. */
+typedef void  (*ShTokenObserver)              (ShToken       *token,
+                                               guint          n_pspecs,
+                                               GParamSpec   **pspecs,
+                                               gpointer       data);
+gboolean        _sh_token_observe              (ShToken        *self,
+                                                ShTokenObserver observer,
+                                                gpointer        data);
+/* Only if @data is the observer's. */
+void            _sh_token_unobserve            (ShToken        *self,
+                                                gpointer        data);
+
 const char     *sh_token_get_id                (ShToken       *self);
 const char     *sh_token_get_network           (ShToken       *self);
 const char     *sh_token_get_channel_id        (ShToken       *self);

@@ -287,11 +287,13 @@ _sh_manager_describe_channel (ShManager *self,
 static void
 attach_keyring (ShManager *self)
 {
-  g_autoptr(GHashTable) ids = sh_channel_list_dup_token_ids (self->channels);
-
   sh_secret_store_set_scope (self->secrets, sh_store_get_id (self->store));
   if (sh_store_get_id_saved (self->store))
-    sh_secret_store_adopt (self->secrets, self->data_dir, ids);
+    {
+      g_autoptr(GHashTable) ids = sh_channel_list_dup_token_ids (self->channels);
+
+      sh_secret_store_adopt (self->secrets, self->data_dir, ids);
+    }
 }
 
 static void

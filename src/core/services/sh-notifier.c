@@ -523,17 +523,25 @@ on_channels_changed (ShNotifier *self)
     self->withdraw_id = g_timeout_add (500, on_withdraw_timeout, self);
 }
 
+/* A channel's state, or its tokens: a renewal (a person's new token in
+ * place of their old one) may leave the channel's state as it was, and what
+ * was said of the old token goes at once, not at the next check (issue 20).
+ * n-tokens is notified on every token added or removed; one connection per
+ * channel for both, as the window opens on thousands. */
+static void
+on_channel_notify (ShNotifier *self,
+                   GParamSpec *pspec)
+{
+  if (g_str_equal (pspec->name, "state") || g_str_equal (pspec->name, "n-tokens"))
+    on_channels_changed (self);
+}
+
 static void
 connect_channel (ShNotifier *self,
                  ShChannel  *channel)
 {
-  g_signal_connect_object (channel, "notify::state", G_CALLBACK (on_channels_changed), self,
+  g_signal_connect_object (channel, "notify", G_CALLBACK (on_channel_notify), self,
                            G_CONNECT_SWAPPED);
-  /* A renewal (a person's new token in place of their old one) may leave
-   * the channel's state as it was: what was said of the old token goes at
-   * once, not at the next check (issue 20). */
-  g_signal_connect_object (sh_channel_get_tokens (channel), "items-changed",
-                           G_CALLBACK (on_channels_changed), self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -20,7 +20,7 @@ emit_changed (ShTokenWatch *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-/* Connects once: a channel or token removed and added again (or seen both
+/* Connects once: a channel removed and added again (or seen both
  * at construction and in an items-changed) must not double the signal. */
 static void
 connect_once (gpointer      instance,
@@ -34,21 +34,16 @@ connect_once (gpointer      instance,
   g_signal_connect_object (instance, signal, callback, self, G_CONNECT_SWAPPED);
 }
 
-/* G_CONNECT_SWAPPED: the watch first. Verdicts notify too, and often:
- * only the deadlines count. */
+/* G_CONNECT_SWAPPED: the watch first. The channel passes on its tokens'
+ * deadlines (sh-channel.h): one connection per channel, not per token;
+ * expires-by alone does not count, as it did not before. */
 static void
-on_token_notify (ShTokenWatch *self,
-                 GParamSpec   *pspec)
+on_token_deadline (ShTokenWatch *self,
+                   ShToken      *token,
+                   GParamSpec   *pspec)
 {
   if (g_str_equal (pspec->name, "expires-at") || g_str_equal (pspec->name, "data-access-expires-at"))
     emit_changed (self);
-}
-
-static void
-watch_token (ShTokenWatch *self,
-             ShToken      *token)
-{
-  connect_once (token, "notify", G_CALLBACK (on_token_notify), self);
 }
 
 typedef void (*WatchFunc) (ShTokenWatch *self, gpointer item);
@@ -76,7 +71,6 @@ on_tokens_changed (ShTokenWatch *self,
                    guint         added,
                    GListModel   *tokens)
 {
-  watch_items (self, tokens, position, added, (WatchFunc) watch_token);
   emit_changed (self);
 }
 
@@ -84,10 +78,9 @@ static void
 watch_channel (ShTokenWatch *self,
                ShChannel    *channel)
 {
-  GListModel *tokens = sh_channel_get_tokens (channel);
-
-  watch_items (self, tokens, 0, g_list_model_get_n_items (tokens), (WatchFunc) watch_token);
-  connect_once (tokens, "items-changed", G_CALLBACK (on_tokens_changed), self);
+  connect_once (channel, "token-deadline-changed", G_CALLBACK (on_token_deadline), self);
+  connect_once (sh_channel_get_tokens (channel), "items-changed", G_CALLBACK (on_tokens_changed),
+                self);
 }
 
 static void

@@ -58,7 +58,8 @@ void           sh_secret_store_describe_channel (ShSecretStore     *self,
 
 /* Before the next operation, items written with a path for their store
  * are moved to the current scope if that path is @legacy_scope or if their
- * token is in @token_ids (the data file's tokens). Once per call. */
+ * token is in @token_ids (the data file's tokens, a set of strings: kept,
+ * not copied, so not to be changed afterwards). Once per call. */
 void           sh_secret_store_adopt          (ShSecretStore       *self,
                                                const char          *legacy_scope,
                                                GHashTable          *token_ids);
