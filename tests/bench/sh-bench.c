@@ -1162,6 +1162,43 @@ write_store (const char *data_home,
   save_manager (manager);
 }
 
+/* For tests/bench/startup-ab.py, which writes its own stores: a secret
+ * for each token of @data_dir's file, named by its store id as the app
+ * names them, in gnome-keyring's in-memory session collection (the app's
+ * search finds items in any collection; the login collection rewrites its
+ * file after each item, and 3,000 took over ten minutes). */
+static void
+seed_keyring (const char *data_dir)
+{
+  g_autoptr(ShManager) manager = new_loaded_manager (data_dir);
+  g_autoptr(ShSecretStore) store = NULL;
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_secret_free);
+  GListModel *channels = G_LIST_MODEL (sh_manager_get_channels (manager));
+
+  store = sh_secret_store_new (sh_secret_store_get_scope (sh_manager_get_secret_store (manager)),
+                               TRUE);
+  sh_secret_store_set_timeout (store, WAIT_MS);
+  for (guint c = 0; c < g_list_model_get_n_items (channels); c++)
+    {
+      g_autoptr(ShChannel) channel = g_list_model_get_item (channels, c);
+      GListModel *channel_tokens = sh_channel_get_tokens (channel);
+
+      sh_secret_store_describe_channel (store, sh_channel_get_id (channel),
+                                        sh_channel_get_external_id (channel),
+                                        sh_channel_get_name (channel));
+      for (guint t = 0; t < g_list_model_get_n_items (channel_tokens); t++)
+        {
+          g_autofree char *access = g_strdup_printf ("EAA%0180u", tokens->len);
+
+          g_ptr_array_add (tokens, g_list_model_get_item (channel_tokens, t));
+          g_ptr_array_add (secrets, sh_secret_new (access, NULL, 0));
+        }
+    }
+  store_secrets (store, tokens, secrets);
+  printf ("%u secrets stored\n", tokens->len);
+}
+
 static double
 read_hwm_mb (GPid pid)
 {
@@ -1392,6 +1429,8 @@ main (int    argc,
    * writes DIR/socialhub/ and the keyring items, as the start-up part does. */
   if (g_str_equal (argv[1], "write-store") && sizes->len == 1 && socialhub_path != NULL)
     write_store (socialhub_path, g_array_index (sizes, guint, 0));
+  if (g_str_equal (argv[1], "seed-keyring") && socialhub_path != NULL)
+    seed_keyring (socialhub_path);
   if (g_str_equal (argv[1], "startup"))
     bench_startup (sizes);
   return 0;

@@ -217,6 +217,43 @@ test_one_search_for_all (void)
   g_assert_cmpuint (count.properties, ==, 0);
 }
 
+/* Issue 18: listing the ids (the reconciliation after every start) reads
+ * the secrets in slices of at most 400, each reply freed before the next
+ * is read, not the whole keyring's secrets in one message: at 10,000
+ * tokens that one message and its decoded copy were the start-up's peak. */
+static void
+test_list_ids_in_slices (void)
+{
+  g_autofree char *scope = sh_test_make_dir ();
+  /* The session collection: the login one rewrites its file per item. */
+  g_autoptr(ShSecretStore) store = sh_secret_store_new (scope, TRUE);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  CallCount count = { 0 };
+  guint filter;
+
+  if (sh_secret_store_get_backend (store) == SH_SECRET_STORE_BACKEND_FILE)
+    {
+      g_test_skip ("the file backend reads its file, no GetSecrets");
+      return;
+    }
+  for (guint i = 0; i < 420; i++)
+    {
+      g_autoptr(ShToken) token = make_token ("facebook");
+
+      g_assert_true (store_secret (store, token, SECRET_A, &error));
+    }
+
+  filter = g_dbus_connection_add_filter (bus, count_calls, &count, NULL);
+  ids = list_ids (store);
+  g_dbus_connection_remove_filter (bus, filter);
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 420);
+  g_assert_cmpuint (count.search_items, ==, 1);
+  g_assert_cmpuint (count.get_secrets, ==, 2);
+  g_assert_cmpuint (count.properties, ==, 0);
+}
+
 /* What a caller of a sliced load holds, as the Facebook check holds its
  * batch's access tokens: each secret as it arrived. */
 typedef struct {
@@ -1089,6 +1126,7 @@ main (int    argc,
   g_test_add_func ("/keyring/store-load-delete", test_store_load_delete);
   g_test_add_func ("/keyring/scopes-are-separate", test_scopes_are_separate);
   g_test_add_func ("/keyring/one-search-for-all", test_one_search_for_all);
+  g_test_add_func ("/keyring/list-ids-in-slices", test_list_ids_in_slices);
   g_test_add_func ("/keyring/item-without-id-in-text", test_item_without_id_in_text);
   g_test_add_func ("/keyring/add-and-remove-together", test_add_and_remove_together);
   g_test_add_func ("/keyring/add-rolls-back-when-save-fails", test_add_rolls_back_when_save_fails);

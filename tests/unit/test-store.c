@@ -1098,6 +1098,62 @@ test_read_without_tree (void)
     }
 }
 
+/* Issue 18: the file is written one channel at a time, without the whole
+ * document's tree, and reads byte for byte as the tree's writer wrote it:
+ * whatever the model holds (nothing, no store id, removals, derived and
+ * shared tokens, hand-outs, names that need escapes, a channel without
+ * tokens). */
+static void
+test_write_without_tree (void)
+{
+  g_autoptr(ShChannelList) empty = sh_channel_list_new ();
+  g_autoptr(ShChannelList) list = make_varied_list ();
+  g_autoptr(ShChannel) derived = sh_test_make_channel ("Café Ñandú 東京", "instagram", 2);
+  g_autoptr(ShChannel) bare = sh_test_make_channel ("Line\nbreak \"quoted\" back\\slash\ttab\x01 </x>",
+                                                    "facebook", 0);
+  g_autoptr(ShToken) shared = g_list_model_get_item (sh_channel_get_tokens (derived), 0);
+  g_autoptr(ShToken) handed = g_list_model_get_item (sh_channel_get_tokens (derived), 1);
+  g_autoptr(GHashTable) removed = g_hash_table_new (g_str_hash, g_str_equal);
+  struct {
+    ShChannelList *list;
+    const char    *store_id;
+    GHashTable    *removed;
+  } cases[] = {
+    { empty, NULL, NULL },
+    { empty, "0b0c4a3e-7a44-4b36-9f5e-55c8f1a2d3e4", removed },
+    { list, NULL, NULL },
+    { list, "0b0c4a3e-7a44-4b36-9f5e-55c8f1a2d3e4", removed },
+  };
+
+  g_hash_table_add (removed, (gpointer) "removed-b");
+  g_hash_table_add (removed, (gpointer) "removed-a");
+  sh_channel_set_via (derived, "some-channel-id");
+  sh_channel_set_discovered_at (derived, NOW - 5);
+  sh_token_set_shares (shared, "some-token-id");
+  sh_token_set_owner_name (handed, "Zoë «Ω» \"the\" \\ owner\n");
+  sh_token_add_handout (handed, NOW - 60, "broker", "org.example.Tool");
+  sh_token_add_handout (handed, NOW - 30, "cli", NULL);
+  sh_token_set_expires_by (handed, NOW + 3600);
+  sh_token_set_notified_stage (handed, SH_TOKEN_DEADLINE_EXPIRY, 7);
+  sh_channel_set_picture_url (bare, NULL);
+  sh_channel_list_add (list, derived);
+  sh_channel_list_add (list, bare);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GListModel *model = G_LIST_MODEL (cases[i].list);
+      gsize streamed_length = 0, tree_length = 0;
+      g_autofree char *streamed = sh_store_format_serialize_full (model, cases[i].store_id,
+                                                                  cases[i].removed, &streamed_length);
+      g_autofree char *tree = sh_store_format_serialize_with_tree (model, cases[i].store_id,
+                                                                   cases[i].removed, &tree_length);
+
+      g_assert_cmpstr (streamed, ==, tree);
+      g_assert_cmpuint (streamed_length, ==, tree_length);
+      g_assert_cmpuint (streamed_length, ==, strlen (streamed));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1114,6 +1170,7 @@ main (int    argc,
   g_test_add_func ("/store/saves-record-not-clock", test_saves_record_not_clock);
   g_test_add_func ("/store/read-by-channel-any-layout", test_read_by_channel_any_layout);
   g_test_add_func ("/store/read-without-tree", test_read_without_tree);
+  g_test_add_func ("/store/write-without-tree", test_write_without_tree);
   g_test_add_func ("/store/handouts", test_handouts);
   g_test_add_func ("/store/shared-tokens", test_shared_tokens);
   g_test_add_func ("/store/keeps-previous-version", test_keeps_previous_version);

@@ -623,7 +623,12 @@ on_session (GObject      *source,
   Reading *reading = g_object_get_data (G_OBJECT (task), "sh-reading");
   const char * const *paths = g_object_get_data (G_OBJECT (task), "sh-unlocked-paths");
   guint n_paths = g_strv_length ((GStrv) paths);
-  guint slice = op->on_slice != NULL ? FIRST_SLICE : n_paths;
+  /* Listing ids keeps nothing of a secret but its token id: in slices,
+   * each reply is freed before the next is read, instead of the whole
+   * keyring's secrets in one message and its decoded copy at once (the
+   * reconciliation after start-up; issue 18). */
+  guint slice = op->on_slice != NULL ? FIRST_SLICE
+                : op->kind == OP_LIST_IDS ? MIN (n_paths, MAX_SLICE) : n_paths;
 
   if (!secret_service_ensure_session_finish (service, result, &error))
     {

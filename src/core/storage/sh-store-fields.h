@@ -80,4 +80,11 @@ GPtrArray *sh_store_format_parse_with_tree (const char  *data,
                                             GHashTable **out_removed,
                                             GError     **error);
 
+/* sh_store_format_serialize_full() with the whole document's json-glib
+ * tree, as it was written before: for the test that compares the bytes. */
+char      *sh_store_format_serialize_with_tree (GListModel  *channels,
+                                                const char  *store_id,
+                                                GHashTable  *removed,
+                                                gsize       *out_length);
+
 G_END_DECLS
