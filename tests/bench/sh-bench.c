@@ -1170,7 +1170,7 @@ write_store (const char *data_home,
 static void
 seed_keyring (const char *data_dir)
 {
-  g_autoptr(ShManager) manager = new_loaded_manager (data_dir);
+  g_autoptr(ShManager) manager = new_loaded_manager (data_dir, FALSE);
   g_autoptr(ShSecretStore) store = NULL;
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_secret_free);
