@@ -550,6 +550,52 @@ restore (ShManager *manager,
   return n;
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *part)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, part); at != NULL; at = strstr (at + 1, part))
+    n++;
+  return n;
+}
+
+/* A keyring reset under a big store: the notice counts every token but
+ * names only the first five, so the window's label stays a few lines (all
+ * 3,000 names kept the window laying it out for 48 s). */
+static void
+test_reconcile_many_lost (void)
+{
+  g_autofree char *dir = sh_test_make_dir ();
+  g_autoptr(ShManager) manager = sh_test_load_manager (dir);
+  g_autoptr(ShManager) restarted = NULL;
+  g_autoptr(ShChannel) channel = sh_test_make_channel ("Acme Coffee", "facebook", 0);
+  g_autoptr(GError) error = NULL;
+  const char *notice;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(ShToken) token = make_token ("facebook");
+      g_autoptr(GAsyncResult) result = NULL;
+
+      g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
+      sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (token),
+                                    NULL, sh_test_store_result, &result);
+      sh_test_wait_for_result (&result, 10000);
+      g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result,
+                                                    &error));
+    }
+
+  restarted = sh_test_load_manager (dir);
+  g_assert_cmpuint (reconcile (restarted), ==, 8);
+  notice = sh_manager_get_notice (restarted);
+  g_assert_nonnull (strstr (notice, "8 access tokens have no secret in the keyring"));
+  g_assert_cmpuint (count_occurrences (notice, "Alice Example on Acme Coffee"), ==, 5);
+  g_assert_nonnull (strstr (notice, "Alice Example on Acme Coffee and 3 more."));
+  g_assert_nonnull (strstr (notice, "secret missing"));
+}
+
 /* Issue #13: nothing is deleted on a guess. A token whose secret is gone
  * stays ("secret missing"); a secret no token lists is offered back and
  * restored into its channel; neither is deleted. */
@@ -1131,6 +1177,7 @@ main (int    argc,
   g_test_add_func ("/keyring/add-and-remove-together", test_add_and_remove_together);
   g_test_add_func ("/keyring/add-rolls-back-when-save-fails", test_add_rolls_back_when_save_fails);
   g_test_add_func ("/keyring/reconcile-keeps-and-offers", test_reconcile_keeps_and_offers);
+  g_test_add_func ("/keyring/reconcile-many-lost", test_reconcile_many_lost);
   g_test_add_func ("/keyring/restore-rebuilds-channel", test_restore_rebuilds_channel);
   g_test_add_func ("/keyring/restore-leaves-unplaceable", test_restore_leaves_unplaceable);
   g_test_add_func ("/keyring/recorded-removal-deletes", test_recorded_removal_deletes);
