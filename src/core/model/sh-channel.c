@@ -137,7 +137,9 @@ on_token_changed (ShToken     *token,
                   GParamSpec **pspecs,
                   gpointer     data)
 {
-  ShChannel *self = data;
+  /* Held while the handlers run, as g_signal_connect_object held it: one
+   * of them may drop the last other reference. */
+  g_autoptr(ShChannel) self = g_object_ref (data);
 
   for (guint i = 0; i < n_pspecs; i++)
     {
