@@ -38,6 +38,19 @@ store_secret (ShSecretStore *store,
   return sh_secret_store_store_finish (store, result, error);
 }
 
+/* The item removed behind the app's back (Seahorse, a keyring reset). */
+static gboolean
+delete_secret (ShSecretStore *store,
+               ShToken       *token,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_secret_store_delete_async (store, sh_token_get_id (token), NULL, sh_test_store_result, &result);
+  sh_test_wait_for_result (&result, 10000);
+  return sh_secret_store_delete_finish (store, result, error);
+}
+
 static GHashTable *
 load_secrets (ShSecretStore *store,
               const char    *network,
@@ -119,10 +132,7 @@ test_store_load_delete (void)
   got = g_hash_table_lookup (all, sh_token_get_id (a));
   g_assert_cmpstr (got->access_token, ==, SECRET_B);
 
-  g_clear_object (&result);
-  sh_secret_store_delete_async (store, sh_token_get_id (a), NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  g_assert_true (sh_secret_store_delete_finish (store, result, &error));
+  g_assert_true (delete_secret (store, a, &error));
   ids = list_ids (store);
   g_assert_cmpuint (g_hash_table_size (ids), ==, 1);
   g_assert_true (g_hash_table_contains (ids, sh_token_get_id (b)));
@@ -577,14 +587,9 @@ test_reconcile_many_lost (void)
   for (guint i = 0; i < 8; i++)
     {
       g_autoptr(ShToken) token = make_token ("facebook");
-      g_autoptr(GAsyncResult) result = NULL;
 
       g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
-      sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (token),
-                                    NULL, sh_test_store_result, &result);
-      sh_test_wait_for_result (&result, 10000);
-      g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result,
-                                                    &error));
+      g_assert_true (delete_secret (sh_manager_get_secret_store (manager), token, &error));
     }
 
   restarted = sh_test_load_manager (dir);
@@ -610,7 +615,6 @@ test_reconcile_keeps_and_offers (void)
   g_autoptr(ShToken) lost = make_token ("facebook");
   g_autoptr(ShToken) orphan = make_token ("facebook");
   g_autoptr(GHashTable) ids = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   ShChannelList *channels;
@@ -623,10 +627,7 @@ test_reconcile_keeps_and_offers (void)
   sh_token_set_channel_id (orphan, sh_channel_get_id (channel));
   g_assert_true (store_secret (sh_manager_get_secret_store (manager), orphan, SECRET_B, &error));
   /* A secret deleted behind our back (Seahorse, a keyring reset). */
-  sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (lost),
-                                NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
+  g_assert_true (delete_secret (sh_manager_get_secret_store (manager), lost, &error));
 
   restarted = sh_test_load_manager (dir);
   g_assert_cmpuint (reconcile (restarted), ==, 1);
@@ -991,11 +992,7 @@ test_check_secret_missing (void)
 
   g_assert_true (add_token (manager, channel, token, SECRET_A, &error));
   sh_token_apply_verdict (token, SH_TOKEN_STATE_VALID, SH_TOKEN_REASON_NONE, 1764000000, 0);
-  sh_secret_store_delete_async (sh_manager_get_secret_store (manager), sh_token_get_id (token),
-                                NULL, sh_test_store_result, &result);
-  sh_test_wait_for_result (&result, 10000);
-  g_assert_true (sh_secret_store_delete_finish (sh_manager_get_secret_store (manager), result, &error));
-  g_clear_object (&result);
+  g_assert_true (delete_secret (sh_manager_get_secret_store (manager), token, &error));
 
   sh_checker_check_async (sh_manager_get_checker (manager), NULL, sh_test_store_result, &result);
   sh_test_wait_for_result (&result, 10000);
